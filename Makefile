@@ -1,0 +1,35 @@
+# optiviz: the two commands a newcomer needs.
+#   make serve   build the page's wasm (release) and serve it at http://127.0.0.1:$(PORT)/
+#   make test    every check: format, clippy (native and wasm32), native tests, wasm build,
+#                browser tests in headless Chromium
+# Both install what is missing first (scripts/toolchain.sh).
+
+PORT ?= 8000
+SHELL := /bin/bash
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+.PHONY: serve test wasm lint native-test browser-test
+
+serve: wasm
+	cargo run --quiet --release --bin optiviz -- serve www --port $(PORT)
+
+wasm:
+	scripts/toolchain.sh
+	scripts/build-wasm.sh
+
+test:
+	scripts/toolchain.sh --test
+	$(MAKE) --no-print-directory lint native-test browser-test
+
+lint:
+	cargo fmt --all --check
+	cargo clippy --all-targets --quiet -- -D warnings
+	scripts/wasm-cargo.sh clippy --all-targets --quiet -- -D warnings
+
+native-test:
+	cargo test --quiet
+
+browser-test:
+	scripts/build-wasm.sh
+	cargo build --quiet --bin optiviz
+	cd tests/browser && OPTIVIZ_BIN="$(CURDIR)/target/debug/optiviz" node --test

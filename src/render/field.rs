@@ -1,0 +1,188 @@
+//! The surface's value over a view: colour scaling, the heatmap's RGBA pixels and contour lines.
+
+use crate::surface::{Surface, View};
+use contour::ContourBuilder;
+use plotters::style::colors::colormaps::{ColorMap, ViridisRGB};
+
+/// Maps surface values to `[0, 1]` for colours and contour levels.
+///
+/// With `log` set the mapped quantity is `ln(1 + f − f_min)`, which spreads the orders of
+/// magnitude of a surface such as Rosenbrock's evenly over the colour range.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Scaling {
+    /// Whether values are log-transformed before normalization.
+    pub log: bool,
+    /// The value subtracted before the log transform (the lowest value in view).
+    pub f_min: f64,
+    /// The transformed value mapped to 0.
+    pub lo: f64,
+    /// The transformed value mapped to 1.
+    pub hi: f64,
+}
+
+impl Scaling {
+    /// Samples `surface` on a 64 × 64 grid over `view` and fits the range to what it sees.
+    pub fn fit(surface: &Surface, view: &View) -> Scaling {
+        const N: usize = 64;
+        let values: Vec<f64> = (0..N * N)
+            .map(|i| surface.value(view.pixel_center(i % N, i / N, N, N)))
+            .filter(|v| v.is_finite())
+            .collect();
+        let f_min = values.iter().copied().fold(f64::INFINITY, f64::min);
+        let f_max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let f_min = if f_min.is_finite() { f_min } else { 0.0 };
+        let mut scaling = Scaling {
+            log: surface.log_scaled(),
+            f_min,
+            lo: 0.0,
+            hi: 1.0,
+        };
+        let (lo, hi) = (scaling.transform(f_min), scaling.transform(f_max));
+        if lo.is_finite() && hi.is_finite() && hi > lo {
+            scaling.lo = lo;
+            scaling.hi = hi;
+        }
+        scaling
+    }
+
+    fn transform(&self, f: f64) -> f64 {
+        if self.log {
+            (f - self.f_min).max(0.0).ln_1p()
+        } else {
+            f
+        }
+    }
+
+    /// `f` mapped to `[0, 1]` (clamped); non-finite values map to 1.
+    pub fn normalize(&self, f: f64) -> f64 {
+        let t = (self.transform(f) - self.lo) / (self.hi - self.lo);
+        if t.is_nan() { 1.0 } else { t.clamp(0.0, 1.0) }
+    }
+}
+
+/// A 256-entry viridis lookup table, built once per field.
+fn viridis_lut() -> [[u8; 3]; 256] {
+    let mut lut = [[0u8; 3]; 256];
+    for (i, entry) in lut.iter_mut().enumerate() {
+        let c = ViridisRGB.get_color(i as f32 / 255.0);
+        *entry = [c.0, c.1, c.2];
+    }
+    lut
+}
+
+/// One contour line: a level (in normalized units) and its polylines in world coordinates.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ContourLine {
+    /// The normalized level in `(0, 1)`.
+    pub level: f64,
+    /// Polylines, each a list of world points.
+    pub paths: Vec<Vec<(f64, f64)>>,
+}
+
+/// The surface sampled over a view, ready to colour and to contour.
+#[derive(Clone, Debug)]
+pub struct Field {
+    /// The surface sampled.
+    pub surface: Surface,
+    /// The region covered.
+    pub view: View,
+    /// How values map to colours.
+    pub scaling: Scaling,
+}
+
+impl Field {
+    /// The field of `surface` over `view`, with its colour scaling fitted to the view.
+    pub fn new(surface: Surface, view: View) -> Field {
+        let scaling = Scaling::fit(&surface, &view);
+        Field {
+            surface,
+            view,
+            scaling,
+        }
+    }
+
+    /// `width × height` RGBA pixels, row 0 at the top (largest y), each pixel coloured by the
+    /// viridis colour of the surface at its centre.
+    pub fn rgba(&self, width: usize, height: usize) -> Vec<u8> {
+        let lut = viridis_lut();
+        let mut buf = Vec::with_capacity(width * height * 4);
+        for row in 0..height {
+            for col in 0..width {
+                let f = self
+                    .surface
+                    .value(self.view.pixel_center(col, row, width, height));
+                let [r, g, b] = lut[(self.scaling.normalize(f) * 255.0).round() as usize];
+                buf.extend_from_slice(&[r, g, b, 255]);
+            }
+        }
+        buf
+    }
+
+    /// Contour lines at `levels` evenly spaced normalized values, traced by marching squares
+    /// on a `resolution × resolution` grid.
+    pub fn contours(&self, levels: usize, resolution: usize) -> Vec<ContourLine> {
+        let n = resolution.max(2);
+        let v = &self.view;
+        let (dx, dy) = (
+            (v.x_max - v.x_min) / n as f64,
+            (v.y_max - v.y_min) / n as f64,
+        );
+        // Grid value (i, j) is sampled at the centre of cell (i, j), counted from (x_min, y_min).
+        let values: Vec<f64> = (0..n * n)
+            .map(|k| {
+                let (i, j) = (k % n, k / n);
+                let p = [
+                    v.x_min + (i as f64 + 0.5) * dx,
+                    v.y_min + (j as f64 + 0.5) * dy,
+                ];
+                self.scaling.normalize(self.surface.value(p))
+            })
+            .collect();
+        let thresholds: Vec<f64> = (1..=levels)
+            .map(|k| k as f64 / (levels + 1) as f64)
+            .collect();
+        // contour-rs puts grid value (i, j) at (origin + (i + ½)·step, origin + (j + ½)·step).
+        let builder = ContourBuilder::new(n, n, true)
+            .x_origin(v.x_min)
+            .y_origin(v.y_min)
+            .x_step(dx)
+            .y_step(dy);
+        let lines = builder
+            .lines(&values, &thresholds)
+            .expect("the grid has exactly n × n values");
+        // The traced rings close along the grid's border where a level's region reaches it;
+        // those border runs are not isolines (marching squares never puts an isoline point on
+        // the border itself, only half a cell inside), so split each ring there.
+        let on_border = |x: f64, y: f64| {
+            let tol = 1e-9 * (dx + dy);
+            (x - v.x_min).abs() < tol
+                || (x - v.x_max).abs() < tol
+                || (y - v.y_min).abs() < tol
+                || (y - v.y_max).abs() < tol
+        };
+        lines
+            .into_iter()
+            .map(|line| {
+                let (geometry, level) = line.into_inner();
+                let mut paths = Vec::new();
+                for ring in geometry.0 {
+                    let mut path: Vec<(f64, f64)> = Vec::new();
+                    for c in ring.0 {
+                        if on_border(c.x, c.y) {
+                            if path.len() > 1 {
+                                paths.push(std::mem::take(&mut path));
+                            }
+                            path.clear();
+                        } else {
+                            path.push((c.x, c.y));
+                        }
+                    }
+                    if path.len() > 1 {
+                        paths.push(path);
+                    }
+                }
+                ContourLine { level, paths }
+            })
+            .collect()
+    }
+}

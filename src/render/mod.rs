@@ -1,0 +1,33 @@
+//! Drawing: the surface field (heatmap and contours), trajectories and loss curves.
+//!
+//! Vector layers are drawn through plotters, generic over its `DrawingBackend`, so the same
+//! code paints the browser canvas and any native backend; nothing here creates a backend.
+//! The heatmap is computed as one RGBA buffer ([`field::Field::rgba`]) for the caller to put
+//! on its target in one call, never one plotters call per pixel.
+
+pub mod field;
+pub mod plot;
+
+pub use field::{Field, Scaling};
+pub use plot::{
+    LossSeries, Theme, TrajectorySeries, draw_loss, draw_surface_layer, draw_trajectories,
+};
+
+/// Colours of runs, in order: bright hues that stay legible over the whole viridis range
+/// (every line is also drawn over a dark halo).
+pub const RUN_COLORS: [(u8, u8, u8); 8] = [
+    (255, 82, 82),
+    (0, 209, 255),
+    (255, 255, 255),
+    (255, 149, 0),
+    (52, 199, 89),
+    (217, 120, 255),
+    (255, 45, 149),
+    (170, 255, 0),
+];
+
+/// The colour of run `index`, as `#rrggbb`, cycling through [`RUN_COLORS`].
+pub fn run_color_hex(index: usize) -> String {
+    let (r, g, b) = RUN_COLORS[index % RUN_COLORS.len()];
+    format!("#{r:02x}{g:02x}{b:02x}")
+}
