@@ -1,13 +1,13 @@
 //! The page's one handle into Rust: the scenario, its simulated runs and the canvases they are
 //! painted on. JavaScript owns the frame loop and calls [`App::advance`] and [`App::render`].
 
-use crate::optim::{HyperParam, OptimizerKind, RunConfig};
+use crate::optim::{Flag, HyperParam, OptimizerKind, RunConfig};
 use crate::render::plot::surface_plot_rect;
 use crate::render::{
     Field, LossSeries, RUN_COLORS, Theme, TrajectorySeries, draw_loss, draw_surface_layer,
     draw_trajectories, run_color_hex,
 };
-use crate::run::{Trajectory, simulate};
+use crate::run::{RunSpec, Trajectory, simulate};
 use crate::surface::{Surface, View};
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
@@ -32,8 +32,14 @@ fn js_err(e: impl std::fmt::Display) -> JsError {
 }
 
 struct Slot {
-    config: RunConfig,
+    spec: RunSpec,
     trajectory: Trajectory,
+}
+
+impl Slot {
+    fn kind(&self) -> OptimizerKind {
+        self.spec.optimizer.kind
+    }
 }
 
 /// The visualizer: a surface, runs racing on it from one start point, and three canvases.
@@ -61,12 +67,27 @@ struct ParamView {
 }
 
 #[derive(Serialize)]
+struct FlagView {
+    #[serde(flatten)]
+    flag: Flag,
+    value: bool,
+}
+
+#[derive(Serialize)]
 struct RunView {
     kind: &'static str,
     label: &'static str,
+    reference: &'static str,
     color: String,
     rule: &'static str,
     params: Vec<ParamView>,
+    flags: Vec<FlagView>,
+}
+
+#[derive(Serialize)]
+struct KindView {
+    id: &'static str,
+    label: &'static str,
 }
 
 #[derive(Serialize)]
@@ -142,15 +163,27 @@ impl App {
             view: surface.default_view(),
         };
         for config in configs {
-            let config = config.map_err(js_err)?;
-            let trajectory = app.simulate(&config)?;
-            app.runs.push(Slot { config, trajectory });
+            let spec = RunSpec::from(config.map_err(js_err)?);
+            let trajectory = app.simulate(&spec)?;
+            app.runs.push(Slot { spec, trajectory });
         }
         Ok(app)
     }
 
-    fn simulate(&self, config: &RunConfig) -> Result<Trajectory, JsError> {
-        simulate(&self.surface, config, self.start, MAX_STEPS).map_err(js_err)
+    fn simulate(&self, spec: &RunSpec) -> Result<Trajectory, JsError> {
+        simulate(&self.surface, spec, self.start, MAX_STEPS).map_err(js_err)
+    }
+
+    /// Every optimizer as JSON: `[{id, label}]`, in the order the page lists them.
+    pub fn optimizers() -> String {
+        let kinds: Vec<KindView> = OptimizerKind::ALL
+            .iter()
+            .map(|k| KindView {
+                id: k.id(),
+                label: k.label(),
+            })
+            .collect();
+        serde_json::to_string(&kinds).expect("plain data serializes")
     }
 
     /// Every surface as JSON: `[{id, label, formula}]`.
@@ -172,55 +205,89 @@ impl App {
         self.start = surface.default_start();
         self.view = surface.default_view();
         for i in 0..self.runs.len() {
-            self.runs[i].trajectory = self.simulate(&self.runs[i].config)?;
+            self.runs[i].trajectory = self.simulate(&self.runs[i].spec)?;
         }
         self.cursor = 0;
         Ok(())
     }
 
-    /// The runs as JSON: `[{kind, label, color, rule, params: [{name, label, symbol, min,
-    /// max, slider, scale, default, value, …}]}]`, for the page to build its controls from.
+    /// The runs as JSON: `[{kind, label, reference, color, rule, params: [{name, label,
+    /// symbol, min, max, slider, scale, default, value, …}], flags: [{name, label, doc,
+    /// default, value}]}]`, for the page to build its controls from.
     pub fn runs(&self) -> String {
         let runs: Vec<RunView> = self
             .runs
             .iter()
             .enumerate()
-            .map(|(i, slot)| RunView {
-                kind: slot.config.kind.id(),
-                label: slot.config.kind.label(),
-                color: run_color_hex(i),
-                rule: slot.config.kind.rule(),
-                params: slot
-                    .config
-                    .kind
-                    .params()
-                    .iter()
-                    .map(|p| ParamView {
-                        param: *p,
-                        value: slot.config.get(p.name).expect("listed parameter"),
-                    })
-                    .collect(),
+            .map(|(i, slot)| {
+                let kind = slot.kind();
+                let config = &slot.spec.optimizer;
+                RunView {
+                    kind: kind.id(),
+                    label: kind.label(),
+                    reference: kind.reference(),
+                    color: run_color_hex(i),
+                    rule: kind.rule(),
+                    params: kind
+                        .params()
+                        .iter()
+                        .map(|p| ParamView {
+                            param: *p,
+                            value: config.get(p.name).expect("listed parameter"),
+                        })
+                        .collect(),
+                    flags: kind
+                        .flags()
+                        .iter()
+                        .map(|f| FlagView {
+                            flag: *f,
+                            value: config.get_flag(f.name).expect("listed flag"),
+                        })
+                        .collect(),
+                }
             })
             .collect();
         serde_json::to_string(&runs).expect("plain data serializes")
     }
 
-    /// Sets hyperparameter `name` of run `index` and re-simulates that run from the start at
-    /// once; the animation's step is kept. A bad index, name or value is an error that names
-    /// the allowed values, and leaves the run as it was.
-    pub fn set_param(&mut self, index: usize, name: &str, value: f64) -> Result<(), JsError> {
-        let count = self.runs.len();
-        let slot = self.runs.get(index).ok_or_else(|| {
+    fn slot(&self, index: usize) -> Result<&Slot, JsError> {
+        self.runs.get(index).ok_or_else(|| {
             js_err(format!(
                 "no run {index}: allowed indices are 0 to {}",
-                count - 1
+                self.runs.len().saturating_sub(1)
             ))
-        })?;
-        let mut config = slot.config.clone();
-        config.set(name, value).map_err(js_err)?;
-        let trajectory = self.simulate(&config)?;
-        self.runs[index] = Slot { config, trajectory };
+        })
+    }
+
+    /// Re-simulates run `index` with `spec` from the start at once (the animation's step is
+    /// kept); on error the run stays as it was.
+    fn replace(&mut self, index: usize, spec: RunSpec) -> Result<(), JsError> {
+        let trajectory = self.simulate(&spec)?;
+        self.runs[index] = Slot { spec, trajectory };
         Ok(())
+    }
+
+    /// Sets hyperparameter `name` of run `index` and re-simulates that run. A bad index, name
+    /// or value is an error that names the allowed values, and leaves the run as it was.
+    pub fn set_param(&mut self, index: usize, name: &str, value: f64) -> Result<(), JsError> {
+        let mut spec = self.slot(index)?.spec.clone();
+        spec.optimizer.set(name, value).map_err(js_err)?;
+        self.replace(index, spec)
+    }
+
+    /// Switches flag `name` of run `index` and re-simulates that run.
+    pub fn set_flag(&mut self, index: usize, name: &str, on: bool) -> Result<(), JsError> {
+        let mut spec = self.slot(index)?.spec.clone();
+        spec.optimizer.set_flag(name, on).map_err(js_err)?;
+        self.replace(index, spec)
+    }
+
+    /// Gives run `index` the optimizer `id`, with torch's defaults, and re-simulates it.
+    pub fn set_optimizer(&mut self, index: usize, id: &str) -> Result<(), JsError> {
+        let kind = OptimizerKind::from_id(id).map_err(js_err)?;
+        let mut spec = self.slot(index)?.spec.clone();
+        spec.optimizer = RunConfig::new(kind);
+        self.replace(index, spec)
     }
 
     /// Moves the animation `n` steps forward; returns whether any run has steps left to show.
@@ -327,7 +394,7 @@ impl App {
             .map(|(i, slot)| {
                 let t = &slot.trajectory;
                 TrajectorySeries {
-                    label: slot.config.kind.label(),
+                    label: slot.kind().label(),
                     color: rgb(i),
                     points: &t.points[..=self.cursor.min(t.steps())],
                     diverged: t.diverged_at.is_some_and(|d| d <= self.cursor),
@@ -349,7 +416,7 @@ impl App {
             .map(|(i, slot)| {
                 let t = &slot.trajectory;
                 LossSeries {
-                    label: slot.config.kind.label(),
+                    label: slot.kind().label(),
                     color: rgb(i),
                     losses: &t.losses[..=self.cursor.min(t.steps())],
                 }

@@ -3,7 +3,7 @@
 //! torch.optim's documented update rules that shares no code with this crate.
 
 use optiviz::optim::{ConfigError, OptimizerKind, RunConfig};
-use optiviz::run::simulate;
+use optiviz::run::{RunSpec, Trajectory, simulate};
 use optiviz::surface::Surface;
 
 fn config(kind: OptimizerKind, values: &[(&str, f64)]) -> RunConfig {
@@ -11,6 +11,10 @@ fn config(kind: OptimizerKind, values: &[(&str, f64)]) -> RunConfig {
         .iter()
         .try_fold(RunConfig::new(kind), |c, &(name, v)| c.with(name, v))
         .expect("valid test configuration")
+}
+
+fn run(surface: &Surface, config: &RunConfig, start: [f64; 2], steps: usize) -> Trajectory {
+    simulate(surface, &RunSpec::from(config.clone()), start, steps).unwrap()
 }
 
 /// Asserts the first steps of `config` from `start` equal `expected`, to within `rel` relative.
@@ -21,7 +25,7 @@ fn assert_steps(
     expected: &[[f64; 2]],
     rel: f64,
 ) {
-    let t = simulate(&surface, config, start, expected.len()).unwrap();
+    let t = run(&surface, config, start, expected.len());
     assert_eq!(t.points[0], start);
     for (k, (got, want)) in t.points[1..].iter().zip(expected).enumerate() {
         for i in 0..2 {
@@ -78,7 +82,7 @@ fn momentum_three_steps_by_hand() {
     // t=3: g = (0.72, −9), b = 0.9b + g       = (2.34, −0.9), θ = (0.486, −0.81)
     let c = config(OptimizerKind::Momentum, &[("lr", 0.1), ("momentum", 0.9)]);
     let want = [[0.9, 0.0], [0.72, -0.9], [0.486, -0.81]];
-    let t = simulate(&Surface::bowl(), &c, [1.0, 1.0], 3).unwrap();
+    let t = run(&Surface::bowl(), &c, [1.0, 1.0], 3);
     for (got, want) in t.points[1..].iter().zip(want) {
         assert!((got[0] - want[0]).abs() < 1e-14 && (got[1] - want[1]).abs() < 1e-14);
     }
@@ -92,7 +96,7 @@ fn momentum_dampening_first_step_is_undamped() {
         OptimizerKind::Momentum,
         &[("lr", 0.1), ("momentum", 0.9), ("dampening", 0.5)],
     );
-    let t = simulate(&Surface::bowl(), &c, [1.0, 1.0], 2).unwrap();
+    let t = run(&Surface::bowl(), &c, [1.0, 1.0], 2);
     assert!((t.points[2][0] - 0.765).abs() < 1e-14);
     assert!((t.points[2][1] + 0.9).abs() < 1e-14);
 }
@@ -128,7 +132,7 @@ fn momentum_matches_reference() {
 fn adam_first_step_is_lr_times_sign() {
     // With m̂₁ = g and v̂₁ = g², the first step is η·g/(|g| + ε): η·sign(g), to within ε/|g|.
     let c = config(OptimizerKind::Adam, &[("lr", 0.1)]);
-    let t = simulate(&Surface::bowl(), &c, [1.0, -2.0], 1).unwrap();
+    let t = run(&Surface::bowl(), &c, [1.0, -2.0], 1);
     // g = (1, −20): Δθ = (−0.1/(1 + 1e-8), 0.1·20/(20 + 1e-8)).
     assert_eq!(t.points[1][0], 1.0 - 0.1 / (1.0 + 1e-8));
     assert!((t.points[1][1] - (-2.0 + 0.1 * 20.0 / (20.0 + 1e-8))).abs() < 1e-15);
@@ -163,41 +167,6 @@ fn adam_matches_reference() {
 }
 
 #[test]
-fn every_optimizer_converges_on_the_bowl() {
-    // Stated settings, stated budget: loss below 1e-6 within 2000 steps from (−2.5, 1.5).
-    let cases = [
-        config(OptimizerKind::Sgd, &[("lr", 0.05)]),
-        config(OptimizerKind::Momentum, &[("lr", 0.02), ("momentum", 0.9)]),
-        config(OptimizerKind::Adam, &[("lr", 0.05)]),
-    ];
-    for c in cases {
-        let t = simulate(&Surface::bowl(), &c, [-2.5, 1.5], 2000).unwrap();
-        let reached = t.losses.iter().position(|&l| l < 1e-6);
-        assert!(
-            reached.is_some(),
-            "{:?} did not reach 1e-6: final {}",
-            c.kind,
-            t.losses[2000]
-        );
-    }
-}
-
-#[test]
-fn too_large_a_learning_rate_diverges_without_panic() {
-    let c = config(OptimizerKind::Sgd, &[("lr", 0.5)]);
-    let t = simulate(&Surface::Rosenbrock, &c, [-1.2, 1.0], 1000).unwrap();
-    let k = t.diverged_at.expect("lr = 0.5 on Rosenbrock diverges");
-    assert!(k > 1 && k < 1000);
-    assert_eq!(
-        t.points.len(),
-        k,
-        "keeps the points before the failing step"
-    );
-    assert!(t.points.iter().flatten().all(|v| v.is_finite()));
-    assert!(t.losses.iter().all(|l| l.is_finite()));
-}
-
-#[test]
 fn invalid_hyperparameters_name_the_parameter_and_range() {
     let e = RunConfig::new(OptimizerKind::Adam)
         .with("beta1", 1.0)
@@ -218,7 +187,7 @@ fn invalid_hyperparameters_name_the_parameter_and_range() {
         .unwrap_err();
     assert_eq!(
         e.to_string(),
-        "sgd has no hyperparameter 'momentum': allowed names are lr, weight_decay"
+        "sgd has no option 'momentum': allowed names are lr, weight_decay"
     );
     assert!(matches!(
         RunConfig::new(OptimizerKind::Sgd).with("lr", f64::NAN),
@@ -227,14 +196,15 @@ fn invalid_hyperparameters_name_the_parameter_and_range() {
     let e = OptimizerKind::from_id("adamm").unwrap_err();
     assert_eq!(
         e.to_string(),
-        "unknown optimizer 'adamm': allowed values are sgd, momentum, adam"
+        "unknown optimizer 'adamm': allowed values are sgd, momentum, nesterov, adagrad, \
+         rmsprop, adadelta, adam, amsgrad, adamw, adamax, nadam, radam, lion, newton"
     );
 }
 
 #[test]
 fn deserialized_values_are_validated_before_running() {
     let bad: RunConfig = serde_json::from_str(r#"{"kind":"adam","values":{"beta2":1.5}}"#).unwrap();
-    assert!(simulate(&Surface::Rosenbrock, &bad, [0.0, 0.0], 10).is_err());
+    assert!(simulate(&Surface::Rosenbrock, &bad.into(), [0.0, 0.0], 10).is_err());
     let unknown: RunConfig =
         serde_json::from_str(r#"{"kind":"sgd","values":{"betas":0.5}}"#).unwrap();
     assert!(unknown.build().is_err());

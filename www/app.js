@@ -58,9 +58,38 @@ function paramControl(app, i, p, redraw) {
   return row;
 }
 
+/** A checkbox for flag `f` of run `i`: a torch option or a textbook convention. */
+function flagControl(app, i, f, redraw) {
+  const id = `run${i}-${f.name}`;
+  const row = document.createElement('div');
+  row.className = 'flag';
+  const input = document.createElement('input');
+  input.type = 'checkbox';
+  input.id = id;
+  input.checked = f.value;
+  input.setAttribute('aria-labelledby', `run${i}-legend ${id}-label`);
+  const label = document.createElement('label');
+  label.htmlFor = id;
+  label.id = `${id}-label`;
+  label.textContent = f.label;
+  label.title = f.doc;
+  input.addEventListener('change', () => {
+    try {
+      app.set_flag(i, f.name, input.checked);
+      notice('');
+    } catch (e) {
+      notice(e.message);
+    }
+    redraw();
+  });
+  row.append(input, label);
+  return row;
+}
+
 function buildRuns(app, redraw) {
   const box = $('runs');
   box.replaceChildren();
+  const kinds = JSON.parse(App.optimizers());
   JSON.parse(app.runs()).forEach((run, i) => {
     const set = document.createElement('fieldset');
     set.className = 'run';
@@ -70,12 +99,47 @@ function buildRuns(app, redraw) {
     swatch.style.background = run.color;
     const name = document.createElement('span');
     name.id = `run${i}-legend`;
-    name.textContent = run.label;
+    name.textContent = `Run ${i + 1}`;
     legend.append(swatch, name);
+
+    const pick = document.createElement('div');
+    pick.className = 'param';
+    const pickLabel = document.createElement('label');
+    pickLabel.htmlFor = `run${i}-kind`;
+    pickLabel.id = `run${i}-kind-label`;
+    pickLabel.textContent = 'optimizer';
+    const select = document.createElement('select');
+    select.id = `run${i}-kind`;
+    select.setAttribute('aria-labelledby', `run${i}-legend run${i}-kind-label`);
+    for (const k of kinds) select.add(new Option(k.label, k.id));
+    select.value = run.kind;
+    select.title = run.reference;
+    select.addEventListener('change', () => {
+      try {
+        app.set_optimizer(i, select.value);
+        notice('');
+      } catch (e) {
+        notice(e.message);
+      }
+      buildRuns(app, redraw);
+      redraw();
+    });
+    pick.append(pickLabel, select);
+
     const readout = document.createElement('p');
     readout.className = 'readout';
     readout.id = `run${i}-readout`;
-    set.append(legend, readout, ...run.params.map((p) => paramControl(app, i, p, redraw)));
+    const rule = document.createElement('details');
+    rule.className = 'rule';
+    const summary = document.createElement('summary');
+    summary.textContent = 'update rule';
+    const pre = document.createElement('pre');
+    pre.textContent = `${run.rule}\n\n${run.reference}`;
+    rule.append(summary, pre);
+    set.append(legend, pick, readout,
+      ...run.params.map((p) => paramControl(app, i, p, redraw)),
+      ...run.flags.map((f) => flagControl(app, i, f, redraw)),
+      rule);
     box.append(set);
   });
 }

@@ -1,19 +1,44 @@
-//! Adam (Kingma & Ba, 2015): torch.optim.Adam.
+//! Adam (Kingma & Ba, 2015) with its AMSGrad (Reddi et al., 2018) and AdamW (Loshchilov &
+//! Hutter, 2019) variants: torch.optim.Adam and torch.optim.AdamW.
 
-use super::{BETA1, BETA2, ConfigError, EPS, LR, Optimizer, WEIGHT_DECAY};
+use super::{Optimizer, decayed, lerp};
+use nalgebra::DMatrix;
 
 pub(super) const RULE: &str = "g ← ∇f(θ) + λθ\nm ← β₁ m + (1 − β₁) g\nv ← β₂ v + (1 − β₂) g²\nm̂ ← m / (1 − β₁ᵗ),  v̂ ← v / (1 − β₂ᵗ)\nθ ← θ − η m̂ / (√v̂ + ε)";
+pub(super) const RULE_AMSGRAD: &str = "g ← ∇f(θ) + λθ\nm ← β₁ m + (1 − β₁) g\nv ← β₂ v + (1 − β₂) g²\nv_max ← max(v_max, v)\nm̂ ← m / (1 − β₁ᵗ),  v̂ ← v_max / (1 − β₂ᵗ)\nθ ← θ − η m̂ / (√v̂ + ε)";
+pub(super) const RULE_ADAMW: &str = "θ ← θ (1 − η λ)\ng ← ∇f(θ)\nm ← β₁ m + (1 − β₁) g\nv ← β₂ v + (1 − β₂) g²\nm̂ ← m / (1 − β₁ᵗ),  v̂ ← v / (1 − β₂ᵗ)\nθ ← θ − η m̂ / (√v̂ + ε)";
 
-/// torch.optim.Adam(lr, betas, eps, weight_decay), in f64.
+/// Adam's settings beyond the learning rate.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct AdamOptions {
+    /// `(β₁, β₂)`: decay rates of the first and second moment estimates.
+    pub betas: [f64; 2],
+    /// `ε`, added to the denominator.
+    pub eps: f64,
+    /// `λ`: L2 penalty added to the gradient, or decoupled decay when `decoupled`.
+    pub weight_decay: f64,
+    /// AMSGrad: divide by the running maximum of `v` instead of `v`.
+    pub amsgrad: bool,
+    /// AdamW: decay the parameters directly (`θ ← θ(1 − ηλ)`) instead of adding `λθ` to `g`.
+    pub decoupled: bool,
+    /// Divide by `√(v̂ + ε)` instead of torch's `√v̂ + ε`.
+    pub eps_inside_sqrt: bool,
+    /// Divide `m` and `v` by `1 − βᵗ` (torch always does).
+    pub bias_correction: bool,
+}
+
+/// torch.optim.Adam(lr, betas, eps, weight_decay, amsgrad) and torch.optim.AdamW, in f64.
 ///
-/// At step t = 1, 2, …, with `m = v = 0` before the first step:
+/// At step t = 1, 2, …, with `m = v = v_max = 0` before the first step:
 ///
 /// ```text
-/// g  = ∇f(θ) + λ θ                      (weight_decay λ: L2 added to the gradient)
+/// θ ← θ (1 − η λ)                       (AdamW only: decoupled weight decay)
+/// g  = ∇f(θ) + λ θ                      (Adam: L2 added to the gradient; g = ∇f(θ) for AdamW)
 /// m ← β₁ m + (1 − β₁) g
 /// v ← β₂ v + (1 − β₂) g²
-/// m̂ = m / (1 − β₁ᵗ),  v̂ = v / (1 − β₂ᵗ)
-/// θ ← θ − η m̂ / (√v̂ + ε)
+/// v_max ← max(v_max, v)                 (AMSGrad only; then v_max replaces v below)
+/// m̂ = m / (1 − β₁ᵗ),  v̂ = v / (1 − β₂ᵗ)  (bias correction; m̂ = m, v̂ = v when switched off)
+/// θ ← θ − η m̂ / (√v̂ + ε)                (or η m̂ / √(v̂ + ε) with eps_inside_sqrt)
 /// ```
 ///
 /// The arithmetic follows torch's single-tensor implementation operation for operation
@@ -21,67 +46,67 @@ pub(super) const RULE: &str = "g ← ∇f(θ) + λθ\nm ← β₁ m + (1 − β�
 /// so results agree with torch in f64 to the last few bits.
 #[derive(Clone, Debug)]
 pub struct Adam {
-    lr: f64,
-    betas: [f64; 2],
-    eps: f64,
-    weight_decay: f64,
+    o: AdamOptions,
     t: u32,
     m: Vec<f64>,
     v: Vec<f64>,
+    v_max: Vec<f64>,
 }
 
 impl Adam {
-    /// A new optimizer; each value is checked against torch's allowed range
-    /// (`lr ≥ 0`, `0 ≤ β₁, β₂ < 1`, `eps ≥ 0`, `weight_decay ≥ 0`).
-    pub fn new(lr: f64, betas: [f64; 2], eps: f64, weight_decay: f64) -> Result<Self, ConfigError> {
-        Ok(Self {
-            lr: LR.check(lr)?,
-            betas: [BETA1.check(betas[0])?, BETA2.check(betas[1])?],
-            eps: EPS.check(eps)?,
-            weight_decay: WEIGHT_DECAY.check(weight_decay)?,
+    pub(super) fn new(options: AdamOptions) -> Self {
+        Self {
+            o: options,
             t: 0,
             m: Vec::new(),
             v: Vec::new(),
-        })
-    }
-}
-
-/// torch's `lerp(start, end, weight)`, computed as its CPU kernel does.
-fn lerp(start: f64, end: f64, weight: f64) -> f64 {
-    if weight.abs() < 0.5 {
-        start + weight * (end - start)
-    } else {
-        end - (end - start) * (1.0 - weight)
+            v_max: Vec::new(),
+        }
     }
 }
 
 impl Optimizer for Adam {
-    fn step(&mut self, params: &mut [f64], grad: &[f64]) {
+    fn step(&mut self, params: &mut [f64], grad: &[f64], lr: f64, _: Option<&DMatrix<f64>>) {
         if self.t == 0 {
             self.m = vec![0.0; params.len()];
             self.v = vec![0.0; params.len()];
+            self.v_max = vec![0.0; params.len()];
         }
         self.t += 1;
-        let [beta1, beta2] = self.betas;
+        let o = self.o;
+        let [beta1, beta2] = o.betas;
         let t = f64::from(self.t);
-        let bias_correction1 = 1.0 - beta1.powf(t);
-        let bias_correction2 = 1.0 - beta2.powf(t);
-        let step_size = self.lr / bias_correction1;
+        let (bias_correction1, bias_correction2) = if o.bias_correction {
+            (1.0 - beta1.powf(t), 1.0 - beta2.powf(t))
+        } else {
+            (1.0, 1.0)
+        };
+        let step_size = lr / bias_correction1;
         let bias_correction2_sqrt = bias_correction2.sqrt();
-        for (((p, &g0), m), v) in params
-            .iter_mut()
-            .zip(grad)
-            .zip(self.m.iter_mut())
-            .zip(self.v.iter_mut())
-        {
-            let g = if self.weight_decay != 0.0 {
-                g0 + self.weight_decay * *p
+        for (i, p) in params.iter_mut().enumerate() {
+            let g = if o.decoupled {
+                if o.weight_decay != 0.0 {
+                    *p *= 1.0 - lr * o.weight_decay;
+                }
+                grad[i]
             } else {
-                g0
+                decayed(grad[i], *p, o.weight_decay)
             };
+            let m = &mut self.m[i];
             *m = lerp(*m, g, 1.0 - beta1);
+            let v = &mut self.v[i];
             *v = *v * beta2 + (1.0 - beta2) * (g * g);
-            let denom = v.sqrt() / bias_correction2_sqrt + self.eps;
+            let second = if o.amsgrad {
+                self.v_max[i] = self.v_max[i].max(*v);
+                self.v_max[i]
+            } else {
+                *v
+            };
+            let denom = if o.eps_inside_sqrt {
+                (second / bias_correction2 + o.eps).sqrt()
+            } else {
+                second.sqrt() / bias_correction2_sqrt + o.eps
+            };
             *p += -step_size * (*m / denom);
         }
     }

@@ -3,14 +3,35 @@
 //!
 //! Each optimizer lives in its own file and states the exact update rule it implements. The
 //! catalogue ([`OptimizerKind`]) names them as the page and the command line do; a
-//! [`RunConfig`] is a kind plus hyperparameter values, validated before any step is taken.
+//! [`RunConfig`] is a kind plus hyperparameter values and flags, validated before any step.
+//!
+//! Optimizers do not own their learning rate: [`Optimizer::step`] receives the rate for that
+//! step, so a schedule ([`crate::schedule`]) can vary it, exactly as torch's schedulers rewrite
+//! `param_group["lr"]` between steps.
 
+mod adadelta;
+mod adagrad;
 mod adam;
+mod adamax;
+mod lion;
+mod nadam;
+mod newton;
+mod radam;
+mod rmsprop;
 mod sgd;
 
-pub use adam::Adam;
+pub use adadelta::Adadelta;
+pub use adagrad::Adagrad;
+pub use adam::{Adam, AdamOptions};
+pub use adamax::Adamax;
+pub use lion::Lion;
+pub use nadam::NAdam;
+pub use newton::Newton;
+pub use radam::RAdam;
+pub use rmsprop::RmsProp;
 pub use sgd::Sgd;
 
+use nalgebra::DMatrix;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -18,8 +39,16 @@ use std::fmt;
 /// One optimizer's state and update rule, over a flat parameter vector.
 pub trait Optimizer {
     /// Applies one update to `params` in place, given the gradient `grad` of the loss at
-    /// `params` (both of the same length, fixed for the optimizer's lifetime).
-    fn step(&mut self, params: &mut [f64], grad: &[f64]);
+    /// `params` (both of the same length, fixed for the optimizer's lifetime), the learning
+    /// rate `lr` for this step, and the Hessian at `params` when [`needs_hessian`] says so.
+    ///
+    /// [`needs_hessian`]: Optimizer::needs_hessian
+    fn step(&mut self, params: &mut [f64], grad: &[f64], lr: f64, hessian: Option<&DMatrix<f64>>);
+
+    /// Whether [`step`](Optimizer::step) needs the Hessian (second-order methods).
+    fn needs_hessian(&self) -> bool {
+        false
+    }
 }
 
 /// How a slider moves through a hyperparameter's values.
@@ -32,8 +61,8 @@ pub enum Scale {
     Log,
 }
 
-/// One hyperparameter: its torch name, how to present it, and which values are allowed.
-#[derive(Clone, Copy, Debug, Serialize)]
+/// One numeric hyperparameter: its torch name, how to present it, which values are allowed.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct HyperParam {
     /// torch.optim's name (`lr`, `momentum`, `beta1`, …).
     pub name: &'static str,
@@ -58,6 +87,11 @@ pub struct HyperParam {
 }
 
 impl HyperParam {
+    /// The same description with another default.
+    pub const fn with_default(self, default: f64) -> HyperParam {
+        HyperParam { default, ..self }
+    }
+
     /// Whether `value` is finite and inside the allowed range.
     pub fn allows(&self, value: f64) -> bool {
         let above = if self.min_inclusive {
@@ -98,6 +132,19 @@ impl HyperParam {
     }
 }
 
+/// One on/off option of an optimizer: a torch flag or a choice between conventions.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Flag {
+    /// The name used in URLs and configurations (`centered`, `classical`, …).
+    pub name: &'static str,
+    /// A few words for the checkbox's label.
+    pub label: &'static str,
+    /// The default (torch's behaviour).
+    pub default: bool,
+    /// What switching it changes, in one sentence with both formulas.
+    pub doc: &'static str,
+}
+
 /// A configuration that cannot be run, with the reason in words a user can act on.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ConfigError {
@@ -110,7 +157,7 @@ pub enum ConfigError {
         /// The allowed range, written out.
         allowed: String,
     },
-    /// A hyperparameter this optimizer does not have.
+    /// A hyperparameter or flag this optimizer does not have.
     UnknownParam {
         /// The optimizer's identifier.
         optimizer: &'static str,
@@ -124,6 +171,8 @@ pub enum ConfigError {
         /// The identifier that was given.
         name: String,
     },
+    /// Values that are each allowed but not together.
+    Conflict(String),
 }
 
 impl fmt::Display for ConfigError {
@@ -138,11 +187,17 @@ impl fmt::Display for ConfigError {
                 optimizer,
                 name,
                 allowed,
-            } => write!(
-                f,
-                "{optimizer} has no hyperparameter '{name}': allowed names are {}",
-                allowed.join(", ")
-            ),
+            } => {
+                if allowed.is_empty() {
+                    write!(f, "{optimizer} has no option '{name}': it has none")
+                } else {
+                    write!(
+                        f,
+                        "{optimizer} has no option '{name}': allowed names are {}",
+                        allowed.join(", ")
+                    )
+                }
+            }
             ConfigError::UnknownOptimizer { name } => {
                 let ids: Vec<&str> = OptimizerKind::ALL.iter().map(|k| k.id()).collect();
                 write!(
@@ -151,6 +206,7 @@ impl fmt::Display for ConfigError {
                     ids.join(", ")
                 )
             }
+            ConfigError::Conflict(why) => f.write_str(why),
         }
     }
 }
@@ -248,24 +304,164 @@ const EPS: HyperParam = HyperParam {
     scale: Scale::Log,
 };
 
+const ALPHA: HyperParam = HyperParam {
+    name: "alpha",
+    symbol: "α",
+    label: "smoothing",
+    default: 0.99,
+    min: 0.0,
+    min_inclusive: true,
+    max: 1.0,
+    max_inclusive: true,
+    slider: [0.5, 0.9999],
+    scale: Scale::Linear,
+};
+
+const RHO: HyperParam = HyperParam {
+    name: "rho",
+    symbol: "ρ",
+    label: "decay rate",
+    default: 0.9,
+    min: 0.0,
+    min_inclusive: true,
+    max: 1.0,
+    max_inclusive: true,
+    slider: [0.5, 0.999],
+    scale: Scale::Linear,
+};
+
+const LR_DECAY: HyperParam = HyperParam {
+    name: "lr_decay",
+    symbol: "κ",
+    label: "lr decay",
+    default: 0.0,
+    min: 0.0,
+    min_inclusive: true,
+    max: f64::INFINITY,
+    max_inclusive: false,
+    slider: [0.0, 0.1],
+    scale: Scale::Linear,
+};
+
+const INITIAL_ACCUMULATOR: HyperParam = HyperParam {
+    name: "initial_accumulator_value",
+    symbol: "s₀",
+    label: "initial accumulator",
+    default: 0.0,
+    min: 0.0,
+    min_inclusive: true,
+    max: f64::INFINITY,
+    max_inclusive: false,
+    slider: [0.0, 1.0],
+    scale: Scale::Linear,
+};
+
+const MOMENTUM_DECAY: HyperParam = HyperParam {
+    name: "momentum_decay",
+    symbol: "ψ",
+    label: "momentum decay",
+    default: 4e-3,
+    min: 0.0,
+    min_inclusive: true,
+    max: f64::INFINITY,
+    max_inclusive: false,
+    slider: [0.0, 0.02],
+    scale: Scale::Linear,
+};
+
+const DAMPING: HyperParam = HyperParam {
+    name: "damping",
+    symbol: "δ",
+    label: "damping",
+    default: 0.0,
+    min: 0.0,
+    min_inclusive: true,
+    max: f64::INFINITY,
+    max_inclusive: false,
+    slider: [0.0, 10.0],
+    scale: Scale::Linear,
+};
+
+const CLASSICAL: Flag = Flag {
+    name: "classical",
+    label: "textbook momentum",
+    default: false,
+    doc: "torch: b ← μb + g, θ ← θ − η b; textbook: v ← μv + η g, θ ← θ − v (the learning rate \
+          enters the velocity, so the two differ once η changes mid-run)",
+};
+
+const EPS_INSIDE_SQRT: Flag = Flag {
+    name: "eps_inside_sqrt",
+    label: "ε inside the square root",
+    default: false,
+    doc: "torch: divide by √v̂ + ε; inside: divide by √(v̂ + ε)",
+};
+
+const BIAS_CORRECTION: Flag = Flag {
+    name: "bias_correction",
+    label: "bias correction",
+    default: true,
+    doc: "on (torch): m̂ = m / (1 − β₁ᵗ), v̂ = v / (1 − β₂ᵗ); off: m̂ = m, v̂ = v",
+};
+
+const CENTERED: Flag = Flag {
+    name: "centered",
+    label: "centered",
+    default: false,
+    doc: "off (torch default): divide by √v; on: divide by √(v − ḡ²), ḡ the running mean of g",
+};
+
 /// The optimizers optiviz offers, by the names the page and the command line use.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum OptimizerKind {
     /// Plain gradient descent: torch `SGD(lr)`.
     Sgd,
-    /// Gradient descent with heavy-ball momentum: torch `SGD(lr, momentum, dampening)`.
+    /// Heavy-ball momentum: torch `SGD(lr, momentum, dampening)`.
     Momentum,
-    /// Adam: torch `Adam(lr, betas, eps)`.
+    /// Nesterov momentum: torch `SGD(lr, momentum, nesterov=True)`.
+    Nesterov,
+    /// torch `Adagrad(lr, lr_decay, weight_decay, initial_accumulator_value, eps)`.
+    Adagrad,
+    /// torch `RMSprop(lr, alpha, eps, weight_decay, momentum, centered)`.
+    Rmsprop,
+    /// torch `Adadelta(lr, rho, eps, weight_decay)`.
+    Adadelta,
+    /// torch `Adam(lr, betas, eps, weight_decay)`.
     Adam,
+    /// torch `Adam(..., amsgrad=True)`.
+    Amsgrad,
+    /// torch `AdamW(lr, betas, eps, weight_decay)`: decoupled weight decay.
+    Adamw,
+    /// torch `Adamax(lr, betas, eps, weight_decay)`.
+    Adamax,
+    /// torch `NAdam(lr, betas, eps, weight_decay, momentum_decay)`.
+    Nadam,
+    /// torch `RAdam(lr, betas, eps, weight_decay)`.
+    Radam,
+    /// Lion (Chen et al. 2023), as `optax.lion`.
+    Lion,
+    /// Newton's method with the exact Hessian, damped, with a saddle-free fallback.
+    Newton,
 }
 
 impl OptimizerKind {
     /// Every kind, in the order the page lists them.
-    pub const ALL: [OptimizerKind; 3] = [
+    pub const ALL: [OptimizerKind; 14] = [
         OptimizerKind::Sgd,
         OptimizerKind::Momentum,
+        OptimizerKind::Nesterov,
+        OptimizerKind::Adagrad,
+        OptimizerKind::Rmsprop,
+        OptimizerKind::Adadelta,
         OptimizerKind::Adam,
+        OptimizerKind::Amsgrad,
+        OptimizerKind::Adamw,
+        OptimizerKind::Adamax,
+        OptimizerKind::Nadam,
+        OptimizerKind::Radam,
+        OptimizerKind::Lion,
+        OptimizerKind::Newton,
     ];
 
     /// Identifier used in URLs and on the command line.
@@ -273,7 +469,18 @@ impl OptimizerKind {
         match self {
             OptimizerKind::Sgd => "sgd",
             OptimizerKind::Momentum => "momentum",
+            OptimizerKind::Nesterov => "nesterov",
+            OptimizerKind::Adagrad => "adagrad",
+            OptimizerKind::Rmsprop => "rmsprop",
+            OptimizerKind::Adadelta => "adadelta",
             OptimizerKind::Adam => "adam",
+            OptimizerKind::Amsgrad => "amsgrad",
+            OptimizerKind::Adamw => "adamw",
+            OptimizerKind::Adamax => "adamax",
+            OptimizerKind::Nadam => "nadam",
+            OptimizerKind::Radam => "radam",
+            OptimizerKind::Lion => "lion",
+            OptimizerKind::Newton => "newton",
         }
     }
 
@@ -282,7 +489,50 @@ impl OptimizerKind {
         match self {
             OptimizerKind::Sgd => "Gradient descent",
             OptimizerKind::Momentum => "Momentum",
+            OptimizerKind::Nesterov => "Nesterov",
+            OptimizerKind::Adagrad => "AdaGrad",
+            OptimizerKind::Rmsprop => "RMSprop",
+            OptimizerKind::Adadelta => "Adadelta",
             OptimizerKind::Adam => "Adam",
+            OptimizerKind::Amsgrad => "AMSGrad",
+            OptimizerKind::Adamw => "AdamW",
+            OptimizerKind::Adamax => "Adamax",
+            OptimizerKind::Nadam => "NAdam",
+            OptimizerKind::Radam => "RAdam",
+            OptimizerKind::Lion => "Lion",
+            OptimizerKind::Newton => "Newton",
+        }
+    }
+
+    /// The reference this optimizer follows, as a user would write it.
+    pub fn reference(self) -> &'static str {
+        match self {
+            OptimizerKind::Sgd => "torch.optim.SGD(lr)",
+            OptimizerKind::Momentum => "torch.optim.SGD(lr, momentum, dampening)",
+            OptimizerKind::Nesterov => "torch.optim.SGD(lr, momentum, nesterov=True)",
+            OptimizerKind::Adagrad => {
+                "torch.optim.Adagrad(lr, lr_decay, weight_decay, initial_accumulator_value, eps)"
+            }
+            OptimizerKind::Rmsprop => {
+                "torch.optim.RMSprop(lr, alpha, eps, weight_decay, momentum, centered)"
+            }
+            OptimizerKind::Adadelta => "torch.optim.Adadelta(lr, rho, eps, weight_decay)",
+            OptimizerKind::Adam => "torch.optim.Adam(lr, betas, eps, weight_decay)",
+            OptimizerKind::Amsgrad => {
+                "torch.optim.Adam(lr, betas, eps, weight_decay, amsgrad=True)"
+            }
+            OptimizerKind::Adamw => "torch.optim.AdamW(lr, betas, eps, weight_decay)",
+            OptimizerKind::Adamax => "torch.optim.Adamax(lr, betas, eps, weight_decay)",
+            OptimizerKind::Nadam => {
+                "torch.optim.NAdam(lr, betas, eps, weight_decay, momentum_decay)"
+            }
+            OptimizerKind::Radam => "torch.optim.RAdam(lr, betas, eps, weight_decay)",
+            OptimizerKind::Lion => {
+                "optax.lion(learning_rate, b1, b2, weight_decay) (Chen et al. 2023)"
+            }
+            OptimizerKind::Newton => {
+                "Newton's method, (H + δI)⁻¹∇f, saddle-free when not positive definite"
+            }
         }
     }
 
@@ -298,39 +548,114 @@ impl OptimizerKind {
 
     /// The hyperparameters this optimizer exposes, with torch's defaults.
     pub fn params(self) -> &'static [HyperParam] {
+        const ADAM: &[HyperParam] = &[LR, BETA1, BETA2, EPS, WEIGHT_DECAY];
+        const ADAGRAD: &[HyperParam] = &[
+            LR.with_default(1e-2),
+            LR_DECAY,
+            WEIGHT_DECAY,
+            INITIAL_ACCUMULATOR,
+            EPS.with_default(1e-10),
+        ];
+        const RMSPROP: &[HyperParam] = &[
+            LR.with_default(1e-2),
+            ALPHA,
+            EPS,
+            WEIGHT_DECAY,
+            MOMENTUM.with_default(0.0),
+        ];
+        const ADADELTA: &[HyperParam] = &[
+            LR.with_default(1.0),
+            RHO,
+            EPS.with_default(1e-6),
+            WEIGHT_DECAY,
+        ];
+        const ADAMW: &[HyperParam] = &[LR, BETA1, BETA2, EPS, WEIGHT_DECAY.with_default(1e-2)];
+        const ADAMAX: &[HyperParam] = &[LR.with_default(2e-3), BETA1, BETA2, EPS, WEIGHT_DECAY];
+        const NADAM: &[HyperParam] = &[
+            LR.with_default(2e-3),
+            BETA1,
+            BETA2,
+            EPS,
+            WEIGHT_DECAY,
+            MOMENTUM_DECAY,
+        ];
+        const LION: &[HyperParam] = &[
+            LR.with_default(1e-4),
+            BETA1,
+            BETA2.with_default(0.99),
+            WEIGHT_DECAY,
+        ];
+        const NEWTON: &[HyperParam] = &[LR.with_default(1.0), DAMPING];
         match self {
             OptimizerKind::Sgd => &[LR, WEIGHT_DECAY],
             OptimizerKind::Momentum => &[LR, MOMENTUM, DAMPENING, WEIGHT_DECAY],
-            OptimizerKind::Adam => &[LR, BETA1, BETA2, EPS, WEIGHT_DECAY],
+            OptimizerKind::Nesterov => &[LR, MOMENTUM, WEIGHT_DECAY],
+            OptimizerKind::Adagrad => ADAGRAD,
+            OptimizerKind::Rmsprop => RMSPROP,
+            OptimizerKind::Adadelta => ADADELTA,
+            OptimizerKind::Adam | OptimizerKind::Amsgrad | OptimizerKind::Radam => ADAM,
+            OptimizerKind::Adamw => ADAMW,
+            OptimizerKind::Adamax => ADAMAX,
+            OptimizerKind::Nadam => NADAM,
+            OptimizerKind::Lion => LION,
+            OptimizerKind::Newton => NEWTON,
         }
     }
 
-    /// The exact update rule, as plain text with the symbols of [`HyperParam::symbol`].
+    /// The on/off options this optimizer has.
+    pub fn flags(self) -> &'static [Flag] {
+        match self {
+            OptimizerKind::Momentum | OptimizerKind::Nesterov => &[CLASSICAL],
+            OptimizerKind::Rmsprop => &[CENTERED, EPS_INSIDE_SQRT],
+            OptimizerKind::Adam | OptimizerKind::Amsgrad | OptimizerKind::Adamw => {
+                &[EPS_INSIDE_SQRT, BIAS_CORRECTION]
+            }
+            _ => &[],
+        }
+    }
+
+    /// The exact update rule, as plain text with the symbols of [`HyperParam::symbol`]
+    /// (the form torch uses; the flags' docs give the alternatives).
     pub fn rule(self) -> &'static str {
         match self {
             OptimizerKind::Sgd => sgd::RULE_PLAIN,
             OptimizerKind::Momentum => sgd::RULE_MOMENTUM,
+            OptimizerKind::Nesterov => sgd::RULE_NESTEROV,
+            OptimizerKind::Adagrad => adagrad::RULE,
+            OptimizerKind::Rmsprop => rmsprop::RULE,
+            OptimizerKind::Adadelta => adadelta::RULE,
             OptimizerKind::Adam => adam::RULE,
+            OptimizerKind::Amsgrad => adam::RULE_AMSGRAD,
+            OptimizerKind::Adamw => adam::RULE_ADAMW,
+            OptimizerKind::Adamax => adamax::RULE,
+            OptimizerKind::Nadam => nadam::RULE,
+            OptimizerKind::Radam => radam::RULE,
+            OptimizerKind::Lion => lion::RULE,
+            OptimizerKind::Newton => newton::RULE,
         }
     }
 }
 
-/// An optimizer kind with its hyperparameter values: what one run is set to.
+/// An optimizer kind with its hyperparameter values and flags: what one run is set to.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RunConfig {
     /// Which optimizer.
     pub kind: OptimizerKind,
     /// Values that differ from the defaults, by torch name.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub values: BTreeMap<String, f64>,
+    /// Flags that differ from the defaults.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub flags: BTreeMap<String, bool>,
 }
 
 impl RunConfig {
-    /// `kind` with every hyperparameter at torch's default.
+    /// `kind` with every hyperparameter and flag at its default.
     pub fn new(kind: OptimizerKind) -> Self {
         Self {
             kind,
             values: BTreeMap::new(),
+            flags: BTreeMap::new(),
         }
     }
 
@@ -340,17 +665,38 @@ impl RunConfig {
         Ok(self)
     }
 
-    /// The description of `name`, or the error listing the allowed names.
+    /// The same configuration with flag `name` set to `on` (validated).
+    pub fn with_flag(mut self, name: &str, on: bool) -> Result<Self, ConfigError> {
+        self.set_flag(name, on)?;
+        Ok(self)
+    }
+
+    fn unknown(&self, name: &str) -> ConfigError {
+        let mut allowed: Vec<&'static str> = self.kind.params().iter().map(|p| p.name).collect();
+        allowed.extend(self.kind.flags().iter().map(|f| f.name));
+        ConfigError::UnknownParam {
+            optimizer: self.kind.id(),
+            name: name.to_owned(),
+            allowed,
+        }
+    }
+
+    /// The description of hyperparameter `name`, or the error listing the allowed names.
     pub fn param(&self, name: &str) -> Result<&'static HyperParam, ConfigError> {
-        let params = self.kind.params();
-        params
+        self.kind
+            .params()
             .iter()
             .find(|p| p.name == name)
-            .ok_or_else(|| ConfigError::UnknownParam {
-                optimizer: self.kind.id(),
-                name: name.to_owned(),
-                allowed: params.iter().map(|p| p.name).collect(),
-            })
+            .ok_or_else(|| self.unknown(name))
+    }
+
+    /// The description of flag `name`, or the error listing the allowed names.
+    pub fn flag(&self, name: &str) -> Result<&'static Flag, ConfigError> {
+        self.kind
+            .flags()
+            .iter()
+            .find(|f| f.name == name)
+            .ok_or_else(|| self.unknown(name))
     }
 
     /// Sets `name` to `value` after checking both; on error nothing changes.
@@ -361,35 +707,138 @@ impl RunConfig {
         Ok(())
     }
 
+    /// Sets flag `name`; an unknown name is an error and changes nothing.
+    pub fn set_flag(&mut self, name: &str, on: bool) -> Result<(), ConfigError> {
+        let flag = self.flag(name)?;
+        self.flags.insert(flag.name.to_owned(), on);
+        Ok(())
+    }
+
     /// The current value of `name`: the one set, else torch's default.
     pub fn get(&self, name: &str) -> Result<f64, ConfigError> {
         let param = self.param(name)?;
         Ok(self.values.get(name).copied().unwrap_or(param.default))
     }
 
-    /// Checks every value (also those deserialized from outside) and builds a fresh optimizer.
+    /// The current state of flag `name`: the one set, else its default.
+    pub fn get_flag(&self, name: &str) -> Result<bool, ConfigError> {
+        let flag = self.flag(name)?;
+        Ok(self.flags.get(name).copied().unwrap_or(flag.default))
+    }
+
+    /// The learning rate, which every optimizer has.
+    pub fn lr(&self) -> f64 {
+        self.get("lr").expect("every optimizer has lr")
+    }
+
+    /// Checks every value and flag (also those deserialized from outside), then builds a fresh
+    /// optimizer. The learning rate is not part of it: [`Optimizer::step`] receives it.
     pub fn build(&self) -> Result<Box<dyn Optimizer>, ConfigError> {
         for (name, &value) in &self.values {
             self.param(name)?.check(value)?;
+        }
+        for name in self.flags.keys() {
+            self.flag(name)?;
         }
         let v = |name: &str| {
             self.get(name)
                 .expect("name comes from this kind's own list")
         };
+        let f = |name: &str| {
+            self.get_flag(name)
+                .expect("name comes from this kind's own list")
+        };
+        let adam = |amsgrad, decoupled| AdamOptions {
+            betas: [v("beta1"), v("beta2")],
+            eps: v("eps"),
+            weight_decay: v("weight_decay"),
+            amsgrad,
+            decoupled,
+            eps_inside_sqrt: f("eps_inside_sqrt"),
+            bias_correction: f("bias_correction"),
+        };
         Ok(match self.kind {
-            OptimizerKind::Sgd => Box::new(Sgd::new(v("lr"), 0.0, 0.0, v("weight_decay"))?),
+            OptimizerKind::Sgd => Box::new(Sgd::new(0.0, 0.0, v("weight_decay"), false, false)),
             OptimizerKind::Momentum => Box::new(Sgd::new(
-                v("lr"),
                 v("momentum"),
                 v("dampening"),
                 v("weight_decay"),
-            )?),
-            OptimizerKind::Adam => Box::new(Adam::new(
-                v("lr"),
+                false,
+                f("classical"),
+            )),
+            OptimizerKind::Nesterov => {
+                if v("momentum") <= 0.0 {
+                    return Err(ConfigError::Conflict(
+                        "nesterov needs momentum > 0 (torch: \"Nesterov momentum requires a \
+                         momentum and zero dampening\")"
+                            .into(),
+                    ));
+                }
+                Box::new(Sgd::new(
+                    v("momentum"),
+                    0.0,
+                    v("weight_decay"),
+                    true,
+                    f("classical"),
+                ))
+            }
+            OptimizerKind::Adagrad => Box::new(Adagrad::new(
+                v("lr_decay"),
+                v("weight_decay"),
+                v("initial_accumulator_value"),
+                v("eps"),
+            )),
+            OptimizerKind::Rmsprop => Box::new(RmsProp::new(
+                v("alpha"),
+                v("eps"),
+                v("weight_decay"),
+                v("momentum"),
+                f("centered"),
+                f("eps_inside_sqrt"),
+            )),
+            OptimizerKind::Adadelta => {
+                Box::new(Adadelta::new(v("rho"), v("eps"), v("weight_decay")))
+            }
+            OptimizerKind::Adam => Box::new(Adam::new(adam(false, false))),
+            OptimizerKind::Amsgrad => Box::new(Adam::new(adam(true, false))),
+            OptimizerKind::Adamw => Box::new(Adam::new(adam(false, true))),
+            OptimizerKind::Adamax => Box::new(Adamax::new(
                 [v("beta1"), v("beta2")],
                 v("eps"),
                 v("weight_decay"),
-            )?),
+            )),
+            OptimizerKind::Nadam => Box::new(NAdam::new(
+                [v("beta1"), v("beta2")],
+                v("eps"),
+                v("weight_decay"),
+                v("momentum_decay"),
+            )),
+            OptimizerKind::Radam => Box::new(RAdam::new(
+                [v("beta1"), v("beta2")],
+                v("eps"),
+                v("weight_decay"),
+            )),
+            OptimizerKind::Lion => Box::new(Lion::new([v("beta1"), v("beta2")], v("weight_decay"))),
+            OptimizerKind::Newton => Box::new(Newton::new(v("damping"))),
         })
+    }
+}
+
+/// `g + λθ`: torch's L2 weight decay, added to the gradient (skipped when `λ = 0`, as in
+/// torch, so that `0·θ` cannot turn an infinite parameter into NaN).
+fn decayed(g: f64, theta: f64, weight_decay: f64) -> f64 {
+    if weight_decay != 0.0 {
+        g + weight_decay * theta
+    } else {
+        g
+    }
+}
+
+/// torch's `lerp(start, end, weight)`, computed as its CPU kernel does.
+fn lerp(start: f64, end: f64, weight: f64) -> f64 {
+    if weight.abs() < 0.5 {
+        start + weight * (end - start)
+    } else {
+        end - (end - start) * (1.0 - weight)
     }
 }

@@ -1,71 +1,92 @@
-//! Stochastic gradient descent with optional heavy-ball momentum: torch.optim.SGD.
+//! Stochastic gradient descent with optional heavy-ball or Nesterov momentum: torch.optim.SGD.
 
-use super::{ConfigError, DAMPENING, LR, MOMENTUM, Optimizer, WEIGHT_DECAY};
+use super::{Optimizer, decayed};
+use nalgebra::DMatrix;
 
 pub(super) const RULE_PLAIN: &str = "g ← ∇f(θ) + λθ\nθ ← θ − η g";
 pub(super) const RULE_MOMENTUM: &str =
-    "g ← ∇f(θ) + λθ\nb ← g (first step), else b ← μ b + (1 − τ) g\nθ ← θ − η b";
+    "g ← ∇f(θ) + λθ\nb ← g at t = 1, else b ← μ b + (1 − τ) g\nθ ← θ − η b";
+pub(super) const RULE_NESTEROV: &str =
+    "g ← ∇f(θ) + λθ\nb ← g at t = 1, else b ← μ b + g\nθ ← θ − η (g + μ b)";
 
-/// torch.optim.SGD(lr, momentum, dampening, weight_decay), in f64.
+/// torch.optim.SGD(lr, momentum, dampening, weight_decay, nesterov), in f64.
 ///
-/// At step t, with gradient `∇f(θ)`:
+/// At step t with learning rate η, in torch's form (the default):
 ///
 /// ```text
-/// g  = ∇f(θ) + λ θ                       (weight_decay λ; skipped when λ = 0)
-/// b  = g                       at t = 1  (momentum μ ≠ 0 only)
-/// b  = μ b + (1 − τ) g         at t > 1  (dampening τ)
-/// θ ← θ − η b                            (η = lr; with μ = 0, θ ← θ − η g)
+/// g  = ∇f(θ) + λ θ                         (weight_decay λ; skipped when λ = 0)
+/// b  = g                        at t = 1   (only when momentum μ ≠ 0)
+/// b  = μ b + (1 − τ) g          at t > 1   (dampening τ)
+/// d  = g + μ b  (nesterov)  or  b  (heavy ball)  or  g  (μ = 0)
+/// θ ← θ − η d
 /// ```
 ///
-/// This is torch's form: the learning rate multiplies the velocity when it is applied, so
-/// `b` is measured in gradient units. The textbook form `v = μ v + η g; θ ← θ − v` gives the
-/// same trajectory as long as η and τ = 0 stay fixed.
+/// With `classical` set, the textbook form the course notes use, where the learning rate is
+/// folded into the velocity when it is accumulated rather than when it is applied:
+///
+/// ```text
+/// v  = η g                      at t = 1
+/// v  = μ v + (1 − τ) η g        at t > 1
+/// θ ← θ − (μ v + η g)  (nesterov)  or  θ ← θ − v  (heavy ball)
+/// ```
+///
+/// The two give the same trajectory while η is constant (then v = η b); they part as soon as
+/// a schedule changes η, because torch rescales the whole accumulated velocity by the new η.
 #[derive(Clone, Debug)]
 pub struct Sgd {
-    lr: f64,
     momentum: f64,
     dampening: f64,
     weight_decay: f64,
+    nesterov: bool,
+    classical: bool,
     buf: Option<Vec<f64>>,
 }
 
 impl Sgd {
-    /// A new optimizer; each value is checked against torch's allowed range
-    /// (`lr ≥ 0`, `momentum ≥ 0`, `0 ≤ dampening ≤ 1`, `weight_decay ≥ 0`).
-    pub fn new(
-        lr: f64,
+    pub(super) fn new(
         momentum: f64,
         dampening: f64,
         weight_decay: f64,
-    ) -> Result<Self, ConfigError> {
-        Ok(Self {
-            lr: LR.check(lr)?,
-            momentum: MOMENTUM.check(momentum)?,
-            dampening: DAMPENING.check(dampening)?,
-            weight_decay: WEIGHT_DECAY.check(weight_decay)?,
+        nesterov: bool,
+        classical: bool,
+    ) -> Self {
+        Self {
+            momentum,
+            dampening,
+            weight_decay,
+            nesterov,
+            classical,
             buf: None,
-        })
+        }
     }
 }
 
 impl Optimizer for Sgd {
-    fn step(&mut self, params: &mut [f64], grad: &[f64]) {
+    fn step(&mut self, params: &mut [f64], grad: &[f64], lr: f64, _: Option<&DMatrix<f64>>) {
         let first = self.buf.is_none();
         let buf = self.buf.get_or_insert_with(|| vec![0.0; params.len()]);
+        let mu = self.momentum;
         for ((p, &g0), b) in params.iter_mut().zip(grad).zip(buf.iter_mut()) {
-            let mut g = g0;
-            if self.weight_decay != 0.0 {
-                g += self.weight_decay * *p;
-            }
-            if self.momentum != 0.0 {
+            let g = decayed(g0, *p, self.weight_decay);
+            if mu == 0.0 {
+                *p += -lr * g;
+            } else if self.classical {
+                // b holds the velocity v, in parameter units.
+                *b = if first {
+                    lr * g
+                } else {
+                    mu * *b + (1.0 - self.dampening) * (lr * g)
+                };
+                *p -= if self.nesterov { mu * *b + lr * g } else { *b };
+            } else {
                 *b = if first {
                     g
                 } else {
-                    *b * self.momentum + (1.0 - self.dampening) * g
+                    *b * mu + (1.0 - self.dampening) * g
                 };
-                g = *b;
+                let d = if self.nesterov { g + mu * *b } else { *b };
+                *p += -lr * d;
             }
-            *p += -self.lr * g;
         }
     }
 }

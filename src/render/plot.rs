@@ -227,8 +227,41 @@ pub struct LossSeries<'a> {
 /// The smallest loss the log-scaled chart shows; lower values (an exact 0) sit on this floor.
 pub const LOSS_FLOOR: f64 = 1e-12;
 
-/// Draws loss against step on a log scale for every run, x from 0 to `max_steps`, with a
-/// vertical cursor at step `cursor`.
+/// How the loss chart's y axis maps a loss: `log10` when every loss shown is positive,
+/// the loss itself otherwise (surfaces such as the saddle go below zero).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LossAxis {
+    /// `log10(max(loss, LOSS_FLOOR))`, labelled as powers of ten.
+    Log,
+    /// The loss itself.
+    Linear,
+}
+
+impl LossAxis {
+    /// The axis for these runs: log unless some finite loss is ≤ 0.
+    pub fn for_runs(runs: &[LossSeries<'_>]) -> LossAxis {
+        let any_non_positive = runs
+            .iter()
+            .flat_map(|r| r.losses.iter())
+            .any(|l| l.is_finite() && *l <= 0.0);
+        if any_non_positive {
+            LossAxis::Linear
+        } else {
+            LossAxis::Log
+        }
+    }
+
+    /// Where a loss sits on the axis.
+    pub fn position(self, loss: f64) -> f64 {
+        match self {
+            LossAxis::Log => loss.max(LOSS_FLOOR).log10(),
+            LossAxis::Linear => loss,
+        }
+    }
+}
+
+/// Draws loss against step for every run, x from 0 to `max_steps`, with a vertical cursor at
+/// step `cursor`; the y axis is logarithmic when every loss is positive (see [`LossAxis`]).
 pub fn draw_loss<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     runs: &[LossSeries<'_>],
@@ -236,34 +269,46 @@ pub fn draw_loss<DB: DrawingBackend>(
     cursor: usize,
     theme: &Theme,
 ) -> DrawResult {
-    let finite = runs
+    let axis = LossAxis::for_runs(runs);
+    let (lo, hi) = runs
         .iter()
-        .flat_map(|r| r.losses.iter().copied())
+        .flat_map(|r| r.losses.iter())
         .filter(|l| l.is_finite())
-        .map(|l| l.max(LOSS_FLOOR));
-    let (lo, hi) = finite.fold((f64::INFINITY, 0.0_f64), |(lo, hi), l| {
-        (lo.min(l), hi.max(l))
-    });
-    let (lo, hi) = if lo.is_finite() && hi > 0.0 {
-        (lo / 2.0, (hi * 2.0).max(lo * 10.0))
+        .map(|&l| axis.position(l))
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), y| {
+            (lo.min(y), hi.max(y))
+        });
+    let (lo, hi) = if lo.is_finite() && hi.is_finite() {
+        let pad = ((hi - lo) * 0.05).max(match axis {
+            LossAxis::Log => 0.3,
+            LossAxis::Linear => 1e-9_f64.max(hi.abs() * 1e-3),
+        });
+        (lo - pad, hi + pad)
     } else {
-        (1e-3, 1e3)
+        (-3.0, 3.0)
     };
     let mut chart = ChartBuilder::on(area)
         .margin(theme.px(10.0))
         .margin_right(theme.px(22.0))
         .x_label_area_size(theme.px(40.0))
         .y_label_area_size(theme.px(60.0))
-        .build_cartesian_2d(0.0..max_steps.max(1) as f64, (lo..hi).log_scale())
+        .build_cartesian_2d(0.0..max_steps.max(1) as f64, lo..hi)
         .map_err(err)?;
+    let y_label = move |v: &f64| match axis {
+        LossAxis::Log => format!("{:.0e}", 10f64.powf(*v)),
+        LossAxis::Linear => format!("{v:.3}"),
+    };
     chart
         .configure_mesh()
         .x_desc("step")
-        .y_desc("loss (log scale)")
+        .y_desc(match axis {
+            LossAxis::Log => "loss (log scale)",
+            LossAxis::Linear => "loss",
+        })
         .x_labels(6)
         .y_labels(6)
         .x_label_formatter(&|v| format!("{v:.0}"))
-        .y_label_formatter(&|v| format!("{v:.0e}"))
+        .y_label_formatter(&y_label)
         .axis_style(AXIS.stroke_width(theme.px(1.0)))
         .bold_line_style(RGBAColor(255, 255, 255, 0.10).stroke_width(theme.px(1.0)))
         .light_line_style(TRANSPARENT)
@@ -285,7 +330,7 @@ pub fn draw_loss<DB: DrawingBackend>(
             .iter()
             .enumerate()
             .filter(|(_, l)| l.is_finite())
-            .map(|(k, l)| (k as f64, l.max(LOSS_FLOOR)));
+            .map(|(k, &l)| (k as f64, axis.position(l)));
         chart
             .draw_series(LineSeries::new(points, color.stroke_width(theme.px(2.0))))
             .map_err(err)?

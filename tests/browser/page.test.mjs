@@ -94,7 +94,7 @@ describe('the optiviz page', () => {
     const { page, errors } = await open();
     await page.waitForFunction(() => parseInt(document.getElementById('step-count').value, 10) >= 100);
     await pause(page);
-    const slider = page.getByRole('slider', { name: 'Gradient descent learning rate' });
+    const slider = page.getByRole('slider', { name: 'Run 1 learning rate' });
     const shown = page.locator('output[for="run0-lr"]');
     const before = { trails: await pixels(page, 'trajectory-canvas'), readout: await text(page, '#run0-readout'),
       value: await shown.innerText(), step: await text(page, '#step-count') };
@@ -131,6 +131,42 @@ describe('the optiviz page', () => {
     assert.match(await text(page, '#step-count'), /^0 \//, 'the race restarts from step 0');
     assert.match(await text(page, '#run0-readout'), /at \(-2\.5, 1\.5\)/, 'from the bowl\'s start point');
     await page.screenshot({ path: `${shots}/bowl-1280.png` });
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('every optimizer can be chosen for a run, with sliders and flags from its description', async () => {
+    const { page, errors } = await open();
+    await pause(page);
+    const picker = page.getByRole('combobox', { name: 'Run 3 optimizer' });
+    const ids = await picker.locator('option').evaluateAll((os) => os.map((o) => o.value));
+    assert.deepEqual(ids, ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adadelta', 'adam', 'amsgrad',
+      'adamw', 'adamax', 'nadam', 'radam', 'lion', 'newton']);
+    const before = { trails: await pixels(page, 'trajectory-canvas'), readout: await text(page, '#run2-readout') };
+    await picker.selectOption({ label: 'RMSprop' });
+    await nextFrames(page);
+    // RMSprop's own hyperparameters, at torch's defaults, replace Adam's.
+    assert.equal(await page.getByRole('slider', { name: 'Run 3 smoothing α' }).count(), 1);
+    assert.equal(await page.getByRole('slider', { name: 'Run 3 beta1' }).count(), 0);
+    assert.equal(await page.locator('output[for="run2-lr"]').innerText(), '0.01');
+    assert.notEqual(await text(page, '#run2-readout'), before.readout);
+    assert.notEqual((await pixels(page, 'trajectory-canvas')).hash, before.trails.hash);
+    // A flag is a checkbox: centering changes the run.
+    const centered = page.getByRole('checkbox', { name: 'Run 3 centered' });
+    const trails = await pixels(page, 'trajectory-canvas');
+    await centered.check();
+    await nextFrames(page);
+    assert.ok(await centered.isChecked());
+    assert.notEqual((await pixels(page, 'trajectory-canvas')).hash, trails.hash);
+    // The update rule is one click away.
+    await page.locator('#runs fieldset').nth(2).getByText('update rule').click();
+    assert.match(await page.locator('#runs fieldset').nth(2).locator('pre').innerText(), /torch\.optim\.RMSprop/);
+    // Newton needs no learning-rate tuning on the bowl: one step to the minimum.
+    await page.getByLabel('Surface', { exact: true }).selectOption({ label: 'Quadratic bowl' });
+    await picker.selectOption({ label: 'Newton' });
+    await page.getByRole('button', { name: 'Play' }).click();
+    await page.waitForFunction(() => parseInt(document.getElementById('step-count').value, 10) >= 5);
+    assert.match(await text(page, '#run2-readout'), /loss 0 · at \(0, 0\)/);
     assert.deepEqual(errors, []);
     await page.close();
   });

@@ -1,0 +1,58 @@
+//! Adadelta (Zeiler, 2012): torch.optim.Adadelta.
+
+use super::{Optimizer, decayed};
+use nalgebra::DMatrix;
+
+pub(super) const RULE: &str = "g ← ∇f(θ) + λθ\nv ← ρ v + (1 − ρ) g²\nΔ ← √(u + ε) / √(v + ε) · g\nu ← ρ u + (1 − ρ) Δ²\nθ ← θ − η Δ";
+
+/// torch.optim.Adadelta(lr, rho, eps, weight_decay), in f64.
+///
+/// With `v = u = 0` before the first step (u accumulates squared updates):
+///
+/// ```text
+/// g  = ∇f(θ) + λ θ
+/// v ← ρ v + (1 − ρ) g²
+/// Δ  = √(u + ε) / √(v + ε) · g
+/// u ← ρ u + (1 − ρ) Δ²
+/// θ ← θ − η Δ                 (η = lr, 1.0 by default as in the paper's unit-free step)
+/// ```
+#[derive(Clone, Debug)]
+pub struct Adadelta {
+    rho: f64,
+    eps: f64,
+    weight_decay: f64,
+    square_avg: Vec<f64>,
+    acc_delta: Vec<f64>,
+}
+
+impl Adadelta {
+    pub(super) fn new(rho: f64, eps: f64, weight_decay: f64) -> Self {
+        Self {
+            rho,
+            eps,
+            weight_decay,
+            square_avg: Vec::new(),
+            acc_delta: Vec::new(),
+        }
+    }
+}
+
+impl Optimizer for Adadelta {
+    fn step(&mut self, params: &mut [f64], grad: &[f64], lr: f64, _: Option<&DMatrix<f64>>) {
+        if self.square_avg.is_empty() {
+            self.square_avg = vec![0.0; params.len()];
+            self.acc_delta = vec![0.0; params.len()];
+        }
+        let rho = self.rho;
+        for (i, p) in params.iter_mut().enumerate() {
+            let g = decayed(grad[i], *p, self.weight_decay);
+            let v = &mut self.square_avg[i];
+            *v = *v * rho + (1.0 - rho) * (g * g);
+            let std = (*v + self.eps).sqrt();
+            let u = &mut self.acc_delta[i];
+            let delta = (*u + self.eps).sqrt() / std * g;
+            *u = *u * rho + (1.0 - rho) * (delta * delta);
+            *p += -lr * delta;
+        }
+    }
+}

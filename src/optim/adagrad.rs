@@ -1,0 +1,56 @@
+//! AdaGrad (Duchi, Hazan & Singer, 2011): torch.optim.Adagrad.
+
+use super::{Optimizer, decayed};
+use nalgebra::DMatrix;
+
+pub(super) const RULE: &str =
+    "g ← ∇f(θ) + λθ\nη̃ ← η / (1 + (t − 1) κ)\ns ← s + g²\nθ ← θ − η̃ g / (√s + ε)";
+
+/// torch.optim.Adagrad(lr, lr_decay, weight_decay, initial_accumulator_value, eps), in f64.
+///
+/// With `s = s₀` (initial_accumulator_value) before the first step, at step t:
+///
+/// ```text
+/// g  = ∇f(θ) + λ θ
+/// η̃  = η / (1 + (t − 1) κ)          (lr_decay κ)
+/// s ← s + g²
+/// θ ← θ − η̃ g / (√s + ε)
+/// ```
+#[derive(Clone, Debug)]
+pub struct Adagrad {
+    lr_decay: f64,
+    weight_decay: f64,
+    initial: f64,
+    eps: f64,
+    t: u64,
+    sum: Vec<f64>,
+}
+
+impl Adagrad {
+    pub(super) fn new(lr_decay: f64, weight_decay: f64, initial: f64, eps: f64) -> Self {
+        Self {
+            lr_decay,
+            weight_decay,
+            initial,
+            eps,
+            t: 0,
+            sum: Vec::new(),
+        }
+    }
+}
+
+impl Optimizer for Adagrad {
+    fn step(&mut self, params: &mut [f64], grad: &[f64], lr: f64, _: Option<&DMatrix<f64>>) {
+        if self.t == 0 {
+            self.sum = vec![self.initial; params.len()];
+        }
+        self.t += 1;
+        let clr = lr / (1.0 + (self.t - 1) as f64 * self.lr_decay);
+        for ((p, &g0), s) in params.iter_mut().zip(grad).zip(self.sum.iter_mut()) {
+            let g = decayed(g0, *p, self.weight_decay);
+            *s += g * g;
+            let std = s.sqrt() + self.eps;
+            *p += -clr * (g / std);
+        }
+    }
+}

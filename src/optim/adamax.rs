@@ -1,0 +1,58 @@
+//! Adamax, Adam's infinity-norm variant (Kingma & Ba, 2015, §7.1): torch.optim.Adamax.
+
+use super::{Optimizer, decayed, lerp};
+use nalgebra::DMatrix;
+
+pub(super) const RULE: &str =
+    "g ← ∇f(θ) + λθ\nm ← β₁ m + (1 − β₁) g\nu ← max(β₂ u, |g| + ε)\nθ ← θ − η / (1 − β₁ᵗ) · m / u";
+
+/// torch.optim.Adamax(lr, betas, eps, weight_decay), in f64.
+///
+/// With `m = u = 0` before the first step:
+///
+/// ```text
+/// g  = ∇f(θ) + λ θ
+/// m ← β₁ m + (1 − β₁) g
+/// u ← max(β₂ u, |g| + ε)          (torch adds ε inside the max)
+/// θ ← θ − η / (1 − β₁ᵗ) · m / u
+/// ```
+#[derive(Clone, Debug)]
+pub struct Adamax {
+    betas: [f64; 2],
+    eps: f64,
+    weight_decay: f64,
+    t: u32,
+    m: Vec<f64>,
+    u: Vec<f64>,
+}
+
+impl Adamax {
+    pub(super) fn new(betas: [f64; 2], eps: f64, weight_decay: f64) -> Self {
+        Self {
+            betas,
+            eps,
+            weight_decay,
+            t: 0,
+            m: Vec::new(),
+            u: Vec::new(),
+        }
+    }
+}
+
+impl Optimizer for Adamax {
+    fn step(&mut self, params: &mut [f64], grad: &[f64], lr: f64, _: Option<&DMatrix<f64>>) {
+        if self.t == 0 {
+            self.m = vec![0.0; params.len()];
+            self.u = vec![0.0; params.len()];
+        }
+        self.t += 1;
+        let [beta1, beta2] = self.betas;
+        let clr = lr / (1.0 - beta1.powf(f64::from(self.t)));
+        for (i, p) in params.iter_mut().enumerate() {
+            let g = decayed(grad[i], *p, self.weight_decay);
+            self.m[i] = lerp(self.m[i], g, 1.0 - beta1);
+            self.u[i] = (self.u[i] * beta2).max(g.abs() + self.eps);
+            *p += -clr * (self.m[i] / self.u[i]);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+//! Lion, evolved sign momentum (Chen et al., 2023, "Symbolic Discovery of Optimization
+//! Algorithms"), as optax.lion; torch has no Lion.
+
+use super::Optimizer;
+use nalgebra::DMatrix;
+
+pub(super) const RULE: &str =
+    "g ← ∇f(θ)\nc ← β₁ m + (1 − β₁) g\nθ ← θ − η (sign(c) + λθ)\nm ← β₂ m + (1 − β₂) g";
+
+/// Lion(lr, b1, b2, weight_decay) as optax.lion computes it, in f64.
+///
+/// With `m = 0` before the first step:
+///
+/// ```text
+/// g  = ∇f(θ)
+/// c  = (1 − β₁) g + β₁ m
+/// θ ← θ − η (sign(c) + λ θ)       (decoupled weight decay λ, 0 unless asked; sign(0) = 0)
+/// m ← (1 − β₂) g + β₂ m
+/// ```
+///
+/// Every coordinate moves by exactly η (plus decay) per step: Lion's learning rate is usually
+/// 3–10× smaller than AdamW's, hence its default of 1e-4.
+#[derive(Clone, Debug)]
+pub struct Lion {
+    betas: [f64; 2],
+    weight_decay: f64,
+    m: Vec<f64>,
+}
+
+impl Lion {
+    pub(super) fn new(betas: [f64; 2], weight_decay: f64) -> Self {
+        Self {
+            betas,
+            weight_decay,
+            m: Vec::new(),
+        }
+    }
+}
+
+/// `sign(x)` with `sign(0) = 0`, as jnp.sign (f64::signum gives ±1 at ±0).
+fn sign(x: f64) -> f64 {
+    if x > 0.0 {
+        1.0
+    } else if x < 0.0 {
+        -1.0
+    } else {
+        x
+    }
+}
+
+impl Optimizer for Lion {
+    fn step(&mut self, params: &mut [f64], grad: &[f64], lr: f64, _: Option<&DMatrix<f64>>) {
+        if self.m.is_empty() {
+            self.m = vec![0.0; params.len()];
+        }
+        let [b1, b2] = self.betas;
+        for (i, p) in params.iter_mut().enumerate() {
+            let g = grad[i];
+            let mut update = sign((1.0 - b1) * g + b1 * self.m[i]);
+            if self.weight_decay != 0.0 {
+                update += self.weight_decay * *p;
+            }
+            *p += -lr * update;
+            self.m[i] = (1.0 - b2) * g + b2 * self.m[i];
+        }
+    }
+}

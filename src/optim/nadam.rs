@@ -1,0 +1,74 @@
+//! NAdam, Adam with Nesterov momentum (Dozat, 2016): torch.optim.NAdam.
+
+use super::{Optimizer, decayed, lerp};
+use nalgebra::DMatrix;
+
+pub(super) const RULE: &str = "g ← ∇f(θ) + λθ\nμₜ ← β₁ (1 − ½·0.96^(tψ)),  μₜ₊₁ ← β₁ (1 − ½·0.96^((t+1)ψ))\nm ← β₁ m + (1 − β₁) g\nv ← β₂ v + (1 − β₂) g²\nd ← √(v / (1 − β₂ᵗ)) + ε\nθ ← θ − η (1 − μₜ) / (1 − Πμᵢ) · g / d − η μₜ₊₁ / (1 − Πμᵢ·μₜ₊₁) · m / d";
+
+/// torch.optim.NAdam(lr, betas, eps, weight_decay, momentum_decay), in f64.
+///
+/// With `m = v = 0` and the product `Π = 1` before the first step, at step t:
+///
+/// ```text
+/// g   = ∇f(θ) + λ θ
+/// μₜ  = β₁ (1 − ½ · 0.96^(t ψ)),   μₜ₊₁ = β₁ (1 − ½ · 0.96^((t+1) ψ))   (momentum_decay ψ)
+/// Π ← Π · μₜ
+/// m ← β₁ m + (1 − β₁) g
+/// v ← β₂ v + (1 − β₂) g²
+/// d   = √(v / (1 − β₂ᵗ)) + ε
+/// θ ← θ − η (1 − μₜ) / (1 − Π) · g / d
+/// θ ← θ − η μₜ₊₁ / (1 − Π μₜ₊₁) · m / d
+/// ```
+#[derive(Clone, Debug)]
+pub struct NAdam {
+    betas: [f64; 2],
+    eps: f64,
+    weight_decay: f64,
+    momentum_decay: f64,
+    t: u32,
+    mu_product: f64,
+    m: Vec<f64>,
+    v: Vec<f64>,
+}
+
+impl NAdam {
+    pub(super) fn new(betas: [f64; 2], eps: f64, weight_decay: f64, momentum_decay: f64) -> Self {
+        Self {
+            betas,
+            eps,
+            weight_decay,
+            momentum_decay,
+            t: 0,
+            mu_product: 1.0,
+            m: Vec::new(),
+            v: Vec::new(),
+        }
+    }
+}
+
+impl Optimizer for NAdam {
+    fn step(&mut self, params: &mut [f64], grad: &[f64], lr: f64, _: Option<&DMatrix<f64>>) {
+        if self.t == 0 {
+            self.m = vec![0.0; params.len()];
+            self.v = vec![0.0; params.len()];
+        }
+        self.t += 1;
+        let [beta1, beta2] = self.betas;
+        let t = f64::from(self.t);
+        let bias_correction2 = 1.0 - beta2.powf(t);
+        let mu = beta1 * (1.0 - 0.5 * 0.96_f64.powf(t * self.momentum_decay));
+        let mu_next = beta1 * (1.0 - 0.5 * 0.96_f64.powf((t + 1.0) * self.momentum_decay));
+        self.mu_product *= mu;
+        let mu_product_next = self.mu_product * mu_next;
+        let grad_scale = -lr * (1.0 - mu) / (1.0 - self.mu_product);
+        let avg_scale = -lr * mu_next / (1.0 - mu_product_next);
+        for (i, p) in params.iter_mut().enumerate() {
+            let g = decayed(grad[i], *p, self.weight_decay);
+            self.m[i] = lerp(self.m[i], g, 1.0 - beta1);
+            self.v[i] = self.v[i] * beta2 + (1.0 - beta2) * (g * g);
+            let denom = (self.v[i] / bias_correction2).sqrt() + self.eps;
+            *p += grad_scale * (g / denom);
+            *p += avg_scale * (self.m[i] / denom);
+        }
+    }
+}

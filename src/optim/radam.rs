@@ -1,0 +1,75 @@
+//! RAdam, Adam with a rectified adaptive learning rate (Liu et al., 2020): torch.optim.RAdam.
+
+use super::{Optimizer, decayed, lerp};
+use nalgebra::DMatrix;
+
+pub(super) const RULE: &str = "g ← ∇f(θ) + λθ\nm ← β₁ m + (1 − β₁) g\nv ← β₂ v + (1 − β₂) g²\nm̂ ← m / (1 − β₁ᵗ)\nρ∞ ← 2 / (1 − β₂) − 1,  ρₜ ← ρ∞ − 2t β₂ᵗ / (1 − β₂ᵗ)\nρₜ > 5: θ ← θ − η m̂ · r · √(1 − β₂ᵗ) / (√v + ε)\n        r = √((ρₜ − 4)(ρₜ − 2) ρ∞ / ((ρ∞ − 4)(ρ∞ − 2) ρₜ))\nρₜ ≤ 5: θ ← θ − η m̂";
+
+/// torch.optim.RAdam(lr, betas, eps, weight_decay), in f64.
+///
+/// With `m = v = 0` before the first step, at step t:
+///
+/// ```text
+/// g   = ∇f(θ) + λ θ
+/// m ← β₁ m + (1 − β₁) g
+/// v ← β₂ v + (1 − β₂) g²
+/// m̂   = m / (1 − β₁ᵗ)
+/// ρ∞  = 2 / (1 − β₂) − 1,   ρₜ = ρ∞ − 2 t β₂ᵗ / (1 − β₂ᵗ)
+/// if ρₜ > 5:  l = √(1 − β₂ᵗ) / (√v + ε)
+///             r = √((ρₜ − 4)(ρₜ − 2) ρ∞ / ((ρ∞ − 4)(ρ∞ − 2) ρₜ))
+///             θ ← θ − η m̂ l r
+/// else:       θ ← θ − η m̂          (momentum SGD while the variance estimate is unreliable)
+/// ```
+#[derive(Clone, Debug)]
+pub struct RAdam {
+    betas: [f64; 2],
+    eps: f64,
+    weight_decay: f64,
+    t: u32,
+    m: Vec<f64>,
+    v: Vec<f64>,
+}
+
+impl RAdam {
+    pub(super) fn new(betas: [f64; 2], eps: f64, weight_decay: f64) -> Self {
+        Self {
+            betas,
+            eps,
+            weight_decay,
+            t: 0,
+            m: Vec::new(),
+            v: Vec::new(),
+        }
+    }
+}
+
+impl Optimizer for RAdam {
+    fn step(&mut self, params: &mut [f64], grad: &[f64], lr: f64, _: Option<&DMatrix<f64>>) {
+        if self.t == 0 {
+            self.m = vec![0.0; params.len()];
+            self.v = vec![0.0; params.len()];
+        }
+        self.t += 1;
+        let [beta1, beta2] = self.betas;
+        let t = f64::from(self.t);
+        let bias_correction1 = 1.0 - beta1.powf(t);
+        let bias_correction2 = 1.0 - beta2.powf(t);
+        let rho_inf = 2.0 / (1.0 - beta2) - 1.0;
+        let rho_t = rho_inf - 2.0 * t * beta2.powf(t) / bias_correction2;
+        let rect = ((rho_t - 4.0) * (rho_t - 2.0) * rho_inf
+            / ((rho_inf - 4.0) * (rho_inf - 2.0) * rho_t))
+            .sqrt();
+        for (i, p) in params.iter_mut().enumerate() {
+            let g = decayed(grad[i], *p, self.weight_decay);
+            self.m[i] = lerp(self.m[i], g, 1.0 - beta1);
+            self.v[i] = self.v[i] * beta2 + (1.0 - beta2) * (g * g);
+            let m_hat = self.m[i] / bias_correction1;
+            if rho_t > 5.0 {
+                let adaptive = bias_correction2.sqrt() / (self.v[i].sqrt() + self.eps);
+                *p += -(m_hat * lr * adaptive * rect);
+            } else {
+                *p += -(m_hat * lr);
+            }
+        }
+    }
+}

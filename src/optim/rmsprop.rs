@@ -1,0 +1,90 @@
+//! RMSprop (Tieleman & Hinton, 2012): torch.optim.RMSprop.
+
+use super::{Optimizer, decayed};
+use nalgebra::DMatrix;
+
+pub(super) const RULE: &str = "g ← ∇f(θ) + λθ\nv ← α v + (1 − α) g²\nḡ ← α ḡ + (1 − α) g   (centered)\nd ← √v + ε,  or √(v − ḡ²) + ε centered\nb ← μ b + g / d;  θ ← θ − η b   (μ > 0)\nθ ← θ − η g / d   (μ = 0)";
+
+/// torch.optim.RMSprop(lr, alpha, eps, weight_decay, momentum, centered), in f64.
+///
+/// With `v = ḡ = b = 0` before the first step:
+///
+/// ```text
+/// g  = ∇f(θ) + λ θ
+/// v ← α v + (1 − α) g²
+/// ḡ ← α ḡ + (1 − α) g               (centered only)
+/// d  = √v + ε    or    √(v − ḡ²) + ε  (centered)
+/// b ← μ b + g / d;  θ ← θ − η b      (momentum μ > 0)
+/// θ ← θ − η g / d                    (μ = 0)
+/// ```
+///
+/// With `eps_inside_sqrt`, the form some textbooks write: `d = √(v + ε)` (or `√(v − ḡ² + ε)`).
+#[derive(Clone, Debug)]
+pub struct RmsProp {
+    alpha: f64,
+    eps: f64,
+    weight_decay: f64,
+    momentum: f64,
+    centered: bool,
+    eps_inside_sqrt: bool,
+    square_avg: Vec<f64>,
+    grad_avg: Vec<f64>,
+    buf: Vec<f64>,
+}
+
+impl RmsProp {
+    pub(super) fn new(
+        alpha: f64,
+        eps: f64,
+        weight_decay: f64,
+        momentum: f64,
+        centered: bool,
+        eps_inside_sqrt: bool,
+    ) -> Self {
+        Self {
+            alpha,
+            eps,
+            weight_decay,
+            momentum,
+            centered,
+            eps_inside_sqrt,
+            square_avg: Vec::new(),
+            grad_avg: Vec::new(),
+            buf: Vec::new(),
+        }
+    }
+}
+
+impl Optimizer for RmsProp {
+    fn step(&mut self, params: &mut [f64], grad: &[f64], lr: f64, _: Option<&DMatrix<f64>>) {
+        if self.square_avg.is_empty() {
+            self.square_avg = vec![0.0; params.len()];
+            self.grad_avg = vec![0.0; params.len()];
+            self.buf = vec![0.0; params.len()];
+        }
+        let a = self.alpha;
+        for (i, p) in params.iter_mut().enumerate() {
+            let g = decayed(grad[i], *p, self.weight_decay);
+            let v = &mut self.square_avg[i];
+            *v = *v * a + (1.0 - a) * (g * g);
+            let mut second = *v;
+            if self.centered {
+                let m = &mut self.grad_avg[i];
+                *m = super::lerp(*m, g, 1.0 - a);
+                second = *v - *m * *m;
+            }
+            let denom = if self.eps_inside_sqrt {
+                (second + self.eps).sqrt()
+            } else {
+                second.sqrt() + self.eps
+            };
+            if self.momentum > 0.0 {
+                let b = &mut self.buf[i];
+                *b = *b * self.momentum + g / denom;
+                *p += -lr * *b;
+            } else {
+                *p += -lr * (g / denom);
+            }
+        }
+    }
+}
