@@ -7,7 +7,8 @@ use crate::render::{
     Field, LossSeries, RUN_COLORS, Theme, TrajectorySeries, draw_loss, draw_surface_layer,
     draw_trajectories, run_color_hex,
 };
-use crate::run::{RunSpec, Trajectory, simulate};
+use crate::run::{Noise, RunSpec, Trajectory, simulate};
+use crate::schedule::Schedule;
 use crate::surface::{Surface, View};
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
@@ -75,6 +76,10 @@ struct FlagView {
 
 #[derive(Serialize)]
 struct RunView {
+    schedule: String,
+    clip_norm: Option<f64>,
+    clip_value: Option<f64>,
+    noise: Option<Noise>,
     kind: &'static str,
     label: &'static str,
     reference: &'static str,
@@ -223,6 +228,10 @@ impl App {
                 let kind = slot.kind();
                 let config = &slot.spec.optimizer;
                 RunView {
+                    schedule: slot.spec.schedule.to_string(),
+                    clip_norm: slot.spec.clip_norm,
+                    clip_value: slot.spec.clip_value,
+                    noise: slot.spec.noise,
                     kind: kind.id(),
                     label: kind.label(),
                     reference: kind.reference(),
@@ -279,6 +288,38 @@ impl App {
     pub fn set_flag(&mut self, index: usize, name: &str, on: bool) -> Result<(), JsError> {
         let mut spec = self.slot(index)?.spec.clone();
         spec.optimizer.set_flag(name, on).map_err(js_err)?;
+        self.replace(index, spec)
+    }
+
+    /// Sets run `index`'s learning-rate schedule from its text form (`constant`,
+    /// `step:size=100,gamma=0.5`, `exp:gamma=0.99`, `cosine:t_max=500`, `warmup:steps=50`).
+    pub fn set_schedule(&mut self, index: usize, text: &str) -> Result<(), JsError> {
+        let mut spec = self.slot(index)?.spec.clone();
+        spec.schedule = text.parse::<Schedule>().map_err(js_err)?;
+        self.replace(index, spec)
+    }
+
+    /// Sets run `index`'s gradient clipping: by norm and by value, each off when `None`.
+    pub fn set_clipping(
+        &mut self,
+        index: usize,
+        norm: Option<f64>,
+        value: Option<f64>,
+    ) -> Result<(), JsError> {
+        let mut spec = self.slot(index)?.spec.clone();
+        spec.clip_norm = norm;
+        spec.clip_value = value;
+        self.replace(index, spec)
+    }
+
+    /// Sets run `index`'s gradient noise: standard deviation `sigma` (0 switches it off) and
+    /// the generator's `seed`.
+    pub fn set_noise(&mut self, index: usize, sigma: f64, seed: u32) -> Result<(), JsError> {
+        let mut spec = self.slot(index)?.spec.clone();
+        spec.noise = (sigma != 0.0).then_some(Noise {
+            sigma,
+            seed: u64::from(seed),
+        });
         self.replace(index, spec)
     }
 

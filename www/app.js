@@ -20,19 +20,43 @@ function notice(message) {
   el.hidden = !message;
 }
 
-/** One slider, its label and its value, for hyperparameter `p` of run `i`. */
-function paramControl(app, i, p, redraw) {
-  const id = `run${i}-${p.name}`;
+/**
+ * A row holding `control` (an input or select) for setting `key` of run `i`, with a visible
+ * label; the accessible name is "Run N <label>", so every control is found by its name.
+ */
+function labelled(i, key, text, control, ...rest) {
+  const id = `run${i}-${key}`;
   const row = document.createElement('div');
   row.className = 'param';
   const label = document.createElement('label');
   label.htmlFor = id;
   label.id = `${id}-label`;
-  label.textContent = `${p.label} ${p.symbol}`;
+  label.textContent = text;
+  control.id = id;
+  control.setAttribute('aria-labelledby', `run${i}-legend ${id}-label`);
+  row.append(label, control, ...rest);
+  return row;
+}
+
+/** Calls `action`; shows its error (a message naming the allowed values) instead of throwing. */
+function attempt(action, control) {
+  try {
+    action();
+    notice('');
+    control?.removeAttribute('aria-invalid');
+    return true;
+  } catch (e) {
+    notice(e.message);
+    control?.setAttribute('aria-invalid', 'true');
+    return false;
+  }
+}
+
+/** One slider, its label and its value, for hyperparameter `p` of run `i`. */
+function paramControl(app, i, p, redraw) {
+  const id = `run${i}-${p.name}`;
   const input = document.createElement('input');
   input.type = 'range';
-  input.id = id;
-  input.setAttribute('aria-labelledby', `run${i}-legend ${id}-label`);
   const log = p.scale === 'log';
   const [lo, hi] = log ? p.slider.map(Math.log10) : p.slider;
   input.min = lo;
@@ -45,17 +69,71 @@ function paramControl(app, i, p, redraw) {
   input.addEventListener('input', () => {
     const pos = Number(input.value);
     const value = log ? Number((10 ** pos).toPrecision(3)) : pos;
-    try {
-      app.set_param(i, p.name, value);
-      out.value = fmt(value);
-      notice('');
-    } catch (e) {
-      notice(e.message);
-    }
+    if (attempt(() => app.set_param(i, p.name, value), input)) out.value = fmt(value);
     redraw();
   });
-  row.append(label, input, out);
-  return row;
+  return labelled(i, p.name, `${p.label} ${p.symbol}`, input, out);
+}
+
+/** Schedule, clipping and noise: what surrounds run `i`'s optimizer, folded away by default. */
+function extrasControls(app, run, i, redraw) {
+  const box = document.createElement('details');
+  box.className = 'extras';
+  box.open = run.schedule !== 'constant' || run.clip_norm !== null || run.clip_value !== null || run.noise !== null;
+  const summary = document.createElement('summary');
+  summary.textContent = 'schedule · clipping · noise';
+  const schedule = document.createElement('input');
+  schedule.type = 'text';
+  schedule.value = run.schedule;
+  schedule.spellcheck = false;
+  schedule.title = 'constant, step:size=N,gamma=X, exp:gamma=X, cosine:t_max=N[,eta_min=X], warmup:steps=N[,start=X]';
+  schedule.addEventListener('change', () => {
+    attempt(() => app.set_schedule(i, schedule.value), schedule);
+    redraw();
+  });
+  const number = (value) => {
+    const input = document.createElement('input');
+    input.type = 'number';
+    input.min = '0';
+    input.step = 'any';
+    input.placeholder = 'off';
+    input.value = value ?? '';
+    return input;
+  };
+  const clipNorm = number(run.clip_norm);
+  const clipValue = number(run.clip_value);
+  const optional = (input) => (input.value === '' ? undefined : Number(input.value));
+  for (const input of [clipNorm, clipValue]) {
+    input.addEventListener('change', () => {
+      attempt(() => app.set_clipping(i, optional(clipNorm), optional(clipValue)), input);
+      redraw();
+    });
+  }
+  const sigma = document.createElement('input');
+  sigma.type = 'range';
+  sigma.min = 0;
+  sigma.max = 5;
+  sigma.step = 0.05;
+  sigma.value = run.noise?.sigma ?? 0;
+  const sigmaOut = document.createElement('output');
+  sigmaOut.value = fmt(Number(sigma.value));
+  const seed = number(run.noise?.seed ?? 0);
+  seed.step = '1';
+  seed.placeholder = '0';
+  const setNoise = () => {
+    const s = Number(seed.value || 0);
+    if (attempt(() => app.set_noise(i, Number(sigma.value), s), sigma)) sigmaOut.value = fmt(Number(sigma.value));
+    redraw();
+  };
+  sigma.addEventListener('input', setNoise);
+  seed.addEventListener('change', setNoise);
+  box.append(summary,
+    labelled(i, 'schedule', 'lr schedule', schedule),
+    labelled(i, 'clip-norm', 'clip norm ‖g‖ ≤', clipNorm),
+    labelled(i, 'clip-value', 'clip value |gᵢ| ≤', clipValue),
+    labelled(i, 'noise', 'gradient noise σ', sigma, sigmaOut),
+    labelled(i, 'seed', 'noise seed', seed));
+  return box;
 }
 
 /** A checkbox for flag `f` of run `i`: a torch option or a textbook convention. */
@@ -74,12 +152,7 @@ function flagControl(app, i, f, redraw) {
   label.textContent = f.label;
   label.title = f.doc;
   input.addEventListener('change', () => {
-    try {
-      app.set_flag(i, f.name, input.checked);
-      notice('');
-    } catch (e) {
-      notice(e.message);
-    }
+    attempt(() => app.set_flag(i, f.name, input.checked), input);
     redraw();
   });
   row.append(input, label);
@@ -102,29 +175,16 @@ function buildRuns(app, redraw) {
     name.textContent = `Run ${i + 1}`;
     legend.append(swatch, name);
 
-    const pick = document.createElement('div');
-    pick.className = 'param';
-    const pickLabel = document.createElement('label');
-    pickLabel.htmlFor = `run${i}-kind`;
-    pickLabel.id = `run${i}-kind-label`;
-    pickLabel.textContent = 'optimizer';
     const select = document.createElement('select');
-    select.id = `run${i}-kind`;
-    select.setAttribute('aria-labelledby', `run${i}-legend run${i}-kind-label`);
     for (const k of kinds) select.add(new Option(k.label, k.id));
     select.value = run.kind;
     select.title = run.reference;
     select.addEventListener('change', () => {
-      try {
-        app.set_optimizer(i, select.value);
-        notice('');
-      } catch (e) {
-        notice(e.message);
-      }
+      attempt(() => app.set_optimizer(i, select.value), select);
       buildRuns(app, redraw);
       redraw();
     });
-    pick.append(pickLabel, select);
+    const pick = labelled(i, 'kind', 'optimizer', select);
 
     const readout = document.createElement('p');
     readout.className = 'readout';
@@ -139,6 +199,7 @@ function buildRuns(app, redraw) {
     set.append(legend, pick, readout,
       ...run.params.map((p) => paramControl(app, i, p, redraw)),
       ...run.flags.map((f) => flagControl(app, i, f, redraw)),
+      extrasControls(app, run, i, redraw),
       rule);
     box.append(set);
   });
@@ -223,12 +284,7 @@ async function main() {
   select.value = app.surface();
   showFormula();
   select.addEventListener('change', () => {
-    try {
-      app.set_surface(select.value);
-      notice('');
-    } catch (e) {
-      notice(e.message);
-    }
+    attempt(() => app.set_surface(select.value), select);
     showFormula();
     redraw();
   });

@@ -171,6 +171,47 @@ describe('the optiviz page', () => {
     await page.close();
   });
 
+  test('schedule, clipping and noise wrap any optimizer; bad input is explained', async () => {
+    const { page, errors } = await open();
+    await pause(page);
+    await page.locator('#runs fieldset').nth(0).getByText('schedule · clipping · noise').click();
+    const schedule = page.getByRole('textbox', { name: 'Run 1 lr schedule' });
+    assert.equal(await schedule.inputValue(), 'constant');
+    let trails = await pixels(page, 'trajectory-canvas');
+    await schedule.fill('exp:gamma=0.99');
+    await schedule.press('Enter');
+    await nextFrames(page);
+    assert.notEqual((await pixels(page, 'trajectory-canvas')).hash, trails.hash, 'a decaying lr changes the path');
+    // A typo keeps the run as it was and says what is allowed.
+    trails = await pixels(page, 'trajectory-canvas');
+    await schedule.fill('exp:gama=0.99');
+    await schedule.press('Enter');
+    await nextFrames(page);
+    assert.match(await text(page, '#notice'), /schedule 'exp' has no argument 'gama': allowed are gamma/);
+    assert.equal(await schedule.getAttribute('aria-invalid'), 'true');
+    assert.equal((await pixels(page, 'trajectory-canvas')).hash, trails.hash);
+    await schedule.fill('constant');
+    await schedule.press('Enter');
+    await nextFrames(page);
+    assert.equal(await page.locator('#notice').isHidden(), true);
+    // Noise: a slider a person drags; the path starts to jitter.
+    trails = await pixels(page, 'trajectory-canvas');
+    const sigma = page.getByRole('slider', { name: 'Run 1 gradient noise σ' });
+    await sigma.focus();
+    for (let k = 0; k < 10; k += 1) await sigma.press('ArrowRight');
+    await nextFrames(page);
+    assert.equal(await page.locator('#run0-noise + output').innerText(), '0.5');
+    assert.notEqual((await pixels(page, 'trajectory-canvas')).hash, trails.hash);
+    // Clipping by norm: an invalid bound is refused with its allowed range.
+    const clip = page.getByRole('spinbutton', { name: 'Run 1 clip norm' });
+    await clip.fill('-1');
+    await clip.press('Enter');
+    await nextFrames(page);
+    assert.match(await text(page, '#notice'), /invalid clip_norm = -1: allowed values are 0 < clip_norm/);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   test('play, pause and reset drive the animation', async () => {
     const { page, errors } = await open();
     await pause(page);
