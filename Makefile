@@ -2,13 +2,14 @@
 #   make serve   build the page's wasm (release) and serve it at http://127.0.0.1:$(PORT)/
 #   make test    every check: format, clippy (native and wasm32), native tests, wasm build,
 #                browser tests in headless Chromium
+#   make bench   speed in headless Chromium (figures for BENCHMARKS.md)
 # Both install what is missing first (scripts/toolchain.sh).
 
 PORT ?= 8000
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: serve test wasm lint native-test browser-test
+.PHONY: serve test wasm lint native-test browser-test bench
 
 serve: wasm
 	cargo run --quiet --release --bin optiviz -- serve www --port $(PORT)
@@ -33,3 +34,9 @@ browser-test:
 	scripts/build-wasm.sh
 	cargo build --quiet --bin optiviz
 	cd tests/browser && OPTIVIZ_BIN="$(CURDIR)/target/debug/optiviz" node --test
+
+bench:
+	scripts/toolchain.sh --test
+	scripts/build-wasm.sh
+	cargo build --quiet --release --bin optiviz
+	cd tests/browser && OPTIVIZ_BIN="$(CURDIR)/target/release/optiviz" node bench.mjs

@@ -2,7 +2,7 @@
 //! learning-rate schedule, gradient noise and clipping around it, and divergence detected and
 //! reported instead of propagated.
 
-use crate::optim::{ConfigError, RunConfig};
+use crate::optim::{ConfigError, Optimizer, RunConfig};
 use crate::schedule::Schedule;
 use crate::surface::Surface;
 use nalgebra::DMatrix;
@@ -79,18 +79,31 @@ impl RunSpec {
         Ok(())
     }
 
-    /// The gradient the optimizer sees: noise added, then clipped by value, then by norm.
-    fn shape_gradient(&self, grad: &mut [f64], rng: &mut Option<Pcg64Mcg>) {
+    /// The gradient the optimizer sees: noise added, then clipped by value, then by norm,
+    /// with every stage kept (for the step explanations).
+    pub fn shape(&self, exact: [f64; 2], rng: &mut Option<Pcg64Mcg>) -> Shaped {
+        let mut grad = exact;
+        let mut shaped = Shaped {
+            exact,
+            noise: None,
+            value_clip: None,
+            norm_clip: None,
+            grad,
+        };
         if let (Some(noise), Some(rng)) = (self.noise, rng.as_mut()) {
-            for g in grad.iter_mut() {
+            let mut zs = [0.0; 2];
+            for (g, zi) in grad.iter_mut().zip(zs.iter_mut()) {
                 let z: f64 = StandardNormal.sample(rng);
+                *zi = z;
                 *g += noise.sigma * z;
             }
+            shaped.noise = Some((noise.sigma, zs, grad));
         }
         if let Some(c) = self.clip_value {
             for g in grad.iter_mut() {
                 *g = g.clamp(-c, c);
             }
+            shaped.value_clip = Some((c, grad));
         }
         if let Some(max_norm) = self.clip_norm {
             let norm = grad.iter().map(|g| g * g).sum::<f64>().sqrt();
@@ -98,17 +111,43 @@ impl RunSpec {
             for g in grad.iter_mut() {
                 *g *= coef;
             }
+            shaped.norm_clip = Some((max_norm, norm, coef, grad));
         }
+        shaped.grad = grad;
+        shaped
     }
 }
 
-/// The path one optimizer took: every visited point and its loss, step 0 being the start.
+/// The gradient of one step on its way to the optimizer, with every stage kept.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Shaped {
+    /// The exact `∇f(θ)`.
+    pub exact: [f64; 2],
+    /// `(σ, z, ∇f + σz)` with gradient noise.
+    pub noise: Option<(f64, [f64; 2], [f64; 2])>,
+    /// `(c, clamped)` with clipping by value.
+    pub value_clip: Option<(f64, [f64; 2])>,
+    /// `(max_norm, ‖g‖, coefficient, scaled)` with clipping by norm.
+    pub norm_clip: Option<(f64, f64, f64, [f64; 2])>,
+    /// What the optimizer receives.
+    pub grad: [f64; 2],
+}
+
+/// The path one optimizer took: every visited point and its loss, step 0 being the start,
+/// with what each step was made of.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Trajectory {
     /// `points[k]` is the parameter after `k` steps.
     pub points: Vec<[f64; 2]>,
     /// `losses[k] = f(points[k])`.
     pub losses: Vec<f64>,
+    /// `grads[k] = ∇f(points[k])`, the exact gradient at every point.
+    pub grads: Vec<[f64; 2]>,
+    /// `used[k]`: the gradient the optimizer received for step `k + 1` (after noise and
+    /// clipping), one per step taken.
+    pub used: Vec<[f64; 2]>,
+    /// `lrs[k]`: the learning rate of step `k + 1` (after the schedule), one per step taken.
+    pub lrs: Vec<f64>,
     /// `Some(k)` when step `k` produced a non-finite parameter, gradient or loss: the run
     /// stopped there and `points` ends with the last finite point (after `k − 1` steps).
     pub diverged_at: Option<usize>,
@@ -125,6 +164,139 @@ fn all_finite(values: &[f64]) -> bool {
     values.iter().all(|v| v.is_finite())
 }
 
+/// One step of a run, from `theta` (after `k − 1` steps) to `next` (after `k`), with what it
+/// was made of.
+#[derive(Clone, Debug)]
+pub struct Step {
+    /// The step's number, from 1.
+    pub k: usize,
+    /// The point the step starts from.
+    pub theta: [f64; 2],
+    /// The gradient, exact and as the optimizer received it.
+    pub shaped: Shaped,
+    /// The step's learning rate (after the schedule).
+    pub lr: f64,
+    /// The Hessian at `theta`, for second-order methods.
+    pub hessian: Option<DMatrix<f64>>,
+    /// The point the step reached.
+    pub next: [f64; 2],
+    /// `f(next)`.
+    pub loss: f64,
+    /// `∇f(next)`.
+    pub next_grad: [f64; 2],
+}
+
+/// Why a run cannot take step `k`: its numbers stopped being finite.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Halt {
+    /// The step that failed (0: the start point itself).
+    pub k: usize,
+    /// What was not finite.
+    pub reason: &'static str,
+}
+
+/// A run in progress, one step at a time: the single stepping loop behind [`simulate`] and
+/// the step explanations, so both see the same numbers bit for bit.
+pub struct Stepper<'a> {
+    surface: &'a Surface,
+    spec: &'a RunSpec,
+    optimizer: Box<dyn Optimizer>,
+    rng: Option<Pcg64Mcg>,
+    base_lr: f64,
+    theta: [f64; 2],
+    loss: f64,
+    grad: [f64; 2],
+    k: usize,
+}
+
+impl<'a> Stepper<'a> {
+    /// A run of `spec` on `surface` standing at `start`, nothing taken yet; the configuration
+    /// is checked first.
+    pub fn new(
+        surface: &'a Surface,
+        spec: &'a RunSpec,
+        start: [f64; 2],
+    ) -> Result<Self, ConfigError> {
+        spec.validate()?;
+        let optimizer = spec.optimizer.build()?;
+        let (loss, grad) = surface.value_and_gradient(start);
+        Ok(Stepper {
+            surface,
+            spec,
+            optimizer,
+            rng: spec.noise.map(|n| Pcg64Mcg::seed_from_u64(n.seed)),
+            base_lr: spec.optimizer.lr(),
+            theta: start,
+            loss,
+            grad,
+            k: 0,
+        })
+    }
+
+    /// The current point, its loss and its exact gradient.
+    pub fn at(&self) -> ([f64; 2], f64, [f64; 2]) {
+        (self.theta, self.loss, self.grad)
+    }
+
+    /// The optimizer, whose [`Optimizer::state`] the explanations read.
+    pub fn optimizer(&self) -> &dyn Optimizer {
+        self.optimizer.as_ref()
+    }
+
+    /// The halt at step 0 when the start point or its loss is not finite.
+    pub fn start_halt(&self) -> Option<Halt> {
+        (self.k == 0 && !(all_finite(&self.theta) && self.loss.is_finite())).then_some(Halt {
+            k: 0,
+            reason: "the start point or its loss is not finite",
+        })
+    }
+
+    /// Takes the next step. A step whose gradient, Hessian, parameter or loss is not finite
+    /// is refused: the run stays at its last finite point and the [`Halt`] says why.
+    pub fn step(&mut self) -> Result<Step, Halt> {
+        let k = self.k + 1;
+        if let Some(halt) = self.start_halt() {
+            return Err(halt);
+        }
+        let hessian = self.optimizer.needs_hessian().then(|| {
+            let (_, _, h) = self.surface.hessian(self.theta);
+            DMatrix::from_column_slice(2, 2, h.as_slice())
+        });
+        let exact_ok =
+            all_finite(&self.grad) && hessian.as_ref().is_none_or(|h| all_finite(h.as_slice()));
+        if !exact_ok {
+            return Err(Halt {
+                k,
+                reason: "the gradient or Hessian is not finite",
+            });
+        }
+        let shaped = self.spec.shape(self.grad, &mut self.rng);
+        let lr = self.spec.schedule.lr(self.base_lr, k - 1);
+        let mut next = self.theta;
+        self.optimizer
+            .step(&mut next, &shaped.grad, lr, hessian.as_ref());
+        let (loss, next_grad) = self.surface.value_and_gradient(next);
+        if !(all_finite(&shaped.grad) && all_finite(&next) && loss.is_finite()) {
+            return Err(Halt {
+                k,
+                reason: "a non-finite gradient, parameter or loss",
+            });
+        }
+        let step = Step {
+            k,
+            theta: self.theta,
+            shaped,
+            lr,
+            hessian,
+            next,
+            loss,
+            next_grad,
+        };
+        (self.theta, self.loss, self.grad, self.k) = (next, loss, next_grad, k);
+        Ok(step)
+    }
+}
+
 /// Runs `spec` for up to `steps` steps from `start` on `surface`.
 ///
 /// A step that yields a non-finite gradient, Hessian, parameter or loss ends the run: the
@@ -136,46 +308,38 @@ pub fn simulate(
     start: [f64; 2],
     steps: usize,
 ) -> Result<Trajectory, ConfigError> {
-    spec.validate()?;
-    let mut optimizer = spec.optimizer.build()?;
-    let base_lr = spec.optimizer.lr();
-    let mut rng = spec.noise.map(|n| Pcg64Mcg::seed_from_u64(n.seed));
-    let mut theta = start;
-    let loss0 = surface.value(theta);
+    let mut stepper = Stepper::new(surface, spec, start)?;
+    let (theta, loss, grad) = stepper.at();
     let mut traj = Trajectory {
         points: vec![theta],
-        losses: vec![loss0],
-        diverged_at: None,
+        losses: vec![loss],
+        grads: vec![grad],
+        used: Vec::new(),
+        lrs: Vec::new(),
+        diverged_at: stepper.start_halt().map(|h| h.k),
     };
-    if !(all_finite(&theta) && loss0.is_finite()) {
-        traj.diverged_at = Some(0);
+    if traj.diverged_at.is_some() {
         return Ok(traj);
     }
     traj.points.reserve(steps);
     traj.losses.reserve(steps);
-    for k in 1..=steps {
-        let (hessian, mut grad) = if optimizer.needs_hessian() {
-            let (_, g, h) = surface.hessian(theta);
-            (Some(DMatrix::from_column_slice(2, 2, h.as_slice())), g)
-        } else {
-            (None, surface.value_and_gradient(theta).1)
-        };
-        let exact_ok =
-            all_finite(&grad) && hessian.as_ref().is_none_or(|h| all_finite(h.as_slice()));
-        let mut next = theta;
-        if exact_ok {
-            spec.shape_gradient(&mut grad, &mut rng);
-            let lr = spec.schedule.lr(base_lr, k - 1);
-            optimizer.step(&mut next, &grad, lr, hessian.as_ref());
+    traj.grads.reserve(steps);
+    traj.used.reserve(steps);
+    traj.lrs.reserve(steps);
+    for _ in 0..steps {
+        match stepper.step() {
+            Ok(step) => {
+                traj.points.push(step.next);
+                traj.losses.push(step.loss);
+                traj.grads.push(step.next_grad);
+                traj.used.push(step.shaped.grad);
+                traj.lrs.push(step.lr);
+            }
+            Err(halt) => {
+                traj.diverged_at = Some(halt.k);
+                break;
+            }
         }
-        let loss = surface.value(next);
-        if !(exact_ok && all_finite(&grad) && all_finite(&next) && loss.is_finite()) {
-            traj.diverged_at = Some(k);
-            break;
-        }
-        theta = next;
-        traj.points.push(theta);
-        traj.losses.push(loss);
     }
     Ok(traj)
 }

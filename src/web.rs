@@ -1,27 +1,28 @@
 //! The page's one handle into Rust: the scenario, its simulated runs and the canvases they are
-//! painted on. JavaScript owns the frame loop and calls [`App::advance`] and [`App::render`].
+//! painted on. JavaScript owns the frame loop and calls [`App::advance`] and [`App::render`];
+//! every other method answers one control.
 
-use crate::optim::{Flag, HyperParam, OptimizerKind, RunConfig};
+use crate::optim::{ConfigError, Flag, HyperParam, OptimizerKind, RunConfig};
+use crate::presets::{PRESETS, preset};
 use crate::render::plot::surface_plot_rect;
 use crate::render::{
-    Field, LossSeries, RUN_COLORS, Theme, TrajectorySeries, draw_loss, draw_surface_layer,
-    draw_trajectories, run_color_hex,
+    Camera, Field, MetricSeries, RUN_COLORS, StepArrows, Theme, TrajectorySeries, draw_metric,
+    draw_surface_3d, draw_surface_layer, draw_trajectories, run_color_hex,
 };
 use crate::run::{Noise, RunSpec, Trajectory, simulate};
+use crate::scenario::{Chart, MAX_RUNS, MAX_STEPS, RunEntry, Scenario};
 use crate::schedule::Schedule;
 use crate::surface::{Surface, View};
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use serde::Serialize;
+use std::ops::Range;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
 /// The page's background colour, behind the plots.
 const PAGE: RGBColor = RGBColor(16, 17, 22);
-
-/// How many steps every run is simulated ahead.
-const MAX_STEPS: usize = 1500;
 
 #[wasm_bindgen(start)]
 fn start() {
@@ -32,32 +33,63 @@ fn js_err(e: impl std::fmt::Display) -> JsError {
     JsError::new(&e.to_string())
 }
 
-struct Slot {
-    spec: RunSpec,
-    trajectory: Trajectory,
+fn json(value: &impl Serialize) -> String {
+    serde_json::to_string(value).expect("plain data serializes")
 }
 
-impl Slot {
-    fn kind(&self) -> OptimizerKind {
-        self.spec.optimizer.kind
-    }
+/// What the background canvas shows, to know when it must be painted again.
+#[derive(Clone, Copy, PartialEq)]
+struct Painted {
+    width: u32,
+    height: u32,
+    surface: Surface,
+    view: View,
+    /// Whether the heatmap has one value per pixel (else one per 2 × 2, while panning).
+    full: bool,
 }
 
-/// The visualizer: a surface, runs racing on it from one start point, and three canvases.
+/// The visualizer: a scenario, its runs simulated ahead, and three canvases.
 #[wasm_bindgen]
 pub struct App {
-    surface: Surface,
-    start: [f64; 2],
-    runs: Vec<Slot>,
-    cursor: usize,
+    scenario: Scenario,
+    trajectories: Vec<Trajectory>,
     background: HtmlCanvasElement,
     foreground: HtmlCanvasElement,
     loss: HtmlCanvasElement,
     theme: Theme,
-    /// What the background canvas currently shows: its size and surface.
-    painted: Option<(u32, u32, Surface)>,
-    /// The view the background was painted with (fitted to the canvas's aspect).
+    painted: Option<Painted>,
+    /// The view as drawn (the scenario's, widened to the plot's aspect).
     view: View,
+    /// The plot's pixel rectangle on the surface canvases: (columns, rows).
+    plot: (Range<i32>, Range<i32>),
+    /// Why the scenario given at start could not be loaded, if it could not.
+    load_error: Option<String>,
+    /// How long the last frame's parts took, for the benchmark.
+    timings: Timings,
+    /// Whether the user is panning or zooming right now: the heatmap is then computed at half
+    /// resolution (a quarter of the work) and sharpened once the gesture ends.
+    interacting: bool,
+    /// An off-screen canvas the half-resolution heatmap is scaled up from.
+    scratch: Option<HtmlCanvasElement>,
+    /// The 3D view's canvas, while it is shown.
+    view3d: Option<HtmlCanvasElement>,
+    /// Where the 3D view is seen from.
+    camera: Camera,
+}
+
+/// Milliseconds spent in each part of the last [`App::render`] (0 for a part not redone).
+#[derive(Clone, Copy, Default, Serialize)]
+struct Timings {
+    background: f64,
+    foreground: f64,
+    chart: f64,
+}
+
+/// Milliseconds since the page loaded (the browser's monotonic clock).
+fn now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
 }
 
 #[derive(Serialize)]
@@ -76,23 +108,38 @@ struct FlagView {
 
 #[derive(Serialize)]
 struct RunView {
-    schedule: String,
-    clip_norm: Option<f64>,
-    clip_value: Option<f64>,
-    noise: Option<Noise>,
     kind: &'static str,
     label: &'static str,
     reference: &'static str,
     color: String,
     rule: &'static str,
+    hidden: bool,
     params: Vec<ParamView>,
     flags: Vec<FlagView>,
+    schedule: String,
+    clip_norm: Option<f64>,
+    clip_value: Option<f64>,
+    noise: Option<Noise>,
 }
 
 #[derive(Serialize)]
 struct KindView {
     id: &'static str,
     label: &'static str,
+}
+
+/// The numbers behind the teaching overlay at one run's current step.
+#[derive(Serialize)]
+struct Teach {
+    /// The gradient the optimizer received (after noise and clipping).
+    g: [f64; 2],
+    /// The step's learning rate (after the schedule).
+    lr: f64,
+    /// The update θₖ₊₁ − θₖ.
+    update: [f64; 2],
+    /// Per coordinate, the step the optimizer effectively took per unit of gradient:
+    /// −Δθᵢ / gᵢ (η for gradient descent; η/(√v̂ᵢ + ε)-like for the Adam family).
+    effective: [Option<f64>; 2],
 }
 
 #[derive(Serialize)]
@@ -102,6 +149,7 @@ struct RunStatus {
     y: f64,
     loss: f64,
     diverged_at: Option<usize>,
+    teach: Option<Teach>,
 }
 
 #[derive(Serialize)]
@@ -109,6 +157,15 @@ struct Status {
     step: usize,
     max_steps: usize,
     runs: Vec<RunStatus>,
+}
+
+#[derive(Serialize)]
+struct Probe {
+    x: f64,
+    y: f64,
+    f: f64,
+    gx: f64,
+    gy: f64,
 }
 
 fn context(canvas: &HtmlCanvasElement) -> Result<CanvasRenderingContext2d, JsError> {
@@ -125,6 +182,14 @@ fn backend(canvas: &HtmlCanvasElement) -> Result<CanvasBackend, JsError> {
         .ok_or_else(|| js_err("cannot draw on the canvas"))
 }
 
+/// `θₖ₊₁ − θₖ`: the update a run made at step `k + 1` (`k` below its last step).
+fn update(t: &Trajectory, k: usize) -> [f64; 2] {
+    [
+        t.points[k + 1][0] - t.points[k][0],
+        t.points[k + 1][1] - t.points[k][1],
+    ]
+}
+
 fn rgb(index: usize) -> RGBColor {
     let (r, g, b) = RUN_COLORS[index % RUN_COLORS.len()];
     RGBColor(r, g, b)
@@ -133,26 +198,25 @@ fn rgb(index: usize) -> RGBColor {
 #[wasm_bindgen]
 impl App {
     /// A new visualizer painting on the given canvases: `background` (heatmap, contours,
-    /// axes), `foreground` (trajectories, stacked over the background) and `loss`.
-    /// `dpr` is the display's device-pixel ratio.
+    /// axes), `foreground` (trajectories, stacked over the background) and `loss`. `dpr` is
+    /// the display's device-pixel ratio; `query` is the page's URL query, the scenario to show
+    /// (a malformed one loads the default scenario and [`App::load_error`] says why).
     #[wasm_bindgen(constructor)]
     pub fn new(
         background: HtmlCanvasElement,
         foreground: HtmlCanvasElement,
         loss: HtmlCanvasElement,
         dpr: f64,
+        query: &str,
     ) -> Result<App, JsError> {
-        let surface = Surface::Rosenbrock;
-        let configs = [
-            RunConfig::new(OptimizerKind::Sgd).with("lr", 1e-3),
-            RunConfig::new(OptimizerKind::Momentum).with("lr", 1e-3),
-            RunConfig::new(OptimizerKind::Adam).with("lr", 5e-2),
-        ];
+        let (scenario, load_error) = match Scenario::from_query(query) {
+            Ok(s) => (s, None),
+            Err(e) => (Scenario::default(), Some(e)),
+        };
         let mut app = App {
-            surface,
-            start: surface.default_start(),
-            runs: Vec::new(),
-            cursor: 0,
+            view: scenario.view(),
+            scenario,
+            trajectories: Vec::new(),
             background,
             foreground,
             loss,
@@ -165,18 +229,47 @@ impl App {
                 ..Theme::default()
             },
             painted: None,
-            view: surface.default_view(),
+            plot: (0..1, 0..1),
+            load_error,
+            timings: Timings::default(),
+            interacting: false,
+            scratch: None,
+            view3d: None,
+            camera: Camera::default(),
         };
-        for config in configs {
-            let spec = RunSpec::from(config.map_err(js_err)?);
-            let trajectory = app.simulate(&spec)?;
-            app.runs.push(Slot { spec, trajectory });
+        if let Err(e) = app.resimulate_all() {
+            // Each run was validated as it was read, so this is not expected; stay usable.
+            app.load_error = Some(format!("{e}; showing the default scenario"));
+            app.scenario = Scenario::default();
+            app.resimulate_all().map_err(js_err)?;
         }
         Ok(app)
     }
 
-    fn simulate(&self, spec: &RunSpec) -> Result<Trajectory, JsError> {
-        simulate(&self.surface, spec, self.start, MAX_STEPS).map_err(js_err)
+    /// Why the scenario in the link could not be shown (the default is shown instead), if so.
+    pub fn load_error(&self) -> Option<String> {
+        self.load_error.clone()
+    }
+
+    /// The scenario as a URL query (without `?`): a link to exactly what is on screen.
+    pub fn query(&self) -> String {
+        self.scenario.to_query()
+    }
+
+    fn simulate(&self, spec: &RunSpec) -> Result<Trajectory, ConfigError> {
+        let s = &self.scenario;
+        simulate(&s.surface, spec, s.start, s.steps)
+    }
+
+    fn resimulate_all(&mut self) -> Result<(), ConfigError> {
+        let trajectories = self
+            .scenario
+            .runs
+            .iter()
+            .map(|r| self.simulate(&r.spec))
+            .collect::<Result<Vec<_>, _>>()?;
+        self.trajectories = trajectories;
+        Ok(())
     }
 
     /// Every optimizer as JSON: `[{id, label}]`, in the order the page lists them.
@@ -188,55 +281,53 @@ impl App {
                 label: k.label(),
             })
             .collect();
-        serde_json::to_string(&kinds).expect("plain data serializes")
+        json(&kinds)
     }
 
     /// Every surface as JSON: `[{id, label, formula}]`.
     pub fn surfaces() -> String {
         let infos: Vec<_> = Surface::all().iter().map(Surface::info).collect();
-        serde_json::to_string(&infos).expect("plain data serializes")
+        json(&infos)
     }
 
     /// The current surface's identifier.
     pub fn surface(&self) -> String {
-        self.surface.info().id.to_owned()
+        self.scenario.surface.info().id.to_owned()
     }
 
-    /// Switches to the surface `id`, moving the start point to its default and re-simulating
-    /// every run with its current settings. An unknown id is an error naming the allowed ones.
+    /// Switches to the surface `id`, with its default view and start point, re-simulating every
+    /// run with its current settings from step 0. An unknown id is an error naming the allowed
+    /// ones.
     pub fn set_surface(&mut self, id: &str) -> Result<(), JsError> {
         let surface = Surface::from_id(id).map_err(js_err)?;
-        self.surface = surface;
-        self.start = surface.default_start();
-        self.view = surface.default_view();
-        for i in 0..self.runs.len() {
-            self.runs[i].trajectory = self.simulate(&self.runs[i].spec)?;
-        }
-        self.cursor = 0;
-        Ok(())
+        let s = &mut self.scenario;
+        s.surface = surface;
+        s.start = surface.default_start();
+        s.view = None;
+        s.step = 0;
+        s.story = None;
+        self.resimulate_all().map_err(js_err)
     }
 
-    /// The runs as JSON: `[{kind, label, reference, color, rule, params: [{name, label,
-    /// symbol, min, max, slider, scale, default, value, …}], flags: [{name, label, doc,
-    /// default, value}]}]`, for the page to build its controls from.
+    /// The runs as JSON: `[{kind, label, reference, color, rule, hidden, params: [{name,
+    /// label, symbol, min, max, slider, scale, default, value, …}], flags: [{name, label, doc,
+    /// default, value}], schedule, clip_norm, clip_value, noise}]`, for the page's controls.
     pub fn runs(&self) -> String {
         let runs: Vec<RunView> = self
+            .scenario
             .runs
             .iter()
             .enumerate()
-            .map(|(i, slot)| {
-                let kind = slot.kind();
-                let config = &slot.spec.optimizer;
+            .map(|(i, entry)| {
+                let config = &entry.spec.optimizer;
+                let kind = config.kind;
                 RunView {
-                    schedule: slot.spec.schedule.to_string(),
-                    clip_norm: slot.spec.clip_norm,
-                    clip_value: slot.spec.clip_value,
-                    noise: slot.spec.noise,
                     kind: kind.id(),
                     label: kind.label(),
                     reference: kind.reference(),
                     color: run_color_hex(i),
                     rule: kind.rule(),
+                    hidden: entry.hidden,
                     params: kind
                         .params()
                         .iter()
@@ -253,17 +344,21 @@ impl App {
                             value: config.get_flag(f.name).expect("listed flag"),
                         })
                         .collect(),
+                    schedule: entry.spec.schedule.to_string(),
+                    clip_norm: entry.spec.clip_norm,
+                    clip_value: entry.spec.clip_value,
+                    noise: entry.spec.noise,
                 }
             })
             .collect();
-        serde_json::to_string(&runs).expect("plain data serializes")
+        json(&runs)
     }
 
-    fn slot(&self, index: usize) -> Result<&Slot, JsError> {
-        self.runs.get(index).ok_or_else(|| {
+    fn entry(&self, index: usize) -> Result<&RunEntry, JsError> {
+        self.scenario.runs.get(index).ok_or_else(|| {
             js_err(format!(
                 "no run {index}: allowed indices are 0 to {}",
-                self.runs.len().saturating_sub(1)
+                self.scenario.runs.len().saturating_sub(1)
             ))
         })
     }
@@ -271,32 +366,46 @@ impl App {
     /// Re-simulates run `index` with `spec` from the start at once (the animation's step is
     /// kept); on error the run stays as it was.
     fn replace(&mut self, index: usize, spec: RunSpec) -> Result<(), JsError> {
-        let trajectory = self.simulate(&spec)?;
-        self.runs[index] = Slot { spec, trajectory };
+        let trajectory = self.simulate(&spec).map_err(js_err)?;
+        self.scenario.runs[index].spec = spec;
+        self.trajectories[index] = trajectory;
         Ok(())
+    }
+
+    /// Applies `change` to a copy of run `index`'s settings and re-simulates it; an error in
+    /// `change` or in the new settings leaves the run as it was.
+    fn edit(
+        &mut self,
+        index: usize,
+        change: impl FnOnce(&mut RunSpec) -> Result<(), String>,
+    ) -> Result<(), JsError> {
+        let mut spec = self.entry(index)?.spec.clone();
+        change(&mut spec).map_err(js_err)?;
+        self.replace(index, spec)
     }
 
     /// Sets hyperparameter `name` of run `index` and re-simulates that run. A bad index, name
     /// or value is an error that names the allowed values, and leaves the run as it was.
     pub fn set_param(&mut self, index: usize, name: &str, value: f64) -> Result<(), JsError> {
-        let mut spec = self.slot(index)?.spec.clone();
-        spec.optimizer.set(name, value).map_err(js_err)?;
-        self.replace(index, spec)
+        self.edit(index, |s| {
+            s.optimizer.set(name, value).map_err(|e| e.to_string())
+        })
     }
 
     /// Switches flag `name` of run `index` and re-simulates that run.
     pub fn set_flag(&mut self, index: usize, name: &str, on: bool) -> Result<(), JsError> {
-        let mut spec = self.slot(index)?.spec.clone();
-        spec.optimizer.set_flag(name, on).map_err(js_err)?;
-        self.replace(index, spec)
+        self.edit(index, |s| {
+            s.optimizer.set_flag(name, on).map_err(|e| e.to_string())
+        })
     }
 
     /// Sets run `index`'s learning-rate schedule from its text form (`constant`,
     /// `step:size=100,gamma=0.5`, `exp:gamma=0.99`, `cosine:t_max=500`, `warmup:steps=50`).
     pub fn set_schedule(&mut self, index: usize, text: &str) -> Result<(), JsError> {
-        let mut spec = self.slot(index)?.spec.clone();
-        spec.schedule = text.parse::<Schedule>().map_err(js_err)?;
-        self.replace(index, spec)
+        self.edit(index, |s| {
+            s.schedule = text.parse::<Schedule>()?;
+            Ok(())
+        })
     }
 
     /// Sets run `index`'s gradient clipping: by norm and by value, each off when `None`.
@@ -306,164 +415,586 @@ impl App {
         norm: Option<f64>,
         value: Option<f64>,
     ) -> Result<(), JsError> {
-        let mut spec = self.slot(index)?.spec.clone();
-        spec.clip_norm = norm;
-        spec.clip_value = value;
-        self.replace(index, spec)
+        self.edit(index, |s| {
+            s.clip_norm = norm;
+            s.clip_value = value;
+            Ok(())
+        })
     }
 
     /// Sets run `index`'s gradient noise: standard deviation `sigma` (0 switches it off) and
     /// the generator's `seed`.
     pub fn set_noise(&mut self, index: usize, sigma: f64, seed: u32) -> Result<(), JsError> {
-        let mut spec = self.slot(index)?.spec.clone();
-        spec.noise = (sigma != 0.0).then_some(Noise {
-            sigma,
-            seed: u64::from(seed),
-        });
-        self.replace(index, spec)
+        self.edit(index, |s| {
+            s.noise = (sigma != 0.0).then_some(Noise {
+                sigma,
+                seed: u64::from(seed),
+            });
+            Ok(())
+        })
     }
 
     /// Gives run `index` the optimizer `id`, with torch's defaults, and re-simulates it.
     pub fn set_optimizer(&mut self, index: usize, id: &str) -> Result<(), JsError> {
         let kind = OptimizerKind::from_id(id).map_err(js_err)?;
-        let mut spec = self.slot(index)?.spec.clone();
-        spec.optimizer = RunConfig::new(kind);
-        self.replace(index, spec)
+        self.edit(index, |s| {
+            s.optimizer = RunConfig::new(kind);
+            Ok(())
+        })
+    }
+
+    /// Shows or hides run `index` (a hidden run keeps its settings and is still simulated).
+    pub fn set_hidden(&mut self, index: usize, hidden: bool) -> Result<(), JsError> {
+        self.entry(index)?;
+        self.scenario.runs[index].hidden = hidden;
+        Ok(())
+    }
+
+    fn push(&mut self, entry: RunEntry) -> Result<(), JsError> {
+        if self.scenario.runs.len() >= MAX_RUNS {
+            return Err(js_err(format!(
+                "at most {MAX_RUNS} runs: remove one before adding another"
+            )));
+        }
+        let trajectory = self.simulate(&entry.spec).map_err(js_err)?;
+        self.scenario.runs.push(entry);
+        self.trajectories.push(trajectory);
+        Ok(())
+    }
+
+    /// Adds a run of optimizer `id` with torch's defaults (at most 8 runs).
+    pub fn add_run(&mut self, id: &str) -> Result<(), JsError> {
+        let kind = OptimizerKind::from_id(id).map_err(js_err)?;
+        self.push(RunEntry::from(RunConfig::new(kind)))
+    }
+
+    /// Adds a copy of run `index`, settings and all (at most 8 runs).
+    pub fn duplicate_run(&mut self, index: usize) -> Result<(), JsError> {
+        let mut copy = self.entry(index)?.clone();
+        copy.hidden = false;
+        self.push(copy)
+    }
+
+    /// Removes run `index`; the last run cannot be removed.
+    pub fn remove_run(&mut self, index: usize) -> Result<(), JsError> {
+        self.entry(index)?;
+        if self.scenario.runs.len() == 1 {
+            return Err(js_err("the last run cannot be removed: add another first"));
+        }
+        self.scenario.runs.remove(index);
+        self.trajectories.remove(index);
+        Ok(())
+    }
+
+    /// The world point under device pixel `(px, py)` of the surface canvases.
+    fn world(&self, px: f64, py: f64) -> [f64; 2] {
+        let (cols, rows) = &self.plot;
+        let v = &self.view;
+        let fx = (px - f64::from(cols.start)) / f64::from((cols.end - cols.start).max(1));
+        let fy = (py - f64::from(rows.start)) / f64::from((rows.end - rows.start).max(1));
+        [
+            v.x_min + fx * (v.x_max - v.x_min),
+            v.y_max - fy * (v.y_max - v.y_min),
+        ]
+    }
+
+    /// Whether device pixel `(px, py)` lies on the plot.
+    pub fn on_plot(&self, px: f64, py: f64) -> bool {
+        let (cols, rows) = &self.plot;
+        px >= f64::from(cols.start)
+            && px < f64::from(cols.end)
+            && py >= f64::from(rows.start)
+            && py < f64::from(rows.end)
+    }
+
+    /// The start point in device pixels of the surface canvases, as `[px, py]`.
+    pub fn start_pixel(&self) -> Vec<f64> {
+        let (cols, rows) = &self.plot;
+        let v = &self.view;
+        let [x, y] = self.scenario.start;
+        vec![
+            f64::from(cols.start)
+                + (x - v.x_min) / (v.x_max - v.x_min) * f64::from(cols.end - cols.start),
+            f64::from(rows.start)
+                + (v.y_max - y) / (v.y_max - v.y_min) * f64::from(rows.end - rows.start),
+        ]
+    }
+
+    /// Moves the start point to the world point under device pixel `(px, py)` and
+    /// re-simulates every run from there, keeping the animation's step.
+    pub fn set_start_at(&mut self, px: f64, py: f64) -> Result<(), JsError> {
+        let p = self.world(px, py);
+        if !p.iter().all(|v| v.is_finite()) {
+            return Err(js_err("the start point must be a finite point of the plot"));
+        }
+        self.scenario.start = p;
+        self.resimulate_all().map_err(js_err)
+    }
+
+    /// The surface under device pixel `(px, py)` as JSON `{x, y, f, gx, gy}`.
+    pub fn probe(&self, px: f64, py: f64) -> String {
+        let p = self.world(px, py);
+        let (f, g) = self.scenario.surface.value_and_gradient(p);
+        json(&Probe {
+            x: p[0],
+            y: p[1],
+            f,
+            gx: g[0],
+            gy: g[1],
+        })
+    }
+
+    fn set_view(&mut self, view: View) {
+        let (w, h) = (view.x_max - view.x_min, view.y_max - view.y_min);
+        // Keep the numbers sane: no zooming past 1e-9 of a unit, or out past 1e6 units.
+        if w.is_finite() && h.is_finite() && w > 1e-9 && h > 1e-9 && w < 1e6 && h < 1e6 {
+            self.scenario.view = Some(view);
+            self.view = view;
+        }
+    }
+
+    /// Zooms by `factor` (below 1 zooms in) about device pixel `(px, py)`, which stays put.
+    pub fn zoom(&mut self, px: f64, py: f64, factor: f64) {
+        if !(factor.is_finite() && factor > 0.0) {
+            return;
+        }
+        let [cx, cy] = self.world(px, py);
+        let v = self.view;
+        self.set_view(View::new(
+            cx + (v.x_min - cx) * factor,
+            cx + (v.x_max - cx) * factor,
+            cy + (v.y_min - cy) * factor,
+            cy + (v.y_max - cy) * factor,
+        ));
+    }
+
+    /// Moves the view with the pointer by `(dx, dy)` device pixels.
+    pub fn pan(&mut self, dx: f64, dy: f64) {
+        let (cols, rows) = &self.plot;
+        let v = self.view;
+        let ux = (v.x_max - v.x_min) / f64::from((cols.end - cols.start).max(1));
+        let uy = (v.y_max - v.y_min) / f64::from((rows.end - rows.start).max(1));
+        let (sx, sy) = (-dx * ux, dy * uy);
+        self.set_view(View::new(
+            v.x_min + sx,
+            v.x_max + sx,
+            v.y_min + sy,
+            v.y_max + sy,
+        ));
+    }
+
+    /// Back to the surface's default view.
+    pub fn reset_view(&mut self) {
+        self.scenario.view = None;
+        self.view = self.scenario.view();
     }
 
     /// Moves the animation `n` steps forward; returns whether any run has steps left to show.
     pub fn advance(&mut self, n: usize) -> bool {
-        self.cursor = (self.cursor + n).min(MAX_STEPS);
-        self.cursor < self.last_step()
+        let s = &mut self.scenario;
+        s.step = (s.step + n).min(s.steps);
+        s.step < self.last_step()
     }
 
     fn last_step(&self) -> usize {
-        self.runs
+        self.trajectories
             .iter()
-            .map(|s| s.trajectory.steps())
+            .map(Trajectory::steps)
             .max()
             .unwrap_or(0)
     }
 
+    /// Moves the animation to step `k` (clamped to the simulated range): the timeline.
+    pub fn set_step(&mut self, k: usize) {
+        self.scenario.step = k.min(self.scenario.steps);
+    }
+
     /// Moves the animation back to step 0.
     pub fn reset(&mut self) {
-        self.cursor = 0;
+        self.scenario.step = 0;
     }
 
     /// The animation's current step.
     pub fn step(&self) -> usize {
-        self.cursor
+        self.scenario.step
+    }
+
+    /// How many steps the runs are simulated ahead.
+    pub fn max_steps(&self) -> usize {
+        self.scenario.steps
+    }
+
+    /// Simulates every run `n` steps ahead (1 to 20,000) instead.
+    pub fn set_max_steps(&mut self, n: usize) -> Result<(), JsError> {
+        if !(1..=MAX_STEPS).contains(&n) {
+            return Err(js_err(format!(
+                "maximum steps {n}: allowed values are 1 to {MAX_STEPS}"
+            )));
+        }
+        self.scenario.steps = n;
+        self.scenario.step = self.scenario.step.min(n);
+        self.resimulate_all().map_err(js_err)
+    }
+
+    /// Animation speed in steps per second.
+    pub fn speed(&self) -> f64 {
+        self.scenario.speed
+    }
+
+    /// Sets the animation speed (0 < speed ≤ 100,000 steps per second).
+    pub fn set_speed(&mut self, speed: f64) -> Result<(), JsError> {
+        if !(speed > 0.0 && speed <= 100_000.0) {
+            return Err(js_err(format!(
+                "speed {speed}: allowed values are 0 < speed ≤ 100000 steps per second"
+            )));
+        }
+        self.scenario.speed = speed;
+        Ok(())
+    }
+
+    /// Lesson mode's visible controls as JSON (`null` when every control is shown).
+    pub fn lesson(&self) -> String {
+        json(&self.scenario.lesson)
+    }
+
+    /// Whether large text (projector mode) is on.
+    pub fn large(&self) -> bool {
+        self.scenario.large
+    }
+
+    /// Switches large text on or off; the page scales its text, the plots their labels.
+    pub fn set_large(&mut self, on: bool) {
+        self.scenario.large = on;
+        self.theme.font_px = if on { 18.0 } else { 13.0 };
+        self.painted = None;
     }
 
     /// Where every run stands at the current step, as JSON:
     /// `{step, max_steps, runs: [{step, x, y, loss, diverged_at}]}`; `diverged_at` is shown
     /// once the animation has reached it.
     pub fn status(&self) -> String {
+        let step = self.scenario.step;
         let runs = self
-            .runs
+            .trajectories
             .iter()
-            .map(|slot| {
-                let t = &slot.trajectory;
-                let k = self.cursor.min(t.steps());
+            .map(|t| {
+                let k = step.min(t.steps());
                 RunStatus {
                     step: k,
                     x: t.points[k][0],
                     y: t.points[k][1],
                     loss: t.losses[k],
-                    diverged_at: t.diverged_at.filter(|&d| d <= self.cursor),
+                    diverged_at: t.diverged_at.filter(|&d| d <= step),
+                    teach: (k < t.steps()).then(|| {
+                        let g = t.used[k];
+                        let update = update(t, k);
+                        let eff = |i: usize| (g[i] != 0.0).then(|| -update[i] / g[i]);
+                        Teach {
+                            g,
+                            lr: t.lrs[k],
+                            update,
+                            effective: [eff(0), eff(1)],
+                        }
+                    }),
                 }
             })
             .collect();
-        let status = Status {
-            step: self.cursor,
-            max_steps: MAX_STEPS,
+        json(&Status {
+            step,
+            max_steps: self.scenario.steps,
             runs,
-        };
-        serde_json::to_string(&status).expect("plain data serializes")
+        })
     }
 
     /// Paints all three canvases at their current sizes. The background (a heatmap computed in
     /// Rust and put on the canvas in one call, then contours, axes and minima) is repainted only
-    /// when the canvas size or the surface changed.
+    /// when the canvas size, the surface or the view changed.
     pub fn render(&mut self) -> Result<(), JsError> {
-        let key = (
-            self.background.width(),
-            self.background.height(),
-            self.surface,
-        );
+        if self.scenario.large != (self.theme.font_px > 13.0) {
+            self.set_large(self.scenario.large);
+        }
+        let key = Painted {
+            width: self.background.width(),
+            height: self.background.height(),
+            surface: self.scenario.surface,
+            view: self.scenario.view(),
+            full: !self.interacting,
+        };
+        let t0 = now();
         if self.painted != Some(key) {
             self.paint_background()?;
             self.painted = Some(key);
         }
+        let t1 = now();
         self.paint_foreground()?;
-        self.paint_loss()
+        let t2 = now();
+        self.paint_loss()?;
+        self.paint_3d()?;
+        self.timings = Timings {
+            background: t1 - t0,
+            foreground: t2 - t1,
+            chart: now() - t2,
+        };
+        Ok(())
+    }
+
+    /// Run `index`'s update rule as a MathML `<math>` element, honouring its flags.
+    pub fn rule_mathml(&self, index: usize) -> Result<String, JsError> {
+        Ok(crate::explain::rule_mathml(
+            &self.entry(index)?.spec.optimizer,
+        ))
+    }
+
+    /// Explains run `index`'s next step from the current one (point k to point k + 1) with
+    /// its numbers, as JSON `{step, lr, theta_before, grad, theta_after, state_before,
+    /// state_after, mathml, text}`; `null` when the run takes no step from here (it has ended
+    /// or diverged).
+    pub fn explain(&self, index: usize) -> Result<String, JsError> {
+        let entry = self.entry(index)?;
+        let t = &self.trajectories[index];
+        let k = self.scenario.step;
+        if k >= t.steps() {
+            return Ok("null".into());
+        }
+        let s = &self.scenario;
+        let explanation =
+            crate::explain::explain(&s.surface, &entry.spec, s.start, k + 1).map_err(js_err)?;
+        Ok(json(&explanation))
+    }
+
+    /// Shows the 3D view on `canvas`, or hides it when `None`.
+    pub fn set_view3d(&mut self, canvas: Option<HtmlCanvasElement>) {
+        self.view3d = canvas;
+    }
+
+    /// Turns the 3D view by `dx`, `dy` device pixels of pointer motion (yaw and pitch) and
+    /// scales it by `zoom` (1 keeps the size).
+    pub fn rotate(&mut self, dx: f64, dy: f64, zoom: f64) {
+        let c = self.camera;
+        self.camera = Camera {
+            yaw: c.yaw - dx * 0.01,
+            pitch: c.pitch + dy * 0.01,
+            scale: c.scale * zoom,
+        }
+        .clamped();
+    }
+
+    fn paint_3d(&self) -> Result<(), JsError> {
+        let Some(canvas) = &self.view3d else {
+            return Ok(());
+        };
+        let area = backend(canvas)?.into_drawing_area();
+        area.fill(&PAGE).map_err(js_err)?;
+        let series = self.series(false);
+        let field = Field::new(self.scenario.surface, self.view);
+        draw_surface_3d(&area, &field, &series, self.camera, &self.theme).map_err(js_err)?;
+        area.present().map_err(js_err)
+    }
+
+    /// Marks a pan or zoom gesture as going on (`true`) or over (`false`): while it goes on
+    /// the heatmap is recomputed at half resolution, so it can follow the pointer.
+    pub fn set_interacting(&mut self, on: bool) {
+        self.interacting = on;
+    }
+
+    fn scratch(&mut self) -> Result<HtmlCanvasElement, JsError> {
+        if let Some(c) = &self.scratch {
+            return Ok(c.clone());
+        }
+        let canvas = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.create_element("canvas").ok())
+            .and_then(|e| e.dyn_into::<HtmlCanvasElement>().ok())
+            .ok_or_else(|| js_err("cannot make an off-screen canvas"))?;
+        self.scratch = Some(canvas.clone());
+        Ok(canvas)
+    }
+
+    /// How long the last [`App::render`]'s parts took, as JSON
+    /// `{background, foreground, chart}` in milliseconds (background is 0 when it was cached).
+    pub fn timings(&self) -> String {
+        json(&self.timings)
     }
 
     fn paint_background(&mut self) -> Result<(), JsError> {
         let area = backend(&self.background)?.into_drawing_area();
         area.fill(&PAGE).map_err(js_err)?;
-        let base = self.surface.default_view();
+        let base = self.scenario.view();
         let (cols, rows) = surface_plot_rect(&area, &base, &self.theme).map_err(js_err)?;
         let (w, h) = (cols.len(), rows.len());
         if w == 0 || h == 0 {
             return Ok(());
         }
         let view = base.fit_aspect(w as f64, h as f64);
-        let field = Field::new(self.surface, view);
-        let pixels = field.rgba(w, h);
-        let image =
-            ImageData::new_with_u8_clamped_array_and_sh(Clamped(&pixels), w as u32, h as u32)
-                .map_err(|_| js_err("cannot make the heatmap image"))?;
-        context(&self.background)?
-            .put_image_data(&image, f64::from(cols.start), f64::from(rows.start))
+        let field = Field::new(self.scenario.surface, view);
+        let (x0, y0) = (f64::from(cols.start), f64::from(rows.start));
+        let ctx = context(&self.background)?;
+        if self.interacting {
+            let (hw, hh) = (w.div_ceil(2), h.div_ceil(2));
+            let pixels = field.rgba(hw, hh);
+            let image =
+                ImageData::new_with_u8_clamped_array_and_sh(Clamped(&pixels), hw as u32, hh as u32)
+                    .map_err(|_| js_err("cannot make the heatmap image"))?;
+            let scratch = self.scratch()?;
+            scratch.set_width(hw as u32);
+            scratch.set_height(hh as u32);
+            context(&scratch)?
+                .put_image_data(&image, 0.0, 0.0)
+                .map_err(|_| js_err("cannot draw the heatmap"))?;
+            ctx.draw_image_with_html_canvas_element_and_dw_and_dh(
+                &scratch, x0, y0, w as f64, h as f64,
+            )
             .map_err(|_| js_err("cannot put the heatmap on the canvas"))?;
-        let contours = field.contours(14, 160);
-        draw_surface_layer(&area, &view, &contours, &self.surface.minima(), &self.theme)
-            .map_err(js_err)?;
+        } else {
+            let pixels = field.rgba(w, h);
+            let image =
+                ImageData::new_with_u8_clamped_array_and_sh(Clamped(&pixels), w as u32, h as u32)
+                    .map_err(|_| js_err("cannot make the heatmap image"))?;
+            ctx.put_image_data(&image, x0, y0)
+                .map_err(|_| js_err("cannot put the heatmap on the canvas"))?;
+        }
+        let contours = field.contours(14, if self.interacting { 80 } else { 160 });
+        let minima = self.scenario.surface.minima();
+        draw_surface_layer(&area, &view, &contours, &minima, &self.theme).map_err(js_err)?;
         area.present().map_err(js_err)?;
         self.view = view;
+        self.plot = (cols, rows);
         Ok(())
+    }
+
+    /// Every shown run up to the current step, as the plots draw it; with `arrows`, the
+    /// teaching overlay's step arrows at each head that has a next step.
+    fn series(&self, arrows: bool) -> Vec<TrajectorySeries<'_>> {
+        let step = self.scenario.step;
+        self.scenario
+            .runs
+            .iter()
+            .zip(&self.trajectories)
+            .enumerate()
+            .filter(|(_, (entry, _))| !entry.hidden)
+            .map(|(i, (entry, t))| {
+                let k = step.min(t.steps());
+                let arrows = (arrows && k < t.steps()).then(|| StepArrows {
+                    gradient_step: [-t.lrs[k] * t.used[k][0], -t.lrs[k] * t.used[k][1]],
+                    update: update(t, k),
+                });
+                TrajectorySeries {
+                    label: entry.spec.optimizer.kind.label(),
+                    color: rgb(i),
+                    points: &t.points[..=k],
+                    diverged: t.diverged_at.is_some_and(|d| d <= step),
+                    arrows,
+                }
+            })
+            .collect()
     }
 
     fn paint_foreground(&self) -> Result<(), JsError> {
         let (w, h) = (self.foreground.width(), self.foreground.height());
         context(&self.foreground)?.clear_rect(0.0, 0.0, f64::from(w), f64::from(h));
-        let series: Vec<TrajectorySeries<'_>> = self
-            .runs
-            .iter()
-            .enumerate()
-            .map(|(i, slot)| {
-                let t = &slot.trajectory;
-                TrajectorySeries {
-                    label: slot.kind().label(),
-                    color: rgb(i),
-                    points: &t.points[..=self.cursor.min(t.steps())],
-                    diverged: t.diverged_at.is_some_and(|d| d <= self.cursor),
-                }
-            })
-            .collect();
+        let series = self.series(self.scenario.overlay);
         let area = backend(&self.foreground)?.into_drawing_area();
-        draw_trajectories(&area, &self.view, &series, &self.theme).map_err(js_err)?;
+        draw_trajectories(&area, &self.view, self.scenario.start, &series, &self.theme)
+            .map_err(js_err)?;
         area.present().map_err(js_err)
+    }
+
+    /// The values the chart shows for one run, up to step `k`.
+    fn metric(&self, t: &Trajectory, k: usize) -> Vec<f64> {
+        match self.scenario.chart {
+            Chart::Loss => t.losses[..=k].to_vec(),
+            Chart::Grad => t.grads[..=k].iter().map(|g| g[0].hypot(g[1])).collect(),
+            Chart::Distance => {
+                let minima = self.scenario.surface.minima();
+                t.points[..=k]
+                    .iter()
+                    .map(|p| {
+                        minima
+                            .iter()
+                            .map(|m| (p[0] - m[0]).hypot(p[1] - m[1]))
+                            .fold(f64::INFINITY, f64::min)
+                    })
+                    .collect()
+            }
+        }
     }
 
     fn paint_loss(&self) -> Result<(), JsError> {
         let area = backend(&self.loss)?.into_drawing_area();
         area.fill(&PAGE).map_err(js_err)?;
-        let series: Vec<LossSeries<'_>> = self
+        let step = self.scenario.step;
+        let shown: Vec<(usize, &RunEntry, Vec<f64>)> = self
+            .scenario
             .runs
             .iter()
+            .zip(&self.trajectories)
             .enumerate()
-            .map(|(i, slot)| {
-                let t = &slot.trajectory;
-                LossSeries {
-                    label: slot.kind().label(),
-                    color: rgb(i),
-                    losses: &t.losses[..=self.cursor.min(t.steps())],
-                }
+            .filter(|(_, (entry, _))| !entry.hidden)
+            .map(|(i, (entry, t))| (i, entry, self.metric(t, step.min(t.steps()))))
+            .collect();
+        let series: Vec<MetricSeries<'_>> = shown
+            .iter()
+            .map(|(i, entry, values)| MetricSeries {
+                label: entry.spec.optimizer.kind.label(),
+                color: rgb(*i),
+                values,
             })
             .collect();
-        draw_loss(&area, &series, MAX_STEPS, self.cursor, &self.theme).map_err(js_err)?;
+        let chart = self.scenario.chart;
+        let name = if chart == Chart::Distance && self.scenario.surface.minima().is_empty() {
+            "no known minimum on this surface"
+        } else {
+            chart.label()
+        };
+        draw_metric(&area, &series, name, self.scenario.steps, step, &self.theme)
+            .map_err(js_err)?;
         area.present().map_err(js_err)
+    }
+
+    /// Switches the teaching overlay (gradient step and actual update at each run's head).
+    pub fn set_overlay(&mut self, on: bool) {
+        self.scenario.overlay = on;
+    }
+
+    /// Whether the teaching overlay is on.
+    pub fn overlay(&self) -> bool {
+        self.scenario.overlay
+    }
+
+    /// Chooses what the chart shows: `loss`, `grad` (gradient norm) or `distance` (to the
+    /// nearest known minimum).
+    pub fn set_chart(&mut self, id: &str) -> Result<(), JsError> {
+        self.scenario.chart = Chart::from_id(id).map_err(js_err)?;
+        Ok(())
+    }
+
+    /// What the chart shows (`loss`, `grad` or `distance`).
+    pub fn chart(&self) -> String {
+        self.scenario.chart.id().to_owned()
+    }
+
+    /// Every preset as JSON: `[{id, title, caption, query}]`.
+    pub fn presets() -> String {
+        json(&PRESETS)
+    }
+
+    /// Loads preset `id`: its whole scenario, from step 0.
+    pub fn load_preset(&mut self, id: &str) -> Result<(), JsError> {
+        let scenario = preset(id).map_err(js_err)?.scenario();
+        let keep = (self.scenario.large, self.scenario.lesson.clone());
+        self.scenario = scenario;
+        (self.scenario.large, self.scenario.lesson) = keep;
+        self.resimulate_all().map_err(js_err)
+    }
+
+    /// The story the scenario came from as JSON `{id, title, caption, query}`, or `null`.
+    pub fn story(&self) -> String {
+        json(
+            &self
+                .scenario
+                .story
+                .as_deref()
+                .and_then(|id| preset(id).ok()),
+        )
     }
 }

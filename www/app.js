@@ -1,8 +1,8 @@
-// optiviz page: builds the controls from what the Rust handle describes and runs the frame
-// loop. Every computation and every pixel of the plots comes from Rust (pkg/optiviz.js).
+// optiviz page: builds the controls from what the Rust handle describes, turns pointer and
+// keyboard input into calls on it, and runs the frame loop. Every computation and every pixel
+// of the plots comes from Rust (pkg/optiviz.js); the scenario lives in the URL.
 import init, { App } from './pkg/optiviz.js';
 
-const STEPS_PER_FRAME = 5;
 const $ = (id) => document.getElementById(id);
 
 /** A number the way the controls show it: 3 significant digits, exponents when tiny or huge. */
@@ -20,24 +20,6 @@ function notice(message) {
   el.hidden = !message;
 }
 
-/**
- * A row holding `control` (an input or select) for setting `key` of run `i`, with a visible
- * label; the accessible name is "Run N <label>", so every control is found by its name.
- */
-function labelled(i, key, text, control, ...rest) {
-  const id = `run${i}-${key}`;
-  const row = document.createElement('div');
-  row.className = 'param';
-  const label = document.createElement('label');
-  label.htmlFor = id;
-  label.id = `${id}-label`;
-  label.textContent = text;
-  control.id = id;
-  control.setAttribute('aria-labelledby', `run${i}-legend ${id}-label`);
-  row.append(label, control, ...rest);
-  return row;
-}
-
 /** Calls `action`; shows its error (a message naming the allowed values) instead of throwing. */
 function attempt(action, control) {
   try {
@@ -52,118 +34,309 @@ function attempt(action, control) {
   }
 }
 
-/** One slider, its label and its value, for hyperparameter `p` of run `i`. */
-function paramControl(app, i, p, redraw) {
-  const id = `run${i}-${p.name}`;
-  const input = document.createElement('input');
-  input.type = 'range';
-  const log = p.scale === 'log';
-  const [lo, hi] = log ? p.slider.map(Math.log10) : p.slider;
-  input.min = lo;
-  input.max = hi;
-  input.step = log ? 0.01 : (hi - lo) / 1000;
-  input.value = log ? Math.log10(Math.max(p.value, p.slider[0])) : p.value;
-  const out = document.createElement('output');
-  out.htmlFor = id;
-  out.value = fmt(p.value);
-  input.addEventListener('input', () => {
-    const pos = Number(input.value);
-    const value = log ? Number((10 ** pos).toPrecision(3)) : pos;
-    if (attempt(() => app.set_param(i, p.name, value), input)) out.value = fmt(value);
-    redraw();
-  });
-  return labelled(i, p.name, `${p.label} ${p.symbol}`, input, out);
-}
-
-/** Schedule, clipping and noise: what surrounds run `i`'s optimizer, folded away by default. */
-function extrasControls(app, run, i, redraw) {
-  const box = document.createElement('details');
-  box.className = 'extras';
-  box.open = run.schedule !== 'constant' || run.clip_norm !== null || run.clip_value !== null || run.noise !== null;
-  const summary = document.createElement('summary');
-  summary.textContent = 'schedule · clipping · noise';
-  const schedule = document.createElement('input');
-  schedule.type = 'text';
-  schedule.value = run.schedule;
-  schedule.spellcheck = false;
-  schedule.title = 'constant, step:size=N,gamma=X, exp:gamma=X, cosine:t_max=N[,eta_min=X], warmup:steps=N[,start=X]';
-  schedule.addEventListener('change', () => {
-    attempt(() => app.set_schedule(i, schedule.value), schedule);
-    redraw();
-  });
-  const number = (value) => {
-    const input = document.createElement('input');
-    input.type = 'number';
-    input.min = '0';
-    input.step = 'any';
-    input.placeholder = 'off';
-    input.value = value ?? '';
-    return input;
-  };
-  const clipNorm = number(run.clip_norm);
-  const clipValue = number(run.clip_value);
-  const optional = (input) => (input.value === '' ? undefined : Number(input.value));
-  for (const input of [clipNorm, clipValue]) {
-    input.addEventListener('change', () => {
-      attempt(() => app.set_clipping(i, optional(clipNorm), optional(clipValue)), input);
-      redraw();
-    });
-  }
-  const sigma = document.createElement('input');
-  sigma.type = 'range';
-  sigma.min = 0;
-  sigma.max = 5;
-  sigma.step = 0.05;
-  sigma.value = run.noise?.sigma ?? 0;
-  const sigmaOut = document.createElement('output');
-  sigmaOut.value = fmt(Number(sigma.value));
-  const seed = number(run.noise?.seed ?? 0);
-  seed.step = '1';
-  seed.placeholder = '0';
-  const setNoise = () => {
-    const s = Number(seed.value || 0);
-    if (attempt(() => app.set_noise(i, Number(sigma.value), s), sigma)) sigmaOut.value = fmt(Number(sigma.value));
-    redraw();
-  };
-  sigma.addEventListener('input', setNoise);
-  seed.addEventListener('change', setNoise);
-  box.append(summary,
-    labelled(i, 'schedule', 'lr schedule', schedule),
-    labelled(i, 'clip-norm', 'clip norm ‖g‖ ≤', clipNorm),
-    labelled(i, 'clip-value', 'clip value |gᵢ| ≤', clipValue),
-    labelled(i, 'noise', 'gradient noise σ', sigma, sigmaOut),
-    labelled(i, 'seed', 'noise seed', seed));
-  return box;
-}
-
-/** A checkbox for flag `f` of run `i`: a torch option or a textbook convention. */
-function flagControl(app, i, f, redraw) {
-  const id = `run${i}-${f.name}`;
+/**
+ * A row holding `control` for setting `key` of run `i`, with a visible label; the accessible
+ * name is "Run N <label>", so every control is found by its name.
+ */
+function labelled(i, key, text, control, ...rest) {
+  const id = `run${i}-${key}`;
   const row = document.createElement('div');
-  row.className = 'flag';
-  const input = document.createElement('input');
-  input.type = 'checkbox';
-  input.id = id;
-  input.checked = f.value;
-  input.setAttribute('aria-labelledby', `run${i}-legend ${id}-label`);
+  row.className = 'param';
+  row.dataset.key = key;
   const label = document.createElement('label');
   label.htmlFor = id;
   label.id = `${id}-label`;
-  label.textContent = f.label;
-  label.title = f.doc;
-  input.addEventListener('change', () => {
-    attempt(() => app.set_flag(i, f.name, input.checked), input);
-    redraw();
-  });
-  row.append(input, label);
+  label.textContent = text;
+  control.id = id;
+  control.setAttribute('aria-labelledby', `run${i}-legend ${id}-label`);
+  row.append(label, control, ...rest);
   return row;
 }
 
-function buildRuns(app, redraw) {
-  const box = $('runs');
-  box.replaceChildren();
-  const kinds = JSON.parse(App.optimizers());
-  JSON.parse(app.runs()).forEach((run, i) => {
+function button(text, title, onClick) {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.textContent = text;
+  b.title = title;
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+/** The page: the Rust handle, the frame loop and every control. */
+class Page {
+  constructor(app, canvases) {
+    this.app = app;
+    this.canvases = canvases;
+    this.playing = false;
+    this.pending = false;
+    this.carry = 0; // fractional steps owed by the speed setting
+    this.last = 0; // time of the previous animation frame
+    this.kinds = JSON.parse(App.optimizers());
+    this.surfaces = JSON.parse(App.surfaces());
+  }
+
+  /** Asks for one frame; every change calls this, and playing keeps asking. */
+  redraw() {
+    if (!this.pending) {
+      this.pending = true;
+      requestAnimationFrame((t) => this.frame(t));
+    }
+  }
+
+  /** Remembers the scenario in the URL, shortly after the last change. */
+  remember() {
+    clearTimeout(this.rememberTimer);
+    this.rememberTimer = setTimeout(() => history.replaceState(null, '', `?${this.app.query()}`), 250);
+  }
+
+  /** A pan or zoom is going on: cheap heatmaps until it has been still for a moment. */
+  interacting() {
+    this.app.set_interacting(true);
+    clearTimeout(this.stillTimer);
+    this.stillTimer = setTimeout(() => {
+      this.app.set_interacting(false);
+      this.redraw();
+    }, 180);
+  }
+
+  /** A change to the scenario: draw it and remember it. */
+  changed() {
+    this.version = (this.version ?? 0) + 1;
+    this.redraw();
+    this.remember();
+  }
+
+  frame(time) {
+    this.pending = false;
+    fitCanvases(this.canvases);
+    if (this.playing) {
+      const dt = this.last ? Math.min(time - this.last, 100) : 16;
+      this.carry += (this.app.speed() * dt) / 1000;
+      const n = Math.floor(this.carry);
+      this.carry -= n;
+      if (!this.app.advance(n)) this.setPlaying(false);
+    }
+    this.last = this.playing ? time : 0;
+    try {
+      this.app.render();
+    } catch (e) {
+      notice(`drawing failed: ${e.message}`);
+    }
+    this.showStatus();
+    this.explainSteps();
+    if (this.playing) this.redraw();
+  }
+
+  /** Fills every open "explain this step" with the next step's numbers, when they changed. */
+  explainSteps() {
+    const step = this.app.step();
+    for (const box of document.querySelectorAll('details.rule[open]')) {
+      const i = Number(box.dataset.run);
+      const out = $(`run${i}-explain`);
+      const key = `${step}:${this.version}`;
+      if (out.dataset.step === key) continue;
+      out.dataset.step = key;
+      let e = null;
+      try {
+        e = JSON.parse(this.app.explain(i));
+      } catch (err) {
+        out.textContent = err.message;
+        continue;
+      }
+      if (e === null) {
+        out.textContent = 'This run takes no further step: it has ended or diverged.';
+        continue;
+      }
+      const heading = document.createElement('p');
+      heading.textContent = `This step, from step ${e.step - 1} to step ${e.step}, with its numbers:`;
+      const math = document.createElement('div');
+      math.className = 'math';
+      math.innerHTML = e.mathml;
+      const plain = document.createElement('pre');
+      plain.className = 'plain';
+      plain.textContent = e.text;
+      const more = document.createElement('details');
+      const label = document.createElement('summary');
+      label.textContent = 'as plain text';
+      more.append(label, plain);
+      out.replaceChildren(heading, math, more);
+    }
+  }
+
+  setPlaying(on) {
+    this.playing = on;
+    const play = $('play');
+    play.textContent = on ? 'Pause' : 'Play';
+    play.setAttribute('aria-pressed', String(on));
+    if (!on) this.remember();
+    this.redraw();
+  }
+
+  togglePlay() {
+    if (!this.playing && !this.app.advance(0)) this.app.reset();
+    this.setPlaying(!this.playing);
+  }
+
+  oneStep() {
+    this.setPlaying(false);
+    this.app.advance(1);
+    this.changed();
+  }
+
+  reset() {
+    this.app.reset();
+    this.changed();
+  }
+
+  showStatus() {
+    const status = JSON.parse(this.app.status());
+    $('step-count').value = `${status.step} / ${status.max_steps}`;
+    const timeline = $('timeline');
+    timeline.max = status.max_steps;
+    if (document.activeElement !== timeline) timeline.value = status.step;
+    const overlay = this.app.overlay();
+    status.runs.forEach((r, i) => {
+      const el = $(`run${i}-readout`);
+      if (!el) return;
+      el.classList.toggle('diverged', r.diverged_at !== null);
+      el.textContent = r.diverged_at !== null
+        ? `diverged at step ${r.diverged_at}: last finite point (${fmt(r.x)}, ${fmt(r.y)})`
+        : `step ${r.step} · loss ${fmt(r.loss)} · at (${fmt(r.x)}, ${fmt(r.y)})`;
+      const teach = $(`run${i}-teach`);
+      teach.hidden = !overlay || !r.teach;
+      if (overlay && r.teach) {
+        const t = r.teach;
+        const pair = (v) => `(${v.map((x) => (x === null ? '–' : fmt(x))).join(', ')})`;
+        teach.textContent = `g = ${pair(t.g)} · η = ${fmt(t.lr)} · Δθ = ${pair(t.update)} · `
+          + `effective step −Δθᵢ/gᵢ = ${pair(t.effective)}`;
+      }
+    });
+  }
+
+  /** One slider, its label and its value, for hyperparameter `p` of run `i`. */
+  paramControl(i, p) {
+    const input = document.createElement('input');
+    input.type = 'range';
+    const log = p.scale === 'log';
+    const [lo, hi] = log ? p.slider.map(Math.log10) : p.slider;
+    input.min = lo;
+    input.max = hi;
+    input.step = log ? 0.01 : (hi - lo) / 1000;
+    input.value = log ? Math.log10(Math.max(p.value, p.slider[0])) : p.value;
+    // The value, shown and editable as a number (any allowed value, also outside the slider).
+    const number = document.createElement('input');
+    number.type = 'number';
+    number.step = 'any';
+    number.className = 'value';
+    number.value = fmt(p.value);
+    input.addEventListener('input', () => {
+      const pos = Number(input.value);
+      const value = log ? Number((10 ** pos).toPrecision(3)) : pos;
+      if (attempt(() => this.app.set_param(i, p.name, value), input)) number.value = fmt(value);
+      this.changed();
+    });
+    number.addEventListener('change', () => {
+      const value = number.value === '' ? NaN : Number(number.value);
+      if (attempt(() => this.app.set_param(i, p.name, value), number)) {
+        input.value = log ? Math.log10(Math.max(value, p.slider[0])) : value;
+        number.value = fmt(value);
+      }
+      this.changed();
+    });
+    const row = labelled(i, p.name, `${p.label} ${p.symbol}`, input, number);
+    number.id = `${input.id}-value`;
+    number.setAttribute('aria-labelledby', input.getAttribute('aria-labelledby'));
+    return row;
+  }
+
+  /** A checkbox for flag `f` of run `i`: a torch option or a textbook convention. */
+  flagControl(i, f) {
+    const id = `run${i}-${f.name}`;
+    const row = document.createElement('div');
+    row.className = 'flag';
+    row.dataset.key = f.name;
+    const input = document.createElement('input');
+    input.type = 'checkbox';
+    input.id = id;
+    input.checked = f.value;
+    input.setAttribute('aria-labelledby', `run${i}-legend ${id}-label`);
+    const label = document.createElement('label');
+    label.htmlFor = id;
+    label.id = `${id}-label`;
+    label.textContent = f.label;
+    label.title = f.doc;
+    input.addEventListener('change', () => {
+      attempt(() => this.app.set_flag(i, f.name, input.checked), input);
+      this.changed();
+    });
+    row.append(input, label);
+    return row;
+  }
+
+  /** Schedule, clipping and noise: what surrounds run `i`'s optimizer, folded away by default. */
+  extrasControls(run, i) {
+    const box = document.createElement('details');
+    box.className = 'extras';
+    box.dataset.key = 'extras';
+    box.open = run.schedule !== 'constant' || run.clip_norm !== null || run.clip_value !== null || run.noise !== null;
+    const summary = document.createElement('summary');
+    summary.textContent = 'schedule · clipping · noise';
+    const schedule = document.createElement('input');
+    schedule.type = 'text';
+    schedule.value = run.schedule;
+    schedule.spellcheck = false;
+    schedule.title = 'constant, step:size=N,gamma=X, exp:gamma=X, cosine:t_max=N[,eta_min=X], warmup:steps=N[,start=X]';
+    schedule.addEventListener('change', () => {
+      attempt(() => this.app.set_schedule(i, schedule.value), schedule);
+      this.changed();
+    });
+    const number = (value) => {
+      const input = document.createElement('input');
+      input.type = 'number';
+      input.min = '0';
+      input.step = 'any';
+      input.placeholder = 'off';
+      input.value = value ?? '';
+      return input;
+    };
+    const clipNorm = number(run.clip_norm);
+    const clipValue = number(run.clip_value);
+    const optional = (input) => (input.value === '' ? undefined : Number(input.value));
+    for (const input of [clipNorm, clipValue]) {
+      input.addEventListener('change', () => {
+        attempt(() => this.app.set_clipping(i, optional(clipNorm), optional(clipValue)), input);
+        this.changed();
+      });
+    }
+    const sigma = document.createElement('input');
+    sigma.type = 'range';
+    sigma.min = 0;
+    sigma.max = 5;
+    sigma.step = 0.05;
+    sigma.value = run.noise?.sigma ?? 0;
+    const sigmaOut = document.createElement('output');
+    sigmaOut.value = fmt(Number(sigma.value));
+    const seed = number(run.noise?.seed ?? 0);
+    seed.step = '1';
+    seed.placeholder = '0';
+    const setNoise = () => {
+      const s = Number(seed.value || 0);
+      if (attempt(() => this.app.set_noise(i, Number(sigma.value), s), sigma)) sigmaOut.value = fmt(Number(sigma.value));
+      this.changed();
+    };
+    sigma.addEventListener('input', setNoise);
+    seed.addEventListener('change', setNoise);
+    box.append(summary,
+      labelled(i, 'schedule', 'lr schedule', schedule),
+      labelled(i, 'clip-norm', 'clip norm ‖g‖ ≤', clipNorm),
+      labelled(i, 'clip-value', 'clip value |gᵢ| ≤', clipValue),
+      labelled(i, 'noise', 'gradient noise σ', sigma, sigmaOut),
+      labelled(i, 'seed', 'noise seed', seed));
+    return box;
+  }
+
+  /** One run's panel: optimizer, visibility, copy and remove, readout, controls, rule. */
+  runPanel(run, i, count) {
     const set = document.createElement('fieldset');
     set.className = 'run';
     const legend = document.createElement('legend');
@@ -175,124 +348,395 @@ function buildRuns(app, redraw) {
     name.textContent = `Run ${i + 1}`;
     legend.append(swatch, name);
 
+    const tools = document.createElement('div');
+    tools.className = 'run-tools';
+    tools.dataset.key = 'runs';
+    const shown = document.createElement('input');
+    shown.type = 'checkbox';
+    shown.checked = !run.hidden;
+    shown.addEventListener('change', () => {
+      attempt(() => this.app.set_hidden(i, !shown.checked), shown);
+      this.legends(JSON.parse(this.app.runs()));
+      this.changed();
+    });
+    const showRow = labelled(i, 'shown', 'shown', shown);
+    showRow.className = 'flag';
+    showRow.prepend(shown);
+    const copy = button('Duplicate', 'Add a copy of this run', () => {
+      if (attempt(() => this.app.duplicate_run(i))) this.rebuild();
+    });
+    copy.setAttribute('aria-label', `Duplicate run ${i + 1}`);
+    const remove = button('Remove', 'Remove this run', () => {
+      if (attempt(() => this.app.remove_run(i))) this.rebuild();
+    });
+    remove.setAttribute('aria-label', `Remove run ${i + 1}`);
+    remove.disabled = count === 1;
+    tools.append(showRow, copy, remove);
+
     const select = document.createElement('select');
-    for (const k of kinds) select.add(new Option(k.label, k.id));
+    for (const k of this.kinds) select.add(new Option(k.label, k.id));
     select.value = run.kind;
     select.title = run.reference;
     select.addEventListener('change', () => {
-      attempt(() => app.set_optimizer(i, select.value), select);
-      buildRuns(app, redraw);
-      redraw();
+      attempt(() => this.app.set_optimizer(i, select.value), select);
+      this.rebuild();
     });
     const pick = labelled(i, 'kind', 'optimizer', select);
+    pick.dataset.key = 'runs';
 
     const readout = document.createElement('p');
     readout.className = 'readout';
     readout.id = `run${i}-readout`;
+    const teach = document.createElement('p');
+    teach.className = 'teach';
+    teach.id = `run${i}-teach`;
+    teach.hidden = true;
     const rule = document.createElement('details');
     rule.className = 'rule';
+    rule.dataset.key = 'explain';
+    rule.dataset.run = i;
     const summary = document.createElement('summary');
-    summary.textContent = 'update rule';
-    const pre = document.createElement('pre');
-    pre.textContent = `${run.rule}\n\n${run.reference}`;
-    rule.append(summary, pre);
-    set.append(legend, pick, readout,
-      ...run.params.map((p) => paramControl(app, i, p, redraw)),
-      ...run.flags.map((f) => flagControl(app, i, f, redraw)),
-      extrasControls(app, run, i, redraw),
+    summary.textContent = 'update rule · explain this step';
+    const math = document.createElement('div');
+    math.className = 'math';
+    // MathML written by optiviz itself (src/explain.rs), from its own symbols and numbers.
+    math.innerHTML = this.app.rule_mathml(i);
+    const reference = document.createElement('p');
+    reference.className = 'reference';
+    reference.textContent = run.reference;
+    const step = document.createElement('div');
+    step.className = 'explain';
+    step.id = `run${i}-explain`;
+    step.setAttribute('aria-live', 'polite');
+    rule.append(summary, math, reference, step);
+    rule.addEventListener('toggle', () => {
+      delete step.dataset.step;
+      this.explainSteps();
+    });
+    set.append(legend, tools, pick, readout, teach,
+      ...run.params.map((p) => this.paramControl(i, p)),
+      ...run.flags.map((f) => this.flagControl(i, f)),
+      this.extrasControls(run, i),
       rule);
-    box.append(set);
-  });
+    return set;
+  }
+
+  /** The legends of the plot and the chart: every shown run's colour and optimizer. */
+  legends(runs) {
+    for (const id of ['plot-legend', 'chart-legend']) {
+      $(id).replaceChildren(...runs.flatMap((run, i) => {
+        if (run.hidden) return [];
+        const li = document.createElement('li');
+        const swatch = document.createElement('span');
+        swatch.className = 'swatch';
+        swatch.style.background = run.color;
+        li.append(swatch, `${i + 1} · ${run.label}`);
+        return [li];
+      }));
+    }
+  }
+
+  /** Rebuilds every run panel from the handle (after runs are added, removed or changed). */
+  rebuild() {
+    const runs = JSON.parse(this.app.runs());
+    this.legends(runs);
+    $('runs').replaceChildren(...runs.map((run, i) => this.runPanel(run, i, runs.length)));
+    $('add-run').disabled = runs.length >= 8;
+    this.applyLesson();
+    this.changed();
+  }
+
+  /** Lesson mode: only the controls the link names stay visible. */
+  applyLesson() {
+    const visible = JSON.parse(this.app.lesson());
+    this.lesson = visible;
+    for (const el of document.querySelectorAll('[data-key]')) {
+      el.hidden = visible !== null && !visible.includes(el.dataset.key);
+    }
+  }
+
+  allowed(key) {
+    return this.lesson === null || this.lesson === undefined || this.lesson.includes(key);
+  }
+
+  setLarge(on) {
+    this.app.set_large(on);
+    document.body.classList.toggle('large', on);
+    $('large').setAttribute('aria-pressed', String(on));
+    this.changed();
+  }
+
+  /** Everything outside the run panels that shows the scenario: after a preset loads. */
+  syncControls() {
+    $('surface').value = this.app.surface();
+    $('formula').textContent = this.surfaces.find((s) => s.id === this.app.surface()).formula;
+    const story = JSON.parse(this.app.story());
+    $('story').value = story?.id ?? '';
+    $('caption').hidden = !story;
+    $('caption').textContent = story ? `${story.title}. ${story.caption}` : '';
+    $('overlay').checked = this.app.overlay();
+    $('chart').value = this.app.chart();
+    $('speed').value = Math.log10(this.app.speed());
+    $('speed-value').value = `${fmt(this.app.speed())}/s`;
+    $('max-steps').value = this.app.max_steps();
+  }
+
+  wireToolbar() {
+    const select = $('surface');
+    for (const s of this.surfaces) select.add(new Option(s.label, s.id));
+    select.addEventListener('change', () => {
+      attempt(() => this.app.set_surface(select.value), select);
+      this.syncControls();
+      this.changed();
+    });
+    const story = $('story');
+    story.add(new Option('— choose a story —', ''));
+    for (const p of JSON.parse(App.presets())) story.add(new Option(p.title, p.id));
+    story.addEventListener('change', () => {
+      if (!story.value) return;
+      if (attempt(() => this.app.load_preset(story.value), story)) {
+        this.syncControls();
+        this.rebuild();
+        this.setPlaying(true);
+      }
+    });
+    $('overlay').addEventListener('change', () => {
+      this.app.set_overlay($('overlay').checked);
+      this.changed();
+    });
+    const view3d = $('view3d');
+    const canvas3d = $('surface3d-canvas');
+    view3d.addEventListener('change', () => {
+      canvas3d.hidden = !view3d.checked;
+      if (view3d.checked) {
+        this.canvases.push(canvas3d);
+        fitCanvases(this.canvases);
+        this.app.set_view3d(canvas3d);
+        canvas3d.scrollIntoView({ block: 'nearest' });
+      } else {
+        this.canvases = this.canvases.filter((c) => c !== canvas3d);
+        this.app.set_view3d(undefined);
+      }
+      this.redraw();
+    });
+    let turning = null;
+    canvas3d.addEventListener('pointerdown', (e) => {
+      turning = [e.clientX, e.clientY];
+      try {
+        canvas3d.setPointerCapture(e.pointerId);
+      } catch {
+        // Follow the pointer without capture.
+      }
+    });
+    canvas3d.addEventListener('pointermove', (e) => {
+      if (!turning) return;
+      this.app.rotate((e.clientX - turning[0]) * devicePixelRatio, (e.clientY - turning[1]) * devicePixelRatio, 1);
+      turning = [e.clientX, e.clientY];
+      this.redraw();
+    });
+    canvas3d.addEventListener('pointerup', () => { turning = null; });
+    canvas3d.addEventListener('pointercancel', () => { turning = null; });
+    canvas3d.addEventListener('wheel', (e) => {
+      e.preventDefault();
+      this.app.rotate(0, 0, Math.exp(-Math.max(-1, Math.min(1, e.deltaY / 300))));
+      this.redraw();
+    }, { passive: false });
+    $('chart').addEventListener('change', () => {
+      attempt(() => this.app.set_chart($('chart').value), $('chart'));
+      this.changed();
+    });
+    $('play').addEventListener('click', () => this.togglePlay());
+    $('one-step').addEventListener('click', () => this.oneStep());
+    $('reset').addEventListener('click', () => this.reset());
+
+    const speed = $('speed');
+    speed.addEventListener('input', () => {
+      attempt(() => this.app.set_speed(Number((10 ** Number(speed.value)).toPrecision(2))), speed);
+      $('speed-value').value = `${fmt(this.app.speed())}/s`;
+      this.remember();
+    });
+    const maxSteps = $('max-steps');
+    maxSteps.addEventListener('change', () => {
+      attempt(() => this.app.set_max_steps(Number(maxSteps.value)), maxSteps);
+      this.changed();
+    });
+    $('large').addEventListener('click', () => this.setLarge(!this.app.large()));
+    $('copy-link').addEventListener('click', async () => {
+      history.replaceState(null, '', `?${this.app.query()}`);
+      try {
+        await navigator.clipboard.writeText(location.href);
+        notice('');
+        $('copy-link').textContent = 'Link copied';
+      } catch {
+        $('copy-link').textContent = 'Link in the address bar';
+      }
+      setTimeout(() => { $('copy-link').textContent = 'Copy link'; }, 2000);
+    });
+    $('reset-view').addEventListener('click', () => {
+      this.app.reset_view();
+      this.changed();
+    });
+    const timeline = $('timeline');
+    timeline.addEventListener('input', () => {
+      this.setPlaying(false);
+      this.app.set_step(Number(timeline.value));
+      this.changed();
+    });
+    const addKind = $('add-kind');
+    for (const k of this.kinds) addKind.add(new Option(k.label, k.id));
+    addKind.value = 'nesterov';
+    $('add-run').addEventListener('click', () => {
+      if (attempt(() => this.app.add_run(addKind.value), addKind)) this.rebuild();
+    });
+  }
+
+  /** Space plays or pauses, → takes one step, r resets: unless a text field has the keys. */
+  wireKeyboard() {
+    document.addEventListener('keydown', (e) => {
+      if (e.ctrlKey || e.metaKey || e.altKey) return;
+      const t = e.target;
+      const typing = t instanceof HTMLInputElement || t instanceof HTMLSelectElement || t instanceof HTMLTextAreaElement;
+      const button = t instanceof HTMLButtonElement || t instanceof HTMLElement && t.tagName === 'SUMMARY';
+      if (typing) return;
+      if (e.key === ' ' && !button) {
+        e.preventDefault();
+        this.togglePlay();
+      } else if (e.key === 'ArrowRight') {
+        e.preventDefault();
+        this.oneStep();
+      } else if (e.key === 'r' || e.key === 'R') {
+        this.reset();
+      }
+    });
+  }
+
+  /**
+   * The plot: hover reads f and ∇f; a click (or tap) sets the start point; dragging the start
+   * marker moves it with every run recomputed live; dragging elsewhere pans; the wheel and a
+   * two-finger pinch zoom.
+   */
+  wirePlot() {
+    const canvas = $('trajectory-canvas');
+    const pointers = new Map();
+    let gesture = null; // { kind: 'start' | 'pan' | 'pinch', ... }
+    const at = (e) => {
+      const r = canvas.getBoundingClientRect();
+      return [(e.clientX - r.left) * devicePixelRatio, (e.clientY - r.top) * devicePixelRatio];
+    };
+    const probe = (px, py) => {
+      if (!this.app.on_plot(px, py)) return;
+      const p = JSON.parse(this.app.probe(px, py));
+      $('probe').textContent = `f(${fmt(p.x)}, ${fmt(p.y)}) = ${fmt(p.f)} · ∇f = (${fmt(p.gx)}, ${fmt(p.gy)})`;
+    };
+    canvas.addEventListener('pointerdown', (e) => {
+      const [px, py] = at(e);
+      pointers.set(e.pointerId, [px, py]);
+      try {
+        canvas.setPointerCapture(e.pointerId);
+      } catch {
+        // A pointer the browser no longer tracks: follow it without capture.
+      }
+      if (pointers.size === 2) {
+        const [a, b] = [...pointers.values()];
+        gesture = { kind: 'pinch', distance: Math.hypot(a[0] - b[0], a[1] - b[1]) };
+        return;
+      }
+      const [sx, sy] = this.app.start_pixel();
+      const nearStart = Math.hypot(px - sx, py - sy) < 14 * devicePixelRatio;
+      gesture = nearStart && this.allowed('start')
+        ? { kind: 'start', moved: false }
+        : { kind: 'pan', from: [px, py], origin: [px, py], moved: false };
+    });
+    canvas.addEventListener('pointermove', (e) => {
+      const [px, py] = at(e);
+      probe(px, py);
+      if (!pointers.has(e.pointerId) || !gesture) return;
+      const previous = pointers.get(e.pointerId);
+      pointers.set(e.pointerId, [px, py]);
+      if (gesture.kind === 'pinch' && pointers.size === 2) {
+        const [a, b] = [...pointers.values()];
+        const distance = Math.hypot(a[0] - b[0], a[1] - b[1]);
+        if (this.allowed('view') && distance > 0) {
+          this.interacting();
+          this.app.zoom((a[0] + b[0]) / 2, (a[1] + b[1]) / 2, gesture.distance / distance);
+        }
+        gesture.distance = distance;
+        this.changed();
+      } else if (gesture.kind === 'start') {
+        gesture.moved = true;
+        if (this.app.on_plot(px, py)) attempt(() => this.app.set_start_at(px, py));
+        this.changed();
+      } else if (gesture.kind === 'pan') {
+        const far = Math.hypot(px - gesture.origin[0], py - gesture.origin[1]) > 4 * devicePixelRatio;
+        if (far) gesture.moved = true;
+        if (gesture.moved && this.allowed('view')) {
+          this.interacting();
+          this.app.pan(px - previous[0], py - previous[1]);
+          this.changed();
+        }
+      }
+    });
+    const end = (e) => {
+      const [px, py] = at(e);
+      pointers.delete(e.pointerId);
+      if (gesture?.kind === 'pan' && !gesture.moved && this.allowed('start') && this.app.on_plot(px, py)) {
+        attempt(() => this.app.set_start_at(px, py));
+        this.changed();
+      }
+      if (pointers.size === 0) gesture = null;
+    };
+    canvas.addEventListener('pointerup', end);
+    canvas.addEventListener('pointercancel', (e) => { pointers.delete(e.pointerId); gesture = null; });
+    canvas.addEventListener('wheel', (e) => {
+      if (!this.allowed('view')) return;
+      e.preventDefault();
+      const [px, py] = at(e);
+      this.interacting();
+      this.app.zoom(px, py, Math.exp(Math.max(-1, Math.min(1, e.deltaY / 300))));
+      this.changed();
+    }, { passive: false });
+  }
 }
 
-function showStatus(app) {
-  const status = JSON.parse(app.status());
-  $('step-count').value = `${status.step} / ${status.max_steps}`;
-  status.runs.forEach((r, i) => {
-    const el = $(`run${i}-readout`);
-    if (!el) return;
-    el.classList.toggle('diverged', r.diverged_at !== null);
-    el.textContent = r.diverged_at !== null
-      ? `diverged at step ${r.diverged_at}: last finite point (${fmt(r.x)}, ${fmt(r.y)})`
-      : `step ${r.step} · loss ${fmt(r.loss)} · at (${fmt(r.x)}, ${fmt(r.y)})`;
-  });
-}
-
-/** Gives each canvas as many device pixels as it shows; returns whether any changed. */
+/** Gives each canvas as many device pixels as it shows. */
 function fitCanvases(canvases) {
-  let changed = false;
   for (const c of canvases) {
     const w = Math.round(c.clientWidth * devicePixelRatio);
     const h = Math.round(c.clientHeight * devicePixelRatio);
     if (c.width !== w || c.height !== h) {
       c.width = w;
       c.height = h;
-      changed = true;
     }
   }
-  return changed;
 }
 
 async function main() {
   await init();
   const canvases = [$('surface-canvas'), $('trajectory-canvas'), $('loss-canvas')];
   fitCanvases(canvases);
-  const app = new App(...canvases, devicePixelRatio);
-
-  let playing = false;
-  let pending = false;
-  const frame = () => {
-    pending = false;
-    fitCanvases(canvases);
-    if (playing && !app.advance(STEPS_PER_FRAME)) setPlaying(false);
-    try {
-      app.render();
-    } catch (e) {
-      notice(`drawing failed: ${e.message}`);
-    }
-    showStatus(app);
-    if (playing) redraw();
+  const app = new App(...canvases, devicePixelRatio, location.search);
+  const page = new Page(app, canvases);
+  page.wireToolbar();
+  page.wireKeyboard();
+  page.wirePlot();
+  page.syncControls();
+  page.rebuild();
+  if (app.large()) page.setLarge(true);
+  const problem = app.load_error();
+  if (problem) {
+    notice(`This link could not be loaded (${problem}); showing the default scenario instead.`);
+    history.replaceState(null, '', `?${app.query()}`);
+  }
+  new ResizeObserver(() => page.redraw()).observe(document.body);
+  // A read-only handle for the console and the browser tests: where the start marker is drawn.
+  window.optiviz = {
+    startPixel: () => app.start_pixel().map((v) => v / devicePixelRatio),
+    timings: () => JSON.parse(app.timings()),
+    query: () => app.query(),
   };
-  const redraw = () => {
-    if (!pending) {
-      pending = true;
-      requestAnimationFrame(frame);
-    }
-  };
-  const play = $('play');
-  const setPlaying = (on) => {
-    playing = on;
-    play.textContent = on ? 'Pause' : 'Play';
-    play.setAttribute('aria-pressed', String(on));
-    redraw();
-  };
-  play.addEventListener('click', () => {
-    if (!playing && !app.advance(0)) app.reset();
-    setPlaying(!playing);
-  });
-  $('reset').addEventListener('click', () => {
-    app.reset();
-    redraw();
-  });
-
-  const select = $('surface');
-  const surfaces = JSON.parse(App.surfaces());
-  for (const s of surfaces) select.add(new Option(s.label, s.id));
-  const showFormula = () => {
-    $('formula').textContent = surfaces.find((s) => s.id === select.value).formula;
-  };
-  select.value = app.surface();
-  showFormula();
-  select.addEventListener('change', () => {
-    attempt(() => app.set_surface(select.value), select);
-    showFormula();
-    redraw();
-  });
-
-  buildRuns(app, redraw);
-  new ResizeObserver(redraw).observe(document.body);
   document.body.dataset.ready = 'true';
-  setPlaying(true);
+  // A fresh visit plays the race; a shared link opens paused on the step it was shared at.
+  if (app.step() === 0) page.setPlaying(true);
 }
 
 main().catch((e) => {

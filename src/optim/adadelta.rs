@@ -1,6 +1,6 @@
 //! Adadelta (Zeiler, 2012): torch.optim.Adadelta.
 
-use super::{Optimizer, decayed};
+use super::{Optimizer, StateVar, decayed};
 use nalgebra::DMatrix;
 
 pub(super) const RULE: &str = "g ← ∇f(θ) + λθ\nv ← ρ v + (1 − ρ) g²\nΔ ← √(u + ε) / √(v + ε) · g\nu ← ρ u + (1 − ρ) Δ²\nθ ← θ − η Δ";
@@ -54,5 +54,13 @@ impl Optimizer for Adadelta {
             *u = *u * rho + (1.0 - rho) * (delta * delta);
             *p += -lr * delta;
         }
+    }
+
+    /// torch's `square_avg` `v` and `acc_delta` `u`.
+    fn state(&self) -> Vec<StateVar> {
+        vec![
+            StateVar::new("square_avg", "v", self.square_avg.clone()),
+            StateVar::new("acc_delta", "u", self.acc_delta.clone()),
+        ]
     }
 }

@@ -1,6 +1,6 @@
 //! AdaGrad (Duchi, Hazan & Singer, 2011): torch.optim.Adagrad.
 
-use super::{Optimizer, decayed};
+use super::{Optimizer, StateVar, decayed};
 use nalgebra::DMatrix;
 
 pub(super) const RULE: &str =
@@ -52,5 +52,13 @@ impl Optimizer for Adagrad {
             let std = s.sqrt() + self.eps;
             *p += -clr * (g / std);
         }
+    }
+
+    /// The step count `t` and torch's `sum` `s`.
+    fn state(&self) -> Vec<StateVar> {
+        vec![
+            StateVar::scalar("step", "t", self.t as f64),
+            StateVar::new("sum", "s", self.sum.clone()),
+        ]
     }
 }

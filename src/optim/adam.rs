@@ -1,7 +1,7 @@
 //! Adam (Kingma & Ba, 2015) with its AMSGrad (Reddi et al., 2018) and AdamW (Loshchilov &
 //! Hutter, 2019) variants: torch.optim.Adam and torch.optim.AdamW.
 
-use super::{Optimizer, decayed, lerp};
+use super::{Optimizer, StateVar, decayed, lerp};
 use nalgebra::DMatrix;
 
 pub(super) const RULE: &str = "g ← ∇f(θ) + λθ\nm ← β₁ m + (1 − β₁) g\nv ← β₂ v + (1 − β₂) g²\nm̂ ← m / (1 − β₁ᵗ),  v̂ ← v / (1 − β₂ᵗ)\nθ ← θ − η m̂ / (√v̂ + ε)";
@@ -109,5 +109,19 @@ impl Optimizer for Adam {
             };
             *p += -step_size * (*m / denom);
         }
+    }
+
+    /// The step count `t`, torch's `exp_avg` `m` and `exp_avg_sq` `v`, and with AMSGrad
+    /// `max_exp_avg_sq` `v_max`.
+    fn state(&self) -> Vec<StateVar> {
+        let mut state = vec![
+            StateVar::scalar("step", "t", f64::from(self.t)),
+            StateVar::new("exp_avg", "m", self.m.clone()),
+            StateVar::new("exp_avg_sq", "v", self.v.clone()),
+        ];
+        if self.o.amsgrad {
+            state.push(StateVar::new("max_exp_avg_sq", "v_max", self.v_max.clone()));
+        }
+        state
     }
 }

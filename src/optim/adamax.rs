@@ -1,6 +1,6 @@
 //! Adamax, Adam's infinity-norm variant (Kingma & Ba, 2015, §7.1): torch.optim.Adamax.
 
-use super::{Optimizer, decayed, lerp};
+use super::{Optimizer, StateVar, decayed, lerp};
 use nalgebra::DMatrix;
 
 pub(super) const RULE: &str =
@@ -54,5 +54,14 @@ impl Optimizer for Adamax {
             self.u[i] = (self.u[i] * beta2).max(g.abs() + self.eps);
             *p += -clr * (self.m[i] / self.u[i]);
         }
+    }
+
+    /// The step count `t`, torch's `exp_avg` `m` and `exp_inf` `u`.
+    fn state(&self) -> Vec<StateVar> {
+        vec![
+            StateVar::scalar("step", "t", f64::from(self.t)),
+            StateVar::new("exp_avg", "m", self.m.clone()),
+            StateVar::new("exp_inf", "u", self.u.clone()),
+        ]
     }
 }

@@ -1,7 +1,7 @@
 //! Lion, evolved sign momentum (Chen et al., 2023, "Symbolic Discovery of Optimization
 //! Algorithms"), as optax.lion; torch has no Lion.
 
-use super::Optimizer;
+use super::{Optimizer, StateVar};
 use nalgebra::DMatrix;
 
 pub(super) const RULE: &str =
@@ -63,5 +63,10 @@ impl Optimizer for Lion {
             *p += -lr * update;
             self.m[i] = (1.0 - b2) * g + b2 * self.m[i];
         }
+    }
+
+    /// optax's `mu`, the momentum `m` (Lion's rule needs no step count).
+    fn state(&self) -> Vec<StateVar> {
+        vec![StateVar::new("mu", "m", self.m.clone())]
     }
 }

@@ -49,6 +49,56 @@ pub trait Optimizer {
     fn needs_hessian(&self) -> bool {
         false
     }
+
+    /// The optimizer's internal state after the last step, one [`StateVar`] per variable of
+    /// its update rule, in the rule's notation: Adam's `t`, `m`, `v` (and `v_max` for AMSGrad);
+    /// SGD's momentum buffer `b` (or the velocity `v` in the textbook form; nothing without
+    /// momentum); Adagrad's `t` and `s`; RMSprop's `v`, and `ḡ` when centered and `b` with
+    /// momentum; Adadelta's `v` and `u`; Adamax's `t`, `m`, `u`; NAdam's `t`, `Π`, `m`, `v`;
+    /// RAdam's `t`, `m`, `v`; Lion's `m`; Newton's count of saddle-free fallbacks and its last
+    /// direction `d`.
+    ///
+    /// Reading the state never changes it, and every value is exactly the one the next step
+    /// will use. Before the first step the per-coordinate variables have no values yet (the
+    /// optimizer learns the number of coordinates at its first step and creates them then, at
+    /// 0, or at `s₀` for Adagrad's `s`; SGD's buffer is set to `g` at that step); the scalars
+    /// already hold their initial values (`t = 0`, `Π = 1`).
+    ///
+    /// The default, for an optimizer without state, is empty.
+    fn state(&self) -> Vec<StateVar> {
+        Vec::new()
+    }
+}
+
+/// One variable of an optimizer's internal state, as [`Optimizer::state`] reports it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StateVar {
+    /// Its name in torch's `optimizer.state[p]` (`step`, `exp_avg`, `exp_avg_sq`,
+    /// `momentum_buffer`, `sum`, …), or a plain name where torch has none (`velocity`,
+    /// `fallbacks`, `direction`).
+    pub name: &'static str,
+    /// Its symbol in the update rule (`t`, `m`, `v`, `b`, `s`, `Π`, …).
+    pub symbol: &'static str,
+    /// One value per coordinate; a single value for a scalar that all coordinates share (the
+    /// step count `t`, NAdam's `Π`, Newton's fallback count); empty for a per-coordinate
+    /// variable before the first step creates it.
+    pub values: Vec<f64>,
+}
+
+impl StateVar {
+    /// A variable named `name`, written `symbol`, with `values`.
+    pub fn new(name: &'static str, symbol: &'static str, values: Vec<f64>) -> Self {
+        Self {
+            name,
+            symbol,
+            values,
+        }
+    }
+
+    /// A scalar shared by all coordinates, such as the step count.
+    fn scalar(name: &'static str, symbol: &'static str, value: f64) -> Self {
+        Self::new(name, symbol, vec![value])
+    }
 }
 
 /// How a slider moves through a hyperparameter's values.

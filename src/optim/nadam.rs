@@ -1,6 +1,6 @@
 //! NAdam, Adam with Nesterov momentum (Dozat, 2016): torch.optim.NAdam.
 
-use super::{Optimizer, decayed, lerp};
+use super::{Optimizer, StateVar, decayed, lerp};
 use nalgebra::DMatrix;
 
 pub(super) const RULE: &str = "g ← ∇f(θ) + λθ\nμₜ ← β₁ (1 − ½·0.96^(tψ)),  μₜ₊₁ ← β₁ (1 − ½·0.96^((t+1)ψ))\nm ← β₁ m + (1 − β₁) g\nv ← β₂ v + (1 − β₂) g²\nd ← √(v / (1 − β₂ᵗ)) + ε\nθ ← θ − η (1 − μₜ) / (1 − Πμᵢ) · g / d − η μₜ₊₁ / (1 − Πμᵢ·μₜ₊₁) · m / d";
@@ -70,5 +70,15 @@ impl Optimizer for NAdam {
             *p += grad_scale * (g / denom);
             *p += avg_scale * (self.m[i] / denom);
         }
+    }
+
+    /// The step count `t`, torch's `mu_product` `Π`, `exp_avg` `m` and `exp_avg_sq` `v`.
+    fn state(&self) -> Vec<StateVar> {
+        vec![
+            StateVar::scalar("step", "t", f64::from(self.t)),
+            StateVar::scalar("mu_product", "Π", self.mu_product),
+            StateVar::new("exp_avg", "m", self.m.clone()),
+            StateVar::new("exp_avg_sq", "v", self.v.clone()),
+        ]
     }
 }

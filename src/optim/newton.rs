@@ -1,7 +1,7 @@
 //! Newton's method with the exact Hessian: the second-order reference the others are
 //! measured against.
 
-use super::Optimizer;
+use super::{Optimizer, StateVar};
 use nalgebra::{DMatrix, DVector};
 
 pub(super) const RULE: &str = "H ← ∇²f(θ),  g ← ∇f(θ)\nH + δI positive definite: d ← (H + δI)⁻¹ g\notherwise (saddle-free): d ← Q diag(1 / max(|λᵢ| + δ, 10⁻⁸)) Qᵀ g,  H = Q Λ Qᵀ\nθ ← θ − η d";
@@ -25,6 +25,8 @@ pub(super) const RULE: &str = "H ← ∇²f(θ),  g ← ∇f(θ)\nH + δI positi
 pub struct Newton {
     damping: f64,
     fallbacks: usize,
+    /// The direction `d` of the last step (kept for [`Optimizer::state`] only).
+    direction: Vec<f64>,
 }
 
 impl Newton {
@@ -32,6 +34,7 @@ impl Newton {
         Self {
             damping,
             fallbacks: 0,
+            direction: Vec::new(),
         }
     }
 
@@ -68,6 +71,16 @@ impl Optimizer for Newton {
         for (p, di) in params.iter_mut().zip(d.iter()) {
             *p += -lr * di;
         }
+        self.direction = d.iter().copied().collect();
+    }
+
+    /// Newton keeps no state between steps; it reports how many steps so far took the
+    /// saddle-free fallback (`fallbacks`, one value) and the last step's direction `d`.
+    fn state(&self) -> Vec<StateVar> {
+        vec![
+            StateVar::scalar("fallbacks", "n_sf", self.fallbacks as f64),
+            StateVar::new("direction", "d", self.direction.clone()),
+        ]
     }
 
     fn needs_hessian(&self) -> bool {

@@ -1,6 +1,6 @@
 //! RAdam, Adam with a rectified adaptive learning rate (Liu et al., 2020): torch.optim.RAdam.
 
-use super::{Optimizer, decayed, lerp};
+use super::{Optimizer, StateVar, decayed, lerp};
 use nalgebra::DMatrix;
 
 pub(super) const RULE: &str = "g ← ∇f(θ) + λθ\nm ← β₁ m + (1 − β₁) g\nv ← β₂ v + (1 − β₂) g²\nm̂ ← m / (1 − β₁ᵗ)\nρ∞ ← 2 / (1 − β₂) − 1,  ρₜ ← ρ∞ − 2t β₂ᵗ / (1 − β₂ᵗ)\nρₜ > 5: θ ← θ − η m̂ · r · √(1 − β₂ᵗ) / (√v + ε)\n        r = √((ρₜ − 4)(ρₜ − 2) ρ∞ / ((ρ∞ − 4)(ρ∞ − 2) ρₜ))\nρₜ ≤ 5: θ ← θ − η m̂";
@@ -71,5 +71,14 @@ impl Optimizer for RAdam {
                 *p += -(m_hat * lr);
             }
         }
+    }
+
+    /// The step count `t`, torch's `exp_avg` `m` and `exp_avg_sq` `v`.
+    fn state(&self) -> Vec<StateVar> {
+        vec![
+            StateVar::scalar("step", "t", f64::from(self.t)),
+            StateVar::new("exp_avg", "m", self.m.clone()),
+            StateVar::new("exp_avg_sq", "v", self.v.clone()),
+        ]
     }
 }

@@ -1,6 +1,6 @@
 //! RMSprop (Tieleman & Hinton, 2012): torch.optim.RMSprop.
 
-use super::{Optimizer, decayed};
+use super::{Optimizer, StateVar, decayed};
 use nalgebra::DMatrix;
 
 pub(super) const RULE: &str = "g ← ∇f(θ) + λθ\nv ← α v + (1 − α) g²\nḡ ← α ḡ + (1 − α) g   (centered)\nd ← √v + ε,  or √(v − ḡ²) + ε centered\nb ← μ b + g / d;  θ ← θ − η b   (μ > 0)\nθ ← θ − η g / d   (μ = 0)";
@@ -86,5 +86,18 @@ impl Optimizer for RmsProp {
                 *p += -lr * (g / denom);
             }
         }
+    }
+
+    /// torch's `square_avg` `v`; `grad_avg` `ḡ` when centered; `momentum_buffer` `b` when
+    /// momentum μ > 0.
+    fn state(&self) -> Vec<StateVar> {
+        let mut state = vec![StateVar::new("square_avg", "v", self.square_avg.clone())];
+        if self.centered {
+            state.push(StateVar::new("grad_avg", "ḡ", self.grad_avg.clone()));
+        }
+        if self.momentum > 0.0 {
+            state.push(StateVar::new("momentum_buffer", "b", self.buf.clone()));
+        }
+        state
     }
 }

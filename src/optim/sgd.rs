@@ -1,6 +1,6 @@
 //! Stochastic gradient descent with optional heavy-ball or Nesterov momentum: torch.optim.SGD.
 
-use super::{Optimizer, decayed};
+use super::{Optimizer, StateVar, decayed};
 use nalgebra::DMatrix;
 
 pub(super) const RULE_PLAIN: &str = "g ← ∇f(θ) + λθ\nθ ← θ − η g";
@@ -88,5 +88,19 @@ impl Optimizer for Sgd {
                 *p += -lr * d;
             }
         }
+    }
+
+    /// torch's `momentum_buffer` `b` (the velocity `v` with `classical`): empty before the
+    /// first step, which sets it; nothing at all without momentum.
+    fn state(&self) -> Vec<StateVar> {
+        if self.momentum == 0.0 {
+            return Vec::new();
+        }
+        let values = self.buf.clone().unwrap_or_default();
+        vec![if self.classical {
+            StateVar::new("velocity", "v", values)
+        } else {
+            StateVar::new("momentum_buffer", "b", values)
+        }]
     }
 }

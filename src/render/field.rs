@@ -105,14 +105,36 @@ impl Field {
     /// viridis colour of the surface at its centre.
     pub fn rgba(&self, width: usize, height: usize) -> Vec<u8> {
         let lut = viridis_lut();
-        let mut buf = Vec::with_capacity(width * height * 4);
-        for row in 0..height {
-            for col in 0..width {
-                let f = self
-                    .surface
-                    .value(self.view.pixel_center(col, row, width, height));
-                let [r, g, b] = lut[(self.scaling.normalize(f) * 255.0).round() as usize];
-                buf.extend_from_slice(&[r, g, b, 255]);
+        let mut buf = vec![255u8; width * height * 4];
+        if width == 0 || height == 0 {
+            return buf;
+        }
+        // One lookup per pixel: the colour index is the normalized value scaled to 0..=255.
+        // Colours need no more than f32 precision, and f32's logarithm is much the cheaper.
+        let s = self.scaling;
+        let (lo, scale) = (s.lo as f32, 255.0 / (s.hi - s.lo) as f32);
+        let f_min = s.f_min;
+        let index = |f: f64| -> usize {
+            let t = if s.log {
+                ((f - f_min).max(0.0) as f32).ln_1p()
+            } else {
+                f as f32
+            };
+            let i = (t - lo) * scale;
+            if i.is_nan() {
+                255
+            } else {
+                (i.clamp(0.0, 255.0) + 0.5) as usize
+            }
+        };
+        let xs: Vec<f64> = (0..width)
+            .map(|c| self.view.pixel_center(c, 0, width, height)[0])
+            .collect();
+        for (row, line) in buf.chunks_exact_mut(width * 4).enumerate() {
+            let y = self.view.pixel_center(0, row, width, height)[1];
+            for (px, &x) in line.chunks_exact_mut(4).zip(&xs) {
+                let [r, g, b] = lut[index(self.surface.value([x, y]))];
+                px[..3].copy_from_slice(&[r, g, b]);
             }
         }
         buf

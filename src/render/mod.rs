@@ -7,11 +7,14 @@
 
 pub mod field;
 pub mod plot;
+pub mod plot3d;
 
 pub use field::{Field, Scaling};
 pub use plot::{
-    LossSeries, Theme, TrajectorySeries, draw_loss, draw_surface_layer, draw_trajectories,
+    MetricSeries, StepArrows, Theme, TrajectorySeries, draw_metric, draw_surface_layer,
+    draw_trajectories,
 };
+pub use plot3d::{Camera, draw_surface_3d};
 
 /// Colours of runs, in order: bright hues that stay legible over the whole viridis range
 /// (every line is also drawn over a dark halo).

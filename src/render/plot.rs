@@ -125,6 +125,29 @@ pub fn draw_surface_layer<DB: DrawingBackend>(
     Ok(())
 }
 
+/// The points of a polyline worth drawing at `scale` pixels per unit (x, y): each kept point
+/// is at least `min_px` pixels from the previous kept one; the first and last are always kept.
+/// A converged run piles thousands of points into one pixel; drawing them costs time and
+/// changes nothing on screen.
+pub fn decimate(points: &[(f64, f64)], scale: (f64, f64), min_px: f64) -> Vec<(f64, f64)> {
+    let mut out: Vec<(f64, f64)> = Vec::with_capacity(points.len().min(4096));
+    for (i, &p) in points.iter().enumerate() {
+        let keep = match out.last() {
+            None => true,
+            Some(&q) => {
+                i + 1 == points.len()
+                    || ((p.0 - q.0) * scale.0).abs() >= min_px
+                    || ((p.1 - q.1) * scale.1).abs() >= min_px
+                    || !(p.0.is_finite() && p.1.is_finite())
+            }
+        };
+        if keep {
+            out.push(p);
+        }
+    }
+    out
+}
+
 /// One run's path to draw on the surface.
 #[derive(Clone, Copy, Debug)]
 pub struct TrajectorySeries<'a> {
@@ -136,19 +159,68 @@ pub struct TrajectorySeries<'a> {
     pub points: &'a [[f64; 2]],
     /// Whether the run has diverged (the head is then drawn as a cross).
     pub diverged: bool,
+    /// The teaching overlay at the head, when shown.
+    pub arrows: Option<StepArrows>,
 }
 
-/// Draws each run's trail with a marker at its head, the shared start point and a legend, over
-/// a transparent layer whose chart layout matches [`draw_surface_layer`]'s.
+/// The teaching overlay for one run at its current point, in world units and to scale: where
+/// plain gradient descent would step (`−η g`) and where the optimizer actually stepped.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StepArrows {
+    /// `−η g`: the learning rate times the gradient the optimizer received, negated.
+    pub gradient_step: [f64; 2],
+    /// `θₖ₊₁ − θₖ`: the update the optimizer made.
+    pub update: [f64; 2],
+}
+
+/// Draws an arrow from `from` by `delta` (world units) with a head `head` device pixels long,
+/// converting directions to pixels with `scale` (pixels per unit in x and y; y grows down).
+fn arrow<DB: DrawingBackend>(
+    plot: &DrawingArea<DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    from: (f64, f64),
+    delta: [f64; 2],
+    scale: (f64, f64),
+    style: ShapeStyle,
+    head: f64,
+) -> DrawResult {
+    let to = (from.0 + delta[0], from.1 + delta[1]);
+    let (dx, dy) = (delta[0] * scale.0, -delta[1] * scale.1);
+    let len = dx.hypot(dy);
+    if !(len.is_finite() && len >= 1.0) {
+        return Ok(());
+    }
+    plot.draw(&PathElement::new(vec![from, to], style))
+        .map_err(err)?;
+    let (ux, uy) = (dx / len, dy / len);
+    let h = head.min(len * 0.6);
+    let corner = |side: f64| {
+        (
+            (-ux * h - uy * h * 0.5 * side).round() as i32,
+            (-uy * h + ux * h * 0.5 * side).round() as i32,
+        )
+    };
+    let tip = EmptyElement::at(to)
+        + Polygon::new(
+            vec![(0, 0), corner(1.0), corner(-1.0)],
+            style.color.filled(),
+        );
+    plot.draw(&tip).map_err(err)
+}
+
+/// Draws each run's trail with a marker at its head and the shared start point, over a
+/// transparent layer whose chart layout matches [`draw_surface_layer`]'s. (The legend is the
+/// page's: plotters' legend measures every label's text on every frame, which costs more than
+/// all the trails together.)
 pub fn draw_trajectories<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     view: &View,
+    start: [f64; 2],
     runs: &[TrajectorySeries<'_>],
     theme: &Theme,
 ) -> DrawResult {
-    let mut chart = surface_chart(area, view, theme)?;
+    let chart = surface_chart(area, view, theme)?;
     let plot = chart.plotting_area().clone();
-    if let Some(start) = runs.iter().find_map(|r| r.points.first()) {
+    {
         let p = (start[0], start[1]);
         plot.draw(&Circle::new(
             p,
@@ -163,8 +235,14 @@ pub fn draw_trajectories<DB: DrawingBackend>(
         ))
         .map_err(err)?;
     }
+    let (cols, rows) = plot.get_pixel_range();
+    let scale = (
+        f64::from(cols.end - cols.start) / (view.x_max - view.x_min),
+        f64::from(rows.end - rows.start) / (view.y_max - view.y_min),
+    );
     for run in runs {
-        let pts: Vec<(f64, f64)> = run.points.iter().map(|p| (p[0], p[1])).collect();
+        let all: Vec<(f64, f64)> = run.points.iter().map(|p| (p[0], p[1])).collect();
+        let pts = decimate(&all, scale, 0.75);
         let Some(&head) = pts.last() else { continue };
         plot.draw(&PathElement::new(
             pts.clone(),
@@ -172,14 +250,8 @@ pub fn draw_trajectories<DB: DrawingBackend>(
         ))
         .map_err(err)?;
         let color = run.color;
-        chart
-            .draw_series(std::iter::once(PathElement::new(
-                pts,
-                color.stroke_width(theme.px(2.0)),
-            )))
-            .map_err(err)?
-            .label(run.label)
-            .legend(move |(x, y)| Rectangle::new([(x, y - 4), (x + 14, y + 4)], color.filled()));
+        plot.draw(&PathElement::new(pts, color.stroke_width(theme.px(2.0))))
+            .map_err(err)?;
         if run.diverged {
             plot.draw(&Cross::new(
                 head,
@@ -197,82 +269,93 @@ pub fn draw_trajectories<DB: DrawingBackend>(
             ))
             .map_err(err)?;
         }
-    }
-    if !runs.is_empty() {
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .margin(theme.px(8.0))
-            .legend_area_size(theme.px(22.0))
-            .label_font(theme.font(0.95))
-            .background_style(RGBAColor(16, 17, 22, 0.8))
-            .border_style(AXIS)
-            .draw()
-            .map_err(err)?;
+        if let Some(a) = run.arrows {
+            let head_px = theme.px(9.0).into();
+            let halo = HALO.stroke_width(theme.px(5.0));
+            arrow(&plot, head, a.update, scale, halo, head_px)?;
+            arrow(
+                &plot,
+                head,
+                a.gradient_step,
+                scale,
+                WHITE.stroke_width(theme.px(1.5)),
+                head_px,
+            )?;
+            arrow(
+                &plot,
+                head,
+                a.update,
+                scale,
+                color.stroke_width(theme.px(3.0)),
+                head_px,
+            )?;
+        }
     }
     Ok(())
 }
 
-/// One run's loss history for the loss chart.
+/// One run's history of a per-step quantity (loss, gradient norm, distance to a minimum).
 #[derive(Clone, Copy, Debug)]
-pub struct LossSeries<'a> {
+pub struct MetricSeries<'a> {
     /// Legend text.
     pub label: &'a str,
     /// Line colour.
     pub color: RGBColor,
-    /// `losses[k]` after `k` steps, up to the current step.
-    pub losses: &'a [f64],
+    /// `values[k]` after `k` steps, up to the current step.
+    pub values: &'a [f64],
 }
 
-/// The smallest loss the log-scaled chart shows; lower values (an exact 0) sit on this floor.
-pub const LOSS_FLOOR: f64 = 1e-12;
+/// The smallest value the log-scaled chart shows; lower values (an exact 0) sit on this floor.
+pub const LOG_FLOOR: f64 = 1e-12;
 
-/// How the loss chart's y axis maps a loss: `log10` when every loss shown is positive,
-/// the loss itself otherwise (surfaces such as the saddle go below zero).
+/// How the chart's y axis maps a value: `log10` when every value shown is positive, the
+/// value itself otherwise (the loss on surfaces such as the saddle goes below zero).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LossAxis {
-    /// `log10(max(loss, LOSS_FLOOR))`, labelled as powers of ten.
+pub enum MetricAxis {
+    /// `log10(max(value, LOG_FLOOR))`, labelled as powers of ten.
     Log,
-    /// The loss itself.
+    /// The value itself.
     Linear,
 }
 
-impl LossAxis {
-    /// The axis for these runs: log unless some finite loss is ≤ 0.
-    pub fn for_runs(runs: &[LossSeries<'_>]) -> LossAxis {
+impl MetricAxis {
+    /// The axis for these runs: log unless some finite value is ≤ 0.
+    pub fn for_runs(runs: &[MetricSeries<'_>]) -> MetricAxis {
         let any_non_positive = runs
             .iter()
-            .flat_map(|r| r.losses.iter())
+            .flat_map(|r| r.values.iter())
             .any(|l| l.is_finite() && *l <= 0.0);
         if any_non_positive {
-            LossAxis::Linear
+            MetricAxis::Linear
         } else {
-            LossAxis::Log
+            MetricAxis::Log
         }
     }
 
-    /// Where a loss sits on the axis.
-    pub fn position(self, loss: f64) -> f64 {
+    /// Where a value sits on the axis.
+    pub fn position(self, value: f64) -> f64 {
         match self {
-            LossAxis::Log => loss.max(LOSS_FLOOR).log10(),
-            LossAxis::Linear => loss,
+            MetricAxis::Log => value.max(LOG_FLOOR).log10(),
+            MetricAxis::Linear => value,
         }
     }
 }
 
-/// Draws loss against step for every run, x from 0 to `max_steps`, with a vertical cursor at
-/// step `cursor`; the y axis is logarithmic when every loss is positive (see [`LossAxis`]).
-pub fn draw_loss<DB: DrawingBackend>(
+/// Draws a quantity named `name` against step for every run, x from 0 to `max_steps`, with a
+/// vertical cursor at step `cursor`; the y axis is logarithmic when every value is positive
+/// (see [`MetricAxis`]).
+pub fn draw_metric<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
-    runs: &[LossSeries<'_>],
+    runs: &[MetricSeries<'_>],
+    name: &str,
     max_steps: usize,
     cursor: usize,
     theme: &Theme,
 ) -> DrawResult {
-    let axis = LossAxis::for_runs(runs);
+    let axis = MetricAxis::for_runs(runs);
     let (lo, hi) = runs
         .iter()
-        .flat_map(|r| r.losses.iter())
+        .flat_map(|r| r.values.iter())
         .filter(|l| l.is_finite())
         .map(|&l| axis.position(l))
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), y| {
@@ -280,8 +363,8 @@ pub fn draw_loss<DB: DrawingBackend>(
         });
     let (lo, hi) = if lo.is_finite() && hi.is_finite() {
         let pad = ((hi - lo) * 0.05).max(match axis {
-            LossAxis::Log => 0.3,
-            LossAxis::Linear => 1e-9_f64.max(hi.abs() * 1e-3),
+            MetricAxis::Log => 0.3,
+            MetricAxis::Linear => 1e-9_f64.max(hi.abs() * 1e-3),
         });
         (lo - pad, hi + pad)
     } else {
@@ -295,16 +378,17 @@ pub fn draw_loss<DB: DrawingBackend>(
         .build_cartesian_2d(0.0..max_steps.max(1) as f64, lo..hi)
         .map_err(err)?;
     let y_label = move |v: &f64| match axis {
-        LossAxis::Log => format!("{:.0e}", 10f64.powf(*v)),
-        LossAxis::Linear => format!("{v:.3}"),
+        MetricAxis::Log => format!("{:.0e}", 10f64.powf(*v)),
+        MetricAxis::Linear => format!("{v:.3}"),
+    };
+    let y_desc = match axis {
+        MetricAxis::Log => format!("{name} (log scale)"),
+        MetricAxis::Linear => name.to_owned(),
     };
     chart
         .configure_mesh()
         .x_desc("step")
-        .y_desc(match axis {
-            LossAxis::Log => "loss (log scale)",
-            LossAxis::Linear => "loss",
-        })
+        .y_desc(y_desc)
         .x_labels(6)
         .y_labels(6)
         .x_label_formatter(&|v| format!("{v:.0}"))
@@ -323,30 +407,23 @@ pub fn draw_loss<DB: DrawingBackend>(
             RGBAColor(255, 255, 255, 0.5).stroke_width(theme.px(1.0)),
         )))
         .map_err(err)?;
+    let (cols, rows) = chart.plotting_area().get_pixel_range();
+    let scale = (
+        f64::from(cols.end - cols.start) / max_steps.max(1) as f64,
+        f64::from(rows.end - rows.start) / (hi - lo),
+    );
     for run in runs {
         let color = run.color;
-        let points = run
-            .losses
+        let all: Vec<(f64, f64)> = run
+            .values
             .iter()
             .enumerate()
             .filter(|(_, l)| l.is_finite())
-            .map(|(k, &l)| (k as f64, axis.position(l)));
+            .map(|(k, &l)| (k as f64, axis.position(l)))
+            .collect();
+        let points = decimate(&all, scale, 0.75);
         chart
             .draw_series(LineSeries::new(points, color.stroke_width(theme.px(2.0))))
-            .map_err(err)?
-            .label(run.label)
-            .legend(move |(x, y)| Rectangle::new([(x, y - 4), (x + 14, y + 4)], color.filled()));
-    }
-    if !runs.is_empty() {
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .margin(theme.px(6.0))
-            .legend_area_size(theme.px(22.0))
-            .label_font(theme.font(0.85))
-            .background_style(RGBAColor(16, 17, 22, 0.8))
-            .border_style(AXIS)
-            .draw()
             .map_err(err)?;
     }
     Ok(())

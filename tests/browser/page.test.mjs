@@ -48,7 +48,7 @@ async function open(width = 1280, height = 900) {
 
 /** Pauses the animation with the Pause button and waits until the page has drawn that state. */
 async function pause(page) {
-  await page.getByRole('button', { name: 'Pause' }).click();
+  await page.getByRole('button', { name: 'Pause', exact: true }).click();
   await nextFrames(page);
 }
 
@@ -95,24 +95,37 @@ describe('the optiviz page', () => {
     await page.waitForFunction(() => parseInt(document.getElementById('step-count').value, 10) >= 100);
     await pause(page);
     const slider = page.getByRole('slider', { name: 'Run 1 learning rate' });
-    const shown = page.locator('output[for="run0-lr"]');
+    const shown = page.locator('#run0-lr-value');
     const before = { trails: await pixels(page, 'trajectory-canvas'), readout: await text(page, '#run0-readout'),
-      value: await shown.innerText(), step: await text(page, '#step-count') };
+      value: await shown.inputValue(), step: await text(page, '#step-count') };
     const box = await slider.boundingBox();
     // A person clicks the track a little left of the current thumb: a smaller learning rate.
     await page.mouse.click(box.x + box.width * 0.25, box.y + box.height / 2);
     await nextFrames(page);
     const trails = await pixels(page, 'trajectory-canvas');
-    assert.notEqual(await shown.innerText(), before.value, 'the slider shows its new value');
+    assert.notEqual(await shown.inputValue(), before.value, 'the slider shows its new value');
     assert.notEqual(trails.hash, before.trails.hash, 'the trajectory layer is redrawn');
     assert.notEqual(await text(page, '#run0-readout'), before.readout, 'run 0 is re-simulated');
     assert.equal(await text(page, '#step-count'), before.step, 'the other runs keep their step');
     // Keyboard works too: arrow keys move the focused slider.
-    const value = await shown.innerText();
+    const value = await shown.inputValue();
     await slider.press('ArrowRight');
     await slider.press('ArrowRight');
     await nextFrames(page);
-    assert.notEqual(await shown.innerText(), value);
+    assert.notEqual(await shown.inputValue(), value);
+    // The value is editable as a number, beyond the slider's range too, and checked.
+    const number = page.getByRole('spinbutton', { name: 'Run 1 learning rate' });
+    await number.fill('0.0004');
+    await number.press('Enter');
+    await nextFrames(page);
+    assert.equal(await shown.inputValue(), '4e-4');
+    const at = await text(page, '#run0-readout');
+    await number.fill('-1');
+    await number.press('Enter');
+    await nextFrames(page);
+    assert.match(await text(page, '#notice'), /invalid lr = -1: allowed values are 0 ≤ lr/);
+    assert.equal(await number.getAttribute('aria-invalid'), 'true');
+    assert.equal(await text(page, '#run0-readout'), at, 'a refused value changes nothing');
     assert.deepEqual(errors, []);
     await page.close();
   });
@@ -148,7 +161,7 @@ describe('the optiviz page', () => {
     // RMSprop's own hyperparameters, at torch's defaults, replace Adam's.
     assert.equal(await page.getByRole('slider', { name: 'Run 3 smoothing α' }).count(), 1);
     assert.equal(await page.getByRole('slider', { name: 'Run 3 beta1' }).count(), 0);
-    assert.equal(await page.locator('output[for="run2-lr"]').innerText(), '0.01');
+    assert.equal(await page.locator('#run2-lr-value').inputValue(), '0.01');
     assert.notEqual(await text(page, '#run2-readout'), before.readout);
     assert.notEqual((await pixels(page, 'trajectory-canvas')).hash, before.trails.hash);
     // A flag is a checkbox: centering changes the run.
@@ -158,13 +171,21 @@ describe('the optiviz page', () => {
     await nextFrames(page);
     assert.ok(await centered.isChecked());
     assert.notEqual((await pixels(page, 'trajectory-canvas')).hash, trails.hash);
-    // The update rule is one click away.
+    // The update rule is one click away, as rendered math, with this step explained in numbers.
     await page.locator('#runs fieldset').nth(2).getByText('update rule').click();
-    assert.match(await page.locator('#runs fieldset').nth(2).locator('pre').innerText(), /torch\.optim\.RMSprop/);
+    const panel = page.locator('#runs fieldset').nth(2);
+    assert.match(await panel.locator('.reference').innerText(), /torch\.optim\.RMSprop/);
+    assert.ok(await panel.locator('.math math').first().isVisible(), 'MathML is rendered');
+    const box = await panel.locator('.math math').first().boundingBox();
+    assert.ok(box.height > 40, `the rule has several rendered lines (${box.height} px)`);
+    await nextFrames(page);
+    assert.match(await text(page, '#run2-explain'), /This step, from step \d+ to step \d+, with its numbers/);
+    const plain = await panel.locator('.explain .plain').textContent();
+    assert.match(plain, /v₁ = 0\.99·/, 'the substituted RMSprop numbers');
     // Newton needs no learning-rate tuning on the bowl: one step to the minimum.
     await page.getByLabel('Surface', { exact: true }).selectOption({ label: 'Quadratic bowl' });
     await picker.selectOption({ label: 'Newton' });
-    await page.getByRole('button', { name: 'Play' }).click();
+    await page.getByRole('button', { name: 'Play', exact: true }).click();
     await page.waitForFunction(() => parseInt(document.getElementById('step-count').value, 10) >= 5);
     assert.match(await text(page, '#run2-readout'), /loss 0 · at \(0, 0\)/);
     assert.deepEqual(errors, []);
@@ -215,11 +236,11 @@ describe('the optiviz page', () => {
   test('play, pause and reset drive the animation', async () => {
     const { page, errors } = await open();
     await pause(page);
-    await page.getByRole('button', { name: 'Reset' }).click();
+    await page.getByRole('button', { name: 'Reset', exact: true }).click();
     await nextFrames(page);
     assert.match(await text(page, '#step-count'), /^0 \//);
     assert.match(await text(page, '#run2-readout'), /^step 0 · /);
-    await page.getByRole('button', { name: 'Play' }).click();
+    await page.getByRole('button', { name: 'Play', exact: true }).click();
     await page.waitForFunction(() => parseInt(document.getElementById('step-count').value, 10) > 20);
     await pause(page);
     const step = await text(page, '#step-count');
@@ -241,5 +262,241 @@ describe('the optiviz page', () => {
       assert.deepEqual(errors, []);
       await page.close();
     }
+  });
+});
+
+/** The page's URL query, parsed. */
+const query = (page) => page.evaluate(() => Object.fromEntries([...new URLSearchParams(location.search)].map(([k, v], i) => [`${i}:${k}`, v])));
+const runsIn = (q) => Object.entries(q).filter(([k]) => k.endsWith(':run')).map(([, v]) => v);
+
+/** Opens `path` (a query) and waits for the app. */
+async function openAt(path, width = 1280) {
+  const page = await browser.newPage({ viewport: { width, height: 900 } });
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(new URL(path, base).href);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
+  return { page, errors };
+}
+
+/** Waits until the URL holds the page's current scenario (it is written shortly after a change). */
+const settled = (page) => page.waitForTimeout(400);
+
+describe('the scenario lives in the URL', () => {
+  test('a shared link reproduces what was on screen, and a changed setting updates the link', async () => {
+    const link = '?surface=bowl&k=20&start=-2,2&steps=400&step=150&speed=100'
+      + '&run=momentum;lr=0.01;momentum=0.8;classical&run=adam;lr=0.2;!bias_correction;noise=0.3@5';
+    const { page, errors } = await openAt(link);
+    assert.equal(await page.getByLabel('Surface', { exact: true }).inputValue(), 'bowl');
+    assert.equal(await text(page, '#step-count'), '150 / 400');
+    assert.equal(await page.locator('#runs fieldset').count(), 2);
+    assert.equal(await page.getByRole('combobox', { name: 'Run 1 optimizer' }).inputValue(), 'momentum');
+    assert.equal(await page.locator('#run0-momentum-value').inputValue(), '0.8');
+    assert.ok(await page.getByRole('checkbox', { name: 'Run 1 textbook momentum' }).isChecked());
+    assert.ok(!(await page.getByRole('checkbox', { name: 'Run 2 bias correction' }).isChecked()));
+    assert.equal(await page.getByRole('slider', { name: 'Run 2 gradient noise σ' }).inputValue(), '0.3');
+    const shown = { r0: await text(page, '#run0-readout'), r1: await text(page, '#run1-readout'), trails: await pixels(page, 'trajectory-canvas') };
+    // The same link in a fresh page shows the same numbers and the same picture.
+    const again = await openAt(link);
+    assert.equal(await text(again.page, '#run0-readout'), shown.r0);
+    assert.equal(await text(again.page, '#run1-readout'), shown.r1);
+    assert.equal((await pixels(again.page, 'trajectory-canvas')).hash, shown.trails.hash);
+    await again.page.close();
+    // Moving a slider rewrites the link; opening the new link shows the new setting.
+    const slider = page.getByRole('slider', { name: 'Run 1 momentum' });
+    await slider.focus();
+    await slider.press('ArrowLeft');
+    await settled(page);
+    const url = page.url();
+    const runs = runsIn(await query(page));
+    assert.match(runs[0], /^momentum;.*momentum=0\.79[89]/);
+    const third = await openAt(url);
+    assert.equal(await text(third.page, '#run0-readout'), await text(page, '#run0-readout'));
+    await third.page.close();
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('a malformed link loads the default scenario with a visible notice', async () => {
+    const { page, errors } = await openAt('?surface=bowl&run=adam;beta1=7');
+    assert.match(await text(page, '#notice'), /could not be loaded \(run 1: invalid beta1 = 7: allowed values are 0 ≤ beta1 < 1\)/);
+    assert.equal(await page.getByLabel('Surface', { exact: true }).inputValue(), 'rosenbrock');
+    assert.equal(await page.locator('#runs fieldset').count(), 3);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+});
+
+describe('runs, start point, view and timeline', () => {
+  test('add, duplicate, hide and remove runs', async () => {
+    const { page, errors } = await open();
+    await pause(page);
+    await page.getByLabel('Add a run').selectOption({ label: 'Lion' });
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    assert.equal(await page.locator('#runs fieldset').count(), 4);
+    assert.equal(await page.getByRole('combobox', { name: 'Run 4 optimizer' }).inputValue(), 'lion');
+    await page.getByRole('button', { name: 'Duplicate run 3' }).click();
+    assert.equal(await page.getByRole('combobox', { name: 'Run 5 optimizer' }).inputValue(), 'adam');
+    await nextFrames(page);
+    assert.equal(await text(page, '#run4-readout'), await text(page, '#run2-readout'), 'a copy runs the same');
+    for (let k = 0; k < 3; k += 1) await page.getByRole('button', { name: 'Add', exact: true }).click();
+    assert.equal(await page.locator('#runs fieldset').count(), 8);
+    assert.ok(await page.getByRole('button', { name: 'Add', exact: true }).isDisabled(), 'at most 8 runs');
+    // Hiding a run removes its trail from the plot but keeps its panel.
+    const before = await pixels(page, 'trajectory-canvas');
+    await page.getByRole('checkbox', { name: 'Run 2 shown' }).uncheck();
+    await nextFrames(page);
+    assert.notEqual((await pixels(page, 'trajectory-canvas')).hash, before.hash);
+    await settled(page);
+    assert.match(runsIn(await query(page))[1], /;hidden$/);
+    await page.getByRole('button', { name: 'Remove run 1' }).click();
+    assert.equal(await page.locator('#runs fieldset').count(), 7);
+    assert.equal(await page.getByRole('combobox', { name: 'Run 1 optimizer' }).inputValue(), 'momentum');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('click sets the start point; dragging the marker recomputes live; wheel zooms; timeline scrubs', async () => {
+    const { page, errors } = await open();
+    await pause(page);
+    const canvas = page.locator('#trajectory-canvas');
+    const box = await canvas.boundingBox();
+    // Hovering reads the surface under the pointer.
+    await page.mouse.move(box.x + box.width * 0.7, box.y + box.height * 0.3);
+    assert.match(await text(page, '#probe'), /^f\(.+\) = .+ · ∇f = \(.+\)$/);
+    // A click starts every run there.
+    await page.mouse.click(box.x + box.width * 0.25, box.y + box.height * 0.75);
+    await nextFrames(page);
+    await settled(page);
+    const start = Object.entries(await query(page)).find(([k]) => k.endsWith(':start'))[1];
+    assert.notEqual(start, '-1.2,1');
+    const [sx, sy] = start.split(',').map(Number);
+    assert.ok(sx < 0 && sy < 1, `clicked lower left, start is ${start}`);
+    assert.match(await text(page, '#run0-readout'), /^step \d+/);
+    // Dragging the start marker: every readout follows while the pointer moves.
+    const [px, py] = await page.evaluate(() => window.optiviz.startPixel());
+    const from = [box.x + px, box.y + py];
+    await page.mouse.move(...from);
+    await page.mouse.down();
+    const seen = new Set();
+    for (let k = 1; k <= 5; k += 1) {
+      await page.mouse.move(from[0] + 12 * k, from[1] - 10 * k);
+      await nextFrames(page, 1);
+      seen.add(await text(page, '#run2-readout'));
+    }
+    await page.mouse.up();
+    assert.ok(seen.size >= 4, `the runs were recomputed during the drag (${seen.size} distinct readouts)`);
+    // The wheel zooms in: the heatmap is recomputed for the new view.
+    const heat = await pixels(page, 'surface-canvas');
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.wheel(0, -200);
+    await nextFrames(page);
+    assert.notEqual((await pixels(page, 'surface-canvas')).hash, heat.hash);
+    await settled(page);
+    assert.ok(Object.keys(await query(page)).some((k) => k.endsWith(':view')));
+    await page.getByRole('button', { name: 'Reset view' }).click();
+    await nextFrames(page);
+    // The timeline drags every run through its steps, and the loss chart's cursor follows.
+    const timeline = page.getByRole('slider', { name: 'Step' });
+    const loss = await pixels(page, 'loss-canvas');
+    await timeline.fill('40');
+    await nextFrames(page);
+    assert.equal(await text(page, '#step-count'), '40 / 1500');
+    assert.match(await text(page, '#run1-readout'), /^step 40 /);
+    assert.notEqual((await pixels(page, 'loss-canvas')).hash, loss.hash);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('keyboard: space plays and pauses, → steps, r resets', async () => {
+    const { page, errors } = await open();
+    await pause(page);
+    await page.locator('h1').click();
+    await page.keyboard.press('r');
+    await nextFrames(page);
+    assert.match(await text(page, '#step-count'), /^0 \//);
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await nextFrames(page);
+    assert.match(await text(page, '#step-count'), /^2 \//);
+    await page.keyboard.press(' ');
+    await page.waitForFunction(() => parseInt(document.getElementById('step-count').value, 10) > 10);
+    await page.keyboard.press(' ');
+    await nextFrames(page);
+    const step = await text(page, '#step-count');
+    await nextFrames(page, 5);
+    assert.equal(await text(page, '#step-count'), step);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('lesson mode hides every control but the named ones; large text for a projector', async () => {
+    const { page, errors } = await openAt('?run=sgd;lr=0.001&run=momentum;lr=0.001&lesson=lr');
+    assert.ok(await page.getByRole('slider', { name: 'Run 1 learning rate' }).isVisible());
+    assert.ok(!(await page.getByRole('slider', { name: 'Run 2 momentum' }).isVisible()));
+    assert.ok(!(await page.getByLabel('Surface', { exact: true }).isVisible()));
+    assert.ok(!(await page.getByLabel('Add a run').isVisible()));
+    assert.ok(await page.getByRole('button', { name: 'Play', exact: true }).isVisible() || await page.getByRole('button', { name: 'Pause', exact: true }).isVisible());
+    const size = () => page.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize));
+    const normal = await size();
+    await page.getByRole('button', { name: 'Large text' }).click();
+    assert.ok((await size()) > normal * 1.2);
+    await settled(page);
+    assert.ok(Object.keys(await query(page)).some((k) => k.endsWith(':large')));
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+});
+
+describe('views', () => {
+  test('the 3D view shows the surface with the runs and turns when dragged', async () => {
+    const { page, errors } = await open();
+    await pause(page);
+    await page.getByLabel('3D view').check();
+    await nextFrames(page);
+    const canvas = page.locator('#surface3d-canvas');
+    assert.ok(await canvas.isVisible());
+    const before = await pixels(page, 'surface3d-canvas');
+    assert.ok(before.colours > 50, `the mesh is painted (${before.colours} colours)`);
+    const box = await canvas.boundingBox();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 + 80, box.y + box.height / 2 + 10, { steps: 4 });
+    await page.mouse.up();
+    await nextFrames(page);
+    assert.notEqual((await pixels(page, 'surface3d-canvas')).hash, before.hash, 'dragging turns the view');
+    await page.getByLabel('3D view').uncheck();
+    assert.ok(!(await canvas.isVisible()));
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('the teaching overlay and the chart choices', async () => {
+    const { page, errors } = await openAt('?story=bias-correction&surface=bowl&k=10&start=-2.5,1.5&steps=300&step=1&speed=20&run=adam;lr=0.1&run=adam;lr=0.1;!bias_correction&overlay');
+    assert.match(await text(page, '#caption'), /Adam's bias correction\. .*3\.2 times larger than η/);
+    assert.equal(await page.getByLabel('Story').inputValue(), 'bias-correction');
+    assert.ok(await page.getByLabel(/Show each step/).isChecked());
+    // The readout shows the numbers behind the arrows: with bias correction the second step's
+    // effective step is about η/|g|·|m̂|/√v̂; here we check the first run's g and η are shown.
+    assert.match(await text(page, '#run0-teach'), /^g = \(.+\) · η = 0\.1 · Δθ = \(.+\) · effective step/);
+    const arrows = await pixels(page, 'trajectory-canvas');
+    await page.getByLabel(/Show each step/).uncheck();
+    await nextFrames(page);
+    assert.notEqual((await pixels(page, 'trajectory-canvas')).hash, arrows.hash, 'the arrows are gone');
+    assert.ok(await page.locator('#run0-teach').isHidden());
+    const loss = await pixels(page, 'loss-canvas');
+    await page.getByLabel('Chart', { exact: true }).selectOption('grad');
+    await nextFrames(page);
+    assert.notEqual((await pixels(page, 'loss-canvas')).hash, loss.hash);
+    await settled(page);
+    assert.ok(Object.entries(await query(page)).some(([k, v]) => k.endsWith(':chart') && v === 'grad'));
+    // Choosing another story loads it whole, caption and all.
+    await page.getByLabel('Story').selectOption({ label: 'A learning rate too large: divergence' });
+    await page.waitForFunction(() => /diverged at step/.test(document.getElementById('run2-readout').textContent), null, { timeout: 10_000 });
+    assert.match(await text(page, '#caption'), /diverges within a few steps/);
+    assert.equal(await page.getByLabel('Surface', { exact: true }).inputValue(), 'rosenbrock');
+    assert.deepEqual(errors, []);
+    await page.close();
   });
 });

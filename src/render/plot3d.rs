@@ -1,0 +1,670 @@
+//! A 3D view of the surface drawn with plotters' 3D charts: a viridis mesh with the runs'
+//! trajectories lying on it, seen from a [`Camera`] the user can turn.
+//!
+//! The vertical axis is the surface's *scaled* value, [`Scaling::normalize`](super::Scaling::normalize)
+//! in `[0, 1]`, the quantity the heatmap colours by: for log-scaled surfaces (Rosenbrock,
+//! Beale, …) that is `ln(1 + f − f_min)` mapped to `[0, 1]`, so a surface spanning orders of
+//! magnitude keeps its valley floor readable. The axis is titled `f (log scale)` or `f`
+//! accordingly and its ticks are labelled with the values of `f` they stand for.
+
+use super::field::Field;
+use super::plot::{DrawResult, Theme, TrajectorySeries};
+use crate::surface::View;
+use plotters::coord::cartesian::Cartesian3d;
+use plotters::coord::ranged1d::Ranged;
+use plotters::coord::types::RangedCoordf64;
+use plotters::coord::{CoordTranslate, Shift};
+use plotters::element::PointCollection;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use std::f64::consts::{FRAC_PI_2, PI};
+
+/// Where the 3D view is seen from.
+///
+/// Angles are in radians. With `yaw = 0` and `pitch = π/2` the view looks straight down and
+/// matches the heatmap: x to the right, y up. Lowering the pitch tilts the surface away from
+/// the viewer (at 0 it is seen edge-on, from the side of the smallest y); a positive yaw turns
+/// the surface clockwise as seen from above (the viewer moves counter-clockwise around it).
+/// [`Camera::clamped`] gives the values actually drawn.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Camera {
+    /// Turn about the vertical axis: any finite value (the drawing wraps it to `(−π, π]`).
+    pub yaw: f64,
+    /// Elevation above the (x, y) plane: clamped to [`Camera::MIN_PITCH`, `Camera::MAX_PITCH`]
+    /// when drawn.
+    pub pitch: f64,
+    /// Zoom: 1 keeps the whole box inside the area whatever the angles, larger values zoom in.
+    /// Clamped to [`Camera::MIN_SCALE`, `Camera::MAX_SCALE`] when drawn.
+    pub scale: f64,
+}
+
+impl Default for Camera {
+    /// An oblique view from the side of large x and small y (yaw 0.6), 34° above the plane
+    /// (pitch 0.6), the whole box in view (scale 1).
+    fn default() -> Self {
+        Camera {
+            yaw: 0.6,
+            pitch: 0.6,
+            scale: 1.0,
+        }
+    }
+}
+
+impl Camera {
+    /// The lowest pitch drawn: the surface seen edge-on.
+    pub const MIN_PITCH: f64 = 0.0;
+    /// The highest pitch drawn: straight down.
+    pub const MAX_PITCH: f64 = FRAC_PI_2;
+    /// The smallest zoom drawn.
+    pub const MIN_SCALE: f64 = 0.25;
+    /// The largest zoom drawn.
+    pub const MAX_SCALE: f64 = 4.0;
+
+    /// This camera as it is drawn: yaw wrapped to `(−π, π]`, pitch and scale clamped to their
+    /// ranges; a non-finite field takes the [`Default`] camera's value.
+    pub fn clamped(self) -> Camera {
+        let d = Camera::default();
+        let yaw = if !self.yaw.is_finite() {
+            d.yaw
+        } else if self.yaw > -PI && self.yaw <= PI {
+            self.yaw
+        } else {
+            let y = (self.yaw + PI).rem_euclid(2.0 * PI) - PI;
+            if y <= -PI { y + 2.0 * PI } else { y }
+        };
+        let pitch = if self.pitch.is_finite() {
+            self.pitch.clamp(Camera::MIN_PITCH, Camera::MAX_PITCH)
+        } else {
+            d.pitch
+        };
+        let scale = if self.scale.is_finite() {
+            self.scale.clamp(Camera::MIN_SCALE, Camera::MAX_SCALE)
+        } else {
+            d.scale
+        };
+        Camera { yaw, pitch, scale }
+    }
+}
+
+/// The mesh's opacity: low enough that the grid and axes behind show through it.
+pub const MESH_ALPHA: f64 = 0.8;
+
+/// Quads along each side of the mesh.
+const MESH_QUADS: usize = 40;
+
+/// How far trajectories and markers are lifted above the mesh, in scaled units.
+const LIFT: f64 = 0.012;
+
+/// The height of the box relative to its longer horizontal side.
+const BOX_HEIGHT: f64 = 0.6;
+
+// As in plot.rs.
+const TEXT: RGBColor = RGBColor(220, 222, 228);
+const AXIS: RGBColor = RGBColor(120, 124, 134);
+const HALO: RGBAColor = RGBAColor(0, 0, 0, 0.55);
+
+fn err<E: std::fmt::Display>(e: E) -> String {
+    e.to_string()
+}
+
+fn px(theme: &Theme, css: f64) -> u32 {
+    let v = (css * theme.dpr).round();
+    if v.is_finite() {
+        v.clamp(1.0, 10_000.0) as u32
+    } else {
+        1
+    }
+}
+
+/// A text size in device pixels, kept within what text layout handles (plotters' estimates
+/// overflow on absurd sizes).
+fn font_size(theme: &Theme, scale: f64) -> f64 {
+    let size = theme.font_px * scale * theme.dpr;
+    if size.is_finite() {
+        size.clamp(1.0, 512.0)
+    } else {
+        13.0
+    }
+}
+
+fn font(theme: &Theme, scale: f64) -> TextStyle<'static> {
+    ("sans-serif", font_size(theme, scale))
+        .into_font()
+        .color(&TEXT)
+}
+
+/// Whether `view` is a rectangle plotters can lay axes on: finite, with a width and height
+/// that are positive and not lost in rounding.
+fn usable(view: &View) -> bool {
+    let ok = |lo: f64, hi: f64| {
+        let span = hi - lo;
+        lo.is_finite()
+            && hi.is_finite()
+            && span.is_finite()
+            && span > 1e-12 * lo.abs().max(hi.abs()).max(1e-300)
+    };
+    ok(view.x_min, view.x_max) && ok(view.y_min, view.y_max)
+}
+
+/// Compact text for an axis value.
+fn fmt_value(v: f64) -> String {
+    let a = v.abs();
+    if a == 0.0 || !v.is_finite() {
+        "0".into()
+    } else if !(1e-2..1e4).contains(&a) {
+        format!("{v:.0e}")
+    } else {
+        // Three significant digits, trailing zeros dropped.
+        let decimals = (2.0 - a.log10().floor()).max(0.0) as usize;
+        let s = format!("{v:.decimals$}");
+        if s.contains('.') {
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            s
+        }
+    }
+}
+
+type Chart3d<'a, DB> =
+    ChartContext<'a, DB, Cartesian3d<RangedCoordf64, RangedCoordf64, RangedCoordf64>>;
+type Coord3 = Cartesian3d<RangedCoordf64, RangedCoordf64, RangedCoordf64>;
+type P3 = (f64, f64, f64);
+
+/// The clipped part of segment `a → b` inside `view` (Liang–Barsky), or `None`.
+fn clip_segment(a: [f64; 2], b: [f64; 2], view: &View) -> Option<([f64; 2], [f64; 2])> {
+    let d = [b[0] - a[0], b[1] - a[1]];
+    let (mut t0, mut t1) = (0.0f64, 1.0f64);
+    let checks = [
+        (-d[0], a[0] - view.x_min),
+        (d[0], view.x_max - a[0]),
+        (-d[1], a[1] - view.y_min),
+        (d[1], view.y_max - a[1]),
+    ];
+    for (p, q) in checks {
+        if p == 0.0 {
+            if q < 0.0 {
+                return None;
+            }
+        } else {
+            let r = q / p;
+            if p < 0.0 {
+                t0 = t0.max(r);
+            } else {
+                t1 = t1.min(r);
+            }
+        }
+    }
+    // (`f64::max` and `min` drop NaN ratios, so t0 and t1 are numbers.)
+    if t0 > t1 {
+        return None;
+    }
+    let at = |t: f64| {
+        if t == 0.0 {
+            a
+        } else if t == 1.0 {
+            b
+        } else {
+            [a[0] * (1.0 - t) + b[0] * t, a[1] * (1.0 - t) + b[1] * t]
+        }
+    };
+    Some((at(t0), at(t1)))
+}
+
+fn inside(p: [f64; 2], view: &View) -> bool {
+    p[0] >= view.x_min && p[0] <= view.x_max && p[1] >= view.y_min && p[1] <= view.y_max
+}
+
+/// The parts of `points` inside `view`, as polylines in the plane. Points that are not finite
+/// or lie absurdly far from the view break the line.
+fn clip_path(points: &[[f64; 2]], view: &View) -> Vec<Vec<[f64; 2]>> {
+    let (cx, cy) = (
+        (view.x_min + view.x_max) / 2.0,
+        (view.y_min + view.y_max) / 2.0,
+    );
+    let reach = 1e6 * (view.x_max - view.x_min).max(view.y_max - view.y_min);
+    let sane = |p: &[f64; 2]| {
+        p[0].is_finite()
+            && p[1].is_finite()
+            && (p[0] - cx).abs() < reach
+            && (p[1] - cy).abs() < reach
+    };
+    let mut paths = Vec::new();
+    let mut cur: Vec<[f64; 2]> = Vec::new();
+    if let [p] = points
+        && sane(p)
+        && inside(*p, view)
+    {
+        return vec![vec![*p]];
+    }
+    for w in points.windows(2) {
+        let clipped = if sane(&w[0]) && sane(&w[1]) {
+            clip_segment(w[0], w[1], view)
+        } else {
+            None
+        };
+        match clipped {
+            Some((c0, c1)) => {
+                if cur.last() != Some(&c0) {
+                    if cur.len() > 1 {
+                        paths.push(std::mem::take(&mut cur));
+                    }
+                    cur.clear();
+                    cur.push(c0);
+                }
+                cur.push(c1);
+            }
+            None => {
+                if cur.len() > 1 {
+                    paths.push(std::mem::take(&mut cur));
+                }
+                cur.clear();
+            }
+        }
+    }
+    if cur.len() > 1 {
+        paths.push(cur);
+    }
+    paths
+}
+
+/// Draws the surface in 3D: a viridis mesh over `field.view` with axes, the known minima
+/// (✕), each run's trajectory lying on the surface with its head marked (a dot, or a cross
+/// for a diverged run), the shared start point (white ring) and a legend, seen from `camera`.
+///
+/// The vertical axis is the scaled value `field.scaling.normalize(f)` (see the module
+/// documentation), titled `f (log scale)` for log-scaled fields and `f` otherwise, its ticks
+/// labelled with the values of `f`. Trajectories are clipped to the view (points that are not
+/// finite break the line) and drawn over the mesh, so they stay visible wherever they run.
+/// The background is left unpainted, for the caller to fill. An area too small to hold a
+/// chart, or a view that is not a finite rectangle of positive size, draws nothing.
+///
+/// The mesh is 40 × 40 quads with [`MESH_ALPHA`] opacity, sorted back to front by
+/// their projected depth (plotters paints polygons in the order given, with no depth
+/// buffer); markers and trajectories are drawn after it, so a trajectory on the far side of
+/// a hill shows through the hill. Text goes through the backend's `draw_text`: on native
+/// targets, plotters built without a font feature cannot rasterise glyphs (its fallback font
+/// panics when asked to), so a native backend must draw or skip text itself, as the tests'
+/// recording backend does; the browser canvas draws it natively.
+pub fn draw_surface_3d<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    field: &Field,
+    runs: &[TrajectorySeries<'_>],
+    camera: Camera,
+    theme: &Theme,
+) -> DrawResult {
+    let view = field.view;
+    let camera = camera.clamped();
+    let margin = px(theme, 8.0);
+    let (w, h) = area.dim_in_pixel();
+    if !usable(&view) || w.min(h) < 2 * margin + 16 {
+        return Ok(());
+    }
+    // Plotters' 3D frame is x right, y up, z towards the viewer: the surface's y runs along
+    // a reversed z range so that (x, y, height) is right-handed and y points away.
+    let mut chart: Chart3d<'_, DB> = ChartBuilder::on(area)
+        .margin(margin)
+        .build_cartesian_3d(view.x_min..view.x_max, 0.0..1.0, view.y_max..view.y_min)
+        .map_err(err)?;
+
+    // Size the box so that it stays inside the plotting area whatever the angles, leaving
+    // room for tick labels: its base's diagonal fits the width, the sphere around it the height.
+    let (xr, yr) = chart.plotting_area().get_pixel_range();
+    let half = |len: i32, room: f64| {
+        (f64::from(len) / 2.0 - f64::from(px(theme, room))).max(f64::from(len) * 0.3)
+    };
+    let (half_w, half_h) = (half(xr.end - xr.start, 40.0), half(yr.end - yr.start, 28.0));
+    let (wx, wy) = (view.x_max - view.x_min, view.y_max - view.y_min);
+    let longest = wx.max(wy);
+    let (ax, ay) = ((wx / longest).max(0.25), (wy / longest).max(0.25));
+    let base = (ax * ax + ay * ay).sqrt();
+    let s =
+        (2.0 * half_w / base).min(2.0 * half_h / (base * base + BOX_HEIGHT * BOX_HEIGHT).sqrt());
+    chart.set_3d_pixel_range((
+        (s * ax).round() as i32,
+        (s * BOX_HEIGHT).round() as i32,
+        (s * ay).round() as i32,
+    ));
+    chart.with_projection(|mut pb| {
+        pb.yaw = camera.yaw;
+        pb.pitch = camera.pitch;
+        pb.scale = camera.scale;
+        pb.into_matrix()
+    });
+
+    draw_axes(&mut chart, field, theme)?;
+    let coord = chart.plotting_area().as_coord_spec().clone();
+    let height = |x: f64, y: f64| field.scaling.normalize(field.surface.value([x, y]));
+
+    // The mesh, painted back to front: plotters draws polygons in the order given.
+    let grid = |lo: f64, hi: f64| {
+        (0..=MESH_QUADS).map(move |i| lo + (hi - lo) * i as f64 / MESH_QUADS as f64)
+    };
+    let style = |v: &f64| {
+        ViridisRGB
+            .get_color(v.clamp(0.0, 1.0) as f32)
+            .mix(MESH_ALPHA)
+            .filled()
+    };
+    let mut quads: Vec<(i64, Polygon<P3>)> = SurfaceSeries::xoz(
+        grid(view.x_min, view.x_max),
+        grid(view.y_min, view.y_max),
+        height,
+    )
+    .style_func(&style)
+    .map(|quad| {
+        let depth = (&quad)
+            .point_iter()
+            .iter()
+            .map(|p| i64::from(coord.projected_depth(&p.0, &p.1, &p.2)))
+            .sum();
+        (depth, quad)
+    })
+    .collect();
+    quads.sort_by_key(|(depth, _)| std::cmp::Reverse(*depth));
+    chart
+        .draw_series(quads.into_iter().map(|(_, quad)| quad))
+        .map_err(err)?;
+
+    let plot = chart.plotting_area().clone();
+    let lifted = |p: [f64; 2]| (p[0], height(p[0], p[1]) + LIFT, p[1]);
+
+    let size = px(theme, 7.0) as i32;
+    for m in field.surface.minima() {
+        if !inside([m[0], m[1]], &view) {
+            continue;
+        }
+        let p = (m[0], field.scaling.normalize(m[2]) + LIFT, m[1]);
+        plot.draw(&Cross::new(p, size, BLACK.stroke_width(px(theme, 4.0))))
+            .map_err(err)?;
+        plot.draw(&Cross::new(p, size, WHITE.stroke_width(px(theme, 2.0))))
+            .map_err(err)?;
+    }
+
+    // Trajectory lines follow the surface: long steps are split so they do not cut through it.
+    let step = (wx * wx + wy * wy).sqrt() / MESH_QUADS as f64;
+    let on_surface = |path: &[[f64; 2]]| -> Vec<P3> {
+        let mut out = Vec::with_capacity(path.len());
+        for (k, p) in path.iter().enumerate() {
+            if k > 0 {
+                let q = path[k - 1];
+                let len = ((p[0] - q[0]).powi(2) + (p[1] - q[1]).powi(2)).sqrt();
+                let n = (len / step).ceil().clamp(1.0, 8.0) as usize;
+                for i in 1..n {
+                    let t = i as f64 / n as f64;
+                    out.push(lifted([
+                        q[0] * (1.0 - t) + p[0] * t,
+                        q[1] * (1.0 - t) + p[1] * t,
+                    ]));
+                }
+            }
+            out.push(lifted(*p));
+        }
+        out
+    };
+    for run in runs {
+        if run.points.is_empty() {
+            continue;
+        }
+        let paths: Vec<Vec<P3>> = clip_path(run.points, &view)
+            .iter()
+            .filter(|p| p.len() > 1)
+            .map(|p| on_surface(p))
+            .collect();
+        for path in &paths {
+            plot.draw(&PathElement::new(
+                path.clone(),
+                HALO.stroke_width(px(theme, 4.0)),
+            ))
+            .map_err(err)?;
+        }
+        let color = run.color;
+        chart
+            .draw_series(
+                paths
+                    .into_iter()
+                    .map(|path| PathElement::new(path, color.stroke_width(px(theme, 2.0)))),
+            )
+            .map_err(err)?
+            .label(run.label)
+            .legend(move |(x, y)| Rectangle::new([(x, y - 4), (x + 14, y + 4)], color.filled()));
+    }
+    if let Some(start) = runs.iter().find_map(|r| r.points.first())
+        && start[0].is_finite()
+        && start[1].is_finite()
+        && inside(*start, &view)
+    {
+        let p = lifted(*start);
+        plot.draw(&Circle::new(
+            p,
+            px(theme, 6.0),
+            BLACK.stroke_width(px(theme, 3.0)),
+        ))
+        .map_err(err)?;
+        plot.draw(&Circle::new(
+            p,
+            px(theme, 6.0),
+            WHITE.stroke_width(px(theme, 1.5)),
+        ))
+        .map_err(err)?;
+    }
+    for run in runs {
+        let Some(&head) = run.points.last() else {
+            continue;
+        };
+        if !(head[0].is_finite() && head[1].is_finite() && inside(head, &view)) {
+            continue;
+        }
+        let p = lifted(head);
+        if run.diverged {
+            plot.draw(&Cross::new(
+                p,
+                px(theme, 8.0) as i32,
+                run.color.stroke_width(px(theme, 3.0)),
+            ))
+            .map_err(err)?;
+        } else {
+            plot.draw(&Circle::new(p, px(theme, 5.0), run.color.filled()))
+                .map_err(err)?;
+            plot.draw(&Circle::new(
+                p,
+                px(theme, 5.0),
+                BLACK.stroke_width(px(theme, 1.0)),
+            ))
+            .map_err(err)?;
+        }
+    }
+    if runs.iter().any(|r| !r.points.is_empty()) {
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperRight)
+            .margin(px(theme, 8.0))
+            .legend_area_size(px(theme, 22.0))
+            .label_font(font(theme, 0.95))
+            .background_style(RGBAColor(16, 17, 22, 0.8))
+            .border_style(AXIS)
+            .draw()
+            .map_err(err)?;
+    }
+    Ok(())
+}
+
+/// The box's back panels, grid and tick labels through `configure_axes`, then the three axes
+/// and their ticks again in the theme's axis colour, and the axis titles.
+///
+/// Plotters 0.3.7 has no setter for the 3D axis colour (it draws them in 80 % black, lost on a
+/// dark page), so [`axis_edges`] repeats its choice of edges to draw over them.
+fn draw_axes<DB: DrawingBackend>(
+    chart: &mut Chart3d<'_, DB>,
+    field: &Field,
+    theme: &Theme,
+) -> DrawResult {
+    // Tick counts along x, height and y; none along an axis seen nearly end-on (the vertical
+    // one from straight above, y from the side), where its labels would pile up on one point.
+    let em = font_size(theme, 1.0);
+    let r = ranges(&field.view);
+    let coord = chart.plotting_area().as_coord_spec().clone();
+    let upright: [bool; 3] = std::array::from_fn(|idx| {
+        let (mut a, mut b) = ([r[0].0, r[1].0, r[2].0], [r[0].0, r[1].0, r[2].0]);
+        a[idx] = r[idx].0;
+        b[idx] = r[idx].1;
+        let a = coord.translate(&(a[0], a[1], a[2]));
+        let b = coord.translate(&(b[0], b[1], b[2]));
+        f64::from(a.0 - b.0).hypot(f64::from(a.1 - b.1)) >= 3.0 * em
+    });
+    let labels: [usize; 3] = std::array::from_fn(|idx| match (upright[idx], idx) {
+        (false, _) => 0,
+        (true, 1) => 6,
+        (true, _) => 5,
+    });
+    let scaling = field.scaling;
+    let f_of = move |t: &f64| {
+        let u = scaling.lo + t * (scaling.hi - scaling.lo);
+        let f = if scaling.log {
+            scaling.f_min + u.exp_m1()
+        } else {
+            u
+        };
+        fmt_value(f)
+    };
+    let coord_label = |v: &f64| fmt_value(*v);
+    let tick = px(theme, 5.0) as i32;
+    chart
+        .configure_axes()
+        .x_labels(labels[0])
+        .y_labels(labels[1])
+        .z_labels(labels[2])
+        .max_light_lines(1)
+        .tick_size(tick)
+        .axis_panel_style(RGBAColor(255, 255, 255, 0.03).filled())
+        .bold_grid_style(RGBAColor(255, 255, 255, 0.12).stroke_width(px(theme, 1.0)))
+        .light_grid_style(TRANSPARENT)
+        .label_style(font(theme, 0.8))
+        .x_formatter(&coord_label)
+        .y_formatter(&f_of)
+        .z_formatter(&coord_label)
+        .draw()
+        .map_err(err)?;
+
+    let plot = chart.plotting_area().clone();
+    let (xr, yr) = plot.get_pixel_range();
+    let mid = ((xr.start + xr.end) / 2, (yr.start + yr.end) / 2);
+    let axis_style = AXIS.stroke_width(px(theme, 1.0));
+    let titles = [
+        "x",
+        if field.scaling.log {
+            "f (log scale)"
+        } else {
+            "f"
+        },
+        "y",
+    ];
+    for (idx, (start, end)) in axis_edges(&coord, &field.view).into_iter().enumerate() {
+        plot.draw(&PathElement::new(vec![start, end], axis_style))
+            .map_err(err)?;
+        // Ticks point away from the centre, across the axis (as plotters' draw_axis_ticks).
+        let b = coord.translate(&start);
+        let e = coord.translate(&end);
+        let axis_dir = (e.0 - b.0, e.1 - b.1);
+        let x_dir = if b.0 < mid.0 { (-tick, 0) } else { (tick, 0) };
+        let y_dir = if b.1 < mid.1 { (0, -tick) } else { (0, tick) };
+        let score = |d: (i32, i32)| (d.0 * axis_dir.0 + d.1 * axis_dir.1).abs();
+        let dir = if score(x_dir) < score(y_dir) {
+            x_dir
+        } else {
+            y_dir
+        };
+        let (lo, hi) = r[idx];
+        for v in RangedCoordf64::from(lo..hi).key_points(labels[idx]) {
+            let mut p = [start.0, start.1, start.2];
+            p[idx] = v;
+            plot.draw(
+                &(EmptyElement::at((p[0], p[1], p[2]))
+                    + PathElement::new(vec![(0, 0), dir], axis_style)),
+            )
+            .map_err(err)?;
+        }
+        // Titles: the vertical one above the axis' top, on the side of its tick labels; the
+        // others beyond their tick labels.
+        if !upright[idx] {
+            continue;
+        }
+        let (offset, pos) = if idx == 1 {
+            let top = if b.1 < e.1 { start } else { end };
+            let off = (0, -(0.9 * em) as i32);
+            let h = match dir.0.cmp(&0) {
+                std::cmp::Ordering::Less => HPos::Right,
+                std::cmp::Ordering::Greater => HPos::Left,
+                std::cmp::Ordering::Equal => HPos::Center,
+            };
+            ((off, top), Pos::new(h, VPos::Bottom))
+        } else {
+            let k = if dir.0 == 0 {
+                2.0 + 2.2 * em / f64::from(tick)
+            } else {
+                2.0 + 2.8 * em / f64::from(tick)
+            };
+            let off = ((f64::from(dir.0) * k) as i32, (f64::from(dir.1) * k) as i32);
+            let m = (
+                (start.0 + end.0) / 2.0,
+                (start.1 + end.1) / 2.0,
+                (start.2 + end.2) / 2.0,
+            );
+            ((off, m), Pos::new(HPos::Center, VPos::Center))
+        };
+        let (off, at) = offset;
+        plot.draw(&(EmptyElement::at(at) + Text::new(titles[idx], off, font(theme, 1.0).pos(pos))))
+            .map_err(err)?;
+    }
+    Ok(())
+}
+
+/// The chart's `(start, end)` along x, height and (reversed) y, in plotters' axis order.
+fn ranges(view: &View) -> [(f64, f64); 3] {
+    [
+        (view.x_min, view.x_max),
+        (0.0, 1.0),
+        (view.y_max, view.y_min),
+    ]
+}
+
+/// The edges of the box plotters 0.3.7 draws its three axes on, as `(start, end)`, in its
+/// axis order (x, height, y): for each axis, among the box edges parallel to it that lie on a
+/// back panel, the one nearest the viewer (lowest on screen on a tie).
+fn axis_edges(coord: &Coord3, view: &View) -> [(P3, P3); 3] {
+    let r = ranges(view);
+    let as_p3 = |p: [f64; 3]| (p[0], p[1], p[2]);
+    let depth = |p: [f64; 3]| i64::from(coord.projected_depth(&p[0], &p[1], &p[2]));
+    // The back panel across each axis: where along it plotters puts that panel.
+    let back: [f64; 3] = std::array::from_fn(|i| {
+        let a = [r[0].0, r[1].0, r[2].0];
+        let mut c = a;
+        c[i] = r[i].1;
+        if depth(a) >= depth(c) { r[i].0 } else { r[i].1 }
+    });
+    std::array::from_fn(|idx| {
+        let mut start = [r[0].0, r[1].0, r[2].0];
+        let mut end = [r[0].1, r[1].1, r[2].1];
+        let mut plan = Vec::with_capacity(4);
+        for i in (0..3).filter(|&i| i != idx) {
+            start[i] = back[i];
+            end[i] = back[i];
+            for j in (0..3).filter(|&j| j != i && j != idx) {
+                for v in [r[j].0, r[j].1] {
+                    start[j] = v;
+                    end[j] = v;
+                    plan.push((start, end));
+                }
+            }
+        }
+        let key = |&(s, e): &([f64; 3], [f64; 3])| {
+            let y = coord.translate(&as_p3(s)).1 + coord.translate(&as_p3(e)).1;
+            (depth(s) + depth(e), y)
+        };
+        let (s, e) = plan
+            .iter()
+            .min_by_key(|c| key(c))
+            .copied()
+            .unwrap_or((start, end));
+        (as_p3(s), as_p3(e))
+    })
+}

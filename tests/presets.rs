@@ -1,0 +1,132 @@
+//! Every preset's caption is a claim about the simulation; these tests check each claim.
+
+use optiviz::presets::{PRESETS, preset};
+use optiviz::run::{Trajectory, simulate};
+use optiviz::scenario::Scenario;
+
+fn runs(id: &str) -> (Scenario, Vec<Trajectory>) {
+    let s = preset(id).unwrap().scenario();
+    let t = s
+        .runs
+        .iter()
+        .map(|r| simulate(&s.surface, &r.spec, s.start, s.steps).unwrap())
+        .collect();
+    (s, t)
+}
+
+fn steps_below(t: &Trajectory, tol: f64) -> usize {
+    t.losses.iter().position(|&l| l < tol).unwrap_or(usize::MAX)
+}
+
+#[test]
+fn every_preset_loads_and_links_back_to_itself() {
+    for p in PRESETS {
+        let s = p.scenario();
+        assert_eq!(s.story.as_deref(), Some(p.id));
+        assert_eq!(
+            Scenario::from_query(&s.to_query()),
+            Ok(s.clone()),
+            "{}",
+            p.id
+        );
+        assert!(
+            p.caption.matches(". ").count() >= 1,
+            "{}: two sentences",
+            p.id
+        );
+    }
+    assert!(
+        preset("nope")
+            .unwrap_err()
+            .starts_with("unknown story 'nope': allowed values are rosenbrock-valley")
+    );
+}
+
+#[test]
+fn rosenbrock_momentum_reaches_the_minimum_long_before_gradient_descent() {
+    let (_, t) = runs("rosenbrock-valley");
+    let (gd, momentum) = (&t[0], &t[1]);
+    assert!(steps_below(momentum, 1e-3) < 1500);
+    assert!(
+        steps_below(gd, 1e-3) == usize::MAX,
+        "gradient descent is still on the floor"
+    );
+    assert!(gd.losses[1500] > 100.0 * momentum.losses[1500]);
+}
+
+#[test]
+fn ill_conditioned_bowl_momentum_takes_about_half_the_steps() {
+    let (s, t) = runs("ill-conditioned-bowl");
+    assert_eq!(s.surface.hessian([0.0, 0.0]).2[(1, 1)], 50.0);
+    let (gd, momentum) = (steps_below(&t[0], 1e-6), steps_below(&t[1], 1e-6));
+    assert!(
+        momentum * 10 <= gd * 6,
+        "momentum {momentum} vs gradient descent {gd}"
+    );
+    // Gradient descent zig-zags across the narrow axis: y changes sign step after step.
+    let flips = t[0].points[..30]
+        .windows(2)
+        .filter(|w| w[0][1] * w[1][1] < 0.0)
+        .count();
+    assert!(flips >= 20, "{flips} sign changes of y in 30 steps");
+}
+
+#[test]
+fn saddle_gradient_descent_lingers_while_momentum_and_adam_escape() {
+    let (_, t) = runs("saddle-point");
+    let y = |k: usize, run: &Trajectory| run.points[k][1].abs();
+    assert!(
+        y(50, &t[0]) < 0.05,
+        "gradient descent is still beside the saddle"
+    );
+    assert!(
+        y(50, &t[1]) > 1.0 && y(50, &t[2]) > 1.0,
+        "momentum and Adam have left"
+    );
+    assert!(y(300, &t[0]) > 1.0, "gradient descent escapes in the end");
+}
+
+#[test]
+fn too_large_learning_rates_bounce_then_diverge() {
+    let (_, t) = runs("too-large");
+    assert_eq!(t[0].diverged_at, None);
+    assert_eq!(t[1].diverged_at, None);
+    assert!(
+        t[1].losses[1500] > t[0].losses[1500],
+        "η = 0.004 ends higher than η = 0.001"
+    );
+    assert!(
+        t[2].diverged_at.is_some_and(|k| k <= 10),
+        "{:?}",
+        t[2].diverged_at
+    );
+}
+
+#[test]
+fn bias_correction_first_step_ratio() {
+    let (_, t) = runs("bias-correction");
+    let step = |run: &Trajectory| (run.points[1][0] - run.points[0][0]).abs();
+    assert!(
+        (step(&t[0]) - 0.1).abs() < 1e-7,
+        "with the correction the first step is η"
+    );
+    let ratio = step(&t[1]) / step(&t[0]);
+    let predicted = (1.0 - 0.9) / (1.0f64 - 0.999).sqrt();
+    assert!((ratio - predicted).abs() < 1e-6, "{ratio} vs {predicted}");
+    assert!((3.15..3.17).contains(&ratio));
+}
+
+#[test]
+fn noisy_gradients_adam_settles_lower_on_average() {
+    let (s, t) = runs("noisy-gradients");
+    assert_eq!(
+        s.runs[0].spec.noise, s.runs[1].spec.noise,
+        "the same noise for both"
+    );
+    let late_mean =
+        |run: &Trajectory| run.losses[500..].iter().sum::<f64>() / (run.losses.len() - 500) as f64;
+    let (sgd, adam) = (late_mean(&t[0]), late_mean(&t[1]));
+    assert!(adam < sgd, "Adam {adam} vs SGD {sgd}");
+    // SGD keeps bouncing: its late losses never settle below 1e-4 for long.
+    assert!(t[0].losses[500..].iter().filter(|&&l| l < 1e-4).count() < 50);
+}

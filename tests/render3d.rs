@@ -1,0 +1,662 @@
+//! The 3D surface view, rendered into memory and checked pixel by pixel: the viridis mesh,
+//! trajectories where they belong, the camera, the axis titles, and inputs that must not panic.
+//!
+//! Plotters is built here without a font feature, so on native targets it uses its "naive"
+//! font backend: text is measured by a rough estimate, and drawing a glyph panics ("The font
+//! implementation is unable to draw text"). Every render therefore goes through [`Probe`], a
+//! backend that forwards everything to a `BitMapBackend` except text, which it records instead
+//! of drawing; the pixels checked are those of the shapes alone.
+#![cfg(not(target_arch = "wasm32"))]
+
+use optiviz::render::plot3d::MESH_ALPHA;
+use optiviz::render::{Camera, Field, Theme, TrajectorySeries, draw_surface_3d};
+use optiviz::surface::{Surface, View};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters_backend::{
+    BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind,
+};
+use std::cell::RefCell;
+use std::f64::consts::FRAC_PI_2;
+use std::rc::Rc;
+
+const W: u32 = 480;
+const H: u32 = 360;
+/// The page's background, as the app fills it before drawing.
+const PAGE: (u8, u8, u8) = (16, 17, 22);
+const RED: RGBColor = RGBColor(255, 82, 82);
+
+/// A backend drawing into a `BitMapBackend` that records text instead of drawing it.
+struct Probe<'a> {
+    inner: BitMapBackend<'a>,
+    texts: Rc<RefCell<Vec<String>>>,
+}
+
+impl DrawingBackend for Probe<'_> {
+    type ErrorType = <BitMapBackend<'static> as DrawingBackend>::ErrorType;
+
+    fn get_size(&self) -> (u32, u32) {
+        self.inner.get_size()
+    }
+    fn ensure_prepared(&mut self) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.ensure_prepared()
+    }
+    fn present(&mut self) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.present()
+    }
+    fn draw_pixel(
+        &mut self,
+        point: BackendCoord,
+        color: BackendColor,
+    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.draw_pixel(point, color)
+    }
+    fn draw_line<S: BackendStyle>(
+        &mut self,
+        from: BackendCoord,
+        to: BackendCoord,
+        style: &S,
+    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.draw_line(from, to, style)
+    }
+    fn draw_rect<S: BackendStyle>(
+        &mut self,
+        upper_left: BackendCoord,
+        bottom_right: BackendCoord,
+        style: &S,
+        fill: bool,
+    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.draw_rect(upper_left, bottom_right, style, fill)
+    }
+    fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+        &mut self,
+        path: I,
+        style: &S,
+    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.draw_path(path, style)
+    }
+    fn draw_circle<S: BackendStyle>(
+        &mut self,
+        center: BackendCoord,
+        radius: u32,
+        style: &S,
+        fill: bool,
+    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.draw_circle(center, radius, style, fill)
+    }
+    fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+        &mut self,
+        vert: I,
+        style: &S,
+    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.fill_polygon(vert, style)
+    }
+    fn draw_text<TStyle: BackendTextStyle>(
+        &mut self,
+        text: &str,
+        _style: &TStyle,
+        _pos: BackendCoord,
+    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.texts.borrow_mut().push(text.to_string());
+        Ok(())
+    }
+}
+
+/// An RGB image and the texts drawn on it.
+struct Render {
+    rgb: Vec<u8>,
+    texts: Vec<String>,
+    width: u32,
+}
+
+impl Render {
+    fn pixels(&self) -> impl Iterator<Item = (u32, u32, (u8, u8, u8))> + '_ {
+        self.rgb.chunks_exact(3).enumerate().map(|(i, c)| {
+            let i = i as u32;
+            (i % self.width, i / self.width, (c[0], c[1], c[2]))
+        })
+    }
+}
+
+fn render_sized(
+    field: &Field,
+    runs: &[TrajectorySeries<'_>],
+    camera: Camera,
+    (w, h): (u32, u32),
+    theme: &Theme,
+) -> Result<Render, String> {
+    let mut rgb = [PAGE.0, PAGE.1, PAGE.2].repeat((w * h) as usize);
+    let texts = Rc::new(RefCell::new(Vec::new()));
+    {
+        let probe = Probe {
+            inner: BitMapBackend::with_buffer(&mut rgb, (w, h)),
+            texts: Rc::clone(&texts),
+        };
+        let area: DrawingArea<Probe<'_>, Shift> = probe.into_drawing_area();
+        draw_surface_3d(&area, field, runs, camera, theme)?;
+        area.present().map_err(|e| e.to_string())?;
+    }
+    let texts = texts.borrow().clone();
+    Ok(Render {
+        rgb,
+        texts,
+        width: w,
+    })
+}
+
+fn render(field: &Field, runs: &[TrajectorySeries<'_>], camera: Camera) -> Render {
+    render_sized(field, runs, camera, (W, H), &Theme::default()).expect("drawing succeeds")
+}
+
+fn field(surface: Surface) -> Field {
+    Field::new(surface, surface.default_view())
+}
+
+fn bowl() -> Surface {
+    Surface::Bowl {
+        condition: 1.0,
+        angle: 0.0,
+    }
+}
+
+fn run<'a>(points: &'a [[f64; 2]]) -> TrajectorySeries<'a> {
+    TrajectorySeries {
+        label: "run",
+        color: RED,
+        points,
+        diverged: false,
+        arrows: None,
+    }
+}
+
+/// Looking straight down: the view should read like the heatmap, x right and y up.
+const TOP: Camera = Camera {
+    yaw: 0.0,
+    pitch: FRAC_PI_2,
+    scale: 1.0,
+};
+
+/// `c` composited over `bg` with opacity `alpha`, as the bitmap backend blends.
+fn over(c: (u8, u8, u8), bg: (u8, u8, u8), alpha: f64) -> (u8, u8, u8) {
+    let mix = |a: u8, b: u8| (f64::from(a) * alpha + f64::from(b) * (1.0 - alpha)).round() as u8;
+    (mix(c.0, bg.0), mix(c.1, bg.1), mix(c.2, bg.2))
+}
+
+fn distance(a: (u8, u8, u8), b: (u8, u8, u8)) -> u8 {
+    a.0.abs_diff(b.0)
+        .max(a.1.abs_diff(b.1))
+        .max(a.2.abs_diff(b.2))
+}
+
+/// The viridis colours `t = k / 255` as the mesh paints them over the page: once, or where
+/// neighbouring quads overlap along their shared edges, two or three times over.
+fn mesh_palette() -> Vec<(f64, (u8, u8, u8))> {
+    let layers = [1, 2, 3].map(|n| 1.0 - (1.0 - MESH_ALPHA).powi(n));
+    (0..=255)
+        .flat_map(|k| {
+            let t = f64::from(k) / 255.0;
+            let c = ViridisRGB.get_color(t as f32);
+            layers.map(|a| (t, over((c.0, c.1, c.2), PAGE, a)))
+        })
+        .collect()
+}
+
+/// The viridis parameter `t` of the nearest mesh colour to `c`, if one is within 16 levels.
+fn viridis_t(palette: &[(f64, (u8, u8, u8))], c: (u8, u8, u8)) -> Option<f64> {
+    palette
+        .iter()
+        .map(|&(t, p)| (distance(p, c), t))
+        .min_by_key(|&(d, _)| d)
+        .filter(|&(d, _)| d <= 16)
+        .map(|(_, t)| t)
+}
+
+/// Shares of the image in mesh colours: all of them, the lowest quarter, the highest quarter.
+fn mesh_shares(r: &Render) -> (f64, f64, f64) {
+    let palette = mesh_palette();
+    let mut known = std::collections::HashMap::new();
+    let n = r.rgb.len() as f64 / 3.0;
+    let (mut all, mut low, mut high) = (0.0, 0.0, 0.0);
+    for (_, _, c) in r.pixels() {
+        if let Some(t) = *known.entry(c).or_insert_with(|| viridis_t(&palette, c)) {
+            all += 1.0;
+            if t < 0.25 {
+                low += 1.0;
+            }
+            if t > 0.75 {
+                high += 1.0;
+            }
+        }
+    }
+    (all / n, low / n, high / n)
+}
+
+/// Pixels in a run's colour inside `x` columns, and their mean position.
+fn run_pixels(r: &Render, color: RGBColor, x: std::ops::Range<u32>) -> (usize, (f64, f64)) {
+    let c = (color.0, color.1, color.2);
+    let hits: Vec<(u32, u32)> = r
+        .pixels()
+        .filter(|&(px, _, p)| x.contains(&px) && distance(p, c) <= 8)
+        .map(|(px, py, _)| (px, py))
+        .collect();
+    let n = hits.len().max(1) as f64;
+    let mean = hits.iter().fold((0.0, 0.0), |(sx, sy), &(px, py)| {
+        (sx + f64::from(px) / n, sy + f64::from(py) / n)
+    });
+    (hits.len(), mean)
+}
+
+/// Columns away from the legend (drawn at the upper right), where the box lies.
+const PLOT_COLUMNS: std::ops::Range<u32> = 60..400;
+
+#[test]
+fn the_mesh_paints_much_of_the_area_in_viridis() {
+    let zoomed = Camera {
+        scale: 2.0,
+        ..Camera::default()
+    };
+    for surface in [Surface::Rosenbrock, bowl(), Surface::Himmelblau] {
+        let r = render(&field(surface), &[], Camera::default());
+        let drawn = r
+            .pixels()
+            .filter(|&(_, _, c)| distance(c, PAGE) > 12)
+            .count() as f64
+            / f64::from(W * H);
+        let (all, low, high) = mesh_shares(&r);
+        // The whole box fits whatever the angles, so at the default zoom it fills a part of
+        // the area, nearly all of it mesh; zoomed in, the mesh covers much of the area.
+        assert!(
+            all > 0.12,
+            "{surface:?}: mesh colours cover {all:.3} of the area"
+        );
+        assert!(
+            all > 0.8 * drawn,
+            "{surface:?}: mesh {all:.3} of {drawn:.3} drawn"
+        );
+        // Both ends of the colour map show (over a hundred pixels each).
+        assert!(
+            low > 1e-3,
+            "{surface:?}: low viridis colours cover {low:.4}"
+        );
+        assert!(
+            high > 1e-3,
+            "{surface:?}: high viridis colours cover {high:.4}"
+        );
+        let (all, _, _) = mesh_shares(&render(&field(surface), &[], zoomed));
+        assert!(
+            all > 0.35,
+            "{surface:?}: zoomed, mesh colours cover {all:.3}"
+        );
+    }
+}
+
+#[test]
+fn the_mesh_is_coloured_by_height_like_the_heatmap() {
+    // Straight down on the bowl ½(x² + y²): the centre is its lowest point, the corners its
+    // highest, so the middle of the picture is dark viridis and the box's corners bright.
+    let f = field(bowl());
+    let r = render(&f, &[], TOP);
+    let palette = mesh_palette();
+    let at = |x: u32, y: u32| r.rgb[((y * W + x) * 3) as usize..][..3].to_vec();
+    let t_at = |x: u32, y: u32| {
+        let c = at(x, y);
+        viridis_t(&palette, (c[0], c[1], c[2]))
+    };
+    // (The minimum's marker covers the very centre.)
+    let centre = t_at(W / 2 + 12, H / 2).expect("the centre is mesh");
+    assert!(centre < 0.1, "centre t = {centre}");
+    // Along the middle row, the colour brightens away from the centre until the mesh ends.
+    let row: Vec<f64> = (W / 2 + 12..W).map_while(|x| t_at(x, H / 2)).collect();
+    assert!(
+        row.len() > 40,
+        "mesh spans {} columns right of centre",
+        row.len()
+    );
+    assert!(
+        row.last().copied().unwrap_or(0.0) > 0.3,
+        "edge t = {:?}",
+        row.last()
+    );
+    assert!(
+        row.windows(8).step_by(8).all(|w| w[7] >= w[0] - 0.05),
+        "{row:?}"
+    );
+}
+
+#[test]
+fn the_mesh_is_painted_back_to_front() {
+    // The round bowl over a square view looks the same after a quarter turn, so the mesh's
+    // colours must too; quads painted in a fixed order instead of back to front put the far
+    // side over the near one from half of the directions, and the dark bottom shows through.
+    let f = field(bowl());
+    for yaw0 in [0.3, std::f64::consts::FRAC_PI_4] {
+        let lows: Vec<f64> = (0..4)
+            .map(|k| {
+                let yaw = yaw0 + f64::from(k) * FRAC_PI_2;
+                let camera = Camera {
+                    yaw,
+                    pitch: 0.3,
+                    scale: 1.0,
+                };
+                mesh_shares(&render(&f, &[], camera)).1
+            })
+            .collect();
+        let (lo, hi) = lows.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), &v| {
+            (lo.min(v), hi.max(v))
+        });
+        assert!(
+            lo > 0.0 && hi < 1.4 * lo,
+            "dark shares over quarter turns: {lows:?}"
+        );
+    }
+}
+
+#[test]
+fn a_trajectory_appears_where_it_runs_and_not_without_runs() {
+    let f = field(bowl());
+    let none = render(&f, &[], TOP);
+    assert_eq!(run_pixels(&none, RED, 0..W).0, 0, "red without any run");
+    assert!(none.texts.iter().all(|t| t != "run"), "legend without runs");
+
+    // Seen from straight above, x grows to the right and y upwards, as on the heatmap.
+    let line = |from: [f64; 2], to: [f64; 2]| -> Vec<[f64; 2]> {
+        (0..=20)
+            .map(|k| {
+                let t = f64::from(k) / 20.0;
+                [
+                    from[0] + (to[0] - from[0]) * t,
+                    from[1] + (to[1] - from[1]) * t,
+                ]
+            })
+            .collect()
+    };
+    let (cx, cy) = (f64::from(W) / 2.0, f64::from(H) / 2.0);
+    let cases = [
+        (line([-2.5, -0.5], [-1.0, 0.5]), (-1.0, 0.0)),
+        (line([1.0, -0.5], [2.5, 0.5]), (1.0, 0.0)),
+        (line([-0.5, 1.0], [0.5, 2.5]), (0.0, -1.0)),
+        (line([-0.5, -2.5], [0.5, -1.0]), (0.0, 1.0)),
+    ];
+    for (points, (sx, sy)) in &cases {
+        let r = render(&f, &[run(points)], TOP);
+        let (n, (mx, my)) = run_pixels(&r, RED, PLOT_COLUMNS);
+        assert!(n > 100, "only {n} red pixels for {points:?}");
+        let (dx, dy) = (mx - cx, my - cy);
+        // The mean lies at least 25 px from the centre on the expected side, and near the
+        // centre line across it.
+        assert!(
+            dx * sx + dy * sy > 25.0,
+            "mean ({mx:.0}, {my:.0}) for {points:?}"
+        );
+        assert!(
+            (dx * sy - dy * sx).abs() < 15.0,
+            "mean ({mx:.0}, {my:.0}) for {points:?}"
+        );
+        assert!(r.texts.iter().any(|t| t == "run"), "legend entry");
+    }
+}
+
+#[test]
+fn the_camera_turns_the_picture() {
+    let f = field(Surface::Himmelblau);
+    let pts = [[-0.3, -0.9], [0.5, 0.0], [2.0, 1.5], [3.0, 2.0]];
+    let base = render(&f, &[run(&pts)], Camera::default());
+    let again = render(&f, &[run(&pts)], Camera::default());
+    assert!(
+        base.rgb == again.rgb,
+        "the same camera draws the same picture"
+    );
+    let differing = |r: &Render| {
+        base.rgb
+            .chunks_exact(3)
+            .zip(r.rgb.chunks_exact(3))
+            .filter(|(a, b)| a != b)
+            .count() as f64
+            / f64::from(W * H)
+    };
+    let turned = Camera {
+        yaw: Camera::default().yaw + 1.0,
+        ..Camera::default()
+    };
+    let d = differing(&render(&f, &[run(&pts)], turned));
+    assert!(
+        d > 0.15,
+        "turning the yaw by 1 changed {d:.3} of the pixels"
+    );
+    let raised = Camera {
+        pitch: Camera::default().pitch + 0.5,
+        ..Camera::default()
+    };
+    let d = differing(&render(&f, &[run(&pts)], raised));
+    assert!(
+        d > 0.15,
+        "raising the pitch by 0.5 changed {d:.3} of the pixels"
+    );
+    let zoomed = Camera {
+        scale: 1.5,
+        ..Camera::default()
+    };
+    let d = differing(&render(&f, &[run(&pts)], zoomed));
+    assert!(d > 0.15, "zooming changed {d:.3} of the pixels");
+}
+
+#[test]
+fn the_camera_is_clamped_to_its_ranges() {
+    let c = Camera {
+        yaw: 7.0,
+        pitch: 4.0,
+        scale: 100.0,
+    }
+    .clamped();
+    assert!(
+        (c.yaw - (7.0 - 2.0 * std::f64::consts::PI)).abs() < 1e-12,
+        "{c:?}"
+    );
+    assert_eq!((c.pitch, c.scale), (Camera::MAX_PITCH, Camera::MAX_SCALE));
+    let c = Camera {
+        yaw: -4.0,
+        pitch: -1.0,
+        scale: 0.0,
+    }
+    .clamped();
+    assert!(
+        (c.yaw - (2.0 * std::f64::consts::PI - 4.0)).abs() < 1e-12,
+        "{c:?}"
+    );
+    assert_eq!((c.pitch, c.scale), (Camera::MIN_PITCH, Camera::MIN_SCALE));
+    let c = Camera {
+        yaw: f64::NAN,
+        pitch: f64::INFINITY,
+        scale: f64::NEG_INFINITY,
+    }
+    .clamped();
+    assert_eq!(c, Camera::default());
+    assert_eq!(Camera::default().clamped(), Camera::default());
+
+    // A pitch past straight-down draws straight down.
+    let f = field(Surface::Rosenbrock);
+    let steep = Camera { pitch: 3.0, ..TOP };
+    assert!(render(&f, &[], steep).rgb == render(&f, &[], TOP).rgb);
+}
+
+#[test]
+fn the_vertical_axis_is_titled_by_its_scale() {
+    let log = render(&field(Surface::Rosenbrock), &[], Camera::default());
+    let linear = render(&field(bowl()), &[], Camera::default());
+    for r in [&log, &linear] {
+        assert!(r.texts.iter().any(|t| t == "x"), "{:?}", r.texts);
+        assert!(r.texts.iter().any(|t| t == "y"), "{:?}", r.texts);
+    }
+    assert!(
+        log.texts.iter().any(|t| t == "f (log scale)"),
+        "{:?}",
+        log.texts
+    );
+    assert!(!log.texts.iter().any(|t| t == "f"), "{:?}", log.texts);
+    assert!(linear.texts.iter().any(|t| t == "f"), "{:?}", linear.texts);
+    assert!(
+        !linear.texts.iter().any(|t| t.contains("log")),
+        "{:?}",
+        linear.texts
+    );
+
+    // Its ticks read in values of f, not in the scaled [0, 1]: the x and y labels stay within
+    // the views (|v| ≤ 3), so the largest label is the vertical axis' top, the largest f in
+    // view (Rosenbrock's ≈ 2.4·10³ there, the bowl's ½(3² + 3²) = 9 less half a sample).
+    let largest = |r: &Render| {
+        r.texts
+            .iter()
+            .filter_map(|t| t.parse::<f64>().ok())
+            .fold(f64::NEG_INFINITY, f64::max)
+    };
+    assert!(largest(&log) > 1000.0, "{:?}", log.texts);
+    assert!(
+        (7.0..=9.0).contains(&largest(&linear)),
+        "{:?}",
+        linear.texts
+    );
+
+    // From straight above the vertical axis is seen end-on: no title, no labels.
+    let top = render(&field(bowl()), &[], TOP);
+    assert!(top.texts.iter().any(|t| t == "x"), "{:?}", top.texts);
+    assert!(!top.texts.iter().any(|t| t == "f"), "{:?}", top.texts);
+    assert!(largest(&top) <= 3.0, "{:?}", top.texts);
+}
+
+#[test]
+fn short_and_diverging_runs_draw_without_panicking() {
+    let f = field(Surface::Rosenbrock);
+    let plain = mesh_shares(&render(&f, &[], Camera::default())).0;
+
+    // A single point: just its head (and the start ring), in the run's colour.
+    let one = [[0.0, 2.0]];
+    let r = render(&f, &[run(&one)], Camera::default());
+    let (n, _) = run_pixels(&r, RED, PLOT_COLUMNS);
+    assert!(n > 20, "a one-point run shows its head: {n} pixels");
+
+    // A run leaving the view for ever larger values: its part inside is drawn, the rest
+    // clipped, and the picture is not thrown off.
+    let diverging = [
+        [0.0, 2.0],
+        [0.5, 1.5],
+        [1.5, 0.0],
+        [40.0, -80.0],
+        [1e10, -1e12],
+        [1e300, 1e300],
+        [-f64::MAX, f64::MAX],
+        [f64::INFINITY, f64::NAN],
+    ];
+    let far = [[1e200, -1e200], [f64::MAX, f64::MAX]];
+    let outside_only = [[10.0, 10.0], [20.0, -20.0]];
+    let runs = [run(&diverging), run(&far), run(&outside_only), run(&[])];
+    let r = render(&f, &runs, Camera::default());
+    let (n, _) = run_pixels(&r, RED, PLOT_COLUMNS);
+    assert!(n > 100, "the diverging run's part in view: {n} pixels");
+    let share = mesh_shares(&r).0;
+    assert!(
+        (share - plain).abs() < 0.08,
+        "mesh share {share:.3} with the runs, {plain:.3} without"
+    );
+
+    // Runs only outside the view leave nothing in their colour inside the box.
+    let r = render(&f, &[run(&far), run(&outside_only)], TOP);
+    assert_eq!(run_pixels(&r, RED, PLOT_COLUMNS).0, 0);
+}
+
+#[test]
+fn trajectories_are_clipped_to_the_view() {
+    // Seen from above, a run just beside the view draws nothing, and one leaving it stops at
+    // its edge: no red right of the mesh's last column on the run's row.
+    let f = field(bowl());
+    let beside = [[3.3, -2.0], [3.6, 2.0]];
+    let r = render(&f, &[run(&beside)], TOP);
+    assert_eq!(
+        run_pixels(&r, RED, PLOT_COLUMNS).0,
+        0,
+        "a run beside the view"
+    );
+
+    let leaving = [[0.0, 0.5], [1.5, 0.5], [4.5, 0.5], [9.0, 0.5]];
+    let r = render(&f, &[run(&leaving)], TOP);
+    let palette = mesh_palette();
+    let red = (RED.0, RED.1, RED.2);
+    let (n, (_, row)) = run_pixels(&r, RED, PLOT_COLUMNS);
+    assert!(n > 50, "{n} red pixels");
+    let row = row.round() as u32;
+    let pixel = |x: u32| {
+        let c = &r.rgb[((row * W + x) * 3) as usize..][..3];
+        (c[0], c[1], c[2])
+    };
+    let mesh_end = (0..W)
+        .filter(|&x| viridis_t(&palette, pixel(x)).is_some())
+        .max()
+        .expect("mesh on the run's row");
+    let red_end = (0..W)
+        .filter(|&x| distance(pixel(x), red) <= 8)
+        .max()
+        .expect("red on the run's row");
+    assert!(red_end > W / 2 + 20, "the run reaches right: {red_end}");
+    assert!(
+        red_end <= mesh_end + 2,
+        "red up to {red_end}, mesh up to {mesh_end}"
+    );
+}
+
+#[test]
+fn odd_areas_views_and_themes_do_not_panic() {
+    let f = field(Surface::Rosenbrock);
+    let pts = [[-1.2, 1.0], [0.0, 0.0], [1.0, 1.0]];
+    let runs = [run(&pts)];
+    for size in [
+        (0, 0),
+        (1, 1),
+        (0, 300),
+        (300, 0),
+        (3, 200),
+        (20, 20),
+        (40, 40),
+        (60, 30),
+    ] {
+        render_sized(&f, &runs, Camera::default(), size, &Theme::default())
+            .unwrap_or_else(|e| panic!("{size:?}: {e}"));
+    }
+    for (dpr, font_px) in [
+        (0.0, 13.0),
+        (1e-9, 0.0),
+        (3.0, 13.0),
+        (1e6, 1e6),
+        (1.0, 1e12),
+        (1.0, -5.0),
+        (1.0, f64::NAN),
+        (-2.0, 13.0),
+        (f64::NAN, 13.0),
+    ] {
+        let theme = Theme { dpr, font_px };
+        render_sized(&f, &runs, Camera::default(), (W, H), &theme)
+            .unwrap_or_else(|e| panic!("{theme:?}: {e}"));
+    }
+    let wild = Camera {
+        yaw: 1e300,
+        pitch: -1e300,
+        scale: 1e300,
+    };
+    render_sized(&f, &runs, wild, (W, H), &Theme::default()).expect("a wild camera draws");
+
+    // Views that are no rectangle draw nothing; a huge one draws.
+    let blank = [PAGE.0, PAGE.1, PAGE.2].repeat((W * H) as usize);
+    for view in [
+        View::new(1.0, 1.0, 0.0, 1.0),
+        View::new(2.0, -2.0, -1.0, 3.0),
+        View::new(f64::NAN, 1.0, 0.0, 1.0),
+        View::new(-f64::INFINITY, 1.0, 0.0, 1.0),
+        View::new(-f64::MAX, f64::MAX, 0.0, 1.0),
+    ] {
+        let f = Field::new(Surface::Rosenbrock, view);
+        let r = render(&f, &runs, Camera::default());
+        assert!(r.rgb == blank, "{view:?} drew something");
+    }
+    let huge = Field::new(Surface::Rosenbrock, View::new(-1e300, 1e300, -1e300, 1e300));
+    render(&huge, &runs, Camera::default());
+    let tiny = Field::new(bowl(), View::new(1.0, 1.0 + 1e-9, 0.0, 1e-9));
+    render(&tiny, &runs, Camera::default());
+}
