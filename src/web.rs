@@ -140,6 +140,8 @@ struct Teach {
     /// Per coordinate, the step the optimizer effectively took per unit of gradient:
     /// −Δθᵢ / gᵢ (η for gradient descent; η/(√v̂ᵢ + ε)-like for the Adam family).
     effective: [Option<f64>; 2],
+    /// For momentum methods, the velocity's share of the update: Δθ − (−η g).
+    carry: Option<[f64; 2]>,
 }
 
 #[derive(Serialize)]
@@ -677,7 +679,8 @@ impl App {
         let runs = self
             .trajectories
             .iter()
-            .map(|t| {
+            .zip(&self.scenario.runs)
+            .map(|(t, entry)| {
                 let k = step.min(t.steps());
                 RunStatus {
                     step: k,
@@ -689,11 +692,18 @@ impl App {
                         let g = t.used[k];
                         let update = update(t, k);
                         let eff = |i: usize| (g[i] != 0.0).then(|| -update[i] / g[i]);
+                        let momentum = matches!(
+                            entry.spec.optimizer.kind,
+                            OptimizerKind::Momentum | OptimizerKind::Nesterov
+                        );
                         Teach {
                             g,
                             lr: t.lrs[k],
                             update,
                             effective: [eff(0), eff(1)],
+                            carry: momentum.then(|| {
+                                [update[0] + t.lrs[k] * g[0], update[1] + t.lrs[k] * g[1]]
+                            }),
                         }
                     }),
                 }
@@ -877,6 +887,10 @@ impl App {
                 let arrows = (arrows && k < t.steps()).then(|| StepArrows {
                     gradient_step: [-t.lrs[k] * t.used[k][0], -t.lrs[k] * t.used[k][1]],
                     update: update(t, k),
+                    carry: matches!(
+                        entry.spec.optimizer.kind,
+                        OptimizerKind::Momentum | OptimizerKind::Nesterov
+                    ),
                 });
                 TrajectorySeries {
                     label: entry.spec.optimizer.kind.label(),

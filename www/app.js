@@ -208,7 +208,8 @@ class Page {
         const t = r.teach;
         const pair = (v) => `(${v.map((x) => (x === null ? '–' : fmt(x))).join(', ')})`;
         teach.textContent = `g = ${pair(t.g)} · η = ${fmt(t.lr)} · Δθ = ${pair(t.update)} · `
-          + `effective step −Δθᵢ/gᵢ = ${pair(t.effective)}`;
+          + `effective step −Δθᵢ/gᵢ = ${pair(t.effective)}`
+          + (t.carry ? ` · momentum's share Δθ + ηg = ${pair(t.carry)} (yellow)` : '');
       }
     });
   }

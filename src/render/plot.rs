@@ -171,6 +171,10 @@ pub struct StepArrows {
     pub gradient_step: [f64; 2],
     /// `θₖ₊₁ − θₖ`: the update the optimizer made.
     pub update: [f64; 2],
+    /// For momentum methods, the velocity's share of the update (`update − gradient_step`:
+    /// `−ημb` in torch's form, `−μv` in the textbook's), drawn from the gradient step's tip to
+    /// the update's, so the three arrows close a triangle.
+    pub carry: bool,
 }
 
 /// Draws an arrow from `from` by `delta` (world units) with a head `head` device pixels long,
@@ -289,6 +293,16 @@ pub fn draw_trajectories<DB: DrawingBackend>(
                 color.stroke_width(theme.px(3.0)),
                 head_px,
             )?;
+            if a.carry {
+                // Drawn over the update, which it often nearly parallels.
+                let tip = (head.0 + a.gradient_step[0], head.1 + a.gradient_step[1]);
+                let carry = [
+                    a.update[0] - a.gradient_step[0],
+                    a.update[1] - a.gradient_step[1],
+                ];
+                let style = RGBColor(255, 214, 10).stroke_width(theme.px(1.5));
+                arrow(&plot, tip, carry, scale, style, head_px)?;
+            }
         }
     }
     Ok(())

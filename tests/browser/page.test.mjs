@@ -472,6 +472,18 @@ describe('views', () => {
     await page.close();
   });
 
+  test('the overlay shows momentum\'s share of each step', async () => {
+    const { page, errors } = await openAt('?surface=bowl&k=50&start=-2.5,1.5&steps=600&step=12&run=sgd;lr=0.038&run=momentum;lr=0.01;momentum=0.9&overlay');
+    assert.doesNotMatch(await text(page, '#run0-teach'), /momentum's share/);
+    const line = await text(page, '#run1-teach');
+    const nums = (label) => line.match(new RegExp(`${label} = \\(([^,]+), ([^)]+)\\)`)).slice(1).map((v) => Number(v.replace('−', '-')));
+    const [g, d, carry] = [nums('g'), nums('Δθ'), nums('Δθ \\+ ηg')];
+    // Δθ = −ηg + carry, to the three digits shown.
+    for (const i of [0, 1]) assert.ok(Math.abs(d[i] + 0.01 * g[i] - carry[i]) <= 0.01 * Math.max(1, Math.abs(carry[i])), line);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   test('the teaching overlay and the chart choices', async () => {
     const { page, errors } = await openAt('?story=bias-correction&surface=bowl&k=10&start=-2.5,1.5&steps=300&step=1&speed=20&run=adam;lr=0.1&run=adam;lr=0.1;!bias_correction&overlay');
     assert.match(await text(page, '#caption'), /Adam's bias correction\. .*3\.2 times larger than η/);
@@ -480,6 +492,7 @@ describe('views', () => {
     // The readout shows the numbers behind the arrows: with bias correction the second step's
     // effective step is about η/|g|·|m̂|/√v̂; here we check the first run's g and η are shown.
     assert.match(await text(page, '#run0-teach'), /^g = \(.+\) · η = 0\.1 · Δθ = \(.+\) · effective step/);
+    assert.doesNotMatch(await text(page, '#run0-teach'), /momentum's share/, 'Adam has no velocity carry');
     const arrows = await pixels(page, 'trajectory-canvas');
     await page.getByLabel(/Show each step/).uncheck();
     await nextFrames(page);
