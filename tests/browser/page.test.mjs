@@ -513,3 +513,46 @@ describe('views', () => {
     await page.close();
   });
 });
+
+describe('animation controls', () => {
+  test('one step, speed, step count and copy link', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+    const page = await context.newPage();
+    const errors = [];
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(`${base}?step=10&steps=500&speed=100`);
+    await page.waitForSelector('body[data-ready="true"]');
+    assert.equal(await text(page, '#step-count'), '10 / 500');
+    await page.getByRole('button', { name: 'Step', exact: true }).click();
+    await nextFrames(page);
+    assert.equal(await text(page, '#step-count'), '11 / 500');
+    // Fewer steps simulated ahead: the timeline and the chart end there.
+    const steps = page.getByRole('spinbutton', { name: 'Steps' });
+    await steps.fill('200');
+    await steps.press('Enter');
+    await nextFrames(page);
+    assert.equal(await text(page, '#step-count'), '11 / 200');
+    assert.equal(await page.getByRole('slider', { name: 'Step' }).getAttribute('max'), '200');
+    await steps.fill('0');
+    await steps.press('Enter');
+    assert.match(await text(page, '#notice'), /maximum steps 0: allowed values are 1 to 20000/);
+    // Speed: steps per second, on a log slider; faster playback covers more steps per second.
+    const speed = page.getByRole('slider', { name: 'Speed' });
+    await speed.fill('3');
+    assert.equal(await page.locator('#speed-value').innerText(), '1000/s');
+    await page.getByRole('button', { name: 'Reset', exact: true }).click();
+    await page.getByRole('button', { name: 'Play', exact: true }).click();
+    await page.waitForFunction(() => parseInt(document.getElementById('step-count').value, 10) >= 150, null, { timeout: 5000 });
+    // Copy link puts this very scenario on the clipboard.
+    await page.getByRole('button', { name: 'Copy link' }).click();
+    await page.waitForFunction(() => document.getElementById('copy-link').textContent !== 'Copy link');
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    assert.ok(copied.startsWith(base), copied);
+    assert.match(copied, /steps=200/);
+    assert.match(copied, /speed=1000/);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+});
