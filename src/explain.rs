@@ -1459,6 +1459,24 @@ impl Step<'_> {
         self.after("step", 0)
     }
 
+    /// The Adam family's moment lines `mᵢ = β₁·m + (1 − β₁)·g` and `vᵢ = β₂·v + (1 − β₂)·g²`,
+    /// with their values after the step.
+    fn moments(&self, i: usize, g: f64, beta1: f64, beta2: f64, out: &mut Vec<Item>) -> (f64, f64) {
+        let m = self.after("exp_avg", i);
+        out.push(eq(
+            ci(id("m"), i),
+            ema_numbers(beta1, self.before("exp_avg", i), np(g)),
+            m,
+        ));
+        let v = self.after("exp_avg_sq", i);
+        out.push(eq(
+            ci(id("v"), i),
+            ema_numbers(beta2, self.before("exp_avg_sq", i), squared(g)),
+            v,
+        ));
+        (m, v)
+    }
+
     /// `gᵢ`, with the L2 term when one is on (computed as the optimizers do).
     fn gradient(&self, i: usize, out: &mut Vec<Item>) -> f64 {
         let lambda = self.p.l2();
@@ -1758,18 +1776,7 @@ impl Step<'_> {
                 th = decayed;
             }
             let g = self.gradient(i, out);
-            let m = self.after("exp_avg", i);
-            out.push(eq(
-                ci(id("m"), i),
-                ema_numbers(beta1, self.before("exp_avg", i), np(g)),
-                m,
-            ));
-            let v = self.after("exp_avg_sq", i);
-            out.push(eq(
-                ci(id("v"), i),
-                ema_numbers(beta2, self.before("exp_avg_sq", i), squared(g)),
-                v,
-            ));
+            let (m, v) = self.moments(i, g, beta1, beta2, out);
             let (second, second_s) = if amsgrad {
                 let vmax = self.after("max_exp_avg_sq", i);
                 out.push(eq(
@@ -1896,18 +1903,7 @@ impl Step<'_> {
         for i in 0..2 {
             out.push(heading(i));
             let g = self.gradient(i, out);
-            let m = self.after("exp_avg", i);
-            out.push(eq(
-                ci(id("m"), i),
-                ema_numbers(beta1, self.before("exp_avg", i), np(g)),
-                m,
-            ));
-            let v = self.after("exp_avg_sq", i);
-            out.push(eq(
-                ci(id("v"), i),
-                ema_numbers(beta2, self.before("exp_avg_sq", i), squared(g)),
-                v,
-            ));
+            let (m, v) = self.moments(i, g, beta1, beta2, out);
             let d = (v / bc2).sqrt() + eps;
             out.push(eq(
                 ci(id("d"), i),
@@ -1987,18 +1983,7 @@ impl Step<'_> {
         for i in 0..2 {
             out.push(heading(i));
             let g = self.gradient(i, out);
-            let m = self.after("exp_avg", i);
-            out.push(eq(
-                ci(id("m"), i),
-                ema_numbers(beta1, self.before("exp_avg", i), np(g)),
-                m,
-            ));
-            let v = self.after("exp_avg_sq", i);
-            out.push(eq(
-                ci(id("v"), i),
-                ema_numbers(beta2, self.before("exp_avg_sq", i), squared(g)),
-                v,
-            ));
+            let (m, v) = self.moments(i, g, beta1, beta2, out);
             let m_hat = m / bc1;
             out.push(eq(ci(hat(id("m")), i), frac(n(m), n(bc1)), m_hat));
             if adaptive {
