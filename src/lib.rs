@@ -1,19 +1,25 @@
 //! optiviz: gradient-based optimizers racing across 2D test surfaces, in the browser.
 //!
 //! Layers, with dependencies pointing one way only:
-//! - [`surface`], [`optim`], [`schedule`], [`run`], [`trace`], [`scenario`]: pure Rust (no
-//!   web-sys, no plotters, no clock): the surfaces, torch.optim-faithful optimizers,
-//!   learning-rate schedules, simulated runs, their printable traces, and the whole on-screen
-//!   scenario with its URL form, and the [`presets`] that tell a story each.
-//! - [`explain`], pure Rust too: each optimizer's update rule as MathML, and one step of a run
-//!   with its numbers substituted, for checking it by hand.
+//! - The core, pure Rust (no web-sys, no plotters, no clock):
+//!   - [`surface`], [`optim`], [`schedule`], [`run`]: the test surfaces, the torch.optim-faithful
+//!     optimizers, learning-rate schedules, and runs simulated step by step;
+//!   - [`trace`], [`scenario`], [`presets`]: a run as CSV or JSON, everything on screen with its
+//!     URL form, and the one-click stories;
+//!   - [`explain`]: each update rule as MathML, and one step with its numbers substituted;
+//!   - [`compare`]: results tables, learning-rate sweeps, basin maps, the quadratic theory and
+//!     learning-rate tuning;
+//!   - [`model`]: the regression lab's data sets, models (linear, logistic and polynomial
+//!     regression, a one-hidden-layer network) and the loop that trains them.
 //! - [`render`]: drawing, generic over plotters' `DrawingBackend`.
 //! - `web` (wasm32 only): the one wasm-bindgen handle the page drives.
 //! - [`serve`] (native only): the development server behind `optiviz serve`.
 
 #![warn(missing_docs)]
 
+pub mod compare;
 pub mod explain;
+pub mod model;
 pub mod optim;
 pub mod presets;
 pub mod render;

@@ -12,6 +12,7 @@ fn main() {}
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
     use clap::{Args, Parser, Subcommand, ValueEnum};
+    use optiviz::model::{ModelSpec, ModelTrace};
     use optiviz::optim::{ConfigError, OptimizerKind, RunConfig};
     use optiviz::run::{Noise, RunSpec};
     use optiviz::schedule::{SCHEDULE_FORMS, Schedule};
@@ -39,7 +40,8 @@ mod cli {
             #[arg(long, default_value_t = 8000)]
             port: u16,
         },
-        /// Print an optimizer's trajectory on a surface (CSV: step,x,y,loss; or JSON).
+        /// Print an optimizer's trajectory on a surface (CSV: step,x,y,loss; or JSON), or a
+        /// model's training (--model; CSV: step,epoch,<parameters>,loss[,val_loss]; or JSON).
         Trace(Box<TraceArgs>),
         /// List the surfaces and the optimizers with their hyperparameters and defaults.
         List,
@@ -49,6 +51,18 @@ mod cli {
     enum Format {
         Csv,
         Json,
+    }
+
+    #[derive(Clone, Copy, PartialEq, ValueEnum)]
+    enum ModelKind {
+        /// Linear regression ŷ = w·x + b, MSE, on points of a noisy line.
+        Linear,
+        /// Logistic regression on two Gaussian blobs, cross-entropy.
+        Logistic,
+        /// Polynomial regression of sin(πx) with L1/L2 penalties and a validation split.
+        Poly,
+        /// One tanh hidden layer, sigmoid output, on two Gaussian blobs.
+        Mlp,
     }
 
     #[derive(Clone, Copy, PartialEq, ValueEnum)]
@@ -68,13 +82,18 @@ mod cli {
                             hyperparameters, defaults and allowed ranges."
     )]
     struct TraceArgs {
-        /// Surface id (rosenbrock, bowl, …; see `optiviz list`).
+        /// Surface id (rosenbrock, bowl, …; see `optiviz list`). Give exactly one of
+        /// --surface and --model.
         #[arg(long)]
-        surface: String,
+        surface: Option<String>,
+        /// Train a model on seeded data instead of running on a surface.
+        #[arg(long, value_enum)]
+        model: Option<ModelKind>,
         /// Optimizer id (sgd, momentum, nesterov, adam, …; see `optiviz list`).
         #[arg(long)]
         optimizer: String,
-        /// Start point, `--start=X,Y` (default: the surface's own start).
+        /// Start point, `--start=X,Y` (default: the surface's own start); with --model, one
+        /// value per parameter in order (default: zeros, small seeded weights for mlp).
         #[arg(long, allow_hyphen_values = true, value_name = "X,Y")]
         start: Option<String>,
         /// Number of steps.
@@ -149,9 +168,50 @@ mod cli {
         /// Add Gaussian noise of this standard deviation to every gradient.
         #[arg(long, value_name = "SIGMA")]
         noise: Option<f64>,
-        /// Seed of the gradient noise.
+        /// Seed of the gradient noise; with --model also of the data, the validation split,
+        /// the shuffling, the initial weights and the dropout masks.
         #[arg(long, default_value_t = 0)]
         seed: u64,
+        /// Model: number of data points (default 50 linear, 100 logistic and mlp, 30 poly).
+        #[arg(long)]
+        n: Option<usize>,
+        /// Linear: the true slope of the data (default 2).
+        #[arg(long)]
+        slope: Option<f64>,
+        /// Linear: the true intercept of the data (default 1).
+        #[arg(long)]
+        intercept: Option<f64>,
+        /// Model: standard deviation of the data's noise (default 1 linear, 0.2 poly, 0.5
+        /// logistic and mlp).
+        #[arg(long)]
+        data_noise: Option<f64>,
+        /// Logistic, mlp: distance between the two blobs' centres (default 3).
+        #[arg(long)]
+        separation: Option<f64>,
+        /// Poly: the polynomial's degree, 1 to 12 (default 3).
+        #[arg(long)]
+        degree: Option<usize>,
+        /// Poly: L1 penalty λ₁ (default 0).
+        #[arg(long)]
+        l1: Option<f64>,
+        /// Poly, mlp: L2 penalty λ₂ on the weights, not the biases (default 0).
+        #[arg(long)]
+        l2: Option<f64>,
+        /// Mlp: hidden units (default 8).
+        #[arg(long)]
+        hidden: Option<usize>,
+        /// Mlp: dropout rate on the hidden layer, 0 ≤ p < 1 (default 0).
+        #[arg(long)]
+        dropout: Option<f64>,
+        /// Poly, mlp: fraction of the points held out for validation (default 0.3).
+        #[arg(long)]
+        val_fraction: Option<f64>,
+        /// Model: samples per step (default: all, batch gradient descent; 1 is stochastic).
+        #[arg(long)]
+        batch_size: Option<usize>,
+        /// Linear: standardise x before fitting.
+        #[arg(long)]
+        scale_features: bool,
         /// Bowl only: condition number k.
         #[arg(long)]
         condition: Option<f64>,
@@ -177,13 +237,10 @@ mod cli {
                 }
                 Err(e) => fail(&format!("optiviz serve: {e}")),
             },
-            Command::Trace(args) => match trace(&args) {
-                Ok(trace) => {
-                    match args.format {
-                        Format::Csv => print!("{}", trace.to_csv()),
-                        Format::Json => println!("{}", trace.to_json()),
-                    }
-                    if let Some(msg) = trace.divergence_message() {
+            Command::Trace(args) => match trace_or_train(&args) {
+                Ok((out, divergence)) => {
+                    print!("{out}");
+                    if let Some(msg) = divergence {
                         eprintln!("optiviz trace: {msg}");
                     }
                     ExitCode::SUCCESS
@@ -218,8 +275,151 @@ mod cli {
         }
     }
 
+    /// The printed trace and the divergence message, for a surface or a model.
+    fn trace_or_train(args: &TraceArgs) -> Result<(String, Option<String>), String> {
+        let given = model_options(args);
+        match (&args.surface, args.model) {
+            (Some(_), Some(_)) => Err("--surface and --model cannot be used together: give \
+                 exactly one (--surface for a 2D test function, --model for the regression lab)"
+                .into()),
+            (None, None) => Err("give exactly one of --surface (a 2D test function) or \
+                 --model (linear, logistic, poly, mlp)"
+                .into()),
+            (Some(_), None) => {
+                if !given.is_empty() {
+                    let names: Vec<&str> = given.iter().map(|(n, _)| *n).collect();
+                    let verb = if names.len() == 1 { "applies" } else { "apply" };
+                    return Err(format!(
+                        "{} {verb} to --model only, not --surface",
+                        names.join(", ")
+                    ));
+                }
+                let trace = trace(args)?;
+                let out = match args.format {
+                    Format::Csv => trace.to_csv(),
+                    Format::Json => format!("{}\n", trace.to_json()),
+                };
+                Ok((out, trace.divergence_message()))
+            }
+            (None, Some(kind)) => {
+                let trace = train_model(args, kind, &given)?;
+                let out = match args.format {
+                    Format::Csv => trace.to_csv(),
+                    Format::Json => format!("{}\n", trace.to_json()),
+                };
+                Ok((out, trace.divergence_message()))
+            }
+        }
+    }
+
+    /// The model options given, each with the models it applies to.
+    fn model_options(args: &TraceArgs) -> Vec<(&'static str, &'static [&'static str])> {
+        const ALL: &[&str] = &["linear", "logistic", "poly", "mlp"];
+        let options: [(&str, bool, &[&str]); 13] = [
+            ("--n", args.n.is_some(), ALL),
+            ("--data-noise", args.data_noise.is_some(), ALL),
+            ("--batch-size", args.batch_size.is_some(), ALL),
+            ("--slope", args.slope.is_some(), &["linear"]),
+            ("--intercept", args.intercept.is_some(), &["linear"]),
+            ("--scale-features", args.scale_features, &["linear"]),
+            (
+                "--separation",
+                args.separation.is_some(),
+                &["logistic", "mlp"],
+            ),
+            ("--degree", args.degree.is_some(), &["poly"]),
+            ("--l1", args.l1.is_some(), &["poly"]),
+            ("--l2", args.l2.is_some(), &["poly", "mlp"]),
+            (
+                "--val-fraction",
+                args.val_fraction.is_some(),
+                &["poly", "mlp"],
+            ),
+            ("--hidden", args.hidden.is_some(), &["mlp"]),
+            ("--dropout", args.dropout.is_some(), &["mlp"]),
+        ];
+        options
+            .into_iter()
+            .filter(|(_, given, _)| *given)
+            .map(|(name, _, models)| (name, models))
+            .collect()
+    }
+
+    fn parse_init(text: &str) -> Result<Vec<f64>, String> {
+        let bad = || {
+            format!(
+                "invalid --start '{text}': expected one finite number per parameter, such as \
+                 --start=0,0 for linear's w,b"
+            )
+        };
+        text.split(',')
+            .map(|v| v.trim().parse::<f64>().ok().filter(|v| v.is_finite()))
+            .collect::<Option<Vec<f64>>>()
+            .ok_or_else(bad)
+    }
+
+    fn train_model(
+        args: &TraceArgs,
+        kind: ModelKind,
+        given: &[(&'static str, &'static [&'static str])],
+    ) -> Result<ModelTrace, String> {
+        let id = match kind {
+            ModelKind::Linear => "linear",
+            ModelKind::Logistic => "logistic",
+            ModelKind::Poly => "poly",
+            ModelKind::Mlp => "mlp",
+        };
+        for (name, models) in given {
+            if !models.contains(&id) {
+                return Err(format!(
+                    "{name} applies to --model {}, not {id}",
+                    models.join(", ")
+                ));
+            }
+        }
+        if args.condition.is_some() || args.angle.is_some() {
+            return Err("--condition and --angle apply to --surface bowl only, not --model".into());
+        }
+        let noise = |default: f64| args.data_noise.unwrap_or(default);
+        let model = match kind {
+            ModelKind::Linear => ModelSpec::Linear {
+                n: args.n.unwrap_or(50),
+                slope: args.slope.unwrap_or(2.0),
+                intercept: args.intercept.unwrap_or(1.0),
+                noise: noise(1.0),
+                scale_features: args.scale_features,
+            },
+            ModelKind::Logistic => ModelSpec::Logistic {
+                n: args.n.unwrap_or(100),
+                separation: args.separation.unwrap_or(3.0),
+                noise: noise(0.5),
+            },
+            ModelKind::Poly => ModelSpec::Poly {
+                n: args.n.unwrap_or(30),
+                noise: noise(0.2),
+                degree: args.degree.unwrap_or(3),
+                l1: args.l1.unwrap_or(0.0),
+                l2: args.l2.unwrap_or(0.0),
+                val_fraction: args.val_fraction.unwrap_or(0.3),
+            },
+            ModelKind::Mlp => ModelSpec::Mlp {
+                n: args.n.unwrap_or(100),
+                separation: args.separation.unwrap_or(3.0),
+                noise: noise(0.5),
+                hidden: args.hidden.unwrap_or(8),
+                dropout: args.dropout.unwrap_or(0.0),
+                l2: args.l2.unwrap_or(0.0),
+                val_fraction: args.val_fraction.unwrap_or(0.3),
+            },
+        };
+        let init = args.start.as_deref().map(parse_init).transpose()?;
+        let spec = run_spec(args)?;
+        ModelTrace::run(model, spec, init, args.steps, args.batch_size, args.seed)
+    }
+
     fn surface(args: &TraceArgs) -> Result<Surface, String> {
-        let mut surface = Surface::from_id(&args.surface)?;
+        let id = args.surface.as_deref().unwrap_or_default();
+        let mut surface = Surface::from_id(id)?;
         match &mut surface {
             Surface::Bowl { condition, angle } => {
                 if let Some(k) = args.condition {
@@ -241,8 +441,7 @@ mod cli {
             }
             _ if args.condition.is_some() || args.angle.is_some() => {
                 return Err(format!(
-                    "--condition and --angle apply to --surface bowl only, not {}",
-                    args.surface
+                    "--condition and --angle apply to --surface bowl only, not {id}"
                 ));
             }
             _ => {}
@@ -356,11 +555,17 @@ mod cli {
 
     fn trace(args: &TraceArgs) -> Result<Trace, String> {
         let surface = surface(args)?;
-        let optimizer = config(args)?;
+        let spec = run_spec(args)?;
         let start = match &args.start {
             Some(text) => parse_start(text)?,
             None => surface.default_start(),
         };
+        Trace::run(surface, spec, start, args.steps).map_err(|e| cli_error(&e))
+    }
+
+    /// The optimizer and everything around it, as every trace takes them.
+    fn run_spec(args: &TraceArgs) -> Result<RunSpec, String> {
+        let optimizer = config(args)?;
         let schedule = match &args.schedule {
             Some(spec) => spec.parse::<Schedule>()?,
             None => Schedule::Constant,
@@ -376,7 +581,8 @@ mod cli {
             clip_value: args.clip_value,
             noise,
         };
-        Trace::run(surface, spec, start, args.steps).map_err(|e| cli_error(&e))
+        spec.validate().map_err(|e| cli_error(&e))?;
+        Ok(spec)
     }
 
     fn list() -> String {

@@ -79,31 +79,33 @@ impl RunSpec {
         Ok(())
     }
 
-    /// The gradient the optimizer sees: noise added, then clipped by value, then by norm,
-    /// with every stage kept (for the step explanations).
-    pub fn shape(&self, exact: [f64; 2], rng: &mut Option<Pcg64Mcg>) -> Shaped {
-        let mut grad = exact;
-        let mut shaped = Shaped {
-            exact,
-            noise: None,
-            value_clip: None,
-            norm_clip: None,
-            grad,
-        };
+    /// Shapes a gradient of any length in place into what the optimizer sees: noise added,
+    /// then clipped by value, then by norm; `stage` is told each stage's result as it happens
+    /// (the step explanations keep them). Surfaces and the regression lab's models both use it.
+    pub fn shape_in_place(
+        &self,
+        grad: &mut [f64],
+        rng: &mut Option<Pcg64Mcg>,
+        mut stage: impl FnMut(Stage<'_>),
+    ) {
         if let (Some(noise), Some(rng)) = (self.noise, rng.as_mut()) {
-            let mut zs = [0.0; 2];
+            let mut zs = vec![0.0; grad.len()];
             for (g, zi) in grad.iter_mut().zip(zs.iter_mut()) {
                 let z: f64 = StandardNormal.sample(rng);
                 *zi = z;
                 *g += noise.sigma * z;
             }
-            shaped.noise = Some((noise.sigma, zs, grad));
+            stage(Stage::Noise {
+                sigma: noise.sigma,
+                z: &zs,
+                after: grad,
+            });
         }
         if let Some(c) = self.clip_value {
             for g in grad.iter_mut() {
                 *g = g.clamp(-c, c);
             }
-            shaped.value_clip = Some((c, grad));
+            stage(Stage::ValueClip { c, after: grad });
         }
         if let Some(max_norm) = self.clip_norm {
             let norm = grad.iter().map(|g| g * g).sum::<f64>().sqrt();
@@ -111,11 +113,71 @@ impl RunSpec {
             for g in grad.iter_mut() {
                 *g *= coef;
             }
-            shaped.norm_clip = Some((max_norm, norm, coef, grad));
+            stage(Stage::NormClip {
+                max_norm,
+                norm,
+                coef,
+                after: grad,
+            });
         }
+    }
+
+    /// [`RunSpec::shape_in_place`] for a surface's 2D gradient, with every stage kept.
+    pub fn shape(&self, exact: [f64; 2], rng: &mut Option<Pcg64Mcg>) -> Shaped {
+        let pair = |v: &[f64]| [v[0], v[1]];
+        let mut shaped = Shaped {
+            exact,
+            noise: None,
+            value_clip: None,
+            norm_clip: None,
+            grad: exact,
+        };
+        let mut grad = exact;
+        self.shape_in_place(&mut grad, rng, |stage| match stage {
+            Stage::Noise { sigma, z, after } => shaped.noise = Some((sigma, pair(z), pair(after))),
+            Stage::ValueClip { c, after } => shaped.value_clip = Some((c, pair(after))),
+            Stage::NormClip {
+                max_norm,
+                norm,
+                coef,
+                after,
+            } => shaped.norm_clip = Some((max_norm, norm, coef, pair(after))),
+        });
         shaped.grad = grad;
         shaped
     }
+}
+
+/// One stage of [`RunSpec::shape_in_place`], with the gradient after it.
+#[derive(Debug)]
+pub enum Stage<'a> {
+    /// Gaussian noise `σ·z` was added.
+    Noise {
+        /// The standard deviation.
+        sigma: f64,
+        /// The standard normal draws, one per coordinate.
+        z: &'a [f64],
+        /// The gradient after the noise.
+        after: &'a [f64],
+    },
+    /// Each coordinate was clamped to `[−c, c]`.
+    ValueClip {
+        /// The bound.
+        c: f64,
+        /// The gradient after clamping.
+        after: &'a [f64],
+    },
+    /// The gradient was scaled by `min(1, max_norm / (‖g‖ + 1e-6))`.
+    NormClip {
+        /// The bound on the norm.
+        max_norm: f64,
+        /// `‖g‖` before scaling.
+        norm: f64,
+        /// The factor applied.
+        coef: f64,
+        /// The gradient after scaling.
+        after: &'a [f64],
+    },
 }
 
 /// The gradient of one step on its way to the optimizer, with every stage kept.

@@ -1,0 +1,736 @@
+//! Side-by-side comparisons: functions over [`simulate`] and [`Stepper`] that summarise runs
+//! for a table, sweep a learning rate, map basins of convergence, state the theory of the
+//! quadratic surfaces, and tune a learning rate for a fair race.
+//!
+//! Pure Rust like the rest of the core (no web-sys, no plotters, no clock) and deterministic:
+//! the same arguments give the same numbers, natively and in the browser.
+//!
+//! - [`result`] and [`results_csv`]: a results table, one [`RunResult`] per run.
+//! - [`lr_sweep`] over [`log_space`]: final loss, steps to tolerance and divergence against
+//!   the learning rate ([`SweepPoint`]).
+//! - [`basin_map`] (or [`BasinGrid::rows`] in chunks): which minimum every start point of a
+//!   view reaches ([`Basin`]).
+//! - [`quadratic_theory`], [`momentum_rate`], [`momentum_rate_map`]: eigenvalues, critical and
+//!   optimal learning rates and the convergence rates of gradient descent and heavy-ball
+//!   momentum on the quadratic surfaces.
+//! - [`tune_lr`]: the learning rate that does best on an [`Objective`] within a budget of
+//!   simulations ([`TuneResult`]).
+//!
+//! Throughout, `f*` is the lowest value among the surface's known minima
+//! ([`lowest_minimum`]); on a surface with none (the saddles) the gap `loss − f*` is the loss
+//! itself.
+
+use crate::optim::ConfigError;
+use crate::run::{RunSpec, Stepper, Trajectory, simulate};
+use crate::surface::{Surface, View};
+use nalgebra::SymmetricEigen;
+use std::fmt::Write as _;
+use std::ops::Range;
+
+/// `f*`: the lowest value among [`Surface::minima`], `None` when the surface has no known
+/// minimum (the saddles, unbounded below).
+pub fn lowest_minimum(surface: &Surface) -> Option<f64> {
+    surface.minima().iter().map(|m| m[2]).reduce(f64::min)
+}
+
+/// `loss − f*`, or `loss` itself when `f_star` is `None`.
+fn gap(loss: f64, f_star: Option<f64>) -> f64 {
+    loss - f_star.unwrap_or(0.0)
+}
+
+/// The first index `k` with `losses[k] − f* < tol` (`losses[k] < tol` without a known
+/// minimum).
+fn first_below(losses: &[f64], f_star: Option<f64>, tol: f64) -> Option<usize> {
+    losses.iter().position(|&l| gap(l, f_star) < tol)
+}
+
+fn distance(a: [f64; 2], b: [f64; 2]) -> f64 {
+    (a[0] - b[0]).hypot(a[1] - b[1])
+}
+
+/// `spec` with its learning rate set to `lr` (validated).
+fn with_lr(spec: &RunSpec, lr: f64) -> Result<RunSpec, ConfigError> {
+    let mut spec = spec.clone();
+    spec.optimizer.set("lr", lr)?;
+    Ok(spec)
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. Results table
+
+/// One run summarised for a results table.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RunResult {
+    /// The loss at the run's last point: after the last step, or, when it diverged, at the
+    /// last finite point (see [`RunResult::diverged_at`]).
+    pub final_loss: f64,
+    /// Euclidean distance from the last point to the nearest known minimum; `None` when the
+    /// surface has none.
+    pub distance_to_minimum: Option<f64>,
+    /// The first step `k` (0 being the start) with `loss_k − f* < tol`, `f*` the lowest known
+    /// minimum value; on a surface without a known minimum, the first with `loss_k < tol`.
+    /// `None` when no point of the run gets there.
+    pub steps_to_tolerance: Option<usize>,
+    /// The step that produced a non-finite value ([`Trajectory::diverged_at`]).
+    pub diverged_at: Option<usize>,
+    /// The number of steps taken (fewer than asked for when the run diverged).
+    pub steps: usize,
+}
+
+/// Summarises trajectory `t` on `surface`, with tolerance `tol` on the gap `loss − f*` (on
+/// the loss itself when the surface has no known minimum); see [`RunResult`].
+pub fn result(surface: &Surface, t: &Trajectory, tol: f64) -> RunResult {
+    let last = *t.points.last().expect("a trajectory has its start point");
+    let minima = surface.minima();
+    RunResult {
+        final_loss: *t.losses.last().expect("a trajectory has its start loss"),
+        distance_to_minimum: minima
+            .iter()
+            .map(|m| distance(last, [m[0], m[1]]))
+            .reduce(f64::min),
+        steps_to_tolerance: first_below(&t.losses, lowest_minimum(surface), tol),
+        diverged_at: t.diverged_at,
+        steps: t.steps(),
+    }
+}
+
+/// Quotes a CSV field when it holds a comma, a quote or a line break (RFC 4180).
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_owned()
+    }
+}
+
+/// The results table as CSV: the header
+/// `run,final_loss,distance_to_minimum,steps_to_tolerance,diverged_at,steps`, then one row
+/// per `(name, result)` in the order given. Numbers are in Rust's shortest round-trip form
+/// (`{:?}`, so `0.1` stays `0.1` and reads back exactly), `None` is an empty cell, and a name
+/// holding a comma, quote or line break is quoted as RFC 4180 says.
+pub fn results_csv(rows: &[(String, RunResult)]) -> String {
+    let mut out =
+        String::from("run,final_loss,distance_to_minimum,steps_to_tolerance,diverged_at,steps\n");
+    let opt = |v: Option<usize>| v.map(|v| v.to_string()).unwrap_or_default();
+    for (name, r) in rows {
+        writeln!(
+            out,
+            "{},{:?},{},{},{},{}",
+            csv_field(name),
+            r.final_loss,
+            r.distance_to_minimum
+                .map(|d| format!("{d:?}"))
+                .unwrap_or_default(),
+            opt(r.steps_to_tolerance),
+            opt(r.diverged_at),
+            r.steps
+        )
+        .expect("String write");
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. Learning-rate sweep
+
+/// One learning rate of a sweep.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SweepPoint {
+    /// The learning rate.
+    pub lr: f64,
+    /// The loss after the last step; `None` when the run diverged.
+    pub final_loss: Option<f64>,
+    /// As [`RunResult::steps_to_tolerance`].
+    pub steps_to_tolerance: Option<usize>,
+    /// The step that produced a non-finite value, if any.
+    pub diverged_at: Option<usize>,
+}
+
+/// Runs `spec` from `start` for `steps` steps once per learning rate in `lrs` (every other
+/// setting, the schedule included, kept; the schedule scales the new rate), in order.
+///
+/// Fails when `spec` is invalid or a learning rate is not allowed (negative or not finite).
+pub fn lr_sweep(
+    surface: &Surface,
+    spec: &RunSpec,
+    start: [f64; 2],
+    steps: usize,
+    lrs: &[f64],
+    tol: f64,
+) -> Result<Vec<SweepPoint>, ConfigError> {
+    let f_star = lowest_minimum(surface);
+    lrs.iter()
+        .map(|&lr| {
+            let t = simulate(surface, &with_lr(spec, lr)?, start, steps)?;
+            Ok(SweepPoint {
+                lr,
+                final_loss: t
+                    .diverged_at
+                    .is_none()
+                    .then(|| *t.losses.last().expect("start loss")),
+                steps_to_tolerance: first_below(&t.losses, f_star, tol),
+                diverged_at: t.diverged_at,
+            })
+        })
+        .collect()
+}
+
+fn check_log_range(name_lo: &'static str, lo: f64, hi: f64) -> Result<(), ConfigError> {
+    if !(lo.is_finite() && lo > 0.0) {
+        return Err(ConfigError::OutOfRange {
+            name: name_lo,
+            value: lo,
+            allowed: format!("0 < {name_lo} < hi, finite"),
+        });
+    }
+    if !(hi.is_finite() && hi > lo) {
+        return Err(ConfigError::OutOfRange {
+            name: "hi",
+            value: hi,
+            allowed: format!("{lo:?} < hi, finite"),
+        });
+    }
+    Ok(())
+}
+
+/// `n` values evenly spaced in `log10` from `lo` to `hi`, both included exactly:
+/// `10^(log10 lo + i/(n − 1) · (log10 hi − log10 lo))` for `i = 0 … n − 1`.
+///
+/// Fails unless `0 < lo < hi` (both finite) and `n ≥ 2`, naming the offending value.
+pub fn log_space(lo: f64, hi: f64, n: usize) -> Result<Vec<f64>, ConfigError> {
+    check_log_range("lo", lo, hi)?;
+    if n < 2 {
+        return Err(ConfigError::OutOfRange {
+            name: "n",
+            value: n as f64,
+            allowed: "2 ≤ n".into(),
+        });
+    }
+    let (a, b) = (lo.log10(), hi.log10());
+    Ok((0..n)
+        .map(|i| match i {
+            0 => lo,
+            i if i == n - 1 => hi,
+            i => 10f64.powf(a + (b - a) * i as f64 / (n - 1) as f64),
+        })
+        .collect())
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. Basins of convergence
+
+/// Where the run from one start point ended up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Basin {
+    /// Settled (see [`BasinGrid`]) within [`BASIN_RADIUS`] of the view's longer side of
+    /// `surface.minima()[index]`, at step `steps`.
+    Minimum {
+        /// Index into [`Surface::minima`].
+        index: usize,
+        /// The step at which the run settled.
+        steps: usize,
+    },
+    /// Settled at step `steps`, but not near any known minimum (a local minimum, or a
+    /// stationary point such as a saddle).
+    Converged {
+        /// The step at which the run settled.
+        steps: usize,
+    },
+    /// Neither settled nor diverged within the step budget.
+    NotConverged,
+    /// Step `at` produced a non-finite value.
+    Diverged {
+        /// The step that produced a non-finite value.
+        at: usize,
+    },
+}
+
+/// The radius, as a fraction of the view's longer side, within which a settled run counts
+/// as having reached a known minimum: `1e-3` (0.01 on Himmelblau's 10 × 10 view).
+pub const BASIN_RADIUS: f64 = 1e-3;
+
+/// A basin map: one [`Basin`] per pixel of a `width × height` raster over a view, row-major,
+/// row 0 at the top (largest y), as [`View::pixel_center`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct BasinMap {
+    /// Columns.
+    pub width: usize,
+    /// Rows.
+    pub height: usize,
+    /// `cells[row · width + col]`.
+    pub cells: Vec<Basin>,
+}
+
+impl BasinMap {
+    /// The cell at column `col` and row `row` (row 0 at the top).
+    pub fn cell(&self, col: usize, row: usize) -> Basin {
+        self.cells[row * self.width + col]
+    }
+}
+
+/// What a basin map is computed over: a `width × height` raster of start points (the pixel
+/// centres of `view`), each run for at most `steps` steps.
+///
+/// A run *settles* at the first step `k ≥ 1` where both the gradient norm `‖∇f(θ_k)‖` and
+/// the length of the last step `‖θ_k − θ_{k−1}‖` are at most `tol` (the step length keeps a
+/// momentum method that sweeps through a minimum from counting as settled there); it stops
+/// there. A start point that is already stationary settles at step 0. A settled run is
+/// [`Basin::Minimum`] when its point lies within `BASIN_RADIUS · max(view width, view
+/// height)` of a known minimum (the nearest one), else [`Basin::Converged`]. With gradient
+/// noise the iterate keeps jittering by about `η·σ` per step, so a cell settles only once
+/// that is below `tol`; otherwise it is [`Basin::NotConverged`] (the step-0 check, which
+/// has no step length, is skipped with noise).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct BasinGrid {
+    /// The region the raster covers.
+    pub view: View,
+    /// Columns.
+    pub width: usize,
+    /// Rows.
+    pub height: usize,
+    /// The step budget of every run.
+    pub steps: usize,
+    /// Tolerance on the gradient norm and the step length for settling.
+    pub tol: f64,
+}
+
+impl BasinGrid {
+    /// The start point of cell `(col, row)`: [`View::pixel_center`].
+    pub fn start(&self, col: usize, row: usize) -> [f64; 2] {
+        self.view.pixel_center(col, row, self.width, self.height)
+    }
+
+    /// The distance within which a settled run counts as at a minimum.
+    pub fn radius(&self) -> f64 {
+        BASIN_RADIUS * (self.view.x_max - self.view.x_min).max(self.view.y_max - self.view.y_min)
+    }
+
+    /// The cells of rows `rows` (each `width` cells, row-major), so a caller can compute a
+    /// map in chunks: to show progress and cancel between chunks, or to split it across
+    /// workers. Concatenating the chunks of consecutive ranges gives [`basin_map`]'s cells.
+    ///
+    /// Fails when `spec` is invalid, when the raster is empty, when `tol` is not a positive
+    /// finite number, or when `rows` does not lie within `0..height`.
+    pub fn rows(
+        &self,
+        surface: &Surface,
+        spec: &RunSpec,
+        rows: Range<usize>,
+    ) -> Result<Vec<Basin>, ConfigError> {
+        spec.validate()?;
+        spec.optimizer.build()?;
+        if self.width == 0 || self.height == 0 {
+            return Err(ConfigError::Conflict(format!(
+                "a basin map needs at least one column and one row, not {} × {}",
+                self.width, self.height
+            )));
+        }
+        if !(self.tol.is_finite() && self.tol > 0.0) {
+            return Err(ConfigError::OutOfRange {
+                name: "tol",
+                value: self.tol,
+                allowed: "0 < tol, finite".into(),
+            });
+        }
+        if rows.start > rows.end || rows.end > self.height {
+            return Err(ConfigError::Conflict(format!(
+                "rows {}..{} are not within 0..{}",
+                rows.start, rows.end, self.height
+            )));
+        }
+        let minima = surface.minima();
+        let radius = self.radius();
+        let mut cells = Vec::with_capacity(rows.len() * self.width);
+        for row in rows {
+            for col in 0..self.width {
+                let start = self.start(col, row);
+                cells.push(basin(
+                    surface, spec, start, self.steps, self.tol, &minima, radius,
+                )?);
+            }
+        }
+        Ok(cells)
+    }
+
+    /// The whole map: every row.
+    pub fn map(&self, surface: &Surface, spec: &RunSpec) -> Result<BasinMap, ConfigError> {
+        Ok(BasinMap {
+            width: self.width,
+            height: self.height,
+            cells: self.rows(surface, spec, 0..self.height)?,
+        })
+    }
+}
+
+/// The basin of one start point (see [`BasinGrid`] for the rules).
+fn basin(
+    surface: &Surface,
+    spec: &RunSpec,
+    start: [f64; 2],
+    steps: usize,
+    tol: f64,
+    minima: &[[f64; 3]],
+    radius: f64,
+) -> Result<Basin, ConfigError> {
+    let classify = |p: [f64; 2], k: usize| {
+        let nearest = minima
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (i, distance(p, [m[0], m[1]])))
+            .min_by(|a, b| a.1.total_cmp(&b.1));
+        match nearest {
+            Some((index, d)) if d <= radius => Basin::Minimum { index, steps: k },
+            _ => Basin::Converged { steps: k },
+        }
+    };
+    let norm = |g: [f64; 2]| g[0].hypot(g[1]);
+    let mut stepper = Stepper::new(surface, spec, start)?;
+    if let Some(halt) = stepper.start_halt() {
+        return Ok(Basin::Diverged { at: halt.k });
+    }
+    let (p, _, g) = stepper.at();
+    if norm(g) <= tol && spec.noise.is_none() {
+        return Ok(classify(p, 0));
+    }
+    for _ in 0..steps {
+        match stepper.step() {
+            Ok(s) => {
+                if norm(s.next_grad) <= tol && distance(s.next, s.theta) <= tol {
+                    return Ok(classify(s.next, s.k));
+                }
+            }
+            Err(halt) => return Ok(Basin::Diverged { at: halt.k }),
+        }
+    }
+    Ok(Basin::NotConverged)
+}
+
+/// The basin map of `spec` over `view` at `width × height`: every pixel centre (row 0 at the
+/// top, as [`View::pixel_center`]) is a start point run for at most `steps` steps, and
+/// labelled by where it settles (tolerance `tol`; the rules are [`BasinGrid`]'s).
+///
+/// All rows at once; [`BasinGrid::rows`] computes it in chunks.
+pub fn basin_map(
+    surface: &Surface,
+    spec: &RunSpec,
+    view: &View,
+    width: usize,
+    height: usize,
+    steps: usize,
+    tol: f64,
+) -> Result<BasinMap, ConfigError> {
+    BasinGrid {
+        view: *view,
+        width,
+        height,
+        steps,
+        tol,
+    }
+    .map(surface, spec)
+}
+
+/// The cells of rows `rows` of [`basin_map`]'s map (row-major, `width` per row): the chunked
+/// form, equal to [`BasinGrid::rows`].
+#[allow(clippy::too_many_arguments)]
+pub fn basin_map_rows(
+    surface: &Surface,
+    spec: &RunSpec,
+    view: &View,
+    width: usize,
+    height: usize,
+    steps: usize,
+    tol: f64,
+    rows: Range<usize>,
+) -> Result<Vec<Basin>, ConfigError> {
+    BasinGrid {
+        view: *view,
+        width,
+        height,
+        steps,
+        tol,
+    }
+    .rows(surface, spec, rows)
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4. Quadratic theory
+
+/// The theory of gradient descent and heavy-ball momentum on a quadratic surface
+/// `f(θ) = ½ (θ − θ*)ᵀ A (θ − θ*) + f*` with constant positive definite Hessian `A`.
+///
+/// Gradient descent multiplies the component of `θ − θ*` along eigenvector `i` by
+/// `1 − η λᵢ` each step, so it converges iff `η < 2/λmax`, at the rate
+/// `max(|1 − η λmin|, |1 − η λmax|)`, smallest at `η = 2/(λmin + λmax)` where it is
+/// `(κ − 1)/(κ + 1)`, `κ = λmax/λmin`; the loss shrinks by the rate squared.
+///
+/// Heavy-ball momentum (torch's `SGD(lr, momentum)` with no dampening,
+/// `θ_{k+1} = θ_k − η ∇f(θ_k) + μ (θ_k − θ_{k−1})`) converges fastest at
+/// `η = 4/(√λmax + √λmin)²`, `μ = ((√κ − 1)/(√κ + 1))²`, at the rate `(√κ − 1)/(√κ + 1)`
+/// ([`momentum_rate`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct QuadraticTheory {
+    /// The Hessian's eigenvalues `[λmin, λmax]`, ascending.
+    pub eigenvalues: [f64; 2],
+    /// `eigenvectors[i]`: the unit eigenvector of `eigenvalues[i]`, signed so that its
+    /// larger-magnitude component is positive (the first on a tie).
+    pub eigenvectors: [[f64; 2]; 2],
+    /// `κ = λmax/λmin`.
+    pub condition: f64,
+    /// `2/λmax`: gradient descent diverges at and above this learning rate.
+    pub gd_divergence_lr: f64,
+    /// `2/(λmin + λmax)`: the learning rate at which gradient descent converges fastest.
+    pub gd_best_lr: f64,
+    /// `(κ − 1)/(κ + 1)`: the factor by which gradient descent at [`gd_best_lr`] shrinks the
+    /// distance to the minimum each step (the loss shrinks by its square).
+    ///
+    /// [`gd_best_lr`]: QuadraticTheory::gd_best_lr
+    pub gd_best_rate: f64,
+    /// `4/(√λmax + √λmin)²`: heavy-ball momentum's optimal learning rate.
+    pub heavy_ball_lr: f64,
+    /// `((√κ − 1)/(√κ + 1))²`: heavy-ball momentum's optimal momentum.
+    pub heavy_ball_momentum: f64,
+    /// `(√κ − 1)/(√κ + 1)`: heavy-ball momentum's rate at its optimal settings.
+    pub heavy_ball_rate: f64,
+}
+
+/// The theory of the quadratic surfaces ([`Surface::Bowl`], and [`Surface::Booth`], whose
+/// Hessian is the constant `[[10, 8], [8, 10]]`), from the Hessian [`Surface::hessian`]
+/// computes and nalgebra's symmetric eigendecomposition; `None` for every other surface, and
+/// for a bowl whose Hessian is not positive definite.
+pub fn quadratic_theory(surface: &Surface) -> Option<QuadraticTheory> {
+    if !matches!(surface, Surface::Bowl { .. } | Surface::Booth) {
+        return None;
+    }
+    let at = surface
+        .minima()
+        .first()
+        .map_or([0.0, 0.0], |m| [m[0], m[1]]);
+    let (_, _, h) = surface.hessian(at);
+    // Symmetrise away any rounding in the mixed partials.
+    let h = (h + h.transpose()) * 0.5;
+    let eig = SymmetricEigen::new(h);
+    let mut pairs: Vec<(f64, [f64; 2])> = (0..2)
+        .map(|i| {
+            let v = eig.eigenvectors.column(i);
+            let n = v[0].hypot(v[1]);
+            let mut v = [v[0] / n, v[1] / n];
+            let big = if v[1].abs() > v[0].abs() { v[1] } else { v[0] };
+            if big < 0.0 {
+                v = [-v[0], -v[1]];
+            }
+            (eig.eigenvalues[i], v)
+        })
+        .collect();
+    pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let (lo, hi) = (pairs[0].0, pairs[1].0);
+    if !(lo > 0.0 && hi.is_finite()) {
+        return None;
+    }
+    let kappa = hi / lo;
+    let sk = kappa.sqrt();
+    Some(QuadraticTheory {
+        eigenvalues: [lo, hi],
+        eigenvectors: [pairs[0].1, pairs[1].1],
+        condition: kappa,
+        gd_divergence_lr: 2.0 / hi,
+        gd_best_lr: 2.0 / (lo + hi),
+        gd_best_rate: (kappa - 1.0) / (kappa + 1.0),
+        heavy_ball_lr: 4.0 / (hi.sqrt() + lo.sqrt()).powi(2),
+        heavy_ball_momentum: ((sk - 1.0) / (sk + 1.0)).powi(2),
+        heavy_ball_rate: (sk - 1.0) / (sk + 1.0),
+    })
+}
+
+/// The spectral radius of one heavy-ball iteration matrix `[[1 + μ − ηλ, −μ], [1, 0]]`: the
+/// larger modulus of the roots of `z² − (1 + μ − ηλ) z + μ = 0`.
+fn heavy_ball_radius(lambda: f64, lr: f64, momentum: f64) -> f64 {
+    let a = 1.0 + momentum - lr * lambda;
+    let disc = a * a - 4.0 * momentum;
+    if disc < 0.0 {
+        // A complex pair, both of modulus √μ (their product is μ).
+        return momentum.sqrt();
+    }
+    // The larger root without cancellation, the other from the product μ.
+    let r1 = (a + a.signum() * disc.sqrt()) / 2.0;
+    let r1 = if a == 0.0 { disc.sqrt() / 2.0 } else { r1 };
+    let r2 = if r1 != 0.0 { momentum / r1 } else { 0.0 };
+    r1.abs().max(r2.abs())
+}
+
+/// The asymptotic convergence rate of heavy-ball momentum with learning rate `η = lr` and
+/// momentum `μ` on a quadratic whose Hessian has eigenvalues `eigenvalues`: the spectral
+/// radius of the iteration matrix
+///
+/// ```text
+/// [[1 + μ − η λ, −μ],
+///  [1,            0]]
+/// ```
+///
+/// (acting on `(θ_k − θ*, θ_{k−1} − θ*)` along each eigenvector), maximised over both
+/// eigenvalues: the largest modulus of the roots of `z² − (1 + μ − ηλ) z + μ = 0`. The error
+/// shrinks by about this factor per step; `≥ 1` means divergence (or, at exactly 1, no
+/// convergence). With `μ = 0` it is gradient descent's `max |1 − ηλ|`.
+pub fn momentum_rate(eigenvalues: [f64; 2], lr: f64, momentum: f64) -> f64 {
+    eigenvalues
+        .iter()
+        .map(|&l| heavy_ball_radius(l, lr, momentum))
+        .fold(0.0, f64::max)
+}
+
+/// [`momentum_rate`] over a grid: row-major over `momenta × lrs`, so
+/// `out[i · lrs.len() + j] = momentum_rate(eigenvalues, lrs[j], momenta[i])`.
+pub fn momentum_rate_map(eigenvalues: [f64; 2], lrs: &[f64], momenta: &[f64]) -> Vec<f64> {
+    momenta
+        .iter()
+        .flat_map(|&mu| {
+            lrs.iter()
+                .map(move |&lr| momentum_rate(eigenvalues, lr, mu))
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5. Tuning
+
+/// What [`tune_lr`] minimises; every score is lower-is-better, and a diverged run scores
+/// `+∞` (worst).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Objective {
+    /// The loss after the last step.
+    FinalLoss,
+    /// The steps to reach `loss − f* < tol` ([`RunResult::steps_to_tolerance`]). A run that
+    /// never gets there scores `steps + 1 + gap/(1 + gap)`, `gap = max(final loss − f*, 0)`:
+    /// worse than any run that does, and ranked by how close it came.
+    StepsToTolerance(f64),
+    /// The area under the loss curve on a log scale, `Σₖ log10(max(loss_k − f*, 0) + 1e-300)`
+    /// over every point `k = 0 … steps`: rewards getting low early and staying there.
+    AreaUnderCurve,
+}
+
+/// The score of trajectory `t` on `surface` under `objective` (lower is better; `+∞` when the
+/// run diverged).
+pub fn score(surface: &Surface, t: &Trajectory, objective: Objective) -> f64 {
+    if t.diverged_at.is_some() {
+        return f64::INFINITY;
+    }
+    let f_star = lowest_minimum(surface);
+    let last = *t.losses.last().expect("start loss");
+    match objective {
+        Objective::FinalLoss => last,
+        Objective::StepsToTolerance(tol) => match first_below(&t.losses, f_star, tol) {
+            Some(k) => k as f64,
+            None => {
+                let g = gap(last, f_star).max(0.0);
+                t.steps() as f64 + 1.0 + g / (1.0 + g)
+            }
+        },
+        Objective::AreaUnderCurve => t
+            .losses
+            .iter()
+            .map(|&l| (gap(l, f_star).max(0.0) + 1e-300).log10())
+            .sum(),
+    }
+}
+
+/// The outcome of [`tune_lr`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct TuneResult {
+    /// The learning rate with the lowest score among those evaluated (the first on a tie).
+    pub best_lr: f64,
+    /// Its score.
+    pub best_score: f64,
+    /// Every `(lr, score)` evaluated, in the order evaluated, for showing the search.
+    pub evaluated: Vec<(f64, f64)>,
+}
+
+/// `1/φ`, the golden-section ratio.
+const INV_PHI: f64 = 0.618_033_988_749_894_9;
+
+/// The learning rate in `range = (lo, hi)` that minimises `objective` for `spec` from
+/// `start` over `steps` steps, using at most `budget` simulations.
+///
+/// The search works on `log10 lr`: a coarse grid of `⌈budget/2⌉` log-spaced rates over the
+/// range, endpoints included (all `budget` of them when `budget ≤ 3`; the geometric mean
+/// alone when `budget = 1`), then a golden-section search with the rest of the budget on the
+/// interval between the best grid rate's two neighbours (its one neighbour at an end of the
+/// range). Diverged runs score `+∞`; when two golden-section points tie, the search keeps
+/// the lower rates.
+///
+/// Fails when `spec` is invalid, unless `0 < lo < hi` (finite), or when `budget` is 0.
+pub fn tune_lr(
+    surface: &Surface,
+    spec: &RunSpec,
+    start: [f64; 2],
+    steps: usize,
+    objective: Objective,
+    budget: usize,
+    range: (f64, f64),
+) -> Result<TuneResult, ConfigError> {
+    let (lo, hi) = range;
+    check_log_range("lo", lo, hi)?;
+    if budget == 0 {
+        return Err(ConfigError::OutOfRange {
+            name: "budget",
+            value: 0.0,
+            allowed: "1 ≤ budget".into(),
+        });
+    }
+    let mut evaluated: Vec<(f64, f64)> = Vec::with_capacity(budget);
+    let eval = |log_lr: f64, evaluated: &mut Vec<(f64, f64)>| -> Result<f64, ConfigError> {
+        let lr = 10f64.powf(log_lr);
+        let t = simulate(surface, &with_lr(spec, lr)?, start, steps)?;
+        let s = score(surface, &t, objective);
+        evaluated.push((lr, s));
+        Ok(s)
+    };
+    let coarse = match budget {
+        1 => vec![(lo * hi).sqrt()],
+        2 | 3 => log_space(lo, hi, budget)?,
+        _ => log_space(lo, hi, budget.div_ceil(2))?,
+    };
+    let mut grid_scores = Vec::with_capacity(coarse.len());
+    for &lr in &coarse {
+        let t = simulate(surface, &with_lr(spec, lr)?, start, steps)?;
+        let s = score(surface, &t, objective);
+        evaluated.push((lr, s));
+        grid_scores.push(s);
+    }
+    let best_i = (0..grid_scores.len())
+        .min_by(|&a, &b| grid_scores[a].total_cmp(&grid_scores[b]).then(a.cmp(&b)))
+        .expect("at least one rate");
+    let mut remaining = budget - evaluated.len();
+    if remaining > 0 && coarse.len() >= 2 {
+        let mut a = coarse[best_i.saturating_sub(1)].log10();
+        let mut b = coarse[(best_i + 1).min(coarse.len() - 1)].log10();
+        let mut c = b - INV_PHI * (b - a);
+        let mut fc = eval(c, &mut evaluated)?;
+        remaining -= 1;
+        if remaining > 0 {
+            let mut d = a + INV_PHI * (b - a);
+            let mut fd = eval(d, &mut evaluated)?;
+            remaining -= 1;
+            while remaining > 0 {
+                if fc <= fd {
+                    (b, d, fd) = (d, c, fc);
+                    c = b - INV_PHI * (b - a);
+                    fc = eval(c, &mut evaluated)?;
+                } else {
+                    (a, c, fc) = (c, d, fd);
+                    d = a + INV_PHI * (b - a);
+                    fd = eval(d, &mut evaluated)?;
+                }
+                remaining -= 1;
+            }
+        }
+    }
+    let (best_lr, best_score) = evaluated
+        .iter()
+        .copied()
+        .reduce(|best, e| if e.1 < best.1 { e } else { best })
+        .expect("at least one evaluation");
+    Ok(TuneResult {
+        best_lr,
+        best_score,
+        evaluated,
+    })
+}

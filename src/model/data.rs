@@ -1,0 +1,98 @@
+//! Seeded, portable data sets for the regression lab: the same seed gives the same points
+//! natively and in the browser (PCG-64 and `rand_distr`, as the gradient noise of
+//! [`crate::run`]).
+
+use rand::SeedableRng;
+use rand_distr::{Distribution, StandardNormal, StandardUniform};
+use rand_pcg::Pcg64Mcg;
+
+/// Where [`linear`] draws its `x`: uniformly in `[LINEAR_X.0, LINEAR_X.1)`. Not centred on
+/// purpose: the MSE bowl over `(w, b)` is then elongated, which is what feature scaling fixes.
+pub const LINEAR_X: (f64, f64) = (0.0, 10.0);
+
+/// A generator for one purpose, seeded from a user's `seed` and a `stream` number, so that
+/// the data, the split, the shuffling, the initial weights and the dropout masks drawn from
+/// one seed are independent of each other (SplitMix64's finaliser mixes the two).
+pub fn derive_seed(seed: u64, stream: u64) -> u64 {
+    let mut z = seed ^ stream.wrapping_add(1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// A uniform draw in `[lo, hi)`.
+fn uniform(rng: &mut Pcg64Mcg, lo: f64, hi: f64) -> f64 {
+    let u: f64 = StandardUniform.sample(rng);
+    lo + (hi - lo) * u
+}
+
+fn normal(rng: &mut Pcg64Mcg) -> f64 {
+    StandardNormal.sample(rng)
+}
+
+/// `n` points `(x, y)` on the line `y = slope·x + intercept`, with `x` uniform in
+/// [`LINEAR_X`] (`[0, 10)`) and Gaussian noise of standard deviation `noise` added to `y`.
+pub fn linear(n: usize, slope: f64, intercept: f64, noise: f64, seed: u64) -> Vec<(f64, f64)> {
+    let mut rng = Pcg64Mcg::seed_from_u64(seed);
+    (0..n)
+        .map(|_| {
+            let x = uniform(&mut rng, LINEAR_X.0, LINEAR_X.1);
+            let y = slope * x + intercept + noise * normal(&mut rng);
+            (x, y)
+        })
+        .collect()
+}
+
+/// `n` labelled points in two Gaussian blobs: the points with label `true` (even indices)
+/// around `c = (separation / 2)(1, 1)/√2`, those with `false` (odd indices) around `−c`, each
+/// coordinate with standard deviation `noise`. The centres are `separation` apart, so the
+/// classes are linearly separable (with overwhelming probability) when `separation` is large
+/// against `noise` (say `separation ≥ 10·noise`).
+pub fn two_classes(n: usize, separation: f64, noise: f64, seed: u64) -> Vec<([f64; 2], bool)> {
+    let mut rng = Pcg64Mcg::seed_from_u64(seed);
+    let c = separation / 2.0 / std::f64::consts::SQRT_2;
+    (0..n)
+        .map(|i| {
+            let label = i % 2 == 0;
+            let s = if label { c } else { -c };
+            let p = [s + noise * normal(&mut rng), s + noise * normal(&mut rng)];
+            (p, label)
+        })
+        .collect()
+}
+
+/// `n` points of the curve `y = sin(πx)` with `x` uniform in `[−1, 1)` and Gaussian noise of
+/// standard deviation `noise` on `y`: the target of polynomial fitting.
+pub fn curve(n: usize, noise: f64, seed: u64) -> Vec<(f64, f64)> {
+    let mut rng = Pcg64Mcg::seed_from_u64(seed);
+    (0..n)
+        .map(|_| {
+            let x = uniform(&mut rng, -1.0, 1.0);
+            let y = (std::f64::consts::PI * x).sin() + noise * normal(&mut rng);
+            (x, y)
+        })
+        .collect()
+}
+
+/// A seeded Fisher–Yates permutation of `0..n` (draws are `u64`, so the same seed gives the
+/// same order on 32- and 64-bit targets).
+pub fn permutation(n: usize, rng: &mut Pcg64Mcg) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..n).collect();
+    for i in (1..n).rev() {
+        let u: f64 = StandardUniform.sample(rng);
+        let j = ((u * (i as f64 + 1.0)) as usize).min(i);
+        order.swap(i, j);
+    }
+    order
+}
+
+/// Splits `data` into `(train, validation)` after a seeded shuffle: the validation set gets
+/// `round(val_fraction · n)` points (`val_fraction` clamped to `[0, 1]`), the rest train.
+pub fn split<T: Clone>(data: &[T], val_fraction: f64, seed: u64) -> (Vec<T>, Vec<T>) {
+    let mut rng = Pcg64Mcg::seed_from_u64(seed);
+    let order = permutation(data.len(), &mut rng);
+    let n_val = (val_fraction.clamp(0.0, 1.0) * data.len() as f64).round() as usize;
+    let (val, train) = order.split_at(n_val);
+    let pick = |idx: &[usize]| idx.iter().map(|&i| data[i].clone()).collect();
+    (pick(train), pick(val))
+}

@@ -1,0 +1,574 @@
+//! Side-by-side comparisons (`optiviz::compare`): results table, learning-rate sweep, basin
+//! map, quadratic theory and tuning, each checked against what the runs or the theory say.
+
+use optiviz::compare::{
+    Basin, BasinGrid, Objective, RunResult, basin_map, basin_map_rows, log_space, lr_sweep,
+    momentum_rate, momentum_rate_map, quadratic_theory, result, results_csv, score, tune_lr,
+};
+use optiviz::optim::{OptimizerKind, RunConfig};
+use optiviz::run::{RunSpec, simulate};
+use optiviz::surface::{Surface, View};
+
+fn spec(kind: OptimizerKind, lr: f64) -> RunSpec {
+    RunSpec::from(RunConfig::new(kind).with("lr", lr).unwrap())
+}
+
+fn momentum_spec(lr: f64, mu: f64) -> RunSpec {
+    RunSpec::from(
+        RunConfig::new(OptimizerKind::Momentum)
+            .with("lr", lr)
+            .unwrap()
+            .with("momentum", mu)
+            .unwrap(),
+    )
+}
+
+const TILTED: Surface = Surface::Bowl {
+    condition: 10.0,
+    angle: 0.3,
+};
+
+// ----- 1. Results table -----------------------------------------------------------------------
+
+#[test]
+fn result_of_a_converging_run() {
+    let s = Surface::bowl();
+    let t = simulate(&s, &spec(OptimizerKind::Sgd, 0.1), s.default_start(), 100).unwrap();
+    let r = result(&s, &t, 1e-6);
+    assert_eq!(r.diverged_at, None);
+    assert_eq!(r.steps, 100);
+    assert_eq!(r.final_loss, t.losses[100]);
+    let k = r.steps_to_tolerance.unwrap();
+    assert!(t.losses[k] < 1e-6 && t.losses[k - 1] >= 1e-6);
+    let p = t.points[100];
+    assert_eq!(r.distance_to_minimum, Some(p[0].hypot(p[1])));
+}
+
+#[test]
+fn result_of_a_diverged_run() {
+    let s = Surface::Rosenbrock;
+    let t = simulate(&s, &spec(OptimizerKind::Sgd, 0.5), s.default_start(), 100).unwrap();
+    let at = t.diverged_at.expect("lr 0.5 diverges on Rosenbrock");
+    let r = result(&s, &t, 1e-3);
+    assert_eq!(r.diverged_at, Some(at));
+    assert_eq!(r.steps, at - 1);
+    assert_eq!(r.steps_to_tolerance, None);
+    assert!(r.final_loss.is_finite());
+    assert_eq!(r.final_loss, *t.losses.last().unwrap());
+    assert!(r.distance_to_minimum.unwrap().is_finite());
+}
+
+#[test]
+fn result_without_known_minimum_uses_the_loss() {
+    let s = Surface::Saddle;
+    let t = simulate(&s, &spec(OptimizerKind::Sgd, 0.1), [1.0, 0.0], 50).unwrap();
+    let r = result(&s, &t, 1e-3);
+    assert_eq!(r.distance_to_minimum, None);
+    let k = r.steps_to_tolerance.unwrap();
+    assert!(t.losses[k] < 1e-3 && t.losses[k - 1] >= 1e-3);
+}
+
+#[test]
+fn steps_to_tolerance_measures_the_gap_to_the_lowest_minimum() {
+    // Styblinski–Tang's minimum is −78.33…: every loss near it is below any small tolerance,
+    // so only the gap loss − f* tells when the run arrives.
+    let s = Surface::StyblinskiTang;
+    let t = simulate(&s, &spec(OptimizerKind::Sgd, 0.01), [-2.5, -2.5], 500).unwrap();
+    assert!(t.losses.iter().all(|&l| l < -70.0));
+    let r = result(&s, &t, 1e-6);
+    let k = r.steps_to_tolerance.unwrap();
+    let f_star = s.minima()[0][2];
+    assert!(k > 10, "{k}");
+    assert!(t.losses[k] - f_star < 1e-6 && t.losses[k - 1] - f_star >= 1e-6);
+}
+
+#[test]
+fn scores_rank_diverged_runs_last() {
+    let s = Surface::bowl();
+    let start = s.default_start();
+    let diverged = simulate(&s, &spec(OptimizerKind::Sgd, 5.0), start, 1000).unwrap();
+    assert!(diverged.diverged_at.is_some());
+    for o in [
+        Objective::FinalLoss,
+        Objective::StepsToTolerance(1e-6),
+        Objective::AreaUnderCurve,
+    ] {
+        assert_eq!(score(&s, &diverged, o), f64::INFINITY);
+    }
+    // A run that never reaches the tolerance scores between steps + 1 and steps + 2, ranked
+    // by how close it came; one that does scores its step count.
+    let slow = simulate(&s, &spec(OptimizerKind::Sgd, 0.001), start, 50).unwrap();
+    let slower = simulate(&s, &spec(OptimizerKind::Sgd, 0.0005), start, 50).unwrap();
+    let (a, b) = (
+        score(&s, &slow, Objective::StepsToTolerance(1e-6)),
+        score(&s, &slower, Objective::StepsToTolerance(1e-6)),
+    );
+    assert!(51.0 < a && a < b && b < 52.0, "{a} {b}");
+    let fast = simulate(&s, &spec(OptimizerKind::Sgd, 0.1), start, 200).unwrap();
+    let k = result(&s, &fast, 1e-6).steps_to_tolerance.unwrap();
+    assert_eq!(
+        score(&s, &fast, Objective::StepsToTolerance(1e-6)),
+        k as f64
+    );
+    // The area under the log curve: Σ log10(loss_k − f* + 1e-300).
+    let area: f64 = fast.losses.iter().map(|l| (l + 1e-300).log10()).sum();
+    assert_eq!(score(&s, &fast, Objective::AreaUnderCurve), area);
+    assert_eq!(score(&s, &fast, Objective::FinalLoss), fast.losses[200]);
+}
+
+#[test]
+fn results_csv_header_rows_and_empty_cells() {
+    let rows = vec![
+        (
+            "sgd".to_string(),
+            RunResult {
+                final_loss: 0.1,
+                distance_to_minimum: Some(1e-7),
+                steps_to_tolerance: Some(12),
+                diverged_at: None,
+                steps: 100,
+            },
+        ),
+        (
+            "adam, lr=1".to_string(),
+            RunResult {
+                final_loss: 3.0,
+                distance_to_minimum: None,
+                steps_to_tolerance: None,
+                diverged_at: Some(7),
+                steps: 6,
+            },
+        ),
+    ];
+    assert_eq!(
+        results_csv(&rows),
+        "run,final_loss,distance_to_minimum,steps_to_tolerance,diverged_at,steps\n\
+         sgd,0.1,1e-7,12,,100\n\
+         \"adam, lr=1\",3.0,,,7,6\n"
+    );
+}
+
+// ----- 2. Learning-rate sweep -------------------------------------------------------------------
+
+#[test]
+fn log_space_endpoints_spacing_and_errors() {
+    let v = log_space(1e-4, 1.0, 50).unwrap();
+    assert_eq!(v.len(), 50);
+    assert_eq!(v[0], 1e-4);
+    assert_eq!(v[49], 1.0);
+    let step = 4.0 / 49.0;
+    for w in v.windows(2) {
+        assert!(((w[1] / w[0]).log10() - step).abs() < 1e-12);
+    }
+    assert_eq!(log_space(1e-3, 1e3, 7).unwrap()[3], 1.0);
+    for (lo, hi, n) in [
+        (0.0, 1.0, 10),
+        (-1.0, 1.0, 10),
+        (1.0, 1.0, 10),
+        (2.0, 1.0, 10),
+        (1e-3, f64::INFINITY, 10),
+        (f64::NAN, 1.0, 10),
+        (1e-3, 1.0, 1),
+    ] {
+        let e = log_space(lo, hi, n).unwrap_err().to_string();
+        assert!(e.contains("allowed"), "{lo} {hi} {n}: {e}");
+    }
+    assert!(
+        log_space(2.0, 1.0, 5)
+            .unwrap_err()
+            .to_string()
+            .contains("hi")
+    );
+    assert!(
+        log_space(1e-3, 1.0, 1)
+            .unwrap_err()
+            .to_string()
+            .contains("n")
+    );
+}
+
+#[test]
+fn lr_sweep_on_rosenbrock_diverges_above_a_threshold() {
+    let s = Surface::Rosenbrock;
+    let lrs = log_space(1e-4, 1.0, 50).unwrap();
+    let sweep = lr_sweep(
+        &s,
+        &spec(OptimizerKind::Sgd, 1e-3),
+        s.default_start(),
+        1000,
+        &lrs,
+        1e-3,
+    )
+    .unwrap();
+    assert_eq!(sweep.len(), 50);
+    for (p, &lr) in sweep.iter().zip(&lrs) {
+        assert_eq!(p.lr, lr);
+        assert_eq!(p.final_loss.is_none(), p.diverged_at.is_some());
+    }
+    // Monotone: the diverged rates are exactly those above a threshold.
+    let first = sweep.iter().position(|p| p.diverged_at.is_some()).unwrap();
+    assert!(sweep[first..].iter().all(|p| p.diverged_at.is_some()));
+    assert!(sweep[..first].iter().all(|p| p.diverged_at.is_none()));
+    let threshold = lrs[first];
+    println!("first diverging lr {threshold}");
+    assert!((1e-3..1e-2).contains(&threshold), "{threshold}");
+    // Small rates converge slowly: the smallest has not reached the tolerance and is far
+    // behind the best converging rate.
+    let smallest = sweep[0];
+    assert_eq!(smallest.steps_to_tolerance, None);
+    let best = sweep[..first]
+        .iter()
+        .map(|p| p.final_loss.unwrap())
+        .fold(f64::INFINITY, f64::min);
+    assert!(smallest.final_loss.unwrap() > 100.0 * best);
+    // Up to the threshold, larger rates end lower.
+    let losses: Vec<f64> = sweep[..first]
+        .iter()
+        .map(|p| p.final_loss.unwrap())
+        .collect();
+    assert!(losses[0] > losses[first / 2] && losses[first / 2] > losses[first - 1]);
+}
+
+#[test]
+fn lr_sweep_rejects_bad_rates() {
+    let s = Surface::bowl();
+    let e = lr_sweep(
+        &s,
+        &spec(OptimizerKind::Sgd, 0.1),
+        [1.0, 1.0],
+        5,
+        &[-1.0],
+        1e-6,
+    );
+    assert!(e.unwrap_err().to_string().contains("lr"));
+}
+
+// ----- 3. Basin map -------------------------------------------------------------------------
+
+const HIMMELBLAU_VIEW: View = View::new(-5.0, 5.0, -5.0, 5.0);
+
+fn counts(cells: &[Basin]) -> ([usize; 4], usize, usize, usize) {
+    let (mut minima, mut converged, mut not, mut diverged) = ([0; 4], 0, 0, 0);
+    for c in cells {
+        match *c {
+            Basin::Minimum { index, .. } => minima[index] += 1,
+            Basin::Converged { .. } => converged += 1,
+            Basin::NotConverged => not += 1,
+            Basin::Diverged { .. } => diverged += 1,
+        }
+    }
+    (minima, converged, not, diverged)
+}
+
+#[test]
+fn basin_map_labels_himmelblau_basins() {
+    let s = Surface::Himmelblau;
+    let gd = spec(OptimizerKind::Sgd, 0.005);
+    let (w, h) = (40, 40);
+    let map = basin_map(&s, &gd, &HIMMELBLAU_VIEW, w, h, 3000, 1e-6).unwrap();
+    assert_eq!((map.width, map.height, map.cells.len()), (w, h, w * h));
+    let (minima, converged, not, diverged) = counts(&map.cells);
+    println!("basins {minima:?}, converged {converged}, not {not}, diverged {diverged}");
+    assert_eq!((converged, not, diverged), (0, 0, 0));
+    for (i, &n) in minima.iter().enumerate() {
+        assert!(n >= w * h / 10, "minimum {i} holds only {n} cells");
+    }
+    // The cells nearest each minimum are labelled with it.
+    let grid = BasinGrid {
+        view: HIMMELBLAU_VIEW,
+        width: w,
+        height: h,
+        steps: 3000,
+        tol: 1e-6,
+    };
+    for (i, m) in s.minima().iter().enumerate() {
+        let col = ((m[0] + 5.0) / 10.0 * w as f64) as usize;
+        let row = ((5.0 - m[1]) / 10.0 * h as f64) as usize;
+        for (c, r) in [
+            (col, row),
+            (col + 1, row),
+            (col, row + 1),
+            (col - 1, row - 1),
+        ] {
+            let start = grid.start(c, r);
+            assert!(start[0].hypot(start[1]) > 0.0);
+            match map.cell(c, r) {
+                Basin::Minimum { index, steps } => {
+                    assert_eq!(index, i, "cell ({c}, {r}) near minimum {i}");
+                    assert!(steps > 0 && steps < 3000);
+                }
+                other => panic!("cell ({c}, {r}) near minimum {i} is {other:?}"),
+            }
+        }
+    }
+}
+
+#[test]
+fn basin_map_rows_concatenate_and_large_rates_diverge() {
+    // At lr 0.01 gradient descent on Himmelblau's quartic walls diverges from far out
+    // (x_{k+1} ≈ x_k − 4ηx_k³ overshoots ever more once 4ηx² > 2, |x| ≳ 7), while every
+    // start within [−5, 5]² still reaches a minimum.
+    let s = Surface::Himmelblau;
+    let gd = spec(OptimizerKind::Sgd, 0.01);
+    let view = View::new(-10.0, 10.0, -10.0, 10.0);
+    let (w, h) = (12, 10);
+    let whole = basin_map(&s, &gd, &view, w, h, 1000, 1e-6).unwrap();
+    let mut chunks = Vec::new();
+    for rows in [0..3, 3..3, 3..7, 7..10] {
+        let part = basin_map_rows(&s, &gd, &view, w, h, 1000, 1e-6, rows.clone()).unwrap();
+        assert_eq!(part.len(), rows.len() * w);
+        chunks.extend(part);
+    }
+    assert_eq!(chunks, whole.cells);
+    let (minima, converged, not, diverged) = counts(&whole.cells);
+    println!(
+        "lr 0.01 on [-10, 10]²: basins {minima:?}, converged {converged}, not {not}, diverged {diverged}"
+    );
+    let grid = BasinGrid {
+        view,
+        width: w,
+        height: h,
+        steps: 1000,
+        tol: 1e-6,
+    };
+    for row in 0..h {
+        for col in 0..w {
+            let [x, y] = grid.start(col, row);
+            let cell = whole.cell(col, row);
+            if row == 0 || row == h - 1 || col == 0 {
+                assert!(
+                    matches!(cell, Basin::Diverged { at } if at > 0),
+                    "({x}, {y}): {cell:?}"
+                );
+            }
+            if x.abs() <= 5.0 && y.abs() <= 5.0 {
+                assert!(
+                    matches!(cell, Basin::Minimum { .. }),
+                    "({x}, {y}): {cell:?}"
+                );
+            }
+        }
+    }
+    assert!(diverged >= 2 * w + h - 2);
+    assert!(minima.iter().all(|&n| n > 0));
+    assert!(basin_map_rows(&s, &gd, &view, w, h, 1000, 1e-6, 8..11).is_err());
+    assert!(basin_map(&s, &gd, &view, 0, h, 1000, 1e-6).is_err());
+    assert!(basin_map(&s, &gd, &view, w, h, 1000, 0.0).is_err());
+}
+
+#[test]
+fn basin_map_short_budget_and_saddle() {
+    let s = Surface::Himmelblau;
+    let gd = spec(OptimizerKind::Sgd, 0.005);
+    let map = basin_map(&s, &gd, &HIMMELBLAU_VIEW, 6, 6, 5, 1e-6).unwrap();
+    assert!(map.cells.iter().all(|c| *c == Basin::NotConverged));
+    // On the saddle x² − y², starts on the x axis settle at the origin, which is no minimum.
+    let map = basin_map(
+        &Surface::Saddle,
+        &spec(OptimizerKind::Sgd, 0.1),
+        &View::new(-1.0, 1.0, -0.5, 0.5),
+        4,
+        1,
+        1000,
+        1e-6,
+    )
+    .unwrap();
+    assert!(
+        map.cells
+            .iter()
+            .all(|c| matches!(c, Basin::Converged { .. })),
+        "{:?}",
+        map.cells
+    );
+}
+
+// ----- 4. Quadratic theory ---------------------------------------------------------------------
+
+#[test]
+fn quadratic_theory_of_the_tilted_bowl() {
+    let th = quadratic_theory(&TILTED).unwrap();
+    assert!((th.eigenvalues[0] - 1.0).abs() < 1e-12);
+    assert!((th.eigenvalues[1] - 10.0).abs() < 1e-12);
+    let (s, c) = 0.3f64.sin_cos();
+    let [u, v] = th.eigenvectors;
+    assert!(
+        (u[0] - c).abs() < 1e-12 && (u[1] - s).abs() < 1e-12,
+        "{u:?}"
+    );
+    assert!(
+        (v[0] + s).abs() < 1e-12 && (v[1] - c).abs() < 1e-12,
+        "{v:?}"
+    );
+    assert!((th.condition - 10.0).abs() < 1e-12);
+    assert!((th.gd_divergence_lr - 0.2).abs() < 1e-12);
+    assert!((th.gd_best_lr - 2.0 / 11.0).abs() < 1e-12);
+    assert!((th.gd_best_rate - 9.0 / 11.0).abs() < 1e-12);
+    let sk = 10f64.sqrt();
+    assert!((th.heavy_ball_rate - (sk - 1.0) / (sk + 1.0)).abs() < 1e-12);
+    // Booth is quadratic too: Hessian [[10, 8], [8, 10]], eigenvalues 2 and 18.
+    let booth = quadratic_theory(&Surface::Booth).unwrap();
+    assert!(
+        (booth.eigenvalues[0] - 2.0).abs() < 1e-12 && (booth.eigenvalues[1] - 18.0).abs() < 1e-12
+    );
+    for s in [Surface::Rosenbrock, Surface::Himmelblau, Surface::Saddle] {
+        assert_eq!(quadratic_theory(&s), None);
+    }
+}
+
+#[test]
+fn gradient_descent_obeys_the_critical_and_best_rates() {
+    let th = quadratic_theory(&TILTED).unwrap();
+    let start = TILTED.default_start();
+    let run =
+        |lr: f64, steps| simulate(&TILTED, &spec(OptimizerKind::Sgd, lr), start, steps).unwrap();
+    let below = run(th.gd_divergence_lr * 0.99, 500);
+    let above = run(th.gd_divergence_lr * 1.01, 500);
+    let l0 = below.losses[0];
+    assert!(below.losses[500] < l0 * 1e-3, "{}", below.losses[500]);
+    assert!(above.losses[500] > l0 * 1e3, "{}", above.losses[500]);
+    // At the best rate every component shrinks by exactly (κ − 1)/(κ + 1) per step, so the
+    // loss shrinks by its square.
+    let best = run(th.gd_best_lr, 10);
+    for w in best.losses.windows(2) {
+        let ratio = w[1] / w[0];
+        assert!((ratio - th.gd_best_rate.powi(2)).abs() < 1e-9, "{ratio}");
+    }
+}
+
+#[test]
+fn momentum_rate_formulas() {
+    let eig = [1.0, 10.0];
+    for lr in [0.01f64, 0.1, 0.15, 0.2, 0.25, 1.0] {
+        let gd = (1.0 - lr).abs().max((1.0 - 10.0 * lr).abs());
+        assert!((momentum_rate(eig, lr, 0.0) - gd).abs() < 1e-15, "{lr}");
+    }
+    let th = quadratic_theory(&TILTED).unwrap();
+    let (l, h) = (1f64, 10f64);
+    let lr = 4.0 / (h.sqrt() + l.sqrt()).powi(2);
+    let sk = 10f64.sqrt();
+    let mu = ((sk - 1.0) / (sk + 1.0)).powi(2);
+    assert!((th.heavy_ball_lr - lr).abs() < 1e-12 && (th.heavy_ball_momentum - mu).abs() < 1e-12);
+    let rate = momentum_rate(eig, lr, mu);
+    assert!((rate - (sk - 1.0) / (sk + 1.0)).abs() < 1e-6, "{rate}");
+    assert!(rate < th.gd_best_rate);
+    // Neighbouring settings do worse, and too large a rate diverges.
+    assert!(momentum_rate(eig, lr * 1.1, mu) > rate && momentum_rate(eig, lr, mu * 0.8) > rate);
+    assert!(momentum_rate(eig, 0.5, 0.5) >= 1.0);
+    // The map is row-major over momenta × rates.
+    let lrs = [0.05, 0.1, 0.3];
+    let mus = [0.0, 0.5];
+    let map = momentum_rate_map(eig, &lrs, &mus);
+    assert_eq!(map.len(), 6);
+    for (i, &m) in mus.iter().enumerate() {
+        for (j, &r) in lrs.iter().enumerate() {
+            assert_eq!(map[i * 3 + j], momentum_rate(eig, r, m));
+        }
+    }
+}
+
+#[test]
+fn heavy_ball_runs_at_the_predicted_rate() {
+    let th = quadratic_theory(&TILTED).unwrap();
+    let hb = momentum_spec(th.heavy_ball_lr, th.heavy_ball_momentum);
+    let t = simulate(&TILTED, &hb, TILTED.default_start(), 200).unwrap();
+    // Distance after 200 steps against the rate: ρ^k up to the polynomial factor of the
+    // repeated root (and the start's constant).
+    let d = |k: usize| t.points[k][0].hypot(t.points[k][1]);
+    let measured = (d(200) / d(100)).powf(1.0 / 100.0);
+    println!(
+        "heavy ball measured rate {measured}, predicted {}",
+        th.heavy_ball_rate
+    );
+    assert!((measured - th.heavy_ball_rate).abs() < 0.01, "{measured}");
+}
+
+// ----- 5. Tuning -------------------------------------------------------------------------------
+
+#[test]
+fn tune_lr_finds_the_best_gradient_descent_rate_on_the_bowl() {
+    let s = TILTED;
+    let th = quadratic_theory(&s).unwrap();
+    let gd = spec(OptimizerKind::Sgd, 0.1);
+    let budget = 30;
+    let tuned = tune_lr(
+        &s,
+        &gd,
+        s.default_start(),
+        200,
+        Objective::FinalLoss,
+        budget,
+        (1e-3, 1.0),
+    )
+    .unwrap();
+    assert!(tuned.evaluated.len() <= budget);
+    assert!(
+        tuned.evaluated.iter().any(|e| e.1 == f64::INFINITY),
+        "the range reaches divergence"
+    );
+    let grid = lr_sweep(
+        &s,
+        &gd,
+        s.default_start(),
+        200,
+        &log_space(1e-3, 1.0, 30).unwrap(),
+        0.0,
+    )
+    .unwrap();
+    let grid_best = grid
+        .iter()
+        .filter_map(|p| p.final_loss)
+        .fold(f64::INFINITY, f64::min);
+    println!(
+        "tuned lr {} (theory {}), score {} vs grid {grid_best}, {} evaluations",
+        tuned.best_lr,
+        th.gd_best_lr,
+        tuned.best_score,
+        tuned.evaluated.len()
+    );
+    assert!((tuned.best_lr / th.gd_best_lr - 1.0).abs() < 0.1);
+    assert!(tuned.best_score < grid_best);
+    let min = tuned
+        .evaluated
+        .iter()
+        .map(|e| e.1)
+        .fold(f64::INFINITY, f64::min);
+    assert_eq!(tuned.best_score, min);
+}
+
+#[test]
+fn tune_lr_objectives_budgets_and_errors() {
+    let s = Surface::bowl();
+    let gd = spec(OptimizerKind::Sgd, 0.1);
+    let start = s.default_start();
+    for budget in [1, 2, 3, 4, 7] {
+        let t = tune_lr(
+            &s,
+            &gd,
+            start,
+            50,
+            Objective::AreaUnderCurve,
+            budget,
+            (1e-3, 1.0),
+        )
+        .unwrap();
+        assert_eq!(t.evaluated.len(), budget);
+    }
+    let t = tune_lr(
+        &s,
+        &gd,
+        start,
+        300,
+        Objective::StepsToTolerance(1e-6),
+        16,
+        (1e-3, 1.0),
+    )
+    .unwrap();
+    // Theory: the best rate 2/11 shrinks the loss by (9/11)² per step.
+    println!(
+        "steps-to-tolerance best {} at lr {}",
+        t.best_score, t.best_lr
+    );
+    assert!(t.best_score < 60.0 && t.best_lr > 0.1 && t.best_lr < 0.2);
+    assert!(tune_lr(&s, &gd, start, 10, Objective::FinalLoss, 0, (1e-3, 1.0)).is_err());
+    assert!(tune_lr(&s, &gd, start, 10, Objective::FinalLoss, 5, (1.0, 1e-3)).is_err());
+}

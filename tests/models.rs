@@ -1,0 +1,617 @@
+//! The regression lab's core: gradients against finite differences, convergence to the closed
+//! form, separability, overfitting and its remedies, the mini-batch schedule, and the
+//! `trace --model` command line.
+
+use optiviz::model::{
+    LinearRegression, LogisticRegression, Mlp, Model, ModelTrace, PolyRegression, Training,
+    bce_with_logit, data, shape_grad, train,
+};
+use optiviz::optim::{OptimizerKind, RunConfig};
+use optiviz::run::{Noise, RunSpec};
+use rand::SeedableRng;
+use std::cell::RefCell;
+
+fn spec(kind: OptimizerKind, lr: f64) -> RunSpec {
+    RunSpec::from(RunConfig::new(kind).with("lr", lr).unwrap())
+}
+
+fn max_diff(a: &[f64], b: &[f64]) -> f64 {
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (x - y).abs())
+        .fold(0.0, f64::max)
+}
+
+/// The first step from which the parameters stay within `tol` of `target`.
+fn settles(t: &Training, target: &[f64], tol: f64) -> Option<usize> {
+    let last_out = t.params.iter().rposition(|p| max_diff(p, target) > tol);
+    match last_out {
+        None => Some(0),
+        Some(k) if k + 1 < t.params.len() => Some(k + 1),
+        Some(_) => None,
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod gradients {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Central differences of `f` at `params`, step `1e-6·max(1, |θᵢ|)`.
+    fn numeric(f: &dyn Fn(&[f64]) -> f64, params: &[f64]) -> Vec<f64> {
+        let mut theta = params.to_vec();
+        (0..params.len())
+            .map(|i| {
+                let h = 1e-6 * params[i].abs().max(1.0);
+                theta[i] = params[i] + h;
+                let up = f(&theta);
+                theta[i] = params[i] - h;
+                let down = f(&theta);
+                theta[i] = params[i];
+                (up - down) / (2.0 * h)
+            })
+            .collect()
+    }
+
+    fn check(
+        loss_grad: &dyn Fn(&[f64], &mut [f64]) -> f64,
+        params: &[f64],
+    ) -> Result<(), TestCaseError> {
+        let mut grad = vec![f64::NAN; params.len()];
+        let loss = loss_grad(params, &mut grad);
+        let mut scratch = vec![0.0; params.len()];
+        prop_assert_eq!(loss, loss_grad(params, &mut scratch));
+        let fd = numeric(&|p| loss_grad(p, &mut vec![0.0; p.len()]), params);
+        for (i, (g, n)) in grad.iter().zip(&fd).enumerate() {
+            prop_assert!(
+                (g - n).abs() <= 1e-5 * (1.0 + g.abs()),
+                "coordinate {}: backprop/analytic {} vs finite differences {}",
+                i,
+                g,
+                n
+            );
+        }
+        Ok(())
+    }
+
+    fn batch(n: usize) -> impl Strategy<Value = Vec<usize>> {
+        prop::collection::vec(0..n, 1..=n)
+    }
+
+    proptest! {
+        #[test]
+        fn linear(p in prop::collection::vec(-3.0..3.0f64, 2), b in batch(20), scale: bool) {
+            let m = LinearRegression::new(&data::linear(20, 2.0, 1.0, 1.0, 4), scale);
+            check(&|p, g| m.loss_grad(p, &b, g), &p)?;
+        }
+
+        #[test]
+        fn logistic(p in prop::collection::vec(-3.0..3.0f64, 3), b in batch(20)) {
+            let m = LogisticRegression::new(&data::two_classes(20, 2.0, 1.0, 5));
+            check(&|p, g| m.loss_grad(p, &b, g), &p)?;
+        }
+
+        #[test]
+        fn poly(
+            p in prop::collection::vec(-2.0..2.0f64, 13),
+            b in batch(15),
+            l1 in 0.0..0.5f64,
+            l2 in 0.0..0.5f64,
+        ) {
+            // |w| is not differentiable at 0: keep the finite differences off it.
+            prop_assume!(p[..12].iter().all(|w| w.abs() > 1e-3));
+            let m = PolyRegression::new(&data::curve(15, 0.2, 6), &[], 12, l1, l2).unwrap();
+            check(&|p, g| m.loss_grad(p, &b, g), &p)?;
+        }
+
+        #[test]
+        fn mlp_backprop_without_dropout(
+            p in prop::collection::vec(-2.0..2.0f64, 4 * 5 + 1),
+            b in batch(20),
+            l2 in 0.0..0.5f64,
+        ) {
+            let d = data::two_classes(20, 2.0, 1.0, 7);
+            let m = Mlp::new(&d, &[], 5, 0.0, l2, 0).unwrap();
+            check(&|p, g| m.loss_grad(p, &b, g), &p)?;
+            // Without dropout, training's gradient is the evaluation's.
+            let (mut g1, mut g2) = (vec![0.0; 21], vec![0.0; 21]);
+            prop_assert_eq!(m.loss_grad(&p, &b, &mut g1), m.train_loss_grad(&p, &b, 3, &mut g2));
+            prop_assert_eq!(g1, g2);
+        }
+
+        #[test]
+        fn mlp_backprop_with_a_fixed_mask(
+            p in prop::collection::vec(-2.0..2.0f64, 4 * 5 + 1),
+            b in batch(20),
+            step in 1usize..1000,
+        ) {
+            let d = data::two_classes(20, 2.0, 1.0, 7);
+            let m = Mlp::new(&d, &[], 5, 0.5, 0.1, 9).unwrap();
+            let mask = m.mask(step, b.len());
+            prop_assert!(mask.iter().all(|&r| r == 0.0 || r == 2.0));
+            check(&|p, g| m.loss_grad_masked(p, &b, Some(&mask), g), &p)?;
+            // Training step `step` uses exactly that mask.
+            let (mut g1, mut g2) = (vec![0.0; 21], vec![0.0; 21]);
+            let l1 = m.loss_grad_masked(&p, &b, Some(&mask), &mut g1);
+            prop_assert_eq!(l1, m.train_loss_grad(&p, &b, step, &mut g2));
+            prop_assert_eq!(g1, g2);
+        }
+    }
+}
+
+#[test]
+fn dropout_masks_are_seeded_per_step_and_keep_the_mean() {
+    let d = data::two_classes(10, 2.0, 1.0, 7);
+    let m = Mlp::new(&d, &[], 50, 0.2, 0.0, 9).unwrap();
+    assert_eq!(m.mask(1, 10), m.mask(1, 10));
+    assert_ne!(m.mask(1, 10), m.mask(2, 10));
+    let other = Mlp::new(&d, &[], 50, 0.2, 0.0, 10).unwrap();
+    assert_ne!(m.mask(1, 10), other.mask(1, 10));
+    let mask = m.mask(1, 10);
+    let mean = mask.iter().sum::<f64>() / mask.len() as f64;
+    assert!(
+        (mean - 1.0).abs() < 0.1,
+        "inverted dropout keeps E[r] = 1: {mean}"
+    );
+    assert!(mask.iter().all(|&r| r == 0.0 || r == 1.25));
+}
+
+#[test]
+fn least_squares_matches_hand_computed_cases() {
+    // Exact points on y = 2x + 1.
+    let m = LinearRegression::new(&[(0.0, 1.0), (1.0, 3.0), (2.0, 5.0)], false);
+    assert!(max_diff(&m.least_squares(), &[2.0, 1.0]) < 1e-12);
+    assert!(m.loss(&[2.0, 1.0]).abs() < 1e-24);
+    // (0,0), (1,1), (2,1): x̄ = 1, ȳ = 2/3, w = Σ(x−x̄)(y−ȳ)/Σ(x−x̄)² = 1/2, b = ȳ − w x̄ = 1/6.
+    let m = LinearRegression::new(&[(0.0, 0.0), (1.0, 1.0), (2.0, 1.0)], false);
+    assert!(max_diff(&m.least_squares(), &[0.5, 1.0 / 6.0]) < 1e-12);
+    // The course's gradient at (w, b) = (0, 0): ∂w = (1/3)Σ2(−yᵢ)xᵢ = −2, ∂b = (1/3)Σ2(−yᵢ) = −4/3.
+    let mut g = [0.0; 2];
+    let loss = m.loss_grad(&[0.0, 0.0], &[0, 1, 2], &mut g);
+    assert!((loss - 2.0 / 3.0).abs() < 1e-15);
+    assert!(max_diff(&g, &[-2.0, -4.0 / 3.0]) < 1e-15);
+    // Scaling changes the coordinates, not the fitted line.
+    let pts = data::linear(40, -1.5, 4.0, 0.7, 3);
+    let raw = LinearRegression::new(&pts, false);
+    let scaled = LinearRegression::new(&pts, true);
+    let from_scaled = scaled.unscaled(&scaled.least_squares());
+    assert!(max_diff(&from_scaled, &raw.least_squares()) < 1e-9);
+    // A constant x: the minimum-norm solution, no panic.
+    let flat = LinearRegression::new(&[(1.0, 1.0), (1.0, 3.0)], false);
+    let ls = flat.least_squares();
+    assert!((ls[0] + ls[1] - 2.0).abs() < 1e-9, "{ls:?}");
+}
+
+#[test]
+fn full_batch_sgd_converges_to_least_squares() {
+    let pts = data::linear(50, 2.0, 1.0, 1.0, 1);
+    // Scaled: the Hessian is 2I, so lr 0.1 contracts by 0.8 per step.
+    let scaled = LinearRegression::new(&pts, true);
+    let target = scaled.least_squares();
+    let t = train(
+        &scaled,
+        &spec(OptimizerKind::Sgd, 0.1),
+        &[0.0, 0.0],
+        200,
+        50,
+        0,
+    )
+    .unwrap();
+    assert!(
+        max_diff(t.last(), &target) < 1e-6,
+        "{:?} vs {target:?}",
+        t.last()
+    );
+    let fast = settles(&t, &target, 1e-6).unwrap();
+    // Raw x in [0, 10): an elongated bowl, lr near its stability limit, many more steps.
+    let raw = LinearRegression::new(&pts, false);
+    let target = raw.least_squares();
+    let t = train(
+        &raw,
+        &spec(OptimizerKind::Sgd, 0.02),
+        &[0.0, 0.0],
+        6000,
+        50,
+        0,
+    )
+    .unwrap();
+    assert!(
+        max_diff(t.last(), &target) < 1e-6,
+        "{:?} vs {target:?}",
+        t.last()
+    );
+    let slow = settles(&t, &target, 1e-6).unwrap();
+    assert!(
+        fast < 100 && slow > 10 * fast,
+        "scaled {fast} steps, raw {slow}"
+    );
+    assert!(t.full_loss.windows(2).all(|w| w[1] <= w[0] + 1e-12));
+    assert_eq!(
+        t.epochs,
+        (0..=6000).collect::<Vec<_>>(),
+        "full batch: one step per epoch"
+    );
+}
+
+#[test]
+fn newton_solves_linear_regression_in_one_step() {
+    let m = LinearRegression::new(&data::linear(30, 3.0, -2.0, 0.5, 2), false);
+    let t = train(&m, &spec(OptimizerKind::Newton, 1.0), &[0.0, 0.0], 1, 30, 0).unwrap();
+    assert!(
+        max_diff(t.last(), &m.least_squares()) < 1e-6,
+        "{:?}",
+        t.last()
+    );
+}
+
+#[test]
+fn logistic_regression_separates_separable_data() {
+    let m = LogisticRegression::new(&data::two_classes(100, 6.0, 0.5, 11));
+    let zero = [0.0; 3];
+    assert_eq!(m.accuracy(&zero), 0.5);
+    assert!((m.loss(&zero) - std::f64::consts::LN_2).abs() < 1e-15);
+    let t = train(&m, &spec(OptimizerKind::Sgd, 0.5), &zero, 300, 100, 0).unwrap();
+    assert_eq!(m.accuracy(t.last()), 1.0);
+    assert!(t.full_loss[300] < 0.05, "{}", t.full_loss[300]);
+    // The stable form stays finite however confident the model is.
+    assert_eq!(bce_with_logit(800.0, false), 800.0);
+    assert_eq!(bce_with_logit(-800.0, true), 800.0);
+    assert_eq!(bce_with_logit(800.0, true), 0.0);
+    let huge: Vec<f64> = t.last().iter().map(|w| w * 1e6).collect();
+    assert!(m.loss(&huge).is_finite());
+}
+
+fn poly_run(l1: f64, l2: f64) -> (PolyRegression, Training) {
+    let (tr, va) = data::split(&data::curve(30, 0.2, 1), 1.0 / 3.0, 2);
+    assert_eq!((tr.len(), va.len()), (20, 10));
+    let m = PolyRegression::new(&tr, &va, 12, l1, l2).unwrap();
+    let t = train(
+        &m,
+        &spec(OptimizerKind::Adam, 0.01),
+        &m.init(0),
+        10_000,
+        20,
+        0,
+    )
+    .unwrap();
+    (m, t)
+}
+
+#[test]
+fn degree_12_overfits_and_l2_narrows_the_gap() {
+    let (m, t) = poly_run(0.0, 0.0);
+    let (train0, val0) = (m.train_mse(t.last()), m.val_mse(t.last()));
+    assert!(
+        train0 < 0.04 && val0 > 2.0 * train0,
+        "train {train0}, val {val0}"
+    );
+    // Early stopping: the validation loss bottoms out long before the end and rises again.
+    let vals = t.val_loss.as_ref().unwrap();
+    let best = t.best_val_step.unwrap();
+    assert!(vals.iter().all(|&v| v >= vals[best]));
+    assert!(
+        vals[..best].iter().all(|&v| v > vals[best]),
+        "the first minimum"
+    );
+    assert!(
+        best < 2000 && vals[10_000] > 1.3 * vals[best],
+        "best {best}"
+    );
+    assert_eq!(vals[10_000], val0, "val_loss is the validation MSE");
+
+    let (m2, t2) = poly_run(0.0, 1e-2);
+    let (train2, val2) = (m2.train_mse(t2.last()), m2.val_mse(t2.last()));
+    assert!(
+        (val2 - train2).abs() < 0.5 * (val0 - train0),
+        "L2: train {train2}, val {val2}"
+    );
+    assert!(val2 < val0);
+
+    let (m1, t1) = poly_run(1e-2, 0.0);
+    let l1_norm = |p: &[f64]| p[..12].iter().map(|w| w.abs()).sum::<f64>();
+    assert!(l1_norm(t1.last()) < 0.5 * l1_norm(t.last()));
+    assert!(m1.val_mse(t1.last()) < val0);
+}
+
+#[test]
+fn poly_rejects_degrees_out_of_range() {
+    assert!(PolyRegression::new(&[(0.0, 0.0)], &[], 13, 0.0, 0.0).is_err());
+    assert!(PolyRegression::new(&[(0.0, 0.0)], &[], 0, 0.0, 0.0).is_err());
+    assert!(PolyRegression::new(&[(0.0, 0.0)], &[], 2, -1.0, 0.0).is_err());
+}
+
+/// A model that records the batches training asks for.
+struct Recorder {
+    inner: LinearRegression,
+    seen: RefCell<Vec<Vec<usize>>>,
+}
+
+impl Model for Recorder {
+    fn dim(&self) -> usize {
+        self.inner.dim()
+    }
+    fn samples(&self) -> usize {
+        self.inner.samples()
+    }
+    fn param_names(&self) -> Vec<String> {
+        self.inner.param_names()
+    }
+    fn loss_grad(&self, params: &[f64], batch: &[usize], grad: &mut [f64]) -> f64 {
+        self.inner.loss_grad(params, batch, grad)
+    }
+    fn train_loss_grad(&self, params: &[f64], batch: &[usize], _: usize, g: &mut [f64]) -> f64 {
+        self.seen.borrow_mut().push(batch.to_vec());
+        self.inner.loss_grad(params, batch, g)
+    }
+}
+
+#[test]
+fn every_epoch_visits_every_sample_once() {
+    let m = Recorder {
+        inner: LinearRegression::new(&data::linear(10, 1.0, 0.0, 0.5, 1), false),
+        seen: RefCell::new(Vec::new()),
+    };
+    let t = train(&m, &spec(OptimizerKind::Sgd, 0.001), &[0.0, 0.0], 12, 3, 5).unwrap();
+    assert_eq!(t.epochs, [0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3]);
+    let seen = m.seen.into_inner();
+    let sizes: Vec<usize> = seen.iter().map(Vec::len).collect();
+    assert_eq!(sizes, [3, 3, 3, 1, 3, 3, 3, 1, 3, 3, 3, 1]);
+    let epochs: Vec<Vec<usize>> = seen.chunks(4).map(|c| c.concat()).collect();
+    for e in &epochs {
+        let mut sorted = e.clone();
+        sorted.sort_unstable();
+        assert_eq!(sorted, (0..10).collect::<Vec<_>>());
+    }
+    assert!(
+        epochs[0] != epochs[1] || epochs[1] != epochs[2],
+        "reshuffled every epoch"
+    );
+}
+
+#[test]
+fn batch_size_and_seed_shape_the_path() {
+    let m = LinearRegression::new(&data::linear(10, 2.0, 1.0, 1.0, 8), true);
+    let s = spec(OptimizerKind::Sgd, 0.05);
+    let run = |bs, seed| train(&m, &s, &[0.0, 0.0], 30, bs, seed).unwrap();
+    let (sgd, full) = (run(1, 1), run(10, 1));
+    assert_ne!(sgd.params, full.params);
+    assert_eq!(sgd, run(1, 1), "same seed, same path");
+    assert_ne!(sgd.params, run(1, 2).params, "another seed, another order");
+    assert_eq!(full, run(10, 2), "full batch draws nothing");
+    assert_eq!(full, run(50, 1), "a batch larger than n is the full batch");
+    assert_eq!(sgd.epochs[1..=10], [1; 10]);
+    assert_eq!(sgd.batch_loss.len(), 30);
+    // Full batch: the batch loss is the full loss before the step.
+    assert_eq!(full.batch_loss[..], full.full_loss[..30]);
+}
+
+#[test]
+fn gradient_shaping_matches_the_surfaces_in_two_dimensions() {
+    let mut s = spec(OptimizerKind::Sgd, 0.1);
+    s.noise = Some(Noise {
+        sigma: 0.7,
+        seed: 4,
+    });
+    s.clip_value = Some(1.5);
+    s.clip_norm = Some(1.0);
+    let mut rng2 = s.noise.map(|n| rand_pcg::Pcg64Mcg::seed_from_u64(n.seed));
+    let mut rng_n = rng2.clone();
+    for g in [[3.0, -0.2], [0.1, 0.05], [-8.0, 8.0]] {
+        let shaped = s.shape(g, &mut rng2);
+        let mut v = g.to_vec();
+        shape_grad(&s, &mut v, &mut rng_n);
+        assert_eq!(v, shaped.grad);
+    }
+}
+
+#[test]
+fn divergence_ends_training_without_panic() {
+    let m = LinearRegression::new(&data::linear(20, 2.0, 1.0, 1.0, 1), false);
+    let t = train(
+        &m,
+        &spec(OptimizerKind::Sgd, 1.0),
+        &[0.0, 0.0],
+        10_000,
+        20,
+        0,
+    )
+    .unwrap();
+    let k = t.diverged_at.expect("lr 1 on x in [0, 10) diverges");
+    assert_eq!(t.steps(), k - 1);
+    assert!(t.params.iter().flatten().all(|p| p.is_finite()));
+    assert!(t.full_loss.iter().all(|l| l.is_finite()));
+    let t = train(
+        &m,
+        &spec(OptimizerKind::Sgd, 0.1),
+        &[f64::NAN, 0.0],
+        5,
+        20,
+        0,
+    )
+    .unwrap();
+    assert_eq!((t.diverged_at, t.steps()), (Some(0), 0));
+    assert!(train(&m, &spec(OptimizerKind::Sgd, 0.1), &[0.0], 5, 20, 0).is_err());
+    assert!(train(&m, &spec(OptimizerKind::Sgd, 0.1), &[0.0, 0.0], 5, 0, 0).is_err());
+}
+
+#[test]
+fn datasets_are_seeded_and_shaped_as_stated() {
+    assert_eq!(
+        data::linear(5, 1.0, 0.0, 0.1, 3),
+        data::linear(5, 1.0, 0.0, 0.1, 3)
+    );
+    assert_ne!(
+        data::linear(5, 1.0, 0.0, 0.1, 3),
+        data::linear(5, 1.0, 0.0, 0.1, 4)
+    );
+    let pts = data::linear(200, 2.0, 1.0, 0.0, 3);
+    assert!(
+        pts.iter()
+            .all(|&(x, y)| (0.0..10.0).contains(&x) && y == 2.0 * x + 1.0)
+    );
+    let c = data::two_classes(100, 4.0, 0.5, 3);
+    assert_eq!(c.iter().filter(|p| p.1).count(), 50);
+    assert!(
+        data::curve(50, 0.0, 1)
+            .iter()
+            .all(|&(x, y)| (-1.0..1.0).contains(&x)
+                && (y - (std::f64::consts::PI * x).sin()).abs() < 1e-15)
+    );
+    let d: Vec<u32> = (0..10).collect();
+    let (tr, va) = data::split(&d, 0.3, 1);
+    assert_eq!((tr.len(), va.len()), (7, 3));
+    let mut all = [tr.clone(), va.clone()].concat();
+    all.sort_unstable();
+    assert_eq!(all, d);
+    assert_eq!((tr, va), data::split(&d, 0.3, 1));
+}
+
+#[test]
+fn the_network_learns_the_blobs_with_and_without_dropout() {
+    let pts = data::two_classes(120, 3.0, 0.6, 3);
+    let (tr, va) = data::split(&pts, 0.25, 4);
+    for dropout in [0.0, 0.3] {
+        let m = Mlp::new(&tr, &va, 8, dropout, 1e-3, 5).unwrap();
+        let t = train(&m, &spec(OptimizerKind::Adam, 0.02), &m.init(1), 400, 16, 2).unwrap();
+        assert!(t.diverged_at.is_none());
+        assert!(
+            m.accuracy(t.last()) > 0.95,
+            "dropout {dropout}: {}",
+            m.accuracy(t.last())
+        );
+        assert!(m.val_accuracy(t.last()) > 0.9);
+        assert!(t.full_loss[400] < 0.5 * t.full_loss[0]);
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod cli {
+    use super::*;
+    use std::process::{Command, Output};
+
+    fn optiviz(args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_optiviz"))
+            .args(args)
+            .output()
+            .expect("the optiviz binary runs")
+    }
+
+    fn text(bytes: &[u8]) -> String {
+        String::from_utf8(bytes.to_vec()).unwrap()
+    }
+
+    #[test]
+    fn trace_model_linear_prints_header_and_steps_plus_one_rows() {
+        let o = optiviz(&[
+            "trace",
+            "--model",
+            "linear",
+            "--optimizer",
+            "sgd",
+            "--lr",
+            "0.01",
+            "--steps",
+            "7",
+            "--n",
+            "20",
+            "--batch-size",
+            "5",
+            "--seed",
+            "3",
+        ]);
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        let out = text(&o.stdout);
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines[0], "step,epoch,w,b,loss");
+        assert_eq!(lines.len(), 1 + 8);
+        assert!(lines[1].starts_with("0,0,0.0,0.0,"));
+        assert!(lines[5].starts_with("4,1,") && lines[6].starts_with("5,2,"));
+        assert!(text(&o.stderr).is_empty());
+    }
+
+    #[test]
+    fn trace_model_poly_has_validation_and_json_reads_back() {
+        let args = [
+            "trace",
+            "--model",
+            "poly",
+            "--degree",
+            "4",
+            "--l2",
+            "0.01",
+            "--optimizer",
+            "adam",
+            "--steps",
+            "5",
+            "--seed",
+            "2",
+        ];
+        let o = optiviz(&args);
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        let out = text(&o.stdout);
+        assert_eq!(
+            out.lines().next(),
+            Some("step,epoch,w1,w2,w3,w4,b,loss,val_loss")
+        );
+        let o = optiviz(&[&args[..], &["--format", "json"]].concat());
+        let t = ModelTrace::from_json(&text(&o.stdout)).unwrap();
+        assert_eq!(t.training.params.len(), 6);
+        assert_eq!(t.to_csv(), out);
+    }
+
+    #[test]
+    fn surface_and_model_together_is_an_error_naming_both() {
+        let o = optiviz(&[
+            "trace",
+            "--surface",
+            "bowl",
+            "--model",
+            "linear",
+            "--optimizer",
+            "sgd",
+        ]);
+        assert!(!o.status.success());
+        let err = text(&o.stderr);
+        assert!(
+            err.contains("--surface") && err.contains("--model"),
+            "{err}"
+        );
+        assert!(o.stdout.is_empty());
+        let o = optiviz(&["trace", "--optimizer", "sgd"]);
+        assert!(!o.status.success());
+        assert!(text(&o.stderr).contains("exactly one of --surface"));
+        let o = optiviz(&[
+            "trace",
+            "--model",
+            "linear",
+            "--degree",
+            "3",
+            "--optimizer",
+            "sgd",
+        ]);
+        assert!(text(&o.stderr).contains("--degree applies to --model poly, not linear"));
+        let o = optiviz(&[
+            "trace",
+            "--surface",
+            "bowl",
+            "--optimizer",
+            "sgd",
+            "--l2",
+            "1",
+        ]);
+        assert!(text(&o.stderr).contains("--l2 applies to --model only"));
+        let o = optiviz(&[
+            "trace",
+            "--model",
+            "linear",
+            "--optimizer",
+            "sgd",
+            "--start=1",
+        ]);
+        assert!(
+            text(&o.stderr).contains("has 2 parameters (w, b)"),
+            "{}",
+            text(&o.stderr)
+        );
+    }
+}
