@@ -3,8 +3,8 @@
 //! `trace --model` command line.
 
 use optiviz::model::{
-    LinearRegression, LogisticRegression, Mlp, Model, ModelTrace, PolyRegression, Training,
-    bce_with_logit, data, shape_grad, train,
+    LinearRegression, LogisticRegression, Mlp, Model, PolyRegression, Training, bce_with_logit,
+    data, shape_grad, train,
 };
 use optiviz::optim::{OptimizerKind, RunConfig};
 use optiviz::run::{Noise, RunSpec};
@@ -486,7 +486,6 @@ fn the_network_learns_the_blobs_with_and_without_dropout() {
 
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
-    use super::*;
     use std::process::{Command, Output};
 
     fn optiviz(args: &[&str]) -> Output {
@@ -554,7 +553,7 @@ mod cli {
             Some("step,epoch,w1,w2,w3,w4,b,loss,val_loss")
         );
         let o = optiviz(&[&args[..], &["--format", "json"]].concat());
-        let t = ModelTrace::from_json(&text(&o.stdout)).unwrap();
+        let t = optiviz::model::ModelTrace::from_json(&text(&o.stdout)).unwrap();
         assert_eq!(t.training.params.len(), 6);
         assert_eq!(t.to_csv(), out);
     }
