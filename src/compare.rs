@@ -59,7 +59,7 @@ fn with_lr(spec: &RunSpec, lr: f64) -> Result<RunSpec, ConfigError> {
 // 1. Results table
 
 /// One run summarised for a results table.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
 pub struct RunResult {
     /// The loss at the run's last point: after the last step, or, when it diverged, at the
     /// last finite point (see [`RunResult::diverged_at`]).

@@ -53,6 +53,8 @@ struct Painted {
 pub struct App {
     scenario: Scenario,
     trajectories: Vec<Trajectory>,
+    /// Milliseconds each run's last simulation took, for the results table.
+    compute_ms: Vec<f64>,
     background: HtmlCanvasElement,
     foreground: HtmlCanvasElement,
     loss: HtmlCanvasElement,
@@ -219,6 +221,7 @@ impl App {
             view: scenario.view(),
             scenario,
             trajectories: Vec::new(),
+            compute_ms: Vec::new(),
             background,
             foreground,
             loss,
@@ -258,19 +261,23 @@ impl App {
         self.scenario.to_query()
     }
 
-    fn simulate(&self, spec: &RunSpec) -> Result<Trajectory, ConfigError> {
+    /// Simulates `spec` in the current scenario; also returns how long that took (ms).
+    fn simulate(&self, spec: &RunSpec) -> Result<(Trajectory, f64), ConfigError> {
         let s = &self.scenario;
-        simulate(&s.surface, spec, s.start, s.steps)
+        let t0 = now();
+        let t = simulate(&s.surface, spec, s.start, s.steps)?;
+        Ok((t, now() - t0))
     }
 
     fn resimulate_all(&mut self) -> Result<(), ConfigError> {
-        let trajectories = self
+        let (trajectories, times) = self
             .scenario
             .runs
             .iter()
             .map(|r| self.simulate(&r.spec))
-            .collect::<Result<Vec<_>, _>>()?;
+            .collect::<Result<(Vec<_>, Vec<_>), _>>()?;
         self.trajectories = trajectories;
+        self.compute_ms = times;
         Ok(())
     }
 
@@ -368,9 +375,10 @@ impl App {
     /// Re-simulates run `index` with `spec` from the start at once (the animation's step is
     /// kept); on error the run stays as it was.
     fn replace(&mut self, index: usize, spec: RunSpec) -> Result<(), JsError> {
-        let trajectory = self.simulate(&spec).map_err(js_err)?;
+        let (trajectory, ms) = self.simulate(&spec).map_err(js_err)?;
         self.scenario.runs[index].spec = spec;
         self.trajectories[index] = trajectory;
+        self.compute_ms[index] = ms;
         Ok(())
     }
 
@@ -458,9 +466,10 @@ impl App {
                 "at most {MAX_RUNS} runs: remove one before adding another"
             )));
         }
-        let trajectory = self.simulate(&entry.spec).map_err(js_err)?;
+        let (trajectory, ms) = self.simulate(&entry.spec).map_err(js_err)?;
         self.scenario.runs.push(entry);
         self.trajectories.push(trajectory);
+        self.compute_ms.push(ms);
         Ok(())
     }
 
@@ -485,6 +494,7 @@ impl App {
         }
         self.scenario.runs.remove(index);
         self.trajectories.remove(index);
+        self.compute_ms.remove(index);
         Ok(())
     }
 
@@ -746,6 +756,40 @@ impl App {
             chart: now() - t2,
         };
         Ok(())
+    }
+
+    /// Every run's results over its whole simulated trajectory, as JSON `[{run, label,
+    /// final_loss, distance_to_minimum, steps_to_tolerance, diverged_at, steps, compute_ms}]`;
+    /// `tol` is the tolerance on `loss − f*` (f* the lowest known minimum).
+    pub fn results(&self, tol: f64) -> Result<String, JsError> {
+        #[derive(Serialize)]
+        struct Row {
+            run: usize,
+            label: &'static str,
+            #[serde(flatten)]
+            result: crate::compare::RunResult,
+            compute_ms: f64,
+        }
+        if !(tol.is_finite() && tol > 0.0) {
+            return Err(js_err(format!(
+                "tolerance {tol}: allowed values are 0 < tolerance"
+            )));
+        }
+        let rows: Vec<Row> = self
+            .scenario
+            .runs
+            .iter()
+            .zip(&self.trajectories)
+            .zip(&self.compute_ms)
+            .enumerate()
+            .map(|(i, ((entry, t), &ms))| Row {
+                run: i + 1,
+                label: entry.spec.optimizer.kind.label(),
+                result: crate::compare::result(&self.scenario.surface, t, tol),
+                compute_ms: ms,
+            })
+            .collect();
+        Ok(json(&rows))
     }
 
     /// Run `index`'s update rule as a MathML `<math>` element, honouring its flags.

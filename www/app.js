@@ -124,7 +124,76 @@ class Page {
     }
     this.showStatus();
     this.explainSteps();
+    this.showResults();
     if (this.playing) this.redraw();
+  }
+
+  /** The results table, when open: one row per run, sorted by the chosen column. */
+  showResults() {
+    const box = $('results-box');
+    if (!box.open) return;
+    const tol = Number($('tolerance').value);
+    const key = `${this.version}:${tol}:${this.sort?.key}:${this.sort?.dir}`;
+    if (this.resultsKey === key) return;
+    this.resultsKey = key;
+    let rows;
+    try {
+      rows = JSON.parse(this.app.results(tol));
+      $('tolerance').removeAttribute('aria-invalid');
+    } catch (e) {
+      notice(e.message);
+      $('tolerance').setAttribute('aria-invalid', 'true');
+      return;
+    }
+    const { key: column = 'run', dir = 1 } = this.sort ?? {};
+    // Missing values (never reached, never diverged) sort last either way.
+    rows.sort((a, b) => {
+      const [x, y] = [a[column], b[column]];
+      if (x === null || y === null) return (x === null) - (y === null);
+      return (x - y) * dir;
+    });
+    this.resultRows = rows;
+    for (const th of document.querySelectorAll('#results th')) {
+      const k = th.querySelector('button').dataset.sort;
+      if (k === column) th.setAttribute('aria-sort', dir > 0 ? 'ascending' : 'descending');
+      else th.removeAttribute('aria-sort');
+    }
+    const cell = (v) => (v === null ? '–' : fmt(v));
+    document.querySelector('#results tbody').replaceChildren(...rows.map((r) => {
+      const tr = document.createElement('tr');
+      for (const v of [`${r.run} · ${r.label}`, cell(r.final_loss), cell(r.distance_to_minimum),
+        r.steps_to_tolerance ?? '–', r.diverged_at ?? '–', r.compute_ms.toFixed(2)]) {
+        const td = document.createElement('td');
+        td.textContent = v;
+        tr.append(td);
+      }
+      return tr;
+    }));
+  }
+
+  wireResults() {
+    $('results-box').addEventListener('toggle', () => this.showResults());
+    $('tolerance').addEventListener('change', () => this.showResults());
+    for (const b of document.querySelectorAll('#results th button')) {
+      b.addEventListener('click', () => {
+        const key = b.dataset.sort;
+        this.sort = { key, dir: this.sort?.key === key ? -this.sort.dir : 1 };
+        this.showResults();
+      });
+    }
+    $('copy-results').addEventListener('click', async () => {
+      const head = 'run,optimizer,final_loss,distance_to_minimum,steps_to_tolerance,diverged_at,steps,compute_ms';
+      const v = (x) => (x === null || x === undefined ? '' : String(x));
+      const lines = (this.resultRows ?? []).map((r) => [r.run, r.label, r.final_loss, r.distance_to_minimum,
+        r.steps_to_tolerance, r.diverged_at, r.steps, r.compute_ms].map(v).join(','));
+      try {
+        await navigator.clipboard.writeText([head, ...lines].join('\n') + '\n');
+        $('copy-results').textContent = 'Copied';
+      } catch {
+        $('copy-results').textContent = 'Copy failed';
+      }
+      setTimeout(() => { $('copy-results').textContent = 'Copy as CSV'; }, 2000);
+    });
   }
 
   /** Fills every open "explain this step" with the next step's numbers, when they changed. */
@@ -720,6 +789,7 @@ async function main() {
   page.wireToolbar();
   page.wireKeyboard();
   page.wirePlot();
+  page.wireResults();
   page.syncControls();
   page.rebuild();
   if (app.large()) page.setLarge(true);

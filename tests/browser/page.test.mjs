@@ -556,3 +556,45 @@ describe('animation controls', () => {
     await context.close();
   });
 });
+
+describe('comparison', () => {
+  test('the results table sorts, follows the runs and copies as CSV', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+    const page = await context.newPage();
+    const errors = [];
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(`${base}?story=too-large&surface=rosenbrock&start=-1.2,1&steps=1500&step=20&run=sgd;lr=0.001&run=sgd;lr=0.004&run=sgd;lr=0.008&run=momentum;lr=0.001`);
+    await page.waitForSelector('body[data-ready="true"]');
+    await page.getByText('Results table').click();
+    const rows = page.locator('#results tbody tr');
+    assert.equal(await rows.count(), 4);
+    const column = (i) => rows.evaluateAll((trs, i) => trs.map((tr) => tr.children[i].textContent), i);
+    assert.deepEqual((await column(4)).map((v) => v !== '–'), [false, false, true, false], 'only run 3 diverged');
+    const reached = (await column(3)).map((v) => /^\d+$/.test(v));
+    assert.deepEqual(reached, [false, false, false, true], 'only momentum gets within 1e-6 in 1500 steps');
+    // A looser tolerance: gradient descent at η = 0.001 gets there too.
+    await page.getByLabel('Tolerance on f − f*').fill('3');
+    await page.getByLabel('Tolerance on f − f*').press('Enter');
+    assert.match((await column(3))[0], /^\d+$/);
+    // Sorting by final loss puts momentum first and the diverged run where its last finite loss falls.
+    await page.getByRole('button', { name: 'final loss' }).click();
+    assert.match((await column(0))[0], /^4 · Momentum/);
+    await page.getByRole('button', { name: 'final loss' }).click();
+    assert.match((await column(0))[3], /^4 · Momentum/, 'a second click reverses');
+    // Changing a run updates the table.
+    await page.getByRole('button', { name: 'Remove run 4' }).click();
+    await nextFrames(page);
+    assert.equal(await rows.count(), 3);
+    await page.getByRole('button', { name: 'Copy as CSV' }).click();
+    await page.waitForFunction(() => document.getElementById('copy-results').textContent === 'Copied');
+    const csv = await page.evaluate(() => navigator.clipboard.readText());
+    const lines = csv.trim().split('\n');
+    assert.equal(lines[0], 'run,optimizer,final_loss,distance_to_minimum,steps_to_tolerance,diverged_at,steps,compute_ms');
+    assert.equal(lines.length, 4);
+    assert.match(csv, /\n3,Gradient descent,[^,]+,[^,]*,,\d+,\d+,/);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+});
