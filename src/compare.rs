@@ -467,7 +467,7 @@ pub fn basin_map_rows(
 /// `θ_{k+1} = θ_k − η ∇f(θ_k) + μ (θ_k − θ_{k−1})`) converges fastest at
 /// `η = 4/(√λmax + √λmin)²`, `μ = ((√κ − 1)/(√κ + 1))²`, at the rate `(√κ − 1)/(√κ + 1)`
 /// ([`momentum_rate`]).
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
 pub struct QuadraticTheory {
     /// The Hessian's eigenvalues `[λmin, λmax]`, ascending.
     pub eigenvalues: [f64; 2],

@@ -74,6 +74,9 @@ pub struct Scenario {
     pub chart: Chart,
     /// The preset this scenario came from, whose caption the page shows.
     pub story: Option<String>,
+    /// The quadratic theory panel (eigenvectors on the plot, the momentum rate map), on
+    /// surfaces whose Hessian is constant.
+    pub theory: bool,
 }
 
 /// The quantity the chart under the plot draws against the step.
@@ -142,6 +145,7 @@ impl Default for Scenario {
             overlay: false,
             chart: Chart::Loss,
             story: None,
+            theory: false,
         }
     }
 }
@@ -289,6 +293,9 @@ impl Scenario {
         if let Some(story) = &self.story {
             pairs.push(("story", story.clone()));
         }
+        if self.theory {
+            pairs.push(("theory", String::new()));
+        }
         pairs
             .into_iter()
             .map(|(k, v)| {
@@ -368,12 +375,13 @@ impl Scenario {
                 }
                 "large" => s.large = value.is_empty() || value == "1" || value == "true",
                 "overlay" => s.overlay = value.is_empty() || value == "1" || value == "true",
+                "theory" => s.theory = value.is_empty() || value == "1" || value == "true",
                 "chart" => s.chart = Chart::from_id(value)?,
                 "story" => s.story = Some(crate::presets::preset(value)?.id.to_owned()),
                 _ => {
                     return Err(format!(
                         "unknown part '{key}': allowed are surface, k, angle, start, view, steps, \
-                         step, speed, run, lesson, large, overlay, chart, story"
+                         step, speed, run, lesson, large, overlay, chart, story, theory"
                     ));
                 }
             }

@@ -48,6 +48,15 @@ struct Painted {
     full: bool,
 }
 
+/// Where the momentum rate map was drawn: its plot rectangle and axis ranges.
+#[derive(Clone)]
+struct RateRect {
+    cols: Range<i32>,
+    rows: Range<i32>,
+    lrs: (f64, f64),
+    momenta: (f64, f64),
+}
+
 /// The visualizer: a scenario, its runs simulated ahead, and three canvases.
 #[wasm_bindgen]
 pub struct App {
@@ -75,6 +84,10 @@ pub struct App {
     scratch: Option<HtmlCanvasElement>,
     /// The 3D view's canvas, while it is shown.
     view3d: Option<HtmlCanvasElement>,
+    /// The momentum rate map's canvas, while it is shown.
+    rate_map: Option<HtmlCanvasElement>,
+    /// Where the rate map was drawn, for clicks.
+    rate_rect: Option<RateRect>,
     /// Where the 3D view is seen from.
     camera: Camera,
 }
@@ -241,6 +254,8 @@ impl App {
             scratch: None,
             view3d: None,
             camera: Camera::default(),
+            rate_map: None,
+            rate_rect: None,
         };
         if let Err(e) = app.resimulate_all() {
             // Each run was validated as it was read, so this is not expected; stay usable.
@@ -750,6 +765,7 @@ impl App {
         let t2 = now();
         self.paint_loss()?;
         self.paint_3d()?;
+        self.paint_rate_map()?;
         self.timings = Timings {
             background: t1 - t0,
             foreground: t2 - t1,
@@ -814,6 +830,137 @@ impl App {
         let explanation =
             crate::explain::explain(&s.surface, &entry.spec, s.start, k + 1).map_err(js_err)?;
         Ok(json(&explanation))
+    }
+
+    fn theory_of(&self) -> Option<crate::compare::QuadraticTheory> {
+        crate::compare::quadratic_theory(&self.scenario.surface)
+    }
+
+    /// The quadratic theory of the current surface as JSON `{eigenvalues, eigenvectors,
+    /// condition, gd_divergence_lr, gd_best_lr, gd_best_rate, heavy_ball_lr,
+    /// heavy_ball_momentum, heavy_ball_rate}`, or `null` when its Hessian is not constant.
+    pub fn theory(&self) -> String {
+        json(&self.theory_of())
+    }
+
+    /// Shows or hides the theory: eigenvectors on the plot (the panel is the page's).
+    pub fn set_theory(&mut self, on: bool) {
+        self.scenario.theory = on;
+    }
+
+    /// Whether the theory is shown.
+    pub fn theory_shown(&self) -> bool {
+        self.scenario.theory
+    }
+
+    /// Shows the momentum rate map on `canvas`, or hides it when `None`.
+    pub fn set_rate_map(&mut self, canvas: Option<HtmlCanvasElement>) {
+        self.rate_map = canvas;
+        self.rate_rect = None;
+    }
+
+    /// The `[lr, momentum]` under device pixel `(px, py)` of the rate map, if it is on the map.
+    pub fn rate_at(&self, px: f64, py: f64) -> Option<Vec<f64>> {
+        let RateRect {
+            cols,
+            rows,
+            lrs: (lo, hi),
+            momenta: (mlo, mhi),
+        } = self.rate_rect.clone()?;
+        let fx = (px - f64::from(cols.start)) / f64::from(cols.end - cols.start);
+        let fy = (py - f64::from(rows.start)) / f64::from(rows.end - rows.start);
+        if !((0.0..=1.0).contains(&fx) && (0.0..=1.0).contains(&fy)) {
+            return None;
+        }
+        let lr = 10f64.powf(lo.log10() + fx * (hi.log10() - lo.log10()));
+        Some(vec![lr, mhi - fy * (mhi - mlo)])
+    }
+
+    fn paint_rate_map(&mut self) -> Result<(), JsError> {
+        let Some(canvas) = self.rate_map.clone() else {
+            return Ok(());
+        };
+        let area = backend(&canvas)?.into_drawing_area();
+        area.fill(&PAGE).map_err(js_err)?;
+        let Some(th) = self.theory_of() else {
+            self.rate_rect = None;
+            return area.present().map_err(js_err);
+        };
+        // Learning rates from 1/1000 of the stable range to past divergence at μ = 0 and up to
+        // where heavy ball diverges at any momentum (2(1 + μ)/λmax ≤ 4/λmax).
+        let lrs = (th.gd_divergence_lr * 1e-3, th.gd_divergence_lr * 2.5);
+        let momenta = (0.0, 0.995);
+        let marks: Vec<(f64, f64, RGBColor)> = self
+            .scenario
+            .runs
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| !e.hidden)
+            .filter_map(|(i, e)| {
+                let c = &e.spec.optimizer;
+                let mu = match c.kind {
+                    OptimizerKind::Sgd => 0.0,
+                    OptimizerKind::Momentum => c.get("momentum").ok()?,
+                    _ => return None,
+                };
+                Some((c.lr(), mu, rgb(i)))
+            })
+            .collect();
+        let best = (th.heavy_ball_lr, th.heavy_ball_momentum);
+        let ctx = context(&canvas)?;
+        let mut rect = None;
+        crate::render::plot::draw_rate_map(
+            &area,
+            lrs,
+            momenta,
+            &marks,
+            best,
+            &self.theme,
+            |cols, rows| {
+                let (w, h) = (cols.len(), rows.len());
+                if w == 0 || h == 0 {
+                    return Ok(());
+                }
+                let lut: Vec<[u8; 3]> = (0..256)
+                    .map(|i| {
+                        let c = plotters::style::colors::colormaps::ViridisRGB
+                            .get_color(i as f32 / 255.0);
+                        [c.0, c.1, c.2]
+                    })
+                    .collect();
+                let mut px = vec![255u8; w * h * 4];
+                for (r, line) in px.chunks_exact_mut(w * 4).enumerate() {
+                    let mu = momenta.1 - (r as f64 + 0.5) / h as f64 * (momenta.1 - momenta.0);
+                    for (c, p) in line.chunks_exact_mut(4).enumerate() {
+                        let f = (c as f64 + 0.5) / w as f64;
+                        let lr = 10f64.powf(lrs.0.log10() + f * (lrs.1.log10() - lrs.0.log10()));
+                        let rate = crate::compare::momentum_rate(th.eigenvalues, lr, mu);
+                        // Fast convergence (small rate) bright, slow dark, divergence dark red.
+                        let rgb = if rate < 1.0 {
+                            lut[((1.0 - rate) * 255.0).clamp(0.0, 255.0) as usize]
+                        } else {
+                            [110, 20, 32]
+                        };
+                        p[..3].copy_from_slice(&rgb);
+                    }
+                }
+                let image =
+                    ImageData::new_with_u8_clamped_array_and_sh(Clamped(&px), w as u32, h as u32)
+                        .map_err(|_| "cannot make the rate image".to_owned())?;
+                ctx.put_image_data(&image, f64::from(cols.start), f64::from(rows.start))
+                    .map_err(|_| "cannot put the rate image on the canvas".to_owned())?;
+                rect = Some((cols, rows));
+                Ok(())
+            },
+        )
+        .map_err(js_err)?;
+        self.rate_rect = rect.map(|(cols, rows)| RateRect {
+            cols,
+            rows,
+            lrs,
+            momenta,
+        });
+        area.present().map_err(js_err)
     }
 
     /// Shows the 3D view on `canvas`, or hides it when `None`.
@@ -954,6 +1101,20 @@ impl App {
         let area = backend(&self.foreground)?.into_drawing_area();
         draw_trajectories(&area, &self.view, self.scenario.start, &series, &self.theme)
             .map_err(js_err)?;
+        if let (true, Some(th)) = (self.scenario.theory, self.theory_of()) {
+            let center = self
+                .scenario
+                .surface
+                .minima()
+                .first()
+                .map_or([0.0, 0.0], |m| [m[0], m[1]]);
+            let eigen = [
+                (th.eigenvectors[0], th.eigenvalues[0]),
+                (th.eigenvectors[1], th.eigenvalues[1]),
+            ];
+            crate::render::plot::draw_eigenvectors(&area, &self.view, center, eigen, &self.theme)
+                .map_err(js_err)?;
+        }
         area.present().map_err(js_err)
     }
 

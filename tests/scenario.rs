@@ -173,6 +173,7 @@ mod properties {
                 any::<bool>(),
                 any::<bool>(),
                 proptest::sample::select(Chart::ALL.to_vec()),
+                any::<bool>(),
             ),
         )
             .prop_map(
@@ -184,7 +185,7 @@ mod properties {
                     runs,
                     (steps, step, speed),
                     lesson,
-                    (large, overlay, chart),
+                    (large, overlay, chart, theory),
                 )| {
                     let surface = match surface {
                         Surface::Bowl { .. } => Surface::Bowl {
@@ -206,6 +207,7 @@ mod properties {
                         overlay,
                         chart,
                         story: None,
+                        theory,
                     }
                 },
             )

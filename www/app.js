@@ -549,6 +549,53 @@ class Page {
     $('speed').value = Math.log10(this.app.speed());
     $('speed-value').value = `${fmt(this.app.speed())}/s`;
     $('max-steps').value = this.app.max_steps();
+    this.showTheory();
+  }
+
+  /** The theory panel: only on surfaces whose Hessian is constant (the bowl, Booth). */
+  showTheory() {
+    const th = JSON.parse(this.app.theory());
+    const box = $('theory-box');
+    box.hidden = th === null || (this.lesson != null && !this.lesson.includes('theory'));
+    $('eigenvectors').checked = this.app.theory_shown();
+    if (th === null) return;
+    const [lo, hi] = th.eigenvalues;
+    $('theory-numbers').textContent = `Hessian eigenvalues λmin = ${fmt(lo)}, λmax = ${fmt(hi)}; `
+      + `condition number κ = ${fmt(th.condition)}. Gradient descent diverges for η ≥ 2/λmax = `
+      + `${fmt(th.gd_divergence_lr)}; its best fixed rate is 2/(λmin + λmax) = ${fmt(th.gd_best_lr)}, `
+      + `shrinking the distance to the minimum by ${fmt(th.gd_best_rate)} per step. Heavy-ball `
+      + `momentum at best: η = ${fmt(th.heavy_ball_lr)}, μ = ${fmt(th.heavy_ball_momentum)}, `
+      + `rate ${fmt(th.heavy_ball_rate)} per step.`;
+  }
+
+  wireTheory() {
+    const box = $('theory-box');
+    const canvas = $('rate-canvas');
+    box.addEventListener('toggle', () => {
+      if (box.open) {
+        this.canvases.push(canvas);
+        fitCanvases(this.canvases);
+        this.app.set_rate_map(canvas);
+      } else {
+        this.canvases = this.canvases.filter((c) => c !== canvas);
+        this.app.set_rate_map(undefined);
+      }
+      this.redraw();
+    });
+    $('eigenvectors').addEventListener('change', () => {
+      this.app.set_theory($('eigenvectors').checked);
+      this.changed();
+    });
+    canvas.addEventListener('click', (e) => {
+      const r = canvas.getBoundingClientRect();
+      const at = this.app.rate_at((e.clientX - r.left) * devicePixelRatio, (e.clientY - r.top) * devicePixelRatio);
+      if (!at) return;
+      const [lr, mu] = [Number(at[0].toPrecision(3)), Number(at[1].toPrecision(3))];
+      let i = JSON.parse(this.app.runs()).findIndex((run) => run.kind === 'momentum' && !run.hidden);
+      if (i < 0 && attempt(() => this.app.add_run('momentum'))) i = JSON.parse(this.app.runs()).length - 1;
+      if (i < 0) return;
+      if (attempt(() => { this.app.set_param(i, 'lr', lr); this.app.set_param(i, 'momentum', mu); })) this.rebuild();
+    });
   }
 
   wireToolbar() {
@@ -790,6 +837,7 @@ async function main() {
   page.wireKeyboard();
   page.wirePlot();
   page.wireResults();
+  page.wireTheory();
   page.syncControls();
   page.rebuild();
   if (app.large()) page.setLarge(true);

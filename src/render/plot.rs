@@ -1,6 +1,7 @@
 //! Plot layers drawn with plotters, generic over the drawing backend: the surface's axes,
 //! contours and minima; the runs' trajectories; and the loss-versus-step chart.
 
+use super::clip::{clip_path, clip_segment, inside};
 use super::field::ContourLine;
 use crate::surface::View;
 use plotters::coord::Shift;
@@ -113,7 +114,7 @@ pub fn draw_surface_layer<DB: DrawingBackend>(
         }
     }
     let size = theme.px(7.0) as i32;
-    for m in minima {
+    for m in minima.iter().filter(|m| inside([m[0], m[1]], view)) {
         let p = (m[0], m[1]);
         chart
             .draw_series([
@@ -181,6 +182,7 @@ pub struct StepArrows {
 /// converting directions to pixels with `scale` (pixels per unit in x and y; y grows down).
 fn arrow<DB: DrawingBackend>(
     plot: &DrawingArea<DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    view: &View,
     from: (f64, f64),
     delta: [f64; 2],
     scale: (f64, f64),
@@ -193,8 +195,14 @@ fn arrow<DB: DrawingBackend>(
     if !(len.is_finite() && len >= 1.0) {
         return Ok(());
     }
-    plot.draw(&PathElement::new(vec![from, to], style))
+    let Some((a, b)) = clip_segment([from.0, from.1], [to.0, to.1], view) else {
+        return Ok(());
+    };
+    plot.draw(&PathElement::new(vec![(a[0], a[1]), (b[0], b[1])], style))
         .map_err(err)?;
+    if !inside([to.0, to.1], view) {
+        return Ok(());
+    }
     let (ux, uy) = (dx / len, dy / len);
     let h = head.min(len * 0.6);
     let corner = |side: f64| {
@@ -224,7 +232,7 @@ pub fn draw_trajectories<DB: DrawingBackend>(
 ) -> DrawResult {
     let chart = surface_chart(area, view, theme)?;
     let plot = chart.plotting_area().clone();
-    {
+    if inside(start, view) {
         let p = (start[0], start[1]);
         plot.draw(&Circle::new(
             p,
@@ -245,17 +253,26 @@ pub fn draw_trajectories<DB: DrawingBackend>(
         f64::from(rows.end - rows.start) / (view.y_max - view.y_min),
     );
     for run in runs {
-        let all: Vec<(f64, f64)> = run.points.iter().map(|p| (p[0], p[1])).collect();
-        let pts = decimate(&all, scale, 0.75);
-        let Some(&head) = pts.last() else { continue };
-        plot.draw(&PathElement::new(
-            pts.clone(),
-            HALO.stroke_width(theme.px(4.0)),
-        ))
-        .map_err(err)?;
+        let Some(&last) = run.points.last() else {
+            continue;
+        };
+        let head = (last[0], last[1]);
         let color = run.color;
-        plot.draw(&PathElement::new(pts, color.stroke_width(theme.px(2.0))))
+        // Cut at the view's edge first: plotters would pin outside points to the edge.
+        for part in clip_path(run.points, view) {
+            let all: Vec<(f64, f64)> = part.iter().map(|p| (p[0], p[1])).collect();
+            let pts = decimate(&all, scale, 0.75);
+            plot.draw(&PathElement::new(
+                pts.clone(),
+                HALO.stroke_width(theme.px(4.0)),
+            ))
             .map_err(err)?;
+            plot.draw(&PathElement::new(pts, color.stroke_width(theme.px(2.0))))
+                .map_err(err)?;
+        }
+        if !inside(last, view) {
+            continue;
+        }
         if run.diverged {
             plot.draw(&Cross::new(
                 head,
@@ -276,9 +293,10 @@ pub fn draw_trajectories<DB: DrawingBackend>(
         if let Some(a) = run.arrows {
             let head_px = theme.px(9.0).into();
             let halo = HALO.stroke_width(theme.px(5.0));
-            arrow(&plot, head, a.update, scale, halo, head_px)?;
+            arrow(&plot, view, head, a.update, scale, halo, head_px)?;
             arrow(
                 &plot,
+                view,
                 head,
                 a.gradient_step,
                 scale,
@@ -287,6 +305,7 @@ pub fn draw_trajectories<DB: DrawingBackend>(
             )?;
             arrow(
                 &plot,
+                view,
                 head,
                 a.update,
                 scale,
@@ -301,7 +320,7 @@ pub fn draw_trajectories<DB: DrawingBackend>(
                     a.update[1] - a.gradient_step[1],
                 ];
                 let style = RGBColor(255, 214, 10).stroke_width(theme.px(1.5));
-                arrow(&plot, tip, carry, scale, style, head_px)?;
+                arrow(&plot, view, tip, carry, scale, style, head_px)?;
             }
         }
     }
@@ -439,6 +458,101 @@ pub fn draw_metric<DB: DrawingBackend>(
         chart
             .draw_series(LineSeries::new(points, color.stroke_width(theme.px(2.0))))
             .map_err(err)?;
+    }
+    Ok(())
+}
+
+/// Draws a quadratic's eigenvectors through its minimum `center`: one line per eigenvector
+/// across the whole view, labelled with its eigenvalue, over the transparent trajectory layer
+/// (the same chart layout as [`draw_surface_layer`]).
+pub fn draw_eigenvectors<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    view: &View,
+    center: [f64; 2],
+    eigen: [([f64; 2], f64); 2],
+    theme: &Theme,
+) -> DrawResult {
+    let chart = surface_chart(area, view, theme)?;
+    let plot = chart.plotting_area();
+    let reach = (view.x_max - view.x_min).hypot(view.y_max - view.y_min);
+    let colors = [RGBColor(255, 214, 10), RGBColor(255, 120, 200)];
+    for (i, (v, lambda)) in eigen.into_iter().enumerate() {
+        let a = [center[0] - v[0] * reach, center[1] - v[1] * reach];
+        let b = [center[0] + v[0] * reach, center[1] + v[1] * reach];
+        let Some((a, b)) = clip_segment(a, b, view) else {
+            continue;
+        };
+        let style = colors[i].stroke_width(theme.px(1.5));
+        plot.draw(&PathElement::new(vec![(a[0], a[1]), (b[0], b[1])], style))
+            .map_err(err)?;
+        // The label sits an eighth of the view's diagonal from the minimum.
+        let at = (
+            center[0] + v[0] * reach * 0.12,
+            center[1] + v[1] * reach * 0.12,
+        );
+        let name = if i == 0 { "λmin" } else { "λmax" };
+        plot.draw(&Text::new(
+            format!("{name} = {lambda:.3}"),
+            at,
+            theme.font(0.9).color(&colors[i]),
+        ))
+        .map_err(err)?;
+    }
+    Ok(())
+}
+
+/// The chart of heavy-ball momentum's convergence rate over learning rate (log x axis,
+/// `lrs`) and momentum (y axis, `momenta`), with marks at the given `(lr, μ)` settings, each
+/// in its colour, and `best` marked with a cross. The plotting area is left unpainted for the
+/// caller's rate image; returns its pixel rectangle.
+pub fn draw_rate_map<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    lrs: (f64, f64),
+    momenta: (f64, f64),
+    marks: &[(f64, f64, RGBColor)],
+    best: (f64, f64),
+    theme: &Theme,
+    blit: impl FnOnce(Range<i32>, Range<i32>) -> DrawResult,
+) -> DrawResult {
+    let mut chart = ChartBuilder::on(area)
+        .margin(theme.px(10.0))
+        .margin_right(theme.px(18.0))
+        .x_label_area_size(theme.px(40.0))
+        .y_label_area_size(theme.px(48.0))
+        .build_cartesian_2d((lrs.0..lrs.1).log_scale(), momenta.0..momenta.1)
+        .map_err(err)?;
+    let (cols, rows) = chart.plotting_area().get_pixel_range();
+    blit(cols, rows)?;
+    chart
+        .configure_mesh()
+        .disable_mesh()
+        .x_desc("learning rate η (log scale)")
+        .y_desc("momentum μ")
+        .x_labels(5)
+        .y_labels(5)
+        .x_label_formatter(&|v| format!("{v:.0e}"))
+        .axis_style(AXIS.stroke_width(theme.px(1.0)))
+        .label_style(theme.font(0.85))
+        .axis_desc_style(theme.font(0.9))
+        .draw()
+        .map_err(err)?;
+    let plot = chart.plotting_area();
+    let size = theme.px(7.0) as i32;
+    plot.draw(&Cross::new(best, size, BLACK.stroke_width(theme.px(4.0))))
+        .map_err(err)?;
+    plot.draw(&Cross::new(best, size, WHITE.stroke_width(theme.px(2.0))))
+        .map_err(err)?;
+    for &(lr, mu, color) in marks {
+        if lr > lrs.0 && lr < lrs.1 && mu >= momenta.0 && mu <= momenta.1 {
+            plot.draw(&Circle::new((lr, mu), theme.px(6.0), color.filled()))
+                .map_err(err)?;
+            plot.draw(&Circle::new(
+                (lr, mu),
+                theme.px(6.0),
+                BLACK.stroke_width(theme.px(1.5)),
+            ))
+            .map_err(err)?;
+        }
     }
     Ok(())
 }

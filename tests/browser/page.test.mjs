@@ -558,6 +558,34 @@ describe('animation controls', () => {
 });
 
 describe('comparison', () => {
+  test('the quadratic theory: numbers, eigenvectors, and a clickable momentum rate map', async () => {
+    const { page, errors } = await openAt('?surface=bowl&k=10&angle=0.3&start=-2.5,1.5&steps=300&step=0&run=sgd;lr=0.05&run=momentum;lr=0.01');
+    await pause(page).catch(() => {});
+    await page.getByText('Quadratic theory').click();
+    const numbers = await text(page, '#theory-numbers');
+    assert.match(numbers, /λmin = 1, λmax = 10; condition number κ = 10\./);
+    assert.match(numbers, /diverges for η ≥ 2\/λmax = 0\.2;/);
+    assert.match(numbers, /2\/\(λmin \+ λmax\) = 0\.182/);
+    const plot = await pixels(page, 'trajectory-canvas');
+    await page.getByLabel("Show the Hessian's eigenvectors on the plot").check();
+    await nextFrames(page);
+    assert.notEqual((await pixels(page, 'trajectory-canvas')).hash, plot.hash, 'eigenvectors drawn');
+    const map = await pixels(page, 'rate-canvas');
+    assert.ok(map.colours > 30, `the rate map is painted (${map.colours} colours)`);
+    // Clicking the map gives the momentum run that (η, μ).
+    const box = await page.locator('#rate-canvas').boundingBox();
+    await page.mouse.click(box.x + box.width * 0.6, box.y + box.height * 0.3);
+    await nextFrames(page);
+    const lr = Number(await page.locator('#run1-lr-value').inputValue());
+    const mu = Number(await page.locator('#run1-momentum-value').inputValue());
+    assert.ok(lr > 0.01 && lr < 0.5 && mu > 0.5 && mu < 0.99, `clicked setting η = ${lr}, μ = ${mu}`);
+    // Not a quadratic: no theory panel.
+    await page.getByLabel('Surface', { exact: true }).selectOption('rosenbrock');
+    assert.ok(await page.locator('#theory-box').isHidden());
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   test('the results table sorts, follows the runs and copies as CSV', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
