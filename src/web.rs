@@ -48,6 +48,15 @@ struct Painted {
     full: bool,
 }
 
+/// One run's sweep: `(lr, final loss)` per rate, `None` where the run diverged.
+type SweepLine = Vec<(f64, Option<f64>)>;
+
+/// A learning-rate sweep of the shown runs (by index), each with its other settings kept.
+struct Sweep {
+    lrs: Vec<f64>,
+    runs: Vec<(usize, SweepLine)>,
+}
+
 /// Where the momentum rate map was drawn: its plot rectangle and axis ranges.
 #[derive(Clone)]
 struct RateRect {
@@ -88,6 +97,12 @@ pub struct App {
     rate_map: Option<HtmlCanvasElement>,
     /// Where the rate map was drawn, for clicks.
     rate_rect: Option<RateRect>,
+    /// The learning-rate sweep's canvas, while it is shown.
+    sweep_canvas: Option<HtmlCanvasElement>,
+    /// The last sweep: the rates and, per run, `(run index, (lr, final loss or None))`.
+    sweep: Option<Sweep>,
+    /// Where the sweep was drawn, for clicks.
+    sweep_frame: Option<crate::render::plot::SweepFrame>,
     /// Where the 3D view is seen from.
     camera: Camera,
 }
@@ -256,6 +271,9 @@ impl App {
             camera: Camera::default(),
             rate_map: None,
             rate_rect: None,
+            sweep_canvas: None,
+            sweep: None,
+            sweep_frame: None,
         };
         if let Err(e) = app.resimulate_all() {
             // Each run was validated as it was read, so this is not expected; stay usable.
@@ -766,6 +784,7 @@ impl App {
         self.paint_loss()?;
         self.paint_3d()?;
         self.paint_rate_map()?;
+        self.paint_sweep()?;
         self.timings = Timings {
             background: t1 - t0,
             foreground: t2 - t1,
@@ -960,6 +979,77 @@ impl App {
             lrs,
             momenta,
         });
+        area.present().map_err(js_err)
+    }
+
+    /// Sweeps every shown run's learning rate over `n` log-spaced values from 1e-5 to 1 (its
+    /// other settings kept, the scenario's steps), for the sweep chart; returns how long it
+    /// took in milliseconds.
+    pub fn run_sweep(&mut self, n: usize) -> Result<f64, JsError> {
+        let t0 = now();
+        let lrs = crate::compare::log_space(1e-5, 1.0, n).map_err(js_err)?;
+        let s = &self.scenario;
+        let mut runs = Vec::new();
+        for (i, entry) in s.runs.iter().enumerate().filter(|(_, e)| !e.hidden) {
+            let points =
+                crate::compare::lr_sweep(&s.surface, &entry.spec, s.start, s.steps, &lrs, 1e-6)
+                    .map_err(js_err)?;
+            runs.push((i, points.iter().map(|p| (p.lr, p.final_loss)).collect()));
+        }
+        self.sweep = Some(Sweep { lrs, runs });
+        Ok(now() - t0)
+    }
+
+    /// Shows the sweep chart on `canvas`, or hides it when `None`.
+    pub fn set_sweep_canvas(&mut self, canvas: Option<HtmlCanvasElement>) {
+        self.sweep_canvas = canvas;
+    }
+
+    /// The sweep point nearest to device pixel `(px, py)` of the sweep chart, within 24
+    /// pixels, as `[run index, learning rate]`: what a click loads into that run.
+    pub fn sweep_pick(&self, px: f64, py: f64) -> Option<Vec<f64>> {
+        let (frame, sweep) = (self.sweep_frame.as_ref()?, self.sweep.as_ref()?);
+        let radius = 24.0 * self.theme.dpr;
+        sweep
+            .runs
+            .iter()
+            .flat_map(|(i, points)| {
+                points.iter().filter_map(move |&(lr, loss)| {
+                    frame.position(loss?)?;
+                    let (x, y) = frame.pixel(lr, loss?);
+                    Some(((x - px).hypot(y - py), *i, lr))
+                })
+            })
+            .filter(|(d, _, _)| *d <= radius)
+            .min_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, i, lr)| vec![i as f64, lr])
+    }
+
+    fn paint_sweep(&mut self) -> Result<(), JsError> {
+        let Some(canvas) = self.sweep_canvas.clone() else {
+            return Ok(());
+        };
+        let area = backend(&canvas)?.into_drawing_area();
+        area.fill(&PAGE).map_err(js_err)?;
+        let Some(sweep) = &self.sweep else {
+            return area.present().map_err(js_err);
+        };
+        let series: Vec<crate::render::plot::SweepSeries<'_>> = sweep
+            .runs
+            .iter()
+            .filter_map(|(i, points)| {
+                let entry = self.scenario.runs.get(*i)?;
+                Some(crate::render::plot::SweepSeries {
+                    color: rgb(*i),
+                    points,
+                    current: entry.spec.optimizer.lr(),
+                })
+            })
+            .collect();
+        let lrs = (sweep.lrs[0] * 0.8, sweep.lrs[sweep.lrs.len() - 1] * 1.25);
+        let frame =
+            crate::render::plot::draw_sweep(&area, &series, lrs, &self.theme).map_err(js_err)?;
+        self.sweep_frame = Some(frame);
         area.present().map_err(js_err)
     }
 

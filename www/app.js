@@ -568,6 +568,36 @@ class Page {
       + `rate ${fmt(th.heavy_ball_rate)} per step.`;
   }
 
+  wireSweep() {
+    const box = $('sweep-box');
+    const canvas = $('sweep-canvas');
+    box.addEventListener('toggle', () => {
+      if (box.open) {
+        this.canvases.push(canvas);
+        fitCanvases(this.canvases);
+        this.app.set_sweep_canvas(canvas);
+      } else {
+        this.canvases = this.canvases.filter((c) => c !== canvas);
+        this.app.set_sweep_canvas(undefined);
+      }
+      this.redraw();
+    });
+    $('run-sweep').addEventListener('click', () => {
+      let ms = 0;
+      if (attempt(() => { ms = this.app.run_sweep(50); })) {
+        $('sweep-time').value = `${JSON.parse(this.app.runs()).filter((r) => !r.hidden).length} runs × 50 rates in ${ms.toFixed(0)} ms`;
+      }
+      this.redraw();
+    });
+    canvas.addEventListener('click', (e) => {
+      const r = canvas.getBoundingClientRect();
+      const pick = this.app.sweep_pick((e.clientX - r.left) * devicePixelRatio, (e.clientY - r.top) * devicePixelRatio);
+      if (!pick) return;
+      const [i, lr] = pick;
+      if (attempt(() => this.app.set_param(i, 'lr', Number(lr.toPrecision(3))))) this.rebuild();
+    });
+  }
+
   wireTheory() {
     const box = $('theory-box');
     const canvas = $('rate-canvas');
@@ -838,6 +868,7 @@ async function main() {
   page.wirePlot();
   page.wireResults();
   page.wireTheory();
+  page.wireSweep();
   page.syncControls();
   page.rebuild();
   if (app.large()) page.setLarge(true);

@@ -556,3 +556,152 @@ pub fn draw_rate_map<DB: DrawingBackend>(
     }
     Ok(())
 }
+
+/// One run's learning-rate sweep for [`draw_sweep`]: `(lr, final loss)` per rate, `None` for
+/// the rates at which the run diverged.
+#[derive(Clone, Debug)]
+pub struct SweepSeries<'a> {
+    /// Line colour.
+    pub color: RGBColor,
+    /// The rates and the loss each ended at.
+    pub points: &'a [(f64, Option<f64>)],
+    /// The run's current rate, marked on its line.
+    pub current: f64,
+}
+
+/// Where a sweep chart was drawn: the plotting area's pixels and its axis ranges.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SweepFrame {
+    /// Pixel columns of the plotting area.
+    pub cols: Range<i32>,
+    /// Pixel rows of the plotting area.
+    pub rows: Range<i32>,
+    /// The learning-rate range of the x axis.
+    pub lrs: (f64, f64),
+    /// The `log10(loss)` range of the y axis.
+    pub log_loss: (f64, f64),
+}
+
+/// The lowest loss a sweep chart shows: far below [`LOG_FLOOR`], because a good learning rate
+/// drives a quadratic's loss to 1e-70 and the sweep is about telling such rates apart.
+const SWEEP_FLOOR: f64 = 1e-30;
+
+impl SweepFrame {
+    /// `log10` of where a loss sits on the y axis, or `None` when it is off the top (a loss
+    /// that grew far above the start: drawn as a cross along the top, like a divergence).
+    pub fn position(&self, loss: f64) -> Option<f64> {
+        let y = loss.max(SWEEP_FLOOR).log10();
+        (loss.is_finite() && y <= self.log_loss.1).then_some(y)
+    }
+
+    /// The pixel at which `(lr, loss)` is drawn.
+    pub fn pixel(&self, lr: f64, loss: f64) -> (f64, f64) {
+        let fx = (lr.log10() - self.lrs.0.log10()) / (self.lrs.1.log10() - self.lrs.0.log10());
+        let fy =
+            (loss.max(SWEEP_FLOOR).log10() - self.log_loss.0) / (self.log_loss.1 - self.log_loss.0);
+        (
+            f64::from(self.cols.start) + fx * f64::from(self.cols.end - self.cols.start),
+            f64::from(self.rows.end) - fy * f64::from(self.rows.end - self.rows.start),
+        )
+    }
+}
+
+/// Draws final loss against learning rate (both on log axes) for every run's sweep over
+/// `lrs`; diverged rates, and losses that grew more than 1000 times above the smallest
+/// rate's, are crosses along the top edge. Returns where it drew, for mapping clicks back to
+/// points.
+pub fn draw_sweep<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    runs: &[SweepSeries<'_>],
+    lrs: (f64, f64),
+    theme: &Theme,
+) -> DrawResult<SweepFrame> {
+    // The top: three decades above the loss at the smallest rate (about the start's loss).
+    let cap = runs
+        .iter()
+        .filter_map(|r| r.points.first().and_then(|p| p.1))
+        .filter(|l| l.is_finite())
+        .map(|l| l.max(SWEEP_FLOOR).log10() + 3.0)
+        .fold(f64::NEG_INFINITY, f64::max);
+    let ys = runs
+        .iter()
+        .flat_map(|r| r.points.iter().filter_map(|p| p.1))
+        .filter(|l| l.is_finite())
+        .map(|l| l.max(SWEEP_FLOOR).log10())
+        .filter(|&y| y <= cap);
+    let (lo, hi) = ys.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), y| {
+        (lo.min(y), hi.max(y))
+    });
+    let (lo, hi) = if lo.is_finite() {
+        (lo - 0.5, hi + 1.0)
+    } else {
+        (-3.0, 3.0)
+    };
+    let frame = |cols, rows| SweepFrame {
+        cols,
+        rows,
+        lrs,
+        log_loss: (lo, hi),
+    };
+    let mut chart = ChartBuilder::on(area)
+        .margin(theme.px(10.0))
+        .margin_right(theme.px(18.0))
+        .x_label_area_size(theme.px(40.0))
+        .y_label_area_size(theme.px(56.0))
+        .build_cartesian_2d((lrs.0..lrs.1).log_scale(), lo..hi)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_desc("learning rate η (log scale)")
+        .y_desc("final loss (log scale)")
+        .x_labels(6)
+        .y_labels(6)
+        .x_label_formatter(&|v| format!("{v:.0e}"))
+        .y_label_formatter(&|v| format!("{:.0e}", 10f64.powf(*v)))
+        .axis_style(AXIS.stroke_width(theme.px(1.0)))
+        .bold_line_style(RGBAColor(255, 255, 255, 0.10).stroke_width(theme.px(1.0)))
+        .light_line_style(TRANSPARENT)
+        .label_style(theme.font(0.85))
+        .axis_desc_style(theme.font(0.9))
+        .draw()
+        .map_err(err)?;
+    let plot = chart.plotting_area();
+    let (cols, rows) = plot.get_pixel_range();
+    let shown = frame(cols, rows);
+    let top = hi - (hi - lo) * 0.03;
+    for run in runs {
+        let line: Vec<(f64, f64)> = run
+            .points
+            .iter()
+            .filter_map(|&(lr, l)| Some((lr, shown.position(l?)?)))
+            .collect();
+        plot.draw(&PathElement::new(
+            line.clone(),
+            run.color.stroke_width(theme.px(2.0)),
+        ))
+        .map_err(err)?;
+        for p in line {
+            plot.draw(&Circle::new(p, theme.px(2.5), run.color.filled()))
+                .map_err(err)?;
+        }
+        for &(lr, l) in run.points {
+            if l.and_then(|l| shown.position(l)).is_none() {
+                plot.draw(&Cross::new(
+                    (lr, top),
+                    theme.px(4.0) as i32,
+                    run.color.stroke_width(theme.px(1.5)),
+                ))
+                .map_err(err)?;
+            }
+        }
+        let x = run.current;
+        if x > lrs.0 && x < lrs.1 {
+            plot.draw(&PathElement::new(
+                vec![(x, lo), (x, hi)],
+                run.color.mix(0.5).stroke_width(theme.px(1.0)),
+            ))
+            .map_err(err)?;
+        }
+    }
+    Ok(shown)
+}

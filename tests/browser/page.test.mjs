@@ -586,6 +586,39 @@ describe('comparison', () => {
     await page.close();
   });
 
+  test('a learning-rate sweep: one curve per run, and a click loads the rate', async () => {
+    const { page, errors } = await openAt('?surface=bowl&k=10&start=-2.5,1.5&steps=200&step=0&run=sgd;lr=0.001&run=adam;lr=0.001');
+    await page.getByText('Learning-rate sweep').click();
+    await page.getByRole('button', { name: 'Sweep 50 learning rates' }).click();
+    await nextFrames(page);
+    assert.match(await text(page, '#sweep-time'), /^2 runs × 50 rates in \d+ ms$/);
+    const chart = await pixels(page, 'sweep-canvas');
+    assert.ok(chart.colours > 5, 'the sweep is drawn');
+    // Gradient descent's best fixed rate on this bowl is 2/11 ≈ 0.18: click the red curve's
+    // lowest point, found in the picture as a person would see it.
+    await page.locator('#sweep-canvas').scrollIntoViewIfNeeded();
+    const box = await page.locator('#sweep-canvas').boundingBox();
+    const target = await page.evaluate(() => {
+      const c = document.getElementById('sweep-canvas');
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let best = null;
+      for (let y = c.height - 1; y >= 0 && !best; y -= 1) {
+        for (let x = 0; x < c.width; x += 1) {
+          const i = (y * c.width + x) * 4;
+          if (d[i] === 255 && d[i + 1] === 82 && d[i + 2] === 82) { best = [x, y]; break; }
+        }
+      }
+      return best && [best[0] / devicePixelRatio, best[1] / devicePixelRatio];
+    });
+    assert.ok(target, 'the red curve is on the chart');
+    await page.mouse.click(box.x + target[0], box.y + target[1]);
+    await nextFrames(page);
+    const lr = Number(await page.locator('#run0-lr-value').inputValue());
+    assert.ok(lr > 0.05 && lr < 0.2, `gradient descent now runs at the swept rate ${lr}`);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   test('the results table sorts, follows the runs and copies as CSV', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
