@@ -568,20 +568,24 @@ class Page {
       + `rate ${fmt(th.heavy_ball_rate)} per step.`;
   }
 
+  /**
+   * Starts or stops painting an optional view's `canvas`: sized with the others while shown,
+   * handed to Rust by `attach` (with `undefined` when hidden, so it costs nothing).
+   */
+  showCanvas(canvas, shown, attach) {
+    this.canvases = this.canvases.filter((c) => c !== canvas);
+    if (shown) {
+      this.canvases.push(canvas);
+      fitCanvases(this.canvases);
+    }
+    attach(shown ? canvas : undefined);
+    this.redraw();
+  }
+
   wireSweep() {
     const box = $('sweep-box');
     const canvas = $('sweep-canvas');
-    box.addEventListener('toggle', () => {
-      if (box.open) {
-        this.canvases.push(canvas);
-        fitCanvases(this.canvases);
-        this.app.set_sweep_canvas(canvas);
-      } else {
-        this.canvases = this.canvases.filter((c) => c !== canvas);
-        this.app.set_sweep_canvas(undefined);
-      }
-      this.redraw();
-    });
+    box.addEventListener('toggle', () => this.showCanvas(canvas, box.open, (c) => this.app.set_sweep_canvas(c)));
     $('run-sweep').addEventListener('click', () => {
       let ms = 0;
       if (attempt(() => { ms = this.app.run_sweep(50); })) {
@@ -601,17 +605,7 @@ class Page {
   wireTheory() {
     const box = $('theory-box');
     const canvas = $('rate-canvas');
-    box.addEventListener('toggle', () => {
-      if (box.open) {
-        this.canvases.push(canvas);
-        fitCanvases(this.canvases);
-        this.app.set_rate_map(canvas);
-      } else {
-        this.canvases = this.canvases.filter((c) => c !== canvas);
-        this.app.set_rate_map(undefined);
-      }
-      this.redraw();
-    });
+    box.addEventListener('toggle', () => this.showCanvas(canvas, box.open, (c) => this.app.set_rate_map(c)));
     $('eigenvectors').addEventListener('change', () => {
       this.app.set_theory($('eigenvectors').checked);
       this.changed();
@@ -655,16 +649,8 @@ class Page {
     const canvas3d = $('surface3d-canvas');
     view3d.addEventListener('change', () => {
       canvas3d.hidden = !view3d.checked;
-      if (view3d.checked) {
-        this.canvases.push(canvas3d);
-        fitCanvases(this.canvases);
-        this.app.set_view3d(canvas3d);
-        canvas3d.scrollIntoView({ block: 'nearest' });
-      } else {
-        this.canvases = this.canvases.filter((c) => c !== canvas3d);
-        this.app.set_view3d(undefined);
-      }
-      this.redraw();
+      this.showCanvas(canvas3d, view3d.checked, (c) => this.app.set_view3d(c));
+      if (view3d.checked) canvas3d.scrollIntoView({ block: 'nearest' });
     });
     let turning = null;
     canvas3d.addEventListener('pointerdown', (e) => {
