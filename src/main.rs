@@ -623,6 +623,13 @@ mod cli {
                 let _ = writeln!(out, "  {:<10}   {:<28} {}", "", option(f.name), f.doc);
             }
         }
+        out.push_str("\nModels (--model, instead of --surface):\n");
+        for model in ModelKind::value_variants() {
+            if let Some(v) = model.to_possible_value() {
+                let help = v.get_help().map(ToString::to_string).unwrap_or_default();
+                let _ = writeln!(out, "  {:<10} {help}", v.get_name());
+            }
+        }
         let _ = writeln!(out, "\nSchedules (--schedule): {SCHEDULE_FORMS}");
         out
     }

@@ -48,6 +48,12 @@ fn trace_prints_steps_plus_one_csv_rows() {
 #[test]
 fn every_optimizer_traces_on_every_surface() {
     let list = stdout(&optiviz(&["list"]));
+    for model in ["linear", "logistic", "poly", "mlp"] {
+        assert!(
+            list.contains(&format!("  {model:<10} ")),
+            "list names --model {model}"
+        );
+    }
     for kind in optiviz::optim::OptimizerKind::ALL {
         assert!(list.contains(kind.reference()), "list names {}", kind.id());
         for surface in optiviz::surface::Surface::all() {
