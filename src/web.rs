@@ -29,6 +29,130 @@ fn start() {
     console_error_panic_hook::set_once();
 }
 
+/// One cell of a basin map as a number a worker can send: `0` not settled, `1` diverged,
+/// `2 + i` settled at minimum `i`, `255` settled elsewhere; bits 8 and up hold the step at
+/// which the run settled or diverged.
+fn basin_code(b: &crate::compare::Basin) -> u32 {
+    use crate::compare::Basin;
+    let (code, steps) = match *b {
+        Basin::NotConverged => (0, 0),
+        Basin::Diverged { at } => (1, at),
+        Basin::Minimum { index, steps } => (2 + index.min(250) as u32, steps),
+        Basin::Converged { steps } => (255, steps),
+    };
+    code | (steps.min(0xFF_FFFF) as u32) << 8
+}
+
+/// Rows `row0..row1` of the basin map of run `run` of the scenario `query` (a page URL query)
+/// over its view at `width × height` start points, each run for at most `steps` steps and
+/// settled at tolerance `tol`: one [`basin_code`] per cell, row-major. Free of any page state,
+/// so Web Workers compute the rows of one map in parallel and in chunks.
+#[allow(clippy::too_many_arguments)]
+#[wasm_bindgen]
+pub fn basin_rows(
+    query: &str,
+    run: usize,
+    width: usize,
+    height: usize,
+    steps: usize,
+    tol: f64,
+    row0: usize,
+    row1: usize,
+) -> Result<Vec<u32>, JsError> {
+    let s = Scenario::from_query(query).map_err(js_err)?;
+    let entry = s
+        .runs
+        .get(run)
+        .ok_or_else(|| js_err(format!("no run {run} in the scenario")))?;
+    let grid = crate::compare::BasinGrid {
+        view: s.view().fit_aspect(width as f64, height as f64),
+        width,
+        height,
+        steps,
+        tol,
+    };
+    let cells = grid
+        .rows(&s.surface, &entry.spec, row0..row1)
+        .map_err(js_err)?;
+    Ok(cells.iter().map(basin_code).collect())
+}
+
+/// The RGBA pixels of a basin map from its cells' codes ([`basin_rows`]): by `mode`
+/// `"minimum"`, each minimum its own colour (shaded darker the longer the run took), grey for
+/// settled elsewhere, black for not settled, dark red for diverged; by `"steps"`, viridis of
+/// the settling step on a log scale up to `steps`.
+pub fn basin_pixels(codes: &[u32], mode: &str, steps: usize) -> Vec<u8> {
+    const MINIMA: [[u8; 3]; 6] = [
+        [255, 82, 82],
+        [0, 209, 255],
+        [255, 214, 10],
+        [52, 199, 89],
+        [217, 120, 255],
+        [255, 149, 0],
+    ];
+    let log_max = (steps.max(2) as f64).ln();
+    let mut out = Vec::with_capacity(codes.len() * 4);
+    for &c in codes {
+        let (code, at) = (c & 0xFF, (c >> 8) as f64);
+        let rgb = match (code, mode) {
+            (1, _) => [110, 20, 32],
+            (0, _) => [20, 20, 24],
+            (_, "steps") => {
+                let t = 1.0 - (at.max(1.0).ln() / log_max).clamp(0.0, 1.0);
+                let v = plotters::style::colors::colormaps::ViridisRGB.get_color(t as f32);
+                [v.0, v.1, v.2]
+            }
+            (255, _) => [140, 140, 150],
+            (i, _) => {
+                let base = MINIMA[(i as usize - 2) % MINIMA.len()];
+                let shade = 1.0 - 0.5 * (at.max(1.0).ln() / log_max).clamp(0.0, 1.0);
+                base.map(|b| (f64::from(b) * shade) as u8)
+            }
+        };
+        out.extend_from_slice(&[rgb[0], rgb[1], rgb[2], 255]);
+    }
+    out
+}
+
+/// Paints a basin map's cells (`codes`, `width × height`, row-major, row 0 at the top) on
+/// `canvas`, scaled to fill it, coloured as [`basin_pixels`] says.
+#[wasm_bindgen]
+pub fn paint_basins(
+    canvas: HtmlCanvasElement,
+    codes: &[u32],
+    width: u32,
+    height: u32,
+    mode: &str,
+    steps: usize,
+) -> Result<(), JsError> {
+    if codes.len() != (width * height) as usize || width == 0 {
+        return Err(js_err("the basin map's size does not match its cells"));
+    }
+    let pixels = basin_pixels(codes, mode, steps);
+    let image = ImageData::new_with_u8_clamped_array_and_sh(Clamped(&pixels), width, height)
+        .map_err(|_| js_err("cannot make the basin image"))?;
+    let scratch = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.create_element("canvas").ok())
+        .and_then(|e| e.dyn_into::<HtmlCanvasElement>().ok())
+        .ok_or_else(|| js_err("cannot make an off-screen canvas"))?;
+    scratch.set_width(width);
+    scratch.set_height(height);
+    context(&scratch)?
+        .put_image_data(&image, 0.0, 0.0)
+        .map_err(|_| js_err("cannot draw the basin image"))?;
+    let ctx = context(&canvas)?;
+    ctx.set_image_smoothing_enabled(false);
+    ctx.draw_image_with_html_canvas_element_and_dw_and_dh(
+        &scratch,
+        0.0,
+        0.0,
+        f64::from(canvas.width()),
+        f64::from(canvas.height()),
+    )
+    .map_err(|_| js_err("cannot put the basin image on the canvas"))
+}
+
 fn js_err(e: impl std::fmt::Display) -> JsError {
     JsError::new(&e.to_string())
 }

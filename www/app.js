@@ -1,7 +1,7 @@
 // optiviz page: builds the controls from what the Rust handle describes, turns pointer and
 // keyboard input into calls on it, and runs the frame loop. Every computation and every pixel
 // of the plots comes from Rust (pkg/optiviz.js); the scenario lives in the URL.
-import init, { App } from './pkg/optiviz.js';
+import init, { App, paint_basins } from './pkg/optiviz.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -509,6 +509,7 @@ class Page {
   /** Rebuilds every run panel from the handle (after runs are added, removed or changed). */
   rebuild() {
     const runs = JSON.parse(this.app.runs());
+    if ($('basin-box').open) this.basinRuns();
     this.legends(runs);
     $('runs').replaceChildren(...runs.map((run, i) => this.runPanel(run, i, runs.length)));
     $('add-run').disabled = runs.length >= 8;
@@ -580,6 +581,95 @@ class Page {
     }
     attach(shown ? canvas : undefined);
     this.redraw();
+  }
+
+  /** Fills the basin map's run menus with the current runs. */
+  basinRuns() {
+    const runs = JSON.parse(this.app.runs());
+    for (const [id, pick] of [['basin-a', 0], ['basin-b', Math.min(1, runs.length - 1)]]) {
+      const select = $(id);
+      const keep = select.value;
+      select.replaceChildren(...runs.map((r, i) => new Option(`${i + 1} · ${r.label}`, i)));
+      select.value = keep !== '' && Number(keep) < runs.length ? keep : String(pick);
+    }
+  }
+
+  /**
+   * Basin maps in Web Workers: each of two runs' maps is split in row chunks over the
+   * workers (one per core the browser reports, at least two); Cancel ends them at once.
+   */
+  wireBasins() {
+    const size = () => Number($('basin-size').value);
+    const workers = Math.max(2, Math.min(navigator.hardwareConcurrency || 2, 8));
+    let pool = [];
+    let job = 0;
+    const stop = () => {
+      for (const w of pool) w.terminate();
+      pool = [];
+      $('basin-cancel').disabled = true;
+      $('basin-run').disabled = false;
+    };
+    $('basin-box').addEventListener('toggle', () => this.basinRuns());
+    $('basin-cancel').addEventListener('click', () => {
+      stop();
+      $('basin-time').value = 'cancelled';
+    });
+    $('basin-run').addEventListener('click', () => {
+      stop();
+      job += 1;
+      const me = job;
+      const n = size();
+      const steps = 500;
+      const query = this.app.query();
+      const sides = [['basin-left', Number($('basin-a').value)], ['basin-right', Number($('basin-b').value)]];
+      const maps = sides.map(() => new Uint32Array(n * n));
+      let done = 0;
+      let finished = 0;
+      const total = 2 * n;
+      const t0 = performance.now();
+      $('basin-progress').value = 0;
+      $('basin-cancel').disabled = false;
+      $('basin-run').disabled = true;
+      const paint = () => sides.forEach(([canvas], k) => {
+        const c = $(canvas);
+        fitCanvases([c]);
+        paint_basins(c, maps[k], n, n, $('basin-mode').value, steps);
+      });
+      // Chunks of rows, dealt round-robin to the workers.
+      const chunks = [];
+      const per = Math.max(4, Math.ceil(n / workers));
+      sides.forEach(([, run], k) => {
+        for (let r = 0; r < n; r += per) chunks.push({ k, run, row0: r, row1: Math.min(n, r + per) });
+      });
+      pool = Array.from({ length: workers }, () => new Worker('basin-worker.js', { type: 'module' }));
+      chunks.forEach((chunk, i) => {
+        const w = pool[i % pool.length];
+        w.onmessage = (e) => {
+          const m = e.data;
+          if (m.job !== me) return;
+          if (m.error) {
+            notice(`basin map: ${m.error}`);
+            stop();
+            return;
+          }
+          if (m.done) {
+            finished += 1;
+            if (finished === chunks.length) {
+              stop();
+              paint();
+              $('basin-time').value = `2 maps of ${n} × ${n} starts in ${((performance.now() - t0) / 1000).toFixed(2)} s on ${workers} workers`;
+            }
+            return;
+          }
+          maps[m.tag].set(m.cells, m.row * n);
+          done += m.cells.length / n;
+          $('basin-progress').value = done / total;
+        };
+        w.postMessage({ job: me, tag: chunk.k, query, run: chunk.run, width: n, height: n, steps, tol: 1e-6, row0: chunk.row0, row1: chunk.row1 });
+      });
+      this.repaintBasins = paint;
+    });
+    $('basin-mode').addEventListener('change', () => this.repaintBasins?.());
   }
 
   wireSweep() {
@@ -855,6 +945,7 @@ async function main() {
   page.wireResults();
   page.wireTheory();
   page.wireSweep();
+  page.wireBasins();
   page.syncControls();
   page.rebuild();
   if (app.large()) page.setLarge(true);

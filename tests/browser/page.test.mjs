@@ -619,6 +619,61 @@ describe('comparison', () => {
     await page.close();
   });
 
+  test('basin maps are computed in workers, with progress, and can be cancelled', async () => {
+    const { page, errors } = await openAt('?surface=himmelblau&steps=500&step=0&run=sgd;lr=0.01&run=adam;lr=0.05');
+    await pause(page).catch(() => {});
+    await page.getByText('Basins of convergence').click();
+    await page.getByLabel('Grid').selectOption('64');
+    await page.getByRole('button', { name: 'Compute' }).click();
+    await page.waitForFunction(() => /^2 maps of 64 × 64 starts in/.test(document.getElementById('basin-time').value), null, { timeout: 60_000 });
+    assert.equal(await page.locator('#basin-progress').evaluate((p) => p.value), 1);
+    // Gradient descent's map shows Himmelblau's four basins, each in its own colour.
+    const colours = await page.evaluate(() => {
+      const c = document.getElementById('basin-left');
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      const seen = new Map();
+      for (let i = 0; i < d.length; i += 4) {
+        const key = `${d[i]},${d[i + 1]},${d[i + 2]}`;
+        seen.set(key, (seen.get(key) ?? 0) + 1);
+      }
+      // Hues of the minima colours, however dark: red, cyan, yellow, green.
+      const hue = ([r, g, b]) => {
+        if (r > 1.6 * g && r > 1.6 * b) return 'red';
+        if (b > 0.7 * g && b > 2 * r) return 'cyan';
+        if (r > 2 * b && g > 2 * b) return 'yellow';
+        if (g > 1.5 * r && g > 1.5 * b) return 'green';
+        return 'other';
+      };
+      const hues = new Map();
+      for (const [k, n] of seen) {
+        const h = hue(k.split(',').map(Number));
+        hues.set(h, (hues.get(h) ?? 0) + n);
+      }
+      return Object.fromEntries(hues);
+    });
+    const total = Object.values(colours).reduce((a, b) => a + b, 0);
+    for (const h of ['red', 'cyan', 'yellow', 'green']) {
+      assert.ok((colours[h] ?? 0) > total * 0.05, `basin ${h} covers a share of the map: ${JSON.stringify(colours)}`);
+    }
+    // A big map can be cancelled, and the page keeps answering.
+    await page.getByLabel('Grid').selectOption('512');
+    await page.getByRole('button', { name: 'Compute' }).click();
+    await page.waitForTimeout(300);
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    assert.equal(await text(page, '#basin-time'), 'cancelled');
+    assert.ok(await page.locator('#basin-progress').evaluate((p) => p.value) < 1);
+    assert.ok(await page.getByRole('button', { name: 'Compute' }).isEnabled());
+    const stepButton = page.getByRole('button', { name: 'Step', exact: true });
+    await stepButton.click();
+    await nextFrames(page);
+    const before = parseInt(await text(page, '#step-count'), 10);
+    await stepButton.click();
+    await nextFrames(page);
+    assert.equal(parseInt(await text(page, '#step-count'), 10), before + 1, 'the page still answers');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   test('the results table sorts, follows the runs and copies as CSV', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
