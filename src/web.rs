@@ -1124,6 +1124,66 @@ impl App {
         Ok(now() - t0)
     }
 
+    /// Tunes every shown run's learning rate for `objective` (`final-loss`, `steps`: steps to
+    /// a loss within 1e-6 of the minimum, or `area`: area under the log loss curve) with
+    /// `budget` simulations per run over 1e-5 to 1, then sets each run to its best rate. Returns
+    /// JSON `[{run, label, from, best_lr, best_score, evaluated}]`, the search shown.
+    pub fn tune(&mut self, objective: &str, budget: usize) -> Result<String, JsError> {
+        use crate::compare::{Objective, tune_lr};
+        #[derive(Serialize)]
+        struct Tuned {
+            run: usize,
+            label: &'static str,
+            from: f64,
+            best_lr: f64,
+            best_score: f64,
+            evaluated: usize,
+        }
+        let objective = match objective {
+            "final-loss" => Objective::FinalLoss,
+            "steps" => Objective::StepsToTolerance(1e-6),
+            "area" => Objective::AreaUnderCurve,
+            other => {
+                return Err(js_err(format!(
+                    "unknown objective '{other}': allowed values are final-loss, steps, area"
+                )));
+            }
+        };
+        let mut out = Vec::new();
+        let indices: Vec<usize> = (0..self.scenario.runs.len())
+            .filter(|&i| !self.scenario.runs[i].hidden)
+            .collect();
+        for i in indices {
+            let s = &self.scenario;
+            let spec = &s.runs[i].spec;
+            let from = spec.optimizer.lr();
+            let t = tune_lr(
+                &s.surface,
+                spec,
+                s.start,
+                s.steps,
+                objective,
+                budget,
+                (1e-5, 1.0),
+            )
+            .map_err(js_err)?;
+            let label = spec.optimizer.kind.label();
+            let best = t.best_lr;
+            out.push(Tuned {
+                run: i + 1,
+                label,
+                from,
+                best_lr: best,
+                best_score: t.best_score,
+                evaluated: t.evaluated.len(),
+            });
+            self.edit(i, |s| {
+                s.optimizer.set("lr", best).map_err(|e| e.to_string())
+            })?;
+        }
+        Ok(json(&out))
+    }
+
     /// Shows the sweep chart on `canvas`, or hides it when `None`.
     pub fn set_sweep_canvas(&mut self, canvas: Option<HtmlCanvasElement>) {
         self.sweep_canvas = canvas;

@@ -683,6 +683,19 @@ class Page {
       }
       this.redraw();
     });
+    $('tune').addEventListener('click', () => {
+      const budget = Number($('tune-budget').value);
+      const t0 = performance.now();
+      let rows = null;
+      if (!attempt(() => { rows = JSON.parse(this.app.tune($('tune-objective').value, budget)); }, $('tune-budget'))) return;
+      const ms = performance.now() - t0;
+      $('tune-result').replaceChildren(...rows.map((r) => {
+        const li = document.createElement('li');
+        li.textContent = `run ${r.run} · ${r.label}: η ${fmt(r.from)} → ${fmt(r.best_lr)} (score ${fmt(r.best_score)}, ${r.evaluated} simulations)`;
+        return li;
+      }), Object.assign(document.createElement('li'), { textContent: `searched in ${ms.toFixed(0)} ms` }));
+      this.rebuild();
+    });
     canvas.addEventListener('click', (e) => {
       const r = canvas.getBoundingClientRect();
       const pick = this.app.sweep_pick((e.clientX - r.left) * devicePixelRatio, (e.clientY - r.top) * devicePixelRatio);

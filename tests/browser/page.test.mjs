@@ -619,6 +619,26 @@ describe('comparison', () => {
     await page.close();
   });
 
+  test('tune sets every run to its best learning rate within the budget', async () => {
+    const { page, errors } = await openAt('?surface=bowl&k=10&start=-2.5,1.5&steps=200&step=200&run=sgd;lr=0.001&run=momentum;lr=0.001');
+    await page.getByText('Learning-rate sweep').click();
+    await page.getByLabel('Budget per run').fill('24');
+    await page.getByRole('button', { name: 'Tune', exact: true }).click();
+    await nextFrames(page);
+    const lines = await page.locator('#tune-result li').allInnerTexts();
+    assert.equal(lines.length, 3);
+    assert.match(lines[0], /^run 1 · Gradient descent: η 0\.001 → [\d.e-]+ \(score .+, 24 simulations\)$/);
+    // The theory's best fixed rate for gradient descent on this bowl is 2/11 ≈ 0.182.
+    const lr = Number(await page.locator('#run0-lr-value').inputValue());
+    assert.ok(Math.abs(lr - 2 / 11) < 0.02, `tuned η = ${lr}`);
+    assert.ok(Number(await page.locator('#run1-lr-value').inputValue()) > 0.001, 'momentum was tuned too');
+    await page.getByLabel('Budget per run').fill('0');
+    await page.getByRole('button', { name: 'Tune', exact: true }).click();
+    assert.match(await text(page, '#notice'), /budget/);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   test('basin maps are computed in workers, with progress, and can be cancelled', async () => {
     const { page, errors } = await openAt('?surface=himmelblau&steps=500&step=0&run=sgd;lr=0.01&run=adam;lr=0.05');
     await pause(page).catch(() => {});
