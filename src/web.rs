@@ -131,11 +131,7 @@ pub fn paint_basins(
     let pixels = basin_pixels(codes, mode, steps);
     let image = ImageData::new_with_u8_clamped_array_and_sh(Clamped(&pixels), width, height)
         .map_err(|_| js_err("cannot make the basin image"))?;
-    let scratch = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.create_element("canvas").ok())
-        .and_then(|e| e.dyn_into::<HtmlCanvasElement>().ok())
-        .ok_or_else(|| js_err("cannot make an off-screen canvas"))?;
+    let scratch = offscreen()?;
     scratch.set_width(width);
     scratch.set_height(height);
     context(&scratch)?
@@ -181,6 +177,28 @@ struct Sweep {
     runs: Vec<(usize, SweepLine)>,
 }
 
+/// One panel of the small multiples: the scenario's first run with one thing varied.
+struct Panel {
+    surface: Surface,
+    start: [f64; 2],
+    label: String,
+    trajectory: Trajectory,
+}
+
+/// The small multiples: panels, their canvas, and a cached backdrop of their surfaces.
+#[derive(Default)]
+struct Multiples {
+    panels: Vec<Panel>,
+    canvas: Option<HtmlCanvasElement>,
+    backdrop: Option<HtmlCanvasElement>,
+    /// The canvas size the backdrop was painted for; `None` when it must be painted again.
+    painted: Option<(u32, u32)>,
+    /// Each panel's plot rectangle on the canvas and the view drawn there.
+    rects: Vec<(Range<i32>, Range<i32>, View)>,
+    /// The step a hover picked, drawn in every panel.
+    highlight: Option<usize>,
+}
+
 /// Where the momentum rate map was drawn: its plot rectangle and axis ranges.
 #[derive(Clone)]
 struct RateRect {
@@ -217,6 +235,8 @@ pub struct App {
     scratch: Option<HtmlCanvasElement>,
     /// The 3D view's canvas, while it is shown.
     view3d: Option<HtmlCanvasElement>,
+    /// The small multiples.
+    multiples: Multiples,
     /// The momentum rate map's canvas, while it is shown.
     rate_map: Option<HtmlCanvasElement>,
     /// Where the rate map was drawn, for clicks.
@@ -346,6 +366,15 @@ fn update(t: &Trajectory, k: usize) -> [f64; 2] {
     ]
 }
 
+/// A new canvas element that is never put in the page.
+fn offscreen() -> Result<HtmlCanvasElement, JsError> {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.create_element("canvas").ok())
+        .and_then(|e| e.dyn_into::<HtmlCanvasElement>().ok())
+        .ok_or_else(|| js_err("cannot make an off-screen canvas"))
+}
+
 fn rgb(index: usize) -> RGBColor {
     let (r, g, b) = RUN_COLORS[index % RUN_COLORS.len()];
     RGBColor(r, g, b)
@@ -392,6 +421,7 @@ impl App {
             interacting: false,
             scratch: None,
             view3d: None,
+            multiples: Multiples::default(),
             camera: Camera::default(),
             rate_map: None,
             rate_rect: None,
@@ -909,6 +939,7 @@ impl App {
         self.paint_3d()?;
         self.paint_rate_map()?;
         self.paint_sweep()?;
+        self.paint_multiples()?;
         self.timings = Timings {
             background: t1 - t0,
             foreground: t2 - t1,
@@ -1237,6 +1268,210 @@ impl App {
         area.present().map_err(js_err)
     }
 
+    /// Builds the small multiples from the first run: `vary` is `lr` (`count` rates spaced
+    /// evenly on a log scale from `lo` to `hi`), `optimizer` (the first `count` optimizers,
+    /// each at torch's defaults) or `surface` (the first `count` surfaces, each from its own
+    /// start); 2 to 16 panels. Returns how many.
+    pub fn set_multiples(
+        &mut self,
+        vary: &str,
+        count: usize,
+        lo: f64,
+        hi: f64,
+    ) -> Result<usize, JsError> {
+        if !(2..=16).contains(&count) {
+            return Err(js_err(format!(
+                "{count} panels: allowed values are 2 to 16"
+            )));
+        }
+        let s = &self.scenario;
+        let base = s.runs[0].spec.clone();
+        let mut panels = Vec::new();
+        let mut add =
+            |surface: Surface, start, spec: RunSpec, label: String| -> Result<(), JsError> {
+                let trajectory = simulate(&surface, &spec, start, s.steps).map_err(js_err)?;
+                panels.push(Panel {
+                    surface,
+                    start,
+                    label,
+                    trajectory,
+                });
+                Ok(())
+            };
+        match vary {
+            "lr" => {
+                for lr in crate::compare::log_space(lo, hi, count).map_err(js_err)? {
+                    let mut spec = base.clone();
+                    spec.optimizer.set("lr", lr).map_err(js_err)?;
+                    let label = format!("η = {lr:.2e}");
+                    add(s.surface, s.start, spec, label)?;
+                }
+            }
+            "optimizer" => {
+                for kind in OptimizerKind::ALL.into_iter().take(count) {
+                    let spec = RunSpec {
+                        optimizer: RunConfig::new(kind),
+                        ..base.clone()
+                    };
+                    add(s.surface, s.start, spec, kind.label().to_owned())?;
+                }
+            }
+            "surface" => {
+                for surface in Surface::all().into_iter().take(count) {
+                    let label = surface.info().label.to_owned();
+                    add(surface, surface.default_start(), base.clone(), label)?;
+                }
+            }
+            other => {
+                return Err(js_err(format!(
+                    "cannot vary '{other}': allowed values are lr, optimizer, surface"
+                )));
+            }
+        }
+        let n = panels.len();
+        self.multiples.panels = panels;
+        self.multiples.painted = None;
+        self.multiples.highlight = None;
+        Ok(n)
+    }
+
+    /// Shows the small multiples on `canvas`, or hides them when `None`.
+    pub fn set_multiples_canvas(&mut self, canvas: Option<HtmlCanvasElement>) {
+        self.multiples.canvas = canvas;
+        self.multiples.painted = None;
+    }
+
+    /// Highlights, in every panel, the step of the point nearest to device pixel `(px, py)`
+    /// in the panel under it (up to the current step); returns that step, if any.
+    pub fn multiples_hover(&mut self, px: f64, py: f64) -> Option<usize> {
+        let m = &self.multiples;
+        let (i, (cols, rows, view)) = m.rects.iter().enumerate().find(|(_, (c, r, _))| {
+            px >= f64::from(c.start)
+                && px < f64::from(c.end)
+                && py >= f64::from(r.start)
+                && py < f64::from(r.end)
+        })?;
+        let x = view.x_min
+            + (px - f64::from(cols.start)) / f64::from(cols.len() as i32)
+                * (view.x_max - view.x_min);
+        let y = view.y_max
+            - (py - f64::from(rows.start)) / f64::from(rows.len() as i32)
+                * (view.y_max - view.y_min);
+        let t = &m.panels.get(i)?.trajectory;
+        let last = self.scenario.step.min(t.steps());
+        let k = (0..=last).min_by(|&a, &b| {
+            let d = |k: usize| (t.points[k][0] - x).hypot(t.points[k][1] - y);
+            d(a).total_cmp(&d(b))
+        })?;
+        self.multiples.highlight = Some(k);
+        Some(k)
+    }
+
+    fn panel_areas<DB: DrawingBackend>(
+        area: &DrawingArea<DB, plotters::coord::Shift>,
+        n: usize,
+    ) -> Vec<DrawingArea<DB, plotters::coord::Shift>> {
+        // As many columns as keep the panels about square on this canvas's shape.
+        let (w, h) = area.dim_in_pixel();
+        let aspect = f64::from(w.max(1)) / f64::from(h.max(1));
+        let cols = ((n as f64 * aspect).sqrt().round() as usize).clamp(1, n.max(1));
+        let rows = n.div_ceil(cols);
+        area.split_evenly((rows, cols))
+            .into_iter()
+            .take(n)
+            .collect()
+    }
+
+    fn paint_multiples(&mut self) -> Result<(), JsError> {
+        let Some(canvas) = self.multiples.canvas.clone() else {
+            return Ok(());
+        };
+        let n = self.multiples.panels.len();
+        let size = (canvas.width(), canvas.height());
+        let theme = Theme {
+            font_px: 10.0,
+            ..self.theme
+        };
+        if n > 0 && self.multiples.painted != Some(size) {
+            let backdrop = self.scratch_canvas()?;
+            backdrop.set_width(size.0);
+            backdrop.set_height(size.1);
+            let area = backend(&backdrop)?.into_drawing_area();
+            area.fill(&PAGE).map_err(js_err)?;
+            let ctx = context(&backdrop)?;
+            let mut rects = Vec::new();
+            for (panel, sub) in self
+                .multiples
+                .panels
+                .iter()
+                .zip(Self::panel_areas(&area, n))
+            {
+                let base = panel.surface.default_view();
+                let (cols, rows) = surface_plot_rect(&sub, &base, &theme).map_err(js_err)?;
+                let (w, h) = (cols.len(), rows.len());
+                let view = base.fit_aspect(w as f64, h as f64);
+                if w > 0 && h > 0 {
+                    let field = Field::new(panel.surface, view);
+                    let pixels = field.rgba(w, h);
+                    let image = ImageData::new_with_u8_clamped_array_and_sh(
+                        Clamped(&pixels),
+                        w as u32,
+                        h as u32,
+                    )
+                    .map_err(|_| js_err("cannot make a panel's heatmap"))?;
+                    ctx.put_image_data(&image, f64::from(cols.start), f64::from(rows.start))
+                        .map_err(|_| js_err("cannot put a panel's heatmap"))?;
+                    let contours = field.contours(8, 60);
+                    draw_surface_layer(&sub, &view, &contours, &panel.surface.minima(), &theme)
+                        .map_err(js_err)?;
+                    // The plot rectangle is in the whole canvas's pixels: label it there.
+                    area.draw(&Text::new(
+                        panel.label.clone(),
+                        (cols.start + 6, rows.start + 4),
+                        ("sans-serif", 12.0 * theme.dpr).into_font().color(&WHITE),
+                    ))
+                    .map_err(js_err)?;
+                }
+                rects.push((cols, rows, view));
+            }
+            area.present().map_err(js_err)?;
+            self.multiples.backdrop = Some(backdrop);
+            self.multiples.rects = rects;
+            self.multiples.painted = Some(size);
+        }
+        let ctx = context(&canvas)?;
+        ctx.clear_rect(0.0, 0.0, f64::from(size.0), f64::from(size.1));
+        if let Some(backdrop) = &self.multiples.backdrop {
+            ctx.draw_image_with_html_canvas_element(backdrop, 0.0, 0.0)
+                .map_err(|_| js_err("cannot draw the panels"))?;
+        }
+        let step = self.scenario.step;
+        let area = backend(&canvas)?.into_drawing_area();
+        let m = &self.multiples;
+        for ((panel, sub), (_, _, view)) in m
+            .panels
+            .iter()
+            .zip(Self::panel_areas(&area, n))
+            .zip(&m.rects)
+        {
+            let t = &panel.trajectory;
+            let k = step.min(t.steps());
+            let series = [TrajectorySeries {
+                label: &panel.label,
+                color: rgb(0),
+                points: &t.points[..=k],
+                diverged: t.diverged_at.is_some_and(|d| d <= step),
+                arrows: None,
+            }];
+            draw_trajectories(&sub, view, panel.start, &series, &theme).map_err(js_err)?;
+            if let Some(h) = m.highlight.filter(|&h| h <= k) {
+                let p = t.points[h];
+                crate::render::plot::draw_marker(&sub, view, p, &theme).map_err(js_err)?;
+            }
+        }
+        area.present().map_err(js_err)
+    }
+
     /// Shows the 3D view on `canvas`, or hides it when `None`.
     pub fn set_view3d(&mut self, canvas: Option<HtmlCanvasElement>) {
         self.view3d = canvas;
@@ -1276,13 +1511,14 @@ impl App {
         if let Some(c) = &self.scratch {
             return Ok(c.clone());
         }
-        let canvas = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.create_element("canvas").ok())
-            .and_then(|e| e.dyn_into::<HtmlCanvasElement>().ok())
-            .ok_or_else(|| js_err("cannot make an off-screen canvas"))?;
+        let canvas = self.scratch_canvas()?;
         self.scratch = Some(canvas.clone());
         Ok(canvas)
+    }
+
+    /// A new off-screen canvas.
+    fn scratch_canvas(&self) -> Result<HtmlCanvasElement, JsError> {
+        offscreen()
     }
 
     /// How long the last [`App::render`]'s parts took, as JSON

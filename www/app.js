@@ -672,6 +672,27 @@ class Page {
     $('basin-mode').addEventListener('change', () => this.repaintBasins?.());
   }
 
+  wireMultiples() {
+    const box = $('multiples-box');
+    const canvas = $('multiples-canvas');
+    const show = () => {
+      const ok = attempt(() => this.app.set_multiples($('multiples-vary').value, Number($('multiples-count').value),
+        Number($('multiples-lo').value), Number($('multiples-hi').value)), $('multiples-count'));
+      if (ok) this.showCanvas(canvas, true, (c) => this.app.set_multiples_canvas(c));
+    };
+    box.addEventListener('toggle', () => {
+      if (box.open) show();
+      else this.showCanvas(canvas, false, (c) => this.app.set_multiples_canvas(c));
+    });
+    $('multiples-show').addEventListener('click', show);
+    canvas.addEventListener('pointermove', (e) => {
+      const r = canvas.getBoundingClientRect();
+      if (this.app.multiples_hover((e.clientX - r.left) * devicePixelRatio, (e.clientY - r.top) * devicePixelRatio) !== undefined) {
+        this.redraw();
+      }
+    });
+  }
+
   wireSweep() {
     const box = $('sweep-box');
     const canvas = $('sweep-canvas');
@@ -958,6 +979,7 @@ async function main() {
   page.wireResults();
   page.wireTheory();
   page.wireSweep();
+  page.wireMultiples();
   page.wireBasins();
   page.syncControls();
   page.rebuild();

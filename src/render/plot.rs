@@ -462,6 +462,33 @@ pub fn draw_metric<DB: DrawingBackend>(
     Ok(())
 }
 
+/// Marks point `p` with a white ring, on the trajectory layer's chart layout (a step picked in
+/// one of several panels, shown in all).
+pub fn draw_marker<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    view: &View,
+    p: [f64; 2],
+    theme: &Theme,
+) -> DrawResult {
+    if !inside(p, view) {
+        return Ok(());
+    }
+    let chart = surface_chart(area, view, theme)?;
+    let plot = chart.plotting_area();
+    plot.draw(&Circle::new(
+        (p[0], p[1]),
+        theme.px(7.0),
+        BLACK.stroke_width(theme.px(4.0)),
+    ))
+    .map_err(err)?;
+    plot.draw(&Circle::new(
+        (p[0], p[1]),
+        theme.px(7.0),
+        WHITE.stroke_width(theme.px(2.0)),
+    ))
+    .map_err(err)
+}
+
 /// Draws a quadratic's eigenvectors through its minimum `center`: one line per eigenvector
 /// across the whole view, labelled with its eigenvalue, over the transparent trajectory layer
 /// (the same chart layout as [`draw_surface_layer`]).

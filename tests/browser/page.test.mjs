@@ -619,6 +619,37 @@ describe('comparison', () => {
     await page.close();
   });
 
+  test('small multiples: panels in step with the animation, and a hover rings the same step in all', async () => {
+    const { page, errors } = await openAt('?surface=bowl&k=10&start=-2.5,1.5&steps=300&step=40&run=sgd;lr=0.01');
+    await page.getByText('Small multiples').click();
+    await nextFrames(page);
+    const canvas = page.locator('#multiples-canvas');
+    const first = await pixels(page, 'multiples-canvas');
+    assert.ok(first.colours > 50, 'six panels painted');
+    // The panels follow the animation's step.
+    await page.getByRole('slider', { name: 'Step' }).fill('120');
+    await nextFrames(page);
+    const later = await pixels(page, 'multiples-canvas');
+    assert.notEqual(later.hash, first.hash, 'every panel moved on with the timeline');
+    // Pointing at a panel rings a step in all of them.
+    await canvas.scrollIntoViewIfNeeded();
+    const box = await canvas.boundingBox();
+    await page.mouse.move(box.x + box.width * 0.2, box.y + box.height * 0.3);
+    await nextFrames(page);
+    assert.notEqual((await pixels(page, 'multiples-canvas')).hash, later.hash, 'the hovered step is ringed');
+    // Vary the optimizer instead; a bad count is refused with its range.
+    await page.getByLabel('Vary').selectOption('optimizer');
+    await page.getByLabel('Panels').fill('17');
+    await page.getByRole('button', { name: 'Show', exact: true }).click();
+    assert.match(await text(page, '#notice'), /17 panels: allowed values are 2 to 16/);
+    await page.getByLabel('Panels').fill('4');
+    await page.getByRole('button', { name: 'Show', exact: true }).click();
+    await nextFrames(page);
+    assert.notEqual((await pixels(page, 'multiples-canvas')).hash, later.hash);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   test('tune sets every run to its best learning rate within the budget', async () => {
     const { page, errors } = await openAt('?surface=bowl&k=10&start=-2.5,1.5&steps=200&step=200&run=sgd;lr=0.001&run=momentum;lr=0.001');
     await page.getByText('Learning-rate sweep').click();
