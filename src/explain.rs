@@ -1477,6 +1477,15 @@ impl Step<'_> {
         (m, v)
     }
 
+    /// The effective step size `η/dᵢ` of a method that divides by a denominator `dᵢ`.
+    fn effective_over_d(&self, i: usize, d: f64, out: &mut Vec<Item>) {
+        out.push(effective(
+            frac(self.sym("lr"), ci(id("d"), i)),
+            frac(n(self.lr), n(d)),
+            self.lr / d,
+        ));
+    }
+
     /// `gᵢ`, with the L2 term when one is on (computed as the optimizers do).
     fn gradient(&self, i: usize, out: &mut Vec<Item>) -> f64 {
         let lambda = self.p.l2();
@@ -1698,11 +1707,7 @@ impl Step<'_> {
                     out,
                 );
             }
-            out.push(effective(
-                frac(self.sym("lr"), ci(id("d"), i)),
-                frac(n(self.lr), n(d)),
-                self.lr / d,
-            ));
+            self.effective_over_d(i, d, out);
         }
     }
 
@@ -1927,11 +1932,7 @@ impl Step<'_> {
                 ]),
                 out,
             );
-            out.push(effective(
-                frac(self.sym("lr"), ci(id("d"), i)),
-                frac(n(self.lr), n(d)),
-                self.lr / d,
-            ));
+            self.effective_over_d(i, d, out);
         }
     }
 

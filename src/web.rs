@@ -1095,13 +1095,7 @@ impl App {
                 if w == 0 || h == 0 {
                     return Ok(());
                 }
-                let lut: Vec<[u8; 3]> = (0..256)
-                    .map(|i| {
-                        let c = plotters::style::colors::colormaps::ViridisRGB
-                            .get_color(i as f32 / 255.0);
-                        [c.0, c.1, c.2]
-                    })
-                    .collect();
+                let lut = crate::render::field::viridis_lut();
                 let mut px = vec![255u8; w * h * 4];
                 for (r, line) in px.chunks_exact_mut(w * 4).enumerate() {
                     let mu = momenta.1 - (r as f64 + 0.5) / h as f64 * (momenta.1 - momenta.0);

@@ -60,8 +60,9 @@ impl Scaling {
     }
 }
 
-/// A 256-entry viridis lookup table, built once per field.
-fn viridis_lut() -> [[u8; 3]; 256] {
+/// A 256-entry viridis lookup table (entry `i` is viridis at `i/255`), for painting rasters
+/// with one lookup per pixel.
+pub fn viridis_lut() -> [[u8; 3]; 256] {
     let mut lut = [[0u8; 3]; 256];
     for (i, entry) in lut.iter_mut().enumerate() {
         let c = ViridisRGB.get_color(i as f32 / 255.0);
