@@ -20,6 +20,7 @@
 //! ([`lowest_minimum`]); on a surface with none (the saddles) the gap `loss − f*` is the loss
 //! itself.
 
+use crate::batch::Batch;
 use crate::optim::ConfigError;
 use crate::run::{RunSpec, Stepper, Trajectory, simulate};
 use crate::surface::{Surface, View};
@@ -149,8 +150,50 @@ pub struct SweepPoint {
 /// Runs `spec` from `start` for `steps` steps once per learning rate in `lrs` (every other
 /// setting, the schedule included, kept; the schedule scales the new rate), in order.
 ///
+/// The runs advance together as one [`Batch`] (bit for bit [`lr_sweep_single`]'s results).
 /// Fails when `spec` is invalid or a learning rate is not allowed (negative or not finite).
 pub fn lr_sweep(
+    surface: &Surface,
+    spec: &RunSpec,
+    start: [f64; 2],
+    steps: usize,
+    lrs: &[f64],
+    tol: f64,
+) -> Result<Vec<SweepPoint>, ConfigError> {
+    if lrs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let f_star = lowest_minimum(surface);
+    let mut batch = Batch::with_lrs(surface, spec, start, lrs)?;
+    let below = |batch: &Batch, i: usize| gap(batch.loss(i), f_star) < tol;
+    let mut reached: Vec<Option<usize>> = (0..lrs.len())
+        .map(|i| below(&batch, i).then_some(0))
+        .collect();
+    let all_halted = |batch: &Batch| (0..lrs.len()).all(|i| batch.halted(i).is_some());
+    while batch.k() < steps && !all_halted(&batch) {
+        batch.step();
+        for (i, r) in reached.iter_mut().enumerate() {
+            if r.is_none() && batch.halted(i).is_none() && below(&batch, i) {
+                *r = Some(batch.k());
+            }
+        }
+    }
+    Ok(lrs
+        .iter()
+        .zip(reached)
+        .enumerate()
+        .map(|(i, (&lr, steps_to_tolerance))| SweepPoint {
+            lr,
+            final_loss: batch.halted(i).is_none().then(|| batch.loss(i)),
+            steps_to_tolerance,
+            diverged_at: batch.halted(i),
+        })
+        .collect())
+}
+
+/// [`lr_sweep`] one run at a time with [`simulate`]: the reference the batched sweep is
+/// tested and benchmarked against.
+pub fn lr_sweep_single(
     surface: &Surface,
     spec: &RunSpec,
     start: [f64; 2],
@@ -311,12 +354,56 @@ impl BasinGrid {
     ///
     /// Fails when `spec` is invalid, when the raster is empty, when `tol` is not a positive
     /// finite number, or when `rows` does not lie within `0..height`.
+    ///
+    /// The start points advance [`BASIN_BATCH`] at a time as one [`Batch`], bit for bit the
+    /// cells [`BasinGrid::rows_single`] gives.
     pub fn rows(
         &self,
         surface: &Surface,
         spec: &RunSpec,
         rows: Range<usize>,
     ) -> Result<Vec<Basin>, ConfigError> {
+        self.check(spec, &rows)?;
+        let minima = surface.minima();
+        let radius = self.radius();
+        let starts: Vec<[f64; 2]> = rows
+            .flat_map(|row| (0..self.width).map(move |col| (col, row)))
+            .map(|(col, row)| self.start(col, row))
+            .collect();
+        let mut cells = Vec::with_capacity(starts.len());
+        for chunk in starts.chunks(BASIN_BATCH) {
+            cells.extend(basins(
+                surface, spec, chunk, self.steps, self.tol, &minima, radius,
+            )?);
+        }
+        Ok(cells)
+    }
+
+    /// [`BasinGrid::rows`] one start point at a time with [`Stepper`]: the reference the
+    /// batched map is tested and benchmarked against.
+    pub fn rows_single(
+        &self,
+        surface: &Surface,
+        spec: &RunSpec,
+        rows: Range<usize>,
+    ) -> Result<Vec<Basin>, ConfigError> {
+        self.check(spec, &rows)?;
+        let minima = surface.minima();
+        let radius = self.radius();
+        let mut cells = Vec::with_capacity(rows.len() * self.width);
+        for row in rows {
+            for col in 0..self.width {
+                let start = self.start(col, row);
+                cells.push(basin(
+                    surface, spec, start, self.steps, self.tol, &minima, radius,
+                )?);
+            }
+        }
+        Ok(cells)
+    }
+
+    /// The checks [`BasinGrid::rows`] states.
+    fn check(&self, spec: &RunSpec, rows: &Range<usize>) -> Result<(), ConfigError> {
         spec.validate()?;
         spec.optimizer.build()?;
         if self.width == 0 || self.height == 0 {
@@ -338,18 +425,7 @@ impl BasinGrid {
                 rows.start, rows.end, self.height
             )));
         }
-        let minima = surface.minima();
-        let radius = self.radius();
-        let mut cells = Vec::with_capacity(rows.len() * self.width);
-        for row in rows {
-            for col in 0..self.width {
-                let start = self.start(col, row);
-                cells.push(basin(
-                    surface, spec, start, self.steps, self.tol, &minima, radius,
-                )?);
-            }
-        }
-        Ok(cells)
+        Ok(())
     }
 
     /// The whole map: every row.
@@ -362,6 +438,73 @@ impl BasinGrid {
     }
 }
 
+/// How many start points of a basin map advance together as one [`Batch`].
+pub const BASIN_BATCH: usize = 64;
+
+/// A settled point's basin: the nearest known minimum within `radius`, else converged
+/// elsewhere.
+fn classify(p: [f64; 2], k: usize, minima: &[[f64; 3]], radius: f64) -> Basin {
+    let nearest = minima
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (i, distance(p, [m[0], m[1]])))
+        .min_by(|a, b| a.1.total_cmp(&b.1));
+    match nearest {
+        Some((index, d)) if d <= radius => Basin::Minimum { index, steps: k },
+        _ => Basin::Converged { steps: k },
+    }
+}
+
+fn norm(g: [f64; 2]) -> f64 {
+    g[0].hypot(g[1])
+}
+
+/// The basins of `starts`, advanced together as one [`Batch`] until every one is decided
+/// (the rules are [`BasinGrid`]'s, as [`basin`] applies them to one start point).
+fn basins(
+    surface: &Surface,
+    spec: &RunSpec,
+    starts: &[[f64; 2]],
+    steps: usize,
+    tol: f64,
+    minima: &[[f64; 3]],
+    radius: f64,
+) -> Result<Vec<Basin>, ConfigError> {
+    let mut batch = Batch::new(surface, spec, starts)?;
+    let mut cells: Vec<Option<Basin>> = (0..starts.len())
+        .map(|i| match batch.halted(i) {
+            Some(at) => Some(Basin::Diverged { at }),
+            None if norm(batch.grad(i)) <= tol && spec.noise.is_none() => {
+                Some(classify(batch.point(i), 0, minima, radius))
+            }
+            None => None,
+        })
+        .collect();
+    let mut open = cells.iter().filter(|c| c.is_none()).count();
+    while open > 0 && batch.k() < steps {
+        batch.step();
+        for (i, cell) in cells.iter_mut().enumerate() {
+            if cell.is_some() {
+                continue;
+            }
+            *cell = match batch.halted(i) {
+                Some(at) => Some(Basin::Diverged { at }),
+                None if norm(batch.grad(i)) <= tol
+                    && distance(batch.point(i), batch.previous(i)) <= tol =>
+                {
+                    Some(classify(batch.point(i), batch.k(), minima, radius))
+                }
+                None => None,
+            };
+            open -= usize::from(cell.is_some());
+        }
+    }
+    Ok(cells
+        .into_iter()
+        .map(|c| c.unwrap_or(Basin::NotConverged))
+        .collect())
+}
+
 /// The basin of one start point (see [`BasinGrid`] for the rules).
 fn basin(
     surface: &Surface,
@@ -372,18 +515,7 @@ fn basin(
     minima: &[[f64; 3]],
     radius: f64,
 ) -> Result<Basin, ConfigError> {
-    let classify = |p: [f64; 2], k: usize| {
-        let nearest = minima
-            .iter()
-            .enumerate()
-            .map(|(i, m)| (i, distance(p, [m[0], m[1]])))
-            .min_by(|a, b| a.1.total_cmp(&b.1));
-        match nearest {
-            Some((index, d)) if d <= radius => Basin::Minimum { index, steps: k },
-            _ => Basin::Converged { steps: k },
-        }
-    };
-    let norm = |g: [f64; 2]| g[0].hypot(g[1]);
+    let classify = |p: [f64; 2], k: usize| classify(p, k, minima, radius);
     let mut stepper = Stepper::new(surface, spec, start)?;
     if let Some(halt) = stepper.start_halt() {
         return Ok(Basin::Diverged { at: halt.k });

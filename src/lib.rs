@@ -17,7 +17,10 @@
 
 #![warn(missing_docs)]
 
+pub mod batch;
+pub mod bench;
 pub mod compare;
+pub mod dual;
 pub mod explain;
 pub mod model;
 pub mod optim;

@@ -45,6 +45,16 @@ mod cli {
         Trace(Box<TraceArgs>),
         /// List the surfaces and the optimizers with their hyperparameters and defaults.
         List,
+        /// Time the batched computations natively on one core (basin map, learning-rate
+        /// sweep, Adam step kernel), batched and one run at a time; prints JSON.
+        Bench {
+            /// The basin map's side (issue #7's target is 512).
+            #[arg(long, default_value_t = 512)]
+            size: usize,
+            /// Rows of the basin map timed one start at a time (the naive form is slow).
+            #[arg(long, default_value_t = 32)]
+            naive_rows: usize,
+        },
     }
 
     #[derive(Clone, Copy, ValueEnum)]
@@ -251,7 +261,67 @@ mod cli {
                 print!("{}", list());
                 ExitCode::SUCCESS
             }
+            Command::Bench { size, naive_rows } => match bench(size, naive_rows) {
+                Ok(json) => {
+                    println!("{json}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(&format!("optiviz bench: {e}")),
+            },
         }
+    }
+
+    /// Times `f` once (after one untimed warm-up run when `warm`), in milliseconds.
+    fn time<T>(warm: bool, mut f: impl FnMut() -> T) -> (f64, T) {
+        if warm {
+            std::hint::black_box(f());
+        }
+        let t0 = std::time::Instant::now();
+        let out = std::hint::black_box(f());
+        (t0.elapsed().as_secs_f64() * 1e3, out)
+    }
+
+    /// The workloads of `optiviz::bench`, timed; see BENCHMARKS.md.
+    fn bench(size: usize, naive_rows: usize) -> Result<String, String> {
+        use optiviz::bench::{adam_kernel, basin_workload, sweep_workload};
+        let e = |e: optiviz::optim::ConfigError| e.to_string();
+        if size == 0 || naive_rows == 0 || naive_rows > size {
+            return Err(format!(
+                "invalid --size {size} or --naive-rows {naive_rows}: allowed 1 ≤ naive-rows ≤ size"
+            ));
+        }
+        let (surface, spec, grid) = basin_workload(size);
+        let (basin_ms, cells) = time(false, || grid.rows(&surface, &spec, 0..size));
+        cells.map_err(e)?;
+        let band = size / 2 - naive_rows / 2..size / 2 + naive_rows.div_ceil(2);
+        let (band_batched_ms, batched) = time(false, || grid.rows(&surface, &spec, band.clone()));
+        let (band_naive_ms, naive) =
+            time(false, || grid.rows_single(&surface, &spec, band.clone()));
+        if batched.map_err(e)? != naive.map_err(e)? {
+            return Err("the batched and naive basin maps differ".into());
+        }
+        let (sweep_ms, swept) = time(true, || sweep_workload(true));
+        let (sweep_naive_ms, swept_naive) = time(false, || sweep_workload(false));
+        if swept.map_err(e)? != swept_naive.map_err(e)? {
+            return Err("the batched and naive sweeps differ".into());
+        }
+        let (runs, steps) = (64, 20_000);
+        let (kernel_ms, k1) = time(true, || adam_kernel(runs, steps, true));
+        let (kernel_naive_ms, k2) = time(true, || adam_kernel(runs, steps, false));
+        if k1.map_err(e)?.to_bits() != k2.map_err(e)?.to_bits() {
+            return Err("the batched and naive kernels differ".into());
+        }
+        let ns = |ms: f64| ms * 1e6 / (runs * steps) as f64;
+        Ok(serde_json::json!({
+            "basin": {"size": size, "steps": grid.steps, "ms": basin_ms,
+                "band_rows": naive_rows, "band_batched_ms": band_batched_ms,
+                "band_naive_ms": band_naive_ms},
+            "sweep": {"optimizers": 8, "rates": 50, "steps": 2000, "ms": sweep_ms,
+                "naive_ms": sweep_naive_ms},
+            "adam_kernel": {"runs": runs, "steps": steps, "ns_per_step": ns(kernel_ms),
+                "naive_ns_per_step": ns(kernel_naive_ms)},
+        })
+        .to_string())
     }
 
     fn fail(message: &str) -> ExitCode {

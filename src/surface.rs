@@ -1,8 +1,10 @@
 //! Two-dimensional test surfaces: each defined once, generically, and differentiated exactly.
 //!
-//! Every surface is a function `f(x, y)` written once over [`num_dual::DualNum`], so that the
-//! value, the gradient and the Hessian all come from the same definition by forward-mode
-//! automatic differentiation (no hand-written derivative that could drift from its function).
+//! Every surface is a function `f(x, y)` written once over [`crate::dual::Real`], so that the
+//! value, the gradient (also at many points at once) and the Hessian all come from the same
+//! definition by forward-mode automatic differentiation (num-dual for the Hessian, the lane
+//! duals of [`crate::dual`] for gradients), with no hand-written derivative that could drift
+//! from its function.
 //!
 //! | id | formula | default view | global minima |
 //! |---|---|---|---|
@@ -22,8 +24,9 @@
 //!
 //! [`Surface::minima`] gives the minima to full `f64` precision.
 
+use crate::dual::{Lanes, Real};
 use nalgebra::{Matrix2, SVector, Vector2};
-use num_dual::{DualNum, gradient, hessian};
+use num_dual::hessian;
 use serde::{Deserialize, Serialize};
 
 /// A rectangle of the (x, y) plane: what a plot shows.
@@ -254,11 +257,13 @@ impl Surface {
         SurfaceInfo { id, label, formula }
     }
 
-    /// The function itself, generic over dual numbers so derivatives come from this one place.
+    /// The function itself, generic over [`Real`] so that values, gradients (also many points
+    /// at once, [`Lanes`]) and Hessians all come from this one definition.
     ///
     /// For [`Surface::Ackley`] the cone term is replaced by its value `−20` at exactly the
     /// origin, which makes the gradient there the subgradient `(0, 0)` instead of NaN.
-    pub fn eval<D: DualNum<Primitive = f64>>(&self, x: D, y: D) -> D {
+    #[inline(always)]
+    pub fn eval<D: Real>(&self, x: D, y: D) -> D {
         use std::f64::consts::{E, PI, TAU};
         match *self {
             Surface::Rosenbrock => {
@@ -273,13 +278,13 @@ impl Surface {
                 (u.powi(2) + v.powi(2) * condition) * 0.5
             }
             Surface::Beale => {
-                let t1 = x.clone() * &y - &x + 1.5;
-                let t2 = x.clone() * y.powi(2) - &x + 2.25;
+                let t1 = x.clone() * y.clone() - x.clone() + 1.5;
+                let t2 = x.clone() * y.powi(2) - x.clone() + 2.25;
                 let t3 = x.clone() * y.powi(3) - x + 2.625;
                 t1.powi(2) + t2.powi(2) + t3.powi(2)
             }
             Surface::Himmelblau => {
-                let a = x.powi(2) + &y - 11.0;
+                let a = x.powi(2) + y.clone() - 11.0;
                 let b = x + y.powi(2) - 7.0;
                 a.powi(2) + b.powi(2)
             }
@@ -297,22 +302,20 @@ impl Surface {
                 let r2 = (x.powi(2) + y.powi(2)) * 0.5;
                 // The cone term plus 20. √ has no derivative at 0, so where r² is exactly 0 (the
                 // origin, or squares that underflow) it is the constant 0: subgradient (0, 0).
-                let cone = if r2.re() == 0.0 {
-                    D::from(0.0)
-                } else {
-                    (r2.sqrt() * -0.2).exp() * -20.0 + 20.0
-                };
+                let cone = (r2.sqrt() * -0.2).exp() * -20.0 + 20.0;
+                let cone = r2.where_zero(D::constant(0.0), cone);
                 let waves = -(((x * TAU).cos() + (y * TAU).cos()) * 0.5).exp() + E;
                 cone + waves
             }
             Surface::GoldsteinPrice => {
-                let s = x.clone() + &y + 1.0;
+                let s = x.clone() + y.clone() + 1.0;
                 let p = x.clone() * -14.0 + x.powi(2) * 3.0 - y.clone() * 14.0
-                    + x.clone() * &y * 6.0
+                    + x.clone() * y.clone() * 6.0
                     + y.powi(2) * 3.0
                     + 19.0;
                 let d = x.clone() * 2.0 - y.clone() * 3.0;
-                let q = x.clone() * -32.0 + x.powi(2) * 12.0 + y.clone() * 48.0 - x * &y * 36.0
+                let q = x.clone() * -32.0 + x.powi(2) * 12.0 + y.clone() * 48.0
+                    - x * y.clone() * 36.0
                     + y.powi(2) * 27.0
                     + 18.0;
                 (s.powi(2) * p + 1.0) * (d.powi(2) * q + 30.0)
@@ -320,7 +323,7 @@ impl Surface {
             Surface::SixHumpCamel => {
                 let a = -x.powi(2) * 2.1 + x.powi(4) / 3.0 + 4.0;
                 let b = y.powi(2) * 4.0 - 4.0;
-                a * x.powi(2) + x * &y + b * y.powi(2)
+                a * x.powi(2) + x * y.clone() + b * y.powi(2)
             }
             Surface::StyblinskiTang => {
                 let term = |t: D| t.powi(4) - t.powi(2) * 16.0 + t * 5.0;
@@ -339,10 +342,25 @@ impl Surface {
         self.eval(p[0], p[1])
     }
 
-    /// `f(p)` and `∇f(p)`, exactly, by forward-mode automatic differentiation.
+    /// `f(p)` and `∇f(p)`, exactly, by forward-mode automatic differentiation: one lane of
+    /// [`Surface::values_and_gradients`], so a batched run sees the same bits.
     pub fn value_and_gradient(&self, p: [f64; 2]) -> (f64, [f64; 2]) {
-        let (f, g) = gradient(|v: SVector<_, 2>| self.eval(v[0], v[1]), &Vector2::from(p));
-        (f, [g[0], g[1]])
+        let (x, y) = Lanes::<1>::variables([p[0]], [p[1]]);
+        let f = self.eval(x, y);
+        (f.re[0], [f.dx[0], f.dy[0]])
+    }
+
+    /// [`Surface::value_and_gradient`] at `N` points `(xs[i], ys[i])` at once, lane by lane
+    /// (the same arithmetic per lane, vectorized across lanes): `(f, ∂f/∂x, ∂f/∂y)`.
+    #[inline]
+    pub fn values_and_gradients<const N: usize>(
+        &self,
+        xs: [f64; N],
+        ys: [f64; N],
+    ) -> ([f64; N], [f64; N], [f64; N]) {
+        let (x, y) = Lanes::<N>::variables(xs, ys);
+        let f = self.eval(x, y);
+        (f.re, f.dx, f.dy)
     }
 
     /// `f(p)`, `∇f(p)` and the Hessian `∇²f(p)`, exactly.

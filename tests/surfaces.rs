@@ -447,7 +447,12 @@ mod properties {
                 }
                 let (f, g, _) = s.hessian(p);
                 prop_assert!((f - s.value(p)).abs() <= 1e-12 * f.abs().max(1.0));
-                prop_assert_eq!(g, s.value_and_gradient(p).1);
+                // The Hessian's gradient (num-dual's second-order duals) and the gradient
+                // (optiviz's lane duals) agree to rounding.
+                let lanes = s.value_and_gradient(p).1;
+                for i in 0..2 {
+                    prop_assert!((g[i] - lanes[i]).abs() <= 1e-13 * g[i].abs().max(1.0), "{g:?} vs {lanes:?}");
+                }
                 if let Err(e) = check_surface(&s, p) {
                     prop_assert!(false, "{}", e);
                 }

@@ -1,6 +1,6 @@
 //! Adadelta (Zeiler, 2012): torch.optim.Adadelta.
 
-use super::{Optimizer, StateVar, decayed};
+use super::{Optimizer, Rate, StateVar, decayed};
 use nalgebra::DMatrix;
 
 pub(super) const RULE: &str = "g ← ∇f(θ) + λθ\nv ← ρ v + (1 − ρ) g²\nΔ ← √(u + ε) / √(v + ε) · g\nu ← ρ u + (1 − ρ) Δ²\nθ ← θ − η Δ";
@@ -38,22 +38,35 @@ impl Adadelta {
 }
 
 impl Optimizer for Adadelta {
-    fn step(&mut self, params: &mut [f64], grad: &[f64], lr: f64, _: Option<&DMatrix<f64>>) {
+    fn step_at(
+        &mut self,
+        params: &mut [f64],
+        grad: &[f64],
+        lr: Rate<'_>,
+        _: Option<&DMatrix<f64>>,
+    ) {
         if self.square_avg.is_empty() {
             self.square_avg = vec![0.0; params.len()];
             self.acc_delta = vec![0.0; params.len()];
         }
         let rho = self.rho;
-        for (i, p) in params.iter_mut().enumerate() {
-            let g = decayed(grad[i], *p, self.weight_decay);
-            let v = &mut self.square_avg[i];
-            *v = *v * rho + (1.0 - rho) * (g * g);
-            let std = (*v + self.eps).sqrt();
-            let u = &mut self.acc_delta[i];
-            let delta = (*u + self.eps).sqrt() / std * g;
-            *u = *u * rho + (1.0 - rho) * (delta * delta);
-            *p += -lr * delta;
-        }
+        let n = params.len();
+        let grad = &grad[..n];
+        lr.each(
+            n,
+            |lr| lr,
+            |i, lr| {
+                let p = &mut params[i];
+                let g = decayed(grad[i], *p, self.weight_decay);
+                let v = &mut self.square_avg[i];
+                *v = *v * rho + (1.0 - rho) * (g * g);
+                let std = (*v + self.eps).sqrt();
+                let u = &mut self.acc_delta[i];
+                let delta = (*u + self.eps).sqrt() / std * g;
+                *u = *u * rho + (1.0 - rho) * (delta * delta);
+                *p += -lr * delta;
+            },
+        );
     }
 
     /// torch's `square_avg` `v` and `acc_delta` `u`.

@@ -1,6 +1,6 @@
 //! AdaGrad (Duchi, Hazan & Singer, 2011): torch.optim.Adagrad.
 
-use super::{Optimizer, StateVar, decayed};
+use super::{Optimizer, Rate, StateVar, decayed};
 use nalgebra::DMatrix;
 
 pub(super) const RULE: &str =
@@ -40,18 +40,31 @@ impl Adagrad {
 }
 
 impl Optimizer for Adagrad {
-    fn step(&mut self, params: &mut [f64], grad: &[f64], lr: f64, _: Option<&DMatrix<f64>>) {
+    fn step_at(
+        &mut self,
+        params: &mut [f64],
+        grad: &[f64],
+        lr: Rate<'_>,
+        _: Option<&DMatrix<f64>>,
+    ) {
         if self.t == 0 {
             self.sum = vec![self.initial; params.len()];
         }
         self.t += 1;
-        let clr = lr / (1.0 + (self.t - 1) as f64 * self.lr_decay);
-        for ((p, &g0), s) in params.iter_mut().zip(grad).zip(self.sum.iter_mut()) {
-            let g = decayed(g0, *p, self.weight_decay);
-            *s += g * g;
-            let std = s.sqrt() + self.eps;
-            *p += -clr * (g / std);
-        }
+        let decay = 1.0 + (self.t - 1) as f64 * self.lr_decay;
+        let n = params.len();
+        let (grad, sum) = (&grad[..n], &mut self.sum[..n]);
+        lr.each(
+            n,
+            |lr| lr / decay,
+            |i, clr| {
+                let (p, s) = (&mut params[i], &mut sum[i]);
+                let g = decayed(grad[i], *p, self.weight_decay);
+                *s += g * g;
+                let std = s.sqrt() + self.eps;
+                *p += -clr * (g / std);
+            },
+        );
     }
 
     /// The step count `t` and torch's `sum` `s`.

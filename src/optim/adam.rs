@@ -1,7 +1,7 @@
 //! Adam (Kingma & Ba, 2015) with its AMSGrad (Reddi et al., 2018) and AdamW (Loshchilov &
 //! Hutter, 2019) variants: torch.optim.Adam and torch.optim.AdamW.
 
-use super::{Optimizer, StateVar, decayed, lerp};
+use super::{Optimizer, Rate, StateVar, decayed, lerp};
 use nalgebra::DMatrix;
 
 pub(super) const RULE: &str = "g ← ∇f(θ) + λθ\nm ← β₁ m + (1 − β₁) g\nv ← β₂ v + (1 − β₂) g²\nm̂ ← m / (1 − β₁ᵗ),  v̂ ← v / (1 − β₂ᵗ)\nθ ← θ − η m̂ / (√v̂ + ε)";
@@ -66,7 +66,13 @@ impl Adam {
 }
 
 impl Optimizer for Adam {
-    fn step(&mut self, params: &mut [f64], grad: &[f64], lr: f64, _: Option<&DMatrix<f64>>) {
+    fn step_at(
+        &mut self,
+        params: &mut [f64],
+        grad: &[f64],
+        lr: Rate<'_>,
+        _: Option<&DMatrix<f64>>,
+    ) {
         if self.t == 0 {
             self.m = vec![0.0; params.len()];
             self.v = vec![0.0; params.len()];
@@ -81,34 +87,40 @@ impl Optimizer for Adam {
         } else {
             (1.0, 1.0)
         };
-        let step_size = lr / bias_correction1;
         let bias_correction2_sqrt = bias_correction2.sqrt();
-        for (i, p) in params.iter_mut().enumerate() {
-            let g = if o.decoupled {
-                if o.weight_decay != 0.0 {
-                    *p *= 1.0 - lr * o.weight_decay;
-                }
-                grad[i]
-            } else {
-                decayed(grad[i], *p, o.weight_decay)
-            };
-            let m = &mut self.m[i];
-            *m = lerp(*m, g, 1.0 - beta1);
-            let v = &mut self.v[i];
-            *v = *v * beta2 + (1.0 - beta2) * (g * g);
-            let second = if o.amsgrad {
-                self.v_max[i] = self.v_max[i].max(*v);
-                self.v_max[i]
-            } else {
-                *v
-            };
-            let denom = if o.eps_inside_sqrt {
-                (second / bias_correction2 + o.eps).sqrt()
-            } else {
-                second.sqrt() / bias_correction2_sqrt + o.eps
-            };
-            *p += -step_size * (*m / denom);
-        }
+        let n = params.len();
+        let grad = &grad[..n];
+        lr.each(
+            n,
+            |lr| (lr, lr / bias_correction1),
+            |i, (lr, step_size)| {
+                let p = &mut params[i];
+                let g = if o.decoupled {
+                    if o.weight_decay != 0.0 {
+                        *p *= 1.0 - lr * o.weight_decay;
+                    }
+                    grad[i]
+                } else {
+                    decayed(grad[i], *p, o.weight_decay)
+                };
+                let m = &mut self.m[i];
+                *m = lerp(*m, g, 1.0 - beta1);
+                let v = &mut self.v[i];
+                *v = *v * beta2 + (1.0 - beta2) * (g * g);
+                let second = if o.amsgrad {
+                    self.v_max[i] = self.v_max[i].max(*v);
+                    self.v_max[i]
+                } else {
+                    *v
+                };
+                let denom = if o.eps_inside_sqrt {
+                    (second / bias_correction2 + o.eps).sqrt()
+                } else {
+                    second.sqrt() / bias_correction2_sqrt + o.eps
+                };
+                *p += -step_size * (*m / denom);
+            },
+        );
     }
 
     /// The step count `t`, torch's `exp_avg` `m` and `exp_avg_sq` `v`, and with AMSGrad

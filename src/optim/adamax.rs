@@ -1,6 +1,6 @@
 //! Adamax, Adam's infinity-norm variant (Kingma & Ba, 2015, §7.1): torch.optim.Adamax.
 
-use super::{Optimizer, StateVar, decayed, lerp};
+use super::{Optimizer, Rate, StateVar, decayed, lerp};
 use nalgebra::DMatrix;
 
 pub(super) const RULE: &str =
@@ -40,20 +40,33 @@ impl Adamax {
 }
 
 impl Optimizer for Adamax {
-    fn step(&mut self, params: &mut [f64], grad: &[f64], lr: f64, _: Option<&DMatrix<f64>>) {
+    fn step_at(
+        &mut self,
+        params: &mut [f64],
+        grad: &[f64],
+        lr: Rate<'_>,
+        _: Option<&DMatrix<f64>>,
+    ) {
         if self.t == 0 {
             self.m = vec![0.0; params.len()];
             self.u = vec![0.0; params.len()];
         }
         self.t += 1;
         let [beta1, beta2] = self.betas;
-        let clr = lr / (1.0 - beta1.powf(f64::from(self.t)));
-        for (i, p) in params.iter_mut().enumerate() {
-            let g = decayed(grad[i], *p, self.weight_decay);
-            self.m[i] = lerp(self.m[i], g, 1.0 - beta1);
-            self.u[i] = (self.u[i] * beta2).max(g.abs() + self.eps);
-            *p += -clr * (self.m[i] / self.u[i]);
-        }
+        let bias_correction = 1.0 - beta1.powf(f64::from(self.t));
+        let n = params.len();
+        let grad = &grad[..n];
+        lr.each(
+            n,
+            |lr| lr / bias_correction,
+            |i, clr| {
+                let p = &mut params[i];
+                let g = decayed(grad[i], *p, self.weight_decay);
+                self.m[i] = lerp(self.m[i], g, 1.0 - beta1);
+                self.u[i] = (self.u[i] * beta2).max(g.abs() + self.eps);
+                *p += -clr * (self.m[i] / self.u[i]);
+            },
+        );
     }
 
     /// The step count `t`, torch's `exp_avg` `m` and `exp_inf` `u`.

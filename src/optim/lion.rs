@@ -1,7 +1,7 @@
 //! Lion, evolved sign momentum (Chen et al., 2023, "Symbolic Discovery of Optimization
 //! Algorithms"), as optax.lion; torch has no Lion.
 
-use super::{Optimizer, StateVar};
+use super::{Optimizer, Rate, StateVar};
 use nalgebra::DMatrix;
 
 pub(super) const RULE: &str =
@@ -49,20 +49,33 @@ fn sign(x: f64) -> f64 {
 }
 
 impl Optimizer for Lion {
-    fn step(&mut self, params: &mut [f64], grad: &[f64], lr: f64, _: Option<&DMatrix<f64>>) {
+    fn step_at(
+        &mut self,
+        params: &mut [f64],
+        grad: &[f64],
+        lr: Rate<'_>,
+        _: Option<&DMatrix<f64>>,
+    ) {
         if self.m.is_empty() {
             self.m = vec![0.0; params.len()];
         }
         let [b1, b2] = self.betas;
-        for (i, p) in params.iter_mut().enumerate() {
-            let g = grad[i];
-            let mut update = sign((1.0 - b1) * g + b1 * self.m[i]);
-            if self.weight_decay != 0.0 {
-                update += self.weight_decay * *p;
-            }
-            *p += -lr * update;
-            self.m[i] = (1.0 - b2) * g + b2 * self.m[i];
-        }
+        let n = params.len();
+        let grad = &grad[..n];
+        lr.each(
+            n,
+            |lr| lr,
+            |i, lr| {
+                let p = &mut params[i];
+                let g = grad[i];
+                let mut update = sign((1.0 - b1) * g + b1 * self.m[i]);
+                if self.weight_decay != 0.0 {
+                    update += self.weight_decay * *p;
+                }
+                *p += -lr * update;
+                self.m[i] = (1.0 - b2) * g + b2 * self.m[i];
+            },
+        );
     }
 
     /// optax's `mu`, the momentum `m` (Lion's rule needs no step count).

@@ -36,6 +36,51 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
 
+/// The learning rate of one step: one value shared by every coordinate, or one value per
+/// coordinate (batched runs, whose lanes each have their own rate; see [`crate::batch`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Rate<'a> {
+    /// The same rate for every coordinate.
+    All(f64),
+    /// `lrs[i]` for coordinate `i`; as long as the parameter vector.
+    Each(&'a [f64]),
+}
+
+impl Rate<'_> {
+    /// The rate of coordinate `i`.
+    #[inline(always)]
+    pub fn at(self, i: usize) -> f64 {
+        match self {
+            Rate::All(lr) => lr,
+            Rate::Each(lrs) => lrs[i],
+        }
+    }
+
+    /// Calls `body(i, per(rate of i))` for every coordinate `i < n`, in order. `per` turns a
+    /// rate into what the update needs of it (say `η / (1 − β₁ᵗ)`); with a shared rate it is
+    /// evaluated once, with one rate per coordinate once per coordinate, which gives the same
+    /// numbers because `per` is a pure function of the rate.
+    ///
+    /// # Panics
+    /// When a per-coordinate rate has fewer than `n` values (a caller's bug).
+    #[inline(always)]
+    pub fn each<S: Copy>(self, n: usize, per: impl Fn(f64) -> S, mut body: impl FnMut(usize, S)) {
+        match self {
+            Rate::All(lr) => {
+                let s = per(lr);
+                for i in 0..n {
+                    body(i, s);
+                }
+            }
+            Rate::Each(lrs) => {
+                for (i, &lr) in lrs[..n].iter().enumerate() {
+                    body(i, per(lr));
+                }
+            }
+        }
+    }
+}
+
 /// One optimizer's state and update rule, over a flat parameter vector.
 pub trait Optimizer {
     /// Applies one update to `params` in place, given the gradient `grad` of the loss at
@@ -43,7 +88,24 @@ pub trait Optimizer {
     /// rate `lr` for this step, and the Hessian at `params` when [`needs_hessian`] says so.
     ///
     /// [`needs_hessian`]: Optimizer::needs_hessian
-    fn step(&mut self, params: &mut [f64], grad: &[f64], lr: f64, hessian: Option<&DMatrix<f64>>);
+    ///
+    /// This is [`step_at`](Optimizer::step_at) with one rate for every coordinate.
+    fn step(&mut self, params: &mut [f64], grad: &[f64], lr: f64, hessian: Option<&DMatrix<f64>>) {
+        self.step_at(params, grad, Rate::All(lr), hessian);
+    }
+
+    /// [`step`](Optimizer::step) with a [`Rate`] that may give each coordinate its own
+    /// learning rate: how [`crate::batch`] advances many runs of different rates as one
+    /// parameter vector. Coordinate `i` is updated exactly as a run whose rate is
+    /// `lr.at(i)` would update it (the same operations in the same order), so batching
+    /// never changes a result.
+    fn step_at(
+        &mut self,
+        params: &mut [f64],
+        grad: &[f64],
+        lr: Rate<'_>,
+        hessian: Option<&DMatrix<f64>>,
+    );
 
     /// Whether [`step`](Optimizer::step) needs the Hessian (second-order methods).
     fn needs_hessian(&self) -> bool {

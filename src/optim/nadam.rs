@@ -1,6 +1,6 @@
 //! NAdam, Adam with Nesterov momentum (Dozat, 2016): torch.optim.NAdam.
 
-use super::{Optimizer, StateVar, decayed, lerp};
+use super::{Optimizer, Rate, StateVar, decayed, lerp};
 use nalgebra::DMatrix;
 
 pub(super) const RULE: &str = "g ← ∇f(θ) + λθ\nμₜ ← β₁ (1 − ½·0.96^(tψ)),  μₜ₊₁ ← β₁ (1 − ½·0.96^((t+1)ψ))\nm ← β₁ m + (1 − β₁) g\nv ← β₂ v + (1 − β₂) g²\nd ← √(v / (1 − β₂ᵗ)) + ε\nθ ← θ − η (1 − μₜ) / (1 − Πμᵢ) · g / d − η μₜ₊₁ / (1 − Πμᵢ·μₜ₊₁) · m / d";
@@ -47,7 +47,13 @@ impl NAdam {
 }
 
 impl Optimizer for NAdam {
-    fn step(&mut self, params: &mut [f64], grad: &[f64], lr: f64, _: Option<&DMatrix<f64>>) {
+    fn step_at(
+        &mut self,
+        params: &mut [f64],
+        grad: &[f64],
+        lr: Rate<'_>,
+        _: Option<&DMatrix<f64>>,
+    ) {
         if self.t == 0 {
             self.m = vec![0.0; params.len()];
             self.v = vec![0.0; params.len()];
@@ -60,16 +66,24 @@ impl Optimizer for NAdam {
         let mu_next = beta1 * (1.0 - 0.5 * 0.96_f64.powf((t + 1.0) * self.momentum_decay));
         self.mu_product *= mu;
         let mu_product_next = self.mu_product * mu_next;
-        let grad_scale = -lr * (1.0 - mu) / (1.0 - self.mu_product);
-        let avg_scale = -lr * mu_next / (1.0 - mu_product_next);
-        for (i, p) in params.iter_mut().enumerate() {
+        let mu_product = self.mu_product;
+        let scales = |lr: f64| {
+            (
+                -lr * (1.0 - mu) / (1.0 - mu_product),
+                -lr * mu_next / (1.0 - mu_product_next),
+            )
+        };
+        let n = params.len();
+        let grad = &grad[..n];
+        lr.each(n, scales, |i, (grad_scale, avg_scale)| {
+            let p = &mut params[i];
             let g = decayed(grad[i], *p, self.weight_decay);
             self.m[i] = lerp(self.m[i], g, 1.0 - beta1);
             self.v[i] = self.v[i] * beta2 + (1.0 - beta2) * (g * g);
             let denom = (self.v[i] / bias_correction2).sqrt() + self.eps;
             *p += grad_scale * (g / denom);
             *p += avg_scale * (self.m[i] / denom);
-        }
+        });
     }
 
     /// The step count `t`, torch's `mu_product` `Π`, `exp_avg` `m` and `exp_avg_sq` `v`.

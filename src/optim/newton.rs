@@ -1,7 +1,7 @@
 //! Newton's method with the exact Hessian: the second-order reference the others are
 //! measured against.
 
-use super::{Optimizer, StateVar};
+use super::{Optimizer, Rate, StateVar};
 use nalgebra::{DMatrix, DVector};
 
 pub(super) const RULE: &str = "H ← ∇²f(θ),  g ← ∇f(θ)\nH + δI positive definite: d ← (H + δI)⁻¹ g\notherwise (saddle-free): d ← Q diag(1 / max(|λᵢ| + δ, 10⁻⁸)) Qᵀ g,  H = Q Λ Qᵀ\nθ ← θ − η d";
@@ -61,15 +61,21 @@ impl Newton {
 }
 
 impl Optimizer for Newton {
-    fn step(&mut self, params: &mut [f64], grad: &[f64], lr: f64, hessian: Option<&DMatrix<f64>>) {
+    fn step_at(
+        &mut self,
+        params: &mut [f64],
+        grad: &[f64],
+        lr: Rate<'_>,
+        hessian: Option<&DMatrix<f64>>,
+    ) {
         let Some(h) = hessian else {
             // Without curvature there is no Newton step; the caller asked for one by
             // needs_hessian, so this is unreachable in optiviz's own runs.
             return;
         };
         let d = self.direction(h, &DVector::from_column_slice(grad));
-        for (p, di) in params.iter_mut().zip(d.iter()) {
-            *p += -lr * di;
+        for (i, (p, di)) in params.iter_mut().zip(d.iter()).enumerate() {
+            *p += -lr.at(i) * di;
         }
         self.direction = d.iter().copied().collect();
     }

@@ -1,6 +1,6 @@
 //! RAdam, Adam with a rectified adaptive learning rate (Liu et al., 2020): torch.optim.RAdam.
 
-use super::{Optimizer, StateVar, decayed, lerp};
+use super::{Optimizer, Rate, StateVar, decayed, lerp};
 use nalgebra::DMatrix;
 
 pub(super) const RULE: &str = "g ← ∇f(θ) + λθ\nm ← β₁ m + (1 − β₁) g\nv ← β₂ v + (1 − β₂) g²\nm̂ ← m / (1 − β₁ᵗ)\nρ∞ ← 2 / (1 − β₂) − 1,  ρₜ ← ρ∞ − 2t β₂ᵗ / (1 − β₂ᵗ)\nρₜ > 5: θ ← θ − η m̂ · r · √(1 − β₂ᵗ) / (√v + ε)\n        r = √((ρₜ − 4)(ρₜ − 2) ρ∞ / ((ρ∞ − 4)(ρ∞ − 2) ρₜ))\nρₜ ≤ 5: θ ← θ − η m̂";
@@ -44,7 +44,13 @@ impl RAdam {
 }
 
 impl Optimizer for RAdam {
-    fn step(&mut self, params: &mut [f64], grad: &[f64], lr: f64, _: Option<&DMatrix<f64>>) {
+    fn step_at(
+        &mut self,
+        params: &mut [f64],
+        grad: &[f64],
+        lr: Rate<'_>,
+        _: Option<&DMatrix<f64>>,
+    ) {
         if self.t == 0 {
             self.m = vec![0.0; params.len()];
             self.v = vec![0.0; params.len()];
@@ -59,18 +65,25 @@ impl Optimizer for RAdam {
         let rect = ((rho_t - 4.0) * (rho_t - 2.0) * rho_inf
             / ((rho_inf - 4.0) * (rho_inf - 2.0) * rho_t))
             .sqrt();
-        for (i, p) in params.iter_mut().enumerate() {
-            let g = decayed(grad[i], *p, self.weight_decay);
-            self.m[i] = lerp(self.m[i], g, 1.0 - beta1);
-            self.v[i] = self.v[i] * beta2 + (1.0 - beta2) * (g * g);
-            let m_hat = self.m[i] / bias_correction1;
-            if rho_t > 5.0 {
-                let adaptive = bias_correction2.sqrt() / (self.v[i].sqrt() + self.eps);
-                *p += -(m_hat * lr * adaptive * rect);
-            } else {
-                *p += -(m_hat * lr);
-            }
-        }
+        let n = params.len();
+        let grad = &grad[..n];
+        lr.each(
+            n,
+            |lr| lr,
+            |i, lr| {
+                let p = &mut params[i];
+                let g = decayed(grad[i], *p, self.weight_decay);
+                self.m[i] = lerp(self.m[i], g, 1.0 - beta1);
+                self.v[i] = self.v[i] * beta2 + (1.0 - beta2) * (g * g);
+                let m_hat = self.m[i] / bias_correction1;
+                if rho_t > 5.0 {
+                    let adaptive = bias_correction2.sqrt() / (self.v[i].sqrt() + self.eps);
+                    *p += -(m_hat * lr * adaptive * rect);
+                } else {
+                    *p += -(m_hat * lr);
+                }
+            },
+        );
     }
 
     /// The step count `t`, torch's `exp_avg` `m` and `exp_avg_sq` `v`.

@@ -1,6 +1,6 @@
 //! RMSprop (Tieleman & Hinton, 2012): torch.optim.RMSprop.
 
-use super::{Optimizer, StateVar, decayed};
+use super::{Optimizer, Rate, StateVar, decayed};
 use nalgebra::DMatrix;
 
 pub(super) const RULE: &str = "g ← ∇f(θ) + λθ\nv ← α v + (1 − α) g²\nḡ ← α ḡ + (1 − α) g   (centered)\nd ← √v + ε,  or √(v − ḡ²) + ε centered\nb ← μ b + g / d;  θ ← θ − η b   (μ > 0)\nθ ← θ − η g / d   (μ = 0)";
@@ -56,36 +56,49 @@ impl RmsProp {
 }
 
 impl Optimizer for RmsProp {
-    fn step(&mut self, params: &mut [f64], grad: &[f64], lr: f64, _: Option<&DMatrix<f64>>) {
+    fn step_at(
+        &mut self,
+        params: &mut [f64],
+        grad: &[f64],
+        lr: Rate<'_>,
+        _: Option<&DMatrix<f64>>,
+    ) {
         if self.square_avg.is_empty() {
             self.square_avg = vec![0.0; params.len()];
             self.grad_avg = vec![0.0; params.len()];
             self.buf = vec![0.0; params.len()];
         }
         let a = self.alpha;
-        for (i, p) in params.iter_mut().enumerate() {
-            let g = decayed(grad[i], *p, self.weight_decay);
-            let v = &mut self.square_avg[i];
-            *v = *v * a + (1.0 - a) * (g * g);
-            let mut second = *v;
-            if self.centered {
-                let m = &mut self.grad_avg[i];
-                *m = super::lerp(*m, g, 1.0 - a);
-                second = *v - *m * *m;
-            }
-            let denom = if self.eps_inside_sqrt {
-                (second + self.eps).sqrt()
-            } else {
-                second.sqrt() + self.eps
-            };
-            if self.momentum > 0.0 {
-                let b = &mut self.buf[i];
-                *b = *b * self.momentum + g / denom;
-                *p += -lr * *b;
-            } else {
-                *p += -lr * (g / denom);
-            }
-        }
+        let n = params.len();
+        let grad = &grad[..n];
+        lr.each(
+            n,
+            |lr| lr,
+            |i, lr| {
+                let p = &mut params[i];
+                let g = decayed(grad[i], *p, self.weight_decay);
+                let v = &mut self.square_avg[i];
+                *v = *v * a + (1.0 - a) * (g * g);
+                let mut second = *v;
+                if self.centered {
+                    let m = &mut self.grad_avg[i];
+                    *m = super::lerp(*m, g, 1.0 - a);
+                    second = *v - *m * *m;
+                }
+                let denom = if self.eps_inside_sqrt {
+                    (second + self.eps).sqrt()
+                } else {
+                    second.sqrt() + self.eps
+                };
+                if self.momentum > 0.0 {
+                    let b = &mut self.buf[i];
+                    *b = *b * self.momentum + g / denom;
+                    *p += -lr * *b;
+                } else {
+                    *p += -lr * (g / denom);
+                }
+            },
+        );
     }
 
     /// torch's `square_avg` `v`; `grad_avg` `ḡ` when centered; `momentum_buffer` `b` when

@@ -1,6 +1,6 @@
 //! Stochastic gradient descent with optional heavy-ball or Nesterov momentum: torch.optim.SGD.
 
-use super::{Optimizer, StateVar, decayed};
+use super::{Optimizer, Rate, StateVar, decayed};
 use nalgebra::DMatrix;
 
 pub(super) const RULE_PLAIN: &str = "g ← ∇f(θ) + λθ\nθ ← θ − η g";
@@ -62,32 +62,45 @@ impl Sgd {
 }
 
 impl Optimizer for Sgd {
-    fn step(&mut self, params: &mut [f64], grad: &[f64], lr: f64, _: Option<&DMatrix<f64>>) {
+    fn step_at(
+        &mut self,
+        params: &mut [f64],
+        grad: &[f64],
+        lr: Rate<'_>,
+        _: Option<&DMatrix<f64>>,
+    ) {
         let first = self.buf.is_none();
         let buf = self.buf.get_or_insert_with(|| vec![0.0; params.len()]);
         let mu = self.momentum;
-        for ((p, &g0), b) in params.iter_mut().zip(grad).zip(buf.iter_mut()) {
-            let g = decayed(g0, *p, self.weight_decay);
-            if mu == 0.0 {
-                *p += -lr * g;
-            } else if self.classical {
-                // b holds the velocity v, in parameter units.
-                *b = if first {
-                    lr * g
+        let n = params.len();
+        let (grad, buf) = (&grad[..n], &mut buf[..n]);
+        lr.each(
+            n,
+            |lr| lr,
+            |i, lr| {
+                let (p, g0, b) = (&mut params[i], grad[i], &mut buf[i]);
+                let g = decayed(g0, *p, self.weight_decay);
+                if mu == 0.0 {
+                    *p += -lr * g;
+                } else if self.classical {
+                    // b holds the velocity v, in parameter units.
+                    *b = if first {
+                        lr * g
+                    } else {
+                        mu * *b + (1.0 - self.dampening) * (lr * g)
+                    };
+                    *p -= if self.nesterov { mu * *b + lr * g } else { *b };
                 } else {
-                    mu * *b + (1.0 - self.dampening) * (lr * g)
-                };
-                *p -= if self.nesterov { mu * *b + lr * g } else { *b };
-            } else {
-                *b = if first {
-                    g
-                } else {
-                    *b * mu + (1.0 - self.dampening) * g
-                };
-                let d = if self.nesterov { g + mu * *b } else { *b };
-                *p += -lr * d;
-            }
-        }
+                    *b = if first {
+                        g
+                    } else {
+                        *b * mu + (1.0 - self.dampening) * g
+                    };
+                    let d = if self.nesterov { g + mu * *b } else { *b };
+                    *p += -lr * d;
+                }
+            },
+        );
     }
 
     /// torch's `momentum_buffer` `b` (the velocity `v` with `classical`): empty before the

@@ -1,0 +1,351 @@
+//! Batched runs: many runs of one setting advanced together, their coordinates in
+//! structure-of-arrays lanes, each lane bit for bit the run [`crate::run::simulate`] gives.
+//!
+//! A [`Batch`] holds `n` runs of one [`RunSpec`] on one surface that differ in their start
+//! point (a basin map's grid) or in their learning rate (a learning-rate sweep). Their
+//! parameters form one vector `[x₀ … x₍ₙ₋₁₎, y₀ … y₍ₙ₋₁₎]` that a single optimizer updates
+//! in one call ([`Optimizer::step_at`] with one [`Rate`] per coordinate), and the surface is
+//! evaluated [`LANES`] points at a time ([`Surface::values_and_gradients`]). Both loops run
+//! over plain arrays without branches between lanes, which the compiler turns into SIMD
+//! instructions (SSE2 natively, wasm's `simd128` in the browser).
+//!
+//! Why the results do not change: every optimizer in optiviz except Newton's method updates
+//! each coordinate on its own, from that coordinate's gradient, state and rate and from
+//! scalars that depend only on the step count (which all lanes share); the surface's lane
+//! duals apply the same scalar arithmetic in every lane. So lane `i` computes exactly the
+//! operations a lone run would, in the same order. The parts that are not per coordinate are
+//! done per lane with the lone run's own code: gradient noise, clipping by norm
+//! ([`RunSpec::shape_in_place`], with one generator per lane seeded as the lone run's), and
+//! Newton's method (one optimizer per lane, with that lane's Hessian). `tests/batch.rs` checks
+//! the equality bit for bit over random settings.
+
+use crate::optim::{ConfigError, Optimizer, Rate};
+use crate::run::RunSpec;
+use crate::surface::Surface;
+use nalgebra::DMatrix;
+use rand::SeedableRng;
+use rand_pcg::Pcg64Mcg;
+
+/// How many points the surface is evaluated at per call: lanes are padded to a multiple.
+pub const LANES: usize = 8;
+
+/// Where one lane's run stopped being finite (as [`crate::run::Halt`]): the step `k` that was
+/// refused; the lane keeps its last finite point.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Frozen {
+    k: usize,
+    theta: [f64; 2],
+    loss: f64,
+    grad: [f64; 2],
+}
+
+/// The optimizer(s) of a batch: one over all coordinates, or one per lane for methods that
+/// are not coordinate-wise (Newton's method).
+enum Optimizers {
+    Shared(Box<dyn Optimizer>),
+    PerLane(Vec<Box<dyn Optimizer>>),
+}
+
+/// `n` runs of one setting advanced together; see the [module](self) for how and why the
+/// results equal lone runs.
+pub struct Batch<'a> {
+    surface: &'a Surface,
+    spec: &'a RunSpec,
+    optimizers: Optimizers,
+    /// Real lanes.
+    n: usize,
+    /// Lanes including padding, a multiple of [`LANES`].
+    width: usize,
+    /// `[x…, y…]`, `2·width` values: the current points.
+    theta: Vec<f64>,
+    /// The points before the last step.
+    prev: Vec<f64>,
+    /// The loss at each current point.
+    loss: Vec<f64>,
+    /// `[∂f/∂x…, ∂f/∂y…]` at the current points.
+    grad: Vec<f64>,
+    /// The losses and gradients before the last step (buffers swapped with the current ones).
+    old_loss: Vec<f64>,
+    old_grad: Vec<f64>,
+    /// The gradients the optimizer sees, when noise or clipping shapes them.
+    shaped: Vec<f64>,
+    /// Each lane's base learning rate, when lanes have their own.
+    base_lrs: Option<Vec<f64>>,
+    /// This step's rate per coordinate, when lanes have their own.
+    lrs: Vec<f64>,
+    /// One generator per lane, seeded as a lone run's, when there is noise.
+    rngs: Vec<Option<Pcg64Mcg>>,
+    /// Where each halted lane stopped.
+    frozen: Vec<Option<Frozen>>,
+    /// Steps taken.
+    k: usize,
+}
+
+impl<'a> Batch<'a> {
+    /// Runs of `spec` on `surface` from each of `starts` (at least one), nothing taken yet.
+    /// Fails as [`crate::run::Stepper::new`] does, on an invalid configuration.
+    pub fn new(
+        surface: &'a Surface,
+        spec: &'a RunSpec,
+        starts: &[[f64; 2]],
+    ) -> Result<Self, ConfigError> {
+        Self::build(surface, spec, starts, None)
+    }
+
+    /// Runs of `spec` on `surface` from `start`, lane `i` with the learning rate `lrs[i]` in
+    /// place of `spec`'s (its schedule scaling each lane's own rate). Fails on an invalid
+    /// configuration or a learning rate the optimizer does not allow.
+    pub fn with_lrs(
+        surface: &'a Surface,
+        spec: &'a RunSpec,
+        start: [f64; 2],
+        lrs: &[f64],
+    ) -> Result<Self, ConfigError> {
+        for &lr in lrs {
+            spec.optimizer.clone().set("lr", lr)?;
+        }
+        Self::build(surface, spec, &vec![start; lrs.len()], Some(lrs))
+    }
+
+    fn build(
+        surface: &'a Surface,
+        spec: &'a RunSpec,
+        starts: &[[f64; 2]],
+        lrs: Option<&[f64]>,
+    ) -> Result<Self, ConfigError> {
+        spec.validate()?;
+        let first = spec.optimizer.build()?;
+        let n = starts.len();
+        if n == 0 {
+            return Err(ConfigError::Conflict(
+                "a batch needs at least one run".into(),
+            ));
+        }
+        let width = n.div_ceil(LANES) * LANES;
+        // Padding lanes repeat lane 0; their results are never read.
+        let lane = |i: usize| if i < n { i } else { 0 };
+        let mut theta = vec![0.0; 2 * width];
+        for i in 0..width {
+            theta[i] = starts[lane(i)][0];
+            theta[width + i] = starts[lane(i)][1];
+        }
+        let optimizers = if first.needs_hessian() {
+            let mut each = vec![first];
+            for _ in 1..width {
+                each.push(spec.optimizer.build()?);
+            }
+            Optimizers::PerLane(each)
+        } else {
+            Optimizers::Shared(first)
+        };
+        let base_lrs = lrs.map(|lrs| (0..width).map(|i| lrs[lane(i)]).collect());
+        let mut batch = Batch {
+            surface,
+            spec,
+            optimizers,
+            n,
+            width,
+            theta,
+            prev: vec![0.0; 2 * width],
+            loss: vec![0.0; width],
+            grad: vec![0.0; 2 * width],
+            old_loss: vec![0.0; width],
+            old_grad: vec![0.0; 2 * width],
+            shaped: Vec::new(),
+            base_lrs,
+            lrs: Vec::new(),
+            rngs: (0..width)
+                .map(|_| spec.noise.map(|noise| Pcg64Mcg::seed_from_u64(noise.seed)))
+                .collect(),
+            frozen: vec![None; width],
+            k: 0,
+        };
+        batch.evaluate();
+        for i in 0..width {
+            let (theta, loss) = (batch.point(i), batch.loss[i]);
+            if !(theta.iter().all(|v| v.is_finite()) && loss.is_finite()) {
+                batch.freeze(i, 0, theta, loss, batch.grad_at(i));
+            }
+        }
+        batch.prev.copy_from_slice(&batch.theta);
+        Ok(batch)
+    }
+
+    /// How many runs (lanes) the batch holds.
+    pub fn len(&self) -> usize {
+        self.n
+    }
+
+    /// Whether the batch holds no runs (never: [`Batch::new`] refuses an empty one).
+    pub fn is_empty(&self) -> bool {
+        self.n == 0
+    }
+
+    /// Steps taken so far.
+    pub fn k(&self) -> usize {
+        self.k
+    }
+
+    /// Lane `i`'s current point (its last finite one when it has halted).
+    pub fn point(&self, i: usize) -> [f64; 2] {
+        match self.frozen[i] {
+            Some(f) => f.theta,
+            None => [self.theta[i], self.theta[self.width + i]],
+        }
+    }
+
+    /// Lane `i`'s point before the last step (for a halted lane, its last finite point).
+    pub fn previous(&self, i: usize) -> [f64; 2] {
+        match self.frozen[i] {
+            Some(f) => f.theta,
+            None => [self.prev[i], self.prev[self.width + i]],
+        }
+    }
+
+    /// The loss at lane `i`'s current point.
+    pub fn loss(&self, i: usize) -> f64 {
+        self.frozen[i].map_or(self.loss[i], |f| f.loss)
+    }
+
+    /// The exact gradient at lane `i`'s current point.
+    pub fn grad(&self, i: usize) -> [f64; 2] {
+        self.frozen[i].map_or_else(|| self.grad_at(i), |f| f.grad)
+    }
+
+    /// The step that lane `i`'s run refused as not finite (0: its start), as
+    /// [`crate::run::Trajectory::diverged_at`].
+    pub fn halted(&self, i: usize) -> Option<usize> {
+        self.frozen[i].map(|f| f.k)
+    }
+
+    /// The learning rate lane `i` used at step `k` (from 1).
+    pub fn lr(&self, i: usize, k: usize) -> f64 {
+        let base = match &self.base_lrs {
+            Some(base) => base[i],
+            None => self.spec.optimizer.lr(),
+        };
+        self.spec.schedule.lr(base, k - 1)
+    }
+
+    fn grad_at(&self, i: usize) -> [f64; 2] {
+        [self.grad[i], self.grad[self.width + i]]
+    }
+
+    fn freeze(&mut self, i: usize, k: usize, theta: [f64; 2], loss: f64, grad: [f64; 2]) {
+        self.frozen[i] = Some(Frozen {
+            k,
+            theta,
+            loss,
+            grad,
+        });
+    }
+
+    /// The loss and gradient at every lane's point, [`LANES`] lanes per call.
+    fn evaluate(&mut self) {
+        let w = self.width;
+        let (xs, ys) = self.theta.split_at(w);
+        let (gx, gy) = self.grad.split_at_mut(w);
+        for b in (0..w).step_by(LANES) {
+            let x: [f64; LANES] = xs[b..b + LANES].try_into().expect("a whole block");
+            let y: [f64; LANES] = ys[b..b + LANES].try_into().expect("a whole block");
+            let (f, dx, dy) = self.surface.values_and_gradients(x, y);
+            self.loss[b..b + LANES].copy_from_slice(&f);
+            gx[b..b + LANES].copy_from_slice(&dx);
+            gy[b..b + LANES].copy_from_slice(&dy);
+        }
+    }
+
+    /// Takes the next step in every lane that has not halted, as
+    /// [`crate::run::Stepper::step`] would: a lane whose gradient, Hessian, parameter or loss
+    /// is not finite halts at its last finite point.
+    pub fn step(&mut self) {
+        let k = self.k + 1;
+        let w = self.width;
+        // Before the step: the exact gradient (and Hessian) must be finite.
+        for i in 0..w {
+            if self.frozen[i].is_none() {
+                let g = self.grad_at(i);
+                if !(g[0].is_finite() && g[1].is_finite()) {
+                    self.freeze(i, k, self.point(i), self.loss[i], g);
+                }
+            }
+        }
+        let shaping = self.spec.noise.is_some()
+            || self.spec.clip_value.is_some()
+            || self.spec.clip_norm.is_some();
+        if shaping {
+            self.shaped.clone_from(&self.grad);
+            for i in 0..w {
+                if self.frozen[i].is_none() {
+                    let mut g = self.grad_at(i);
+                    self.spec.shape_in_place(&mut g, &mut self.rngs[i], |_| {});
+                    (self.shaped[i], self.shaped[w + i]) = (g[0], g[1]);
+                }
+            }
+        }
+        if let Some(base) = &self.base_lrs {
+            self.lrs.resize(2 * w, 0.0);
+            for (i, &base) in base.iter().enumerate() {
+                let lr = self.spec.schedule.lr(base, k - 1);
+                (self.lrs[i], self.lrs[w + i]) = (lr, lr);
+            }
+        }
+        let rate = match self.base_lrs {
+            Some(_) => Rate::Each(&self.lrs),
+            None => Rate::All(self.spec.schedule.lr(self.spec.optimizer.lr(), k - 1)),
+        };
+        self.prev.copy_from_slice(&self.theta);
+        let grad = if shaping { &self.shaped } else { &self.grad };
+        match &mut self.optimizers {
+            Optimizers::Shared(optimizer) => optimizer.step_at(&mut self.theta, grad, rate, None),
+            Optimizers::PerLane(optimizers) => {
+                for (i, optimizer) in optimizers.iter_mut().enumerate() {
+                    if self.frozen[i].is_some() {
+                        continue;
+                    }
+                    let p = [self.theta[i], self.theta[w + i]];
+                    let (_, _, h) = self.surface.hessian(p);
+                    if !h.iter().all(|v| v.is_finite()) {
+                        let g = [self.grad[i], self.grad[w + i]];
+                        self.frozen[i] = Some(Frozen {
+                            k,
+                            theta: p,
+                            loss: self.loss[i],
+                            grad: g,
+                        });
+                        continue;
+                    }
+                    let h = DMatrix::from_column_slice(2, 2, h.as_slice());
+                    let mut next = p;
+                    let g = [grad[i], grad[w + i]];
+                    optimizer.step_at(&mut next, &g, Rate::All(rate.at(i)), Some(&h));
+                    (self.theta[i], self.theta[w + i]) = (next[0], next[1]);
+                }
+            }
+        }
+        std::mem::swap(&mut self.loss, &mut self.old_loss);
+        std::mem::swap(&mut self.grad, &mut self.old_grad);
+        self.evaluate();
+        let (prev_loss, prev_grad) = (&self.old_loss, &self.old_grad);
+        let grad = if shaping { &self.shaped } else { prev_grad };
+        for i in 0..w {
+            if self.frozen[i].is_some() {
+                continue;
+            }
+            let finite = grad[i].is_finite()
+                && grad[w + i].is_finite()
+                && self.theta[i].is_finite()
+                && self.theta[w + i].is_finite()
+                && self.loss[i].is_finite();
+            if !finite {
+                self.frozen[i] = Some(Frozen {
+                    k,
+                    theta: [self.prev[i], self.prev[w + i]],
+                    loss: prev_loss[i],
+                    grad: [prev_grad[i], prev_grad[w + i]],
+                });
+            }
+        }
+        self.k = k;
+    }
+}
