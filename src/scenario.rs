@@ -184,7 +184,7 @@ fn numbers<const N: usize>(text: &str, what: &str) -> Result<[f64; N], String> {
     Ok(out)
 }
 
-fn write_run(entry: &RunEntry) -> String {
+pub(crate) fn write_run(entry: &RunEntry) -> String {
     let spec = &entry.spec;
     let mut items = vec![spec.optimizer.kind.id().to_owned()];
     for (name, value) in &spec.optimizer.values {
@@ -211,7 +211,7 @@ fn write_run(entry: &RunEntry) -> String {
     items.join(";")
 }
 
-fn read_run(text: &str) -> Result<RunEntry, String> {
+pub(crate) fn read_run(text: &str) -> Result<RunEntry, String> {
     let mut items = text.split(';');
     let kind =
         OptimizerKind::from_id(items.next().unwrap_or("").trim()).map_err(|e| e.to_string())?;

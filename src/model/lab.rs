@@ -3,6 +3,7 @@
 //! JSON, the JSON carrying everything needed to reproduce it).
 
 use super::data::{self, derive_seed};
+use super::dataset::{PointKind, Points};
 use super::{LinearRegression, LogisticRegression, Mlp, Model, PolyRegression, Training, train};
 use crate::run::RunSpec;
 use serde::{Deserialize, Serialize};
@@ -86,10 +87,38 @@ impl ModelSpec {
         }
     }
 
-    /// The model on its data, generated from `seed`; the error names a value out of range.
-    pub fn build(&self, seed: u64) -> Result<Box<dyn Model>, String> {
-        let data_seed = derive_seed(seed, DATA_STREAM);
-        let split_seed = derive_seed(seed, SPLIT_STREAM);
+    /// The kind of points this model learns from: `(x, y)` for linear and polynomial
+    /// regression, labelled 2-D points for logistic regression and the network.
+    pub fn point_kind(&self) -> PointKind {
+        match self {
+            ModelSpec::Linear { .. } | ModelSpec::Poly { .. } => PointKind::Regression,
+            ModelSpec::Logistic { .. } | ModelSpec::Mlp { .. } => PointKind::Classes,
+        }
+    }
+
+    /// The number of points generated (before any validation split).
+    pub fn n(&self) -> usize {
+        match *self {
+            ModelSpec::Linear { n, .. }
+            | ModelSpec::Logistic { n, .. }
+            | ModelSpec::Poly { n, .. }
+            | ModelSpec::Mlp { n, .. } => n,
+        }
+    }
+
+    /// The fraction of points held out for validation (0 for the models without a
+    /// validation set, linear and logistic regression).
+    pub fn val_fraction(&self) -> f64 {
+        match *self {
+            ModelSpec::Poly { val_fraction, .. } | ModelSpec::Mlp { val_fraction, .. } => {
+                val_fraction
+            }
+            ModelSpec::Linear { .. } | ModelSpec::Logistic { .. } => 0.0,
+        }
+    }
+
+    /// Checks every parameter but `n`; the error names a value out of range.
+    fn check(&self) -> Result<(), String> {
         let check = |name: &str, v: f64| {
             if v.is_finite() && v >= 0.0 {
                 Ok(())
@@ -106,79 +135,232 @@ impl ModelSpec {
                 ))
             }
         };
-        let n = match *self {
-            ModelSpec::Linear { n, .. }
-            | ModelSpec::Logistic { n, .. }
-            | ModelSpec::Poly { n, .. }
-            | ModelSpec::Mlp { n, .. } => n,
-        };
-        if n == 0 {
+        match *self {
+            ModelSpec::Linear {
+                slope,
+                intercept,
+                noise,
+                ..
+            } => {
+                check("data-noise", noise)?;
+                if !(slope.is_finite() && intercept.is_finite()) {
+                    return Err("the slope and intercept must be finite".into());
+                }
+            }
+            ModelSpec::Logistic {
+                separation, noise, ..
+            } => {
+                check("data-noise", noise)?;
+                check("separation", separation)?;
+            }
+            ModelSpec::Poly {
+                noise,
+                val_fraction,
+                ..
+            } => {
+                check("data-noise", noise)?;
+                fraction(val_fraction)?;
+            }
+            ModelSpec::Mlp {
+                separation,
+                noise,
+                val_fraction,
+                ..
+            } => {
+                check("data-noise", noise)?;
+                check("separation", separation)?;
+                fraction(val_fraction)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The points generated from `seed` (every point, before the validation split, in the
+    /// generator's order): where a user starts editing from. The error names a value out of
+    /// range.
+    pub fn generate(&self, seed: u64) -> Result<Points, String> {
+        if self.n() == 0 {
             return Err("invalid n 0: allowed values are 1 ≤ n".into());
         }
+        self.check()?;
+        let data_seed = derive_seed(seed, DATA_STREAM);
         Ok(match *self {
             ModelSpec::Linear {
                 n,
                 slope,
                 intercept,
                 noise,
-                scale_features,
-            } => {
-                check("data-noise", noise)?;
-                if !(slope.is_finite() && intercept.is_finite()) {
-                    return Err("the slope and intercept must be finite".into());
-                }
-                let points = data::linear(n, slope, intercept, noise, data_seed);
-                Box::new(LinearRegression::new(&points, scale_features))
-            }
+                ..
+            } => Points::Regression(data::linear(n, slope, intercept, noise, data_seed)),
             ModelSpec::Logistic {
                 n,
                 separation,
                 noise,
-            } => {
-                check("data-noise", noise)?;
-                check("separation", separation)?;
-                Box::new(LogisticRegression::new(&data::two_classes(
-                    n, separation, noise, data_seed,
-                )))
             }
-            ModelSpec::Poly {
-                n,
-                noise,
-                degree,
-                l1,
-                l2,
-                val_fraction,
-            } => {
-                check("data-noise", noise)?;
-                fraction(val_fraction)?;
-                let (tr, va) =
-                    data::split(&data::curve(n, noise, data_seed), val_fraction, split_seed);
-                if tr.is_empty() {
-                    return Err("no training points are left after the validation split".into());
-                }
-                Box::new(PolyRegression::new(&tr, &va, degree, l1, l2)?)
-            }
-            ModelSpec::Mlp {
+            | ModelSpec::Mlp {
                 n,
                 separation,
                 noise,
-                hidden,
-                dropout,
-                l2,
-                val_fraction,
-            } => {
-                check("data-noise", noise)?;
-                check("separation", separation)?;
-                fraction(val_fraction)?;
-                let points = data::two_classes(n, separation, noise, data_seed);
-                let (tr, va) = data::split(&points, val_fraction, split_seed);
+                ..
+            } => Points::Classes(data::two_classes(n, separation, noise, data_seed)),
+            ModelSpec::Poly { n, noise, .. } => {
+                Points::Regression(data::curve(n, noise, data_seed))
+            }
+        })
+    }
+
+    /// Which of `n` points (generated or edited, in their order) the seed's split holds out
+    /// for validation: `mask[i]` is `true` for a validation point, `false` for a training
+    /// point. All `false` for linear and logistic regression, which train on every point.
+    pub fn validation_mask(&self, seed: u64, n: usize) -> Vec<bool> {
+        data::validation_mask(n, self.val_fraction(), derive_seed(seed, SPLIT_STREAM))
+    }
+
+    /// The model on its data, generated from `seed`; the error names a value out of range.
+    /// The same as [`ModelSpec::build_with`]`(seed, None)`.
+    pub fn build(&self, seed: u64) -> Result<Box<dyn Model>, String> {
+        self.build_with(seed, None)
+    }
+
+    /// The model on `points` (when given, in place of the generated ones) or on the points
+    /// generated from `seed`; the validation split, the initial weights and dropout follow
+    /// `seed` either way. The error names a value out of range or what is wrong with the
+    /// points (empty, not finite, more than [`MAX_POINTS`](super::dataset::MAX_POINTS), the wrong kind for the model).
+    pub fn build_with(&self, seed: u64, points: Option<&Points>) -> Result<Box<dyn Model>, String> {
+        Ok(self.build_lab(seed, points)?.into_boxed())
+    }
+
+    /// [`ModelSpec::build_with`], keeping the model's own type (for drawing its fit).
+    pub fn build_lab(&self, seed: u64, points: Option<&Points>) -> Result<LabModel, String> {
+        let generated;
+        let points = match points {
+            Some(p) => {
+                self.check()?;
+                p.validate_for(self.point_kind(), self.id())?;
+                p
+            }
+            None => {
+                generated = self.generate(seed)?;
+                &generated
+            }
+        };
+        let split_seed = derive_seed(seed, SPLIT_STREAM);
+        Ok(match (self, points) {
+            (ModelSpec::Linear { scale_features, .. }, Points::Regression(p)) => {
+                LabModel::Linear(LinearRegression::new(p, *scale_features))
+            }
+            (ModelSpec::Logistic { .. }, Points::Classes(p)) => {
+                LabModel::Logistic(LogisticRegression::new(p))
+            }
+            (
+                ModelSpec::Poly {
+                    degree,
+                    l1,
+                    l2,
+                    val_fraction,
+                    ..
+                },
+                Points::Regression(p),
+            ) => {
+                let (tr, va) = data::split(p, *val_fraction, split_seed);
+                if tr.is_empty() {
+                    return Err("no training points are left after the validation split".into());
+                }
+                LabModel::Poly(PolyRegression::new(&tr, &va, *degree, *l1, *l2)?)
+            }
+            (
+                ModelSpec::Mlp {
+                    hidden,
+                    dropout,
+                    l2,
+                    val_fraction,
+                    ..
+                },
+                Points::Classes(p),
+            ) => {
+                let (tr, va) = data::split(p, *val_fraction, split_seed);
                 if tr.is_empty() {
                     return Err("no training points are left after the validation split".into());
                 }
                 let dropout_seed = derive_seed(seed, DROPOUT_SEED_STREAM);
-                Box::new(Mlp::new(&tr, &va, hidden, dropout, l2, dropout_seed)?)
+                LabModel::Mlp(Mlp::new(&tr, &va, *hidden, *dropout, *l2, dropout_seed)?)
             }
+            _ => unreachable!("validate_for checked the kind of points"),
         })
+    }
+
+    /// The seed [`ModelTrace::run`] and the lab shuffle the batches with, derived from the
+    /// lab's `seed`.
+    pub fn shuffle_seed(seed: u64) -> u64 {
+        derive_seed(seed, SHUFFLE_STREAM)
+    }
+}
+
+/// A lab model with its own type, for what only that type knows (the fitted curve, the
+/// probability at a point, the least-squares solution).
+#[derive(Clone, Debug, PartialEq)]
+pub enum LabModel {
+    /// Linear regression.
+    Linear(LinearRegression),
+    /// Logistic regression.
+    Logistic(LogisticRegression),
+    /// Polynomial regression.
+    Poly(PolyRegression),
+    /// The one-hidden-layer network.
+    Mlp(Mlp),
+}
+
+impl LabModel {
+    /// The model as an objective.
+    pub fn as_model(&self) -> &dyn Model {
+        match self {
+            LabModel::Linear(m) => m,
+            LabModel::Logistic(m) => m,
+            LabModel::Poly(m) => m,
+            LabModel::Mlp(m) => m,
+        }
+    }
+
+    /// The model as a boxed objective.
+    pub fn into_boxed(self) -> Box<dyn Model> {
+        match self {
+            LabModel::Linear(m) => Box::new(m),
+            LabModel::Logistic(m) => Box::new(m),
+            LabModel::Poly(m) => Box::new(m),
+            LabModel::Mlp(m) => Box::new(m),
+        }
+    }
+
+    /// For regression models, the prediction `ŷ` at the original `x` (feature scaling
+    /// undone) with parameters `params`; `None` for classifiers.
+    pub fn predict(&self, params: &[f64], x: f64) -> Option<f64> {
+        match self {
+            LabModel::Linear(m) => {
+                let [w, b] = m.unscaled(params);
+                Some(w * x + b)
+            }
+            LabModel::Poly(m) => Some(m.predict(params, x)),
+            LabModel::Logistic(_) | LabModel::Mlp(_) => None,
+        }
+    }
+
+    /// For classifiers, the predicted probability of class 1 at `x` (dropout off); `None`
+    /// for regression models.
+    pub fn probability(&self, params: &[f64], x: [f64; 2]) -> Option<f64> {
+        match self {
+            LabModel::Logistic(m) => Some(m.probability(params, x)),
+            LabModel::Mlp(m) => Some(m.probability(params, x)),
+            LabModel::Linear(_) | LabModel::Poly(_) => None,
+        }
+    }
+
+    /// The closed-form least-squares parameters of linear regression (in the model's own,
+    /// possibly scaled, coordinates); `None` for the other models.
+    pub fn least_squares(&self) -> Option<[f64; 2]> {
+        match self {
+            LabModel::Linear(m) => Some(m.least_squares()),
+            _ => None,
+        }
     }
 }
 
@@ -235,7 +417,7 @@ impl ModelTrace {
             &init,
             steps,
             batch_size,
-            derive_seed(seed, SHUFFLE_STREAM),
+            ModelSpec::shuffle_seed(seed),
         )
         .map_err(|e| e.to_string())?;
         Ok(ModelTrace {

@@ -7,17 +7,21 @@
 //! split, shuffling, initial weights, dropout masks, gradient noise) comes from a seed.
 
 pub mod data;
+pub mod dataset;
 mod lab;
 mod linear;
 mod logistic;
 mod mlp;
 mod poly;
+pub mod scenario;
 
-pub use lab::{ModelSpec, ModelTrace};
+pub use dataset::{MAX_POINTS, PointKind, Points};
+pub use lab::{LabModel, ModelSpec, ModelTrace};
 pub use linear::LinearRegression;
 pub use logistic::LogisticRegression;
 pub use mlp::Mlp;
 pub use poly::{MAX_DEGREE, PolyRegression};
+pub use scenario::LabScenario;
 
 use crate::optim::ConfigError;
 use crate::run::RunSpec;

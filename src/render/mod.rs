@@ -7,6 +7,7 @@
 
 mod clip;
 pub mod field;
+pub mod lab;
 pub mod plot;
 pub mod plot3d;
 

@@ -1,0 +1,301 @@
+//! Editable data sets for the regression lab: the points a model learns from, either generated
+//! from a [`super::ModelSpec`] and a seed or an explicit list the user edited (points added,
+//! moved and deleted in the browser), with their checks and their URL form.
+//!
+//! A lab's data is an `Option<Points>`: `None` means "generated from the spec and the seed"
+//! ([`super::ModelSpec::generate`]), `Some(points)` the edited list, which replaces the
+//! generated points while everything else (the validation split, the shuffling, the initial
+//! weights, dropout) still follows the seed.
+
+use serde::{Deserialize, Serialize};
+use std::fmt::Write as _;
+
+/// The most points a data set holds, generated or edited.
+pub const MAX_POINTS: usize = 500;
+
+/// What a model learns from: `(x, y)` points for 1-D regression (linear, polynomial), or
+/// labelled 2-D points for classification (logistic regression, the network).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PointKind {
+    /// `(x, y)`: a value `y` to fit at `x`.
+    Regression,
+    /// `([x1, x2], class)`: a point of the plane and its class.
+    Classes,
+}
+
+impl PointKind {
+    /// How one point is written in the URL form: `x,y` or `x1,x2,c`.
+    pub fn syntax(self) -> &'static str {
+        match self {
+            PointKind::Regression => "x,y",
+            PointKind::Classes => "x1,x2,c (c 0 or 1)",
+        }
+    }
+}
+
+/// An explicit list of data points, in the user's order.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "points", rename_all = "lowercase")]
+pub enum Points {
+    /// Points `(x, y)` of 1-D regression.
+    Regression(Vec<(f64, f64)>),
+    /// Points `([x1, x2], class)` of binary classification.
+    Classes(Vec<([f64; 2], bool)>),
+}
+
+impl Points {
+    /// Regression or classification points.
+    pub fn kind(&self) -> PointKind {
+        match self {
+            Points::Regression(_) => PointKind::Regression,
+            Points::Classes(_) => PointKind::Classes,
+        }
+    }
+
+    /// The number of points.
+    pub fn len(&self) -> usize {
+        match self {
+            Points::Regression(p) => p.len(),
+            Points::Classes(p) => p.len(),
+        }
+    }
+
+    /// Whether there are no points.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Where point `i` sits in the data view: `[x, y]` for regression, `[x1, x2]` for
+    /// classification; `None` past the end.
+    pub fn position(&self, i: usize) -> Option<[f64; 2]> {
+        match self {
+            Points::Regression(p) => p.get(i).map(|&(x, y)| [x, y]),
+            Points::Classes(p) => p.get(i).map(|&(x, _)| x),
+        }
+    }
+
+    /// The class of point `i` (`None` for regression points or past the end).
+    pub fn class(&self, i: usize) -> Option<bool> {
+        match self {
+            Points::Regression(_) => None,
+            Points::Classes(p) => p.get(i).map(|&(_, c)| c),
+        }
+    }
+
+    /// Every point's position in the data view, in order.
+    pub fn positions(&self) -> Vec<[f64; 2]> {
+        (0..self.len()).filter_map(|i| self.position(i)).collect()
+    }
+
+    /// Checks that the list can be trained on: 1 to [`MAX_POINTS`] points, every coordinate
+    /// finite. The error names the problem and the allowed values.
+    pub fn validate(&self) -> Result<(), String> {
+        let n = self.len();
+        if n == 0 {
+            return Err(format!(
+                "invalid points: the data is empty: allowed are 1 to {MAX_POINTS} points"
+            ));
+        }
+        if n > MAX_POINTS {
+            return Err(format!(
+                "invalid points: {n} points: allowed are 1 to {MAX_POINTS} points"
+            ));
+        }
+        for (i, p) in self.positions().into_iter().enumerate() {
+            if !(p[0].is_finite() && p[1].is_finite()) {
+                return Err(format!(
+                    "invalid points: point {} ({},{}) is not finite: allowed values are finite \
+                     numbers",
+                    i + 1,
+                    p[0],
+                    p[1]
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks the list ([`Points::validate`]) and that it is of the kind `model` (a model id
+    /// such as `linear`) learns from.
+    pub fn validate_for(&self, kind: PointKind, model: &str) -> Result<(), String> {
+        if self.kind() != kind {
+            return Err(format!(
+                "invalid points: model={model} takes points {}, not {}",
+                kind.syntax(),
+                self.kind().syntax()
+            ));
+        }
+        self.validate()
+    }
+
+    fn check_position(at: [f64; 2]) -> Result<(), String> {
+        if at[0].is_finite() && at[1].is_finite() {
+            Ok(())
+        } else {
+            Err(format!(
+                "invalid point ({},{}): allowed values are finite numbers",
+                at[0], at[1]
+            ))
+        }
+    }
+
+    /// Adds a point at `at` (`[x, y]`, or `[x1, x2]` of class `class`; `class` is ignored for
+    /// regression points), at the end of the list.
+    pub fn add(&mut self, at: [f64; 2], class: bool) -> Result<(), String> {
+        Self::check_position(at)?;
+        if self.len() >= MAX_POINTS {
+            return Err(format!(
+                "cannot add a point: {MAX_POINTS} points is the most allowed"
+            ));
+        }
+        match self {
+            Points::Regression(p) => p.push((at[0], at[1])),
+            Points::Classes(p) => p.push((at, class)),
+        }
+        Ok(())
+    }
+
+    /// Moves point `i` to `at`, keeping its class.
+    pub fn move_to(&mut self, i: usize, at: [f64; 2]) -> Result<(), String> {
+        Self::check_position(at)?;
+        let n = self.len();
+        let missing = || format!("no point {i}: allowed indices are 0 to {}", n as i64 - 1);
+        match self {
+            Points::Regression(p) => *p.get_mut(i).ok_or_else(missing)? = (at[0], at[1]),
+            Points::Classes(p) => p.get_mut(i).ok_or_else(missing)?.0 = at,
+        }
+        Ok(())
+    }
+
+    /// Deletes point `i`; the last point cannot go (a data set is never empty).
+    pub fn remove(&mut self, i: usize) -> Result<(), String> {
+        let n = self.len();
+        if i >= n {
+            return Err(format!(
+                "no point {i}: allowed indices are 0 to {}",
+                n as i64 - 1
+            ));
+        }
+        if n == 1 {
+            return Err("cannot delete the last point: the data needs at least one".into());
+        }
+        match self {
+            Points::Regression(p) => {
+                p.remove(i);
+            }
+            Points::Classes(p) => {
+                p.remove(i);
+            }
+        }
+        Ok(())
+    }
+
+    /// The index of the point nearest to `at` within `radius`, distances measured after
+    /// multiplying x and y by `scale` (pixels per unit, so `radius` is in pixels).
+    pub fn nearest(&self, at: [f64; 2], scale: (f64, f64), radius: f64) -> Option<usize> {
+        let mut best: Option<(usize, f64)> = None;
+        for (i, p) in self.positions().into_iter().enumerate() {
+            let d = ((p[0] - at[0]) * scale.0).hypot((p[1] - at[1]) * scale.1);
+            if d <= radius && best.is_none_or(|(_, b)| d < b) {
+                best = Some((i, d));
+            }
+        }
+        best.map(|(i, _)| i)
+    }
+
+    /// The URL form: `x,y;x,y;…` or `x1,x2,c;…` (`c` 0 or 1), numbers in Rust's shortest
+    /// round-trip form, which [`Points::parse`] reads back to an equal list.
+    pub fn to_query_value(&self) -> String {
+        let mut out = String::new();
+        match self {
+            Points::Regression(p) => {
+                for (i, (x, y)) in p.iter().enumerate() {
+                    let sep = if i == 0 { "" } else { ";" };
+                    let _ = write!(out, "{sep}{x},{y}");
+                }
+            }
+            Points::Classes(p) => {
+                for (i, (x, c)) in p.iter().enumerate() {
+                    let sep = if i == 0 { "" } else { ";" };
+                    let _ = write!(out, "{sep}{},{},{}", x[0], x[1], u8::from(*c));
+                }
+            }
+        }
+        out
+    }
+
+    /// Reads the URL form of points of `kind` (see [`Points::to_query_value`]) and checks the
+    /// list ([`Points::validate`]); the error names the point and what was expected.
+    pub fn parse(text: &str, kind: PointKind) -> Result<Points, String> {
+        let items: Vec<&str> = text
+            .split(';')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect();
+        if items.len() > MAX_POINTS {
+            return Err(format!(
+                "invalid points: {} points: allowed are 1 to {MAX_POINTS} points",
+                items.len()
+            ));
+        }
+        let number = |i: usize, v: &str| {
+            v.trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite())
+                .ok_or_else(|| {
+                    format!(
+                        "invalid points: point {} has '{v}', not a finite number: allowed are \
+                         points {} separated by ';'",
+                        i + 1,
+                        kind.syntax()
+                    )
+                })
+        };
+        let wrong = |i: usize, item: &str| {
+            format!(
+                "invalid points: point {} '{item}' is not {}",
+                i + 1,
+                kind.syntax()
+            )
+        };
+        let points = match kind {
+            PointKind::Regression => {
+                let mut out = Vec::with_capacity(items.len());
+                for (i, item) in items.iter().enumerate() {
+                    let parts: Vec<&str> = item.split(',').collect();
+                    let [x, y] = parts[..] else {
+                        return Err(wrong(i, item));
+                    };
+                    out.push((number(i, x)?, number(i, y)?));
+                }
+                Points::Regression(out)
+            }
+            PointKind::Classes => {
+                let mut out = Vec::with_capacity(items.len());
+                for (i, item) in items.iter().enumerate() {
+                    let parts: Vec<&str> = item.split(',').collect();
+                    let [x1, x2, c] = parts[..] else {
+                        return Err(wrong(i, item));
+                    };
+                    let class = match c.trim() {
+                        "0" => false,
+                        "1" => true,
+                        other => {
+                            return Err(format!(
+                                "invalid points: point {} has class '{other}': allowed values \
+                                 are 0 and 1",
+                                i + 1
+                            ));
+                        }
+                    };
+                    out.push(([number(i, x1)?, number(i, x2)?], class));
+                }
+                Points::Classes(out)
+            }
+        };
+        points.validate()?;
+        Ok(points)
+    }
+}

@@ -1,0 +1,598 @@
+//! The regression lab's scenario: everything on the lab page (the model and its data
+//! generator, the seed, the edited points, the runs, the batch size, the steps, the loss
+//! landscape's axes and view), its URL form, and the training of every run.
+//!
+//! The URL form is a query string a teacher can read and edit:
+//!
+//! ```text
+//! ?model=linear&n=40&slope=2&intercept=1&noise=0.5&scale&seed=7&batch=8&steps=300&step=0
+//!  &axes=0,1&view=-1,4,-2,3
+//!  &run=sgd;lr=0.05&run=adam;lr=0.1
+//!  &points=0.1,2.3;0.5,1.9
+//! ```
+//!
+//! `model` is `linear` (parameters `n`, `slope`, `intercept`, `noise`, flag `scale`),
+//! `logistic` (`n`, `separation`, `noise`), `poly` (`n`, `noise`, `degree`, `l1`, `l2`, `val`)
+//! or `mlp` (`n`, `separation`, `noise`, `hidden`, `dropout`, `l2`, `val`); `val` is the
+//! fraction of points held out for validation. Each `run` has exactly the syntax of the
+//! surface scenario's runs ([`crate::scenario`]). `batch` is the number of samples per step;
+//! without it, every step uses every training point (batch gradient descent). `points` (when
+//! the user edited the data) lists `x,y` pairs for linear and polynomial regression, `x1,x2,c`
+//! triples (`c` 0 or 1) for logistic regression and the network, separated by `;`. Numbers are
+//! written in Rust's shortest round-trip form, so reading a link back gives the same bits.
+
+use super::dataset::{MAX_POINTS, Points};
+use super::{LabModel, MAX_DEGREE, ModelSpec, Training, train};
+use crate::optim::{OptimizerKind, RunConfig};
+use crate::scenario::{MAX_RUNS, MAX_STEPS, RunEntry, read_run, write_run};
+use crate::surface::View;
+use percent_encoding::{AsciiSet, CONTROLS, percent_decode_str, utf8_percent_encode};
+
+/// The most hidden units the lab's network may have.
+pub const MAX_HIDDEN: usize = 64;
+
+/// Everything that makes up what the lab page shows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LabScenario {
+    /// The model and the parameters of its data generator.
+    pub model: ModelSpec,
+    /// The seed of the data, the validation split, the shuffling, the initial weights and
+    /// dropout.
+    pub seed: u64,
+    /// The edited points, which replace the generated ones; `None` is the points generated
+    /// from `model` and `seed`.
+    pub points: Option<Points>,
+    /// The runs, in order (1 to [`MAX_RUNS`]; a query without runs keeps the model's default
+    /// three, [`LabScenario::default_runs`]).
+    pub runs: Vec<RunEntry>,
+    /// Samples per step, 1 to the number of training points; `None` is the full batch (batch
+    /// gradient descent, every training point in every step).
+    pub batch: Option<usize>,
+    /// How many steps every run trains (1 to [`MAX_STEPS`]).
+    pub steps: usize,
+    /// The current step (at most `steps`).
+    pub step: usize,
+    /// The two parameters (indices into the model's parameter vector, different, below its
+    /// dimension) varied on the loss landscape.
+    pub axes: (usize, usize),
+    /// The loss landscape's region over the two parameters; `None` is automatic (fitted to
+    /// the runs' paths).
+    pub view: Option<View>,
+}
+
+impl Default for LabScenario {
+    /// Gradient descent, momentum and Adam fitting a line to 50 noisy points.
+    fn default() -> Self {
+        let model = LabScenario::default_model("linear").expect("linear is a model");
+        LabScenario {
+            runs: LabScenario::default_runs(&model),
+            model,
+            seed: 0,
+            points: None,
+            batch: None,
+            steps: 300,
+            step: 0,
+            axes: (0, 1),
+            view: None,
+        }
+    }
+}
+
+/// Characters escaped in a value: those that would end or split it, plus `%`, `+` and space
+/// (the same set as the surface scenario's).
+const VALUE: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'&')
+    .add(b'+')
+    .add(b'<')
+    .add(b'>')
+    .add(b'`');
+
+/// The model ids, in the order the page lists them.
+const MODELS: &str = "linear, logistic, poly, mlp";
+
+fn number(text: &str, what: &str, allowed: &str) -> Result<f64, String> {
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
+        .ok_or_else(|| {
+            format!("{what} '{text}' is not a finite number: allowed values are {allowed}")
+        })
+}
+
+fn whole(text: &str, what: &str, allowed: &str) -> Result<usize, String> {
+    text.trim()
+        .parse::<usize>()
+        .map_err(|_| format!("{what} '{text}' is not a whole number: allowed values are {allowed}"))
+}
+
+fn flag(value: &str) -> bool {
+    value.is_empty() || value == "1" || value == "true"
+}
+
+/// The parameters of each model's URL form, in the order they are written.
+fn model_keys(model: &ModelSpec) -> &'static [&'static str] {
+    match model {
+        ModelSpec::Linear { .. } => &["n", "slope", "intercept", "noise", "scale"],
+        ModelSpec::Logistic { .. } => &["n", "separation", "noise"],
+        ModelSpec::Poly { .. } => &["n", "noise", "degree", "l1", "l2", "val"],
+        ModelSpec::Mlp { .. } => &["n", "separation", "noise", "hidden", "dropout", "l2", "val"],
+    }
+}
+
+/// Every key of a model's URL form, whatever the model.
+const ALL_MODEL_KEYS: [&str; 12] = [
+    "n",
+    "slope",
+    "intercept",
+    "noise",
+    "scale",
+    "separation",
+    "degree",
+    "l1",
+    "l2",
+    "val",
+    "hidden",
+    "dropout",
+];
+
+/// Sets one parameter of `model` from its URL form; the key belongs to the model.
+fn set_model_key(model: &mut ModelSpec, key: &str, value: &str) -> Result<(), String> {
+    let non_negative = |v: &str| {
+        number(v, key, &format!("0 ≤ {key}")).and_then(|x| {
+            if x >= 0.0 {
+                Ok(x)
+            } else {
+                Err(format!("{key} {x}: allowed values are 0 ≤ {key}"))
+            }
+        })
+    };
+    let fraction = |v: &str| {
+        let x = number(v, key, "0 ≤ val < 1")?;
+        if (0.0..1.0).contains(&x) {
+            Ok(x)
+        } else {
+            Err(format!("val {x}: allowed values are 0 ≤ val < 1"))
+        }
+    };
+    match (model, key) {
+        (
+            ModelSpec::Linear { n, .. }
+            | ModelSpec::Logistic { n, .. }
+            | ModelSpec::Poly { n, .. }
+            | ModelSpec::Mlp { n, .. },
+            "n",
+        ) => {
+            let allowed = format!("1 to {MAX_POINTS}");
+            let v = whole(value, "n", &allowed)?;
+            if !(1..=MAX_POINTS).contains(&v) {
+                return Err(format!("n {v}: allowed values are {allowed}"));
+            }
+            *n = v;
+        }
+        (
+            ModelSpec::Linear { noise, .. }
+            | ModelSpec::Logistic { noise, .. }
+            | ModelSpec::Poly { noise, .. }
+            | ModelSpec::Mlp { noise, .. },
+            "noise",
+        ) => *noise = non_negative(value)?,
+        (ModelSpec::Linear { slope, .. }, "slope") => {
+            *slope = number(value, "slope", "finite numbers")?;
+        }
+        (ModelSpec::Linear { intercept, .. }, "intercept") => {
+            *intercept = number(value, "intercept", "finite numbers")?;
+        }
+        (ModelSpec::Linear { scale_features, .. }, "scale") => *scale_features = flag(value),
+        (
+            ModelSpec::Logistic { separation, .. } | ModelSpec::Mlp { separation, .. },
+            "separation",
+        ) => *separation = non_negative(value)?,
+        (ModelSpec::Poly { degree, .. }, "degree") => {
+            let allowed = format!("1 to {MAX_DEGREE}");
+            let v = whole(value, "degree", &allowed)?;
+            if !(1..=MAX_DEGREE).contains(&v) {
+                return Err(format!("degree {v}: allowed values are {allowed}"));
+            }
+            *degree = v;
+        }
+        (ModelSpec::Poly { l1, .. }, "l1") => *l1 = non_negative(value)?,
+        (ModelSpec::Poly { l2, .. } | ModelSpec::Mlp { l2, .. }, "l2") => {
+            *l2 = non_negative(value)?;
+        }
+        (ModelSpec::Poly { val_fraction, .. } | ModelSpec::Mlp { val_fraction, .. }, "val") => {
+            *val_fraction = fraction(value)?
+        }
+        (ModelSpec::Mlp { hidden, .. }, "hidden") => {
+            let allowed = format!("1 to {MAX_HIDDEN}");
+            let v = whole(value, "hidden", &allowed)?;
+            if !(1..=MAX_HIDDEN).contains(&v) {
+                return Err(format!("hidden {v}: allowed values are {allowed}"));
+            }
+            *hidden = v;
+        }
+        (ModelSpec::Mlp { dropout, .. }, "dropout") => {
+            let x = number(value, "dropout", "0 ≤ dropout < 1")?;
+            if !(0.0..1.0).contains(&x) {
+                return Err(format!("dropout {x}: allowed values are 0 ≤ dropout < 1"));
+            }
+            *dropout = x;
+        }
+        (model, key) => {
+            return Err(format!(
+                "'{key}' does not apply to model={}: allowed are {}",
+                model.id(),
+                model_keys(model).join(", ")
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// One model parameter's URL value (`None` for the `scale` flag when off).
+fn model_value(model: &ModelSpec, key: &str) -> Option<String> {
+    Some(match (model, key) {
+        (_, "n") => model.n().to_string(),
+        (
+            ModelSpec::Linear { noise, .. }
+            | ModelSpec::Logistic { noise, .. }
+            | ModelSpec::Poly { noise, .. }
+            | ModelSpec::Mlp { noise, .. },
+            "noise",
+        ) => noise.to_string(),
+        (ModelSpec::Linear { slope, .. }, "slope") => slope.to_string(),
+        (ModelSpec::Linear { intercept, .. }, "intercept") => intercept.to_string(),
+        (ModelSpec::Linear { scale_features, .. }, "scale") => {
+            return scale_features.then(String::new);
+        }
+        (
+            ModelSpec::Logistic { separation, .. } | ModelSpec::Mlp { separation, .. },
+            "separation",
+        ) => separation.to_string(),
+        (ModelSpec::Poly { degree, .. }, "degree") => degree.to_string(),
+        (ModelSpec::Poly { l1, .. }, "l1") => l1.to_string(),
+        (ModelSpec::Poly { l2, .. } | ModelSpec::Mlp { l2, .. }, "l2") => l2.to_string(),
+        (ModelSpec::Poly { val_fraction, .. } | ModelSpec::Mlp { val_fraction, .. }, "val") => {
+            val_fraction.to_string()
+        }
+        (ModelSpec::Mlp { hidden, .. }, "hidden") => hidden.to_string(),
+        (ModelSpec::Mlp { dropout, .. }, "dropout") => dropout.to_string(),
+        _ => return None,
+    })
+}
+
+impl LabScenario {
+    /// The model `id` (`linear`, `logistic`, `poly` or `mlp`) with its default data: 50 points
+    /// on `y = 2x + 1` with noise 1 (linear), 100 points in two blobs 3 apart with noise 0.5
+    /// (logistic, mlp with 8 hidden units), 30 points of `sin(πx)` with noise 0.2 fitted by a
+    /// cubic (poly); 30% of the points validate (poly, mlp). The same defaults as
+    /// `optiviz trace --model`.
+    pub fn default_model(id: &str) -> Result<ModelSpec, String> {
+        Ok(match id {
+            "linear" => ModelSpec::Linear {
+                n: 50,
+                slope: 2.0,
+                intercept: 1.0,
+                noise: 1.0,
+                scale_features: false,
+            },
+            "logistic" => ModelSpec::Logistic {
+                n: 100,
+                separation: 3.0,
+                noise: 0.5,
+            },
+            "poly" => ModelSpec::Poly {
+                n: 30,
+                noise: 0.2,
+                degree: 3,
+                l1: 0.0,
+                l2: 0.0,
+                val_fraction: 0.3,
+            },
+            "mlp" => ModelSpec::Mlp {
+                n: 100,
+                separation: 3.0,
+                noise: 0.5,
+                hidden: 8,
+                dropout: 0.0,
+                l2: 0.0,
+                val_fraction: 0.3,
+            },
+            _ => return Err(format!("unknown model '{id}': allowed values are {MODELS}")),
+        })
+    }
+
+    /// Gradient descent, momentum (0.9) and Adam with learning rates that converge on the
+    /// model's default data without diverging: for linear regression on unscaled `x` in
+    /// `[0, 10)` (the MSE's largest curvature about 70) SGD at 0.01, momentum at 0.002 and
+    /// Adam at 0.1; for the others SGD at 0.5, momentum at 0.1 and Adam at 0.05.
+    pub fn default_runs(model: &ModelSpec) -> Vec<RunEntry> {
+        let config =
+            |kind, lr| RunEntry::from(RunConfig::new(kind).with("lr", lr).expect("valid lr"));
+        let (sgd, momentum, adam) = match model {
+            ModelSpec::Linear {
+                scale_features: false,
+                ..
+            } => (0.01, 0.002, 0.1),
+            _ => (0.5, 0.1, 0.05),
+        };
+        vec![
+            config(OptimizerKind::Sgd, sgd),
+            config(OptimizerKind::Momentum, momentum),
+            config(OptimizerKind::Adam, adam),
+        ]
+    }
+
+    /// The data shown and trained on: the edited points, else those generated from the model
+    /// and the seed.
+    pub fn data(&self) -> Result<Points, String> {
+        match &self.points {
+            Some(p) => Ok(p.clone()),
+            None => self.model.generate(self.seed),
+        }
+    }
+
+    /// Which of [`LabScenario::data`]'s points validate (`true`) rather than train.
+    pub fn validation_mask(&self) -> Result<Vec<bool>, String> {
+        Ok(self.model.validation_mask(self.seed, self.data()?.len()))
+    }
+
+    /// The model on its data (edited or generated), with its own type.
+    pub fn build(&self) -> Result<LabModel, String> {
+        self.model.build_lab(self.seed, self.points.as_ref())
+    }
+
+    /// The batch size training uses: [`LabScenario::batch`], else every training point.
+    pub fn batch_size(&self, model: &LabModel) -> usize {
+        let n = model.as_model().samples();
+        self.batch.unwrap_or(n).clamp(1, n.max(1))
+    }
+
+    /// Trains every run for [`LabScenario::steps`] steps from the model's
+    /// [`init`](super::Model::init)`(seed)`, with the batch size and the seed's shuffling
+    /// ([`ModelSpec::shuffle_seed`]): one [`Training`] per run, in order. The same numbers as
+    /// `optiviz trace --model` with the same settings.
+    pub fn train(&self) -> Result<Vec<Training>, String> {
+        let model = self.build()?;
+        let m = model.as_model();
+        let init = m.init(self.seed);
+        let batch = self.batch_size(&model);
+        self.runs
+            .iter()
+            .enumerate()
+            .map(|(i, run)| {
+                train(
+                    m,
+                    &run.spec,
+                    &init,
+                    self.steps,
+                    batch,
+                    ModelSpec::shuffle_seed(self.seed),
+                )
+                .map_err(|e| format!("run {}: {e}", i + 1))
+            })
+            .collect()
+    }
+
+    /// Checks everything a query cannot express wrong by syntax alone: the model and its
+    /// data, the runs' count, the batch size, the steps, the axes and the view. The error
+    /// names the field, the value and the allowed values.
+    pub fn validate(&self) -> Result<(), String> {
+        let model = self.build()?;
+        let m = model.as_model();
+        if self.model.n() == 0 || self.model.n() > MAX_POINTS {
+            return Err(format!(
+                "n {}: allowed values are 1 to {MAX_POINTS}",
+                self.model.n()
+            ));
+        }
+        if let ModelSpec::Mlp { hidden, .. } = self.model
+            && hidden > MAX_HIDDEN
+        {
+            return Err(format!(
+                "hidden {hidden}: allowed values are 1 to {MAX_HIDDEN}"
+            ));
+        }
+        if self.runs.is_empty() || self.runs.len() > MAX_RUNS {
+            return Err(format!(
+                "{} runs: allowed are 1 to {MAX_RUNS} runs",
+                self.runs.len()
+            ));
+        }
+        for (i, run) in self.runs.iter().enumerate() {
+            run.spec
+                .validate()
+                .map_err(|e| format!("run {}: {e}", i + 1))?;
+        }
+        if let Some(b) = self.batch {
+            let n = m.samples();
+            if !(1..=n).contains(&b) {
+                return Err(format!(
+                    "batch {b}: allowed values are 1 to {n} (the training points), or no batch \
+                     for the full batch"
+                ));
+            }
+        }
+        if !(1..=MAX_STEPS).contains(&self.steps) {
+            return Err(format!(
+                "steps {}: allowed values are 1 to {MAX_STEPS}",
+                self.steps
+            ));
+        }
+        if self.step > self.steps {
+            return Err(format!(
+                "step {}: allowed values are 0 to steps ({})",
+                self.step, self.steps
+            ));
+        }
+        let (a, b) = self.axes;
+        let d = m.dim();
+        if a == b || a >= d || b >= d {
+            return Err(format!(
+                "axes '{a},{b}': allowed values are two different parameter indices from 0 to {} \
+                 ({})",
+                d - 1,
+                m.param_names().join(", ")
+            ));
+        }
+        if let Some(v) = self.view
+            && !(v.x_min.is_finite()
+                && v.x_max.is_finite()
+                && v.y_min.is_finite()
+                && v.y_max.is_finite()
+                && v.x_min < v.x_max
+                && v.y_min < v.y_max)
+        {
+            return Err(format!(
+                "view '{},{},{},{}' needs finite x_min < x_max and y_min < y_max",
+                v.x_min, v.x_max, v.y_min, v.y_max
+            ));
+        }
+        Ok(())
+    }
+
+    /// The query string (without `?`) that [`LabScenario::from_query`] reads back to `self`.
+    pub fn to_query(&self) -> String {
+        let mut pairs: Vec<(&str, String)> = vec![("model", self.model.id().to_owned())];
+        for &key in model_keys(&self.model) {
+            if let Some(v) = model_value(&self.model, key) {
+                pairs.push((key, v));
+            }
+        }
+        pairs.push(("seed", self.seed.to_string()));
+        if let Some(b) = self.batch {
+            pairs.push(("batch", b.to_string()));
+        }
+        pairs.push(("steps", self.steps.to_string()));
+        pairs.push(("step", self.step.to_string()));
+        pairs.push(("axes", format!("{},{}", self.axes.0, self.axes.1)));
+        if let Some(v) = self.view {
+            pairs.push((
+                "view",
+                format!("{},{},{},{}", v.x_min, v.x_max, v.y_min, v.y_max),
+            ));
+        }
+        for run in &self.runs {
+            pairs.push(("run", write_run(run)));
+        }
+        if let Some(p) = &self.points {
+            pairs.push(("points", p.to_query_value()));
+        }
+        pairs
+            .into_iter()
+            .map(|(k, v)| {
+                if v.is_empty() {
+                    k.to_owned()
+                } else {
+                    format!("{k}={}", utf8_percent_encode(&v, VALUE))
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+
+    /// Reads a query string (with or without its leading `?`). Anything malformed is an error
+    /// that names the field, the bad value and the allowed values; missing parts take the
+    /// defaults (the model's default data and runs, seed 0, the full batch, 300 steps, axes
+    /// 0 and 1, the automatic view), and an empty query is the default lab.
+    pub fn from_query(query: &str) -> Result<LabScenario, String> {
+        let query = query.strip_prefix('?').unwrap_or(query);
+        let mut pairs = Vec::new();
+        for pair in query.split('&').filter(|p| !p.is_empty()) {
+            let (key, raw) = pair.split_once('=').unwrap_or((pair, ""));
+            let value = percent_decode_str(raw)
+                .decode_utf8()
+                .map_err(|_| format!("the value of '{key}' is not valid UTF-8"))?;
+            pairs.push((key, value.into_owned()));
+        }
+        let mut s = LabScenario::default();
+        if let Some((_, id)) = pairs.iter().rev().find(|(k, _)| *k == "model") {
+            s.model = LabScenario::default_model(id)?;
+        }
+        let mut runs = Vec::new();
+        let mut points = None;
+        for (key, value) in &pairs {
+            let value = value.as_str();
+            match *key {
+                "model" => {}
+                k if ALL_MODEL_KEYS.contains(&k) => set_model_key(&mut s.model, k, value)?,
+                "seed" => {
+                    s.seed = value.trim().parse::<u64>().map_err(|_| {
+                        format!(
+                            "seed '{value}' is not a whole number: allowed values are 0 to {}",
+                            u64::MAX
+                        )
+                    })?;
+                }
+                "batch" => {
+                    let b = whole(value, "batch", "1 to the number of training points")?;
+                    s.batch = Some(b);
+                }
+                "steps" => {
+                    let allowed = format!("1 to {MAX_STEPS}");
+                    let n = whole(value, "steps", &allowed)?;
+                    if !(1..=MAX_STEPS).contains(&n) {
+                        return Err(format!("steps {n}: allowed values are {allowed}"));
+                    }
+                    s.steps = n;
+                }
+                "step" => s.step = whole(value, "step", "0 to steps")?,
+                "axes" => {
+                    let allowed = "two different parameter indices, such as 0,1";
+                    let parts: Vec<&str> = value.split(',').collect();
+                    let [a, b] = parts[..] else {
+                        return Err(format!("axes '{value}' needs {allowed}"));
+                    };
+                    s.axes = (whole(a, "axes", allowed)?, whole(b, "axes", allowed)?);
+                }
+                "view" => {
+                    let parts: Vec<&str> = value.split(',').collect();
+                    let allowed = "x_min,x_max,y_min,y_max";
+                    let [a, b, c, d] = parts[..] else {
+                        return Err(format!("view '{value}' needs 4 numbers {allowed}"));
+                    };
+                    let num = |t| number(t, "view", allowed);
+                    let (x_min, x_max, y_min, y_max) = (num(a)?, num(b)?, num(c)?, num(d)?);
+                    if !(x_min < x_max && y_min < y_max) {
+                        return Err(format!(
+                            "view '{value}' needs x_min < x_max and y_min < y_max"
+                        ));
+                    }
+                    s.view = Some(View::new(x_min, x_max, y_min, y_max));
+                }
+                "run" => {
+                    if runs.len() == MAX_RUNS {
+                        return Err(format!("more than {MAX_RUNS} runs"));
+                    }
+                    runs.push(read_run(value).map_err(|e| format!("run {}: {e}", runs.len() + 1))?);
+                }
+                "points" => points = Some(value),
+                _ => {
+                    return Err(format!(
+                        "unknown part '{key}': allowed are model, {}, seed, batch, steps, step, \
+                         axes, view, run, points",
+                        model_keys(&s.model).join(", ")
+                    ));
+                }
+            }
+        }
+        if let Some(text) = points {
+            let kind = s.model.point_kind();
+            s.points = Some(
+                Points::parse(text, kind).map_err(|e| format!("{e} (model={})", s.model.id()))?,
+            );
+        }
+        s.runs = if runs.is_empty() {
+            LabScenario::default_runs(&s.model)
+        } else {
+            runs
+        };
+        s.step = s.step.min(s.steps);
+        s.validate()?;
+        Ok(s)
+    }
+}

@@ -1,0 +1,431 @@
+//! The regression lab's pictures: the loss landscape over two chosen parameters (values,
+//! automatic view, viridis colours as the surface heatmap's) and the data view (the points,
+//! each run's fitted curve or decision boundary, the network's decision regions), drawn with
+//! plotters over any `DrawingBackend`.
+//!
+//! As for the surface, rasters (the landscape, the decision regions) are computed here as one
+//! RGBA buffer for the caller to put on its target in one call, under the vector layer drawn
+//! by [`draw_data_view`] (or the surface's [`super::draw_trajectories`] for the landscape).
+
+use super::clip::{clip_path, clip_segment, inside};
+use super::field::{Scaling, viridis_lut};
+use super::plot::{DrawResult, Theme, decimate};
+use crate::model::{LabModel, Model, Points, Training};
+use crate::surface::View;
+use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
+use plotters::prelude::*;
+use std::ops::Range;
+
+/// The colours of the two classes, class 0 (`false`) then class 1 (`true`): a blue and an
+/// amber that neither run colour nor colour-blindness confuses with each other.
+pub const CLASS_COLORS: [(u8, u8, u8); 2] = [(64, 156, 255), (255, 184, 28)];
+
+/// The data view's background, which the decision regions are blended towards so that
+/// points and lines stay legible over them.
+pub const DATA_BACKGROUND: (u8, u8, u8) = (16, 17, 22);
+
+const TEXT: RGBColor = RGBColor(220, 222, 228);
+const AXIS: RGBColor = RGBColor(120, 124, 134);
+const HALO: RGBAColor = RGBAColor(0, 0, 0, 0.55);
+/// Training points of regression data.
+const TRAIN_POINT: RGBColor = RGBColor(235, 235, 240);
+/// Validation points of regression data (drawn as rings).
+const VAL_POINT: RGBColor = RGBColor(255, 120, 200);
+
+fn px(theme: &Theme, css: f64) -> u32 {
+    (css * theme.dpr).round().max(1.0) as u32
+}
+
+fn font(theme: &Theme, scale: f64) -> TextStyle<'static> {
+    ("sans-serif", theme.font_px * scale * theme.dpr)
+        .into_font()
+        .color(&TEXT)
+}
+
+fn err<E: std::fmt::Display>(e: E) -> String {
+    e.to_string()
+}
+
+/// `params` with parameter `axes.0` set to `p[0]` and `axes.1` to `p[1]`.
+fn with_axes(params: &mut [f64], axes: (usize, usize), p: [f64; 2]) {
+    params[axes.0] = p[0];
+    params[axes.1] = p[1];
+}
+
+/// The full training loss ([`Model::loss`]) over a `width × height` raster covering `view`,
+/// with parameter `axes.0` varied along x, `axes.1` along y and every other parameter held at
+/// its value in `at`. Row-major, row 0 at the top (largest y), each value taken at the
+/// pixel's centre ([`View::pixel_center`]).
+///
+/// # Panics
+///
+/// When `at` is shorter than the model's dimension or an axis is not below it.
+pub fn loss_field(
+    model: &dyn Model,
+    at: &[f64],
+    axes: (usize, usize),
+    view: &View,
+    width: usize,
+    height: usize,
+) -> Vec<f64> {
+    let mut params = at.to_vec();
+    let mut out = Vec::with_capacity(width * height);
+    for row in 0..height {
+        for col in 0..width {
+            with_axes(
+                &mut params,
+                axes,
+                view.pixel_center(col, row, width, height),
+            );
+            out.push(model.loss(&params));
+        }
+    }
+    out
+}
+
+/// A run's parameters after every step, projected on the landscape's two axes.
+pub fn project(params: &[Vec<f64>], axes: (usize, usize)) -> Vec<[f64; 2]> {
+    params
+        .iter()
+        .filter(|p| axes.0 < p.len() && axes.1 < p.len())
+        .map(|p| [p[axes.0], p[axes.1]])
+        .collect()
+}
+
+/// The closed-form least-squares solution of linear regression on the landscape's axes
+/// (`(w, b)` or `(b, w)`); `None` for the other models.
+pub fn landscape_minimum(model: &LabModel, axes: (usize, usize)) -> Option<[f64; 2]> {
+    let ls = model.least_squares()?;
+    (axes.0 < 2 && axes.1 < 2 && axes.0 != axes.1).then(|| [ls[axes.0], ls[axes.1]])
+}
+
+/// The smallest box holding `points` (non-finite ones skipped), widened by `margin` of its
+/// size on every side; a side of zero length becomes `2·max(1, |centre|)·margin` wide
+/// around its centre. `None` when no point is finite.
+fn bounds_view(points: impl IntoIterator<Item = [f64; 2]>, margin: f64) -> Option<View> {
+    let mut b = [
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+    ];
+    for p in points {
+        if p[0].is_finite() && p[1].is_finite() {
+            b = [
+                b[0].min(p[0]),
+                b[1].max(p[0]),
+                b[2].min(p[1]),
+                b[3].max(p[1]),
+            ];
+        }
+    }
+    if !b[0].is_finite() {
+        return None;
+    }
+    let pad = |lo: f64, hi: f64| {
+        let span = hi - lo;
+        if span > 0.0 && span.is_finite() {
+            (lo - span * margin, hi + span * margin)
+        } else {
+            let c = (lo + hi) / 2.0;
+            let half = c.abs().max(1.0) * margin.max(0.1);
+            (c - half, c + half)
+        }
+    };
+    let (x_min, x_max) = pad(b[0], b[1]);
+    let (y_min, y_max) = pad(b[2], b[3]);
+    Some(View::new(x_min, x_max, y_min, y_max))
+}
+
+/// The automatic view of the loss landscape: the smallest box holding every run's path
+/// projected on `axes` ([`project`]) and, for linear regression, the least-squares solution
+/// ([`landscape_minimum`]), widened by 15% of its size on every side. Without any finite
+/// point, the square `[−1, 1]²`.
+pub fn landscape_view(model: &LabModel, runs: &[Training], axes: (usize, usize)) -> View {
+    let mut points: Vec<[f64; 2]> = runs.iter().flat_map(|t| project(&t.params, axes)).collect();
+    points.extend(landscape_minimum(model, axes));
+    bounds_view(points, 0.15).unwrap_or(View::new(-1.0, 1.0, -1.0, 1.0))
+}
+
+/// The colour scaling of landscape values: `ln(1 + f − f_min)` mapped to `[0, 1]` between the
+/// smallest and largest finite value (the surface heatmap's log scaling, which spreads a
+/// loss's orders of magnitude evenly and is all but linear over a small range).
+pub fn loss_scaling(values: &[f64]) -> Scaling {
+    let finite = values.iter().copied().filter(|v| v.is_finite());
+    let (f_min, f_max) = finite.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+        (lo.min(v), hi.max(v))
+    });
+    let f_min = if f_min.is_finite() { f_min } else { 0.0 };
+    let hi = (f_max - f_min).max(0.0).ln_1p();
+    Scaling {
+        log: true,
+        f_min,
+        lo: 0.0,
+        hi: if hi.is_finite() && hi > 0.0 { hi } else { 1.0 },
+    }
+}
+
+/// `width × height` RGBA pixels of `values` (as [`loss_field`] lays them out), each the
+/// viridis colour ([`viridis_lut`]) of its value normalised by `scaling`
+/// ([`Scaling::normalize`]; non-finite values take the top colour), as the surface heatmap.
+pub fn loss_rgba(values: &[f64], scaling: &Scaling, width: usize, height: usize) -> Vec<u8> {
+    let lut = viridis_lut();
+    let mut buf = vec![255u8; width * height * 4];
+    for (px, &v) in buf.chunks_exact_mut(4).zip(values) {
+        // `normalize` would take NaN for the minimum under log scaling: NaN is no low loss.
+        let t = if v.is_nan() {
+            1.0
+        } else {
+            scaling.normalize(v)
+        };
+        let i = (t * 255.0 + 0.5) as usize;
+        px[..3].copy_from_slice(&lut[i.min(255)]);
+    }
+    buf
+}
+
+/// The data view's world rectangle: the smallest box holding every point, widened by 10% of
+/// its size on every side (x and y for regression, x1 and x2 for classes). For the page to
+/// keep while the user drags, and to map clicks with [`pixel_to_data`].
+pub fn data_view(points: &Points) -> View {
+    bounds_view(points.positions(), 0.1).unwrap_or(View::new(-1.0, 1.0, -1.0, 1.0))
+}
+
+type DataChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+fn data_chart<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    view: &View,
+    theme: &Theme,
+) -> DrawResult<DataChart<'a, DB>> {
+    ChartBuilder::on(area)
+        .margin(px(theme, 10.0))
+        .x_label_area_size(px(theme, 40.0))
+        .y_label_area_size(px(theme, 52.0))
+        .build_cartesian_2d(view.x_min..view.x_max, view.y_min..view.y_max)
+        .map_err(err)
+}
+
+/// The pixel rectangle `(columns, rows)` the data view's plotting area covers in `area`:
+/// where the caller puts the decision regions ([`probability_rgba`]), and what
+/// [`pixel_to_data`] and [`data_to_pixel`] map through.
+pub fn data_plot_rect<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    view: &View,
+    theme: &Theme,
+) -> DrawResult<(Range<i32>, Range<i32>)> {
+    Ok(data_chart(area, view, theme)?
+        .plotting_area()
+        .get_pixel_range())
+}
+
+/// The data coordinates under the pixel `(x, y)` (device pixels, y down) of a data view
+/// drawn over `view` in the plotting rectangle `rect` ([`data_plot_rect`]): where a click
+/// adds a point.
+pub fn pixel_to_data(rect: &(Range<i32>, Range<i32>), view: &View, pixel: (f64, f64)) -> [f64; 2] {
+    let (cols, rows) = rect;
+    let fx = (pixel.0 - f64::from(cols.start)) / f64::from((cols.end - cols.start).max(1));
+    let fy = (f64::from(rows.end) - pixel.1) / f64::from((rows.end - rows.start).max(1));
+    [
+        view.x_min + fx * (view.x_max - view.x_min),
+        view.y_min + fy * (view.y_max - view.y_min),
+    ]
+}
+
+/// The pixel (device pixels, y down) at which the data point `p` is drawn: the inverse of
+/// [`pixel_to_data`], as plotters maps it.
+pub fn data_to_pixel(rect: &(Range<i32>, Range<i32>), view: &View, p: [f64; 2]) -> (f64, f64) {
+    let (cols, rows) = rect;
+    let fx = (p[0] - view.x_min) / (view.x_max - view.x_min);
+    let fy = (p[1] - view.y_min) / (view.y_max - view.y_min);
+    (
+        f64::from(cols.start) + fx * f64::from(cols.end - cols.start),
+        f64::from(rows.end) - fy * f64::from(rows.end - rows.start),
+    )
+}
+
+/// `width × height` RGBA pixels covering `view` (row 0 at the top), each pixel the
+/// classifier's probability of class 1 at its centre coloured between the two
+/// [`CLASS_COLORS`] (linearly in `p`) and blended half-way towards [`DATA_BACKGROUND`]: the
+/// decision regions of one run, for the network or logistic regression. Transparent black
+/// for regression models.
+pub fn probability_rgba(
+    model: &LabModel,
+    params: &[f64],
+    view: &View,
+    width: usize,
+    height: usize,
+) -> Vec<u8> {
+    let mut buf = vec![0u8; width * height * 4];
+    let [c0, c1] = CLASS_COLORS;
+    let bg = DATA_BACKGROUND;
+    let channel = |a: u8, b: u8, bg: u8, p: f64| {
+        let c = f64::from(a) * (1.0 - p) + f64::from(b) * p;
+        (0.5 * c + 0.5 * f64::from(bg)).round() as u8
+    };
+    for (i, px) in buf.chunks_exact_mut(4).enumerate() {
+        let at = view.pixel_center(i % width, i / width, width, height);
+        let Some(p) = model.probability(params, at) else {
+            return buf;
+        };
+        let p = if p.is_finite() {
+            p.clamp(0.0, 1.0)
+        } else {
+            0.5
+        };
+        px.copy_from_slice(&[
+            channel(c0.0, c1.0, bg.0, p),
+            channel(c0.1, c1.1, bg.1, p),
+            channel(c0.2, c1.2, bg.2, p),
+            255,
+        ]);
+    }
+    buf
+}
+
+/// One run's current fit in the data view.
+#[derive(Clone, Copy, Debug)]
+pub struct FitSeries<'a> {
+    /// The run's colour.
+    pub color: RGBColor,
+    /// The run's current parameters.
+    pub params: &'a [f64],
+}
+
+/// What the data view shows besides the runs: the model (for its predictions), every point
+/// in the user's order, and which of them validate.
+#[derive(Clone, Copy, Debug)]
+pub struct DataLayer<'a> {
+    /// The model built on the points ([`crate::model::ModelSpec::build_lab`]).
+    pub model: &'a LabModel,
+    /// Every point, training and validation.
+    pub points: &'a Points,
+    /// `validation[i]`: whether point `i` validates ([`crate::model::ModelSpec::validation_mask`];
+    /// missing entries count as training points).
+    pub validation: &'a [bool],
+}
+
+/// The endpoints of the line `w₁x₁ + w₂x₂ + b = 0` across `view`, clipped to it; `None` when
+/// the line misses the view or `w = 0`.
+pub fn decision_line(params: &[f64], view: &View) -> Option<([f64; 2], [f64; 2])> {
+    let (w1, w2, b) = (*params.first()?, *params.get(1)?, *params.get(2)?);
+    let (a, c) = if w2.abs() >= w1.abs() {
+        if w2 == 0.0 || !w2.is_finite() {
+            return None;
+        }
+        let y = |x: f64| -(w1 * x + b) / w2;
+        ([view.x_min, y(view.x_min)], [view.x_max, y(view.x_max)])
+    } else {
+        let x = |y: f64| -(w2 * y + b) / w1;
+        ([x(view.y_min), view.y_min], [x(view.y_max), view.y_max])
+    };
+    if !(a.iter().chain(&c).all(|v| v.is_finite())) {
+        return None;
+    }
+    clip_segment(a, c, view)
+}
+
+/// Draws the data view over `view`: axes with labels, then for linear and polynomial
+/// regression each run's fitted curve `ŷ(x)` across the view (sampled every two pixels and
+/// clipped to the view) and the points (training points filled, validation points as pink
+/// rings); for logistic regression each run's decision boundary `w·x + b = 0` and the points
+/// in their class colours; for the network the points only (its decision regions are the
+/// caller's raster, [`probability_rgba`], put in [`data_plot_rect`] first; the plotting area
+/// is left unpainted). Validation points of classes are drawn as rings.
+pub fn draw_data_view<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    view: &View,
+    data: &DataLayer<'_>,
+    runs: &[FitSeries<'_>],
+    theme: &Theme,
+) -> DrawResult {
+    let mut chart = data_chart(area, view, theme)?;
+    let (x_desc, y_desc) = match data.points {
+        Points::Regression(_) => ("x", "y"),
+        Points::Classes(_) => ("x1", "x2"),
+    };
+    chart
+        .configure_mesh()
+        .disable_mesh()
+        .x_labels(7)
+        .y_labels(7)
+        .x_desc(x_desc)
+        .y_desc(y_desc)
+        .axis_style(AXIS.stroke_width(px(theme, 1.0)))
+        .label_style(font(theme, 0.9))
+        .axis_desc_style(font(theme, 1.0))
+        .draw()
+        .map_err(err)?;
+    let plot = chart.plotting_area().clone();
+    let (cols, rows) = plot.get_pixel_range();
+    let scale = (
+        f64::from(cols.end - cols.start) / (view.x_max - view.x_min),
+        f64::from(rows.end - rows.start) / (view.y_max - view.y_min),
+    );
+    let line = |plot: &DrawingArea<DB, _>, pts: Vec<(f64, f64)>, color: RGBColor| {
+        plot.draw(&PathElement::new(
+            pts.clone(),
+            HALO.stroke_width(px(theme, 4.0)),
+        ))
+        .map_err(err)?;
+        plot.draw(&PathElement::new(pts, color.stroke_width(px(theme, 2.0))))
+            .map_err(err)
+    };
+    match data.model {
+        LabModel::Linear(_) | LabModel::Poly(_) => {
+            let samples = ((cols.end - cols.start).max(2) / 2) as usize;
+            for run in runs {
+                let curve: Vec<[f64; 2]> = (0..=samples)
+                    .filter_map(|i| {
+                        let x = view.x_min + (view.x_max - view.x_min) * i as f64 / samples as f64;
+                        data.model.predict(run.params, x).map(|y| [x, y])
+                    })
+                    .collect();
+                for part in clip_path(&curve, view) {
+                    let all: Vec<(f64, f64)> = part.iter().map(|p| (p[0], p[1])).collect();
+                    line(&plot, decimate(&all, scale, 0.75), run.color)?;
+                }
+            }
+        }
+        LabModel::Logistic(_) => {
+            for run in runs {
+                if let Some((a, b)) = decision_line(run.params, view) {
+                    line(&plot, vec![(a[0], a[1]), (b[0], b[1])], run.color)?;
+                }
+            }
+        }
+        LabModel::Mlp(_) => {}
+    }
+    let radius = px(theme, 4.0);
+    for i in 0..data.points.len() {
+        let Some(p) = data.points.position(i) else {
+            continue;
+        };
+        if !inside(p, view) {
+            continue;
+        }
+        let at = (p[0], p[1]);
+        let val = data.validation.get(i).copied().unwrap_or(false);
+        let color = match data.points.class(i) {
+            Some(c) => {
+                let (r, g, b) = CLASS_COLORS[usize::from(c)];
+                RGBColor(r, g, b)
+            }
+            None if val => VAL_POINT,
+            None => TRAIN_POINT,
+        };
+        if val {
+            plot.draw(&Circle::new(at, radius, BLACK.stroke_width(px(theme, 3.5))))
+                .map_err(err)?;
+            plot.draw(&Circle::new(at, radius, color.stroke_width(px(theme, 2.0))))
+                .map_err(err)?;
+        } else {
+            plot.draw(&Circle::new(at, radius, color.filled()))
+                .map_err(err)?;
+            plot.draw(&Circle::new(at, radius, BLACK.stroke_width(px(theme, 1.0))))
+                .map_err(err)?;
+        }
+    }
+    Ok(())
+}

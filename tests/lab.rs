@@ -1,0 +1,702 @@
+//! The regression lab's editable data and its scenario: edited points change the model as the
+//! normal equations say, the validation split follows the seed, bad data is an error that
+//! says why, and the lab's URL form reads back exactly and never panics.
+
+use optiviz::model::scenario::MAX_HIDDEN;
+use optiviz::model::{
+    LabModel, LabScenario, MAX_POINTS, Model, ModelSpec, ModelTrace, PointKind, Points,
+};
+use optiviz::optim::{OptimizerKind, RunConfig};
+use optiviz::scenario::{MAX_RUNS, RunEntry};
+use optiviz::surface::View;
+
+fn linear(n: usize, scale: bool) -> ModelSpec {
+    ModelSpec::Linear {
+        n,
+        slope: 2.0,
+        intercept: 1.0,
+        noise: 1.0,
+        scale_features: scale,
+    }
+}
+
+fn poly() -> ModelSpec {
+    ModelSpec::Poly {
+        n: 30,
+        noise: 0.2,
+        degree: 3,
+        l1: 0.0,
+        l2: 0.0,
+        val_fraction: 0.3,
+    }
+}
+
+fn mlp() -> ModelSpec {
+    LabScenario::default_model("mlp").unwrap()
+}
+
+/// Every loss the model reports at a few parameter vectors.
+fn fingerprint(m: &dyn Model) -> Vec<f64> {
+    let mut out = vec![m.dim() as f64, m.samples() as f64];
+    for k in 0..3 {
+        let p: Vec<f64> = (0..m.dim())
+            .map(|i| 0.1 * (i as f64 + 1.0) * (k as f64 - 1.0))
+            .collect();
+        out.push(m.loss(&p));
+        out.push(m.val_loss(&p).unwrap_or(-1.0));
+        let mut g = vec![0.0; m.dim()];
+        out.push(m.train_loss_grad(&p, &[0], 1, &mut g));
+        out.extend(g);
+    }
+    out
+}
+
+#[test]
+fn build_is_build_with_the_generated_points() {
+    for spec in [
+        linear(50, false),
+        linear(20, true),
+        LabScenario::default_model("logistic").unwrap(),
+        poly(),
+        mlp(),
+    ] {
+        for seed in [0, 7, 12345] {
+            let a = fingerprint(spec.build(seed).unwrap().as_ref());
+            let b = fingerprint(spec.build_with(seed, None).unwrap().as_ref());
+            let generated = spec.generate(seed).unwrap();
+            assert_eq!(generated.len(), spec.n());
+            assert_eq!(generated.kind(), spec.point_kind());
+            let c = fingerprint(spec.build_with(seed, Some(&generated)).unwrap().as_ref());
+            assert_eq!(a, b, "{spec:?}");
+            assert_eq!(a, c, "{spec:?}");
+        }
+    }
+}
+
+#[test]
+fn editing_a_point_moves_the_least_squares_line_as_the_normal_equations_say() {
+    // (0, 1), (1, 3), (2, 5) lie on y = 2x + 1 exactly.
+    let mut points = Points::Regression(vec![(0.0, 1.0), (1.0, 3.0), (2.0, 5.0)]);
+    let spec = linear(3, false);
+    let ls = |p: &Points| match spec.build_lab(0, Some(p)).unwrap() {
+        LabModel::Linear(m) => m.least_squares(),
+        _ => unreachable!(),
+    };
+    let [w, b] = ls(&points);
+    assert!(
+        (w - 2.0).abs() < 1e-12 && (b - 1.0).abs() < 1e-12,
+        "{w} {b}"
+    );
+    // Move (2, 5) to (2, 8). By hand: Σx² = 5, Σx = 3, n = 3, Σxy = 0 + 3 + 16 = 19,
+    // Σy = 12; [5 3; 3 3][w; b] = [19; 12] gives det 6, w = (57 − 36)/6 = 3.5,
+    // b = (60 − 57)/6 = 0.5.
+    points.move_to(2, [2.0, 8.0]).unwrap();
+    let [w, b] = ls(&points);
+    assert!(
+        (w - 3.5).abs() < 1e-12 && (b - 0.5).abs() < 1e-12,
+        "{w} {b}"
+    );
+    // Add (3, 0). Σx² = 14, Σx = 6, n = 4, Σxy = 19, Σy = 12:
+    // [14 6; 6 4][w; b] = [19; 12], det 20, w = (76 − 72)/20 = 0.2, b = (168 − 114)/20 = 2.7.
+    points.add([3.0, 0.0], false).unwrap();
+    let [w, b] = ls(&points);
+    assert!(
+        (w - 0.2).abs() < 1e-12 && (b - 2.7).abs() < 1e-12,
+        "{w} {b}"
+    );
+    // Delete (0, 1): points (1, 3), (2, 8), (3, 0). Σx² = 14, Σx = 6, n = 3, Σxy = 19,
+    // Σy = 11: [14 6; 6 3][w; b] = [19; 11], det 6, w = (57 − 66)/6 = −1.5,
+    // b = (154 − 114)/6 = 20/3.
+    points.remove(0).unwrap();
+    let [w, b] = ls(&points);
+    assert!(
+        (w + 1.5).abs() < 1e-12 && (b - 20.0 / 3.0).abs() < 1e-12,
+        "{w} {b}"
+    );
+
+    // And training on the edited points goes there: the lab's training uses them.
+    let lab = LabScenario {
+        model: spec.clone(),
+        points: Some(points),
+        runs: vec![RunEntry::from(
+            RunConfig::new(OptimizerKind::Adam).with("lr", 0.1).unwrap(),
+        )],
+        steps: 5000,
+        ..LabScenario::default()
+    };
+    let t = &lab.train().unwrap()[0];
+    let last = t.last();
+    assert!(
+        (last[0] + 1.5).abs() < 1e-3 && (last[1] - 20.0 / 3.0).abs() < 1e-3,
+        "{last:?}"
+    );
+}
+
+#[test]
+fn the_validation_mask_says_which_points_train() {
+    for seed in [0, 3, 99] {
+        let spec = poly();
+        let points = spec.generate(seed).unwrap();
+        let mask = spec.validation_mask(seed, points.len());
+        // round(0.3 · 30) = 9 validation points.
+        assert_eq!(mask.iter().filter(|&&v| v).count(), 9);
+        let Points::Regression(p) = &points else {
+            panic!("poly takes regression points")
+        };
+        let LabModel::Poly(m) = spec.build_lab(seed, None).unwrap() else {
+            panic!("a poly model")
+        };
+        // Independently of the model: the MSE of ŷ = 0.3x − 0.2x² + 0.1x³ + 0.5 on each side
+        // of the mask.
+        let params = [0.3, -0.2, 0.1, 0.5];
+        let mse = |val: bool| {
+            let sel: Vec<&(f64, f64)> = p
+                .iter()
+                .zip(&mask)
+                .filter(|(_, v)| **v == val)
+                .map(|(q, _)| q)
+                .collect();
+            sel.iter()
+                .map(|(x, y)| (0.3 * x - 0.2 * x * x + 0.1 * x * x * x + 0.5 - y).powi(2))
+                .sum::<f64>()
+                / sel.len() as f64
+        };
+        assert!((m.train_mse(&params) - mse(false)).abs() < 1e-12);
+        assert!((m.val_loss(&params).unwrap() - mse(true)).abs() < 1e-12);
+        assert_eq!(m.samples(), 21);
+    }
+    // Linear and logistic regression train on every point.
+    assert!(linear(10, false).validation_mask(1, 10).iter().all(|v| !v));
+    // An edited list is split by the same seed: the mask depends only on the count.
+    let spec = mlp();
+    let edited = Points::Classes(vec![([0.0, 0.0], true); 10]);
+    let mask = spec.validation_mask(5, edited.len());
+    assert_eq!(mask.iter().filter(|&&v| v).count(), 3);
+    assert_eq!(spec.build_with(5, Some(&edited)).unwrap().samples(), 7);
+}
+
+#[test]
+fn bad_data_is_an_error_that_says_why() {
+    let spec = linear(3, false);
+    let err = |p: &Points| spec.build_with(0, Some(p)).err().unwrap();
+    assert_eq!(
+        err(&Points::Regression(vec![])),
+        "invalid points: the data is empty: allowed are 1 to 500 points"
+    );
+    assert_eq!(
+        err(&Points::Regression(vec![(0.0, 1.0), (f64::NAN, 2.0)])),
+        "invalid points: point 2 (NaN,2) is not finite: allowed values are finite numbers"
+    );
+    assert_eq!(
+        err(&Points::Regression(vec![(0.0, 1.0); MAX_POINTS + 1])),
+        "invalid points: 501 points: allowed are 1 to 500 points"
+    );
+    assert_eq!(
+        err(&Points::Classes(vec![([0.0, 1.0], true)])),
+        "invalid points: model=linear takes points x,y, not x1,x2,c (c 0 or 1)"
+    );
+    assert_eq!(
+        mlp()
+            .build_with(0, Some(&Points::Regression(vec![(0.0, 1.0)])))
+            .err()
+            .unwrap(),
+        "invalid points: model=mlp takes points x1,x2,c (c 0 or 1), not x,y"
+    );
+    // The spec's own parameters are still checked with edited points.
+    let bad = ModelSpec::Linear {
+        n: 3,
+        slope: 2.0,
+        intercept: 1.0,
+        noise: -1.0,
+        scale_features: false,
+    };
+    assert_eq!(
+        bad.build_with(0, Some(&Points::Regression(vec![(0.0, 1.0)])))
+            .err()
+            .unwrap(),
+        "invalid data-noise -1: allowed values are 0 ≤ data-noise"
+    );
+    // Editing keeps the list valid.
+    let mut p = Points::Regression(vec![(0.0, 1.0)]);
+    assert_eq!(
+        p.remove(0).unwrap_err(),
+        "cannot delete the last point: the data needs at least one"
+    );
+    assert_eq!(
+        p.remove(3).unwrap_err(),
+        "no point 3: allowed indices are 0 to 0"
+    );
+    assert_eq!(
+        p.add([f64::INFINITY, 0.0], false).unwrap_err(),
+        "invalid point (inf,0): allowed values are finite numbers"
+    );
+    let mut full = Points::Classes(vec![([0.0, 0.0], false); MAX_POINTS]);
+    assert_eq!(
+        full.add([1.0, 1.0], true).unwrap_err(),
+        "cannot add a point: 500 points is the most allowed"
+    );
+    full.move_to(499, [2.0, 3.0]).unwrap();
+    assert_eq!(full.position(499), Some([2.0, 3.0]));
+    assert_eq!(full.class(499), Some(false));
+}
+
+#[test]
+fn nearest_point_in_pixels() {
+    let p = Points::Regression(vec![(0.0, 0.0), (1.0, 0.0), (1.0, 0.1)]);
+    // 100 px per unit in x, 10 px per unit in y: (1, 0.1) is 1 px from (1, 0) and the click
+    // at (0.97, 0.09) is 3 px from (1, 0.1), 3.16 px from (1, 0).
+    assert_eq!(p.nearest([0.97, 0.09], (100.0, 10.0), 5.0), Some(2));
+    assert_eq!(p.nearest([0.5, 0.0], (100.0, 10.0), 5.0), None);
+}
+
+#[test]
+fn the_default_lab_and_its_link() {
+    let d = LabScenario::default();
+    assert_eq!(
+        d.to_query(),
+        "model=linear&n=50&slope=2&intercept=1&noise=1&seed=0&steps=300&step=0&axes=0,1\
+         &run=sgd;lr=0.01&run=momentum;lr=0.002&run=adam;lr=0.1"
+    );
+    assert_eq!(LabScenario::from_query(""), Ok(d.clone()));
+    assert_eq!(LabScenario::from_query("?"), Ok(d.clone()));
+    assert_eq!(LabScenario::from_query(&d.to_query()), Ok(d));
+}
+
+#[test]
+fn a_hand_written_link() {
+    let s = LabScenario::from_query(
+        "?model=linear&n=40&slope=2&intercept=1&noise=0.5&scale&seed=7&batch=2&steps=300\
+         &step=20&axes=1,0&view=-1,4,-2,3&run=sgd;lr=0.05&run=adam;lr=0.1;hidden\
+         &points=0.1,2.3;0.5,1.9;-3,1e2",
+    )
+    .unwrap();
+    assert_eq!(
+        s.model,
+        ModelSpec::Linear {
+            n: 40,
+            slope: 2.0,
+            intercept: 1.0,
+            noise: 0.5,
+            scale_features: true
+        }
+    );
+    assert_eq!((s.seed, s.batch, s.steps, s.step), (7, Some(2), 300, 20));
+    assert_eq!(s.axes, (1, 0));
+    assert_eq!(s.view, Some(View::new(-1.0, 4.0, -2.0, 3.0)));
+    assert_eq!(s.runs.len(), 2);
+    assert_eq!(s.runs[0].spec.optimizer.kind, OptimizerKind::Sgd);
+    assert_eq!(s.runs[0].spec.optimizer.get("lr"), Ok(0.05));
+    assert!(s.runs[1].hidden);
+    assert_eq!(
+        s.points,
+        Some(Points::Regression(vec![
+            (0.1, 2.3),
+            (0.5, 1.9),
+            (-3.0, 100.0)
+        ]))
+    );
+    // The runs are written exactly as the surface scenario writes them.
+    let q = s.to_query();
+    assert!(
+        q.contains("&run=sgd;lr=0.05&run=adam;lr=0.1;hidden&"),
+        "{q}"
+    );
+    assert!(q.ends_with("&points=0.1,2.3;0.5,1.9;-3,100"), "{q}");
+    assert_eq!(LabScenario::from_query(&q), Ok(s));
+
+    let c = LabScenario::from_query(
+        "model=mlp&hidden=3&dropout=0.2&l2=0.01&val=0.25&points=0,0,1;1,1,0;2,0.5,1;3,3,0",
+    )
+    .unwrap();
+    assert_eq!(
+        c.points,
+        Some(Points::Classes(vec![
+            ([0.0, 0.0], true),
+            ([1.0, 1.0], false),
+            ([2.0, 0.5], true),
+            ([3.0, 3.0], false)
+        ]))
+    );
+    // A query without runs takes the model's default runs.
+    assert_eq!(c.runs, LabScenario::default_runs(&c.model));
+    assert_eq!(c.build().unwrap().as_model().dim(), 13);
+}
+
+#[test]
+fn malformed_links_name_the_field_the_value_and_the_allowed_values() {
+    let err = |q: &str| LabScenario::from_query(q).unwrap_err();
+    assert_eq!(
+        err("model=svm"),
+        "unknown model 'svm': allowed values are linear, logistic, poly, mlp"
+    );
+    assert_eq!(err("n=0"), "n 0: allowed values are 1 to 500");
+    assert_eq!(err("n=501"), "n 501: allowed values are 1 to 500");
+    assert_eq!(
+        err("n=ten"),
+        "n 'ten' is not a whole number: allowed values are 1 to 500"
+    );
+    assert_eq!(
+        err("slope=inf"),
+        "slope 'inf' is not a finite number: allowed values are finite numbers"
+    );
+    assert_eq!(err("noise=-1"), "noise -1: allowed values are 0 ≤ noise");
+    assert_eq!(
+        err("model=poly&slope=2"),
+        "'slope' does not apply to model=poly: allowed are n, noise, degree, l1, l2, val"
+    );
+    assert_eq!(
+        err("model=poly&degree=13"),
+        "degree 13: allowed values are 1 to 12"
+    );
+    assert_eq!(
+        err("model=mlp&val=1"),
+        "val 1: allowed values are 0 ≤ val < 1"
+    );
+    assert_eq!(
+        err("model=mlp&hidden=65"),
+        format!("hidden 65: allowed values are 1 to {MAX_HIDDEN}")
+    );
+    assert_eq!(
+        err("model=mlp&dropout=1"),
+        "dropout 1: allowed values are 0 ≤ dropout < 1"
+    );
+    assert_eq!(
+        err("seed=-1"),
+        "seed '-1' is not a whole number: allowed values are 0 to 18446744073709551615"
+    );
+    assert_eq!(
+        err("batch=51"),
+        "batch 51: allowed values are 1 to 50 (the training points), or no batch for the full batch"
+    );
+    assert_eq!(
+        err("batch=0"),
+        "batch 0: allowed values are 1 to 50 (the training points), or no batch for the full batch"
+    );
+    assert_eq!(err("steps=0"), "steps 0: allowed values are 1 to 20000");
+    assert_eq!(
+        err("axes=0,2"),
+        "axes '0,2': allowed values are two different parameter indices from 0 to 1 (w, b)"
+    );
+    assert_eq!(
+        err("axes=1,1"),
+        "axes '1,1': allowed values are two different parameter indices from 0 to 1 (w, b)"
+    );
+    assert_eq!(
+        err("axes=1"),
+        "axes '1' needs two different parameter indices, such as 0,1"
+    );
+    assert_eq!(
+        err("view=1,0,0,1"),
+        "view '1,0,0,1' needs x_min < x_max and y_min < y_max"
+    );
+    assert_eq!(
+        err("run=adam;beta1=2"),
+        "run 1: invalid beta1 = 2: allowed values are 0 ≤ beta1 < 1"
+    );
+    assert_eq!(err(&"run=sgd&".repeat(MAX_RUNS + 1)), "more than 8 runs");
+    assert_eq!(
+        err("points="),
+        "invalid points: the data is empty: allowed are 1 to 500 points (model=linear)"
+    );
+    assert_eq!(
+        err("points=1,2;3,x"),
+        "invalid points: point 2 has 'x', not a finite number: allowed are points x,y \
+         separated by ';' (model=linear)"
+    );
+    assert_eq!(
+        err("model=logistic&points=1,2"),
+        "invalid points: point 1 '1,2' is not x1,x2,c (c 0 or 1) (model=logistic)"
+    );
+    assert_eq!(
+        err("model=logistic&points=1,2,2"),
+        "invalid points: point 1 has class '2': allowed values are 0 and 1 (model=logistic)"
+    );
+    assert_eq!(
+        err(&format!("points={}", "1,2;".repeat(MAX_POINTS + 1))),
+        "invalid points: 501 points: allowed are 1 to 500 points (model=linear)"
+    );
+    assert!(err("zoom=2").starts_with("unknown part 'zoom': allowed are model, n, slope"));
+    assert_eq!(err("model=%FF"), "the value of 'model' is not valid UTF-8");
+    // A split that leaves nothing to train on.
+    assert_eq!(
+        err("model=poly&val=0.9&points=0,1"),
+        "no training points are left after the validation split"
+    );
+}
+
+#[test]
+fn a_step_past_the_end_is_clamped() {
+    assert_eq!(
+        LabScenario::from_query("steps=100&step=500").unwrap().step,
+        100
+    );
+}
+
+#[test]
+fn every_run_trains_as_the_command_line_trace_does() {
+    let lab = LabScenario::from_query("model=poly&seed=4&batch=5&steps=200").unwrap();
+    let runs = lab.train().unwrap();
+    assert_eq!(runs.len(), 3);
+    for (run, t) in lab.runs.iter().zip(&runs) {
+        let trace = ModelTrace::run(
+            lab.model.clone(),
+            run.spec.clone(),
+            None,
+            lab.steps,
+            lab.batch,
+            lab.seed,
+        )
+        .unwrap();
+        assert_eq!(&trace.training, t);
+        assert_eq!(t.steps(), 200);
+        // Batches of 5 out of 21 training points: 5 steps an epoch, the last of 1 point.
+        assert_eq!(t.epochs[5], 1);
+        assert_eq!(t.epochs[6], 2);
+    }
+}
+
+#[test]
+fn the_default_runs_learn_every_default_model() {
+    for id in ["linear", "logistic", "poly", "mlp"] {
+        let model = LabScenario::default_model(id).unwrap();
+        let lab = LabScenario {
+            runs: LabScenario::default_runs(&model),
+            model,
+            ..LabScenario::default()
+        };
+        for (i, t) in lab.train().unwrap().iter().enumerate() {
+            assert_eq!(t.diverged_at, None, "{id} run {i}");
+            let (first, last) = (t.full_loss[0], *t.full_loss.last().unwrap());
+            assert!(last < 0.5 * first, "{id} run {i}: {first} → {last}");
+        }
+    }
+}
+
+#[test]
+fn generated_points_are_of_the_models_kind() {
+    assert_eq!(linear(5, false).point_kind(), PointKind::Regression);
+    assert_eq!(mlp().point_kind(), PointKind::Classes);
+    let lab = LabScenario::from_query("model=logistic&n=6&seed=3").unwrap();
+    let data = lab.data().unwrap();
+    assert_eq!(data.len(), 6);
+    // two_classes alternates the labels, class 1 first.
+    assert_eq!(
+        (0..6).map(|i| data.class(i).unwrap()).collect::<Vec<_>>(),
+        [true, false, true, false, true, false]
+    );
+    assert_eq!(lab.validation_mask().unwrap(), vec![false; 6]);
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod properties {
+    use super::*;
+    use optiviz::model::MAX_DEGREE;
+    use optiviz::run::Noise;
+    use optiviz::schedule::Schedule;
+    use proptest::prelude::*;
+
+    fn any_run() -> impl Strategy<Value = RunEntry> {
+        (
+            proptest::sample::select(OptimizerKind::ALL.to_vec()),
+            proptest::collection::vec(0.0f64..1.0, 6),
+            proptest::collection::vec(any::<bool>(), 2),
+            any::<bool>(),
+            proptest::option::of((0.0f64..5.0, any::<u64>())),
+            proptest::option::of(1e-3f64..100.0),
+            prop_oneof![
+                Just(Schedule::Constant),
+                (1u32..1000, 0.01f64..1.0).prop_map(|(size, gamma)| Schedule::Step { size, gamma })
+            ],
+        )
+            .prop_map(|(kind, fractions, bits, hidden, noise, clip, schedule)| {
+                let mut c = RunConfig::new(kind);
+                for (p, f) in kind.params().iter().zip(fractions) {
+                    c.set(p.name, p.slider[0] + f * (p.slider[1] - p.slider[0]))
+                        .unwrap();
+                }
+                for (flag, on) in kind.flags().iter().zip(bits) {
+                    c.set_flag(flag.name, on).unwrap();
+                }
+                let mut entry = RunEntry::from(c);
+                entry.hidden = hidden;
+                entry.spec.noise = noise.map(|(sigma, seed)| Noise { sigma, seed });
+                entry.spec.clip_norm = clip;
+                entry.spec.schedule = schedule;
+                entry
+            })
+    }
+
+    /// Any finite number, from everyday values to the extremes.
+    fn finite() -> impl Strategy<Value = f64> {
+        prop_oneof![
+            -10.0f64..10.0,
+            any::<f64>().prop_filter("finite", |v| v.is_finite()),
+        ]
+    }
+
+    fn non_negative() -> impl Strategy<Value = f64> {
+        prop_oneof![0.0f64..5.0, finite().prop_map(f64::abs)]
+    }
+
+    fn any_model() -> impl Strategy<Value = ModelSpec> {
+        prop_oneof![
+            (
+                1usize..=MAX_POINTS,
+                finite(),
+                finite(),
+                non_negative(),
+                any::<bool>()
+            )
+                .prop_map(|(n, slope, intercept, noise, scale_features)| {
+                    ModelSpec::Linear {
+                        n,
+                        slope,
+                        intercept,
+                        noise,
+                        scale_features,
+                    }
+                }),
+            (1usize..=MAX_POINTS, non_negative(), non_negative()).prop_map(
+                |(n, separation, noise)| ModelSpec::Logistic {
+                    n,
+                    separation,
+                    noise
+                }
+            ),
+            (
+                1usize..=MAX_POINTS,
+                non_negative(),
+                1usize..=MAX_DEGREE,
+                non_negative(),
+                non_negative(),
+                0.0f64..0.5
+            )
+                .prop_map(|(n, noise, degree, l1, l2, val_fraction)| ModelSpec::Poly {
+                    n,
+                    noise,
+                    degree,
+                    l1,
+                    l2,
+                    val_fraction
+                }),
+            (
+                1usize..=MAX_POINTS,
+                non_negative(),
+                non_negative(),
+                1usize..=MAX_HIDDEN,
+                0.0f64..1.0,
+                non_negative(),
+                0.0f64..0.5
+            )
+                .prop_map(
+                    |(n, separation, noise, hidden, dropout, l2, val_fraction)| {
+                        ModelSpec::Mlp {
+                            n,
+                            separation,
+                            noise,
+                            hidden,
+                            dropout,
+                            l2,
+                            val_fraction,
+                        }
+                    }
+                ),
+        ]
+    }
+
+    /// A model with, maybe, edited points of its kind.
+    fn any_data() -> impl Strategy<Value = (ModelSpec, Option<Points>)> {
+        any_model().prop_flat_map(|model| {
+            let points = match model.point_kind() {
+                PointKind::Regression => proptest::collection::vec((finite(), finite()), 1..40)
+                    .prop_map(Points::Regression)
+                    .boxed(),
+                PointKind::Classes => {
+                    proptest::collection::vec(((finite(), finite()), any::<bool>()), 1..40)
+                        .prop_map(|v| {
+                            Points::Classes(v.into_iter().map(|((a, b), c)| ([a, b], c)).collect())
+                        })
+                        .boxed()
+                }
+            };
+            (Just(model), proptest::option::of(points))
+        })
+    }
+
+    fn any_lab() -> impl Strategy<Value = LabScenario> {
+        (
+            any_data(),
+            any::<u64>(),
+            proptest::collection::vec(any_run(), 1..=MAX_RUNS),
+            proptest::option::of(0.0f64..1.0),
+            (1usize..=20_000, 0usize..30_000),
+            (0.0f64..1.0, 0.0f64..1.0),
+            proptest::option::of((finite(), 1e-6f64..1e3, finite(), 1e-6f64..1e3)),
+        )
+            .prop_map(
+                |((model, points), seed, runs, batch, (steps, step), (a, b), view)| {
+                    let m = model.build_with(seed, points.as_ref()).unwrap();
+                    let (n, d) = (m.samples(), m.dim());
+                    let a_axis = ((a * d as f64) as usize).min(d - 1);
+                    let b_axis = (a_axis + 1 + ((b * (d - 1) as f64) as usize).min(d - 2)) % d;
+                    let view = view
+                        .map(|(x0, w, y0, h)| {
+                            let (x0, y0) = (x0.clamp(-1e300, 1e300), y0.clamp(-1e300, 1e300));
+                            View::new(
+                                x0,
+                                x0 + w.max(x0.abs() * 1e-9),
+                                y0,
+                                y0 + h.max(y0.abs() * 1e-9),
+                            )
+                        })
+                        .filter(|v| v.x_min < v.x_max && v.y_min < v.y_max);
+                    LabScenario {
+                        model,
+                        seed,
+                        points,
+                        runs,
+                        batch: batch.map(|f| 1 + ((f * n as f64) as usize).min(n - 1)),
+                        steps,
+                        step: step.min(steps),
+                        axes: (a_axis, b_axis),
+                        view,
+                    }
+                },
+            )
+    }
+
+    proptest! {
+        #[test]
+        fn links_round_trip(s in any_lab()) {
+            prop_assert_eq!(s.validate(), Ok(()));
+            let q = s.to_query();
+            prop_assert_eq!(LabScenario::from_query(&q), Ok(s), "{}", q);
+        }
+
+        #[test]
+        fn any_text_is_a_lab_or_an_explanation(q in "\\PC{0,80}") {
+            if let Err(e) = LabScenario::from_query(&q) {
+                prop_assert!(!e.is_empty());
+            }
+        }
+
+        #[test]
+        fn link_like_text_is_a_lab_or_an_explanation(
+            parts in proptest::collection::vec(
+                (prop_oneof![Just("model"), Just("n"), Just("run"), Just("points"), Just("axes"),
+                             Just("batch"), Just("view"), Just("step"), Just("hidden"), Just("val"),
+                             Just("degree"), Just("seed")],
+                 "[-a-z0-9_.,;:=!@%]{0,24}"),
+                0..6),
+        ) {
+            let q = parts.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&");
+            match LabScenario::from_query(&q) {
+                Ok(s) => {
+                    prop_assert!(!s.runs.is_empty() && s.step <= s.steps);
+                    prop_assert_eq!(s.validate(), Ok(()));
+                }
+                Err(e) => prop_assert!(!e.is_empty()),
+            }
+        }
+    }
+}
