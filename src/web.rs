@@ -149,6 +149,22 @@ pub fn paint_basins(
     .map_err(|_| js_err("cannot put the basin image on the canvas"))
 }
 
+/// The learning-rate sweep benchmark ([`crate::bench::sweep_workload`]): 8 optimizers × 50
+/// rates × 2,000 steps on Rosenbrock, batched or one run at a time. Returns the sum of every
+/// finite final loss, so `make bench` can check both forms agree; the caller times it.
+#[wasm_bindgen]
+pub fn bench_sweep(batched: bool) -> Result<f64, JsError> {
+    let sweeps = crate::bench::sweep_workload(batched).map_err(js_err)?;
+    Ok(sweeps.iter().flatten().filter_map(|p| p.final_loss).sum())
+}
+
+/// The step-kernel benchmark ([`crate::bench::adam_kernel`]): Adam on Rosenbrock, `runs` runs
+/// × `steps` steps, batched or one at a time; returns the sum of the final losses.
+#[wasm_bindgen]
+pub fn bench_adam_kernel(runs: usize, steps: usize, batched: bool) -> Result<f64, JsError> {
+    crate::bench::adam_kernel(runs, steps, batched).map_err(js_err)
+}
+
 fn js_err(e: impl std::fmt::Display) -> JsError {
     JsError::new(&e.to_string())
 }

@@ -123,5 +123,79 @@ parts.forEach((split, i) => {
   const med = (key) => stats(split.map((t) => t[key])).median.toFixed(1);
   console.log(`| ${names[i]} | ${med('background')} | ${med('foreground')} | ${med('chart')} |`);
 });
+
+// The comparison views' computations (issue #7), in wasm in this page, against the same
+// workloads natively (`optiviz bench`, src/bench.rs, one core) in the same run.
+const heavy = await page.evaluate(async () => {
+  const wasm = await import('./pkg/optiviz.js');
+  const time = (f) => { const t0 = performance.now(); const v = f(); return [performance.now() - t0, v]; };
+  wasm.bench_sweep(true); // warm-up
+  const sweep = [];
+  let sums;
+  for (let i = 0; i < 5; i += 1) {
+    const [ms, sum] = time(() => wasm.bench_sweep(true));
+    sweep.push(ms);
+    sums = sum;
+  }
+  const [sweepNaive, naiveSum] = time(() => wasm.bench_sweep(false));
+  const [kernel] = time(() => wasm.bench_adam_kernel(64, 20000, true));
+  const [kernelNaive] = time(() => wasm.bench_adam_kernel(64, 20000, false));
+  // One 512 × 512 basin map (SGD, lr 0.01, Himmelblau, ≤ 500 steps per start) through the
+  // page's own workers and wasm: one worker per core, rows dealt in chunks as the page does.
+  const basin = async (workers) => {
+    const n = 512;
+    const pool = Array.from({ length: workers }, () => new Worker('basin-worker.js', { type: 'module' }));
+    const query = 'surface=himmelblau&run=sgd;lr=0.01';
+    // Warm the workers up (their wasm compiled and instantiated) before the clock starts.
+    await Promise.all(pool.map((w) => new Promise((done) => {
+      w.onmessage = (e) => { if (e.data.done) done(); };
+      w.postMessage({ job: 0, tag: 0, query, run: 0, width: 8, height: 8, steps: 5, tol: 1e-6, row0: 0, row1: 1 });
+    })));
+    const per = Math.ceil(n / workers / 4);
+    const chunks = [];
+    for (let r = 0; r < n; r += per) chunks.push([r, Math.min(n, r + per)]);
+    let settled = 0;
+    const t0 = performance.now();
+    await Promise.all(pool.map((w, i) => new Promise((done) => {
+      const mine = chunks.filter((_, k) => k % workers === i);
+      let left = mine.length;
+      w.onmessage = (e) => {
+        if (e.data.cells) settled += e.data.cells.filter((c) => (c & 0xff) >= 2).length;
+        if (e.data.done && --left === 0) done();
+      };
+      for (const [row0, row1] of mine) {
+        w.postMessage({ job: 1, tag: 0, query, run: 0, width: n, height: n, steps: 500, tol: 1e-6, row0, row1 });
+      }
+    })));
+    const ms = performance.now() - t0;
+    pool.forEach((w) => w.terminate());
+    return { ms, settled };
+  };
+  const one = await basin(1);
+  const two = await basin(Math.max(2, Math.min(navigator.hardwareConcurrency || 2, 8)));
+  return { sweep, sums, sweepNaive, naiveSum, kernel, kernelNaive, one, two, cores: navigator.hardwareConcurrency };
+});
+const native = JSON.parse(await new Promise((resolve, reject) => {
+  const p = spawn(bin, ['bench', '--size', '512'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  p.stdout.on('data', (d) => { out += d; });
+  p.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`optiviz bench exited ${code}`))));
+}));
+if (heavy.sums !== heavy.naiveSum) throw new Error(`batched and naive sweeps differ: ${heavy.sums} vs ${heavy.naiveSum}`);
+if (heavy.one.settled !== heavy.two.settled) throw new Error('the basin maps on 1 and 2 workers differ');
+const sweepMs = stats(heavy.sweep).median;
+const r = (a, b) => (a / b).toFixed(2);
+console.log('');
+console.log(`Comparison views (issue #7), wasm in this page (${heavy.cores} cores reported) against \`optiviz bench\` natively on one core:`);
+console.log('');
+console.log('| computation | wasm (ms) | native (ms) | wasm / native | naive / batched (wasm) |');
+console.log('|---|---|---|---|---|');
+console.log(`| basin map 512² × ≤ 500 steps, 1 worker | ${heavy.one.ms.toFixed(0)} | ${native.basin.ms.toFixed(0)} | ${r(heavy.one.ms, native.basin.ms)} | |`);
+console.log(`| basin map 512² × ≤ 500 steps, ${heavy.cores} workers | ${heavy.two.ms.toFixed(0)} | | | |`);
+console.log(`| sweep 8 optimizers × 50 rates × 2,000 steps (median of 5) | ${sweepMs.toFixed(1)} | ${native.sweep.ms.toFixed(1)} | ${r(sweepMs, native.sweep.ms)} | ${r(heavy.sweepNaive, sweepMs)} |`);
+const ns = (ms) => (ms * 1e6 / (64 * 20000)).toFixed(1);
+console.log(`| Adam step kernel, 64 runs × 20,000 steps (ns per step) | ${ns(heavy.kernel)} | ${native.adam_kernel.ns_per_step.toFixed(1)} | ${r(heavy.kernel * 1e6 / (64 * 20000), native.adam_kernel.ns_per_step)} | ${r(heavy.kernelNaive, heavy.kernel)} |`);
+console.log(`Native naive / batched: sweep ${r(native.sweep.naive_ms, native.sweep.ms)}, Adam kernel ${r(native.adam_kernel.naive_ns_per_step, native.adam_kernel.ns_per_step)}, basin band of ${native.basin.band_rows} rows ${r(native.basin.band_naive_ms, native.basin.band_batched_ms)}.`);
+console.log(`Settled starts in the basin map: ${heavy.two.settled} of ${512 * 512} (the same on 1 and ${heavy.cores} workers).`);
 await browser.close();
 server.kill();
