@@ -596,3 +596,110 @@ impl LabScenario {
         Ok(s)
     }
 }
+
+/// One control of the lab's data and model settings, for the page to build a slider or a
+/// checkbox from: its URL key, label, current value, range and step.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct DataControl {
+    /// The URL key ([`LabScenario::set_data`] takes it).
+    pub key: &'static str,
+    /// What the page shows beside it.
+    pub label: &'static str,
+    /// The current value (a flag is 0 or 1).
+    pub value: f64,
+    /// The slider's lowest value.
+    pub min: f64,
+    /// The slider's highest value.
+    pub max: f64,
+    /// The slider's step (1 for whole numbers); 0 marks a flag (a checkbox).
+    pub step: f64,
+    /// Whether changing it draws new points (a generator parameter) rather than changing the
+    /// model on the same points.
+    pub regenerates: bool,
+}
+
+/// The generator's parameters: changing one draws the data afresh (edited points are dropped).
+const GENERATOR_KEYS: [&str; 5] = ["n", "slope", "intercept", "noise", "separation"];
+
+impl LabScenario {
+    /// The controls of the current model's data and settings, in the URL form's order.
+    pub fn data_controls(&self) -> Vec<DataControl> {
+        model_keys(&self.model)
+            .iter()
+            .map(|&key| {
+                let value = match model_value(&self.model, key) {
+                    Some(v) if key == "scale" => f64::from(u8::from(v.is_empty())),
+                    Some(v) => v.parse().unwrap_or(0.0),
+                    None => 0.0,
+                };
+                let (label, min, max, step) = match key {
+                    "n" => ("points n", 2.0, 200.0, 1.0),
+                    "slope" => ("true slope w", -5.0, 5.0, 0.1),
+                    "intercept" => ("true intercept b", -5.0, 5.0, 0.1),
+                    "noise" => ("noise σ", 0.0, 3.0, 0.05),
+                    "scale" => ("scale the feature (x − mean) / std", 0.0, 1.0, 0.0),
+                    "separation" => ("class separation", 0.0, 6.0, 0.1),
+                    "degree" => ("degree", 1.0, MAX_DEGREE as f64, 1.0),
+                    "l1" => ("L1 penalty λ₁", 0.0, 0.5, 0.001),
+                    "l2" => ("L2 penalty λ₂", 0.0, 0.5, 0.001),
+                    "val" => ("validation share", 0.0, 0.8, 0.05),
+                    "hidden" => ("hidden units", 1.0, MAX_HIDDEN as f64, 1.0),
+                    "dropout" => ("dropout rate p", 0.0, 0.9, 0.05),
+                    _ => (key, 0.0, 1.0, 0.0),
+                };
+                DataControl {
+                    key,
+                    label,
+                    value,
+                    min,
+                    max,
+                    step,
+                    regenerates: GENERATOR_KEYS.contains(&key),
+                }
+            })
+            .collect()
+    }
+
+    /// Sets one data or model setting by its URL key from its URL value (`"1"`/`"0"` for the
+    /// `scale` flag). A generator parameter (`n`, `slope`, `intercept`, `noise`, `separation`)
+    /// draws the points afresh, dropping edited ones; the others keep the points. A batch size
+    /// larger than the training points left becomes the full batch. On error (an unknown key,
+    /// a value out of range, data that cannot be trained on) nothing changes and the message
+    /// names the allowed values.
+    pub fn set_data(&mut self, key: &str, value: &str) -> Result<(), String> {
+        let mut next = self.clone();
+        let value = if key == "scale" && value == "0" {
+            "false"
+        } else {
+            value
+        };
+        set_model_key(&mut next.model, key, value)?;
+        if GENERATOR_KEYS.contains(&key) {
+            next.points = None;
+        }
+        next.fit_batch()?;
+        next.validate()?;
+        *self = next;
+        Ok(())
+    }
+
+    /// Replaces the points by `points` (or the generated ones, with `None`), keeping the batch
+    /// size within the training points; on error nothing changes.
+    pub fn set_points(&mut self, points: Option<Points>) -> Result<(), String> {
+        let mut next = self.clone();
+        next.points = points;
+        next.fit_batch()?;
+        next.validate()?;
+        *self = next;
+        Ok(())
+    }
+
+    /// A batch size above the number of training points becomes the full batch.
+    fn fit_batch(&mut self) -> Result<(), String> {
+        let n = self.build()?.as_model().samples();
+        if self.batch.is_some_and(|b| b > n) {
+            self.batch = None;
+        }
+        Ok(())
+    }
+}

@@ -92,14 +92,27 @@ pub fn draw_surface_layer<DB: DrawingBackend>(
     minima: &[[f64; 3]],
     theme: &Theme,
 ) -> DrawResult {
+    draw_plane_layer(area, view, ("x", "y"), contours, minima, theme)
+}
+
+/// [`draw_surface_layer`] with the axes named `names` (the lab's landscape is over two model
+/// parameters, such as `w` and `b`).
+pub fn draw_plane_layer<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    view: &View,
+    names: (&str, &str),
+    contours: &[ContourLine],
+    minima: &[[f64; 3]],
+    theme: &Theme,
+) -> DrawResult {
     let mut chart = surface_chart(area, view, theme)?;
     chart
         .configure_mesh()
         .disable_mesh()
         .x_labels(7)
         .y_labels(7)
-        .x_desc("x")
-        .y_desc("y")
+        .x_desc(names.0)
+        .y_desc(names.1)
         .axis_style(AXIS.stroke_width(theme.px(1.0)))
         .label_style(theme.font(0.9))
         .axis_desc_style(theme.font(1.0))
@@ -336,6 +349,22 @@ pub struct MetricSeries<'a> {
     pub color: RGBColor,
     /// `values[k]` after `k` steps, up to the current step.
     pub values: &'a [f64],
+    /// How the line is drawn.
+    pub line: Line,
+    /// A step marked on the line with a ring (the lab's early-stopping point), if any.
+    pub mark: Option<usize>,
+}
+
+/// How a chart line is drawn: several quantities of one run share its colour.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Line {
+    /// A solid line: the run's main quantity (the full loss).
+    #[default]
+    Solid,
+    /// A thin translucent line: a noisy quantity drawn behind (the mini-batch loss).
+    Faint,
+    /// A dashed line: a second quantity (the validation loss).
+    Dashed,
 }
 
 /// The smallest value the log-scaled chart shows; lower values (an exact 0) sit on this floor.
@@ -455,9 +484,37 @@ pub fn draw_metric<DB: DrawingBackend>(
             .map(|(k, &l)| (k as f64, axis.position(l)))
             .collect();
         let points = decimate(&all, scale, 0.75);
-        chart
-            .draw_series(LineSeries::new(points, color.stroke_width(theme.px(2.0))))
-            .map_err(err)?;
+        match run.line {
+            Line::Solid => chart
+                .draw_series(LineSeries::new(points, color.stroke_width(theme.px(2.0))))
+                .map(|_| ()),
+            Line::Faint => chart
+                .draw_series(LineSeries::new(
+                    points,
+                    color.mix(0.45).stroke_width(theme.px(1.0)),
+                ))
+                .map(|_| ()),
+            Line::Dashed => chart
+                .draw_series(DashedLineSeries::new(
+                    points,
+                    theme.px(6.0),
+                    theme.px(4.0),
+                    color.stroke_width(theme.px(2.0)),
+                ))
+                .map(|_| ()),
+        }
+        .map_err(err)?;
+        if let Some(l) = run.mark.and_then(|k| run.values.get(k).map(|&l| (k, l)))
+            && l.1.is_finite()
+        {
+            let p = (l.0 as f64, axis.position(l.1));
+            chart
+                .draw_series([
+                    Circle::new(p, theme.px(6.0), BLACK.stroke_width(theme.px(3.5))),
+                    Circle::new(p, theme.px(6.0), color.stroke_width(theme.px(2.0))),
+                ])
+                .map_err(err)?;
+        }
     }
     Ok(())
 }

@@ -2,19 +2,19 @@
 //! painted on. JavaScript owns the frame loop and calls [`App::advance`] and [`App::render`];
 //! every other method answers one control.
 
-use crate::optim::{ConfigError, Flag, HyperParam, OptimizerKind, RunConfig};
+use crate::optim::{ConfigError, OptimizerKind, RunConfig};
 use crate::presets::{PRESETS, preset};
 use crate::render::plot::surface_plot_rect;
 use crate::render::{
-    Camera, Field, MetricSeries, RUN_COLORS, StepArrows, Theme, TrajectorySeries, draw_metric,
-    draw_surface_3d, draw_surface_layer, draw_trajectories, run_color_hex,
+    Camera, Field, Line, MetricSeries, RUN_COLORS, StepArrows, Theme, TrajectorySeries,
+    draw_metric, draw_surface_3d, draw_surface_layer, draw_trajectories,
 };
-use crate::run::{Noise, RunSpec, Trajectory, simulate};
-use crate::scenario::{Chart, MAX_RUNS, MAX_STEPS, RunEntry, Scenario};
-use crate::schedule::Schedule;
+use crate::run::{RunSpec, Trajectory, simulate};
+use crate::scenario::{Chart, MAX_STEPS, RunEntry, Scenario};
 use crate::surface::{Surface, View};
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
+use runs::Edit;
 use serde::Serialize;
 use std::ops::Range;
 use wasm_bindgen::prelude::*;
@@ -23,6 +23,9 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
 /// The page's background colour, behind the plots.
 const PAGE: RGBColor = RGBColor(16, 17, 22);
+
+mod lab;
+mod runs;
 
 #[wasm_bindgen(start)]
 fn start() {
@@ -283,36 +286,6 @@ fn now() -> f64 {
 }
 
 #[derive(Serialize)]
-struct ParamView {
-    #[serde(flatten)]
-    param: HyperParam,
-    value: f64,
-}
-
-#[derive(Serialize)]
-struct FlagView {
-    #[serde(flatten)]
-    flag: Flag,
-    value: bool,
-}
-
-#[derive(Serialize)]
-struct RunView {
-    kind: &'static str,
-    label: &'static str,
-    reference: &'static str,
-    color: String,
-    rule: &'static str,
-    hidden: bool,
-    params: Vec<ParamView>,
-    flags: Vec<FlagView>,
-    schedule: String,
-    clip_norm: Option<f64>,
-    clip_value: Option<f64>,
-    noise: Option<Noise>,
-}
-
-#[derive(Serialize)]
 struct KindView {
     id: &'static str,
     label: &'static str,
@@ -521,58 +494,13 @@ impl App {
         self.resimulate_all().map_err(js_err)
     }
 
-    /// The runs as JSON: `[{kind, label, reference, color, rule, hidden, params: [{name,
-    /// label, symbol, min, max, slider, scale, default, value, …}], flags: [{name, label, doc,
-    /// default, value}], schedule, clip_norm, clip_value, noise}]`, for the page's controls.
+    /// The runs as JSON, for the page's run panels (see `runs::runs_json`).
     pub fn runs(&self) -> String {
-        let runs: Vec<RunView> = self
-            .scenario
-            .runs
-            .iter()
-            .enumerate()
-            .map(|(i, entry)| {
-                let config = &entry.spec.optimizer;
-                let kind = config.kind;
-                RunView {
-                    kind: kind.id(),
-                    label: kind.label(),
-                    reference: kind.reference(),
-                    color: run_color_hex(i),
-                    rule: kind.rule(),
-                    hidden: entry.hidden,
-                    params: kind
-                        .params()
-                        .iter()
-                        .map(|p| ParamView {
-                            param: *p,
-                            value: config.get(p.name).expect("listed parameter"),
-                        })
-                        .collect(),
-                    flags: kind
-                        .flags()
-                        .iter()
-                        .map(|f| FlagView {
-                            flag: *f,
-                            value: config.get_flag(f.name).expect("listed flag"),
-                        })
-                        .collect(),
-                    schedule: entry.spec.schedule.to_string(),
-                    clip_norm: entry.spec.clip_norm,
-                    clip_value: entry.spec.clip_value,
-                    noise: entry.spec.noise,
-                }
-            })
-            .collect();
-        json(&runs)
+        runs::runs_json(&self.scenario.runs)
     }
 
     fn entry(&self, index: usize) -> Result<&RunEntry, JsError> {
-        self.scenario.runs.get(index).ok_or_else(|| {
-            js_err(format!(
-                "no run {index}: allowed indices are 0 to {}",
-                self.scenario.runs.len().saturating_sub(1)
-            ))
-        })
+        runs::entry(&self.scenario.runs, index)
     }
 
     /// Re-simulates run `index` with `spec` from the start at once (the animation's step is
@@ -585,40 +513,28 @@ impl App {
         Ok(())
     }
 
-    /// Applies `change` to a copy of run `index`'s settings and re-simulates it; an error in
-    /// `change` or in the new settings leaves the run as it was.
-    fn edit(
-        &mut self,
-        index: usize,
-        change: impl FnOnce(&mut RunSpec) -> Result<(), String>,
-    ) -> Result<(), JsError> {
-        let mut spec = self.entry(index)?.spec.clone();
-        change(&mut spec).map_err(js_err)?;
+    /// Applies `edit` to run `index`'s settings and re-simulates it; an error in the edit or
+    /// in the new settings leaves the run as it was.
+    fn edit(&mut self, index: usize, edit: Edit<'_>) -> Result<(), JsError> {
+        let spec = runs::edited(&self.scenario.runs, index, edit)?;
         self.replace(index, spec)
     }
 
     /// Sets hyperparameter `name` of run `index` and re-simulates that run. A bad index, name
     /// or value is an error that names the allowed values, and leaves the run as it was.
     pub fn set_param(&mut self, index: usize, name: &str, value: f64) -> Result<(), JsError> {
-        self.edit(index, |s| {
-            s.optimizer.set(name, value).map_err(|e| e.to_string())
-        })
+        self.edit(index, Edit::Param(name, value))
     }
 
     /// Switches flag `name` of run `index` and re-simulates that run.
     pub fn set_flag(&mut self, index: usize, name: &str, on: bool) -> Result<(), JsError> {
-        self.edit(index, |s| {
-            s.optimizer.set_flag(name, on).map_err(|e| e.to_string())
-        })
+        self.edit(index, Edit::Flag(name, on))
     }
 
     /// Sets run `index`'s learning-rate schedule from its text form (`constant`,
     /// `step:size=100,gamma=0.5`, `exp:gamma=0.99`, `cosine:t_max=500`, `warmup:steps=50`).
     pub fn set_schedule(&mut self, index: usize, text: &str) -> Result<(), JsError> {
-        self.edit(index, |s| {
-            s.schedule = text.parse::<Schedule>()?;
-            Ok(())
-        })
+        self.edit(index, Edit::Schedule(text))
     }
 
     /// Sets run `index`'s gradient clipping: by norm and by value, each off when `None`.
@@ -628,32 +544,18 @@ impl App {
         norm: Option<f64>,
         value: Option<f64>,
     ) -> Result<(), JsError> {
-        self.edit(index, |s| {
-            s.clip_norm = norm;
-            s.clip_value = value;
-            Ok(())
-        })
+        self.edit(index, Edit::Clipping(norm, value))
     }
 
     /// Sets run `index`'s gradient noise: standard deviation `sigma` (0 switches it off) and
     /// the generator's `seed`.
     pub fn set_noise(&mut self, index: usize, sigma: f64, seed: u32) -> Result<(), JsError> {
-        self.edit(index, |s| {
-            s.noise = (sigma != 0.0).then_some(Noise {
-                sigma,
-                seed: u64::from(seed),
-            });
-            Ok(())
-        })
+        self.edit(index, Edit::Noise(sigma, seed))
     }
 
     /// Gives run `index` the optimizer `id`, with torch's defaults, and re-simulates it.
     pub fn set_optimizer(&mut self, index: usize, id: &str) -> Result<(), JsError> {
-        let kind = OptimizerKind::from_id(id).map_err(js_err)?;
-        self.edit(index, |s| {
-            s.optimizer = RunConfig::new(kind);
-            Ok(())
-        })
+        self.edit(index, Edit::Optimizer(id))
     }
 
     /// Shows or hides run `index` (a hidden run keeps its settings and is still simulated).
@@ -663,12 +565,8 @@ impl App {
         Ok(())
     }
 
-    fn push(&mut self, entry: RunEntry) -> Result<(), JsError> {
-        if self.scenario.runs.len() >= MAX_RUNS {
-            return Err(js_err(format!(
-                "at most {MAX_RUNS} runs: remove one before adding another"
-            )));
-        }
+    fn push(&mut self, from: Result<&str, usize>) -> Result<(), JsError> {
+        let entry = runs::new_entry(&self.scenario.runs, from)?;
         let (trajectory, ms) = self.simulate(&entry.spec).map_err(js_err)?;
         self.scenario.runs.push(entry);
         self.trajectories.push(trajectory);
@@ -678,23 +576,17 @@ impl App {
 
     /// Adds a run of optimizer `id` with torch's defaults (at most 8 runs).
     pub fn add_run(&mut self, id: &str) -> Result<(), JsError> {
-        let kind = OptimizerKind::from_id(id).map_err(js_err)?;
-        self.push(RunEntry::from(RunConfig::new(kind)))
+        self.push(Ok(id))
     }
 
     /// Adds a copy of run `index`, settings and all (at most 8 runs).
     pub fn duplicate_run(&mut self, index: usize) -> Result<(), JsError> {
-        let mut copy = self.entry(index)?.clone();
-        copy.hidden = false;
-        self.push(copy)
+        self.push(Err(index))
     }
 
     /// Removes run `index`; the last run cannot be removed.
     pub fn remove_run(&mut self, index: usize) -> Result<(), JsError> {
-        self.entry(index)?;
-        if self.scenario.runs.len() == 1 {
-            return Err(js_err("the last run cannot be removed: add another first"));
-        }
+        runs::removable(&self.scenario.runs, index)?;
         self.scenario.runs.remove(index);
         self.trajectories.remove(index);
         self.compute_ms.remove(index);
@@ -1000,9 +892,7 @@ impl App {
 
     /// Run `index`'s update rule as a MathML `<math>` element, honouring its flags.
     pub fn rule_mathml(&self, index: usize) -> Result<String, JsError> {
-        Ok(crate::explain::rule_mathml(
-            &self.entry(index)?.spec.optimizer,
-        ))
+        runs::rule_mathml(&self.scenario.runs, index)
     }
 
     /// Explains run `index`'s next step from the current one (point k to point k + 1) with
@@ -1218,9 +1108,7 @@ impl App {
                 best_score: t.best_score,
                 evaluated: t.evaluated.len(),
             });
-            self.edit(i, |s| {
-                s.optimizer.set("lr", best).map_err(|e| e.to_string())
-            })?;
+            self.edit(i, Edit::Param("lr", best))?;
         }
         Ok(json(&out))
     }
@@ -1677,6 +1565,8 @@ impl App {
                 label: entry.spec.optimizer.kind.label(),
                 color: rgb(*i),
                 values,
+                line: Line::Solid,
+                mark: None,
             })
             .collect();
         let chart = self.scenario.chart;

@@ -1,0 +1,824 @@
+//! The regression lab's handle: a [`LabScenario`], every run's training, and the three
+//! canvases it is painted on (the loss landscape over two parameters, the data with each run's
+//! fit, and the loss curves). The lab page (`www/lab.js`) drives it as the surface page drives
+//! [`super::App`]: it owns the frame loop and calls [`Lab::advance`] and [`Lab::render`].
+
+use super::runs::{self, Edit};
+use super::{PAGE, backend, context, js_err, json, offscreen, rgb};
+use crate::model::scenario::DataControl;
+use crate::model::{LabModel, LabScenario, Points, Training};
+use crate::render::lab::{
+    DataLayer, FitSeries, data_plot_rect, data_to_pixel, data_view, landscape_minimum,
+    landscape_view, loss_rgba, loss_scaling, pixel_to_data, probability_rgba, project,
+};
+use crate::render::plot::surface_plot_rect;
+use crate::render::{
+    Line, MetricSeries, Theme, TrajectorySeries, draw_metric, draw_plane_layer, draw_trajectories,
+};
+use crate::run::RunSpec;
+use crate::scenario::MAX_STEPS;
+use crate::surface::View;
+use plotters::prelude::*;
+use serde::Serialize;
+use std::ops::Range;
+use wasm_bindgen::Clamped;
+use wasm_bindgen::prelude::*;
+use web_sys::{HtmlCanvasElement, ImageData};
+
+/// How many model-loss evaluations of one sample a landscape raster may cost (a frame's
+/// worth of work): its resolution is cut to fit, and the raster is smoothed up to the plot.
+const LANDSCAPE_BUDGET: f64 = 2.5e6;
+
+/// The same budget for the network's decision regions.
+const REGIONS_BUDGET: f64 = 4e6;
+
+/// How near (device pixels, at a device-pixel ratio of 1) a pointer must be to grab a point.
+const GRAB_PX: f64 = 12.0;
+
+/// What the landscape raster was computed for, to know when it must be computed again.
+#[derive(Clone, Debug, PartialEq)]
+struct LandscapeKey {
+    version: u64,
+    width: u32,
+    height: u32,
+    /// The parameters held fixed (for models of more than two parameters), bit patterns.
+    held: Vec<u64>,
+}
+
+/// One run's standing at the current step, for the page's readouts.
+#[derive(Serialize)]
+struct LabRunStatus {
+    step: usize,
+    epoch: usize,
+    loss: f64,
+    batch_loss: Option<f64>,
+    val_loss: Option<f64>,
+    accuracy: Option<f64>,
+    params: Vec<f64>,
+    diverged_at: Option<usize>,
+    best_val_step: Option<usize>,
+}
+
+#[derive(Serialize)]
+struct LabStatus {
+    step: usize,
+    max_steps: usize,
+    per_epoch: usize,
+    runs: Vec<LabRunStatus>,
+}
+
+#[derive(Serialize)]
+struct LabSettings {
+    model: &'static str,
+    seed: u64,
+    batch: usize,
+    full_batch: bool,
+    samples: usize,
+    points: usize,
+    edited: bool,
+    classes: bool,
+    steps: usize,
+    axes: [usize; 2],
+    param_names: Vec<String>,
+    controls: Vec<DataControl>,
+    least_squares: Option<[f64; 2]>,
+    least_squares_loss: Option<f64>,
+    formula: &'static str,
+}
+
+/// The lab page's handle.
+#[wasm_bindgen]
+pub struct Lab {
+    s: LabScenario,
+    model: LabModel,
+    points: Points,
+    validation: Vec<bool>,
+    trainings: Vec<Training>,
+    /// Bumped whenever the model, the data or a run changes (the landscape's cache key).
+    version: u64,
+    landscape: HtmlCanvasElement,
+    data: HtmlCanvasElement,
+    chart: HtmlCanvasElement,
+    theme: Theme,
+    load_error: Option<String>,
+    speed: f64,
+    /// The data view's region, kept while points are edited so the view does not move under
+    /// the pointer; refitted when an edit ends or the data is drawn afresh.
+    data_view: View,
+    /// Where the data plot was last drawn: `(columns, rows)`.
+    data_rect: (Range<i32>, Range<i32>),
+    landscape_key: Option<LandscapeKey>,
+    /// The landscape raster at its own resolution, smoothed onto the plot each frame.
+    landscape_raster: Option<HtmlCanvasElement>,
+    /// The decision regions' raster.
+    regions_raster: Option<HtmlCanvasElement>,
+}
+
+impl Lab {
+    /// Builds the model and trains every run of `s`; the error says what is wrong.
+    fn load(s: &LabScenario) -> Result<(LabModel, Points, Vec<bool>, Vec<Training>), String> {
+        s.validate()?;
+        Ok((s.build()?, s.data()?, s.validation_mask()?, s.train()?))
+    }
+
+    /// Makes `next` the scenario when it trains; otherwise nothing changes.
+    fn apply(&mut self, next: LabScenario) -> Result<(), JsError> {
+        let (model, points, validation, trainings) = Lab::load(&next).map_err(js_err)?;
+        // Fresh points (generated anew) get a fitted view; edits keep it until they end.
+        let refit = next.points.is_none() && points != self.points;
+        self.s = next;
+        self.model = model;
+        self.points = points;
+        self.validation = validation;
+        self.trainings = trainings;
+        self.version += 1;
+        if refit {
+            self.data_view = data_view(&self.points);
+        }
+        Ok(())
+    }
+
+    /// Retrains run `index` with `spec`; on error the run stays as it was.
+    fn retrain(&mut self, index: usize, spec: RunSpec) -> Result<(), JsError> {
+        let mut next = self.s.clone();
+        next.runs[index].spec = spec;
+        self.apply(next)
+    }
+
+    fn edit(&mut self, index: usize, edit: Edit<'_>) -> Result<(), JsError> {
+        let spec = runs::edited(&self.s.runs, index, edit)?;
+        self.retrain(index, spec)
+    }
+
+    /// The first shown run (or run 0): whose parameters the landscape holds and whose
+    /// decision regions the data view shades.
+    fn lead(&self) -> usize {
+        self.s.runs.iter().position(|r| !r.hidden).unwrap_or(0)
+    }
+
+    /// Run `i`'s parameters at the current step (its last ones once it has stopped).
+    fn params_now(&self, i: usize) -> &[f64] {
+        let t = &self.trainings[i];
+        &t.params[self.s.step.min(t.steps())]
+    }
+
+    /// The data point under device pixel `(px, py)` of the data canvas.
+    fn data_at(&self, px: f64, py: f64) -> [f64; 2] {
+        pixel_to_data(&self.data_rect, &self.data_view, (px, py))
+    }
+
+    fn edit_points(
+        &mut self,
+        change: impl FnOnce(&mut Points) -> Result<(), String>,
+    ) -> Result<(), JsError> {
+        let mut points = self.points.clone();
+        change(&mut points).map_err(js_err)?;
+        let mut next = self.s.clone();
+        next.set_points(Some(points)).map_err(js_err)?;
+        self.apply(next)
+    }
+}
+
+#[wasm_bindgen]
+impl Lab {
+    /// A new lab painting on `landscape`, `data` and `chart`; `dpr` is the device-pixel ratio
+    /// and `query` the page's URL query (a malformed one loads the default lab and
+    /// [`Lab::load_error`] says why).
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        landscape: HtmlCanvasElement,
+        data: HtmlCanvasElement,
+        chart: HtmlCanvasElement,
+        dpr: f64,
+        query: &str,
+    ) -> Result<Lab, JsError> {
+        let (s, mut load_error) = match LabScenario::from_query(query) {
+            Ok(s) => (s, None),
+            Err(e) => (LabScenario::default(), Some(e)),
+        };
+        let (s, loaded) = match Lab::load(&s) {
+            Ok(l) => (s, l),
+            Err(e) => {
+                load_error = Some(e);
+                let d = LabScenario::default();
+                let l = Lab::load(&d).map_err(js_err)?;
+                (d, l)
+            }
+        };
+        let (model, points, validation, trainings) = loaded;
+        Ok(Lab {
+            data_view: data_view(&points),
+            s,
+            model,
+            points,
+            validation,
+            trainings,
+            version: 0,
+            landscape,
+            data,
+            chart,
+            theme: Theme {
+                dpr: if dpr.is_finite() && dpr > 0.0 {
+                    dpr
+                } else {
+                    1.0
+                },
+                ..Theme::default()
+            },
+            load_error,
+            speed: 30.0,
+            data_rect: (0..1, 0..1),
+            landscape_key: None,
+            landscape_raster: None,
+            regions_raster: None,
+        })
+    }
+
+    /// Why the lab in the link could not be shown (the default is shown instead), if so.
+    pub fn load_error(&self) -> Option<String> {
+        self.load_error.clone()
+    }
+
+    /// The lab as a URL query (without `?`): a link to exactly what is on screen.
+    pub fn query(&self) -> String {
+        self.s.to_query()
+    }
+
+    /// The models as JSON `[{id, label}]`.
+    pub fn models() -> String {
+        json(
+            &[
+                ("linear", "Linear regression y = w·x + b (MSE)"),
+                ("logistic", "Logistic regression (binary cross-entropy)"),
+                ("poly", "Polynomial regression with L1/L2 (MSE)"),
+                ("mlp", "One-hidden-layer network (cross-entropy)"),
+            ]
+            .map(|(id, label)| serde_json::json!({"id": id, "label": label})),
+        )
+    }
+
+    /// Everything the page's lab controls show, as JSON: `{model, seed, batch, full_batch,
+    /// samples, points, edited, classes, steps, axes, param_names, controls: [{key, label,
+    /// value, min, max, step, regenerates}], least_squares, least_squares_loss, formula}`.
+    pub fn settings(&self) -> String {
+        let m = self.model.as_model();
+        let ls = self.model.least_squares();
+        json(&LabSettings {
+            model: self.s.model.id(),
+            seed: self.s.seed,
+            batch: self.s.batch_size(&self.model),
+            full_batch: self.s.batch.is_none(),
+            samples: m.samples(),
+            points: self.points.len(),
+            edited: self.s.points.is_some(),
+            classes: matches!(self.points, Points::Classes(_)),
+            steps: self.s.steps,
+            axes: [self.s.axes.0, self.s.axes.1],
+            param_names: m.param_names(),
+            controls: self.s.data_controls(),
+            least_squares: ls,
+            least_squares_loss: ls.map(|p| m.loss(&p)),
+            formula: match self.model {
+                LabModel::Linear(_) => "L(w, b) = 1/n Σ (w·xᵢ + b − yᵢ)²",
+                LabModel::Logistic(_) => {
+                    "L(w, b) = −1/n Σ [yᵢ ln σ(zᵢ) + (1 − yᵢ) ln(1 − σ(zᵢ))],  zᵢ = w₁x₁ + w₂x₂ + b"
+                }
+                LabModel::Poly(_) => {
+                    "L(w, b) = 1/n Σ (w₁xᵢ + … + w_d xᵢᵈ + b − yᵢ)² + λ₁ Σ|wₖ| + λ₂ Σ wₖ²"
+                }
+                LabModel::Mlp(_) => {
+                    "L = −1/n Σ [yᵢ ln pᵢ + (1 − yᵢ) ln(1 − pᵢ)] + λ₂ Σ W²,  p = σ(w₂·(tanh(W₁x + b₁) ⊙ r) + b₂), r the dropout mask"
+                }
+            },
+        })
+    }
+
+    /// Switches to model `id` (`linear`, `logistic`, `poly`, `mlp`) with its default data,
+    /// runs and batch; the seed and the number of steps are kept.
+    pub fn set_model(&mut self, id: &str) -> Result<(), JsError> {
+        let model = LabScenario::default_model(id).map_err(js_err)?;
+        let next = LabScenario {
+            runs: LabScenario::default_runs(&model),
+            model,
+            seed: self.s.seed,
+            steps: self.s.steps,
+            step: 0,
+            ..LabScenario::default()
+        };
+        self.apply(next)
+    }
+
+    /// Sets one data or model setting by its key (see `settings().controls`); generator
+    /// settings draw the points afresh. Errors name the allowed values; nothing changes then.
+    pub fn set_data(&mut self, key: &str, value: f64) -> Result<(), JsError> {
+        let mut next = self.s.clone();
+        next.set_data(key, &value.to_string()).map_err(js_err)?;
+        self.apply(next)
+    }
+
+    /// Draws the data afresh from `seed` (edited points are dropped); the seed also sets the
+    /// validation split, the shuffling, the initial weights and dropout.
+    pub fn set_seed(&mut self, seed: u32) -> Result<(), JsError> {
+        let mut next = self.s.clone();
+        next.seed = u64::from(seed);
+        next.points = None;
+        self.apply(next)
+    }
+
+    /// Samples per step: 1 (stochastic) to the number of training points (batch gradient
+    /// descent, also what 0 means).
+    pub fn set_batch(&mut self, size: usize) -> Result<(), JsError> {
+        let mut next = self.s.clone();
+        let n = self.model.as_model().samples();
+        next.batch = (size != 0 && size < n).then_some(size);
+        if size > n {
+            return Err(js_err(format!(
+                "batch size {size}: allowed values are 1 to {n} (the training points)"
+            )));
+        }
+        self.apply(next)
+    }
+
+    /// The two parameters the landscape varies (indices into the parameter vector).
+    pub fn set_axes(&mut self, a: usize, b: usize) -> Result<(), JsError> {
+        let mut next = self.s.clone();
+        next.axes = (a, b);
+        next.view = None;
+        self.apply(next)
+    }
+
+    /// Trains every run for `n` steps (1 to 20,000) instead.
+    pub fn set_max_steps(&mut self, n: usize) -> Result<(), JsError> {
+        if !(1..=MAX_STEPS).contains(&n) {
+            return Err(js_err(format!(
+                "steps {n}: allowed values are 1 to {MAX_STEPS}"
+            )));
+        }
+        let mut next = self.s.clone();
+        next.steps = n;
+        next.step = next.step.min(n);
+        self.apply(next)
+    }
+
+    /// How many steps every run trains.
+    pub fn max_steps(&self) -> usize {
+        self.s.steps
+    }
+
+    /// Moves the animation `n` steps on; whether any run has steps left after it.
+    pub fn advance(&mut self, n: usize) -> bool {
+        self.s.step = (self.s.step + n).min(self.s.steps);
+        let last = self
+            .trainings
+            .iter()
+            .map(Training::steps)
+            .max()
+            .unwrap_or(0);
+        self.s.step < last
+    }
+
+    /// Moves the animation to step `k` (clamped): the timeline.
+    pub fn set_step(&mut self, k: usize) {
+        self.s.step = k.min(self.s.steps);
+    }
+
+    /// Moves the animation back to step 0.
+    pub fn reset(&mut self) {
+        self.s.step = 0;
+    }
+
+    /// The animation's current step.
+    pub fn step(&self) -> usize {
+        self.s.step
+    }
+
+    /// Animation speed in steps per second.
+    pub fn speed(&self) -> f64 {
+        self.speed
+    }
+
+    /// Sets the animation speed (0 < speed ≤ 100,000 steps per second).
+    pub fn set_speed(&mut self, speed: f64) -> Result<(), JsError> {
+        if !(speed > 0.0 && speed <= 100_000.0) {
+            return Err(js_err(format!(
+                "speed {speed}: allowed values are 0 < speed ≤ 100000 steps per second"
+            )));
+        }
+        self.speed = speed;
+        Ok(())
+    }
+
+    /// The runs as JSON, for the run panels (the surface page's form).
+    pub fn runs(&self) -> String {
+        runs::runs_json(&self.s.runs)
+    }
+
+    /// Sets hyperparameter `name` of run `index` and retrains it.
+    pub fn set_param(&mut self, index: usize, name: &str, value: f64) -> Result<(), JsError> {
+        self.edit(index, Edit::Param(name, value))
+    }
+
+    /// Switches flag `name` of run `index` and retrains it.
+    pub fn set_flag(&mut self, index: usize, name: &str, on: bool) -> Result<(), JsError> {
+        self.edit(index, Edit::Flag(name, on))
+    }
+
+    /// Sets run `index`'s learning-rate schedule from its text form.
+    pub fn set_schedule(&mut self, index: usize, text: &str) -> Result<(), JsError> {
+        self.edit(index, Edit::Schedule(text))
+    }
+
+    /// Sets run `index`'s gradient clipping by norm and by value (each off when `None`).
+    pub fn set_clipping(
+        &mut self,
+        index: usize,
+        norm: Option<f64>,
+        value: Option<f64>,
+    ) -> Result<(), JsError> {
+        self.edit(index, Edit::Clipping(norm, value))
+    }
+
+    /// Sets run `index`'s gradient noise (σ = 0 is off) and its seed.
+    pub fn set_noise(&mut self, index: usize, sigma: f64, seed: u32) -> Result<(), JsError> {
+        self.edit(index, Edit::Noise(sigma, seed))
+    }
+
+    /// Gives run `index` the optimizer `id` with torch's defaults, and retrains it.
+    pub fn set_optimizer(&mut self, index: usize, id: &str) -> Result<(), JsError> {
+        self.edit(index, Edit::Optimizer(id))
+    }
+
+    /// Shows or hides run `index` (a hidden run is still trained).
+    pub fn set_hidden(&mut self, index: usize, hidden: bool) -> Result<(), JsError> {
+        runs::entry(&self.s.runs, index)?;
+        self.s.runs[index].hidden = hidden;
+        Ok(())
+    }
+
+    /// Adds a run of optimizer `id` with torch's defaults (at most 8 runs).
+    pub fn add_run(&mut self, id: &str) -> Result<(), JsError> {
+        let entry = runs::new_entry(&self.s.runs, Ok(id))?;
+        let mut next = self.s.clone();
+        next.runs.push(entry);
+        self.apply(next)
+    }
+
+    /// Adds a copy of run `index` (at most 8 runs).
+    pub fn duplicate_run(&mut self, index: usize) -> Result<(), JsError> {
+        let entry = runs::new_entry(&self.s.runs, Err(index))?;
+        let mut next = self.s.clone();
+        next.runs.push(entry);
+        self.apply(next)
+    }
+
+    /// Removes run `index`; the last run cannot be removed.
+    pub fn remove_run(&mut self, index: usize) -> Result<(), JsError> {
+        runs::removable(&self.s.runs, index)?;
+        let mut next = self.s.clone();
+        next.runs.remove(index);
+        self.apply(next)
+    }
+
+    /// Run `index`'s update rule as MathML.
+    pub fn rule_mathml(&self, index: usize) -> Result<String, JsError> {
+        runs::rule_mathml(&self.s.runs, index)
+    }
+
+    /// The point under device pixel `(px, py)` of the data canvas (within a finger's reach),
+    /// if any: what a drag moves or a right-click deletes.
+    pub fn point_at(&self, px: f64, py: f64) -> Option<usize> {
+        let (cols, rows) = &self.data_rect;
+        let v = &self.data_view;
+        let scale = (
+            f64::from(cols.end - cols.start) / (v.x_max - v.x_min),
+            f64::from(rows.end - rows.start) / (v.y_max - v.y_min),
+        );
+        self.points
+            .nearest(self.data_at(px, py), scale, GRAB_PX * self.theme.dpr)
+    }
+
+    /// Whether device pixel `(px, py)` lies on the data plot.
+    pub fn on_data(&self, px: f64, py: f64) -> bool {
+        let (cols, rows) = &self.data_rect;
+        px >= f64::from(cols.start)
+            && px <= f64::from(cols.end)
+            && py >= f64::from(rows.start)
+            && py <= f64::from(rows.end)
+    }
+
+    /// Adds a point under device pixel `(px, py)` of the data canvas (of class `class` for
+    /// classification data) and retrains every run.
+    pub fn add_point(&mut self, px: f64, py: f64, class: bool) -> Result<(), JsError> {
+        let at = self.data_at(px, py);
+        self.edit_points(|p| p.add(at, class))
+    }
+
+    /// Moves point `i` under device pixel `(px, py)` and retrains every run.
+    pub fn move_point(&mut self, i: usize, px: f64, py: f64) -> Result<(), JsError> {
+        let at = self.data_at(px, py);
+        self.edit_points(|p| p.move_to(i, at))
+    }
+
+    /// Deletes point `i` and retrains every run.
+    pub fn remove_point(&mut self, i: usize) -> Result<(), JsError> {
+        self.edit_points(|p| p.remove(i))
+    }
+
+    /// Where point `i` is drawn, in device pixels of the data canvas.
+    pub fn point_pixel(&self, i: usize) -> Option<Vec<f64>> {
+        let p = self.points.position(i)?;
+        let (x, y) = data_to_pixel(&self.data_rect, &self.data_view, p);
+        Some(vec![x, y])
+    }
+
+    /// The number of points (training and validation).
+    pub fn point_count(&self) -> usize {
+        self.points.len()
+    }
+
+    /// Drops every edit: the points generated from the model and the seed.
+    pub fn reset_points(&mut self) -> Result<(), JsError> {
+        let mut next = self.s.clone();
+        next.set_points(None).map_err(js_err)?;
+        self.apply(next)?;
+        self.data_view = data_view(&self.points);
+        Ok(())
+    }
+
+    /// An edit gesture ended: the data view fits the points again.
+    pub fn end_edit(&mut self) {
+        self.data_view = data_view(&self.points);
+    }
+
+    /// Where every run stands at the current step, as JSON: `{step, max_steps, per_epoch,
+    /// runs: [{step, epoch, loss, batch_loss, val_loss, accuracy, params, diverged_at,
+    /// best_val_step}]}`; `diverged_at` once the animation has reached it.
+    pub fn status(&self) -> String {
+        let step = self.s.step;
+        let samples = self.model.as_model().samples();
+        let batch = self.s.batch_size(&self.model);
+        let runs = self
+            .trainings
+            .iter()
+            .map(|t| {
+                let k = step.min(t.steps());
+                let params = t.params[k].clone();
+                LabRunStatus {
+                    step: k,
+                    epoch: t.epochs[k],
+                    loss: t.full_loss[k],
+                    batch_loss: t.batch_loss.get(k.wrapping_sub(1)).copied(),
+                    val_loss: t.val_loss.as_ref().map(|v| v[k]),
+                    accuracy: match &self.model {
+                        LabModel::Logistic(m) => Some(m.accuracy(&params)),
+                        LabModel::Mlp(m) => Some(m.accuracy(&params)),
+                        _ => None,
+                    },
+                    params,
+                    diverged_at: t.diverged_at.filter(|&d| d <= step),
+                    best_val_step: t.best_val_step,
+                }
+            })
+            .collect();
+        json(&LabStatus {
+            step,
+            max_steps: self.s.steps,
+            per_epoch: samples.div_ceil(batch.max(1)),
+            runs,
+        })
+    }
+
+    /// Paints the three canvases at their current sizes.
+    pub fn render(&mut self) -> Result<(), JsError> {
+        self.paint_landscape()?;
+        self.paint_data()?;
+        self.paint_chart()
+    }
+}
+
+impl Lab {
+    /// Puts `pixels` (`w × h` RGBA) on the off-screen canvas `raster` (made when `None`).
+    fn fill_raster(
+        raster: &mut Option<HtmlCanvasElement>,
+        pixels: &[u8],
+        (w, h): (usize, usize),
+    ) -> Result<HtmlCanvasElement, JsError> {
+        if raster.is_none() {
+            *raster = Some(offscreen()?);
+        }
+        let canvas = raster.clone().expect("just made");
+        let image =
+            ImageData::new_with_u8_clamped_array_and_sh(Clamped(pixels), w as u32, h as u32)
+                .map_err(|_| js_err("cannot make the raster image"))?;
+        canvas.set_width(w as u32);
+        canvas.set_height(h as u32);
+        context(&canvas)?
+            .put_image_data(&image, 0.0, 0.0)
+            .map_err(|_| js_err("cannot draw the raster"))?;
+        Ok(canvas)
+    }
+
+    /// Draws the off-screen `raster` on `target`, stretched (smoothed) over `rect`.
+    fn stretch(
+        target: &HtmlCanvasElement,
+        raster: &HtmlCanvasElement,
+        rect: &(Range<i32>, Range<i32>),
+    ) -> Result<(), JsError> {
+        let ctx = context(target)?;
+        ctx.set_image_smoothing_enabled(true);
+        let (cols, rows) = rect;
+        ctx.draw_image_with_html_canvas_element_and_dw_and_dh(
+            raster,
+            f64::from(cols.start),
+            f64::from(rows.start),
+            f64::from(cols.end - cols.start),
+            f64::from(rows.end - rows.start),
+        )
+        .map_err(|_| js_err("cannot put the raster on the canvas"))
+    }
+
+    fn paint_landscape(&mut self) -> Result<(), JsError> {
+        let canvas = self.landscape.clone();
+        let area = backend(&canvas)?.into_drawing_area();
+        area.fill(&PAGE).map_err(js_err)?;
+        let axes = self.s.axes;
+        let base = self
+            .s
+            .view
+            .unwrap_or_else(|| landscape_view(&self.model, &self.trainings, axes));
+        let (cols, rows) = surface_plot_rect(&area, &base, &self.theme).map_err(js_err)?;
+        let (w, h) = (cols.len(), rows.len());
+        if w == 0 || h == 0 {
+            return Ok(());
+        }
+        let view = base.fit_aspect(w as f64, h as f64);
+        let m = self.model.as_model();
+        let lead = self.lead();
+        // Models of more than two parameters hold the others at the lead run's current ones,
+        // so their landscape changes as it trains; linear regression's never does.
+        let held = self.params_now(lead).to_vec();
+        let key = LandscapeKey {
+            version: self.version,
+            width: canvas.width(),
+            height: canvas.height(),
+            held: if m.dim() > 2 {
+                held.iter().map(|v| v.to_bits()).collect()
+            } else {
+                Vec::new()
+            },
+        };
+        let raster = match (
+            &self.landscape_raster,
+            self.landscape_key == Some(key.clone()),
+        ) {
+            (Some(raster), true) => raster.clone(),
+            _ => {
+                // As many cells as the budget buys, the plot's aspect kept.
+                let cost = (m.samples().max(1) * m.dim().max(1)) as f64;
+                let (gw, gh) = raster_size(w, h, LANDSCAPE_BUDGET / cost);
+                let values = crate::render::lab::loss_field(m, &held, axes, &view, gw, gh);
+                let pixels = loss_rgba(&values, &loss_scaling(&values), gw, gh);
+                self.landscape_key = Some(key);
+                Lab::fill_raster(&mut self.landscape_raster, &pixels, (gw, gh))?
+            }
+        };
+        Lab::stretch(&canvas, &raster, &(cols, rows))?;
+        let m = self.model.as_model();
+        let names = m.param_names();
+        let name = |i: usize| names.get(i).cloned().unwrap_or_default();
+        let minima: Vec<[f64; 3]> = landscape_minimum(&self.model, axes)
+            .map(|p| [p[0], p[1], 0.0])
+            .into_iter()
+            .collect();
+        let (xn, yn) = (name(axes.0), name(axes.1));
+        draw_plane_layer(&area, &view, (&xn, &yn), &[], &minima, &self.theme).map_err(js_err)?;
+        let step = self.s.step;
+        let paths: Vec<(usize, Vec<[f64; 2]>, bool)> = self
+            .s
+            .runs
+            .iter()
+            .zip(&self.trainings)
+            .enumerate()
+            .filter(|(_, (entry, _))| !entry.hidden)
+            .map(|(i, (_, t))| {
+                let k = step.min(t.steps());
+                let diverged = t.diverged_at.is_some_and(|d| d <= step);
+                (i, project(&t.params[..=k], axes), diverged)
+            })
+            .collect();
+        let labels: Vec<&str> = self
+            .s
+            .runs
+            .iter()
+            .map(|r| r.spec.optimizer.kind.label())
+            .collect();
+        let series: Vec<TrajectorySeries<'_>> = paths
+            .iter()
+            .map(|(i, points, diverged)| TrajectorySeries {
+                label: labels[*i],
+                color: rgb(*i),
+                points,
+                diverged: *diverged,
+                arrows: None,
+            })
+            .collect();
+        let init = self.trainings[lead].params[0].clone();
+        let start = [init[axes.0], init[axes.1]];
+        draw_trajectories(&area, &view, start, &series, &self.theme).map_err(js_err)?;
+        area.present().map_err(js_err)
+    }
+
+    fn paint_data(&mut self) -> Result<(), JsError> {
+        let canvas = self.data.clone();
+        let area = backend(&canvas)?.into_drawing_area();
+        area.fill(&PAGE).map_err(js_err)?;
+        let view = self.data_view;
+        let rect = data_plot_rect(&area, &view, &self.theme).map_err(js_err)?;
+        let (w, h) = (rect.0.len(), rect.1.len());
+        if w == 0 || h == 0 {
+            return Ok(());
+        }
+        if let LabModel::Mlp(m) = &self.model {
+            // The decision regions of the first shown run, at a resolution its cost allows.
+            let (gw, gh) = raster_size(w, h, REGIONS_BUDGET / (m.hidden() * 4) as f64);
+            let params = self.params_now(self.lead()).to_vec();
+            let pixels = probability_rgba(&self.model, &params, &view, gw, gh);
+            let raster = Lab::fill_raster(&mut self.regions_raster, &pixels, (gw, gh))?;
+            Lab::stretch(&canvas, &raster, &rect)?;
+        }
+        let fits: Vec<FitSeries<'_>> = self
+            .s
+            .runs
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| !r.hidden)
+            .map(|(i, _)| FitSeries {
+                color: rgb(i),
+                params: self.params_now(i),
+            })
+            .collect();
+        let layer = DataLayer {
+            model: &self.model,
+            points: &self.points,
+            validation: &self.validation,
+        };
+        crate::render::lab::draw_data_view(&area, &view, &layer, &fits, &self.theme)
+            .map_err(js_err)?;
+        area.present().map_err(js_err)?;
+        self.data_rect = rect;
+        Ok(())
+    }
+
+    fn paint_chart(&self) -> Result<(), JsError> {
+        let area = backend(&self.chart)?.into_drawing_area();
+        area.fill(&PAGE).map_err(js_err)?;
+        let step = self.s.step;
+        let mut series = Vec::new();
+        for (i, (entry, t)) in self.s.runs.iter().zip(&self.trainings).enumerate() {
+            if entry.hidden {
+                continue;
+            }
+            let k = step.min(t.steps());
+            let label = entry.spec.optimizer.kind.label();
+            // The mini-batch loss (faint, behind), when batches are not the whole data.
+            if self.s.batch.is_some() {
+                series.push(MetricSeries {
+                    label,
+                    color: rgb(i),
+                    values: &t.batch_loss[..k],
+                    line: Line::Faint,
+                    mark: None,
+                });
+            }
+            series.push(MetricSeries {
+                label,
+                color: rgb(i),
+                values: &t.full_loss[..=k],
+                line: Line::Solid,
+                mark: None,
+            });
+            if let Some(v) = &t.val_loss {
+                series.push(MetricSeries {
+                    label,
+                    color: rgb(i),
+                    values: &v[..=k],
+                    line: Line::Dashed,
+                    mark: t.best_val_step.filter(|&b| b <= k),
+                });
+            }
+        }
+        draw_metric(&area, &series, "loss", self.s.steps, step, &self.theme).map_err(js_err)?;
+        area.present().map_err(js_err)
+    }
+}
+
+/// A raster of at most `cells` cells (at least 40 × 40, at most one per pixel) with the
+/// aspect of a `w × h` plot.
+fn raster_size(w: usize, h: usize, cells: f64) -> (usize, usize) {
+    let cells = cells.clamp(1600.0, (w * h) as f64);
+    let shrink = ((w * h) as f64 / cells).sqrt().max(1.0);
+    (
+        ((w as f64 / shrink) as usize).max(8),
+        ((h as f64 / shrink) as usize).max(8),
+    )
+}

@@ -1,0 +1,168 @@
+//! The runs' settings as both pages edit them: their JSON for the page's run panels, and every
+//! change a panel makes to one run (shared by the surface page's `App` and the lab's `Lab`).
+
+use super::js_err;
+use crate::optim::{Flag, HyperParam, OptimizerKind, RunConfig};
+use crate::render::run_color_hex;
+use crate::run::{Noise, RunSpec};
+use crate::scenario::{MAX_RUNS, RunEntry};
+use crate::schedule::Schedule;
+use serde::Serialize;
+use wasm_bindgen::JsError;
+
+#[derive(Serialize)]
+struct ParamView {
+    #[serde(flatten)]
+    param: HyperParam,
+    value: f64,
+}
+
+#[derive(Serialize)]
+struct FlagView {
+    #[serde(flatten)]
+    flag: Flag,
+    value: bool,
+}
+
+#[derive(Serialize)]
+struct RunView {
+    kind: &'static str,
+    label: &'static str,
+    reference: &'static str,
+    color: String,
+    rule: &'static str,
+    hidden: bool,
+    params: Vec<ParamView>,
+    flags: Vec<FlagView>,
+    schedule: String,
+    clip_norm: Option<f64>,
+    clip_value: Option<f64>,
+    noise: Option<Noise>,
+}
+
+/// The runs as JSON: `[{kind, label, reference, color, rule, hidden, params: [{name, label,
+/// symbol, min, max, slider, scale, default, value, …}], flags: [{name, label, doc, default,
+/// value}], schedule, clip_norm, clip_value, noise}]`, for the page's run panels.
+pub(super) fn runs_json(runs: &[RunEntry]) -> String {
+    let runs: Vec<RunView> = runs
+        .iter()
+        .enumerate()
+        .map(|(i, entry)| {
+            let config = &entry.spec.optimizer;
+            let kind = config.kind;
+            RunView {
+                kind: kind.id(),
+                label: kind.label(),
+                reference: kind.reference(),
+                color: run_color_hex(i),
+                rule: kind.rule(),
+                hidden: entry.hidden,
+                params: kind
+                    .params()
+                    .iter()
+                    .map(|p| ParamView {
+                        param: *p,
+                        value: config.get(p.name).expect("listed parameter"),
+                    })
+                    .collect(),
+                flags: kind
+                    .flags()
+                    .iter()
+                    .map(|f| FlagView {
+                        flag: *f,
+                        value: config.get_flag(f.name).expect("listed flag"),
+                    })
+                    .collect(),
+                schedule: entry.spec.schedule.to_string(),
+                clip_norm: entry.spec.clip_norm,
+                clip_value: entry.spec.clip_value,
+                noise: entry.spec.noise,
+            }
+        })
+        .collect();
+    super::json(&runs)
+}
+
+/// Run `index` of `runs`, or an error naming the allowed indices.
+pub(super) fn entry(runs: &[RunEntry], index: usize) -> Result<&RunEntry, JsError> {
+    runs.get(index).ok_or_else(|| {
+        js_err(format!(
+            "no run {index}: allowed indices are 0 to {}",
+            runs.len().saturating_sub(1)
+        ))
+    })
+}
+
+/// One change a run panel makes to its run's settings.
+pub(super) enum Edit<'a> {
+    /// A hyperparameter by name.
+    Param(&'a str, f64),
+    /// A flag by name.
+    Flag(&'a str, bool),
+    /// The learning-rate schedule, in its text form.
+    Schedule(&'a str),
+    /// Clipping by norm and by value, each off when `None`.
+    Clipping(Option<f64>, Option<f64>),
+    /// Gradient noise: its standard deviation (0 is off) and seed.
+    Noise(f64, u32),
+    /// Another optimizer by id, with torch's defaults.
+    Optimizer(&'a str),
+}
+
+/// Run `index`'s settings with `edit` applied: a bad index, name or value is an error that
+/// names the allowed values (the run itself is not touched).
+pub(super) fn edited(runs: &[RunEntry], index: usize, edit: Edit<'_>) -> Result<RunSpec, JsError> {
+    let mut spec = entry(runs, index)?.spec.clone();
+    match edit {
+        Edit::Param(name, value) => spec.optimizer.set(name, value).map_err(js_err)?,
+        Edit::Flag(name, on) => spec.optimizer.set_flag(name, on).map_err(js_err)?,
+        Edit::Schedule(text) => spec.schedule = text.parse::<Schedule>().map_err(js_err)?,
+        Edit::Clipping(norm, value) => {
+            spec.clip_norm = norm;
+            spec.clip_value = value;
+        }
+        Edit::Noise(sigma, seed) => {
+            spec.noise = (sigma != 0.0).then_some(Noise {
+                sigma,
+                seed: u64::from(seed),
+            });
+        }
+        Edit::Optimizer(id) => {
+            spec.optimizer = RunConfig::new(OptimizerKind::from_id(id).map_err(js_err)?);
+        }
+    }
+    Ok(spec)
+}
+
+/// A new run: optimizer `id` with torch's defaults, or a copy of run `copy` (shown).
+pub(super) fn new_entry(runs: &[RunEntry], from: Result<&str, usize>) -> Result<RunEntry, JsError> {
+    if runs.len() >= MAX_RUNS {
+        return Err(js_err(format!(
+            "at most {MAX_RUNS} runs: remove one before adding another"
+        )));
+    }
+    Ok(match from {
+        Ok(id) => RunEntry::from(RunConfig::new(OptimizerKind::from_id(id).map_err(js_err)?)),
+        Err(copy) => {
+            let mut entry = entry(runs, copy)?.clone();
+            entry.hidden = false;
+            entry
+        }
+    })
+}
+
+/// Checks that run `index` may be removed (it exists and is not the last one).
+pub(super) fn removable(runs: &[RunEntry], index: usize) -> Result<(), JsError> {
+    entry(runs, index)?;
+    if runs.len() == 1 {
+        return Err(js_err("the last run cannot be removed: add another first"));
+    }
+    Ok(())
+}
+
+/// The update rule of run `index` as MathML.
+pub(super) fn rule_mathml(runs: &[RunEntry], index: usize) -> Result<String, JsError> {
+    Ok(crate::explain::rule_mathml(
+        &entry(runs, index)?.spec.optimizer,
+    ))
+}

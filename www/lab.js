@@ -1,0 +1,372 @@
+// optiviz regression lab: optimizers training small models, seen in parameter space (the loss
+// landscape) and in data space (the points and each run's fit). Every computation and pixel
+// comes from Rust (pkg/optiviz.js, the `Lab` handle); this file wires controls and pointers to
+// it and runs the frame loop. The whole lab, edited points included, lives in the URL.
+import init, { App, Lab } from './pkg/optiviz.js';
+import { $, RunPanels, attempt, fitCanvases, fmt, notice } from './runs.js';
+
+class LabPage {
+  constructor(lab, canvases) {
+    this.lab = lab;
+    this.canvases = canvases;
+    this.playing = false;
+    this.pending = false;
+    this.carry = 0;
+    this.last = 0;
+    this.kinds = JSON.parse(App.optimizers());
+    this.panels = new RunPanels(lab, this.kinds, {
+      changed: () => this.changed(),
+      rebuild: () => this.rebuild(),
+      legends: (runs) => this.legends(runs),
+    });
+  }
+
+  redraw() {
+    if (!this.pending) {
+      this.pending = true;
+      requestAnimationFrame((t) => this.frame(t));
+    }
+  }
+
+  remember() {
+    clearTimeout(this.rememberTimer);
+    this.rememberTimer = setTimeout(() => history.replaceState(null, '', `?${this.lab.query()}`), 250);
+  }
+
+  changed() {
+    this.redraw();
+    this.remember();
+  }
+
+  frame(time) {
+    this.pending = false;
+    fitCanvases(this.canvases);
+    if (this.playing) {
+      const dt = this.last ? Math.min(time - this.last, 100) : 16;
+      this.carry += (this.lab.speed() * dt) / 1000;
+      const n = Math.floor(this.carry);
+      this.carry -= n;
+      if (!this.lab.advance(n)) this.setPlaying(false);
+    }
+    this.last = this.playing ? time : 0;
+    try {
+      this.lab.render();
+    } catch (e) {
+      notice(`drawing failed: ${e.message}`);
+    }
+    this.showStatus();
+    if (this.playing) this.redraw();
+  }
+
+  setPlaying(on) {
+    this.playing = on;
+    $('play').textContent = on ? 'Pause' : 'Play';
+    $('play').setAttribute('aria-pressed', String(on));
+    if (!on) this.remember();
+    this.redraw();
+  }
+
+  togglePlay() {
+    if (!this.playing && !this.lab.advance(0)) this.lab.reset();
+    this.setPlaying(!this.playing);
+  }
+
+  showStatus() {
+    const status = JSON.parse(this.lab.status());
+    this.status = status;
+    $('step-count').value = `${status.step} / ${status.max_steps}`;
+    const timeline = $('timeline');
+    timeline.max = status.max_steps;
+    if (document.activeElement !== timeline) timeline.value = status.step;
+    const names = this.settings.param_names;
+    const epochs = [];
+    status.runs.forEach((r, i) => {
+      const el = $(`run${i}-readout`);
+      if (!el) return;
+      epochs.push(r.epoch);
+      el.classList.toggle('diverged', r.diverged_at !== null);
+      const params = names.length <= 4
+        ? r.params.map((v, k) => `${names[k]} = ${fmt(v)}`).join(', ')
+        : `${names.length} parameters`;
+      const parts = [`step ${r.step} · epoch ${r.epoch}`, `loss ${fmt(r.loss)}`];
+      if (r.batch_loss !== null && !this.settings.full_batch) parts.push(`batch loss ${fmt(r.batch_loss)}`);
+      if (r.val_loss !== null) parts.push(`validation ${fmt(r.val_loss)} (lowest of the run at step ${r.best_val_step})`);
+      if (r.accuracy !== null) parts.push(`accuracy ${(100 * r.accuracy).toFixed(1)}%`);
+      parts.push(params);
+      el.textContent = r.diverged_at !== null
+        ? `diverged at step ${r.diverged_at}: last finite ${params}`
+        : parts.join(' · ');
+    });
+    $('lab-status').textContent = `Step ${status.step}, epoch ${Math.max(0, ...epochs)}: `
+      + `${status.per_epoch} step${status.per_epoch === 1 ? '' : 's'} per epoch at batch size ${this.settings.batch}.`;
+  }
+
+  legends(runs) {
+    $('plot-legend').replaceChildren(...runs.flatMap((run, i) => {
+      if (run.hidden) return [];
+      const li = document.createElement('li');
+      const swatch = document.createElement('span');
+      swatch.className = 'swatch';
+      swatch.style.background = run.color;
+      li.append(swatch, `${i + 1} · ${run.label}`);
+      return [li];
+    }));
+  }
+
+  /** The run panels, from the handle. */
+  rebuild() {
+    const runs = JSON.parse(this.lab.runs());
+    this.legends(runs);
+    $('runs').replaceChildren(...runs.map((run, i) => this.panels.runPanel(run, i, runs.length)));
+    $('add-run').disabled = runs.length >= 8;
+    this.changed();
+  }
+
+  /** Everything about the model and its data: controls, axes, batch size, notes. */
+  syncSettings({ controls = true } = {}) {
+    const s = JSON.parse(this.lab.settings());
+    this.settings = s;
+    $('model').value = s.model;
+    $('formula').textContent = s.formula;
+    if (controls) $('data-controls').replaceChildren(...s.controls.map((c) => this.dataControl(c)));
+    $('class-row').hidden = !s.classes;
+    $('seed').value = s.seed;
+    const batch = $('batch');
+    batch.max = s.samples;
+    batch.value = s.batch;
+    $('batch-value').value = s.full_batch ? `all ${s.samples}` : String(s.batch);
+    const kind = s.full_batch ? 'batch gradient descent' : s.batch === 1 ? 'stochastic gradient descent' : 'mini-batch gradient descent';
+    $('batch-note').textContent = `${kind}: each step uses ${s.batch} of ${s.samples} training points, shuffled every epoch (seeded).`;
+    const val = s.points - s.samples;
+    $('data-note').textContent = `${s.points} points: ${s.samples} train${val ? `, ${val} validate (rings)` : ''}`
+      + `${s.edited ? ' · edited by hand' : ''}`
+      + (s.least_squares ? ` · least squares (normal equations, ✕ on the landscape): `
+        + `${s.param_names[0]} = ${fmt(s.least_squares[0])}, ${s.param_names[1]} = ${fmt(s.least_squares[1])}, loss ${fmt(s.least_squares_loss)}` : '');
+    $('reset-points').disabled = !s.edited;
+    for (const [id, k] of [['axis-x', 0], ['axis-y', 1]]) {
+      const sel = $(id);
+      sel.replaceChildren(...s.param_names.map((n, i) => new Option(n, String(i))));
+      sel.value = String(s.axes[k]);
+    }
+    $('axes-row').hidden = s.param_names.length <= 2;
+    $('max-steps').value = s.steps;
+    $('chart-note').textContent = 'Loss against step: solid on all training points'
+      + (s.full_batch ? '' : ', faint on each step\'s mini-batch')
+      + (val ? ', dashed on the validation points, ringed where it is lowest (where early stopping would stop)' : '')
+      + '.';
+  }
+
+  /** A slider (or checkbox) for one data or model setting. */
+  dataControl(c) {
+    const row = document.createElement('div');
+    const id = `data-${c.key}`;
+    const label = document.createElement('label');
+    label.htmlFor = id;
+    label.textContent = c.label;
+    const input = document.createElement('input');
+    input.id = id;
+    if (c.step === 0) {
+      row.className = 'flag';
+      input.type = 'checkbox';
+      input.checked = c.value !== 0;
+      input.addEventListener('change', () => this.setData(c.key, input.checked ? 1 : 0, input));
+      row.append(input, label);
+      return row;
+    }
+    row.className = 'param';
+    input.type = 'range';
+    input.min = c.min;
+    input.max = c.max;
+    input.step = c.step;
+    input.value = c.value;
+    const out = document.createElement('output');
+    out.value = fmt(c.value);
+    input.addEventListener('input', () => {
+      out.value = fmt(Number(input.value));
+      this.setData(c.key, Number(input.value), input, true);
+    });
+    input.addEventListener('change', () => this.syncSettings());
+    row.append(label, input, out);
+    return row;
+  }
+
+  /** Sets one data setting; while its slider is dragged (`live`) the sliders are kept as they are. */
+  setData(key, value, control, live = false) {
+    if (attempt(() => this.lab.set_data(key, value), control)) this.syncSettings({ controls: !live });
+    this.changed();
+  }
+
+  wireControls() {
+    for (const m of JSON.parse(Lab.models())) $('model').add(new Option(m.label, m.id));
+    $('model').addEventListener('change', () => {
+      if (attempt(() => this.lab.set_model($('model').value), $('model'))) {
+        this.syncSettings();
+        this.rebuild();
+      }
+    });
+    $('seed').addEventListener('change', () => {
+      const v = Number($('seed').value);
+      if (attempt(() => this.lab.set_seed(v), $('seed'))) this.syncSettings();
+      this.changed();
+    });
+    $('batch').addEventListener('input', () => {
+      const v = Number($('batch').value);
+      if (attempt(() => this.lab.set_batch(v), $('batch'))) this.syncSettings();
+      this.changed();
+    });
+    $('reset-points').addEventListener('click', () => {
+      if (attempt(() => this.lab.reset_points())) this.syncSettings();
+      this.changed();
+    });
+    for (const id of ['axis-x', 'axis-y']) {
+      $(id).addEventListener('change', () => {
+        if (attempt(() => this.lab.set_axes(Number($('axis-x').value), Number($('axis-y').value)), $(id))) this.syncSettings();
+        this.changed();
+      });
+    }
+    for (const k of this.kinds) $('add-kind').add(new Option(k.label, k.id));
+    $('add-run').addEventListener('click', () => {
+      if (attempt(() => this.lab.add_run($('add-kind').value))) this.rebuild();
+    });
+    $('play').addEventListener('click', () => this.togglePlay());
+    $('one-step').addEventListener('click', () => {
+      this.setPlaying(false);
+      this.lab.advance(1);
+      this.changed();
+    });
+    $('reset').addEventListener('click', () => {
+      this.lab.reset();
+      this.changed();
+    });
+    const speed = $('speed');
+    speed.value = Math.log10(this.lab.speed());
+    $('speed-value').value = `${fmt(this.lab.speed())}/s`;
+    speed.addEventListener('input', () => {
+      const v = Number((10 ** Number(speed.value)).toPrecision(2));
+      if (attempt(() => this.lab.set_speed(v), speed)) $('speed-value').value = `${fmt(v)}/s`;
+    });
+    $('max-steps').addEventListener('change', () => {
+      if (attempt(() => this.lab.set_max_steps(Number($('max-steps').value)), $('max-steps'))) this.syncSettings();
+      this.changed();
+    });
+    $('timeline').addEventListener('input', () => {
+      this.setPlaying(false);
+      this.lab.set_step(Number($('timeline').value));
+      this.changed();
+    });
+    $('copy-link').addEventListener('click', async () => {
+      const url = `${location.origin}${location.pathname}?${this.lab.query()}`;
+      history.replaceState(null, '', url);
+      try {
+        await navigator.clipboard.writeText(url);
+        $('copy-link').textContent = 'Copied';
+      } catch {
+        $('copy-link').textContent = 'Link in the address bar';
+      }
+      setTimeout(() => { $('copy-link').textContent = 'Copy link'; }, 2000);
+    });
+    document.addEventListener('keydown', (e) => {
+      if (e.target.closest('input, select, textarea, button')) return;
+      if (e.key === ' ') { e.preventDefault(); this.togglePlay(); }
+      if (e.key === 'ArrowRight') { this.setPlaying(false); this.lab.advance(1); this.changed(); }
+      if (e.key === 'r') { this.lab.reset(); this.changed(); }
+    });
+  }
+
+  /**
+   * The data canvas: a click or tap on empty space adds a point, a drag moves the point under
+   * the pointer (every run retrains as it moves), right-click or a long press deletes it.
+   */
+  wireData() {
+    const canvas = $('data-canvas');
+    const at = (e) => {
+      const r = canvas.getBoundingClientRect();
+      return [(e.clientX - r.left) * devicePixelRatio, (e.clientY - r.top) * devicePixelRatio];
+    };
+    let drag = null;
+    let press = null;
+    const edited = () => {
+      this.syncSettings();
+      this.changed();
+    };
+    canvas.addEventListener('contextmenu', (e) => e.preventDefault());
+    canvas.addEventListener('pointerdown', (e) => {
+      const [px, py] = at(e);
+      if (!this.lab.on_data(px, py)) return;
+      const hit = this.lab.point_at(px, py);
+      if (e.button === 2) {
+        if (hit !== undefined && attempt(() => this.lab.remove_point(hit))) {
+          this.lab.end_edit();
+          edited();
+        }
+        return;
+      }
+      canvas.setPointerCapture(e.pointerId);
+      if (hit === undefined) {
+        if (attempt(() => this.lab.add_point(px, py, $('add-class').value === '1'))) edited();
+        return;
+      }
+      drag = { index: hit, id: e.pointerId, x: e.clientX, y: e.clientY, moved: false };
+      clearTimeout(press);
+      press = setTimeout(() => {
+        if (drag && !drag.moved && attempt(() => this.lab.remove_point(drag.index))) {
+          drag = null;
+          this.lab.end_edit();
+          edited();
+        }
+      }, 600);
+    });
+    canvas.addEventListener('pointermove', (e) => {
+      if (!drag || e.pointerId !== drag.id) return;
+      if (!drag.moved && Math.hypot(e.clientX - drag.x, e.clientY - drag.y) < 4) return;
+      drag.moved = true;
+      clearTimeout(press);
+      const [px, py] = at(e);
+      if (attempt(() => this.lab.move_point(drag.index, px, py))) this.changed();
+    });
+    const end = (e) => {
+      clearTimeout(press);
+      if (!drag || e.pointerId !== drag.id) return;
+      drag = null;
+      this.lab.end_edit();
+      edited();
+    };
+    canvas.addEventListener('pointerup', end);
+    canvas.addEventListener('pointercancel', end);
+  }
+}
+
+async function main() {
+  await init();
+  const canvases = [$('landscape-canvas'), $('data-canvas'), $('lab-chart')];
+  fitCanvases(canvases);
+  const lab = new Lab(...canvases, devicePixelRatio, location.search);
+  const page = new LabPage(lab, canvases);
+  page.wireControls();
+  page.wireData();
+  page.syncSettings();
+  page.rebuild();
+  // The data view's pixel rectangle is known once it has been drawn.
+  lab.render();
+  const problem = lab.load_error();
+  if (problem) {
+    notice(`This link could not be loaded (${problem}); showing the default lab instead.`);
+    history.replaceState(null, '', `?${lab.query()}`);
+  }
+  new ResizeObserver(() => page.redraw()).observe(document.body);
+  // A read-only handle for the console and the browser tests.
+  window.optiviz = {
+    query: () => lab.query(),
+    pointPixel: (i) => lab.point_pixel(i)?.map((v) => v / devicePixelRatio),
+    pointCount: () => lab.point_count(),
+    status: () => JSON.parse(lab.status()),
+    settings: () => JSON.parse(lab.settings()),
+  };
+  document.body.dataset.ready = 'true';
+  if (lab.step() === 0) page.setPlaying(true);
+}
+
+main().catch((e) => {
+  notice(`optiviz could not start: ${e.message ?? e}`);
+  console.error(e);
+});

@@ -1,0 +1,299 @@
+// The run panels both pages share (the surfaces and the regression lab): one panel per run with
+// its optimizer, a slider for every hyperparameter, a checkbox for every option, schedule,
+// clipping and noise, and its update rule. Built from the Rust handle's description of the
+// runs (`runs()`), every change goes straight to the handle, whose errors name the allowed
+// values and are shown instead of thrown.
+
+export const $ = (id) => document.getElementById(id);
+
+/** A number the way the controls show it: 3 significant digits, exponents when tiny or huge. */
+export function fmt(v) {
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  return a < 1e-3 || a >= 1e4
+    ? v.toExponential(2).replace(/\.?0+e/, 'e')
+    : String(Number(v.toPrecision(3)));
+}
+
+export function notice(message) {
+  const el = $('notice');
+  el.textContent = message;
+  el.hidden = !message;
+}
+
+/** Calls `action`; shows its error (a message naming the allowed values) instead of throwing. */
+export function attempt(action, control) {
+  try {
+    action();
+    notice('');
+    control?.removeAttribute('aria-invalid');
+    return true;
+  } catch (e) {
+    notice(e.message);
+    control?.setAttribute('aria-invalid', 'true');
+    return false;
+  }
+}
+
+/**
+ * A row holding `control` for setting `key` of run `i`, with a visible label; the accessible
+ * name is "Run N <label>", so every control is found by its name.
+ */
+export function labelled(i, key, text, control, ...rest) {
+  const id = `run${i}-${key}`;
+  const row = document.createElement('div');
+  row.className = 'param';
+  row.dataset.key = key;
+  const label = document.createElement('label');
+  label.htmlFor = id;
+  label.id = `${id}-label`;
+  label.textContent = text;
+  control.id = id;
+  control.setAttribute('aria-labelledby', `run${i}-legend ${id}-label`);
+  row.append(label, control, ...rest);
+  return row;
+}
+
+export function button(text, title, onClick) {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.textContent = text;
+  b.title = title;
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+/** Gives each canvas as many device pixels as it shows. */
+export function fitCanvases(canvases) {
+  for (const c of canvases) {
+    const w = Math.round(c.clientWidth * devicePixelRatio);
+    const h = Math.round(c.clientHeight * devicePixelRatio);
+    if (c.width !== w || c.height !== h) {
+      c.width = w;
+      c.height = h;
+    }
+  }
+}
+
+/**
+ * Builds the run panels for `handle` (the surface page's App or the lab's Lab, which answer
+ * the same run methods). `hooks`: `changed()` after a setting changed, `rebuild()` after runs
+ * were added, removed or switched optimizer, `legends(runs)` after one was shown or hidden,
+ * and optionally `explainSteps()` (the surface page's "explain this step").
+ */
+export class RunPanels {
+  constructor(handle, kinds, hooks) {
+    this.handle = handle;
+    this.kinds = kinds;
+    this.hooks = hooks;
+  }
+
+  /** One slider, its label and its value, for hyperparameter `p` of run `i`. */
+  paramControl(i, p) {
+    const input = document.createElement('input');
+    input.type = 'range';
+    const log = p.scale === 'log';
+    const [lo, hi] = log ? p.slider.map(Math.log10) : p.slider;
+    input.min = lo;
+    input.max = hi;
+    input.step = log ? 0.01 : (hi - lo) / 1000;
+    input.value = log ? Math.log10(Math.max(p.value, p.slider[0])) : p.value;
+    // The value, shown and editable as a number (any allowed value, also outside the slider).
+    const number = document.createElement('input');
+    number.type = 'number';
+    number.step = 'any';
+    number.className = 'value';
+    number.value = fmt(p.value);
+    input.addEventListener('input', () => {
+      const pos = Number(input.value);
+      const value = log ? Number((10 ** pos).toPrecision(3)) : pos;
+      if (attempt(() => this.handle.set_param(i, p.name, value), input)) number.value = fmt(value);
+      this.hooks.changed();
+    });
+    number.addEventListener('change', () => {
+      const value = number.value === '' ? NaN : Number(number.value);
+      if (attempt(() => this.handle.set_param(i, p.name, value), number)) {
+        input.value = log ? Math.log10(Math.max(value, p.slider[0])) : value;
+        number.value = fmt(value);
+      }
+      this.hooks.changed();
+    });
+    const row = labelled(i, p.name, `${p.label} ${p.symbol}`, input, number);
+    number.id = `${input.id}-value`;
+    number.setAttribute('aria-labelledby', input.getAttribute('aria-labelledby'));
+    return row;
+  }
+
+  /** A checkbox for flag `f` of run `i`: a torch option or a textbook convention. */
+  flagControl(i, f) {
+    const id = `run${i}-${f.name}`;
+    const row = document.createElement('div');
+    row.className = 'flag';
+    row.dataset.key = f.name;
+    const input = document.createElement('input');
+    input.type = 'checkbox';
+    input.id = id;
+    input.checked = f.value;
+    input.setAttribute('aria-labelledby', `run${i}-legend ${id}-label`);
+    const label = document.createElement('label');
+    label.htmlFor = id;
+    label.id = `${id}-label`;
+    label.textContent = f.label;
+    label.title = f.doc;
+    input.addEventListener('change', () => {
+      attempt(() => this.handle.set_flag(i, f.name, input.checked), input);
+      this.hooks.changed();
+    });
+    row.append(input, label);
+    return row;
+  }
+
+  /** Schedule, clipping and noise: what surrounds run `i`'s optimizer, folded away by default. */
+  extrasControls(run, i) {
+    const box = document.createElement('details');
+    box.className = 'extras';
+    box.dataset.key = 'extras';
+    box.open = run.schedule !== 'constant' || run.clip_norm !== null || run.clip_value !== null || run.noise !== null;
+    const summary = document.createElement('summary');
+    summary.textContent = 'schedule · clipping · noise';
+    const schedule = document.createElement('input');
+    schedule.type = 'text';
+    schedule.value = run.schedule;
+    schedule.spellcheck = false;
+    schedule.title = 'constant, step:size=N,gamma=X, exp:gamma=X, cosine:t_max=N[,eta_min=X], warmup:steps=N[,start=X]';
+    schedule.addEventListener('change', () => {
+      attempt(() => this.handle.set_schedule(i, schedule.value), schedule);
+      this.hooks.changed();
+    });
+    const number = (value) => {
+      const input = document.createElement('input');
+      input.type = 'number';
+      input.min = '0';
+      input.step = 'any';
+      input.placeholder = 'off';
+      input.value = value ?? '';
+      return input;
+    };
+    const clipNorm = number(run.clip_norm);
+    const clipValue = number(run.clip_value);
+    const optional = (input) => (input.value === '' ? undefined : Number(input.value));
+    for (const input of [clipNorm, clipValue]) {
+      input.addEventListener('change', () => {
+        attempt(() => this.handle.set_clipping(i, optional(clipNorm), optional(clipValue)), input);
+        this.hooks.changed();
+      });
+    }
+    const sigma = document.createElement('input');
+    sigma.type = 'range';
+    sigma.min = 0;
+    sigma.max = 5;
+    sigma.step = 0.05;
+    sigma.value = run.noise?.sigma ?? 0;
+    const sigmaOut = document.createElement('output');
+    sigmaOut.value = fmt(Number(sigma.value));
+    const seed = number(run.noise?.seed ?? 0);
+    seed.step = '1';
+    seed.placeholder = '0';
+    const setNoise = () => {
+      const s = Number(seed.value || 0);
+      if (attempt(() => this.handle.set_noise(i, Number(sigma.value), s), sigma)) sigmaOut.value = fmt(Number(sigma.value));
+      this.hooks.changed();
+    };
+    sigma.addEventListener('input', setNoise);
+    seed.addEventListener('change', setNoise);
+    box.append(summary,
+      labelled(i, 'schedule', 'lr schedule', schedule),
+      labelled(i, 'clip-norm', 'clip norm ‖g‖ ≤', clipNorm),
+      labelled(i, 'clip-value', 'clip value |gᵢ| ≤', clipValue),
+      labelled(i, 'noise', 'gradient noise σ', sigma, sigmaOut),
+      labelled(i, 'seed', 'noise seed', seed));
+    return box;
+  }
+
+  /** One run's panel: optimizer, visibility, copy and remove, readout, controls, rule. */
+  runPanel(run, i, count) {
+    const set = document.createElement('fieldset');
+    set.className = 'run';
+    const legend = document.createElement('legend');
+    const swatch = document.createElement('span');
+    swatch.className = 'swatch';
+    swatch.style.background = run.color;
+    const name = document.createElement('span');
+    name.id = `run${i}-legend`;
+    name.textContent = `Run ${i + 1}`;
+    legend.append(swatch, name);
+
+    const tools = document.createElement('div');
+    tools.className = 'run-tools';
+    tools.dataset.key = 'runs';
+    const shown = document.createElement('input');
+    shown.type = 'checkbox';
+    shown.checked = !run.hidden;
+    shown.addEventListener('change', () => {
+      attempt(() => this.handle.set_hidden(i, !shown.checked), shown);
+      this.hooks.legends(JSON.parse(this.handle.runs()));
+      this.hooks.changed();
+    });
+    const showRow = labelled(i, 'shown', 'shown', shown);
+    showRow.className = 'flag';
+    showRow.prepend(shown);
+    const copy = button('Duplicate', 'Add a copy of this run', () => {
+      if (attempt(() => this.handle.duplicate_run(i))) this.hooks.rebuild();
+    });
+    copy.setAttribute('aria-label', `Duplicate run ${i + 1}`);
+    const remove = button('Remove', 'Remove this run', () => {
+      if (attempt(() => this.handle.remove_run(i))) this.hooks.rebuild();
+    });
+    remove.setAttribute('aria-label', `Remove run ${i + 1}`);
+    remove.disabled = count === 1;
+    tools.append(showRow, copy, remove);
+
+    const select = document.createElement('select');
+    for (const k of this.kinds) select.add(new Option(k.label, k.id));
+    select.value = run.kind;
+    select.title = run.reference;
+    select.addEventListener('change', () => {
+      attempt(() => this.handle.set_optimizer(i, select.value), select);
+      this.hooks.rebuild();
+    });
+    const pick = labelled(i, 'kind', 'optimizer', select);
+    pick.dataset.key = 'runs';
+
+    const readout = document.createElement('p');
+    readout.className = 'readout';
+    readout.id = `run${i}-readout`;
+    const teach = document.createElement('p');
+    teach.className = 'teach';
+    teach.id = `run${i}-teach`;
+    teach.hidden = true;
+    const rule = document.createElement('details');
+    rule.className = 'rule';
+    rule.dataset.key = 'explain';
+    rule.dataset.run = i;
+    const summary = document.createElement('summary');
+    summary.textContent = this.hooks.explainSteps ? 'update rule · explain this step' : 'update rule';
+    const math = document.createElement('div');
+    math.className = 'math';
+    // MathML written by optiviz itself (src/explain.rs), from its own symbols and numbers.
+    math.innerHTML = this.handle.rule_mathml(i);
+    const reference = document.createElement('p');
+    reference.className = 'reference';
+    reference.textContent = run.reference;
+    const step = document.createElement('div');
+    step.className = 'explain';
+    step.id = `run${i}-explain`;
+    step.setAttribute('aria-live', 'polite');
+    rule.append(summary, math, reference, step);
+    rule.addEventListener('toggle', () => {
+      delete step.dataset.step;
+      this.hooks.explainSteps?.();
+    });
+    set.append(legend, tools, pick, readout, teach,
+      ...run.params.map((p) => this.paramControl(i, p)),
+      ...run.flags.map((f) => this.flagControl(i, f)),
+      this.extrasControls(run, i),
+      rule);
+    return set;
+  }
+
+}
