@@ -695,18 +695,6 @@ class Page {
   }
 }
 
-/** Gives each canvas as many device pixels as it shows. */
-function fitCanvases(canvases) {
-  for (const c of canvases) {
-    const w = Math.round(c.clientWidth * devicePixelRatio);
-    const h = Math.round(c.clientHeight * devicePixelRatio);
-    if (c.width !== w || c.height !== h) {
-      c.width = w;
-      c.height = h;
-    }
-  }
-}
-
 async function main() {
   await init();
   const canvases = [$('surface-canvas'), $('trajectory-canvas'), $('loss-canvas')];

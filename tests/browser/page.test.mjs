@@ -1,76 +1,17 @@
 // optiviz's page in headless Chromium, driven as a person drives it: pointer and keyboard on
 // labelled controls, then checks on what the page shows (pixels, readouts) and on the console.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { chromium } from 'playwright-core';
+import { harness, nextFrames, pixels, shots } from './harness.mjs';
 
-const root = new URL('../../', import.meta.url).pathname;
-const shots = `${root}target/screenshots`;
-let server;
-let base;
-let browser;
-
-before(async () => {
-  mkdirSync(shots, { recursive: true });
-  const bin = process.env.OPTIVIZ_BIN ?? `${root}target/debug/optiviz`;
-  server = spawn(bin, ['serve', `${root}www`, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  base = await new Promise((resolve, reject) => {
-    server.stdout.on('data', (d) => {
-      const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(String(d));
-      if (m) resolve(m[0]);
-    });
-    server.on('exit', (code) => reject(new Error(`optiviz serve exited with ${code}`)));
-  });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--no-first-run', '--disable-quic', '--disable-sync'],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-  server?.kill();
-});
-
-/** Opens the page at `width` CSS pixels, waits for the wasm to start, and records console errors. */
-async function open(width = 1280, height = 900) {
-  const page = await browser.newPage({ viewport: { width, height } });
-  const errors = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(base);
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
-  return { page, errors };
-}
+const h = harness();
+const open = (width, height) => h.open('', width, height);
 
 /** Pauses the animation with the Pause button and waits until the page has drawn that state. */
 async function pause(page) {
   await page.getByRole('button', { name: 'Pause', exact: true }).click();
   await nextFrames(page);
 }
-
-const nextFrames = (page, n = 3) => page.evaluate((n) => new Promise((done) => {
-  const tick = (k) => (k === 0 ? done() : requestAnimationFrame(() => tick(k - 1)));
-  tick(n);
-}), n);
-
-/** A canvas's pixels: a hash, the number of distinct colours and of non-transparent pixels. */
-const pixels = (page, id) => page.evaluate((id) => {
-  const c = document.getElementById(id);
-  const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-  const colours = new Set();
-  let opaque = 0;
-  let hash = 0x811c9dc5; // FNV-1a over every byte
-  for (let i = 0; i < data.length; i += 1) {
-    hash = Math.imul(hash ^ data[i], 0x01000193) >>> 0;
-    if (i % 4 === 3 && data[i] > 0) opaque += 1;
-    if (i % 64 === 0) colours.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
-  }
-  return { hash, colours: colours.size, opaque, width: c.width };
-}, id);
 
 const text = (page, selector) => page.locator(selector).innerText();
 
@@ -271,11 +212,11 @@ const runsIn = (q) => Object.entries(q).filter(([k]) => k.endsWith(':run')).map(
 
 /** Opens `path` (a query) and waits for the app. */
 async function openAt(path, width = 1280) {
-  const page = await browser.newPage({ viewport: { width, height: 900 } });
+  const page = await h.browser.newPage({ viewport: { width, height: 900 } });
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(new URL(path, base).href);
+  await page.goto(new URL(path, h.base).href);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
   return { page, errors };
 }
@@ -516,13 +457,13 @@ describe('views', () => {
 
 describe('animation controls', () => {
   test('one step, speed, step count and copy link', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+    const context = await h.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: h.base });
     const page = await context.newPage();
     const errors = [];
     page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
     page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(`${base}?step=10&steps=500&speed=100`);
+    await page.goto(`${h.base}?step=10&steps=500&speed=100`);
     await page.waitForSelector('body[data-ready="true"]');
     assert.equal(await text(page, '#step-count'), '10 / 500');
     await page.getByRole('button', { name: 'Step', exact: true }).click();
@@ -549,7 +490,7 @@ describe('animation controls', () => {
     await page.getByRole('button', { name: 'Copy link' }).click();
     await page.waitForFunction(() => document.getElementById('copy-link').textContent !== 'Copy link');
     const copied = await page.evaluate(() => navigator.clipboard.readText());
-    assert.ok(copied.startsWith(base), copied);
+    assert.ok(copied.startsWith(h.base), copied);
     assert.match(copied, /steps=200/);
     assert.match(copied, /speed=1000/);
     assert.deepEqual(errors, []);
@@ -726,13 +667,13 @@ describe('comparison', () => {
   });
 
   test('the results table sorts, follows the runs and copies as CSV', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+    const context = await h.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: h.base });
     const page = await context.newPage();
     const errors = [];
     page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
     page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(`${base}?story=too-large&surface=rosenbrock&start=-1.2,1&steps=1500&step=20&run=sgd;lr=0.001&run=sgd;lr=0.004&run=sgd;lr=0.008&run=momentum;lr=0.001`);
+    await page.goto(`${h.base}?story=too-large&surface=rosenbrock&start=-1.2,1&steps=1500&step=20&run=sgd;lr=0.001&run=sgd;lr=0.004&run=sgd;lr=0.008&run=momentum;lr=0.001`);
     await page.waitForSelector('body[data-ready="true"]');
     await page.getByText('Results table').click();
     const rows = page.locator('#results tbody tr');

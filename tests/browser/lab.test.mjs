@@ -1,0 +1,233 @@
+// The regression lab in headless Chromium, driven as a person drives it: clicks, drags and
+// right-clicks on the data, sliders and menus by their labels; then checks on what changed
+// (the points, the fits and landscape as pixels, the readouts, the link).
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { harness, nextFrames, pixels, shots } from './harness.mjs';
+
+const h = harness();
+
+/** Opens the lab at `query`, paused at the step the link gives. */
+async function openLab(query = 'step=300', width = 1280, height = 1000) {
+  const { page, errors } = await h.open(`lab.html?${query}`, width, height);
+  await nextFrames(page);
+  return { page, errors };
+}
+
+const settings = (page) => page.evaluate(() => window.optiviz.settings());
+const count = (page) => page.evaluate(() => window.optiviz.pointCount());
+const query = (page) => page.evaluate(() => window.optiviz.query());
+const status = (page) => page.evaluate(() => window.optiviz.status());
+
+/** The data canvas's position on screen, and point `i`'s pixel in page coordinates. */
+async function pointOnScreen(page, i) {
+  const box = await page.locator('#data-canvas').boundingBox();
+  const [x, y] = await page.evaluate((i) => window.optiviz.pointPixel(i), i);
+  return { x: box.x + x, y: box.y + y, box };
+}
+
+/** A spot of the data plot with no point within 30 px: where a click adds one. */
+async function emptySpot(page) {
+  return page.evaluate(() => {
+    const c = document.getElementById('data-canvas');
+    const r = c.getBoundingClientRect();
+    const pts = Array.from({ length: window.optiviz.pointCount() }, (_, i) => window.optiviz.pointPixel(i));
+    for (let fy = 0.15; fy < 0.9; fy += 0.05) {
+      for (let fx = 0.2; fx < 0.95; fx += 0.05) {
+        const x = r.width * fx;
+        const y = r.height * fy;
+        if (pts.every(([px, py]) => Math.hypot(px - x, py - y) > 30)) return { x: r.left + x, y: r.top + y };
+      }
+    }
+    throw new Error('no empty spot');
+  });
+}
+
+describe('the regression lab', () => {
+  test('opens with the landscape, the data, the chart and the closed-form solution', async () => {
+    const { page, errors } = await openLab();
+    const land = await pixels(page, 'landscape-canvas');
+    assert.ok(land.colours > 50, `the landscape shows ${land.colours} colours`);
+    const data = await pixels(page, 'data-canvas');
+    assert.ok(data.colours > 5, `the data view shows ${data.colours} colours`);
+    const s = await settings(page);
+    assert.equal(s.model, 'linear');
+    assert.equal(s.points, 50);
+    assert.match(await page.locator('#data-note').innerText(), /least squares \(normal equations/);
+    for (const i of [0, 1, 2]) assert.match(await page.locator(`#run${i}-readout`).innerText(), /^step 300 · epoch 300 · loss /);
+    // Full-batch gradient descent converges to the least-squares solution the page states.
+    const run = (await status(page)).runs[0];
+    assert.ok(Math.abs(run.params[0] - s.least_squares[0]) < 0.02, `w ${run.params[0]} vs ${s.least_squares[0]}`);
+    assert.deepEqual(errors, []);
+    await page.screenshot({ path: `${shots}/lab-desktop.png`, fullPage: true });
+    await page.close();
+  });
+
+  test('a click adds a point, a drag moves it, a right-click deletes it; every fit follows', async () => {
+    const { page, errors } = await openLab();
+    const n0 = await count(page);
+    const ls0 = (await settings(page)).least_squares;
+    const land0 = await pixels(page, 'landscape-canvas');
+    const spot = await emptySpot(page);
+    await page.mouse.click(spot.x, spot.y);
+    await nextFrames(page);
+    assert.equal(await count(page), n0 + 1, 'a click on empty space adds a point');
+    const ls1 = (await settings(page)).least_squares;
+    assert.notDeepEqual(ls1, ls0, 'the least-squares solution moves with the new point');
+    assert.match(await query(page), /points=/, 'the edited points are in the link');
+    assert.match(await page.locator('#data-note').innerText(), /edited by hand/);
+    assert.notEqual((await pixels(page, 'landscape-canvas')).hash, land0.hash, 'the landscape is redrawn');
+
+    // Drag the new point (the last one) far down: the fit and the solution follow.
+    const p = await pointOnScreen(page, n0);
+    const fit0 = (await status(page)).runs[0].params;
+    await page.mouse.move(p.x, p.y);
+    await page.mouse.down();
+    for (let k = 1; k <= 8; k += 1) await page.mouse.move(p.x, p.y + k * 0.05 * p.box.height);
+    await page.mouse.up();
+    await nextFrames(page);
+    assert.equal(await count(page), n0 + 1, 'a drag moves, it does not add');
+    const ls2 = (await settings(page)).least_squares;
+    assert.ok(ls2[1] < ls1[1] || ls2[0] < ls1[0], `dragging the point down lowers the fit: ${ls1} → ${ls2}`);
+    assert.notDeepEqual((await status(page)).runs[0].params, fit0, 'run 1 retrained on the moved point');
+
+    // Right-click deletes it.
+    const q = await pointOnScreen(page, n0);
+    await page.mouse.click(q.x, q.y, { button: 'right' });
+    await nextFrames(page);
+    assert.equal(await count(page), n0, 'a right-click deletes the point');
+    // A long press deletes too (a phone's way): the first point this time.
+    const r = await pointOnScreen(page, 0);
+    await page.mouse.move(r.x, r.y);
+    await page.mouse.down();
+    await page.waitForTimeout(800);
+    await page.mouse.up();
+    await nextFrames(page);
+    assert.equal(await count(page), n0 - 1, 'a long press deletes a point');
+    // Back to the generated points.
+    await page.getByRole('button', { name: 'Back to the generated points' }).click();
+    await nextFrames(page);
+    assert.equal(await count(page), n0);
+    assert.doesNotMatch(await query(page), /points=/);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('the batch size slider turns batch into mini-batch and stochastic gradient descent', async () => {
+    const { page, errors } = await openLab();
+    const slider = page.getByLabel('batch size');
+    assert.match(await page.locator('#batch-note').innerText(), /^batch gradient descent: each step uses 50 of 50/);
+    const full = (await status(page)).runs[0];
+    await slider.fill('10');
+    await nextFrames(page);
+    assert.match(await page.locator('#batch-note').innerText(), /^mini-batch gradient descent: each step uses 10 of 50/);
+    assert.equal((await status(page)).per_epoch, 5, '50 points in batches of 10: 5 steps an epoch');
+    assert.match(await page.locator('#run0-readout').innerText(), /epoch 60 · loss .* · batch loss /);
+    assert.match(await page.locator('#chart-note').innerText(), /faint on each step's mini-batch/);
+    assert.notDeepEqual((await status(page)).runs[0].params, full.params, 'mini-batches take another path');
+    await slider.fill('1');
+    await nextFrames(page);
+    assert.match(await page.locator('#batch-note').innerText(), /^stochastic gradient descent: each step uses 1 of 50/);
+    assert.match(await query(page), /batch=1(&|$)/);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('feature scaling rounds the landscape: the same data, another valley', async () => {
+    const { page, errors } = await openLab();
+    const before = await pixels(page, 'landscape-canvas');
+    const ls = (await settings(page)).least_squares;
+    await page.getByLabel('scale the feature (x − mean) / std').check();
+    await nextFrames(page);
+    assert.match(await query(page), /&scale(&|$)/);
+    assert.notEqual((await pixels(page, 'landscape-canvas')).hash, before.hash);
+    // In scaled coordinates the intercept is the mean of y, no longer the unscaled intercept.
+    assert.notDeepEqual((await settings(page)).least_squares, ls);
+    assert.equal((await settings(page)).points, 50, 'the points are the same');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('switching models: logistic regression with points of a chosen class, then the network', async () => {
+    const { page, errors } = await openLab();
+    await page.getByLabel('Model', { exact: true }).selectOption('logistic');
+    await nextFrames(page);
+    let s = await settings(page);
+    assert.equal(s.model, 'logistic');
+    assert.ok(s.classes);
+    assert.deepEqual(s.param_names, ['w1', 'w2', 'b']);
+    await expectVisible(page, '#axes-row');
+    await page.getByLabel('new points are').selectOption('1');
+    const spot = await emptySpot(page);
+    await page.mouse.click(spot.x, spot.y);
+    await nextFrames(page);
+    assert.match(decodeURIComponent(await query(page)), /points=[^&]*,1(;|&|$)/, 'the new point is of class 1');
+    // The landscape's second axis: the bias b instead of w2.
+    await page.getByLabel('y axis').selectOption('2');
+    await nextFrames(page);
+    assert.match(await query(page), /axes=0,2/);
+    await page.getByLabel('Model', { exact: true }).selectOption('mlp');
+    await nextFrames(page);
+    s = await settings(page);
+    assert.equal(s.model, 'mlp');
+    assert.equal(s.param_names.length, 33, '8 hidden units: 4·8 + 1 parameters');
+    await page.getByLabel('hidden units').fill('16');
+    await nextFrames(page);
+    assert.equal((await settings(page)).param_names.length, 65);
+    assert.match(await page.locator('#run0-readout').innerText(), /accuracy \d+(\.\d)?%/);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('regularization: L2 on a degree-12 polynomial lowers its validation loss', async () => {
+    const { page, errors } = await openLab('model=poly&degree=12&n=20&noise=0.3&run=adam;lr=0.05&steps=2000&step=2000');
+    const val = async () => (await status(page)).runs[0].val_loss;
+    const before = await val();
+    assert.ok((await status(page)).runs[0].best_val_step < 2000, 'without a penalty the degree-12 fit overfits');
+    await page.getByLabel('L2 penalty λ₂').fill('0.01');
+    await page.getByLabel('L2 penalty λ₂').dispatchEvent('change');
+    await nextFrames(page);
+    assert.match(await query(page), /l2=0\.01/);
+    const after = await val();
+    assert.ok(after < before, `L2 0.01 brings the validation loss from ${before} down to ${after}`);
+    assert.match(await page.locator('#chart-note').innerText(), /ringed where it is lowest/);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('a link opens exactly the lab it was copied from; a bad one says what is wrong', async () => {
+    const link = 'model=linear&n=3&seed=4&batch=2&steps=40&step=40&run=sgd;lr=0.02&points=0,1;1,3;2,5.5';
+    const { page, errors } = await openLab(link);
+    assert.equal(await count(page), 3);
+    const q = await query(page);
+    assert.match(q, /points=0,1;1,3;2,5\.5/);
+    assert.match(q, /batch=2/);
+    assert.equal((await status(page)).step, 40);
+    assert.deepEqual(errors, []);
+    await page.close();
+    const bad = await openLab('model=linear&degree=3');
+    assert.match(await bad.page.locator('#notice').innerText(), /'degree' does not apply to model=linear: allowed are n, slope, intercept, noise, scale/);
+    assert.equal((await settings(bad.page)).model, 'linear', 'the default lab is shown');
+    await bad.page.close();
+  });
+
+  test('at phone width the views stack and stay usable', async () => {
+    const { page, errors } = await openLab('model=logistic&step=300', 390, 800);
+    const land = await page.locator('#landscape-canvas').boundingBox();
+    const data = await page.locator('#data-canvas').boundingBox();
+    assert.ok(data.y > land.y + land.height - 1, 'the data view sits below the landscape');
+    assert.ok(land.width <= 390 && land.width > 300, `landscape ${land.width} px wide`);
+    const n0 = await count(page);
+    const spot = await emptySpot(page);
+    await page.mouse.click(spot.x, spot.y);
+    await nextFrames(page);
+    assert.equal(await count(page), n0 + 1, 'a tap adds a point at phone width too');
+    await page.screenshot({ path: `${shots}/lab-phone.png`, fullPage: true });
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+});
+
+async function expectVisible(page, selector) {
+  assert.ok(await page.locator(selector).isVisible(), `${selector} is visible`);
+}
