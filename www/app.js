@@ -2,17 +2,13 @@
 // keyboard input into calls on it, and runs the frame loop. Every computation and every pixel
 // of the plots comes from Rust (pkg/optiviz.js); the scenario lives in the URL.
 import init, { App, paint_basins } from './pkg/optiviz.js';
-import { $, RunPanels, attempt, fitCanvases, fmt, notice } from './runs.js';
+import { $, Player, RunPanels, attempt, fitCanvases, fmt, notice } from './runs.js';
 
 /** The page: the Rust handle, the frame loop and every control. */
-class Page {
+class Page extends Player {
   constructor(app, canvases) {
+    super(app, canvases);
     this.app = app;
-    this.canvases = canvases;
-    this.playing = false;
-    this.pending = false;
-    this.carry = 0; // fractional steps owed by the speed setting
-    this.last = 0; // time of the previous animation frame
     this.kinds = JSON.parse(App.optimizers());
     this.surfaces = JSON.parse(App.surfaces());
     this.panels = new RunPanels(app, this.kinds, {
@@ -21,20 +17,6 @@ class Page {
       legends: (runs) => this.legends(runs),
       explainSteps: () => this.explainSteps(),
     });
-  }
-
-  /** Asks for one frame; every change calls this, and playing keeps asking. */
-  redraw() {
-    if (!this.pending) {
-      this.pending = true;
-      requestAnimationFrame((t) => this.frame(t));
-    }
-  }
-
-  /** Remembers the scenario in the URL, shortly after the last change. */
-  remember() {
-    clearTimeout(this.rememberTimer);
-    this.rememberTimer = setTimeout(() => history.replaceState(null, '', `?${this.app.query()}`), 250);
   }
 
   /** A pan or zoom is going on: cheap heatmaps until it has been still for a moment. */
@@ -47,33 +29,10 @@ class Page {
     }, 180);
   }
 
-  /** A change to the scenario: draw it and remember it. */
-  changed() {
-    this.version = (this.version ?? 0) + 1;
-    this.redraw();
-    this.remember();
-  }
-
-  frame(time) {
-    this.pending = false;
-    fitCanvases(this.canvases);
-    if (this.playing) {
-      const dt = this.last ? Math.min(time - this.last, 100) : 16;
-      this.carry += (this.app.speed() * dt) / 1000;
-      const n = Math.floor(this.carry);
-      this.carry -= n;
-      if (!this.app.advance(n)) this.setPlaying(false);
-    }
-    this.last = this.playing ? time : 0;
-    try {
-      this.app.render();
-    } catch (e) {
-      notice(`drawing failed: ${e.message}`);
-    }
+  afterRender() {
     this.showStatus();
     this.explainSteps();
     this.showResults();
-    if (this.playing) this.redraw();
   }
 
   /** The results table, when open: one row per run, sorted by the chosen column. */
@@ -178,20 +137,6 @@ class Page {
       more.append(label, plain);
       out.replaceChildren(heading, math, more);
     }
-  }
-
-  setPlaying(on) {
-    this.playing = on;
-    const play = $('play');
-    play.textContent = on ? 'Pause' : 'Play';
-    play.setAttribute('aria-pressed', String(on));
-    if (!on) this.remember();
-    this.redraw();
-  }
-
-  togglePlay() {
-    if (!this.playing && !this.app.advance(0)) this.app.reset();
-    this.setPlaying(!this.playing);
   }
 
   oneStep() {

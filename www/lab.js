@@ -3,16 +3,12 @@
 // comes from Rust (pkg/optiviz.js, the `Lab` handle); this file wires controls and pointers to
 // it and runs the frame loop. The whole lab, edited points included, lives in the URL.
 import init, { App, Lab } from './pkg/optiviz.js';
-import { $, RunPanels, attempt, fitCanvases, fmt, notice } from './runs.js';
+import { $, Player, RunPanels, attempt, fitCanvases, fmt, notice } from './runs.js';
 
-class LabPage {
+class LabPage extends Player {
   constructor(lab, canvases) {
+    super(lab, canvases);
     this.lab = lab;
-    this.canvases = canvases;
-    this.playing = false;
-    this.pending = false;
-    this.carry = 0;
-    this.last = 0;
     this.kinds = JSON.parse(App.optimizers());
     this.panels = new RunPanels(lab, this.kinds, {
       changed: () => this.changed(),
@@ -21,54 +17,8 @@ class LabPage {
     });
   }
 
-  redraw() {
-    if (!this.pending) {
-      this.pending = true;
-      requestAnimationFrame((t) => this.frame(t));
-    }
-  }
-
-  remember() {
-    clearTimeout(this.rememberTimer);
-    this.rememberTimer = setTimeout(() => history.replaceState(null, '', `?${this.lab.query()}`), 250);
-  }
-
-  changed() {
-    this.redraw();
-    this.remember();
-  }
-
-  frame(time) {
-    this.pending = false;
-    fitCanvases(this.canvases);
-    if (this.playing) {
-      const dt = this.last ? Math.min(time - this.last, 100) : 16;
-      this.carry += (this.lab.speed() * dt) / 1000;
-      const n = Math.floor(this.carry);
-      this.carry -= n;
-      if (!this.lab.advance(n)) this.setPlaying(false);
-    }
-    this.last = this.playing ? time : 0;
-    try {
-      this.lab.render();
-    } catch (e) {
-      notice(`drawing failed: ${e.message}`);
-    }
+  afterRender() {
     this.showStatus();
-    if (this.playing) this.redraw();
-  }
-
-  setPlaying(on) {
-    this.playing = on;
-    $('play').textContent = on ? 'Pause' : 'Play';
-    $('play').setAttribute('aria-pressed', String(on));
-    if (!on) this.remember();
-    this.redraw();
-  }
-
-  togglePlay() {
-    if (!this.playing && !this.lab.advance(0)) this.lab.reset();
-    this.setPlaying(!this.playing);
   }
 
   showStatus() {

@@ -297,3 +297,76 @@ export class RunPanels {
   }
 
 }
+
+/**
+ * The frame loop and the URL both pages share, over `handle` (App or Lab: `speed()`,
+ * `advance(n)`, `render()`, `reset()`, `query()`). A subclass's `afterRender()` updates its
+ * readouts each frame.
+ */
+export class Player {
+  constructor(handle, canvases) {
+    this.handle = handle;
+    this.canvases = canvases;
+    this.playing = false;
+    this.pending = false;
+    this.carry = 0; // fractional steps owed by the speed setting
+    this.last = 0; // time of the previous animation frame
+  }
+
+  /** Asks for one frame; every change calls this, and playing keeps asking. */
+  redraw() {
+    if (!this.pending) {
+      this.pending = true;
+      requestAnimationFrame((t) => this.frame(t));
+    }
+  }
+
+  /** Remembers the scenario in the URL, shortly after the last change. */
+  remember() {
+    clearTimeout(this.rememberTimer);
+    this.rememberTimer = setTimeout(() => history.replaceState(null, '', `?${this.handle.query()}`), 250);
+  }
+
+  /** A change to the scenario: draw it and remember it. */
+  changed() {
+    this.version = (this.version ?? 0) + 1;
+    this.redraw();
+    this.remember();
+  }
+
+  frame(time) {
+    this.pending = false;
+    fitCanvases(this.canvases);
+    if (this.playing) {
+      const dt = this.last ? Math.min(time - this.last, 100) : 16;
+      this.carry += (this.handle.speed() * dt) / 1000;
+      const n = Math.floor(this.carry);
+      this.carry -= n;
+      if (!this.handle.advance(n)) this.setPlaying(false);
+    }
+    this.last = this.playing ? time : 0;
+    try {
+      this.handle.render();
+    } catch (e) {
+      notice(`drawing failed: ${e.message}`);
+    }
+    this.afterRender();
+    if (this.playing) this.redraw();
+  }
+
+  afterRender() {}
+
+  setPlaying(on) {
+    this.playing = on;
+    const play = $('play');
+    play.textContent = on ? 'Pause' : 'Play';
+    play.setAttribute('aria-pressed', String(on));
+    if (!on) this.remember();
+    this.redraw();
+  }
+
+  togglePlay() {
+    if (!this.playing && !this.handle.advance(0)) this.handle.reset();
+    this.setPlaying(!this.playing);
+  }
+}
