@@ -29,6 +29,8 @@ macro_rules! for_each_rate {
             }
             $crate::optim::Rate::Each(lrs) => {
                 for ($i, &$lr) in lrs[..$n].iter().enumerate() {
+                    // `|lr| lr, |i, lr|` rebinds the rate to itself, on purpose.
+                    #[allow(clippy::redundant_locals)]
                     let $s = $per;
                     $body
                 }
