@@ -215,6 +215,16 @@ impl<'a> Batch<'a> {
         self.halted == self.n
     }
 
+    /// The real lanes that have not halted and whose current loss satisfies `pred`, in
+    /// order (a scan of the losses that tests `pred` first, so halted lanes cost nothing more).
+    pub fn running_where(&self, pred: impl Fn(f64) -> bool) -> impl Iterator<Item = usize> {
+        self.loss[..self.n]
+            .iter()
+            .enumerate()
+            .filter(move |&(i, &loss)| pred(loss) && self.frozen[i].is_none())
+            .map(|(i, _)| i)
+    }
+
     /// Lane `i`'s current point (its last finite one when it has halted).
     pub fn point(&self, i: usize) -> [f64; 2] {
         match self.frozen[i] {

@@ -171,10 +171,8 @@ pub fn lr_sweep(
         .collect();
     while batch.k() < steps && !batch.all_halted() {
         batch.step();
-        for (i, r) in reached.iter_mut().enumerate() {
-            if r.is_none() && batch.halted(i).is_none() && below(&batch, i) {
-                *r = Some(batch.k());
-            }
+        for i in batch.running_where(|loss| gap(loss, f_star) < tol) {
+            reached[i].get_or_insert(batch.k());
         }
     }
     Ok(lrs
