@@ -21,6 +21,7 @@
 
 use crate::optim::{ConfigError, Optimizer, Rate};
 use crate::run::RunSpec;
+use crate::schedule::Schedule;
 use crate::surface::Surface;
 use nalgebra::DMatrix;
 use rand::SeedableRng;
@@ -69,6 +70,8 @@ pub struct Batch<'a> {
     old_grad: Vec<f64>,
     /// The gradients the optimizer sees, when noise or clipping shapes them.
     shaped: Vec<f64>,
+    /// The base learning rate, when lanes share it.
+    base_lr: f64,
     /// Each lane's base learning rate, when lanes have their own.
     base_lrs: Option<Vec<f64>>,
     /// This step's rate per coordinate, when lanes have their own.
@@ -77,6 +80,15 @@ pub struct Batch<'a> {
     rngs: Vec<Option<Pcg64Mcg>>,
     /// Where each halted lane stopped.
     frozen: Vec<Option<Frozen>>,
+    /// The halted lanes, in the order they halted. Their slots in `theta` are parked at
+    /// [`PARK`] before every evaluation, so that every lane's loss and gradient stay finite
+    /// and the finiteness checks can test whole arrays at once (looking at lanes one by one
+    /// only when a check fails); what a parked lane computes is never read.
+    parked: Vec<usize>,
+    /// How many real lanes (not padding) have halted.
+    halted: usize,
+    /// Whether every lane's point, loss and gradient was finite at the last evaluation.
+    finite: bool,
     /// Steps taken.
     k: usize,
 }
@@ -152,20 +164,32 @@ impl<'a> Batch<'a> {
             old_loss: vec![0.0; width],
             old_grad: vec![0.0; 2 * width],
             shaped: Vec::new(),
+            base_lr: spec.optimizer.lr(),
             base_lrs,
             lrs: Vec::new(),
             rngs: (0..width)
                 .map(|_| spec.noise.map(|noise| Pcg64Mcg::seed_from_u64(noise.seed)))
                 .collect(),
             frozen: vec![None; width],
+            parked: Vec::new(),
+            halted: 0,
+            finite: false,
             k: 0,
         };
+        if let (Some(base), Schedule::Constant) = (&batch.base_lrs, spec.schedule) {
+            // A constant schedule's rate is the base rate at every step: set once, here.
+            batch.lrs = [base.as_slice(), base.as_slice()].concat();
+        }
         batch.evaluate();
         for i in 0..width {
             let (theta, loss) = (batch.point(i), batch.loss[i]);
             if !(theta.iter().all(|v| v.is_finite()) && loss.is_finite()) {
                 batch.freeze(i, 0, theta, loss, batch.grad_at(i));
             }
+        }
+        if !batch.parked.is_empty() {
+            batch.park();
+            batch.evaluate();
         }
         batch.prev.copy_from_slice(&batch.theta);
         Ok(batch)
@@ -184,6 +208,21 @@ impl<'a> Batch<'a> {
     /// Steps taken so far.
     pub fn k(&self) -> usize {
         self.k
+    }
+
+    /// Whether every run has halted (then [`Batch::step`] changes nothing).
+    pub fn all_halted(&self) -> bool {
+        self.halted == self.n
+    }
+
+    /// The real lanes that have not halted and whose current loss satisfies `pred`, in
+    /// order (a scan of the losses that tests `pred` first, so halted lanes cost nothing more).
+    pub fn running_where(&self, pred: impl Fn(f64) -> bool) -> impl Iterator<Item = usize> {
+        self.loss[..self.n]
+            .iter()
+            .enumerate()
+            .filter(move |&(i, &loss)| pred(loss) && self.frozen[i].is_none())
+            .map(|(i, _)| i)
     }
 
     /// Lane `i`'s current point (its last finite one when it has halted).
@@ -222,7 +261,7 @@ impl<'a> Batch<'a> {
     pub fn lr(&self, i: usize, k: usize) -> f64 {
         let base = match &self.base_lrs {
             Some(base) => base[i],
-            None => self.spec.optimizer.lr(),
+            None => self.base_lr,
         };
         self.spec.schedule.lr(base, k - 1)
     }
@@ -238,21 +277,69 @@ impl<'a> Batch<'a> {
             loss,
             grad,
         });
+        self.parked.push(i);
+        self.halted += usize::from(i < self.n);
     }
 
-    /// The loss and gradient at every lane's point, [`LANES`] lanes per call.
+    /// Moves every halted lane's point to [`PARK`].
+    fn park(&mut self) {
+        let w = self.width;
+        for &i in &self.parked {
+            (self.theta[i], self.theta[w + i]) = PARK;
+        }
+    }
+
+    /// The loss and gradient at every lane's point, [`LANES`] lanes per call; records in
+    /// `finite` whether every point, loss and gradient is.
     fn evaluate(&mut self) {
+        // One loop per surface, so that the choice of formula is made once, not per block.
+        macro_rules! with {
+            ($surface:expr) => {
+                self.evaluate_with(|x, y| $surface.values_and_gradients(x, y))
+            };
+        }
+        self.finite = match *self.surface {
+            Surface::Rosenbrock => with!(Surface::Rosenbrock),
+            Surface::Bowl { condition, angle } => with!(Surface::Bowl { condition, angle }),
+            Surface::Beale => with!(Surface::Beale),
+            Surface::Himmelblau => with!(Surface::Himmelblau),
+            Surface::Saddle => with!(Surface::Saddle),
+            Surface::Booth => with!(Surface::Booth),
+            Surface::Rastrigin => with!(Surface::Rastrigin),
+            Surface::Ackley => with!(Surface::Ackley),
+            Surface::GoldsteinPrice => with!(Surface::GoldsteinPrice),
+            Surface::SixHumpCamel => with!(Surface::SixHumpCamel),
+            Surface::StyblinskiTang => with!(Surface::StyblinskiTang),
+            Surface::MonkeySaddle => with!(Surface::MonkeySaddle),
+            Surface::Easom => with!(Surface::Easom),
+        };
+    }
+
+    /// [`Batch::evaluate`] with the surface's lane function `f`; whether every value is finite.
+    #[inline(always)]
+    fn evaluate_with(&mut self, f: impl Fn(Block, Block) -> (Block, Block, Block)) -> bool {
         let w = self.width;
         let (xs, ys) = self.theta.split_at(w);
         let (gx, gy) = self.grad.split_at_mut(w);
-        for b in (0..w).step_by(LANES) {
-            let x: [f64; LANES] = xs[b..b + LANES].try_into().expect("a whole block");
-            let y: [f64; LANES] = ys[b..b + LANES].try_into().expect("a whole block");
-            let (f, dx, dy) = self.surface.values_and_gradients(x, y);
-            self.loss[b..b + LANES].copy_from_slice(&f);
-            gx[b..b + LANES].copy_from_slice(&dx);
-            gy[b..b + LANES].copy_from_slice(&dy);
+        // `0·v` is ±0 for a finite `v` and NaN otherwise; NaN survives every sum.
+        let mut poison = [0.0; LANES];
+        let blocks = xs.chunks_exact(LANES).zip(ys.chunks_exact(LANES));
+        let outputs = self
+            .loss
+            .chunks_exact_mut(LANES)
+            .zip(gx.chunks_exact_mut(LANES).zip(gy.chunks_exact_mut(LANES)));
+        for ((x, y), (loss, (gx, gy))) in blocks.zip(outputs) {
+            let x: Block = x.try_into().expect("a whole block");
+            let y: Block = y.try_into().expect("a whole block");
+            let (f, dx, dy) = f(x, y);
+            for j in 0..LANES {
+                poison[j] += x[j] * 0.0 + y[j] * 0.0 + f[j] * 0.0 + dx[j] * 0.0 + dy[j] * 0.0;
+            }
+            loss.copy_from_slice(&f);
+            gx.copy_from_slice(&dx);
+            gy.copy_from_slice(&dy);
         }
+        poison.iter().all(|&p| p == 0.0)
     }
 
     /// Takes the next step in every lane that has not halted, as
@@ -261,12 +348,16 @@ impl<'a> Batch<'a> {
     pub fn step(&mut self) {
         let k = self.k + 1;
         let w = self.width;
-        // Before the step: the exact gradient (and Hessian) must be finite.
-        for i in 0..w {
-            if self.frozen[i].is_none() {
-                let g = self.grad_at(i);
-                if !(g[0].is_finite() && g[1].is_finite()) {
-                    self.freeze(i, k, self.point(i), self.loss[i], g);
+        // Before the step: the exact gradient (and Hessian) must be finite. Parked lanes'
+        // gradients are finite, so the last evaluation's verdict settles the usual case.
+        let checked = self.finite;
+        if !checked {
+            for i in 0..w {
+                if self.frozen[i].is_none() {
+                    let g = self.grad_at(i);
+                    if !(g[0].is_finite() && g[1].is_finite()) {
+                        self.freeze(i, k, self.point(i), self.loss[i], g);
+                    }
                 }
             }
         }
@@ -283,7 +374,10 @@ impl<'a> Batch<'a> {
                 }
             }
         }
-        if let Some(base) = &self.base_lrs {
+        // With a constant schedule `lrs` already holds every step's rates.
+        if self.spec.schedule != Schedule::Constant
+            && let Some(base) = &self.base_lrs
+        {
             self.lrs.resize(2 * w, 0.0);
             for (i, &base) in base.iter().enumerate() {
                 let lr = self.spec.schedule.lr(base, k - 1);
@@ -292,7 +386,7 @@ impl<'a> Batch<'a> {
         }
         let rate = match self.base_lrs {
             Some(_) => Rate::Each(&self.lrs),
-            None => Rate::All(self.spec.schedule.lr(self.spec.optimizer.lr(), k - 1)),
+            None => Rate::All(self.spec.schedule.lr(self.base_lr, k - 1)),
         };
         self.prev.copy_from_slice(&self.theta);
         let grad = if shaping { &self.shaped } else { &self.grad };
@@ -313,6 +407,8 @@ impl<'a> Batch<'a> {
                             loss: self.loss[i],
                             grad: g,
                         });
+                        self.parked.push(i);
+                        self.halted += usize::from(i < self.n);
                         continue;
                     }
                     let h = DMatrix::from_column_slice(2, 2, h.as_slice());
@@ -323,29 +419,49 @@ impl<'a> Batch<'a> {
                 }
             }
         }
+        self.park();
         std::mem::swap(&mut self.loss, &mut self.old_loss);
         std::mem::swap(&mut self.grad, &mut self.old_grad);
         self.evaluate();
-        let (prev_loss, prev_grad) = (&self.old_loss, &self.old_grad);
-        let grad = if shaping { &self.shaped } else { prev_grad };
-        for i in 0..w {
-            if self.frozen[i].is_some() {
-                continue;
-            }
-            let finite = grad[i].is_finite()
-                && grad[w + i].is_finite()
-                && self.theta[i].is_finite()
-                && self.theta[w + i].is_finite()
-                && self.loss[i].is_finite();
-            if !finite {
-                self.frozen[i] = Some(Frozen {
-                    k,
-                    theta: [self.prev[i], self.prev[w + i]],
-                    loss: prev_loss[i],
-                    grad: [prev_grad[i], prev_grad[w + i]],
-                });
+        // After the step: the gradient used, the new point and its loss must be finite (the
+        // exact gradient used is, in every lane, when the check before the step passed).
+        let used = if shaping {
+            all_finite(&self.shaped)
+        } else {
+            checked
+        };
+        if !(used && self.finite) {
+            for i in 0..w {
+                if self.frozen[i].is_some() {
+                    continue;
+                }
+                let (prev_loss, prev_grad) = (&self.old_loss, &self.old_grad);
+                let grad = if shaping { &self.shaped } else { prev_grad };
+                let finite = grad[i].is_finite()
+                    && grad[w + i].is_finite()
+                    && self.theta[i].is_finite()
+                    && self.theta[w + i].is_finite()
+                    && self.loss[i].is_finite();
+                if !finite {
+                    let theta = [self.prev[i], self.prev[w + i]];
+                    let grad = [prev_grad[i], prev_grad[w + i]];
+                    self.freeze(i, k, theta, prev_loss[i], grad);
+                }
             }
         }
         self.k = k;
     }
+}
+
+/// One block of lanes: what the surface is evaluated at per call.
+type Block = [f64; LANES];
+
+/// Where halted lanes are parked (see [`Batch`]'s `parked`): a point where every surface's
+/// loss and gradient are finite.
+const PARK: (f64, f64) = (0.0, 0.0);
+
+/// Whether every value is finite: branch-free, so it vectorizes.
+#[inline]
+fn all_finite(values: &[f64]) -> bool {
+    values.iter().fold(true, |ok, v| ok & v.is_finite())
 }

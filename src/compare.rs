@@ -169,13 +169,10 @@ pub fn lr_sweep(
     let mut reached: Vec<Option<usize>> = (0..lrs.len())
         .map(|i| below(&batch, i).then_some(0))
         .collect();
-    let all_halted = |batch: &Batch| (0..lrs.len()).all(|i| batch.halted(i).is_some());
-    while batch.k() < steps && !all_halted(&batch) {
+    while batch.k() < steps && !batch.all_halted() {
         batch.step();
-        for (i, r) in reached.iter_mut().enumerate() {
-            if r.is_none() && batch.halted(i).is_none() && below(&batch, i) {
-                *r = Some(batch.k());
-            }
+        for i in batch.running_where(|loss| gap(loss, f_star) < tol) {
+            reached[i].get_or_insert(batch.k());
         }
     }
     Ok(lrs
@@ -443,10 +440,15 @@ pub const BASIN_BATCH: usize = 64;
 
 /// A settled point's basin: the nearest known minimum within `radius`, else converged
 /// elsewhere.
+///
+/// A minimum farther than `radius` along either axis is farther than `radius`, so it can be
+/// the answer neither when it is the nearest (that gives converged elsewhere) nor otherwise:
+/// it is skipped without computing its distance, which leaves the answer as it was.
 fn classify(p: [f64; 2], k: usize, minima: &[[f64; 3]], radius: f64) -> Basin {
     let nearest = minima
         .iter()
         .enumerate()
+        .filter(|(_, m)| (p[0] - m[0]).abs() <= radius && (p[1] - m[1]).abs() <= radius)
         .map(|(i, m)| (i, distance(p, [m[0], m[1]])))
         .min_by(|a, b| a.1.total_cmp(&b.1));
     match nearest {
@@ -457,6 +459,14 @@ fn classify(p: [f64; 2], k: usize, minima: &[[f64; 3]], radius: f64) -> Basin {
 
 fn norm(g: [f64; 2]) -> f64 {
     g[0].hypot(g[1])
+}
+
+/// `‖v‖ ≤ tol`, the settling test of a basin map (the batched and the lone form alike),
+/// without computing the norm when a component alone exceeds `tol`: the norm is at least
+/// either component, so the answer is that of `norm(v) <= tol` (also for NaN and infinite
+/// components, where both are false), and most unsettled lanes skip the costly `hypot`.
+fn within(v: [f64; 2], tol: f64) -> bool {
+    v[0].abs() <= tol && v[1].abs() <= tol && norm(v) <= tol
 }
 
 /// The basins of `starts`, advanced together as one [`Batch`] until every one is decided
@@ -474,7 +484,7 @@ fn basins(
     let mut cells: Vec<Option<Basin>> = (0..starts.len())
         .map(|i| match batch.halted(i) {
             Some(at) => Some(Basin::Diverged { at }),
-            None if norm(batch.grad(i)) <= tol && spec.noise.is_none() => {
+            None if within(batch.grad(i), tol) && spec.noise.is_none() => {
                 Some(classify(batch.point(i), 0, minima, radius))
             }
             None => None,
@@ -489,8 +499,10 @@ fn basins(
             }
             *cell = match batch.halted(i) {
                 Some(at) => Some(Basin::Diverged { at }),
-                None if norm(batch.grad(i)) <= tol
-                    && distance(batch.point(i), batch.previous(i)) <= tol =>
+                None if within(batch.grad(i), tol) && {
+                    let (p, q) = (batch.point(i), batch.previous(i));
+                    within([p[0] - q[0], p[1] - q[1]], tol)
+                } =>
                 {
                     Some(classify(batch.point(i), batch.k(), minima, radius))
                 }
@@ -521,13 +533,14 @@ fn basin(
         return Ok(Basin::Diverged { at: halt.k });
     }
     let (p, _, g) = stepper.at();
-    if norm(g) <= tol && spec.noise.is_none() {
+    if within(g, tol) && spec.noise.is_none() {
         return Ok(classify(p, 0));
     }
     for _ in 0..steps {
         match stepper.step() {
             Ok(s) => {
-                if norm(s.next_grad) <= tol && distance(s.next, s.theta) <= tol {
+                let moved = [s.next[0] - s.theta[0], s.next[1] - s.theta[1]];
+                if within(s.next_grad, tol) && within(moved, tol) {
                     return Ok(classify(s.next, s.k));
                 }
             }

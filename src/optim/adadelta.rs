@@ -37,6 +37,30 @@ impl Adadelta {
     }
 }
 
+impl Adadelta {
+    /// One step's per-coordinate update, `L2` when `λ ≠ 0`.
+    fn update<const L2: bool>(&mut self, params: &mut [f64], grad: &[f64], lr: Rate<'_>) {
+        let (rho, eps, weight_decay) = (self.rho, self.eps, self.weight_decay);
+        let n = params.len();
+        let (grad, square_avg, acc_delta) = (
+            &grad[..n],
+            &mut self.square_avg[..n],
+            &mut self.acc_delta[..n],
+        );
+        for_each_rate!(lr, n, |lr| lr, |i, lr| {
+            let p = &mut params[i];
+            let g = decayed::<L2>(grad[i], *p, weight_decay);
+            let v = &mut square_avg[i];
+            *v = *v * rho + (1.0 - rho) * (g * g);
+            let std = (*v + eps).sqrt();
+            let u = &mut acc_delta[i];
+            let delta = (*u + eps).sqrt() / std * g;
+            *u = *u * rho + (1.0 - rho) * (delta * delta);
+            *p += -lr * delta;
+        });
+    }
+}
+
 impl Optimizer for Adadelta {
     fn step_at(
         &mut self,
@@ -49,24 +73,9 @@ impl Optimizer for Adadelta {
             self.square_avg = vec![0.0; params.len()];
             self.acc_delta = vec![0.0; params.len()];
         }
-        let rho = self.rho;
-        let n = params.len();
-        let grad = &grad[..n];
-        lr.each(
-            n,
-            |lr| lr,
-            |i, lr| {
-                let p = &mut params[i];
-                let g = decayed(grad[i], *p, self.weight_decay);
-                let v = &mut self.square_avg[i];
-                *v = *v * rho + (1.0 - rho) * (g * g);
-                let std = (*v + self.eps).sqrt();
-                let u = &mut self.acc_delta[i];
-                let delta = (*u + self.eps).sqrt() / std * g;
-                *u = *u * rho + (1.0 - rho) * (delta * delta);
-                *p += -lr * delta;
-            },
-        );
+        unswitch!(Self::update[self.weight_decay != 0.0](
+            self, params, grad, lr
+        ));
     }
 
     /// torch's `square_avg` `v` and `acc_delta` `u`.

@@ -39,6 +39,28 @@ impl Adagrad {
     }
 }
 
+impl Adagrad {
+    /// One step's per-coordinate update, `L2` when `λ ≠ 0`; `decay` is `1 + (t − 1) κ`.
+    fn update<const L2: bool>(
+        &mut self,
+        params: &mut [f64],
+        grad: &[f64],
+        lr: Rate<'_>,
+        decay: f64,
+    ) {
+        let (weight_decay, eps) = (self.weight_decay, self.eps);
+        let n = params.len();
+        let (grad, sum) = (&grad[..n], &mut self.sum[..n]);
+        for_each_rate!(lr, n, |lr| lr / decay, |i, clr| {
+            let (p, s) = (&mut params[i], &mut sum[i]);
+            let g = decayed::<L2>(grad[i], *p, weight_decay);
+            *s += g * g;
+            let std = s.sqrt() + eps;
+            *p += -clr * (g / std);
+        });
+    }
+}
+
 impl Optimizer for Adagrad {
     fn step_at(
         &mut self,
@@ -52,19 +74,9 @@ impl Optimizer for Adagrad {
         }
         self.t += 1;
         let decay = 1.0 + (self.t - 1) as f64 * self.lr_decay;
-        let n = params.len();
-        let (grad, sum) = (&grad[..n], &mut self.sum[..n]);
-        lr.each(
-            n,
-            |lr| lr / decay,
-            |i, clr| {
-                let (p, s) = (&mut params[i], &mut sum[i]);
-                let g = decayed(grad[i], *p, self.weight_decay);
-                *s += g * g;
-                let std = s.sqrt() + self.eps;
-                *p += -clr * (g / std);
-            },
-        );
+        unswitch!(Self::update[self.weight_decay != 0.0](
+            self, params, grad, lr, decay
+        ));
     }
 
     /// The step count `t` and torch's `sum` `s`.

@@ -1,7 +1,7 @@
 //! Adam (Kingma & Ba, 2015) with its AMSGrad (Reddi et al., 2018) and AdamW (Loshchilov &
 //! Hutter, 2019) variants: torch.optim.Adam and torch.optim.AdamW.
 
-use super::{Optimizer, Rate, StateVar, decayed, lerp};
+use super::{Optimizer, Rate, StateVar, lerp};
 use nalgebra::DMatrix;
 
 pub(super) const RULE: &str = "g ← ∇f(θ) + λθ\nm ← β₁ m + (1 − β₁) g\nv ← β₂ v + (1 − β₂) g²\nm̂ ← m / (1 − β₁ᵗ),  v̂ ← v / (1 − β₂ᵗ)\nθ ← θ − η m̂ / (√v̂ + ε)";
@@ -65,6 +65,66 @@ impl Adam {
     }
 }
 
+impl Adam {
+    /// One step's per-coordinate update, with the options as constants: `L2` adds `λθ` to the
+    /// gradient, `DECOUPLED` decays `θ` first (AdamW; each only when `λ ≠ 0`), `AMSGRAD` and
+    /// `EPS_INSIDE_SQRT` as [`AdamOptions`]. `bias` is `(1 − β₁ᵗ, 1 − β₂ᵗ, √(1 − β₂ᵗ))`.
+    fn update<
+        const L2: bool,
+        const DECOUPLED: bool,
+        const AMSGRAD: bool,
+        const EPS_INSIDE_SQRT: bool,
+    >(
+        &mut self,
+        params: &mut [f64],
+        grad: &[f64],
+        lr: Rate<'_>,
+        bias: [f64; 3],
+    ) {
+        let o = self.o;
+        let [beta1, beta2] = o.betas;
+        let [bias_correction1, bias_correction2, bias_correction2_sqrt] = bias;
+        let n = params.len();
+        let (grad, m, v, v_max) = (
+            &grad[..n],
+            &mut self.m[..n],
+            &mut self.v[..n],
+            &mut self.v_max[..n],
+        );
+        for_each_rate!(lr, n, |lr| (lr, lr / bias_correction1), |i,
+                                                                 (
+            lr,
+            step_size,
+        )| {
+            let p = &mut params[i];
+            let g = if DECOUPLED {
+                *p *= 1.0 - lr * o.weight_decay;
+                grad[i]
+            } else if L2 {
+                grad[i] + o.weight_decay * *p
+            } else {
+                grad[i]
+            };
+            let m = &mut m[i];
+            *m = lerp(*m, g, 1.0 - beta1);
+            let v = &mut v[i];
+            *v = *v * beta2 + (1.0 - beta2) * (g * g);
+            let second = if AMSGRAD {
+                v_max[i] = v_max[i].max(*v);
+                v_max[i]
+            } else {
+                *v
+            };
+            let denom = if EPS_INSIDE_SQRT {
+                (second / bias_correction2 + o.eps).sqrt()
+            } else {
+                second.sqrt() / bias_correction2_sqrt + o.eps
+            };
+            *p += -step_size * (*m / denom);
+        });
+    }
+}
+
 impl Optimizer for Adam {
     fn step_at(
         &mut self,
@@ -88,39 +148,14 @@ impl Optimizer for Adam {
             (1.0, 1.0)
         };
         let bias_correction2_sqrt = bias_correction2.sqrt();
-        let n = params.len();
-        let grad = &grad[..n];
-        lr.each(
-            n,
-            |lr| (lr, lr / bias_correction1),
-            |i, (lr, step_size)| {
-                let p = &mut params[i];
-                let g = if o.decoupled {
-                    if o.weight_decay != 0.0 {
-                        *p *= 1.0 - lr * o.weight_decay;
-                    }
-                    grad[i]
-                } else {
-                    decayed(grad[i], *p, o.weight_decay)
-                };
-                let m = &mut self.m[i];
-                *m = lerp(*m, g, 1.0 - beta1);
-                let v = &mut self.v[i];
-                *v = *v * beta2 + (1.0 - beta2) * (g * g);
-                let second = if o.amsgrad {
-                    self.v_max[i] = self.v_max[i].max(*v);
-                    self.v_max[i]
-                } else {
-                    *v
-                };
-                let denom = if o.eps_inside_sqrt {
-                    (second / bias_correction2 + o.eps).sqrt()
-                } else {
-                    second.sqrt() / bias_correction2_sqrt + o.eps
-                };
-                *p += -step_size * (*m / denom);
-            },
-        );
+        let decay = o.weight_decay != 0.0;
+        unswitch!(Self::update [decay && !o.decoupled, decay && o.decoupled, o.amsgrad, o.eps_inside_sqrt] (
+            self,
+            params,
+            grad,
+            lr,
+            [bias_correction1, bias_correction2, bias_correction2_sqrt],
+        ));
     }
 
     /// The step count `t`, torch's `exp_avg` `m` and `exp_avg_sq` `v`, and with AMSGrad

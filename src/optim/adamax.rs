@@ -39,6 +39,29 @@ impl Adamax {
     }
 }
 
+impl Adamax {
+    /// One step's per-coordinate update, `L2` when `λ ≠ 0`; `bias_correction` is `1 − β₁ᵗ`.
+    fn update<const L2: bool>(
+        &mut self,
+        params: &mut [f64],
+        grad: &[f64],
+        lr: Rate<'_>,
+        bias_correction: f64,
+    ) {
+        let [beta1, beta2] = self.betas;
+        let (eps, weight_decay) = (self.eps, self.weight_decay);
+        let n = params.len();
+        let (grad, m, u) = (&grad[..n], &mut self.m[..n], &mut self.u[..n]);
+        for_each_rate!(lr, n, |lr| lr / bias_correction, |i, clr| {
+            let p = &mut params[i];
+            let g = decayed::<L2>(grad[i], *p, weight_decay);
+            m[i] = lerp(m[i], g, 1.0 - beta1);
+            u[i] = (u[i] * beta2).max(g.abs() + eps);
+            *p += -clr * (m[i] / u[i]);
+        });
+    }
+}
+
 impl Optimizer for Adamax {
     fn step_at(
         &mut self,
@@ -52,21 +75,15 @@ impl Optimizer for Adamax {
             self.u = vec![0.0; params.len()];
         }
         self.t += 1;
-        let [beta1, beta2] = self.betas;
+        let beta1 = self.betas[0];
         let bias_correction = 1.0 - beta1.powf(f64::from(self.t));
-        let n = params.len();
-        let grad = &grad[..n];
-        lr.each(
-            n,
-            |lr| lr / bias_correction,
-            |i, clr| {
-                let p = &mut params[i];
-                let g = decayed(grad[i], *p, self.weight_decay);
-                self.m[i] = lerp(self.m[i], g, 1.0 - beta1);
-                self.u[i] = (self.u[i] * beta2).max(g.abs() + self.eps);
-                *p += -clr * (self.m[i] / self.u[i]);
-            },
-        );
+        unswitch!(Self::update[self.weight_decay != 0.0](
+            self,
+            params,
+            grad,
+            lr,
+            bias_correction
+        ));
     }
 
     /// The step count `t`, torch's `exp_avg` `m` and `exp_inf` `u`.

@@ -48,6 +48,26 @@ fn sign(x: f64) -> f64 {
     }
 }
 
+impl Lion {
+    /// One step's per-coordinate update, `DECAY` when `λ ≠ 0`.
+    fn update<const DECAY: bool>(&mut self, params: &mut [f64], grad: &[f64], lr: Rate<'_>) {
+        let [b1, b2] = self.betas;
+        let weight_decay = self.weight_decay;
+        let n = params.len();
+        let (grad, m) = (&grad[..n], &mut self.m[..n]);
+        for_each_rate!(lr, n, |lr| lr, |i, lr| {
+            let p = &mut params[i];
+            let g = grad[i];
+            let mut update = sign((1.0 - b1) * g + b1 * m[i]);
+            if DECAY {
+                update += weight_decay * *p;
+            }
+            *p += -lr * update;
+            m[i] = (1.0 - b2) * g + b2 * m[i];
+        });
+    }
+}
+
 impl Optimizer for Lion {
     fn step_at(
         &mut self,
@@ -59,23 +79,9 @@ impl Optimizer for Lion {
         if self.m.is_empty() {
             self.m = vec![0.0; params.len()];
         }
-        let [b1, b2] = self.betas;
-        let n = params.len();
-        let grad = &grad[..n];
-        lr.each(
-            n,
-            |lr| lr,
-            |i, lr| {
-                let p = &mut params[i];
-                let g = grad[i];
-                let mut update = sign((1.0 - b1) * g + b1 * self.m[i]);
-                if self.weight_decay != 0.0 {
-                    update += self.weight_decay * *p;
-                }
-                *p += -lr * update;
-                self.m[i] = (1.0 - b2) * g + b2 * self.m[i];
-            },
-        );
+        unswitch!(Self::update[self.weight_decay != 0.0](
+            self, params, grad, lr
+        ));
     }
 
     /// optax's `mu`, the momentum `m` (Lion's rule needs no step count).

@@ -9,6 +9,55 @@
 //! step, so a schedule ([`crate::schedule`]) can vary it, exactly as torch's schedulers rewrite
 //! `param_group["lr"]` between steps.
 
+/// [`Rate::each`] written out in place: `for_each_rate!(rate, n, |lr| per, |i, s| body)` runs
+/// `body` for every coordinate `i < n` in order, with `s` bound to `per` of coordinate `i`'s
+/// rate (`per` evaluated once for a shared rate, once per coordinate otherwise).
+///
+/// The body is pasted into both arms rather than called as a closure, so it is always inlined
+/// into a plain counted loop that the compiler can vectorize (a closure called from two places
+/// may be kept out of line, one call per coordinate). Callers slice every per-coordinate array
+/// to exactly `n` values beforehand, so indexing by `i` needs no bounds check.
+macro_rules! for_each_rate {
+    ($rate:expr, $n:expr, |$lr:ident| $per:expr, |$i:ident, $s:pat_param| $body:block) => {
+        match $rate {
+            $crate::optim::Rate::All($lr) => {
+                let shared = $per;
+                for $i in 0..$n {
+                    let $s = shared;
+                    $body
+                }
+            }
+            $crate::optim::Rate::Each(lrs) => {
+                for ($i, &$lr) in lrs[..$n].iter().enumerate() {
+                    // `|lr| lr, |i, lr|` rebinds the rate to itself, on purpose.
+                    #[allow(clippy::redundant_locals)]
+                    let $s = $per;
+                    $body
+                }
+            }
+        }
+    };
+}
+
+/// Loop unswitching by hand: `unswitch!(Self::f [a, b] (args))` calls `Self::f::<A, B>(args)`
+/// with the const generics `A`, `B` equal to the run-time booleans `a`, `b`, so that a
+/// per-coordinate loop in `f` branches on them at compile time instead of once per coordinate.
+macro_rules! unswitch {
+    (@go [$($f:tt)*] [$($c:expr),*] [] ($($args:tt)*)) => {
+        $($f)*::<$({ $c }),*>($($args)*)
+    };
+    (@go [$($f:tt)*] [$($c:expr),*] [$b:expr $(, $rest:expr)*] ($($args:tt)*)) => {
+        if $b {
+            unswitch!(@go [$($f)*] [$($c,)* true] [$($rest),*] ($($args)*))
+        } else {
+            unswitch!(@go [$($f)*] [$($c,)* false] [$($rest),*] ($($args)*))
+        }
+    };
+    ($($f:ident)::+ [$($b:expr),*] ($($args:tt)*)) => {
+        unswitch!(@go [$($f)::+] [] [$($b),*] ($($args)*))
+    };
+}
+
 mod adadelta;
 mod adagrad;
 mod adam;
@@ -936,14 +985,12 @@ impl RunConfig {
     }
 }
 
-/// `g + λθ`: torch's L2 weight decay, added to the gradient (skipped when `λ = 0`, as in
-/// torch, so that `0·θ` cannot turn an infinite parameter into NaN).
-fn decayed(g: f64, theta: f64, weight_decay: f64) -> f64 {
-    if weight_decay != 0.0 {
-        g + weight_decay * theta
-    } else {
-        g
-    }
+/// `g + λθ`: torch's L2 weight decay, added to the gradient. Callers pass `L2 = (λ ≠ 0)`
+/// (through [`unswitch!`], so the choice is made once per step): with `λ = 0` it is skipped,
+/// as in torch, so that `0·θ` cannot turn an infinite parameter into NaN.
+#[inline(always)]
+fn decayed<const L2: bool>(g: f64, theta: f64, weight_decay: f64) -> f64 {
+    if L2 { g + weight_decay * theta } else { g }
 }
 
 /// torch's `lerp(start, end, weight)`, computed as its CPU kernel does.

@@ -46,6 +46,41 @@ impl NAdam {
     }
 }
 
+impl NAdam {
+    /// One step's per-coordinate update, `L2` when `λ ≠ 0`; `scalars` is
+    /// `(μₜ, μₜ₊₁, Πμᵢ, Πμᵢ·μₜ₊₁, 1 − β₂ᵗ)`.
+    fn update<const L2: bool>(
+        &mut self,
+        params: &mut [f64],
+        grad: &[f64],
+        lr: Rate<'_>,
+        scalars: [f64; 5],
+    ) {
+        let [mu, mu_next, mu_product, mu_product_next, bias_correction2] = scalars;
+        let [beta1, beta2] = self.betas;
+        let (eps, weight_decay) = (self.eps, self.weight_decay);
+        let n = params.len();
+        let (grad, m, v) = (&grad[..n], &mut self.m[..n], &mut self.v[..n]);
+        for_each_rate!(
+            lr,
+            n,
+            |lr| (
+                -lr * (1.0 - mu) / (1.0 - mu_product),
+                -lr * mu_next / (1.0 - mu_product_next),
+            ),
+            |i, (grad_scale, avg_scale)| {
+                let p = &mut params[i];
+                let g = decayed::<L2>(grad[i], *p, weight_decay);
+                m[i] = lerp(m[i], g, 1.0 - beta1);
+                v[i] = v[i] * beta2 + (1.0 - beta2) * (g * g);
+                let denom = (v[i] / bias_correction2).sqrt() + eps;
+                *p += grad_scale * (g / denom);
+                *p += avg_scale * (m[i] / denom);
+            }
+        );
+    }
+}
+
 impl Optimizer for NAdam {
     fn step_at(
         &mut self,
@@ -67,23 +102,13 @@ impl Optimizer for NAdam {
         self.mu_product *= mu;
         let mu_product_next = self.mu_product * mu_next;
         let mu_product = self.mu_product;
-        let scales = |lr: f64| {
-            (
-                -lr * (1.0 - mu) / (1.0 - mu_product),
-                -lr * mu_next / (1.0 - mu_product_next),
-            )
-        };
-        let n = params.len();
-        let grad = &grad[..n];
-        lr.each(n, scales, |i, (grad_scale, avg_scale)| {
-            let p = &mut params[i];
-            let g = decayed(grad[i], *p, self.weight_decay);
-            self.m[i] = lerp(self.m[i], g, 1.0 - beta1);
-            self.v[i] = self.v[i] * beta2 + (1.0 - beta2) * (g * g);
-            let denom = (self.v[i] / bias_correction2).sqrt() + self.eps;
-            *p += grad_scale * (g / denom);
-            *p += avg_scale * (self.m[i] / denom);
-        });
+        unswitch!(Self::update[self.weight_decay != 0.0](
+            self,
+            params,
+            grad,
+            lr,
+            [mu, mu_next, mu_product, mu_product_next, bias_correction2],
+        ));
     }
 
     /// The step count `t`, torch's `mu_product` `Π`, `exp_avg` `m` and `exp_avg_sq` `v`.

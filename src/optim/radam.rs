@@ -43,6 +43,37 @@ impl RAdam {
     }
 }
 
+impl RAdam {
+    /// One step's per-coordinate update, `L2` when `λ ≠ 0`, `RECTIFIED` when `ρₜ > 5`;
+    /// `scalars` is `(1 − β₁ᵗ, 1 − β₂ᵗ, r)`.
+    fn update<const L2: bool, const RECTIFIED: bool>(
+        &mut self,
+        params: &mut [f64],
+        grad: &[f64],
+        lr: Rate<'_>,
+        scalars: [f64; 3],
+    ) {
+        let [bias_correction1, bias_correction2, rect] = scalars;
+        let [beta1, beta2] = self.betas;
+        let (eps, weight_decay) = (self.eps, self.weight_decay);
+        let n = params.len();
+        let (grad, m, v) = (&grad[..n], &mut self.m[..n], &mut self.v[..n]);
+        for_each_rate!(lr, n, |lr| lr, |i, lr| {
+            let p = &mut params[i];
+            let g = decayed::<L2>(grad[i], *p, weight_decay);
+            m[i] = lerp(m[i], g, 1.0 - beta1);
+            v[i] = v[i] * beta2 + (1.0 - beta2) * (g * g);
+            let m_hat = m[i] / bias_correction1;
+            if RECTIFIED {
+                let adaptive = bias_correction2.sqrt() / (v[i].sqrt() + eps);
+                *p += -(m_hat * lr * adaptive * rect);
+            } else {
+                *p += -(m_hat * lr);
+            }
+        });
+    }
+}
+
 impl Optimizer for RAdam {
     fn step_at(
         &mut self,
@@ -65,25 +96,13 @@ impl Optimizer for RAdam {
         let rect = ((rho_t - 4.0) * (rho_t - 2.0) * rho_inf
             / ((rho_inf - 4.0) * (rho_inf - 2.0) * rho_t))
             .sqrt();
-        let n = params.len();
-        let grad = &grad[..n];
-        lr.each(
-            n,
-            |lr| lr,
-            |i, lr| {
-                let p = &mut params[i];
-                let g = decayed(grad[i], *p, self.weight_decay);
-                self.m[i] = lerp(self.m[i], g, 1.0 - beta1);
-                self.v[i] = self.v[i] * beta2 + (1.0 - beta2) * (g * g);
-                let m_hat = self.m[i] / bias_correction1;
-                if rho_t > 5.0 {
-                    let adaptive = bias_correction2.sqrt() / (self.v[i].sqrt() + self.eps);
-                    *p += -(m_hat * lr * adaptive * rect);
-                } else {
-                    *p += -(m_hat * lr);
-                }
-            },
-        );
+        unswitch!(Self::update [self.weight_decay != 0.0, rho_t > 5.0] (
+            self,
+            params,
+            grad,
+            lr,
+            [bias_correction1, bias_correction2, rect],
+        ));
     }
 
     /// The step count `t`, torch's `exp_avg` `m` and `exp_avg_sq` `v`.

@@ -1,6 +1,6 @@
 //! RMSprop (Tieleman & Hinton, 2012): torch.optim.RMSprop.
 
-use super::{Optimizer, Rate, StateVar, decayed};
+use super::{Optimizer, Rate, StateVar, decayed, lerp};
 use nalgebra::DMatrix;
 
 pub(super) const RULE: &str = "g ← ∇f(θ) + λθ\nv ← α v + (1 − α) g²\nḡ ← α ḡ + (1 − α) g   (centered)\nd ← √v + ε,  or √(v − ḡ²) + ε centered\nb ← μ b + g / d;  θ ← θ − η b   (μ > 0)\nθ ← θ − η g / d   (μ = 0)";
@@ -55,6 +55,56 @@ impl RmsProp {
     }
 }
 
+impl RmsProp {
+    /// One step's per-coordinate update, with the settings as constants: `L2` when `λ ≠ 0`,
+    /// `CENTERED` and `EPS_INSIDE_SQRT` as their flags, `MOMENTUM` when `μ > 0`.
+    fn update<
+        const L2: bool,
+        const CENTERED: bool,
+        const EPS_INSIDE_SQRT: bool,
+        const MOMENTUM: bool,
+    >(
+        &mut self,
+        params: &mut [f64],
+        grad: &[f64],
+        lr: Rate<'_>,
+    ) {
+        let (a, eps, weight_decay, momentum) =
+            (self.alpha, self.eps, self.weight_decay, self.momentum);
+        let n = params.len();
+        let (grad, square_avg, grad_avg, buf) = (
+            &grad[..n],
+            &mut self.square_avg[..n],
+            &mut self.grad_avg[..n],
+            &mut self.buf[..n],
+        );
+        for_each_rate!(lr, n, |lr| lr, |i, lr| {
+            let p = &mut params[i];
+            let g = decayed::<L2>(grad[i], *p, weight_decay);
+            let v = &mut square_avg[i];
+            *v = *v * a + (1.0 - a) * (g * g);
+            let mut second = *v;
+            if CENTERED {
+                let m = &mut grad_avg[i];
+                *m = lerp(*m, g, 1.0 - a);
+                second = *v - *m * *m;
+            }
+            let denom = if EPS_INSIDE_SQRT {
+                (second + eps).sqrt()
+            } else {
+                second.sqrt() + eps
+            };
+            if MOMENTUM {
+                let b = &mut buf[i];
+                *b = *b * momentum + g / denom;
+                *p += -lr * *b;
+            } else {
+                *p += -lr * (g / denom);
+            }
+        });
+    }
+}
+
 impl Optimizer for RmsProp {
     fn step_at(
         &mut self,
@@ -68,37 +118,12 @@ impl Optimizer for RmsProp {
             self.grad_avg = vec![0.0; params.len()];
             self.buf = vec![0.0; params.len()];
         }
-        let a = self.alpha;
-        let n = params.len();
-        let grad = &grad[..n];
-        lr.each(
-            n,
-            |lr| lr,
-            |i, lr| {
-                let p = &mut params[i];
-                let g = decayed(grad[i], *p, self.weight_decay);
-                let v = &mut self.square_avg[i];
-                *v = *v * a + (1.0 - a) * (g * g);
-                let mut second = *v;
-                if self.centered {
-                    let m = &mut self.grad_avg[i];
-                    *m = super::lerp(*m, g, 1.0 - a);
-                    second = *v - *m * *m;
-                }
-                let denom = if self.eps_inside_sqrt {
-                    (second + self.eps).sqrt()
-                } else {
-                    second.sqrt() + self.eps
-                };
-                if self.momentum > 0.0 {
-                    let b = &mut self.buf[i];
-                    *b = *b * self.momentum + g / denom;
-                    *p += -lr * *b;
-                } else {
-                    *p += -lr * (g / denom);
-                }
-            },
-        );
+        unswitch!(Self::update [
+            self.weight_decay != 0.0,
+            self.centered,
+            self.eps_inside_sqrt,
+            self.momentum > 0.0
+        ] (self, params, grad, lr));
     }
 
     /// torch's `square_avg` `v`; `grad_avg` `ḡ` when centered; `momentum_buffer` `b` when

@@ -1,6 +1,6 @@
 //! Stochastic gradient descent with optional heavy-ball or Nesterov momentum: torch.optim.SGD.
 
-use super::{Optimizer, Rate, StateVar, decayed};
+use super::{Optimizer, Rate, StateVar};
 use nalgebra::DMatrix;
 
 pub(super) const RULE_PLAIN: &str = "g ← ∇f(θ) + λθ\nθ ← θ − η g";
@@ -61,6 +61,52 @@ impl Sgd {
     }
 }
 
+impl Sgd {
+    /// One step's per-coordinate update, with the settings as constants: `L2` when `λ ≠ 0`,
+    /// `MOMENTUM` when `μ ≠ 0` (and only then `CLASSICAL`, `NESTEROV`, and `FIRST` at the
+    /// first step, which sets the buffer).
+    fn update<
+        const L2: bool,
+        const MOMENTUM: bool,
+        const CLASSICAL: bool,
+        const NESTEROV: bool,
+        const FIRST: bool,
+    >(
+        &mut self,
+        params: &mut [f64],
+        grad: &[f64],
+        lr: Rate<'_>,
+    ) {
+        let (mu, dampening, weight_decay) = (self.momentum, self.dampening, self.weight_decay);
+        let n = params.len();
+        let buf = self.buf.as_mut().expect("created at the first step");
+        let (grad, buf) = (&grad[..n], &mut buf[..n]);
+        for_each_rate!(lr, n, |lr| lr, |i, lr| {
+            let (p, g0, b) = (&mut params[i], grad[i], &mut buf[i]);
+            let g = if L2 { g0 + weight_decay * *p } else { g0 };
+            if !MOMENTUM {
+                *p += -lr * g;
+            } else if CLASSICAL {
+                // b holds the velocity v, in parameter units.
+                *b = if FIRST {
+                    lr * g
+                } else {
+                    mu * *b + (1.0 - dampening) * (lr * g)
+                };
+                *p -= if NESTEROV { mu * *b + lr * g } else { *b };
+            } else {
+                *b = if FIRST {
+                    g
+                } else {
+                    *b * mu + (1.0 - dampening) * g
+                };
+                let d = if NESTEROV { g + mu * *b } else { *b };
+                *p += -lr * d;
+            }
+        });
+    }
+}
+
 impl Optimizer for Sgd {
     fn step_at(
         &mut self,
@@ -70,37 +116,17 @@ impl Optimizer for Sgd {
         _: Option<&DMatrix<f64>>,
     ) {
         let first = self.buf.is_none();
-        let buf = self.buf.get_or_insert_with(|| vec![0.0; params.len()]);
-        let mu = self.momentum;
-        let n = params.len();
-        let (grad, buf) = (&grad[..n], &mut buf[..n]);
-        lr.each(
-            n,
-            |lr| lr,
-            |i, lr| {
-                let (p, g0, b) = (&mut params[i], grad[i], &mut buf[i]);
-                let g = decayed(g0, *p, self.weight_decay);
-                if mu == 0.0 {
-                    *p += -lr * g;
-                } else if self.classical {
-                    // b holds the velocity v, in parameter units.
-                    *b = if first {
-                        lr * g
-                    } else {
-                        mu * *b + (1.0 - self.dampening) * (lr * g)
-                    };
-                    *p -= if self.nesterov { mu * *b + lr * g } else { *b };
-                } else {
-                    *b = if first {
-                        g
-                    } else {
-                        *b * mu + (1.0 - self.dampening) * g
-                    };
-                    let d = if self.nesterov { g + mu * *b } else { *b };
-                    *p += -lr * d;
-                }
-            },
-        );
+        if first {
+            self.buf = Some(vec![0.0; params.len()]);
+        }
+        let momentum = self.momentum != 0.0;
+        unswitch!(Self::update [
+            self.weight_decay != 0.0,
+            momentum,
+            momentum && self.classical,
+            momentum && self.nesterov,
+            momentum && first
+        ] (self, params, grad, lr));
     }
 
     /// torch's `momentum_buffer` `b` (the velocity `v` with `classical`): empty before the
