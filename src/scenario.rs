@@ -162,6 +162,40 @@ const VALUE: &AsciiSet = &CONTROLS
     .add(b'>')
     .add(b'`');
 
+/// Joins `(key, value)` pairs into a query string (without `?`): a key alone where its value
+/// is empty (a flag), values percent-encoded so that [`split_query`] reads them back.
+pub(crate) fn join_query(pairs: Vec<(&str, String)>) -> String {
+    pairs
+        .into_iter()
+        .map(|(k, v)| {
+            if v.is_empty() {
+                k.to_owned()
+            } else {
+                format!("{k}={}", utf8_percent_encode(&v, VALUE))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// Splits a query string (with or without its leading `?`) into its `(key, value)` pairs, in
+/// order, values percent-decoded (a key alone has the value `""`); a value that is not UTF-8 is
+/// an error naming its key.
+pub(crate) fn split_query(query: &str) -> Result<Vec<(&str, String)>, String> {
+    let query = query.strip_prefix('?').unwrap_or(query);
+    query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            let (key, raw) = pair.split_once('=').unwrap_or((pair, ""));
+            let value = percent_decode_str(raw)
+                .decode_utf8()
+                .map_err(|_| format!("the value of '{key}' is not valid UTF-8"))?;
+            Ok((key, value.into_owned()))
+        })
+        .collect()
+}
+
 fn number(text: &str, what: &str) -> Result<f64, String> {
     text.trim()
         .parse::<f64>()
@@ -296,33 +330,18 @@ impl Scenario {
         if self.theory {
             pairs.push(("theory", String::new()));
         }
-        pairs
-            .into_iter()
-            .map(|(k, v)| {
-                if v.is_empty() {
-                    k.to_owned()
-                } else {
-                    format!("{k}={}", utf8_percent_encode(&v, VALUE))
-                }
-            })
-            .collect::<Vec<_>>()
-            .join("&")
+        join_query(pairs)
     }
 
     /// Reads a query string (with or without its leading `?`). Anything malformed is an error
     /// that says what and where; missing parts take the default scenario's values, and an
     /// empty query is the default scenario.
     pub fn from_query(query: &str) -> Result<Scenario, String> {
-        let query = query.strip_prefix('?').unwrap_or(query);
         let mut s = Scenario::default();
         let mut runs = Vec::new();
         let (mut k, mut angle, mut start) = (None, None, None);
-        for pair in query.split('&').filter(|p| !p.is_empty()) {
-            let (key, raw) = pair.split_once('=').unwrap_or((pair, ""));
-            let value = percent_decode_str(raw)
-                .decode_utf8()
-                .map_err(|_| format!("the value of '{key}' is not valid UTF-8"))?;
-            let value = value.as_ref();
+        for (key, value) in split_query(query)? {
+            let value = value.as_str();
             match key {
                 "surface" => s.surface = Surface::from_id(value)?,
                 "k" => k = Some(number(value, "k")?),

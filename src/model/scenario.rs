@@ -24,9 +24,10 @@
 use super::dataset::{MAX_POINTS, Points};
 use super::{LabModel, MAX_DEGREE, ModelSpec, Training, train};
 use crate::optim::{OptimizerKind, RunConfig};
-use crate::scenario::{MAX_RUNS, MAX_STEPS, RunEntry, read_run, write_run};
+use crate::scenario::{
+    MAX_RUNS, MAX_STEPS, RunEntry, join_query, read_run, split_query, write_run,
+};
 use crate::surface::View;
-use percent_encoding::{AsciiSet, CONTROLS, percent_decode_str, utf8_percent_encode};
 
 /// The most hidden units the lab's network may have.
 pub const MAX_HIDDEN: usize = 64;
@@ -77,19 +78,6 @@ impl Default for LabScenario {
         }
     }
 }
-
-/// Characters escaped in a value: those that would end or split it, plus `%`, `+` and space
-/// (the same set as the surface scenario's).
-const VALUE: &AsciiSet = &CONTROLS
-    .add(b' ')
-    .add(b'"')
-    .add(b'#')
-    .add(b'%')
-    .add(b'&')
-    .add(b'+')
-    .add(b'<')
-    .add(b'>')
-    .add(b'`');
 
 /// The model ids, in the order the page lists them.
 const MODELS: &str = "linear, logistic, poly, mlp";
@@ -482,17 +470,7 @@ impl LabScenario {
         if let Some(p) = &self.points {
             pairs.push(("points", p.to_query_value()));
         }
-        pairs
-            .into_iter()
-            .map(|(k, v)| {
-                if v.is_empty() {
-                    k.to_owned()
-                } else {
-                    format!("{k}={}", utf8_percent_encode(&v, VALUE))
-                }
-            })
-            .collect::<Vec<_>>()
-            .join("&")
+        join_query(pairs)
     }
 
     /// Reads a query string (with or without its leading `?`). Anything malformed is an error
@@ -500,15 +478,7 @@ impl LabScenario {
     /// defaults (the model's default data and runs, seed 0, the full batch, 300 steps, axes
     /// 0 and 1, the automatic view), and an empty query is the default lab.
     pub fn from_query(query: &str) -> Result<LabScenario, String> {
-        let query = query.strip_prefix('?').unwrap_or(query);
-        let mut pairs = Vec::new();
-        for pair in query.split('&').filter(|p| !p.is_empty()) {
-            let (key, raw) = pair.split_once('=').unwrap_or((pair, ""));
-            let value = percent_decode_str(raw)
-                .decode_utf8()
-                .map_err(|_| format!("the value of '{key}' is not valid UTF-8"))?;
-            pairs.push((key, value.into_owned()));
-        }
+        let pairs = split_query(query)?;
         let mut s = LabScenario::default();
         if let Some((_, id)) = pairs.iter().rev().find(|(k, _)| *k == "model") {
             s.model = LabScenario::default_model(id)?;
