@@ -345,10 +345,15 @@ impl LabScenario {
     /// ([`ModelSpec::shuffle_seed`]): one [`Training`] per run, in order. The same numbers as
     /// `optiviz trace --model` with the same settings.
     pub fn train(&self) -> Result<Vec<Training>, String> {
-        let model = self.build()?;
+        self.train_on(&self.build()?)
+    }
+
+    /// [`LabScenario::train`] on `model`, this scenario's model already built
+    /// ([`LabScenario::build`]).
+    pub fn train_on(&self, model: &LabModel) -> Result<Vec<Training>, String> {
         let m = model.as_model();
         let init = m.init(self.seed);
-        let batch = self.batch_size(&model);
+        let batch = self.batch_size(model);
         self.runs
             .iter()
             .enumerate()
@@ -370,7 +375,11 @@ impl LabScenario {
     /// data, the runs' count, the batch size, the steps, the axes and the view. The error
     /// names the field, the value and the allowed values.
     pub fn validate(&self) -> Result<(), String> {
-        let model = self.build()?;
+        self.validate_on(&self.build()?)
+    }
+
+    /// [`LabScenario::validate`] with this scenario's model already built.
+    pub fn validate_on(&self, model: &LabModel) -> Result<(), String> {
         let m = model.as_model();
         if self.model.n() == 0 || self.model.n() > MAX_POINTS {
             return Err(format!(
@@ -647,8 +656,7 @@ impl LabScenario {
         if GENERATOR_KEYS.contains(&key) {
             next.points = None;
         }
-        next.fit_batch()?;
-        next.validate()?;
+        next.fit_batch_and_validate()?;
         *self = next;
         Ok(())
     }
@@ -658,18 +666,19 @@ impl LabScenario {
     pub fn set_points(&mut self, points: Option<Points>) -> Result<(), String> {
         let mut next = self.clone();
         next.points = points;
-        next.fit_batch()?;
-        next.validate()?;
+        next.fit_batch_and_validate()?;
         *self = next;
         Ok(())
     }
 
-    /// A batch size above the number of training points becomes the full batch.
-    fn fit_batch(&mut self) -> Result<(), String> {
-        let n = self.build()?.as_model().samples();
+    /// A batch size above the number of training points becomes the full batch; then
+    /// [`LabScenario::validate`].
+    fn fit_batch_and_validate(&mut self) -> Result<(), String> {
+        let model = self.build()?;
+        let n = model.as_model().samples();
         if self.batch.is_some_and(|b| b > n) {
             self.batch = None;
         }
-        Ok(())
+        self.validate_on(&model)
     }
 }

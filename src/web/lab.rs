@@ -117,8 +117,12 @@ pub struct Lab {
 impl Lab {
     /// Builds the model and trains every run of `s`; the error says what is wrong.
     fn load(s: &LabScenario) -> Result<(LabModel, Points, Vec<bool>, Vec<Training>), String> {
-        s.validate()?;
-        Ok((s.build()?, s.data()?, s.validation_mask()?, s.train()?))
+        let model = s.build()?;
+        s.validate_on(&model)?;
+        let points = s.data()?;
+        let validation = s.model.validation_mask(s.seed, points.len());
+        let trainings = s.train_on(&model)?;
+        Ok((model, points, validation, trainings))
     }
 
     /// Makes `next` the scenario when it trains; otherwise nothing changes.
@@ -567,7 +571,7 @@ impl Lab {
                     step: k,
                     epoch: t.epochs[k],
                     loss: t.full_loss[k],
-                    batch_loss: t.batch_loss.get(k.wrapping_sub(1)).copied(),
+                    batch_loss: k.checked_sub(1).map(|j| t.batch_loss[j]),
                     val_loss: t.val_loss.as_ref().map(|v| v[k]),
                     accuracy: match &self.model {
                         LabModel::Logistic(m) => Some(m.accuracy(&params)),
