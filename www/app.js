@@ -2,7 +2,7 @@
 // keyboard input into calls on it, and runs the frame loop. Every computation and every pixel
 // of the plots comes from Rust (pkg/optiviz.js); the scenario lives in the URL.
 import init, { App, paint_basins } from './pkg/optiviz.js';
-import { $, Player, RunPanels, attempt, fitCanvases, fmt, notice } from './runs.js';
+import { $, Player, RunPanels, attempt, fitCanvases, fmt, legendItems, notice } from './runs.js';
 
 /** The page: the Rust handle, the frame loop and every control. */
 class Page extends Player {
@@ -178,17 +178,7 @@ class Page extends Player {
 
   /** The legends of the plot and the chart: every shown run's colour and optimizer. */
   legends(runs) {
-    for (const id of ['plot-legend', 'chart-legend']) {
-      $(id).replaceChildren(...runs.flatMap((run, i) => {
-        if (run.hidden) return [];
-        const li = document.createElement('li');
-        const swatch = document.createElement('span');
-        swatch.className = 'swatch';
-        swatch.style.background = run.color;
-        li.append(swatch, `${i + 1} · ${run.label}`);
-        return [li];
-      }));
-    }
+    for (const id of ['plot-legend', 'chart-legend']) $(id).replaceChildren(...legendItems(runs));
   }
 
   /** Rebuilds every run panel from the handle (after runs are added, removed or changed). */

@@ -3,7 +3,7 @@
 // comes from Rust (pkg/optiviz.js, the `Lab` handle); this file wires controls and pointers to
 // it and runs the frame loop. The whole lab, edited points included, lives in the URL.
 import init, { App, Lab } from './pkg/optiviz.js';
-import { $, Player, RunPanels, attempt, fitCanvases, fmt, notice } from './runs.js';
+import { $, Player, RunPanels, attempt, fitCanvases, fmt, legendItems, notice } from './runs.js';
 
 class LabPage extends Player {
   constructor(lab, canvases) {
@@ -52,15 +52,7 @@ class LabPage extends Player {
   }
 
   legends(runs) {
-    $('plot-legend').replaceChildren(...runs.flatMap((run, i) => {
-      if (run.hidden) return [];
-      const li = document.createElement('li');
-      const swatch = document.createElement('span');
-      swatch.className = 'swatch';
-      swatch.style.background = run.color;
-      li.append(swatch, `${i + 1} · ${run.label}`);
-      return [li];
-    }));
+    $('plot-legend').replaceChildren(...legendItems(runs));
   }
 
   /** The run panels, from the handle. */

@@ -75,6 +75,19 @@ export function fitCanvases(canvases) {
   }
 }
 
+/** The legend entries of every shown run: its colour, number and optimizer. */
+export function legendItems(runs) {
+  return runs.flatMap((run, i) => {
+    if (run.hidden) return [];
+    const li = document.createElement('li');
+    const swatch = document.createElement('span');
+    swatch.className = 'swatch';
+    swatch.style.background = run.color;
+    li.append(swatch, `${i + 1} · ${run.label}`);
+    return [li];
+  });
+}
+
 /**
  * Builds the run panels for `handle` (the surface page's App or the lab's Lab, which answer
  * the same run methods). `hooks`: `changed()` after a setting changed, `rebuild()` after runs
