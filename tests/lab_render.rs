@@ -3,8 +3,12 @@
 //! with each run's fitted line, curve or decision boundary where the formulas put it.
 //!
 //! As in `tests/render3d.rs`, plotters has no font here, so every render goes through a
-//! backend that forwards shapes to a `BitMapBackend` and drops text.
+//! backend that forwards shapes to a `BitMapBackend` and records text (`tests/probe`).
 #![cfg(not(target_arch = "wasm32"))]
+
+mod probe;
+
+use probe::Probe;
 
 use optiviz::model::{LabModel, ModelSpec, Points, Training};
 use optiviz::render::Theme;
@@ -16,90 +20,12 @@ use optiviz::render::lab::{
 use optiviz::surface::View;
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters_backend::{
-    BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind,
-};
 use std::ops::Range;
 
 const W: u32 = 480;
 const H: u32 = 360;
 const PAGE: (u8, u8, u8) = DATA_BACKGROUND;
 const RED: RGBColor = RGBColor(255, 82, 82);
-
-/// A backend drawing into a `BitMapBackend` that drops text instead of drawing it.
-struct Probe<'a> {
-    inner: BitMapBackend<'a>,
-}
-
-impl DrawingBackend for Probe<'_> {
-    type ErrorType = <BitMapBackend<'static> as DrawingBackend>::ErrorType;
-
-    fn get_size(&self) -> (u32, u32) {
-        self.inner.get_size()
-    }
-    fn ensure_prepared(&mut self) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.inner.ensure_prepared()
-    }
-    fn present(&mut self) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.inner.present()
-    }
-    fn draw_pixel(
-        &mut self,
-        point: BackendCoord,
-        color: BackendColor,
-    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.inner.draw_pixel(point, color)
-    }
-    fn draw_line<S: BackendStyle>(
-        &mut self,
-        from: BackendCoord,
-        to: BackendCoord,
-        style: &S,
-    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.inner.draw_line(from, to, style)
-    }
-    fn draw_rect<S: BackendStyle>(
-        &mut self,
-        upper_left: BackendCoord,
-        bottom_right: BackendCoord,
-        style: &S,
-        fill: bool,
-    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.inner.draw_rect(upper_left, bottom_right, style, fill)
-    }
-    fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
-        &mut self,
-        path: I,
-        style: &S,
-    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.inner.draw_path(path, style)
-    }
-    fn draw_circle<S: BackendStyle>(
-        &mut self,
-        center: BackendCoord,
-        radius: u32,
-        style: &S,
-        fill: bool,
-    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.inner.draw_circle(center, radius, style, fill)
-    }
-    fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
-        &mut self,
-        vert: I,
-        style: &S,
-    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.inner.fill_polygon(vert, style)
-    }
-    fn draw_text<TStyle: BackendTextStyle>(
-        &mut self,
-        text: &str,
-        _style: &TStyle,
-        _pos: BackendCoord,
-    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        let _ = text;
-        Ok(())
-    }
-}
 
 type Rect = (Range<i32>, Range<i32>);
 
@@ -114,9 +40,7 @@ fn render(
     let mut rgb = [PAGE.0, PAGE.1, PAGE.2].repeat((W * H) as usize);
     let rect;
     {
-        let probe = Probe {
-            inner: BitMapBackend::with_buffer(&mut rgb, (W, H)),
-        };
+        let probe = Probe::new(&mut rgb, (W, H), Default::default());
         let area: DrawingArea<Probe<'_>, Shift> = probe.into_drawing_area();
         rect = data_plot_rect(&area, view, &Theme::default()).unwrap();
         draw_data_view(&area, view, data, runs, &Theme::default()).unwrap();
@@ -138,9 +62,7 @@ fn render(
                 rgb[i..i + 3].copy_from_slice(&rgba[(r * w + c) * 4..(r * w + c) * 4 + 3]);
             }
         }
-        let probe = Probe {
-            inner: BitMapBackend::with_buffer(&mut rgb, (W, H)),
-        };
+        let probe = Probe::new(&mut rgb, (W, H), Default::default());
         let area: DrawingArea<Probe<'_>, Shift> = probe.into_drawing_area();
         draw_data_view(&area, view, data, runs, &Theme::default()).unwrap();
         area.present().unwrap();

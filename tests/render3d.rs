@@ -8,14 +8,15 @@
 //! of drawing; the pixels checked are those of the shapes alone.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod probe;
+
+use probe::Probe;
+
 use optiviz::render::plot3d::MESH_ALPHA;
 use optiviz::render::{Camera, Field, Theme, TrajectorySeries, draw_surface_3d};
 use optiviz::surface::{Surface, View};
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters_backend::{
-    BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind,
-};
 use std::cell::RefCell;
 use std::f64::consts::FRAC_PI_2;
 use std::rc::Rc;
@@ -25,82 +26,6 @@ const H: u32 = 360;
 /// The page's background, as the app fills it before drawing.
 const PAGE: (u8, u8, u8) = (16, 17, 22);
 const RED: RGBColor = RGBColor(255, 82, 82);
-
-/// A backend drawing into a `BitMapBackend` that records text instead of drawing it.
-struct Probe<'a> {
-    inner: BitMapBackend<'a>,
-    texts: Rc<RefCell<Vec<String>>>,
-}
-
-impl DrawingBackend for Probe<'_> {
-    type ErrorType = <BitMapBackend<'static> as DrawingBackend>::ErrorType;
-
-    fn get_size(&self) -> (u32, u32) {
-        self.inner.get_size()
-    }
-    fn ensure_prepared(&mut self) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.inner.ensure_prepared()
-    }
-    fn present(&mut self) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.inner.present()
-    }
-    fn draw_pixel(
-        &mut self,
-        point: BackendCoord,
-        color: BackendColor,
-    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.inner.draw_pixel(point, color)
-    }
-    fn draw_line<S: BackendStyle>(
-        &mut self,
-        from: BackendCoord,
-        to: BackendCoord,
-        style: &S,
-    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.inner.draw_line(from, to, style)
-    }
-    fn draw_rect<S: BackendStyle>(
-        &mut self,
-        upper_left: BackendCoord,
-        bottom_right: BackendCoord,
-        style: &S,
-        fill: bool,
-    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.inner.draw_rect(upper_left, bottom_right, style, fill)
-    }
-    fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
-        &mut self,
-        path: I,
-        style: &S,
-    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.inner.draw_path(path, style)
-    }
-    fn draw_circle<S: BackendStyle>(
-        &mut self,
-        center: BackendCoord,
-        radius: u32,
-        style: &S,
-        fill: bool,
-    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.inner.draw_circle(center, radius, style, fill)
-    }
-    fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
-        &mut self,
-        vert: I,
-        style: &S,
-    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.inner.fill_polygon(vert, style)
-    }
-    fn draw_text<TStyle: BackendTextStyle>(
-        &mut self,
-        text: &str,
-        _style: &TStyle,
-        _pos: BackendCoord,
-    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.texts.borrow_mut().push(text.to_string());
-        Ok(())
-    }
-}
 
 /// An RGB image and the texts drawn on it.
 struct Render {
@@ -128,10 +53,7 @@ fn render_sized(
     let mut rgb = [PAGE.0, PAGE.1, PAGE.2].repeat((w * h) as usize);
     let texts = Rc::new(RefCell::new(Vec::new()));
     {
-        let probe = Probe {
-            inner: BitMapBackend::with_buffer(&mut rgb, (w, h)),
-            texts: Rc::clone(&texts),
-        };
+        let probe = Probe::new(&mut rgb, (w, h), Rc::clone(&texts));
         let area: DrawingArea<Probe<'_>, Shift> = probe.into_drawing_area();
         draw_surface_3d(&area, field, runs, camera, theme)?;
         area.present().map_err(|e| e.to_string())?;
