@@ -363,10 +363,7 @@ impl BasinGrid {
         self.check(spec, &rows)?;
         let minima = surface.minima();
         let radius = self.radius();
-        let starts: Vec<[f64; 2]> = rows
-            .flat_map(|row| (0..self.width).map(move |col| (col, row)))
-            .map(|(col, row)| self.start(col, row))
-            .collect();
+        let starts = self.starts(rows);
         let mut cells = Vec::with_capacity(starts.len());
         for chunk in starts.chunks(BASIN_BATCH) {
             cells.extend(basins(
@@ -387,16 +384,16 @@ impl BasinGrid {
         self.check(spec, &rows)?;
         let minima = surface.minima();
         let radius = self.radius();
-        let mut cells = Vec::with_capacity(rows.len() * self.width);
-        for row in rows {
-            for col in 0..self.width {
-                let start = self.start(col, row);
-                cells.push(basin(
-                    surface, spec, start, self.steps, self.tol, &minima, radius,
-                )?);
-            }
-        }
-        Ok(cells)
+        self.starts(rows)
+            .into_iter()
+            .map(|start| basin(surface, spec, start, self.steps, self.tol, &minima, radius))
+            .collect()
+    }
+
+    /// The start points of `rows`, row by row, left to right: the cells' order.
+    fn starts(&self, rows: Range<usize>) -> Vec<[f64; 2]> {
+        rows.flat_map(|row| (0..self.width).map(move |col| self.start(col, row)))
+            .collect()
     }
 
     /// The checks [`BasinGrid::rows`] states.
