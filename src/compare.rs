@@ -13,8 +13,9 @@
 //! - [`quadratic_theory`], [`momentum_rate`], [`momentum_rate_map`]: eigenvalues, critical and
 //!   optimal learning rates and the convergence rates of gradient descent and heavy-ball
 //!   momentum on the quadratic surfaces.
-//! - [`tune_lr`]: the learning rate that does best on an [`Objective`] within a budget of
-//!   simulations ([`TuneResult`]).
+//! - [`Tuning`]: the learning rate (and, where asked, the momentum or betas, [`Decay`]) that
+//!   does best on an [`Objective`] within a budget of simulations ([`TuneResult`],
+//!   [`Searched`]); [`lr_scores`] scores many rates as one batch.
 //!
 //! Throughout, `f*` is the lowest value among the surface's known minima
 //! ([`lowest_minimum`]); on a surface with none (the saddles) the gap `loss − f*` is the loss
@@ -734,7 +735,7 @@ pub fn momentum_rate_map(eigenvalues: [f64; 2], lrs: &[f64], momenta: &[f64]) ->
 // ---------------------------------------------------------------------------------------------
 // 5. Tuning
 
-/// What [`tune_lr`] minimises; every score is lower-is-better, and a diverged run scores
+/// What a [`Tuning`] minimises; every score is lower-is-better, and a diverged run scores
 /// `+∞` (worst).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Objective {
@@ -774,7 +775,131 @@ pub fn score(surface: &Surface, t: &Trajectory, objective: Objective) -> f64 {
     }
 }
 
-/// The outcome of [`tune_lr`].
+/// The score of every learning rate in `lrs` for `spec` from `start` over `steps` steps:
+/// bit for bit `score(surface, &simulate(surface, spec with lr, start, steps)?, objective)`,
+/// with the runs advanced together as one [`Batch`].
+///
+/// Fails when `spec` is invalid or a learning rate is not allowed.
+pub fn lr_scores(
+    surface: &Surface,
+    spec: &RunSpec,
+    start: [f64; 2],
+    steps: usize,
+    lrs: &[f64],
+    objective: Objective,
+) -> Result<Vec<f64>, ConfigError> {
+    if lrs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let f_star = lowest_minimum(surface);
+    let n = lrs.len();
+    let mut batch = Batch::with_lrs(surface, spec, start, lrs)?;
+    // What each objective needs from every step: the first step within tolerance, or the
+    // running sum of the log gaps (in the order `score` adds them).
+    let mut reached: Vec<Option<usize>> = vec![None; n];
+    let mut area = vec![0.0; n];
+    let mut observe = |batch: &Batch| match objective {
+        Objective::FinalLoss => {}
+        Objective::StepsToTolerance(tol) => {
+            for i in batch.running_where(|loss| gap(loss, f_star) < tol) {
+                reached[i].get_or_insert(batch.k());
+            }
+        }
+        Objective::AreaUnderCurve => {
+            for (i, sum) in area.iter_mut().enumerate() {
+                *sum += (gap(batch.loss(i), f_star).max(0.0) + 1e-300).log10();
+            }
+        }
+    };
+    observe(&batch);
+    while batch.k() < steps && !batch.all_halted() {
+        batch.step();
+        observe(&batch);
+    }
+    Ok((0..n)
+        .map(|i| {
+            if batch.halted(i).is_some() {
+                return f64::INFINITY;
+            }
+            let last = batch.loss(i);
+            match objective {
+                Objective::FinalLoss => last,
+                Objective::StepsToTolerance(_) => match reached[i] {
+                    Some(k) => k as f64,
+                    None => {
+                        let g = gap(last, f_star).max(0.0);
+                        steps as f64 + 1.0 + g / (1.0 + g)
+                    }
+                },
+                Objective::AreaUnderCurve => area[i],
+            }
+        })
+        .collect())
+}
+
+/// A tuning problem: one run's setting, where and how long it runs, what counts as best, and
+/// how many simulations the search may spend.
+#[derive(Clone, Copy, Debug)]
+pub struct Tuning<'a> {
+    /// The surface the run descends.
+    pub surface: &'a Surface,
+    /// The run's setting; the search varies its learning rate (and the [`Decay`]s asked for).
+    pub spec: &'a RunSpec,
+    /// The start point.
+    pub start: [f64; 2],
+    /// Steps per simulation.
+    pub steps: usize,
+    /// What is minimised.
+    pub objective: Objective,
+    /// Simulations the whole search may run, at least 1; it runs exactly this many.
+    pub budget: usize,
+    /// The learning rates searched, `(lo, hi)` with `0 < lo < hi`.
+    pub lrs: (f64, f64),
+}
+
+/// A decay-type hyperparameter that [`Tuning::search`] can vary along with the learning rate:
+/// values from `lo` to `hi` spaced evenly in `log10(1 − v)`, so that 0.9, 0.99 and 0.999
+/// are equally far apart.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Decay {
+    /// The hyperparameter's name, as [`crate::optim::RunConfig::set`] takes it.
+    pub name: &'static str,
+    /// The smallest value searched, `0 ≤ lo < hi`.
+    pub lo: f64,
+    /// The largest value searched, `hi < 1`.
+    pub hi: f64,
+}
+
+impl Decay {
+    /// Heavy-ball or Nesterov momentum μ (also RMSprop's), from 0 to 0.99.
+    pub const MOMENTUM: Decay = Decay {
+        name: "momentum",
+        lo: 0.0,
+        hi: 0.99,
+    };
+    /// The first-moment decay β₁ of the Adam family and Lion, from 0 to 0.99.
+    pub const BETA1: Decay = Decay {
+        name: "beta1",
+        lo: 0.0,
+        hi: 0.99,
+    };
+    /// The second-moment decay β₂ of the Adam family (Lion's second β), from 0.99 to 0.9999.
+    pub const BETA2: Decay = Decay {
+        name: "beta2",
+        lo: 0.99,
+        hi: 0.9999,
+    };
+
+    /// `n ≥ 2` values from `lo` to `hi` (both exact), evenly spaced in `log10(1 − v)`:
+    /// `1 − 10^(log10(1 − lo) + i/(n − 1) · (log10(1 − hi) − log10(1 − lo)))`. With
+    /// `n = 3`, [`Decay::MOMENTUM`] gives 0, 0.9, 0.99 and [`Decay::BETA2`] 0.99, 0.999, 0.9999.
+    pub fn values(&self, n: usize) -> Result<Vec<f64>, ConfigError> {
+        let complements = log_space(1.0 - self.hi, 1.0 - self.lo, n)?;
+        Ok(complements.iter().rev().map(|c| 1.0 - c).collect())
+    }
+}
+
+/// The outcome of [`Tuning::lr`].
 #[derive(Clone, Debug, PartialEq)]
 pub struct TuneResult {
     /// The learning rate with the lowest score among those evaluated (the first on a tie).
@@ -783,96 +908,353 @@ pub struct TuneResult {
     pub best_score: f64,
     /// Every `(lr, score)` evaluated, in the order evaluated, for showing the search.
     pub evaluated: Vec<(f64, f64)>,
+    /// How many of them were the coarse log grid (the rest refined it).
+    pub grid: usize,
+}
+
+/// The outcome of [`Tuning::search`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Searched {
+    /// The hyperparameters searched: `lr`, then each decay asked for.
+    pub names: Vec<&'static str>,
+    /// The best values found, in the order of `names`.
+    pub best: Vec<f64>,
+    /// Their score.
+    pub best_score: f64,
+    /// Every setting evaluated (values in the order of `names`) with its score, in order.
+    pub evaluated: Vec<(Vec<f64>, f64)>,
+    /// The values each decay was tried at: one per decay, its run's own value when the budget
+    /// is too small to vary it.
+    pub grids: Vec<Vec<f64>>,
+    /// The learning-rate searches, one per combination of the decays' values.
+    pub searches: Vec<TuneResult>,
 }
 
 /// `1/φ`, the golden-section ratio.
 const INV_PHI: f64 = 0.618_033_988_749_894_9;
 
-/// The learning rate in `range = (lo, hi)` that minimises `objective` for `spec` from
-/// `start` over `steps` steps, using at most `budget` simulations.
-///
-/// The search works on `log10 lr`: a coarse grid of `⌈budget/2⌉` log-spaced rates over the
-/// range, endpoints included (all `budget` of them when `budget ≤ 3`; the geometric mean
-/// alone when `budget = 1`), then a golden-section search with the rest of the budget on the
-/// interval between the best grid rate's two neighbours (its one neighbour at an end of the
-/// range). Diverged runs score `+∞`; when two golden-section points tie, the search keeps
-/// the lower rates.
-///
-/// Fails when `spec` is invalid, unless `0 < lo < hi` (finite), or when `budget` is 0.
-pub fn tune_lr(
-    surface: &Surface,
-    spec: &RunSpec,
-    start: [f64; 2],
-    steps: usize,
-    objective: Objective,
-    budget: usize,
-    range: (f64, f64),
-) -> Result<TuneResult, ConfigError> {
-    let (lo, hi) = range;
-    check_log_range("lo", lo, hi)?;
-    if budget == 0 {
-        return Err(ConfigError::OutOfRange {
-            name: "budget",
-            value: 0.0,
-            allowed: "1 ≤ budget".into(),
-        });
+/// The fewest simulations [`Tuning::search`] gives one learning-rate search.
+pub const MIN_LR_BUDGET: usize = 8;
+
+impl Tuning<'_> {
+    fn check(&self) -> Result<(), ConfigError> {
+        check_log_range("lo", self.lrs.0, self.lrs.1)?;
+        if self.budget == 0 {
+            return Err(ConfigError::OutOfRange {
+                name: "budget",
+                value: 0.0,
+                allowed: "1 ≤ budget".into(),
+            });
+        }
+        Ok(())
     }
-    let mut evaluated: Vec<(f64, f64)> = Vec::with_capacity(budget);
-    let eval = |log_lr: f64, evaluated: &mut Vec<(f64, f64)>| -> Result<f64, ConfigError> {
-        let lr = 10f64.powf(log_lr);
-        let t = simulate(surface, &with_lr(spec, lr)?, start, steps)?;
-        let s = score(surface, &t, objective);
-        evaluated.push((lr, s));
-        Ok(s)
-    };
-    let coarse = match budget {
-        1 => vec![(lo * hi).sqrt()],
-        2 | 3 => log_space(lo, hi, budget)?,
-        _ => log_space(lo, hi, budget.div_ceil(2))?,
-    };
-    let mut grid_scores = Vec::with_capacity(coarse.len());
-    for &lr in &coarse {
-        let t = simulate(surface, &with_lr(spec, lr)?, start, steps)?;
-        let s = score(surface, &t, objective);
-        evaluated.push((lr, s));
-        grid_scores.push(s);
-    }
-    let best_i = (0..grid_scores.len())
-        .min_by(|&a, &b| grid_scores[a].total_cmp(&grid_scores[b]).then(a.cmp(&b)))
-        .expect("at least one rate");
-    let mut remaining = budget - evaluated.len();
-    if remaining > 0 && coarse.len() >= 2 {
-        let mut a = coarse[best_i.saturating_sub(1)].log10();
-        let mut b = coarse[(best_i + 1).min(coarse.len() - 1)].log10();
-        let mut c = b - INV_PHI * (b - a);
-        let mut fc = eval(c, &mut evaluated)?;
-        remaining -= 1;
-        if remaining > 0 {
-            let mut d = a + INV_PHI * (b - a);
-            let mut fd = eval(d, &mut evaluated)?;
+
+    /// The learning rate in `lrs` that minimises the objective, using exactly `budget`
+    /// simulations; `progress` hears how many are done after each.
+    ///
+    /// The search works on `log10 lr`: a coarse grid of `⌈budget/2⌉` log-spaced rates over
+    /// the range, endpoints included (all `budget` of them when `budget ≤ 3`; the geometric
+    /// mean alone when `budget = 1`), run as one [`Batch`]; then a golden-section search with
+    /// the rest of the budget on the interval between the best grid rate's two neighbours (its
+    /// one neighbour at an end of the range). Diverged runs score `+∞`; when two
+    /// golden-section points tie, the search keeps the lower rates.
+    ///
+    /// Fails when `spec` is invalid, unless `0 < lo < hi` (finite), or when `budget` is 0.
+    pub fn lr(&self, progress: &mut dyn FnMut(usize)) -> Result<TuneResult, ConfigError> {
+        self.check()?;
+        let (lo, hi) = self.lrs;
+        let budget = self.budget;
+        let coarse = match budget {
+            1 => vec![(lo * hi).sqrt()],
+            2 | 3 => log_space(lo, hi, budget)?,
+            _ => log_space(lo, hi, budget.div_ceil(2))?,
+        };
+        let grid_scores = lr_scores(
+            self.surface,
+            self.spec,
+            self.start,
+            self.steps,
+            &coarse,
+            self.objective,
+        )?;
+        let mut evaluated: Vec<(f64, f64)> = Vec::with_capacity(budget);
+        evaluated.extend(coarse.iter().copied().zip(grid_scores.iter().copied()));
+        progress(evaluated.len());
+        let mut eval = |log_lr: f64, evaluated: &mut Vec<(f64, f64)>| -> Result<f64, ConfigError> {
+            let lr = 10f64.powf(log_lr);
+            let t = simulate(
+                self.surface,
+                &with_lr(self.spec, lr)?,
+                self.start,
+                self.steps,
+            )?;
+            let s = score(self.surface, &t, self.objective);
+            evaluated.push((lr, s));
+            progress(evaluated.len());
+            Ok(s)
+        };
+        let best_i = (0..grid_scores.len())
+            .min_by(|&a, &b| grid_scores[a].total_cmp(&grid_scores[b]).then(a.cmp(&b)))
+            .expect("at least one rate");
+        let mut remaining = budget - evaluated.len();
+        if remaining > 0 && coarse.len() >= 2 {
+            let mut a = coarse[best_i.saturating_sub(1)].log10();
+            let mut b = coarse[(best_i + 1).min(coarse.len() - 1)].log10();
+            let mut c = b - INV_PHI * (b - a);
+            let mut fc = eval(c, &mut evaluated)?;
             remaining -= 1;
-            while remaining > 0 {
-                if fc <= fd {
-                    (b, d, fd) = (d, c, fc);
-                    c = b - INV_PHI * (b - a);
-                    fc = eval(c, &mut evaluated)?;
-                } else {
-                    (a, c, fc) = (c, d, fd);
-                    d = a + INV_PHI * (b - a);
-                    fd = eval(d, &mut evaluated)?;
-                }
+            if remaining > 0 {
+                let mut d = a + INV_PHI * (b - a);
+                let mut fd = eval(d, &mut evaluated)?;
                 remaining -= 1;
+                while remaining > 0 {
+                    if fc <= fd {
+                        (b, d, fd) = (d, c, fc);
+                        c = b - INV_PHI * (b - a);
+                        fc = eval(c, &mut evaluated)?;
+                    } else {
+                        (a, c, fc) = (c, d, fd);
+                        d = a + INV_PHI * (b - a);
+                        fd = eval(d, &mut evaluated)?;
+                    }
+                    remaining -= 1;
+                }
+            }
+        }
+        let (best_lr, best_score) = evaluated
+            .iter()
+            .copied()
+            .reduce(|best, e| if e.1 < best.1 { e } else { best })
+            .expect("at least one evaluation");
+        Ok(TuneResult {
+            best_lr,
+            best_score,
+            evaluated,
+            grid: coarse.len(),
+        })
+    }
+
+    /// The learning rate and the values of `decays` that minimise the objective, using
+    /// exactly `budget` simulations; `progress` hears how many are done.
+    ///
+    /// Without decays this is [`Tuning::lr`]. With `d` of them, in two halves:
+    ///
+    /// 1. A grid. Each decay is tried at `g` values ([`Decay::values`]), `g` the largest of
+    ///    5, 3 and 1 with `g^d · MIN_LR_BUDGET ≤ budget/2` (at `g = 1`, the run's own value),
+    ///    and for every combination the learning rate is searched as [`Tuning::lr`] does, the
+    ///    half budget shared evenly (the first combinations taking what does not divide). A
+    ///    rate is searched per combination because its best value moves with the decays
+    ///    (heavy-ball momentum's effective rate is `η/(1 − μ)`).
+    /// 2. A refinement: Nelder–Mead (reflection 1, expansion 2, contraction ½, shrink ½) over
+    ///    all `1 + d` values at once, each scaled to `[0, 1]` (`log10 lr` over the rate range,
+    ///    `log10(1 − v)` over the decay's), trial points clamped to the box, started from the
+    ///    grid's best with steps of 0.1 along each axis, until the budget is spent. It follows
+    ///    the diagonal valleys a grid misses, and compares scores only, so the scale of the
+    ///    objective does not matter.
+    ///
+    /// Fails as [`Tuning::lr`] does, or when the run has no hyperparameter of a decay's name.
+    pub fn search(
+        &self,
+        decays: &[Decay],
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<Searched, ConfigError> {
+        self.check()?;
+        let names: Vec<&'static str> = std::iter::once("lr")
+            .chain(decays.iter().map(|d| d.name))
+            .collect();
+        for decay in decays {
+            self.spec.optimizer.get(decay.name)?;
+        }
+        let half = if decays.is_empty() {
+            self.budget
+        } else {
+            (self.budget / 2).max(1)
+        };
+        let d = decays.len() as u32;
+        let g = [5usize, 3]
+            .into_iter()
+            .find(|g| g.pow(d) * MIN_LR_BUDGET <= half)
+            .unwrap_or(1);
+        let grids = decays
+            .iter()
+            .map(|decay| match g {
+                1 => Ok(vec![self.spec.optimizer.get(decay.name)?]),
+                g => decay.values(g),
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        // Every combination, the last decay varying fastest.
+        let mut combos: Vec<Vec<f64>> = vec![Vec::new()];
+        for grid in &grids {
+            combos = combos
+                .iter()
+                .flat_map(|c| grid.iter().map(move |&v| [c.as_slice(), &[v]].concat()))
+                .collect();
+        }
+        let (share, extra) = (half / combos.len(), half % combos.len());
+        let mut evaluated: Vec<(Vec<f64>, f64)> = Vec::with_capacity(self.budget);
+        let mut searches = Vec::with_capacity(combos.len());
+        for (j, values) in combos.iter().enumerate() {
+            let spec = self.with_values(decays, values)?;
+            let done = evaluated.len();
+            let t = Tuning {
+                spec: &spec,
+                budget: share + usize::from(j < extra),
+                ..*self
+            }
+            .lr(&mut |k| progress(done + k))?;
+            evaluated.extend(
+                t.evaluated
+                    .iter()
+                    .map(|&(lr, s)| ([&[lr], values.as_slice()].concat(), s)),
+            );
+            searches.push(t);
+        }
+        let remaining = self.budget - evaluated.len();
+        if remaining > 0 {
+            let scale = |x: &[f64]| -> Vec<f64> {
+                let mut u = vec![unit(x[0].log10(), self.lrs.0.log10(), self.lrs.1.log10())];
+                u.extend(decays.iter().zip(&x[1..]).map(|(decay, &v)| {
+                    unit(
+                        (1.0 - v).log10(),
+                        (1.0 - decay.lo).log10(),
+                        (1.0 - decay.hi).log10(),
+                    )
+                }));
+                u
+            };
+            let unscale = |u: &[f64]| -> Vec<f64> {
+                let mut x = vec![10f64.powf(between(u[0], self.lrs.0.log10(), self.lrs.1.log10()))];
+                x.extend(decays.iter().zip(&u[1..]).map(|(decay, &t)| {
+                    let (a, b) = ((1.0 - decay.lo).log10(), (1.0 - decay.hi).log10());
+                    // The ends exactly, so a decay at the edge of its range is its bound.
+                    match t {
+                        0.0 => decay.lo,
+                        1.0 => decay.hi,
+                        t => 1.0 - 10f64.powf(between(t, a, b)),
+                    }
+                }));
+                x
+            };
+            let start = best_of(&evaluated).0;
+            let mut f = |u: &[f64]| -> Result<f64, ConfigError> {
+                let x = unscale(u);
+                let spec = with_lr(&self.with_values(decays, &x[1..])?, x[0])?;
+                let t = simulate(self.surface, &spec, self.start, self.steps)?;
+                let sc = score(self.surface, &t, self.objective);
+                evaluated.push((x, sc));
+                progress(evaluated.len());
+                Ok(sc)
+            };
+            nelder_mead(&mut f, &scale(&start), remaining)?;
+        }
+        let (best, best_score) = best_of(&evaluated);
+        Ok(Searched {
+            names,
+            best,
+            best_score,
+            evaluated,
+            grids,
+            searches,
+        })
+    }
+
+    /// The run's setting with each of `decays` set to its value in `values`.
+    fn with_values(&self, decays: &[Decay], values: &[f64]) -> Result<RunSpec, ConfigError> {
+        let mut spec = self.spec.clone();
+        for (decay, &v) in decays.iter().zip(values) {
+            spec.optimizer.set(decay.name, v)?;
+        }
+        Ok(spec)
+    }
+}
+
+/// Where `v` sits between `a` and `b`, as a fraction (`a` → 0, `b` → 1).
+fn unit(v: f64, a: f64, b: f64) -> f64 {
+    ((v - a) / (b - a)).clamp(0.0, 1.0)
+}
+
+/// The value a fraction `t` of the way from `a` to `b`.
+fn between(t: f64, a: f64, b: f64) -> f64 {
+    a + t * (b - a)
+}
+
+/// The lowest-scoring evaluation, the first on a tie.
+fn best_of(evaluated: &[(Vec<f64>, f64)]) -> (Vec<f64>, f64) {
+    evaluated
+        .iter()
+        .cloned()
+        .reduce(|best, e| if e.1 < best.1 { e } else { best })
+        .expect("at least one evaluation")
+}
+
+/// Nelder–Mead minimisation of `f` over the unit box from `x0`, for exactly `budget`
+/// evaluations (see [`Tuning::search`] for the constants); `f` keeps what it evaluates.
+fn nelder_mead(
+    f: &mut dyn FnMut(&[f64]) -> Result<f64, ConfigError>,
+    x0: &[f64],
+    budget: usize,
+) -> Result<(), ConfigError> {
+    let n = x0.len();
+    let clamp = |x: Vec<f64>| -> Vec<f64> { x.into_iter().map(|v| v.clamp(0.0, 1.0)).collect() };
+    let mut left = budget;
+    // Evaluates `x` unless the budget is spent (then `None`, and the search ends).
+    let mut eval = |x: &[f64]| -> Result<Option<f64>, ConfigError> {
+        if left == 0 {
+            return Ok(None);
+        }
+        left -= 1;
+        f(x).map(Some)
+    };
+    let mut simplex: Vec<(Vec<f64>, f64)> = Vec::with_capacity(n + 1);
+    let Some(f0) = eval(x0)? else { return Ok(()) };
+    simplex.push((x0.to_vec(), f0));
+    for i in 0..n {
+        let mut x = x0.to_vec();
+        x[i] += if x[i] + 0.1 <= 1.0 { 0.1 } else { -0.1 };
+        let Some(fx) = eval(&x)? else { return Ok(()) };
+        simplex.push((x, fx));
+    }
+    // A point along the line from the centroid `c` through the worst point `w`.
+    let along = |c: &[f64], w: &[f64], t: f64| -> Vec<f64> {
+        clamp(c.iter().zip(w).map(|(c, w)| c + t * (w - c)).collect())
+    };
+    loop {
+        simplex.sort_by(|a, b| a.1.total_cmp(&b.1));
+        let worst = simplex[n].clone();
+        let c: Vec<f64> = (0..n)
+            .map(|j| simplex[..n].iter().map(|p| p.0[j]).sum::<f64>() / n as f64)
+            .collect();
+        let r = along(&c, &worst.0, -1.0);
+        let Some(fr) = eval(&r)? else { return Ok(()) };
+        if fr < simplex[0].1 {
+            let e = along(&c, &worst.0, -2.0);
+            let Some(fe) = eval(&e)? else { return Ok(()) };
+            simplex[n] = if fe < fr { (e, fe) } else { (r, fr) };
+        } else if fr < simplex[n - 1].1 {
+            simplex[n] = (r, fr);
+        } else {
+            // Contract towards the better of the worst point and its reflection.
+            let (t, f_ref) = if fr < worst.1 {
+                (-0.5, fr)
+            } else {
+                (0.5, worst.1)
+            };
+            let k = along(&c, &worst.0, t);
+            let Some(fk) = eval(&k)? else { return Ok(()) };
+            if fk < f_ref {
+                simplex[n] = (k, fk);
+            } else {
+                let best = simplex[0].0.clone();
+                for p in simplex.iter_mut().skip(1) {
+                    let x: Vec<f64> = best
+                        .iter()
+                        .zip(&p.0)
+                        .map(|(b, v)| b + 0.5 * (v - b))
+                        .collect();
+                    let Some(fx) = eval(&x)? else { return Ok(()) };
+                    *p = (x, fx);
+                }
             }
         }
     }
-    let (best_lr, best_score) = evaluated
-        .iter()
-        .copied()
-        .reduce(|best, e| if e.1 < best.1 { e } else { best })
-        .expect("at least one evaluation");
-    Ok(TuneResult {
-        best_lr,
-        best_score,
-        evaluated,
-    })
 }

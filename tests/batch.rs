@@ -2,7 +2,9 @@
 //! `simulate`, the batched basin map and learning-rate sweep against their one-at-a-time forms.
 
 use optiviz::batch::Batch;
-use optiviz::compare::{Basin, BasinGrid, log_space, lr_sweep, lr_sweep_single};
+use optiviz::compare::{
+    Basin, BasinGrid, Objective, log_space, lr_scores, lr_sweep, lr_sweep_single, score,
+};
 use optiviz::optim::{OptimizerKind, RunConfig};
 use optiviz::run::{Noise, RunSpec, Trajectory, simulate};
 use optiviz::schedule::Schedule;
@@ -178,6 +180,37 @@ fn a_batched_sweep_equals_the_one_at_a_time_sweep() {
         let batched = lr_sweep(&surface, &spec, start, 500, &lrs, 1e-6).unwrap();
         let single = lr_sweep_single(&surface, &spec, start, 500, &lrs, 1e-6).unwrap();
         assert_eq!(batched, single, "{}", kind.id());
+    }
+}
+
+#[test]
+fn batched_scores_equal_the_scores_of_lone_runs() {
+    // Rates from far too small to far too large: some lanes settle, some diverge.
+    let lrs = log_space(1e-4, 3.0, 23).unwrap();
+    for objective in [
+        Objective::FinalLoss,
+        Objective::StepsToTolerance(1e-6),
+        Objective::AreaUnderCurve,
+    ] {
+        for kind in OptimizerKind::ALL {
+            for surface in [Surface::bowl(), Surface::Rosenbrock] {
+                let spec = RunSpec::from(RunConfig::new(kind));
+                let start = surface.default_start();
+                let batched = lr_scores(&surface, &spec, start, 300, &lrs, objective).unwrap();
+                for (&lr, &b) in lrs.iter().zip(&batched) {
+                    let mut lone = spec.clone();
+                    lone.optimizer.set("lr", lr).unwrap();
+                    let t = simulate(&surface, &lone, start, 300).unwrap();
+                    let s = score(&surface, &t, objective);
+                    assert_eq!(
+                        b.to_bits(),
+                        s.to_bits(),
+                        "{} {objective:?} lr {lr}",
+                        kind.id()
+                    );
+                }
+            }
+        }
     }
 }
 

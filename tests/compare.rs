@@ -2,8 +2,8 @@
 //! map, quadratic theory and tuning, each checked against what the runs or the theory say.
 
 use optiviz::compare::{
-    Basin, BasinGrid, Objective, RunResult, basin_map, basin_map_rows, log_space, lr_sweep,
-    momentum_rate, momentum_rate_map, quadratic_theory, result, results_csv, score, tune_lr,
+    Basin, BasinGrid, Decay, Objective, RunResult, Tuning, basin_map, basin_map_rows, log_space,
+    lr_sweep, momentum_rate, momentum_rate_map, quadratic_theory, result, results_csv, score,
 };
 use optiviz::optim::{OptimizerKind, RunConfig};
 use optiviz::run::{RunSpec, simulate};
@@ -484,23 +484,40 @@ fn heavy_ball_runs_at_the_predicted_rate() {
 
 // ----- 5. Tuning -------------------------------------------------------------------------------
 
+/// A tuning of `spec` on `surface` from its default start.
+fn tuning<'a>(
+    surface: &'a Surface,
+    spec: &'a RunSpec,
+    steps: usize,
+    objective: Objective,
+    budget: usize,
+    lrs: (f64, f64),
+) -> Tuning<'a> {
+    Tuning {
+        surface,
+        spec,
+        start: surface.default_start(),
+        steps,
+        objective,
+        budget,
+        lrs,
+    }
+}
+
 #[test]
 fn tune_lr_finds_the_best_gradient_descent_rate_on_the_bowl() {
     let s = TILTED;
     let th = quadratic_theory(&s).unwrap();
     let gd = spec(OptimizerKind::Sgd, 0.1);
     let budget = 30;
-    let tuned = tune_lr(
-        &s,
-        &gd,
-        s.default_start(),
-        200,
-        Objective::FinalLoss,
-        budget,
-        (1e-3, 1.0),
-    )
-    .unwrap();
-    assert!(tuned.evaluated.len() <= budget);
+    let mut heard = Vec::new();
+    let tuned = tuning(&s, &gd, 200, Objective::FinalLoss, budget, (1e-3, 1.0))
+        .lr(&mut |k| heard.push(k))
+        .unwrap();
+    assert_eq!(tuned.evaluated.len(), budget);
+    assert_eq!(tuned.grid, 15);
+    // Progress: the batched grid at once, then each refinement.
+    assert_eq!(heard, (15..=30).collect::<Vec<_>>());
     assert!(
         tuned.evaluated.iter().any(|e| e.1 == f64::INFINITY),
         "the range reaches divergence"
@@ -533,35 +550,32 @@ fn tune_lr_finds_the_best_gradient_descent_rate_on_the_bowl() {
         .map(|e| e.1)
         .fold(f64::INFINITY, f64::min);
     assert_eq!(tuned.best_score, min);
+    // Every score is the score of a lone run at that rate (the grid's came from one batch).
+    for &(lr, sc) in &tuned.evaluated {
+        let t = simulate(&s, &spec(OptimizerKind::Sgd, lr), s.default_start(), 200).unwrap();
+        assert_eq!(score(&s, &t, Objective::FinalLoss).to_bits(), sc.to_bits());
+    }
 }
 
 #[test]
 fn tune_lr_objectives_budgets_and_errors() {
     let s = Surface::bowl();
     let gd = spec(OptimizerKind::Sgd, 0.1);
-    let start = s.default_start();
     for budget in [1, 2, 3, 4, 7] {
-        let t = tune_lr(
-            &s,
-            &gd,
-            start,
-            50,
-            Objective::AreaUnderCurve,
-            budget,
-            (1e-3, 1.0),
-        )
-        .unwrap();
+        let t = tuning(&s, &gd, 50, Objective::AreaUnderCurve, budget, (1e-3, 1.0))
+            .lr(&mut |_| {})
+            .unwrap();
         assert_eq!(t.evaluated.len(), budget);
     }
-    let t = tune_lr(
+    let t = tuning(
         &s,
         &gd,
-        start,
         300,
         Objective::StepsToTolerance(1e-6),
         16,
         (1e-3, 1.0),
     )
+    .lr(&mut |_| {})
     .unwrap();
     // Theory: the best rate 2/11 shrinks the loss by (9/11)² per step.
     println!(
@@ -569,6 +583,116 @@ fn tune_lr_objectives_budgets_and_errors() {
         t.best_score, t.best_lr
     );
     assert!(t.best_score < 60.0 && t.best_lr > 0.1 && t.best_lr < 0.2);
-    assert!(tune_lr(&s, &gd, start, 10, Objective::FinalLoss, 0, (1e-3, 1.0)).is_err());
-    assert!(tune_lr(&s, &gd, start, 10, Objective::FinalLoss, 5, (1.0, 1e-3)).is_err());
+    let bad = |budget, lrs| {
+        tuning(&s, &gd, 10, Objective::FinalLoss, budget, lrs)
+            .lr(&mut |_| {})
+            .unwrap_err()
+            .to_string()
+    };
+    assert!(bad(0, (1e-3, 1.0)).contains("1 ≤ budget"));
+    assert!(bad(5, (1.0, 1e-3)).contains("hi"));
+}
+
+#[test]
+fn decay_grids_are_even_in_log_one_minus_beta() {
+    let close = |a: &[f64], b: &[f64]| a.iter().zip(b).all(|(x, y)| (x - y).abs() < 1e-12);
+    assert!(close(
+        &Decay::MOMENTUM.values(3).unwrap(),
+        &[0.0, 0.9, 0.99]
+    ));
+    assert!(close(
+        &Decay::BETA2.values(3).unwrap(),
+        &[0.99, 0.999, 0.9999]
+    ));
+    let five = Decay::BETA1.values(5).unwrap();
+    assert_eq!((five[0], five[4]), (0.0, 0.99));
+    assert!(close(
+        &five[1..4],
+        &[1.0 - 0.1f64.sqrt(), 0.9, 1.0 - 0.001f64.sqrt()]
+    ));
+    assert!(Decay::MOMENTUM.values(1).is_err());
+}
+
+#[test]
+fn tuning_momentum_too_reaches_polyaks_rate_on_the_bowl() {
+    // Polyak's heavy ball on a quadratic with eigenvalues 1 and 10: the best fixed setting
+    // η = 4/(√λmax + √λmin)², μ = ((√κ − 1)/(√κ + 1))² converges at ρ = √μ ≈ 0.519 a step,
+    // against 9/11 ≈ 0.818 for gradient descent at its best rate.
+    let s = TILTED;
+    let th = quadratic_theory(&s).unwrap();
+    let rho = (10f64.sqrt() - 1.0) / (10f64.sqrt() + 1.0);
+    assert!((th.heavy_ball_rate - rho).abs() < 1e-12);
+    let hb = momentum_spec(0.001, 0.9);
+    let mut heard = 0;
+    let steps = 60;
+    let found = tuning(&s, &hb, steps, Objective::FinalLoss, 75, (1e-3, 1.0))
+        .search(&[Decay::MOMENTUM], &mut |k| heard = k)
+        .unwrap();
+    assert_eq!((found.evaluated.len(), heard), (75, 75));
+    assert_eq!(found.names, ["lr", "momentum"]);
+    // Half the budget on a grid of 3 momenta (0, 0.9, 0.99), 13 + 12 + 12 simulations of
+    // learning-rate search; the other half refines both together.
+    assert_eq!(found.grids[0].len(), 3);
+    let shares: Vec<usize> = found.searches.iter().map(|t| t.evaluated.len()).collect();
+    assert_eq!(shares, [13, 12, 12]);
+    let (lr, mu) = (found.best[0], found.best[1]);
+    let best = momentum_spec(lr, mu);
+    let t = simulate(&s, &best, s.default_start(), steps).unwrap();
+    assert_eq!(t.losses[steps], found.best_score);
+    // The loss falls as ρ^(2k): its rate over the run, against Polyak's and against the best
+    // gradient descent.
+    let measured = (t.losses[steps] / t.losses[0]).powf(1.0 / (2.0 * steps as f64));
+    println!("tuned η {lr}, μ {mu}: measured rate {measured}, Polyak {rho}");
+    assert!(measured < 0.58, "{measured}");
+    let gd = tuning(
+        &s,
+        &spec(OptimizerKind::Sgd, 0.1),
+        steps,
+        Objective::FinalLoss,
+        75,
+        (1e-3, 1.0),
+    )
+    .lr(&mut |_| {})
+    .unwrap();
+    assert!(found.best_score < gd.best_score * 1e-6);
+}
+
+#[test]
+fn tuning_betas_shares_the_budget_and_keeps_values_when_it_is_small() {
+    let s = Surface::Rosenbrock;
+    let adam = spec(OptimizerKind::Adam, 1e-3);
+    let both = [Decay::BETA1, Decay::BETA2];
+    // 3 × 3 combinations need 72 of the grid's half; 160 gives each 8 or 9 of its 80.
+    let found = tuning(&s, &adam, 300, Objective::AreaUnderCurve, 160, (1e-4, 1.0))
+        .search(&both, &mut |_| {})
+        .unwrap();
+    assert_eq!(found.evaluated.len(), 160);
+    assert_eq!(found.searches.len(), 9);
+    let shares: Vec<usize> = found.searches.iter().map(|t| t.evaluated.len()).collect();
+    assert_eq!(shares, [9, 9, 9, 9, 9, 9, 9, 9, 8]);
+    for (values, sc) in &found.evaluated {
+        assert!(values[1] >= 0.0 && values[1] <= 0.99 && values[2] >= 0.99 && values[2] <= 0.9999);
+        assert!(*sc >= found.best_score);
+    }
+    // Too small a budget for two betas at 3 values: both stay at the run's own.
+    let small = tuning(&s, &adam, 300, Objective::AreaUnderCurve, 20, (1e-4, 1.0))
+        .search(&both, &mut |_| {})
+        .unwrap();
+    assert_eq!(small.grids, [vec![0.9], vec![0.999]]);
+    assert_eq!(small.searches.len(), 1);
+    assert_eq!(small.searches[0].evaluated.len(), 10);
+    assert_eq!(small.evaluated.len(), 20);
+    // A decay the optimizer does not have is refused with the names it does have.
+    let err = tuning(
+        &s,
+        &spec(OptimizerKind::Sgd, 0.1),
+        10,
+        Objective::FinalLoss,
+        30,
+        (1e-3, 1.0),
+    )
+    .search(&[Decay::MOMENTUM], &mut |_| {})
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("momentum") && err.contains("lr"), "{err}");
 }

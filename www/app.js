@@ -2,9 +2,24 @@
 // keyboard input into calls on it, and runs the frame loop. Every computation and every pixel
 // of the plots comes from Rust (pkg/optiviz.js); the scenario lives in the URL.
 import init, { App, paint_basins } from './pkg/optiviz.js';
+import { Job, basinTasks, sweepTasks } from './pool.js';
 import { $, Player, RunPanels, attempt, fitCanvases, fmt, legendItems, notice } from './runs.js';
 
 /** The page: the Rust handle, the frame loop and every control. */
+/** One run's tuning outcome as a list item: the values it moved, and the search it ran. */
+function tunedItem(t) {
+  const li = document.createElement('li');
+  const moved = t.names.map((_, k) => `${t.symbols[k]} ${fmt(t.from[k])} → ${fmt(t.best[k])}`).join(', ');
+  const rate = `${t.symbols[0]} on a log grid of ${t.lr_grid} over 1e-5…1, refined by golden section`;
+  const where = t.searches > 1
+    ? `for each of ${t.grids.map((g, k) => `${t.symbols[k + 1]} ∈ {${g.map(fmt).join(', ')}}`).join(' × ')}`
+    : `at ${t.grids.map((g, k) => `${t.symbols[k + 1]} ${fmt(g[0])}`).join(', ')}`;
+  const search = t.grids.length ? `${rate}, ${where}; then ${t.refined} Nelder–Mead steps over all together` : rate;
+  li.append(`run ${t.run + 1} · ${t.label}: ${moved} (score ${fmt(t.best_score)}, ${t.evaluated} simulations)`,
+    Object.assign(document.createElement('small'), { textContent: search }));
+  return li;
+}
+
 class Page extends Player {
   constructor(app, canvases) {
     super(app, canvases);
@@ -270,77 +285,36 @@ class Page extends Player {
   }
 
   /**
-   * Basin maps in Web Workers: each of two runs' maps is split in row chunks over the
-   * workers (one per core the browser reports, at least two); Cancel ends them at once.
+   * Basin maps in Web Workers: each of two runs' maps is split in row chunks that the pool
+   * deals to its workers (one per core); Cancel ends them at once.
    */
   wireBasins() {
-    const size = () => Number($('basin-size').value);
-    const workers = Math.max(2, Math.min(navigator.hardwareConcurrency || 2, 8));
-    let pool = [];
-    let job = 0;
-    const stop = () => {
-      for (const w of pool) w.terminate();
-      pool = [];
-      $('basin-cancel').disabled = true;
-      $('basin-run').disabled = false;
-    };
+    const job = new Job('basin');
+    const steps = 500;
     $('basin-box').addEventListener('toggle', () => this.basinRuns());
-    $('basin-cancel').addEventListener('click', () => {
-      stop();
-      $('basin-time').value = 'cancelled';
-    });
     $('basin-run').addEventListener('click', () => {
-      stop();
-      job += 1;
-      const me = job;
-      const n = size();
-      const steps = 500;
+      const n = Number($('basin-size').value);
       const query = this.app.query();
       const sides = [['basin-left', Number($('basin-a').value)], ['basin-right', Number($('basin-b').value)]];
       const maps = sides.map(() => new Uint32Array(n * n));
-      let done = 0;
-      let finished = 0;
-      const total = 2 * n;
-      const t0 = performance.now();
-      $('basin-progress').value = 0;
-      $('basin-cancel').disabled = false;
-      $('basin-run').disabled = true;
       const paint = () => sides.forEach(([canvas], k) => {
         const c = $(canvas);
         fitCanvases([c]);
         paint_basins(c, maps[k], n, n, $('basin-mode').value, steps);
       });
-      // Chunks of rows, dealt round-robin to the workers.
-      const chunks = [];
-      const per = Math.max(4, Math.ceil(n / workers));
-      sides.forEach(([, run], k) => {
-        for (let r = 0; r < n; r += per) chunks.push({ k, run, row0: r, row1: Math.min(n, r + per) });
-      });
-      pool = Array.from({ length: workers }, () => new Worker('basin-worker.js', { type: 'module' }));
-      chunks.forEach((chunk, i) => {
-        const w = pool[i % pool.length];
-        w.onmessage = (e) => {
-          const m = e.data;
-          if (m.job !== me) return;
-          if (m.error) {
-            notice(`basin map: ${m.error}`);
-            stop();
-            return;
-          }
-          if (m.done) {
-            finished += 1;
-            if (finished === chunks.length) {
-              stop();
-              paint();
-              $('basin-time').value = `2 maps of ${n} × ${n} starts in ${((performance.now() - t0) / 1000).toFixed(2)} s on ${workers} workers`;
-            }
-            return;
-          }
-          maps[m.tag].set(m.cells, m.row * n);
-          done += m.cells.length / n;
-          $('basin-progress').value = done / total;
-        };
-        w.postMessage({ job: me, tag: chunk.k, query, run: chunk.run, width: n, height: n, steps, tol: 1e-6, row0: chunk.row0, row1: chunk.row1 });
+      const tasks = sides.flatMap(([, run], side) => basinTasks({ query, run, n, steps, tol: 1e-6, workers: job.pool.size, side }));
+      let rows = 0;
+      job.run(tasks, {
+        part: (task, m) => {
+          maps[task.side].set(m.cells, m.row * n);
+          rows += m.cells.length / n;
+          job.progress(rows / (2 * n));
+        },
+        done: (ms) => {
+          paint();
+          job.status.value = `2 maps of ${n} × ${n} starts in ${(ms / 1000).toFixed(2)} s on ${job.pool.size} workers`;
+        },
+        error: (message) => notice(`basin map: ${message}`),
       });
       this.repaintBasins = paint;
     });
@@ -368,29 +342,40 @@ class Page extends Player {
     });
   }
 
+  /** The indices of the shown runs. */
+  shownRuns() {
+    return JSON.parse(this.app.runs()).flatMap((r, i) => (r.hidden ? [] : [i]));
+  }
+
+  /**
+   * The learning-rate sweep, computed by the workers in chunks of a run's rates; the chart
+   * fills in as the parts arrive.
+   */
   wireSweep() {
     const box = $('sweep-box');
     const canvas = $('sweep-canvas');
+    const job = new Job('sweep');
     box.addEventListener('toggle', () => this.showCanvas(canvas, box.open, (c) => this.app.set_sweep_canvas(c)));
-    $('run-sweep').addEventListener('click', () => {
-      let ms = 0;
-      if (attempt(() => { ms = this.app.run_sweep(50); })) {
-        $('sweep-time').value = `${JSON.parse(this.app.runs()).filter((r) => !r.hidden).length} runs × 50 rates in ${ms.toFixed(0)} ms`;
-      }
-      this.redraw();
+    $('sweep-run').addEventListener('click', () => {
+      let lrs;
+      if (!attempt(() => { lrs = this.app.begin_sweep(50); })) return;
+      const query = this.app.query();
+      const runs = this.shownRuns();
+      const tasks = sweepTasks({ query, runs, lrs, tol: 1e-6 });
+      let parts = 0;
+      job.run(tasks, {
+        part: (task, m) => {
+          if (!attempt(() => this.app.sweep_points(task.run, task.first, m.cells))) return;
+          parts += 1;
+          job.progress(parts / tasks.length);
+          this.redraw();
+        },
+        done: (ms) => { job.status.value = `${runs.length} runs × ${lrs.length} rates in ${ms.toFixed(0)} ms`; },
+        error: (message) => notice(`sweep: ${message}`),
+      });
     });
-    $('tune').addEventListener('click', () => {
-      const budget = Number($('tune-budget').value);
-      const t0 = performance.now();
-      let rows = null;
-      if (!attempt(() => { rows = JSON.parse(this.app.tune($('tune-objective').value, budget)); }, $('tune-budget'))) return;
-      const ms = performance.now() - t0;
-      $('tune-result').replaceChildren(...rows.map((r) => {
-        const li = document.createElement('li');
-        li.textContent = `run ${r.run} · ${r.label}: η ${fmt(r.from)} → ${fmt(r.best_lr)} (score ${fmt(r.best_score)}, ${r.evaluated} simulations)`;
-        return li;
-      }), Object.assign(document.createElement('li'), { textContent: `searched in ${ms.toFixed(0)} ms` }));
-      this.rebuild();
+    $('sweep-metric').addEventListener('change', () => {
+      if (attempt(() => this.app.set_sweep_metric($('sweep-metric').value))) this.redraw();
     });
     canvas.addEventListener('click', (e) => {
       const r = canvas.getBoundingClientRect();
@@ -398,6 +383,49 @@ class Page extends Player {
       if (!pick) return;
       const [i, lr] = pick;
       if (attempt(() => this.app.set_param(i, 'lr', Number(lr.toPrecision(3))))) this.rebuild();
+    });
+    this.wireTune();
+  }
+
+  /**
+   * Tune: each shown run's search in a worker (the runs shared out over the cores), with
+   * progress per simulation; when all are done every run is set to its best.
+   */
+  wireTune() {
+    const job = new Job('tune');
+    $('tune-run').addEventListener('click', () => {
+      const budget = Number($('tune-budget').value);
+      if (!(Number.isInteger(budget) && budget >= 1 && budget <= 500)) {
+        notice(`budget ${$('tune-budget').value}: allowed values are whole numbers from 1 to 500`);
+        $('tune-budget').setAttribute('aria-invalid', 'true');
+        return;
+      }
+      $('tune-budget').removeAttribute('aria-invalid');
+      const query = this.app.query();
+      const objective = $('tune-objective').value;
+      const decays = ['tune-momentum', 'tune-beta1', 'tune-beta2'].filter((id) => $(id).checked).map((id) => $(id).value).join(',');
+      const runs = this.shownRuns();
+      const tasks = runs.map((run) => ({ kind: 'tune', query, run, objective, budget, decays }));
+      const done = new Map();
+      const found = [];
+      const report = () => job.progress([...done.values()].reduce((a, b) => a + b, 0) / (budget * runs.length));
+      job.run(tasks, {
+        part: (task, m) => {
+          if (m.progress !== undefined) done.set(task.run, m.progress);
+          if (m.result) found.push(m.result);
+          report();
+        },
+        done: (ms) => {
+          found.sort((a, b) => a.run - b.run);
+          for (const t of found) {
+            t.names.forEach((name, k) => attempt(() => this.app.set_param(t.run, name, Number(t.best[k].toPrecision(6)))));
+          }
+          $('tune-result').replaceChildren(...found.map(tunedItem));
+          job.status.value = `${runs.length} runs × ${budget} simulations in ${ms.toFixed(0)} ms`;
+          this.rebuild();
+        },
+        error: (message) => notice(`tune: ${message}`),
+      });
     });
   }
 

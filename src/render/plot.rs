@@ -641,13 +641,14 @@ pub fn draw_rate_map<DB: DrawingBackend>(
     Ok(())
 }
 
-/// One run's learning-rate sweep for [`draw_sweep`]: `(lr, final loss)` per rate, `None` for
-/// the rates at which the run diverged.
+/// One run's learning-rate sweep for [`draw_sweep`]: `(lr, value)` per rate, the value on the
+/// chart's [`SweepAxis`], `None` for the rates at which the run diverged (or, for steps, never
+/// reached the tolerance).
 #[derive(Clone, Debug)]
 pub struct SweepSeries<'a> {
     /// Line colour.
     pub color: RGBColor,
-    /// The rates and the loss each ended at.
+    /// The rates and each one's value.
     pub points: &'a [(f64, Option<f64>)],
     /// The run's current rate, marked on its line.
     pub current: f64,
@@ -690,23 +691,38 @@ impl SweepFrame {
     }
 }
 
-/// Draws final loss against learning rate (both on log axes) for every run's sweep over
-/// `lrs`; diverged rates, and losses that grew more than 1000 times above the smallest
-/// rate's, are crosses along the top edge. Returns where it drew, for mapping clicks back to
-/// points.
+/// What a sweep chart's y axis shows.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum SweepAxis {
+    /// The loss after the last step.
+    FinalLoss,
+    /// The steps needed to reach the tolerance, up to the given number of steps.
+    Steps(usize),
+}
+
+/// Draws a value against learning rate (both on log axes) for every run's sweep over `lrs`:
+/// the final loss, or the steps to tolerance, as `axis` says. Diverged rates (and losses that
+/// grew more than 1000 times above the smallest rate's, and rates that never reached the
+/// tolerance) are crosses along the top edge. Returns where it drew, for mapping clicks back
+/// to points.
 pub fn draw_sweep<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     runs: &[SweepSeries<'_>],
     lrs: (f64, f64),
+    axis: SweepAxis,
     theme: &Theme,
 ) -> DrawResult<SweepFrame> {
-    // The top: three decades above the loss at the smallest rate (about the start's loss).
-    let cap = runs
-        .iter()
-        .filter_map(|r| r.points.first().and_then(|p| p.1))
-        .filter(|l| l.is_finite())
-        .map(|l| l.max(SWEEP_FLOOR).log10() + 3.0)
-        .fold(f64::NEG_INFINITY, f64::max);
+    // The top: three decades above the loss at the smallest rate (about the start's loss), or
+    // the steps run.
+    let cap = match axis {
+        SweepAxis::FinalLoss => runs
+            .iter()
+            .filter_map(|r| r.points.first().and_then(|p| p.1))
+            .filter(|l| l.is_finite())
+            .map(|l| l.max(SWEEP_FLOOR).log10() + 3.0)
+            .fold(f64::NEG_INFINITY, f64::max),
+        SweepAxis::Steps(steps) => (steps.max(1) as f64).log10(),
+    };
     let ys = runs
         .iter()
         .flat_map(|r| r.points.iter().filter_map(|p| p.1))
@@ -716,10 +732,17 @@ pub fn draw_sweep<DB: DrawingBackend>(
     let (lo, hi) = ys.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), y| {
         (lo.min(y), hi.max(y))
     });
-    let (lo, hi) = if lo.is_finite() {
-        (lo - 0.5, hi + 1.0)
-    } else {
-        (-3.0, 3.0)
+    let (lo, hi) = match axis {
+        SweepAxis::FinalLoss if lo.is_finite() => (lo - 0.5, hi + 1.0),
+        SweepAxis::FinalLoss => (-3.0, 3.0),
+        // Up to the steps run, with a little room above for the crosses; from a little below
+        // the fewest steps shown (one step at the least).
+        SweepAxis::Steps(_) if lo.is_finite() => ((lo - 0.2).max(-0.1), cap + 0.25),
+        SweepAxis::Steps(_) => (-0.1, cap + 0.25),
+    };
+    let (y_desc, steps_axis) = match axis {
+        SweepAxis::FinalLoss => ("final loss (log scale)", false),
+        SweepAxis::Steps(_) => ("steps to 1e-6 (log scale)", true),
     };
     let frame = |cols, rows| SweepFrame {
         cols,
@@ -737,11 +760,14 @@ pub fn draw_sweep<DB: DrawingBackend>(
     chart
         .configure_mesh()
         .x_desc("learning rate η (log scale)")
-        .y_desc("final loss (log scale)")
+        .y_desc(y_desc)
         .x_labels(6)
         .y_labels(6)
         .x_label_formatter(&|v| format!("{v:.0e}"))
-        .y_label_formatter(&|v| format!("{:.0e}", 10f64.powf(*v)))
+        .y_label_formatter(&|v| match steps_axis {
+            true => format!("{:.0}", 10f64.powf(*v)),
+            false => format!("{:.0e}", 10f64.powf(*v)),
+        })
         .axis_style(AXIS.stroke_width(theme.px(1.0)))
         .bold_line_style(RGBAColor(255, 255, 255, 0.10).stroke_width(theme.px(1.0)))
         .light_line_style(TRANSPARENT)

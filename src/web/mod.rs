@@ -24,60 +24,13 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 /// The page's background colour, behind the plots.
 const PAGE: RGBColor = RGBColor(16, 17, 22);
 
+mod jobs;
 mod lab;
 mod runs;
 
 #[wasm_bindgen(start)]
 fn start() {
     console_error_panic_hook::set_once();
-}
-
-/// One cell of a basin map as a number a worker can send: `0` not settled, `1` diverged,
-/// `2 + i` settled at minimum `i`, `255` settled elsewhere; bits 8 and up hold the step at
-/// which the run settled or diverged.
-fn basin_code(b: &crate::compare::Basin) -> u32 {
-    use crate::compare::Basin;
-    let (code, steps) = match *b {
-        Basin::NotConverged => (0, 0),
-        Basin::Diverged { at } => (1, at),
-        Basin::Minimum { index, steps } => (2 + index.min(250) as u32, steps),
-        Basin::Converged { steps } => (255, steps),
-    };
-    code | (steps.min(0xFF_FFFF) as u32) << 8
-}
-
-/// Rows `row0..row1` of the basin map of run `run` of the scenario `query` (a page URL query)
-/// over its view at `width × height` start points, each run for at most `steps` steps and
-/// settled at tolerance `tol`: one [`basin_code`] per cell, row-major. Free of any page state,
-/// so Web Workers compute the rows of one map in parallel and in chunks.
-#[allow(clippy::too_many_arguments)]
-#[wasm_bindgen]
-pub fn basin_rows(
-    query: &str,
-    run: usize,
-    width: usize,
-    height: usize,
-    steps: usize,
-    tol: f64,
-    row0: usize,
-    row1: usize,
-) -> Result<Vec<u32>, JsError> {
-    let s = Scenario::from_query(query).map_err(js_err)?;
-    let entry = s
-        .runs
-        .get(run)
-        .ok_or_else(|| js_err(format!("no run {run} in the scenario")))?;
-    let grid = crate::compare::BasinGrid {
-        view: s.view().fit_aspect(width as f64, height as f64),
-        width,
-        height,
-        steps,
-        tol,
-    };
-    let cells = grid
-        .rows(&s.surface, &entry.spec, row0..row1)
-        .map_err(js_err)?;
-    Ok(cells.iter().map(basin_code).collect())
 }
 
 /// The RGBA pixels of a basin map from its cells' codes ([`basin_rows`]): by `mode`
@@ -187,13 +140,61 @@ struct Painted {
     full: bool,
 }
 
-/// One run's sweep: `(lr, final loss)` per rate, `None` where the run diverged.
+/// One rate of one run's sweep, as a worker computed it.
+#[derive(Clone, Copy)]
+struct SweepCell {
+    /// The loss after the last step; `None` when the run diverged.
+    final_loss: Option<f64>,
+    /// The steps to a loss within 1e-6 of the minimum; `None` when never.
+    steps_to_tolerance: Option<f64>,
+    diverged: bool,
+}
+
+/// What the sweep chart plots against the learning rate.
+#[derive(Clone, Copy, PartialEq)]
+enum SweepMetric {
+    Loss,
+    Steps,
+}
+
+/// One run's sweep as charted: `(lr, value)` per computed rate, `None` where there is none.
 type SweepLine = Vec<(f64, Option<f64>)>;
 
-/// A learning-rate sweep of the shown runs (by index), each with its other settings kept.
+/// A learning-rate sweep of the shown runs (by index), each with its other settings kept,
+/// filled in as the workers' parts arrive (`None` for a rate not computed yet).
 struct Sweep {
     lrs: Vec<f64>,
-    runs: Vec<(usize, SweepLine)>,
+    runs: Vec<(usize, Vec<Option<SweepCell>>)>,
+    /// The scenario's steps when it was started: the top of the steps axis.
+    steps: usize,
+}
+
+impl Sweep {
+    /// Per run, the computed rates and the value `metric` plots (`None` where the run
+    /// diverged, or never reached the tolerance).
+    fn lines(&self, metric: SweepMetric) -> Vec<(usize, SweepLine)> {
+        self.runs
+            .iter()
+            .map(|(i, cells)| {
+                let points = self
+                    .lrs
+                    .iter()
+                    .zip(cells)
+                    .filter_map(|(&lr, c)| {
+                        let c = c.as_ref()?;
+                        let y = match metric {
+                            SweepMetric::Loss => c.final_loss,
+                            SweepMetric::Steps if c.diverged => None,
+                            // 0 steps (started within tolerance) sits on the axis' first decade.
+                            SweepMetric::Steps => c.steps_to_tolerance.map(|k| k.max(1.0)),
+                        };
+                        Some((lr, y))
+                    })
+                    .collect();
+                (*i, points)
+            })
+            .collect()
+    }
 }
 
 /// One panel of the small multiples: the scenario's first run with one thing varied.
@@ -262,8 +263,10 @@ pub struct App {
     rate_rect: Option<RateRect>,
     /// The learning-rate sweep's canvas, while it is shown.
     sweep_canvas: Option<HtmlCanvasElement>,
-    /// The last sweep: the rates and, per run, `(run index, (lr, final loss or None))`.
+    /// The last sweep, as far as the workers have computed it.
     sweep: Option<Sweep>,
+    /// What the sweep chart's y axis shows.
+    sweep_metric: SweepMetric,
     /// Where the sweep was drawn, for clicks.
     sweep_frame: Option<crate::render::plot::SweepFrame>,
     /// Where the 3D view is seen from.
@@ -416,6 +419,7 @@ impl App {
             rate_rect: None,
             sweep_canvas: None,
             sweep: None,
+            sweep_metric: SweepMetric::Loss,
             sweep_frame: None,
         };
         if let Err(e) = app.resimulate_all() {
@@ -1037,80 +1041,66 @@ impl App {
         area.present().map_err(js_err)
     }
 
-    /// Sweeps every shown run's learning rate over `n` log-spaced values from 1e-5 to 1 (its
-    /// other settings kept, the scenario's steps), for the sweep chart; returns how long it
-    /// took in milliseconds.
-    pub fn run_sweep(&mut self, n: usize) -> Result<f64, JsError> {
-        let t0 = now();
+    /// Starts a learning-rate sweep of `n` log-spaced rates from 1e-5 to 1 and returns them:
+    /// the page's workers compute it ([`jobs::sweep_rates`]) and hand each part to
+    /// [`App::sweep_points`]. The chart shows what has arrived.
+    pub fn begin_sweep(&mut self, n: usize) -> Result<Vec<f64>, JsError> {
         let lrs = crate::compare::log_space(1e-5, 1.0, n).map_err(js_err)?;
-        let s = &self.scenario;
-        let mut runs = Vec::new();
-        for (i, entry) in s.runs.iter().enumerate().filter(|(_, e)| !e.hidden) {
-            let points =
-                crate::compare::lr_sweep(&s.surface, &entry.spec, s.start, s.steps, &lrs, 1e-6)
-                    .map_err(js_err)?;
-            runs.push((i, points.iter().map(|p| (p.lr, p.final_loss)).collect()));
-        }
-        self.sweep = Some(Sweep { lrs, runs });
-        Ok(now() - t0)
+        self.sweep = Some(Sweep {
+            lrs: lrs.clone(),
+            runs: Vec::new(),
+            steps: self.scenario.steps,
+        });
+        Ok(lrs)
     }
 
-    /// Tunes every shown run's learning rate for `objective` (`final-loss`, `steps`: steps to
-    /// a loss within 1e-6 of the minimum, or `area`: area under the log loss curve) with
-    /// `budget` simulations per run over 1e-5 to 1, then sets each run to its best rate. Returns
-    /// JSON `[{run, label, from, best_lr, best_score, evaluated}]`, the search shown.
-    pub fn tune(&mut self, objective: &str, budget: usize) -> Result<String, JsError> {
-        use crate::compare::{Objective, tune_lr};
-        #[derive(Serialize)]
-        struct Tuned {
-            run: usize,
-            label: &'static str,
-            from: f64,
-            best_lr: f64,
-            best_score: f64,
-            evaluated: usize,
+    /// Records part of the sweep of run `run`: `cells` as [`jobs::sweep_rates`] returns
+    /// them, for the rates from index `first` on.
+    pub fn sweep_points(&mut self, run: usize, first: usize, cells: &[f64]) -> Result<(), JsError> {
+        let sweep = self
+            .sweep
+            .as_mut()
+            .ok_or_else(|| js_err("no sweep was started"))?;
+        if !cells.len().is_multiple_of(3) || first + cells.len() / 3 > sweep.lrs.len() {
+            return Err(js_err("the sweep's part does not fit its rates"));
         }
-        let objective = match objective {
-            "final-loss" => Objective::FinalLoss,
-            "steps" => Objective::StepsToTolerance(1e-6),
-            "area" => Objective::AreaUnderCurve,
+        let line = match sweep.runs.iter().position(|(i, _)| *i == run) {
+            Some(j) => &mut sweep.runs[j].1,
+            None => {
+                sweep.runs.push((run, vec![None; sweep.lrs.len()]));
+                sweep.runs.sort_by_key(|(i, _)| *i);
+                let j = sweep
+                    .runs
+                    .iter()
+                    .position(|(i, _)| *i == run)
+                    .expect("pushed");
+                &mut sweep.runs[j].1
+            }
+        };
+        let some = |v: f64| (!v.is_nan()).then_some(v);
+        for (k, c) in cells.chunks_exact(3).enumerate() {
+            line[first + k] = Some(SweepCell {
+                final_loss: some(c[0]),
+                steps_to_tolerance: some(c[1]),
+                diverged: !c[2].is_nan(),
+            });
+        }
+        Ok(())
+    }
+
+    /// What the sweep chart's y axis shows: `loss` (the loss after the scenario's steps) or
+    /// `steps` (the steps to reach 1e-6 of the minimum).
+    pub fn set_sweep_metric(&mut self, metric: &str) -> Result<(), JsError> {
+        self.sweep_metric = match metric {
+            "loss" => SweepMetric::Loss,
+            "steps" => SweepMetric::Steps,
             other => {
                 return Err(js_err(format!(
-                    "unknown objective '{other}': allowed values are final-loss, steps, area"
+                    "unknown sweep measure '{other}': allowed values are loss, steps"
                 )));
             }
         };
-        let mut out = Vec::new();
-        let indices: Vec<usize> = (0..self.scenario.runs.len())
-            .filter(|&i| !self.scenario.runs[i].hidden)
-            .collect();
-        for i in indices {
-            let s = &self.scenario;
-            let spec = &s.runs[i].spec;
-            let from = spec.optimizer.lr();
-            let t = tune_lr(
-                &s.surface,
-                spec,
-                s.start,
-                s.steps,
-                objective,
-                budget,
-                (1e-5, 1.0),
-            )
-            .map_err(js_err)?;
-            let label = spec.optimizer.kind.label();
-            let best = t.best_lr;
-            out.push(Tuned {
-                run: i + 1,
-                label,
-                from,
-                best_lr: best,
-                best_score: t.best_score,
-                evaluated: t.evaluated.len(),
-            });
-            self.edit(i, Edit::Param("lr", best))?;
-        }
-        Ok(json(&out))
+        Ok(())
     }
 
     /// Shows the sweep chart on `canvas`, or hides it when `None`.
@@ -1124,13 +1114,13 @@ impl App {
         let (frame, sweep) = (self.sweep_frame.as_ref()?, self.sweep.as_ref()?);
         let radius = 24.0 * self.theme.dpr;
         sweep
-            .runs
-            .iter()
+            .lines(self.sweep_metric)
+            .into_iter()
             .flat_map(|(i, points)| {
-                points.iter().filter_map(move |&(lr, loss)| {
-                    frame.position(loss?)?;
-                    let (x, y) = frame.pixel(lr, loss?);
-                    Some(((x - px).hypot(y - py), *i, lr))
+                points.into_iter().filter_map(move |(lr, y)| {
+                    frame.position(y?)?;
+                    let (x, y) = frame.pixel(lr, y?);
+                    Some(((x - px).hypot(y - py), i, lr))
                 })
             })
             .filter(|(d, _, _)| *d <= radius)
@@ -1147,8 +1137,8 @@ impl App {
         let Some(sweep) = &self.sweep else {
             return area.present().map_err(js_err);
         };
-        let series: Vec<crate::render::plot::SweepSeries<'_>> = sweep
-            .runs
+        let lines = sweep.lines(self.sweep_metric);
+        let series: Vec<crate::render::plot::SweepSeries<'_>> = lines
             .iter()
             .filter_map(|(i, points)| {
                 let entry = self.scenario.runs.get(*i)?;
@@ -1160,8 +1150,12 @@ impl App {
             })
             .collect();
         let lrs = (sweep.lrs[0] * 0.8, sweep.lrs[sweep.lrs.len() - 1] * 1.25);
-        let frame =
-            crate::render::plot::draw_sweep(&area, &series, lrs, &self.theme).map_err(js_err)?;
+        let axis = match self.sweep_metric {
+            SweepMetric::Loss => crate::render::plot::SweepAxis::FinalLoss,
+            SweepMetric::Steps => crate::render::plot::SweepAxis::Steps(sweep.steps),
+        };
+        let frame = crate::render::plot::draw_sweep(&area, &series, lrs, axis, &self.theme)
+            .map_err(js_err)?;
         self.sweep_frame = Some(frame);
         area.present().map_err(js_err)
     }

@@ -141,39 +141,47 @@ const heavy = await page.evaluate(async () => {
   const [kernel] = time(() => wasm.bench_adam_kernel(64, 20000, true));
   const [kernelNaive] = time(() => wasm.bench_adam_kernel(64, 20000, false));
   // One 512 × 512 basin map (SGD, lr 0.01, Himmelblau, ≤ 500 steps per start) through the
-  // page's own workers and wasm: one worker per core, rows dealt in chunks as the page does.
+  // page's own worker pool (pool.js, worker.js), rows dealt in chunks as the page deals them.
+  const { Pool, basinTasks, sweepTasks } = await import('./pool.js');
+  const warm = async (pool) => {
+    // Every worker started, its wasm compiled and instantiated, before the clock starts.
+    const tiny = { kind: 'basin', query: 'surface=himmelblau&run=sgd;lr=0.01', run: 0, width: 8, height: 8, steps: 5, tol: 1e-6, row0: 0, row1: 1 };
+    await pool.run(Array.from({ length: pool.size }, () => tiny));
+  };
   const basin = async (workers) => {
     const n = 512;
-    const pool = Array.from({ length: workers }, () => new Worker('basin-worker.js', { type: 'module' }));
-    const query = 'surface=himmelblau&run=sgd;lr=0.01';
-    // Warm the workers up (their wasm compiled and instantiated) before the clock starts.
-    await Promise.all(pool.map((w) => new Promise((done) => {
-      w.onmessage = (e) => { if (e.data.done) done(); };
-      w.postMessage({ job: 0, tag: 0, query, run: 0, width: 8, height: 8, steps: 5, tol: 1e-6, row0: 0, row1: 1 });
-    })));
-    const per = Math.ceil(n / workers / 4);
-    const chunks = [];
-    for (let r = 0; r < n; r += per) chunks.push([r, Math.min(n, r + per)]);
+    const pool = new Pool(workers);
+    await warm(pool);
+    const tasks = basinTasks({ query: 'surface=himmelblau&run=sgd;lr=0.01', run: 0, n, steps: 500, tol: 1e-6, workers });
     let settled = 0;
     const t0 = performance.now();
-    await Promise.all(pool.map((w, i) => new Promise((done) => {
-      const mine = chunks.filter((_, k) => k % workers === i);
-      let left = mine.length;
-      w.onmessage = (e) => {
-        if (e.data.cells) settled += e.data.cells.filter((c) => (c & 0xff) >= 2).length;
-        if (e.data.done && --left === 0) done();
-      };
-      for (const [row0, row1] of mine) {
-        w.postMessage({ job: 1, tag: 0, query, run: 0, width: n, height: n, steps: 500, tol: 1e-6, row0, row1 });
-      }
-    })));
+    await pool.run(tasks, { part: (_, m) => { settled += m.cells.filter((c) => (c & 0xff) >= 2).length; } });
     const ms = performance.now() - t0;
-    pool.forEach((w) => w.terminate());
+    pool.cancel();
     return { ms, settled };
+  };
+  // The sweep workload (the 8 optimizers × 50 rates from 1e-4 to 1 × 2,000 steps on Rosenbrock
+  // of `bench_sweep`) as the page runs it, in the page's tasks on its pool.
+  const sweepPool = async (workers) => {
+    const pool = new Pool(workers);
+    await warm(pool);
+    const kinds = ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam', 'nadam', 'lion'];
+    const query = `surface=rosenbrock&steps=2000&${kinds.map((k) => `run=${k}`).join('&')}`;
+    const lrs = Array.from({ length: 50 }, (_, i) => 10 ** (-4 + 4 * i / 49));
+    const tasks = sweepTasks({ query, runs: kinds.map((_, i) => i), lrs, tol: 1e-6 });
+    const times = [];
+    for (let i = 0; i < 5; i += 1) {
+      const t0 = performance.now();
+      await pool.run(tasks);
+      times.push(performance.now() - t0);
+    }
+    pool.cancel();
+    return times.sort((a, b) => a - b)[2];
   };
   const one = await basin(1);
   const two = await basin(Math.max(2, Math.min(navigator.hardwareConcurrency || 2, 8)));
-  return { sweep, sums, sweepNaive, naiveSum, kernel, kernelNaive, one, two, cores: navigator.hardwareConcurrency };
+  const sweepWorkers = await sweepPool(Math.max(2, Math.min(navigator.hardwareConcurrency || 2, 8)));
+  return { sweep, sums, sweepNaive, naiveSum, kernel, kernelNaive, one, two, sweepWorkers, cores: navigator.hardwareConcurrency };
 });
 const native = JSON.parse(await new Promise((resolve, reject) => {
   const p = spawn(bin, ['bench', '--size', '512'], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -193,6 +201,7 @@ console.log('|---|---|---|---|---|');
 console.log(`| basin map 512² × ≤ 500 steps, 1 worker | ${heavy.one.ms.toFixed(0)} | ${native.basin.ms.toFixed(0)} | ${r(heavy.one.ms, native.basin.ms)} | |`);
 console.log(`| basin map 512² × ≤ 500 steps, ${heavy.cores} workers | ${heavy.two.ms.toFixed(0)} | | | |`);
 console.log(`| sweep 8 optimizers × 50 rates × 2,000 steps (median of 5) | ${sweepMs.toFixed(1)} | ${native.sweep.ms.toFixed(1)} | ${r(sweepMs, native.sweep.ms)} | ${r(heavy.sweepNaive, sweepMs)} |`);
+console.log(`| the same sweep through the page's ${heavy.cores} workers (median of 5) | ${heavy.sweepWorkers.toFixed(1)} | | | |`);
 const ns = (ms) => (ms * 1e6 / (64 * 20000)).toFixed(1);
 console.log(`| Adam step kernel, 64 runs × 20,000 steps (ns per step) | ${ns(heavy.kernel)} | ${native.adam_kernel.ns_per_step.toFixed(1)} | ${r(heavy.kernel * 1e6 / (64 * 20000), native.adam_kernel.ns_per_step)} | ${r(heavy.kernelNaive, heavy.kernel)} |`);
 console.log(`Native naive / batched: sweep ${r(native.sweep.naive_ms, native.sweep.ms)}, Adam kernel ${r(native.adam_kernel.naive_ns_per_step, native.adam_kernel.ns_per_step)}, basin band of ${native.basin.band_rows} rows ${r(native.basin.band_naive_ms, native.basin.band_batched_ms)}.`);

@@ -531,8 +531,9 @@ describe('comparison', () => {
     const { page, errors } = await openAt('?surface=bowl&k=10&start=-2.5,1.5&steps=200&step=0&run=sgd;lr=0.001&run=adam;lr=0.001');
     await page.getByText('Learning-rate sweep').click();
     await page.getByRole('button', { name: 'Sweep 50 learning rates' }).click();
+    await page.waitForFunction(() => /^2 runs × 50 rates in \d+ ms$/.test(document.getElementById('sweep-time').value));
+    assert.equal(await page.locator('#sweep-progress').evaluate((p) => p.value), 1);
     await nextFrames(page);
-    assert.match(await text(page, '#sweep-time'), /^2 runs × 50 rates in \d+ ms$/);
     const chart = await pixels(page, 'sweep-canvas');
     assert.ok(chart.colours > 5, 'the sweep is drawn');
     // Gradient descent's best fixed rate on this bowl is 2/11 ≈ 0.18: click the red curve's
@@ -556,6 +557,36 @@ describe('comparison', () => {
     await nextFrames(page);
     const lr = Number(await page.locator('#run0-lr-value').inputValue());
     assert.ok(lr > 0.05 && lr < 0.2, `gradient descent now runs at the swept rate ${lr}`);
+    // The same sweep as steps to tolerance: another picture, with its own axis.
+    await nextFrames(page);
+    const lossView = await pixels(page, 'sweep-canvas');
+    await page.getByLabel('Show', { exact: true }).selectOption('steps');
+    await nextFrames(page);
+    const stepsView = await pixels(page, 'sweep-canvas');
+    assert.ok(stepsView.colours > 5 && stepsView.hash !== lossView.hash, 'the steps to tolerance are drawn');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('a long sweep runs off the page and can be cancelled, the page answering meanwhile', async () => {
+    // 8 noisy runs × 50 rates × 20,000 steps on Ackley: about 2 s of work for two workers.
+    const runs = ['sgd', 'momentum', 'adam', 'rmsprop', 'adagrad', 'nadam', 'radam', 'lion'].map((k) => `run=${k};lr=0.001;noise=0.5@${k.length}`).join('&');
+    const { page, errors } = await openAt(`?surface=ackley&steps=20000&step=0&${runs}`);
+    await page.getByText('Learning-rate sweep').click();
+    await page.getByRole('button', { name: 'Sweep 50 learning rates' }).click();
+    await page.waitForFunction(() => document.getElementById('sweep-progress').value > 0);
+    // While the workers compute, the page still steps and redraws.
+    const before = await pixels(page, 'trajectory-canvas');
+    await page.getByRole('button', { name: 'Step', exact: true }).click();
+    await nextFrames(page);
+    assert.notEqual((await pixels(page, 'trajectory-canvas')).hash, before.hash, 'the page answered during the sweep');
+    await page.getByRole('button', { name: 'Cancel sweep' }).click();
+    assert.equal(await text(page, '#sweep-time'), 'cancelled');
+    const stopped = await page.locator('#sweep-progress').evaluate((p) => p.value);
+    assert.ok(stopped > 0 && stopped < 1, `cancelled part way, at ${stopped}`);
+    await page.waitForTimeout(500);
+    assert.equal(await page.locator('#sweep-progress').evaluate((p) => p.value), stopped, 'nothing more arrives');
+    assert.ok(await page.getByRole('button', { name: 'Sweep 50 learning rates' }).isEnabled());
     assert.deepEqual(errors, []);
     await page.close();
   });
@@ -597,16 +628,45 @@ describe('comparison', () => {
     await page.getByLabel('Budget per run').fill('24');
     await page.getByRole('button', { name: 'Tune', exact: true }).click();
     await nextFrames(page);
+    await page.waitForFunction(() => /^2 runs × 24 simulations in \d+ ms$/.test(document.getElementById('tune-time').value));
     const lines = await page.locator('#tune-result li').allInnerTexts();
-    assert.equal(lines.length, 3);
-    assert.match(lines[0], /^run 1 · Gradient descent: η 0\.001 → [\d.e-]+ \(score .+, 24 simulations\)$/);
+    assert.equal(lines.length, 2);
+    assert.match(lines[0], /^run 1 · Gradient descent: η 0\.001 → [\d.e-]+ \(score .+, 24 simulations\)\nη on a log grid of 12 over 1e-5…1, refined by golden section$/);
     // The theory's best fixed rate for gradient descent on this bowl is 2/11 ≈ 0.182.
     const lr = Number(await page.locator('#run0-lr-value').inputValue());
     assert.ok(Math.abs(lr - 2 / 11) < 0.02, `tuned η = ${lr}`);
     assert.ok(Number(await page.locator('#run1-lr-value').inputValue()) > 0.001, 'momentum was tuned too');
     await page.getByLabel('Budget per run').fill('0');
     await page.getByRole('button', { name: 'Tune', exact: true }).click();
-    assert.match(await text(page, '#notice'), /budget/);
+    assert.match(await text(page, '#notice'), /budget 0: allowed values are whole numbers from 1 to 500/);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('tune can search momentum too, and a cancelled search changes nothing', async () => {
+    const { page, errors } = await openAt('?surface=bowl&k=10&start=-2.5,1.5&steps=60&step=60&run=momentum;lr=0.001');
+    await page.getByText('Learning-rate sweep').click();
+    await page.getByLabel('Budget per run').fill('60');
+    await page.getByLabel('μ', { exact: true }).check();
+    await page.getByRole('button', { name: 'Tune', exact: true }).click();
+    await page.waitForFunction(() => /^1 runs × 60 simulations/.test(document.getElementById('tune-time').value));
+    const [line] = await page.locator('#tune-result li').allInnerTexts();
+    assert.match(line, /^run 1 · Momentum: η 0\.001 → [\d.e-]+, μ 0\.9 → [\d.e-]+ \(score .+, 60 simulations\)\n.*μ ∈ \{0, 0\.9, 0\.99\}; then \d+ Nelder–Mead steps/);
+    // Polyak's best heavy ball on this bowl (eigenvalues 1 and 10): η ≈ 0.23, μ ≈ 0.27.
+    const lr = Number(await page.locator('#run0-lr-value').inputValue());
+    const mu = Number(await page.locator('#run0-momentum-value').inputValue());
+    assert.ok(lr > 0.15 && lr < 0.3 && mu > 0.1 && mu < 0.45, `tuned η = ${lr}, μ = ${mu}`);
+    // A big search, cancelled part way: the run keeps its setting.
+    await page.getByLabel('Budget per run').fill('500');
+    await page.getByLabel('Steps', { exact: true }).fill('20000');
+    await page.getByRole('button', { name: 'Tune', exact: true }).click();
+    await page.waitForFunction(() => document.getElementById('tune-progress').value > 0);
+    await page.getByRole('button', { name: 'Cancel tuning' }).click();
+    assert.equal(await text(page, '#tune-time'), 'cancelled');
+    await page.waitForTimeout(300);
+    assert.equal(Number(await page.locator('#run0-lr-value').inputValue()), lr);
+    assert.equal(Number(await page.locator('#run0-momentum-value').inputValue()), mu);
+    assert.ok(await page.getByRole('button', { name: 'Tune', exact: true }).isEnabled());
     assert.deepEqual(errors, []);
     await page.close();
   });
@@ -651,7 +711,7 @@ describe('comparison', () => {
     await page.getByLabel('Grid').selectOption('512');
     await page.getByRole('button', { name: 'Compute' }).click();
     await page.waitForTimeout(300);
-    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('button', { name: 'Cancel basin map' }).click();
     assert.equal(await text(page, '#basin-time'), 'cancelled');
     assert.ok(await page.locator('#basin-progress').evaluate((p) => p.value) < 1);
     assert.ok(await page.getByRole('button', { name: 'Compute' }).isEnabled());

@@ -1,0 +1,200 @@
+//! The heavy computations the page hands to Web Workers (`www/worker.js`): basin-map rows,
+//! learning-rate sweep chunks and tuning searches, each a free function of the scenario's URL
+//! query, so a worker running the same wasm needs no page state and the page stays responsive.
+
+use super::js_err;
+use crate::compare::{Basin, BasinGrid, Decay, Objective, Tuning};
+use crate::scenario::{RunEntry, Scenario};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+/// The scenario of a page URL `query` and its run number `run` (from 0).
+fn scenario_run(query: &str, run: usize) -> Result<(Scenario, RunEntry), JsError> {
+    let s = Scenario::from_query(query).map_err(js_err)?;
+    let entry = s
+        .runs
+        .get(run)
+        .cloned()
+        .ok_or_else(|| js_err(format!("no run {run} in the scenario")))?;
+    Ok((s, entry))
+}
+
+/// One cell of a basin map as a number a worker can send: `0` not settled, `1` diverged,
+/// `2 + i` settled at minimum `i`, `255` settled elsewhere; bits 8 and up hold the step at
+/// which the run settled or diverged.
+fn basin_code(b: &Basin) -> u32 {
+    let (code, steps) = match *b {
+        Basin::NotConverged => (0, 0),
+        Basin::Diverged { at } => (1, at),
+        Basin::Minimum { index, steps } => (2 + index.min(250) as u32, steps),
+        Basin::Converged { steps } => (255, steps),
+    };
+    code | (steps.min(0xFF_FFFF) as u32) << 8
+}
+
+/// Rows `row0..row1` of the basin map of run `run` of the scenario `query` (a page URL query)
+/// over its view at `width × height` start points, each run for at most `steps` steps and
+/// settled at tolerance `tol`: one [`basin_code`] per cell, row-major. Workers compute the
+/// rows of one map in parallel and in chunks.
+#[allow(clippy::too_many_arguments)]
+#[wasm_bindgen]
+pub fn basin_rows(
+    query: &str,
+    run: usize,
+    width: usize,
+    height: usize,
+    steps: usize,
+    tol: f64,
+    row0: usize,
+    row1: usize,
+) -> Result<Vec<u32>, JsError> {
+    let (s, entry) = scenario_run(query, run)?;
+    let grid = BasinGrid {
+        view: s.view().fit_aspect(width as f64, height as f64),
+        width,
+        height,
+        steps,
+        tol,
+    };
+    let cells = grid
+        .rows(&s.surface, &entry.spec, row0..row1)
+        .map_err(js_err)?;
+    Ok(cells.iter().map(basin_code).collect())
+}
+
+/// Run `run` of the scenario `query` at each learning rate of `lrs` (every other setting
+/// kept, the scenario's steps), as one batch ([`crate::compare::lr_sweep`]): three numbers per
+/// rate, the final loss (`NaN` when the run diverged), the steps to a loss within `tol` of the
+/// minimum (`NaN` when never) and the step it diverged at (`NaN` when it did not).
+#[wasm_bindgen]
+pub fn sweep_rates(query: &str, run: usize, lrs: &[f64], tol: f64) -> Result<Vec<f64>, JsError> {
+    let (s, entry) = scenario_run(query, run)?;
+    let points = crate::compare::lr_sweep(&s.surface, &entry.spec, s.start, s.steps, lrs, tol)
+        .map_err(js_err)?;
+    let or_nan = |v: Option<usize>| v.map_or(f64::NAN, |v| v as f64);
+    Ok(points
+        .iter()
+        .flat_map(|p| {
+            [
+                p.final_loss.unwrap_or(f64::NAN),
+                or_nan(p.steps_to_tolerance),
+                or_nan(p.diverged_at),
+            ]
+        })
+        .collect())
+}
+
+/// The tuning objective named `name`: `final-loss`, `steps` (steps to a loss within 1e-6 of
+/// the minimum) or `area` (area under the log loss curve).
+pub fn objective(name: &str) -> Result<Objective, String> {
+    match name {
+        "final-loss" => Ok(Objective::FinalLoss),
+        "steps" => Ok(Objective::StepsToTolerance(1e-6)),
+        "area" => Ok(Objective::AreaUnderCurve),
+        other => Err(format!(
+            "unknown objective '{other}': allowed values are final-loss, steps, area"
+        )),
+    }
+}
+
+/// The decays named in `names` (comma-separated, of `momentum`, `beta1`, `beta2`) that run
+/// `entry`'s optimizer has; the others do not apply to it and are left out.
+fn decays_of(names: &str, entry: &RunEntry) -> Result<Vec<Decay>, String> {
+    let mut out = Vec::new();
+    for name in names.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+        let decay = [Decay::MOMENTUM, Decay::BETA1, Decay::BETA2]
+            .into_iter()
+            .find(|d| d.name == name)
+            .ok_or_else(|| {
+                format!("unknown hyperparameter '{name}' to tune: allowed values are momentum, beta1, beta2")
+            })?;
+        if entry.spec.optimizer.get(name).is_ok() {
+            out.push(decay);
+        }
+    }
+    Ok(out)
+}
+
+/// What [`tune_run`] found for one run, for the page to apply and show.
+#[derive(Serialize)]
+struct Tuned {
+    /// The run's number from 0.
+    run: usize,
+    label: &'static str,
+    /// The hyperparameters searched: `lr`, then the decays, and their symbols.
+    names: Vec<&'static str>,
+    symbols: Vec<&'static str>,
+    /// Their values before the search.
+    from: Vec<f64>,
+    /// The best values found.
+    best: Vec<f64>,
+    best_score: f64,
+    /// Simulations run.
+    evaluated: usize,
+    /// The learning-rate grid of each search, and the values each decay was gridded at.
+    lr_grid: usize,
+    searches: usize,
+    grids: Vec<Vec<f64>>,
+    /// Simulations the Nelder–Mead refinement ran.
+    refined: usize,
+}
+
+/// Tunes run `run` of the scenario `query`: its learning rate over 1e-5 to 1 and the decays
+/// in `decays` it has ([`decays_of`]), for the objective named `objective` ([`objective`]),
+/// with `budget` simulations ([`Tuning::search`]). Calls `progress(k)` after each of them.
+/// Returns JSON `{run, label, names, symbols, from, best, best_score, evaluated, lr_grid,
+/// searches, grids, refined}`; the page sets the run to `best`.
+#[wasm_bindgen]
+pub fn tune_run(
+    query: &str,
+    run: usize,
+    objective: &str,
+    budget: usize,
+    decays: &str,
+    progress: &js_sys::Function,
+) -> Result<String, JsError> {
+    let (s, entry) = scenario_run(query, run)?;
+    let objective = self::objective(objective).map_err(js_err)?;
+    let decays = decays_of(decays, &entry).map_err(js_err)?;
+    let tuning = Tuning {
+        surface: &s.surface,
+        spec: &entry.spec,
+        start: s.start,
+        steps: s.steps,
+        objective,
+        budget,
+        lrs: (1e-5, 1.0),
+    };
+    let found = tuning
+        .search(&decays, &mut |k| {
+            // A progress report that cannot be delivered must not stop the search.
+            let _ = progress.call1(&JsValue::NULL, &JsValue::from(k as u32));
+        })
+        .map_err(js_err)?;
+    let optimizer = &entry.spec.optimizer;
+    let from = found
+        .names
+        .iter()
+        .map(|n| optimizer.get(n).map_err(js_err))
+        .collect::<Result<Vec<_>, _>>()?;
+    let symbols = found
+        .names
+        .iter()
+        .map(|n| optimizer.param(n).map(|p| p.symbol).map_err(js_err))
+        .collect::<Result<Vec<_>, _>>()?;
+    let in_searches: usize = found.searches.iter().map(|t| t.evaluated.len()).sum();
+    Ok(super::json(&Tuned {
+        run,
+        label: entry.spec.optimizer.kind.label(),
+        from,
+        lr_grid: found.searches[0].grid,
+        searches: found.searches.len(),
+        refined: found.evaluated.len() - in_searches,
+        evaluated: found.evaluated.len(),
+        names: found.names,
+        symbols,
+        best: found.best,
+        best_score: found.best_score,
+        grids: found.grids,
+    }))
+}

@@ -1,0 +1,37 @@
+// A Web Worker running the page's own wasm for the heavy comparisons (src/web/jobs.rs), so the
+// page never waits on them. It takes one task at a time (pool.js deals them out) and answers
+// with parts as they are ready, then `done`; the page cancels by ending the worker.
+import init, { basin_rows, sweep_rates, tune_run } from './pkg/optiviz.js';
+
+const ready = init();
+
+const tasks = {
+  /** Rows `row0..row1` of a basin map, four rows a message. */
+  basin({ job, query, run, width, height, steps, tol, row0, row1 }) {
+    for (let r = row0; r < row1; r += 4) {
+      const cells = basin_rows(query, run, width, height, steps, tol, r, Math.min(r + 4, row1));
+      postMessage({ job, row: r, cells }, [cells.buffer]);
+    }
+  },
+  /** One run at some learning rates of a sweep. */
+  sweep({ job, query, run, lrs, tol }) {
+    const cells = sweep_rates(query, run, Float64Array.from(lrs), tol);
+    postMessage({ job, cells }, [cells.buffer]);
+  },
+  /** One run's tuning search, reporting each simulation done. */
+  tune({ job, query, run, objective, budget, decays }) {
+    const result = tune_run(query, run, objective, budget, decays, (k) => postMessage({ job, progress: k }));
+    postMessage({ job, result: JSON.parse(result) });
+  },
+};
+
+onmessage = async (e) => {
+  await ready;
+  const { job, kind } = e.data;
+  try {
+    tasks[kind](e.data);
+    postMessage({ job, done: true });
+  } catch (err) {
+    postMessage({ job, error: err.message ?? String(err) });
+  }
+};
