@@ -44,6 +44,13 @@ export class Pool {
         w.postMessage({ ...w.task, job });
       };
       for (const w of this.workers) {
+        // A worker that cannot load its script or its wasm ends the run with a message.
+        w.onerror = (e) => {
+          e.preventDefault();
+          if (job !== this.job) return;
+          this.cancel();
+          error(`a worker stopped: ${e.message || 'it could not load the page\'s wasm'}`);
+        };
         w.onmessage = (e) => {
           const m = e.data;
           if (m.job !== job) return;
@@ -69,6 +76,12 @@ export class Pool {
         give(w);
       }
     });
+  }
+
+  /** Ends the workers, busy or idle; the next run starts new ones. */
+  close() {
+    this.busy = true;
+    this.cancel();
   }
 
   /** Ends the run in progress, if any: its workers are terminated and started afresh next run. */

@@ -27,6 +27,8 @@ const browser = await chromium.launch({
     '--no-first-run', '--disable-quic', '--disable-sync'],
 });
 const page = await browser.newPage({ viewport: { width: 1440, height: 1300 } });
+page.on('crash', () => console.error('the page crashed'));
+page.on('pageerror', (e) => console.error('page error:', String(e)));
 const runs = ['sgd;lr=0.001', 'momentum;lr=0.001', 'nesterov;lr=0.001', 'adagrad;lr=0.5', 'rmsprop;lr=0.002',
   'adam;lr=0.05', 'nadam;lr=0.01', 'lion;lr=0.01'].map((r) => `run=${r}`).join('&');
 await page.goto(`${base}?surface=rosenbrock&steps=2000&speed=250&${runs}`);
@@ -157,7 +159,7 @@ const heavy = await page.evaluate(async () => {
     const t0 = performance.now();
     await pool.run(tasks, { part: (_, m) => { settled += m.cells.filter((c) => (c & 0xff) >= 2).length; } });
     const ms = performance.now() - t0;
-    pool.cancel();
+    pool.close();
     return { ms, settled };
   };
   // The sweep workload (the 8 optimizers × 50 rates from 1e-4 to 1 × 2,000 steps on Rosenbrock
@@ -175,7 +177,7 @@ const heavy = await page.evaluate(async () => {
       await pool.run(tasks);
       times.push(performance.now() - t0);
     }
-    pool.cancel();
+    pool.close();
     return times.sort((a, b) => a - b)[2];
   };
   const one = await basin(1);
