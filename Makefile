@@ -1,6 +1,6 @@
 # optiviz: the two commands a newcomer needs.
 #   make serve   build the page's wasm (release) and serve it at http://127.0.0.1:$(PORT)/
-#   make test    every check: format, clippy (native and wasm32), native tests, wasm build,
+#   make test    every check: format, clippy and rustdoc (native and wasm32), native tests, wasm build,
 #                browser tests in headless Chromium
 #   make bench   speed in headless Chromium (figures for BENCHMARKS.md)
 # Both install what is missing first (scripts/toolchain.sh).
@@ -26,6 +26,8 @@ lint:
 	cargo fmt --all --check
 	cargo clippy --all-targets --quiet -- -D warnings
 	scripts/wasm-cargo.sh clippy --all-targets --quiet -- -D warnings
+	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
+	RUSTDOCFLAGS="-D warnings" scripts/wasm-cargo.sh doc --no-deps --lib --quiet
 
 native-test:
 	cargo test --quiet

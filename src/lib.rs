@@ -8,12 +8,13 @@
 //!     URL form, and the one-click stories;
 //!   - [`explain`]: each update rule as MathML, and one step with its numbers substituted;
 //!   - [`compare`]: results tables, learning-rate sweeps, basin maps, the quadratic theory and
-//!     learning-rate tuning;
+//!     tuning (the learning rate, and momentum or betas where asked);
 //!   - [`model`]: the regression lab's data sets, models (linear, logistic and polynomial
 //!     regression, a one-hidden-layer network) and the loop that trains them.
 //! - [`render`]: drawing, generic over plotters' `DrawingBackend`.
-//! - `web` (wasm32 only): the one wasm-bindgen handle the page drives.
-//! - [`serve`] (native only): the development server behind `optiviz serve`.
+//! - `web` (wasm32 only): the wasm-bindgen handles the pages drive, and the functions their Web
+//!   Workers run.
+//! - `serve` (native only): the development server behind `optiviz serve`.
 
 #![warn(missing_docs)]
 
