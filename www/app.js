@@ -1,11 +1,14 @@
 // optiviz page: builds the controls from what the Rust handle describes, turns pointer and
 // keyboard input into calls on it, and runs the frame loop. Every computation and every pixel
 // of the plots comes from Rust (pkg/optiviz.js); the scenario lives in the URL.
-import init, { App, paint_basins } from './pkg/optiviz.js';
+import init, { App, check_tuning, paint_basins } from './pkg/optiviz.js';
 import { Job, basinTasks, sweepTasks } from './pool.js';
 import { $, Player, RunPanels, attempt, fitCanvases, fmt, legendItems, notice } from './runs.js';
 
 /** The page: the Rust handle, the frame loop and every control. */
+/** `n` and the noun, plural unless `n` is 1. */
+const count = (n, noun) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 /** One run's tuning outcome as a list item: the values it moved, and the search it ran. */
 function tunedItem(t) {
   const li = document.createElement('li');
@@ -370,7 +373,7 @@ class Page extends Player {
           job.progress(parts / tasks.length);
           this.redraw();
         },
-        done: (ms) => { job.status.value = `${runs.length} runs × ${lrs.length} rates in ${ms.toFixed(0)} ms`; },
+        done: (ms) => { job.status.value = `${count(runs.length, 'run')} × ${lrs.length} rates in ${ms.toFixed(0)} ms`; },
         error: (message) => notice(`sweep: ${message}`),
       });
     });
@@ -395,15 +398,10 @@ class Page extends Player {
     const job = new Job('tune');
     $('tune-run').addEventListener('click', () => {
       const budget = Number($('tune-budget').value);
-      if (!(Number.isInteger(budget) && budget >= 1 && budget <= 500)) {
-        notice(`budget ${$('tune-budget').value}: allowed values are whole numbers from 1 to 500`);
-        $('tune-budget').setAttribute('aria-invalid', 'true');
-        return;
-      }
-      $('tune-budget').removeAttribute('aria-invalid');
-      const query = this.app.query();
       const objective = $('tune-objective').value;
       const decays = ['tune-momentum', 'tune-beta1', 'tune-beta2'].filter((id) => $(id).checked).map((id) => $(id).value).join(',');
+      if (!attempt(() => check_tuning(objective, budget, decays), $('tune-budget'))) return;
+      const query = this.app.query();
       const runs = this.shownRuns();
       const tasks = runs.map((run) => ({ kind: 'tune', query, run, objective, budget, decays }));
       const done = new Map();
@@ -421,7 +419,7 @@ class Page extends Player {
             t.names.forEach((name, k) => attempt(() => this.app.set_param(t.run, name, Number(t.best[k].toPrecision(6)))));
           }
           $('tune-result').replaceChildren(...found.map(tunedItem));
-          job.status.value = `${runs.length} runs × ${budget} simulations in ${ms.toFixed(0)} ms`;
+          job.status.value = `${count(runs.length, 'run')} × ${budget} simulations in ${ms.toFixed(0)} ms`;
           this.rebuild();
         },
         error: (message) => notice(`tune: ${message}`),

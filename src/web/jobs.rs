@@ -97,22 +97,51 @@ pub fn objective(name: &str) -> Result<Objective, String> {
     }
 }
 
+/// The most simulations the page lets one run's tuning spend.
+const MAX_BUDGET: usize = 500;
+
+/// Checks the page's tuning settings before any worker starts: the objective's name
+/// ([`objective`]), a budget from 1 to 500 simulations per run, and the names of the decays
+/// to tune as well (`momentum`, `beta1`, `beta2`, comma-separated). The errors name the allowed
+/// values.
+#[wasm_bindgen]
+pub fn check_tuning(objective: &str, budget: f64, decays: &str) -> Result<(), JsError> {
+    self::objective(objective).map_err(js_err)?;
+    if !(budget.fract() == 0.0 && (1.0..=MAX_BUDGET as f64).contains(&budget)) {
+        return Err(js_err(format!(
+            "budget {budget}: allowed values are whole numbers from 1 to {MAX_BUDGET}"
+        )));
+    }
+    decay_names(decays).map_err(js_err)?;
+    Ok(())
+}
+
+/// The decays named in `names` (comma-separated), or the error naming the allowed ones.
+fn decay_names(names: &str) -> Result<Vec<Decay>, String> {
+    names
+        .split(',')
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(|name| {
+            [Decay::MOMENTUM, Decay::BETA1, Decay::BETA2]
+                .into_iter()
+                .find(|d| d.name == name)
+                .ok_or_else(|| {
+                    format!(
+                        "unknown hyperparameter '{name}' to tune: allowed values are momentum, beta1, beta2"
+                    )
+                })
+        })
+        .collect()
+}
+
 /// The decays named in `names` (comma-separated, of `momentum`, `beta1`, `beta2`) that run
 /// `entry`'s optimizer has; the others do not apply to it and are left out.
 fn decays_of(names: &str, entry: &RunEntry) -> Result<Vec<Decay>, String> {
-    let mut out = Vec::new();
-    for name in names.split(',').map(str::trim).filter(|n| !n.is_empty()) {
-        let decay = [Decay::MOMENTUM, Decay::BETA1, Decay::BETA2]
-            .into_iter()
-            .find(|d| d.name == name)
-            .ok_or_else(|| {
-                format!("unknown hyperparameter '{name}' to tune: allowed values are momentum, beta1, beta2")
-            })?;
-        if entry.spec.optimizer.get(name).is_ok() {
-            out.push(decay);
-        }
-    }
-    Ok(out)
+    Ok(decay_names(names)?
+        .into_iter()
+        .filter(|d| entry.spec.optimizer.get(d.name).is_ok())
+        .collect())
 }
 
 /// What [`tune_run`] found for one run, for the page to apply and show.
@@ -153,6 +182,7 @@ pub fn tune_run(
     decays: &str,
     progress: &js_sys::Function,
 ) -> Result<String, JsError> {
+    check_tuning(objective, budget as f64, decays)?;
     let (s, entry) = scenario_run(query, run)?;
     let objective = self::objective(objective).map_err(js_err)?;
     let decays = decays_of(decays, &entry).map_err(js_err)?;

@@ -649,7 +649,7 @@ describe('comparison', () => {
     await page.getByLabel('Budget per run').fill('60');
     await page.getByLabel('μ', { exact: true }).check();
     await page.getByRole('button', { name: 'Tune', exact: true }).click();
-    await page.waitForFunction(() => /^1 runs × 60 simulations/.test(document.getElementById('tune-time').value));
+    await page.waitForFunction(() => /^1 run × 60 simulations/.test(document.getElementById('tune-time').value));
     const [line] = await page.locator('#tune-result li').allInnerTexts();
     assert.match(line, /^run 1 · Momentum: η 0\.001 → [\d.e-]+, μ 0\.9 → [\d.e-]+ \(score .+, 60 simulations\)\n.*μ ∈ \{0, 0\.9, 0\.99\}; then \d+ Nelder–Mead steps/);
     // Polyak's best heavy ball on this bowl (eigenvalues 1 and 10): η ≈ 0.23, μ ≈ 0.27.
