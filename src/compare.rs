@@ -750,6 +750,26 @@ pub enum Objective {
     AreaUnderCurve,
 }
 
+impl Objective {
+    /// The names of the objectives, as the page and [`Objective::from_name`] write them.
+    pub const NAMES: [&'static str; 3] = ["final-loss", "steps", "area"];
+
+    /// The objective named `name`: `final-loss`, `steps` (steps to a loss within 1e-6 of the
+    /// minimum) or `area` (area under the log loss curve); an error naming the allowed values
+    /// otherwise.
+    pub fn from_name(name: &str) -> Result<Objective, String> {
+        match name {
+            "final-loss" => Ok(Objective::FinalLoss),
+            "steps" => Ok(Objective::StepsToTolerance(1e-6)),
+            "area" => Ok(Objective::AreaUnderCurve),
+            other => Err(format!(
+                "unknown objective '{other}': allowed values are {}",
+                Objective::NAMES.join(", ")
+            )),
+        }
+    }
+}
+
 /// The score of trajectory `t` on `surface` under `objective` (lower is better; `+∞` when the
 /// run diverged).
 pub fn score(surface: &Surface, t: &Trajectory, objective: Objective) -> f64 {
@@ -889,6 +909,32 @@ impl Decay {
         lo: 0.99,
         hi: 0.9999,
     };
+
+    /// The decays [`Tuning::search`] can vary, in the order the page lists them.
+    pub const ALL: [Decay; 3] = [Decay::MOMENTUM, Decay::BETA1, Decay::BETA2];
+
+    /// The decays named in `names`, comma-separated (spaces around a name and empty items
+    /// ignored, so `""` is none), in the order given; an error naming the first unknown name
+    /// and the allowed ones otherwise.
+    pub fn from_names(names: &str) -> Result<Vec<Decay>, String> {
+        names
+            .split(',')
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(|name| {
+                Decay::ALL
+                    .into_iter()
+                    .find(|d| d.name == name)
+                    .ok_or_else(|| {
+                        let allowed: Vec<&str> = Decay::ALL.iter().map(|d| d.name).collect();
+                        format!(
+                            "unknown hyperparameter '{name}' to tune: allowed values are {}",
+                            allowed.join(", ")
+                        )
+                    })
+            })
+            .collect()
+    }
 
     /// `n ≥ 2` values from `lo` to `hi` (both exact), evenly spaced in `log10(1 − v)`:
     /// `1 − 10^(log10(1 − lo) + i/(n − 1) · (log10(1 − hi) − log10(1 − lo)))`. With

@@ -696,3 +696,69 @@ fn tuning_betas_shares_the_budget_and_keeps_values_when_it_is_small() {
     .to_string();
     assert!(err.contains("momentum") && err.contains("lr"), "{err}");
 }
+
+// Property tests run natively (proptest does not build for wasm32).
+#[cfg(not(target_arch = "wasm32"))]
+mod names {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn objectives_and_decays_by_name() {
+        assert_eq!(
+            Objective::from_name("steps"),
+            Ok(Objective::StepsToTolerance(1e-6))
+        );
+        assert_eq!(
+            Objective::from_name("loss").unwrap_err(),
+            "unknown objective 'loss': allowed values are final-loss, steps, area"
+        );
+        assert_eq!(
+            Decay::from_names(" beta2, momentum ,"),
+            Ok(vec![Decay::BETA2, Decay::MOMENTUM])
+        );
+        assert_eq!(Decay::from_names(""), Ok(vec![]));
+        assert_eq!(
+            Decay::from_names("momentum,mu").unwrap_err(),
+            "unknown hyperparameter 'mu' to tune: allowed values are momentum, beta1, beta2"
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn any_objective_name_parses_or_names_the_allowed_values(name in "\\PC{0,12}") {
+            match Objective::from_name(&name) {
+                Ok(_) => prop_assert!(Objective::NAMES.contains(&name.as_str())),
+                Err(e) => {
+                    prop_assert!(!Objective::NAMES.contains(&name.as_str()));
+                    prop_assert!(e.contains(&format!("'{name}'")) && e.ends_with("final-loss, steps, area"), "{}", e);
+                }
+            }
+        }
+
+        #[test]
+        fn any_list_of_decay_names_round_trips(
+            picks in proptest::collection::vec(0usize..3, 0..5),
+            spaces in proptest::collection::vec("[ ]{0,2}", 10),
+        ) {
+            let names: Vec<String> = picks
+                .iter()
+                .enumerate()
+                .map(|(i, &p)| format!("{}{}{}", spaces[2 * i], Decay::ALL[p].name, spaces[2 * i + 1]))
+                .collect();
+            let parsed = Decay::from_names(&names.join(",")).unwrap();
+            prop_assert_eq!(parsed, picks.iter().map(|&p| Decay::ALL[p]).collect::<Vec<_>>());
+        }
+
+        #[test]
+        fn any_string_is_a_list_of_known_decays_or_an_error_naming_one_that_is_not(list in "[a-z0-9, ]{0,24}") {
+            let items: Vec<&str> = list.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
+            let unknown = items.iter().find(|n| !Decay::ALL.iter().any(|d| d.name == **n));
+            match (Decay::from_names(&list), unknown) {
+                (Ok(decays), None) => prop_assert_eq!(decays.len(), items.len()),
+                (Err(e), Some(name)) => prop_assert!(e.starts_with(&format!("unknown hyperparameter '{name}'")), "{}", e),
+                (got, want) => prop_assert!(false, "{list:?}: {got:?}, unknown {want:?}"),
+            }
+        }
+    }
+}

@@ -84,61 +84,29 @@ pub fn sweep_rates(query: &str, run: usize, lrs: &[f64], tol: f64) -> Result<Vec
         .collect())
 }
 
-/// The tuning objective named `name`: `final-loss`, `steps` (steps to a loss within 1e-6 of
-/// the minimum) or `area` (area under the log loss curve).
-pub fn objective(name: &str) -> Result<Objective, String> {
-    match name {
-        "final-loss" => Ok(Objective::FinalLoss),
-        "steps" => Ok(Objective::StepsToTolerance(1e-6)),
-        "area" => Ok(Objective::AreaUnderCurve),
-        other => Err(format!(
-            "unknown objective '{other}': allowed values are final-loss, steps, area"
-        )),
-    }
-}
-
 /// The most simulations the page lets one run's tuning spend.
 const MAX_BUDGET: usize = 500;
 
 /// Checks the page's tuning settings before any worker starts: the objective's name
-/// ([`objective`]), a budget from 1 to 500 simulations per run, and the names of the decays
+/// ([`Objective::from_name`]), a budget from 1 to 500 simulations per run, and the names of the decays
 /// to tune as well (`momentum`, `beta1`, `beta2`, comma-separated). The errors name the allowed
 /// values.
 #[wasm_bindgen]
 pub fn check_tuning(objective: &str, budget: f64, decays: &str) -> Result<(), JsError> {
-    self::objective(objective).map_err(js_err)?;
+    Objective::from_name(objective).map_err(js_err)?;
     if !(budget.fract() == 0.0 && (1.0..=MAX_BUDGET as f64).contains(&budget)) {
         return Err(js_err(format!(
             "budget {budget}: allowed values are whole numbers from 1 to {MAX_BUDGET}"
         )));
     }
-    decay_names(decays).map_err(js_err)?;
+    Decay::from_names(decays).map_err(js_err)?;
     Ok(())
-}
-
-/// The decays named in `names` (comma-separated), or the error naming the allowed ones.
-fn decay_names(names: &str) -> Result<Vec<Decay>, String> {
-    names
-        .split(',')
-        .map(str::trim)
-        .filter(|n| !n.is_empty())
-        .map(|name| {
-            [Decay::MOMENTUM, Decay::BETA1, Decay::BETA2]
-                .into_iter()
-                .find(|d| d.name == name)
-                .ok_or_else(|| {
-                    format!(
-                        "unknown hyperparameter '{name}' to tune: allowed values are momentum, beta1, beta2"
-                    )
-                })
-        })
-        .collect()
 }
 
 /// The decays named in `names` (comma-separated, of `momentum`, `beta1`, `beta2`) that run
 /// `entry`'s optimizer has; the others do not apply to it and are left out.
 fn decays_of(names: &str, entry: &RunEntry) -> Result<Vec<Decay>, String> {
-    Ok(decay_names(names)?
+    Ok(Decay::from_names(names)?
         .into_iter()
         .filter(|d| entry.spec.optimizer.get(d.name).is_ok())
         .collect())
@@ -169,7 +137,7 @@ struct Tuned {
 }
 
 /// Tunes run `run` of the scenario `query`: its learning rate over 1e-5 to 1 and the decays
-/// in `decays` it has ([`decays_of`]), for the objective named `objective` ([`objective`]),
+/// in `decays` it has ([`decays_of`]), for the objective named `objective` ([`Objective::from_name`]),
 /// with `budget` simulations ([`Tuning::search`]). Calls `progress(k)` after each of them.
 /// Returns JSON `{run, label, names, symbols, from, best, best_score, evaluated, lr_grid,
 /// searches, grids, refined}`; the page sets the run to `best`.
@@ -184,7 +152,7 @@ pub fn tune_run(
 ) -> Result<String, JsError> {
     check_tuning(objective, budget as f64, decays)?;
     let (s, entry) = scenario_run(query, run)?;
-    let objective = self::objective(objective).map_err(js_err)?;
+    let objective = Objective::from_name(objective).map_err(js_err)?;
     let decays = decays_of(decays, &entry).map_err(js_err)?;
     let tuning = Tuning {
         surface: &s.surface,
