@@ -257,6 +257,33 @@ pub fn log_space(lo: f64, hi: f64, n: usize) -> Result<Vec<f64>, ConfigError> {
         .collect())
 }
 
+/// `n` values evenly spaced from `lo` to `hi`, both included exactly:
+/// `lo + i/(n − 1) · (hi − lo)` for `i = 0 … n − 1`.
+///
+/// Fails unless `lo < hi` (both finite) and `n ≥ 2`, naming the offending value.
+pub fn lin_space(lo: f64, hi: f64, n: usize) -> Result<Vec<f64>, ConfigError> {
+    if !(lo.is_finite() && hi.is_finite() && lo < hi) {
+        return Err(ConfigError::OutOfRange {
+            name: "hi",
+            value: hi,
+            allowed: format!("{lo:?} < hi, both finite"),
+        });
+    }
+    if n < 2 {
+        return Err(ConfigError::OutOfRange {
+            name: "n",
+            value: n as f64,
+            allowed: "2 ≤ n".into(),
+        });
+    }
+    Ok((0..n)
+        .map(|i| match i {
+            i if i == n - 1 => hi,
+            i => lo + (hi - lo) * i as f64 / (n - 1) as f64,
+        })
+        .collect())
+}
+
 // ---------------------------------------------------------------------------------------------
 // 3. Basins of convergence
 

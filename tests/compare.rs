@@ -2,8 +2,9 @@
 //! map, quadratic theory and tuning, each checked against what the runs or the theory say.
 
 use optiviz::compare::{
-    Basin, BasinGrid, Decay, Objective, RunResult, Tuning, basin_map, basin_map_rows, log_space,
-    lr_sweep, momentum_rate, momentum_rate_map, quadratic_theory, result, results_csv, score,
+    Basin, BasinGrid, Decay, Objective, RunResult, Tuning, basin_map, basin_map_rows, lin_space,
+    log_space, lr_sweep, momentum_rate, momentum_rate_map, quadratic_theory, result, results_csv,
+    score,
 };
 use optiviz::optim::{OptimizerKind, RunConfig};
 use optiviz::run::{RunSpec, simulate};
@@ -185,6 +186,25 @@ fn log_space_endpoints_spacing_and_errors() {
             .to_string()
             .contains("n")
     );
+}
+
+#[test]
+fn lin_space_endpoints_spacing_and_errors() {
+    assert_eq!(
+        lin_space(0.0, 0.999, 4).unwrap(),
+        [0.0, 0.333, 0.666, 0.999]
+    );
+    assert_eq!(lin_space(-1.0, 1.0, 2).unwrap(), [-1.0, 1.0]);
+    // 0.1 + 0.2 is not 0.3 in binary, but the last value is `hi` exactly.
+    assert_eq!(*lin_space(0.1, 0.3, 3).unwrap().last().unwrap(), 0.3);
+    assert!(
+        lin_space(1.0, 1.0, 3)
+            .unwrap_err()
+            .to_string()
+            .contains("hi")
+    );
+    assert!(lin_space(0.0, f64::NAN, 3).is_err());
+    assert!(lin_space(0.0, 1.0, 1).is_err());
 }
 
 #[test]

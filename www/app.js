@@ -203,6 +203,7 @@ class Page extends Player {
   rebuild() {
     const runs = JSON.parse(this.app.runs());
     if ($('basin-box').open) this.basinRuns();
+    if ($('multiples-box').open) this.multiplesChoices();
     this.legends(runs);
     $('runs').replaceChildren(...runs.map((run, i) => this.panels.runPanel(run, i, runs.length)));
     $('add-run').disabled = runs.length >= 8;
@@ -324,17 +325,48 @@ class Page extends Player {
     $('basin-mode').addEventListener('change', () => this.repaintBasins?.());
   }
 
+  /** The Vary menu: run 1's hyperparameters, then the optimizer and the surface. */
+  multiplesChoices() {
+    const select = $('multiples-vary');
+    const keep = select.value;
+    const [first] = JSON.parse(this.app.runs());
+    this.multiplesParams = new Map(first.params.map((p) => [p.name, p]));
+    select.replaceChildren(...first.params.map((p) => new Option(p.label === p.name ? `${p.symbol} (${p.name})` : `${p.label} ${p.symbol}`, p.name)),
+      new Option("optimizer (torch's defaults)", 'optimizer'), new Option('surface', 'surface'));
+    select.value = [...select.options].some((o) => o.value === keep) ? keep : 'lr';
+    this.multiplesRange(select.value !== keep);
+  }
+
+  /**
+   * The range follows the hyperparameter varied: its symbol, and (when it is a new choice)
+   * its slider's range; no range for the optimizer or the surface.
+   */
+  multiplesRange(reset) {
+    const p = this.multiplesParams?.get($('multiples-vary').value);
+    for (const id of ['multiples-lo', 'multiples-hi', 'multiples-lo-label', 'multiples-hi-label']) $(id).hidden = !p;
+    if (!p) return;
+    $('multiples-lo-label').textContent = `${p.symbol} from`;
+    if (reset) {
+      const [lo, hi] = p.name === 'lr' ? [1e-4, 1e-2] : p.slider;
+      $('multiples-lo').value = lo;
+      $('multiples-hi').value = hi;
+    }
+  }
+
   wireMultiples() {
     const box = $('multiples-box');
     const canvas = $('multiples-canvas');
+    $('multiples-vary').addEventListener('change', () => this.multiplesRange(true));
     const show = () => {
       const ok = attempt(() => this.app.set_multiples($('multiples-vary').value, Number($('multiples-count').value),
         Number($('multiples-lo').value), Number($('multiples-hi').value)), $('multiples-count'));
       if (ok) this.showCanvas(canvas, true, (c) => this.app.set_multiples_canvas(c));
     };
     box.addEventListener('toggle', () => {
-      if (box.open) show();
-      else this.showCanvas(canvas, false, (c) => this.app.set_multiples_canvas(c));
+      if (box.open) {
+        this.multiplesChoices();
+        show();
+      } else this.showCanvas(canvas, false, (c) => this.app.set_multiples_canvas(c));
     });
     $('multiples-show').addEventListener('click', show);
     canvas.addEventListener('pointermove', (e) => {

@@ -121,6 +121,12 @@ pub fn bench_adam_kernel(runs: usize, steps: usize, batched: bool) -> Result<f64
     crate::bench::adam_kernel(runs, steps, batched).map_err(js_err)
 }
 
+/// `v` with at most four decimals and no trailing zeros: 0.9, 0.9999, 0.1667.
+fn short(v: f64) -> String {
+    let s = format!("{v:.4}");
+    s.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
 fn js_err(e: impl std::fmt::Display) -> JsError {
     JsError::new(&e.to_string())
 }
@@ -1160,10 +1166,11 @@ impl App {
         area.present().map_err(js_err)
     }
 
-    /// Builds the small multiples from the first run: `vary` is `lr` (`count` rates spaced
-    /// evenly on a log scale from `lo` to `hi`), `optimizer` (the first `count` optimizers,
-    /// each at torch's defaults) or `surface` (the first `count` surfaces, each from its own
-    /// start); 2 to 16 panels. Returns how many.
+    /// Builds the small multiples from the first run: `vary` is one of its hyperparameters
+    /// (`lr`, `momentum`, `beta2`, …: `count` values from `lo` to `hi`, spaced evenly on the
+    /// hyperparameter's scale, log for rates and epsilons, linear otherwise), `optimizer` (the
+    /// first `count` optimizers, each at torch's defaults) or `surface` (the first `count`
+    /// surfaces, each from its own start); 2 to 16 panels. Returns how many.
     pub fn set_multiples(
         &mut self,
         vary: &str,
@@ -1191,14 +1198,6 @@ impl App {
                 Ok(())
             };
         match vary {
-            "lr" => {
-                for lr in crate::compare::log_space(lo, hi, count).map_err(js_err)? {
-                    let mut spec = base.clone();
-                    spec.optimizer.set("lr", lr).map_err(js_err)?;
-                    let label = format!("η = {lr:.2e}");
-                    add(s.surface, s.start, spec, label)?;
-                }
-            }
             "optimizer" => {
                 for kind in OptimizerKind::ALL.into_iter().take(count) {
                     let spec = RunSpec {
@@ -1214,10 +1213,34 @@ impl App {
                     add(surface, surface.default_start(), base.clone(), label)?;
                 }
             }
-            other => {
-                return Err(js_err(format!(
-                    "cannot vary '{other}': allowed values are lr, optimizer, surface"
-                )));
+            name => {
+                let Ok(param) = base.optimizer.param(name) else {
+                    let names: Vec<&str> = base
+                        .optimizer
+                        .kind
+                        .params()
+                        .iter()
+                        .map(|p| p.name)
+                        .collect();
+                    return Err(js_err(format!(
+                        "cannot vary '{name}': allowed values are optimizer, surface, or one of run 1's hyperparameters: {}",
+                        names.join(", ")
+                    )));
+                };
+                let values = match param.scale {
+                    crate::optim::Scale::Log => crate::compare::log_space(lo, hi, count),
+                    crate::optim::Scale::Linear => crate::compare::lin_space(lo, hi, count),
+                }
+                .map_err(js_err)?;
+                for v in values {
+                    let mut spec = base.clone();
+                    spec.optimizer.set(param.name, v).map_err(js_err)?;
+                    let label = match param.scale {
+                        crate::optim::Scale::Log => format!("{} = {v:.2e}", param.symbol),
+                        crate::optim::Scale::Linear => format!("{} = {}", param.symbol, short(v)),
+                    };
+                    add(s.surface, s.start, spec, label)?;
+                }
             }
         }
         let n = panels.len();

@@ -592,7 +592,7 @@ describe('comparison', () => {
   });
 
   test('small multiples: panels in step with the animation, and a hover rings the same step in all', async () => {
-    const { page, errors } = await openAt('?surface=bowl&k=10&start=-2.5,1.5&steps=300&step=40&run=sgd;lr=0.01');
+    const { page, errors } = await openAt('?surface=bowl&k=10&start=-2.5,1.5&steps=300&step=40&run=momentum;lr=0.01');
     await page.getByText('Small multiples').click();
     await nextFrames(page);
     const canvas = page.locator('#multiples-canvas');
@@ -609,6 +609,18 @@ describe('comparison', () => {
     await page.mouse.move(box.x + box.width * 0.2, box.y + box.height * 0.3);
     await nextFrames(page);
     assert.notEqual((await pixels(page, 'multiples-canvas')).hash, later.hash, 'the hovered step is ringed');
+    // Vary run 1's momentum over its slider's range: the range follows the choice.
+    await page.getByLabel('Vary').selectOption('momentum');
+    assert.equal(await text(page, '#multiples-lo-label'), 'μ from');
+    assert.deepEqual([await page.locator('#multiples-lo').inputValue(), await page.locator('#multiples-hi').inputValue()], ['0', '0.999']);
+    await page.getByRole('button', { name: 'Show', exact: true }).click();
+    await nextFrames(page);
+    const momenta = await pixels(page, 'multiples-canvas');
+    assert.notEqual(momenta.hash, later.hash, 'the panels now vary μ');
+    await page.locator('#multiples-lo').fill('-0.5');
+    await page.getByRole('button', { name: 'Show', exact: true }).click();
+    assert.match(await text(page, '#notice'), /momentum/);
+    assert.match(await text(page, '#notice'), /allowed/);
     // Vary the optimizer instead; a bad count is refused with its range.
     await page.getByLabel('Vary').selectOption('optimizer');
     await page.getByLabel('Panels').fill('17');
