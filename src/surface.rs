@@ -53,6 +53,42 @@ impl View {
         }
     }
 
+    /// This view scaled by `factor` about the point `about`, which stays where it is (a factor
+    /// below 1 zooms in).
+    pub fn zoomed(&self, about: [f64; 2], factor: f64) -> View {
+        let [cx, cy] = about;
+        View::new(
+            cx + (self.x_min - cx) * factor,
+            cx + (self.x_max - cx) * factor,
+            cy + (self.y_min - cy) * factor,
+            cy + (self.y_max - cy) * factor,
+        )
+    }
+
+    /// This view moved with a pointer that went `(dx, dy)` pixels (y down, as on screen) over
+    /// a plot of `width × height` pixels showing it: what was under the pointer stays under it.
+    pub fn panned(&self, dx: f64, dy: f64, width: f64, height: f64) -> View {
+        let sx = -dx * (self.x_max - self.x_min) / width.max(1.0);
+        let sy = dy * (self.y_max - self.y_min) / height.max(1.0);
+        View::new(
+            self.x_min + sx,
+            self.x_max + sx,
+            self.y_min + sy,
+            self.y_max + sy,
+        )
+    }
+
+    /// Whether the pages can show this view: finite, each side longer than 1e-9 and shorter
+    /// than 1e6 (beyond, zooming and panning stop, so the numbers stay sane).
+    pub fn is_workable(&self) -> bool {
+        let (w, h) = (self.x_max - self.x_min, self.y_max - self.y_min);
+        [self.x_min, self.x_max, self.y_min, self.y_max]
+            .iter()
+            .all(|v| v.is_finite())
+            && (1e-9..1e6).contains(&w)
+            && (1e-9..1e6).contains(&h)
+    }
+
     /// This view widened about its centre along one axis so that one unit spans as many
     /// pixels in x as in y on a `width × height` pixel area (circles stay round).
     pub fn fit_aspect(&self, width: f64, height: f64) -> View {

@@ -216,6 +216,50 @@ class LabPage extends Player {
   }
 
   /**
+   * The landscape: dragging pans its view, the wheel zooms about the pointer, a double-click
+   * or *Fit view* fits it to the runs' paths again. The view is the scenario's, in the link.
+   */
+  wireLandscape() {
+    const canvas = $('landscape-canvas');
+    const at = (e) => {
+      const r = canvas.getBoundingClientRect();
+      return [(e.clientX - r.left) * devicePixelRatio, (e.clientY - r.top) * devicePixelRatio];
+    };
+    let drag = null;
+    canvas.addEventListener('pointerdown', (e) => {
+      const [px, py] = at(e);
+      if (!this.lab.on_landscape(px, py)) return;
+      canvas.setPointerCapture(e.pointerId);
+      drag = { id: e.pointerId, last: [px, py] };
+    });
+    canvas.addEventListener('pointermove', (e) => {
+      if (!drag || e.pointerId !== drag.id) return;
+      const [px, py] = at(e);
+      this.lab.pan_landscape(px - drag.last[0], py - drag.last[1]);
+      drag.last = [px, py];
+      this.changed();
+    });
+    const end = (e) => {
+      if (drag && e.pointerId === drag.id) drag = null;
+    };
+    canvas.addEventListener('pointerup', end);
+    canvas.addEventListener('pointercancel', end);
+    canvas.addEventListener('wheel', (e) => {
+      const [px, py] = at(e);
+      if (!this.lab.on_landscape(px, py)) return;
+      e.preventDefault();
+      this.lab.zoom_landscape(px, py, Math.exp(Math.max(-1, Math.min(1, e.deltaY / 300))));
+      this.changed();
+    }, { passive: false });
+    const fit = () => {
+      this.lab.fit_landscape();
+      this.changed();
+    };
+    canvas.addEventListener('dblclick', fit);
+    $('landscape-fit').addEventListener('click', fit);
+  }
+
+  /**
    * The data canvas: a click or tap on empty space adds a point, a drag moves the point under
    * the pointer (every run retrains as it moves), right-click or a long press deletes it.
    */
@@ -286,6 +330,7 @@ async function main() {
   const page = new LabPage(lab, canvases);
   page.wireControls();
   page.wireData();
+  page.wireLandscape();
   page.syncSettings();
   page.rebuild();
   // The data view's pixel rectangle is known once it has been drawn.
@@ -301,6 +346,7 @@ async function main() {
     query: () => lab.query(),
     pointPixel: (i) => lab.point_pixel(i)?.map((v) => v / devicePixelRatio),
     pointCount: () => lab.point_count(),
+    landscapeWidth: () => { const r = lab.landscape_rect(); return r && (r[2] - r[0]) / devicePixelRatio; },
     status: () => JSON.parse(lab.status()),
     settings: () => JSON.parse(lab.settings()),
   };

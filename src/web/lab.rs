@@ -35,12 +35,17 @@ const REGIONS_BUDGET: f64 = 4e6;
 /// How near (device pixels, at a device-pixel ratio of 1) a pointer must be to grab a point.
 const GRAB_PX: f64 = 12.0;
 
+/// A plot's pixel rectangle on its canvas: `(columns, rows)`.
+type PlotRect = (Range<i32>, Range<i32>);
+
 /// What the landscape raster was computed for, to know when it must be computed again.
 #[derive(Clone, Debug, PartialEq)]
 struct LandscapeKey {
     version: u64,
     width: u32,
     height: u32,
+    /// The view shown, bit patterns.
+    view: [u64; 4],
     /// The parameters held fixed (for models of more than two parameters), bit patterns.
     held: Vec<u64>,
 }
@@ -108,6 +113,9 @@ pub struct Lab {
     /// Where the data plot was last drawn: `(columns, rows)`.
     data_rect: (Range<i32>, Range<i32>),
     landscape_key: Option<LandscapeKey>,
+    /// Where the landscape was last drawn: its plot's `(columns, rows)` and the view shown
+    /// there (fitted to the plot's aspect), for zooming and panning it.
+    landscape_frame: Option<(PlotRect, View)>,
     /// The landscape raster at its own resolution, smoothed onto the plot each frame.
     landscape_raster: Option<HtmlCanvasElement>,
     /// The decision regions' raster.
@@ -233,6 +241,7 @@ impl Lab {
             speed: 30.0,
             data_rect: (0..1, 0..1),
             landscape_key: None,
+            landscape_frame: None,
             landscape_raster: None,
             regions_raster: None,
         })
@@ -501,6 +510,52 @@ impl Lab {
             .nearest(self.data_at(px, py), scale, GRAB_PX * self.theme.dpr)
     }
 
+    /// Whether device pixel `(px, py)` lies on the landscape's plot.
+    pub fn on_landscape(&self, px: f64, py: f64) -> bool {
+        self.landscape_frame
+            .as_ref()
+            .is_some_and(|((cols, rows), _)| {
+                (f64::from(cols.start)..=f64::from(cols.end)).contains(&px)
+                    && (f64::from(rows.start)..=f64::from(rows.end)).contains(&py)
+            })
+    }
+
+    /// Zooms the landscape by `factor` (below 1 zooms in) about device pixel `(px, py)`,
+    /// which stays put; the view is then the scenario's own (in the URL) until
+    /// [`Lab::fit_landscape`].
+    pub fn zoom_landscape(&mut self, px: f64, py: f64, factor: f64) {
+        let Some((rect, view)) = &self.landscape_frame else {
+            return;
+        };
+        if factor.is_finite() && factor > 0.0 {
+            let about = pixel_to_data(rect, view, (px, py));
+            self.set_landscape_view(view.zoomed(about, factor));
+        }
+    }
+
+    /// Moves the landscape's view with the pointer by `(dx, dy)` device pixels.
+    pub fn pan_landscape(&mut self, dx: f64, dy: f64) {
+        let Some(((cols, rows), view)) = &self.landscape_frame else {
+            return;
+        };
+        let next = view.panned(dx, dy, cols.len() as f64, rows.len() as f64);
+        self.set_landscape_view(next);
+    }
+
+    /// Back to the automatic view that fits the runs' paths and the minimum.
+    pub fn fit_landscape(&mut self) {
+        self.s.view = None;
+    }
+
+    fn set_landscape_view(&mut self, view: View) {
+        if view.is_workable() {
+            self.s.view = Some(view);
+            if let Some((_, shown)) = &mut self.landscape_frame {
+                *shown = view;
+            }
+        }
+    }
+
     /// Whether device pixel `(px, py)` lies on the data plot.
     pub fn on_data(&self, px: f64, py: f64) -> bool {
         let (cols, rows) = &self.data_rect;
@@ -526,6 +581,17 @@ impl Lab {
     /// Deletes point `i` and retrains every run.
     pub fn remove_point(&mut self, i: usize) -> Result<(), JsError> {
         self.edit_points(|p| p.remove(i))
+    }
+
+    /// The landscape's plot rectangle as `[left, top, right, bottom]` device pixels, once
+    /// drawn.
+    pub fn landscape_rect(&self) -> Option<Vec<f64>> {
+        let ((cols, rows), _) = self.landscape_frame.as_ref()?;
+        Some(
+            [cols.start, rows.start, cols.end, rows.end]
+                .map(f64::from)
+                .to_vec(),
+        )
     }
 
     /// Where point `i` is drawn, in device pixels of the data canvas.
@@ -665,6 +731,7 @@ impl Lab {
             version: self.version,
             width: canvas.width(),
             height: canvas.height(),
+            view: [view.x_min, view.x_max, view.y_min, view.y_max].map(f64::to_bits),
             held: if m.dim() > 2 {
                 held.iter().map(|v| v.to_bits()).collect()
             } else {
@@ -686,7 +753,8 @@ impl Lab {
                 Lab::fill_raster(&mut self.landscape_raster, &pixels, (gw, gh))?
             }
         };
-        Lab::stretch(&canvas, &raster, &(cols, rows))?;
+        Lab::stretch(&canvas, &raster, &(cols.clone(), rows.clone()))?;
+        self.landscape_frame = Some(((cols, rows), view));
         let m = self.model.as_model();
         let names = m.param_names();
         let name = |i: usize| names.get(i).cloned().unwrap_or_default();

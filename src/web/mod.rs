@@ -662,9 +662,7 @@ impl App {
     }
 
     fn set_view(&mut self, view: View) {
-        let (w, h) = (view.x_max - view.x_min, view.y_max - view.y_min);
-        // Keep the numbers sane: no zooming past 1e-9 of a unit, or out past 1e6 units.
-        if w.is_finite() && h.is_finite() && w > 1e-9 && h > 1e-9 && w < 1e6 && h < 1e6 {
+        if view.is_workable() {
             self.scenario.view = Some(view);
             self.view = view;
         }
@@ -672,32 +670,16 @@ impl App {
 
     /// Zooms by `factor` (below 1 zooms in) about device pixel `(px, py)`, which stays put.
     pub fn zoom(&mut self, px: f64, py: f64, factor: f64) {
-        if !(factor.is_finite() && factor > 0.0) {
-            return;
+        if factor.is_finite() && factor > 0.0 {
+            self.set_view(self.view.zoomed(self.world(px, py), factor));
         }
-        let [cx, cy] = self.world(px, py);
-        let v = self.view;
-        self.set_view(View::new(
-            cx + (v.x_min - cx) * factor,
-            cx + (v.x_max - cx) * factor,
-            cy + (v.y_min - cy) * factor,
-            cy + (v.y_max - cy) * factor,
-        ));
     }
 
     /// Moves the view with the pointer by `(dx, dy)` device pixels.
     pub fn pan(&mut self, dx: f64, dy: f64) {
         let (cols, rows) = &self.plot;
-        let v = self.view;
-        let ux = (v.x_max - v.x_min) / f64::from((cols.end - cols.start).max(1));
-        let uy = (v.y_max - v.y_min) / f64::from((rows.end - rows.start).max(1));
-        let (sx, sy) = (-dx * ux, dy * uy);
-        self.set_view(View::new(
-            v.x_min + sx,
-            v.x_max + sx,
-            v.y_min + sy,
-            v.y_max + sy,
-        ));
+        let (w, h) = (cols.len() as f64, rows.len() as f64);
+        self.set_view(self.view.panned(dx, dy, w, h));
     }
 
     /// Back to the surface's default view.

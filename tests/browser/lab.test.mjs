@@ -148,6 +148,44 @@ describe('the regression lab', () => {
     await page.close();
   });
 
+  test('the landscape pans with a drag, zooms with the wheel and fits again, the link following', async () => {
+    const { page, errors } = await openLab();
+    const canvas = page.locator('#landscape-canvas');
+    const box = await canvas.boundingBox();
+    const view = async () => {
+      const m = /[?&]view=([^&]+)/.exec(await query(page));
+      return m && m[1].split(',').map(Number);
+    };
+    assert.equal(await view(), null, 'the automatic view at first');
+    const before = await pixels(page, 'landscape-canvas');
+    const [cx, cy] = [box.x + box.width / 2, box.y + box.height / 2];
+    await page.mouse.move(cx, cy);
+    await page.mouse.wheel(0, -300);
+    await nextFrames(page);
+    const zoomed = await view();
+    assert.ok(zoomed, 'zooming writes the view into the link');
+    const [w, h] = [zoomed[1] - zoomed[0], zoomed[3] - zoomed[2]];
+    assert.notEqual((await pixels(page, 'landscape-canvas')).hash, before.hash);
+    // A drag 100 px right and 50 px down moves the view left and up by that much of it.
+    await page.mouse.down();
+    await page.mouse.move(cx + 50, cy + 25, { steps: 3 });
+    await page.mouse.move(cx + 100, cy + 50, { steps: 3 });
+    await page.mouse.up();
+    await nextFrames(page);
+    const panned = await view();
+    assert.ok(Math.abs(panned[1] - panned[0] - w) < 1e-9 * w, 'panning keeps the width');
+    assert.ok(panned[0] < zoomed[0] && panned[2] > zoomed[2], `moved left and up: ${zoomed} → ${panned}`);
+    const plotWidth = await page.evaluate(() => window.optiviz.landscapeWidth());
+    assert.ok(Math.abs((zoomed[0] - panned[0]) / w - 100 / plotWidth) < 0.02, 'by the drag, in the plot\'s units');
+    assert.ok(Math.abs((panned[2] - zoomed[2]) / h - 50 / plotWidth * (w / h)) < 0.05);
+    await page.getByRole('button', { name: 'Fit view' }).click();
+    await nextFrames(page);
+    assert.equal(await view(), null, 'Fit view is the automatic view again');
+    assert.equal((await pixels(page, 'landscape-canvas')).hash, before.hash);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   test('switching models: logistic regression with points of a chosen class, then the network', async () => {
     const { page, errors } = await openLab();
     await page.getByLabel('Model', { exact: true }).selectOption('logistic');
