@@ -630,3 +630,20 @@ fn contour_lines_lie_on_their_level() {
     }
     assert!(points > 40);
 }
+
+#[test]
+fn views_zoom_about_a_point_and_pan_with_the_pointer() {
+    let v = View::new(-2.0, 2.0, -1.0, 3.0);
+    // Halving about (1, 1): that point stays, every side halves towards it.
+    assert_eq!(v.zoomed([1.0, 1.0], 0.5), View::new(-0.5, 1.5, 0.0, 2.0));
+    // A pointer 100 px right and 50 px down on a 400 × 400 plot drags the world along: the
+    // view moves a quarter of its width left and an eighth of its height up.
+    assert_eq!(
+        v.panned(100.0, 50.0, 400.0, 400.0),
+        View::new(-3.0, 1.0, -0.5, 3.5)
+    );
+    assert!(v.is_workable());
+    assert!(!View::new(0.0, 1e-10, 0.0, 1.0).is_workable());
+    assert!(!View::new(0.0, 2e6, 0.0, 1.0).is_workable());
+    assert!(!View::new(f64::NAN, 1.0, 0.0, 1.0).is_workable());
+}
