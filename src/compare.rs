@@ -284,6 +284,23 @@ pub fn lin_space(lo: f64, hi: f64, n: usize) -> Result<Vec<f64>, ConfigError> {
         .collect())
 }
 
+/// `n ≥ 2` values from `lo` to `hi` (both exact), evenly spaced in `log10(1 − v)`:
+/// `1 − 10^(log10(1 − lo) + i/(n − 1) · (log10(1 − hi) − log10(1 − lo)))`, the spacing of
+/// [`crate::optim::Scale::Decay`].
+///
+/// Fails unless `lo < hi < 1` (both finite) and `n ≥ 2`, naming the offending value.
+pub fn decay_space(lo: f64, hi: f64, n: usize) -> Result<Vec<f64>, ConfigError> {
+    if !(lo.is_finite() && hi.is_finite() && lo < hi && hi < 1.0) {
+        return Err(ConfigError::OutOfRange {
+            name: "hi",
+            value: hi,
+            allowed: format!("{lo:?} < hi < 1"),
+        });
+    }
+    let complements = log_space(1.0 - hi, 1.0 - lo, n)?;
+    Ok(complements.iter().rev().map(|c| 1.0 - c).collect())
+}
+
 // ---------------------------------------------------------------------------------------------
 // 3. Basins of convergence
 
@@ -963,12 +980,10 @@ impl Decay {
             .collect()
     }
 
-    /// `n ≥ 2` values from `lo` to `hi` (both exact), evenly spaced in `log10(1 − v)`:
-    /// `1 − 10^(log10(1 − lo) + i/(n − 1) · (log10(1 − hi) − log10(1 − lo)))`. With
-    /// `n = 3`, [`Decay::MOMENTUM`] gives 0, 0.9, 0.99 and [`Decay::BETA2`] 0.99, 0.999, 0.9999.
+    /// `n ≥ 2` values from `lo` to `hi` ([`decay_space`]). With `n = 3`,
+    /// [`Decay::MOMENTUM`] gives 0, 0.9, 0.99 and [`Decay::BETA2`] 0.99, 0.999, 0.9999.
     pub fn values(&self, n: usize) -> Result<Vec<f64>, ConfigError> {
-        let complements = log_space(1.0 - self.hi, 1.0 - self.lo, n)?;
-        Ok(complements.iter().rev().map(|c| 1.0 - c).collect())
+        decay_space(self.lo, self.hi, n)
     }
 }
 

@@ -2,9 +2,9 @@
 //! map, quadratic theory and tuning, each checked against what the runs or the theory say.
 
 use optiviz::compare::{
-    Basin, BasinGrid, Decay, Objective, RunResult, Tuning, basin_map, basin_map_rows, lin_space,
-    log_space, lr_sweep, momentum_rate, momentum_rate_map, quadratic_theory, result, results_csv,
-    score,
+    Basin, BasinGrid, Decay, Objective, RunResult, Tuning, basin_map, basin_map_rows, decay_space,
+    lin_space, log_space, lr_sweep, momentum_rate, momentum_rate_map, quadratic_theory, result,
+    results_csv, score,
 };
 use optiviz::optim::{OptimizerKind, RunConfig};
 use optiviz::run::{RunSpec, simulate};
@@ -205,6 +205,23 @@ fn lin_space_endpoints_spacing_and_errors() {
     );
     assert!(lin_space(0.0, f64::NAN, 3).is_err());
     assert!(lin_space(0.0, 1.0, 1).is_err());
+}
+
+#[test]
+fn decay_space_is_even_in_log_one_minus_v() {
+    let v = decay_space(0.0, 0.999, 4).unwrap();
+    assert_eq!((v[0], v[3]), (0.0, 0.999));
+    assert!(
+        (v[1] - 0.9).abs() < 1e-12 && (v[2] - 0.99).abs() < 1e-12,
+        "{v:?}"
+    );
+    assert!(
+        decay_space(0.5, 1.0, 3)
+            .unwrap_err()
+            .to_string()
+            .contains("< 1")
+    );
+    assert!(decay_space(0.9, 0.5, 3).is_err());
 }
 
 #[test]

@@ -3,7 +3,7 @@
 // of the plots comes from Rust (pkg/optiviz.js); the scenario lives in the URL.
 import init, { App, check_tuning, paint_basins } from './pkg/optiviz.js';
 import { Job, basinTasks, sweepTasks } from './pool.js';
-import { $, Player, RunPanels, attempt, fitCanvases, fmt, legendItems, notice } from './runs.js';
+import { $, Player, RunPanels, attempt, fitCanvases, fmt, fmtDecay, legendItems, notice } from './runs.js';
 
 /** The page: the Rust handle, the frame loop and every control. */
 /** `n` and the noun, plural unless `n` is 1. */
@@ -12,11 +12,13 @@ const count = (n, noun) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 /** One run's tuning outcome as a list item: the values it moved, and the search it ran. */
 function tunedItem(t) {
   const li = document.createElement('li');
-  const moved = t.names.map((_, k) => `${t.symbols[k]} ${fmt(t.from[k])} → ${fmt(t.best[k])}`).join(', ');
+  // The learning rate first, then the decays, shown as decays (0.9995, not 1).
+  const show = (k, v) => (k === 0 ? fmt(v) : fmtDecay(v));
+  const moved = t.names.map((_, k) => `${t.symbols[k]} ${show(k, t.from[k])} → ${show(k, t.best[k])}`).join(', ');
   const rate = `${t.symbols[0]} on a log grid of ${t.lr_grid} over 1e-5…1, refined by golden section`;
   const where = t.searches > 1
-    ? `for each of ${t.grids.map((g, k) => `${t.symbols[k + 1]} ∈ {${g.map(fmt).join(', ')}}`).join(' × ')}`
-    : `at ${t.grids.map((g, k) => `${t.symbols[k + 1]} ${fmt(g[0])}`).join(', ')}`;
+    ? `for each of ${t.grids.map((g, k) => `${t.symbols[k + 1]} ∈ {${g.map(fmtDecay).join(', ')}}`).join(' × ')}`
+    : `at ${t.grids.map((g, k) => `${t.symbols[k + 1]} ${fmtDecay(g[0])}`).join(', ')}`;
   const search = t.grids.length ? `${rate}, ${where}; then ${t.refined} Nelder–Mead steps over all together` : rate;
   li.append(`run ${t.run + 1} · ${t.label}: ${moved} (score ${fmt(t.best_score)}, ${t.evaluated} simulations)`,
     Object.assign(document.createElement('small'), { textContent: search }));

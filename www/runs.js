@@ -15,6 +15,31 @@ export function fmt(v) {
     : String(Number(v.toPrecision(3)));
 }
 
+/** A momentum or decay rate: 3 significant digits of how far it is below 1 (0.9995, not 1). */
+export function fmtDecay(v) {
+  return v > 0.9 && v < 1 ? String(Number((1 - Number((1 - v).toPrecision(3))).toPrecision(12))) : fmt(v);
+}
+
+/**
+ * How a slider of scale `scale` ('linear', 'log' or 'decay', as the Rust side describes each
+ * hyperparameter) maps a value to its position and back, and shows the value.
+ */
+export function sliderScale(scale) {
+  if (scale === 'log') {
+    return { pos: Math.log10, value: (t) => Number((10 ** t).toPrecision(3)), step: () => 0.01, show: fmt };
+  }
+  if (scale === 'decay') {
+    // Position −log10(1 − v): 0 → 0, 0.9 → 1, 0.99 → 2; values keep 3 digits of 1 − v.
+    return {
+      pos: (v) => -Math.log10(1 - v),
+      value: (t) => Number((1 - Number((10 ** -t).toPrecision(3))).toPrecision(12)),
+      step: () => 0.01,
+      show: fmtDecay,
+    };
+  }
+  return { pos: (v) => v, value: (t) => t, step: (lo, hi) => (hi - lo) / 1000, show: fmt };
+}
+
 export function notice(message) {
   const el = $('notice');
   el.textContent = message;
@@ -105,29 +130,30 @@ export class RunPanels {
   paramControl(i, p) {
     const input = document.createElement('input');
     input.type = 'range';
-    const log = p.scale === 'log';
-    const [lo, hi] = log ? p.slider.map(Math.log10) : p.slider;
+    const scale = sliderScale(p.scale);
+    const [lo, hi] = p.slider.map(scale.pos);
     input.min = lo;
     input.max = hi;
-    input.step = log ? 0.01 : (hi - lo) / 1000;
-    input.value = log ? Math.log10(Math.max(p.value, p.slider[0])) : p.value;
+    input.step = scale.step(lo, hi);
+    // A value outside the slider (typed in) puts the slider at its nearer end.
+    const place = (v) => { input.value = scale.pos(Math.min(Math.max(v, p.slider[0]), p.slider[1])); };
+    place(p.value);
     // The value, shown and editable as a number (any allowed value, also outside the slider).
     const number = document.createElement('input');
     number.type = 'number';
     number.step = 'any';
     number.className = 'value';
-    number.value = fmt(p.value);
+    number.value = scale.show(p.value);
     input.addEventListener('input', () => {
-      const pos = Number(input.value);
-      const value = log ? Number((10 ** pos).toPrecision(3)) : pos;
-      if (attempt(() => this.handle.set_param(i, p.name, value), input)) number.value = fmt(value);
+      const value = scale.value(Number(input.value));
+      if (attempt(() => this.handle.set_param(i, p.name, value), input)) number.value = scale.show(value);
       this.hooks.changed();
     });
     number.addEventListener('change', () => {
       const value = number.value === '' ? NaN : Number(number.value);
       if (attempt(() => this.handle.set_param(i, p.name, value), number)) {
-        input.value = log ? Math.log10(Math.max(value, p.slider[0])) : value;
-        number.value = fmt(value);
+        place(value);
+        number.value = scale.show(value);
       }
       this.hooks.changed();
     });

@@ -220,6 +220,9 @@ pub enum Scale {
     Linear,
     /// Evenly spaced powers of ten (learning rates, epsilons).
     Log,
+    /// Evenly spaced in `log10(1 − v)`, so that 0.9, 0.99 and 0.999 are equally far apart
+    /// (momenta and decay rates, whose effect hangs on the `1/(1 − v)` steps they average).
+    Decay,
 }
 
 /// One numeric hyperparameter: its torch name, how to present it, which values are allowed.
@@ -397,7 +400,7 @@ const MOMENTUM: HyperParam = HyperParam {
     max: f64::INFINITY,
     max_inclusive: false,
     slider: [0.0, 0.999],
-    scale: Scale::Linear,
+    scale: Scale::Decay,
 };
 
 const DAMPENING: HyperParam = HyperParam {
@@ -436,7 +439,7 @@ const BETA1: HyperParam = HyperParam {
     max: 1.0,
     max_inclusive: false,
     slider: [0.0, 0.999],
-    scale: Scale::Linear,
+    scale: Scale::Decay,
 };
 
 const BETA2: HyperParam = HyperParam {
@@ -449,7 +452,7 @@ const BETA2: HyperParam = HyperParam {
     max: 1.0,
     max_inclusive: false,
     slider: [0.8, 0.9999],
-    scale: Scale::Linear,
+    scale: Scale::Decay,
 };
 
 const EPS: HyperParam = HyperParam {
@@ -475,7 +478,7 @@ const ALPHA: HyperParam = HyperParam {
     max: 1.0,
     max_inclusive: true,
     slider: [0.5, 0.9999],
-    scale: Scale::Linear,
+    scale: Scale::Decay,
 };
 
 const RHO: HyperParam = HyperParam {
@@ -488,7 +491,7 @@ const RHO: HyperParam = HyperParam {
     max: 1.0,
     max_inclusive: true,
     slider: [0.5, 0.999],
-    scale: Scale::Linear,
+    scale: Scale::Decay,
 };
 
 const LR_DECAY: HyperParam = HyperParam {

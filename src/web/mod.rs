@@ -121,9 +121,9 @@ pub fn bench_adam_kernel(runs: usize, steps: usize, batched: bool) -> Result<f64
     crate::bench::adam_kernel(runs, steps, batched).map_err(js_err)
 }
 
-/// `v` with at most four decimals and no trailing zeros: 0.9, 0.9999, 0.1667.
+/// `v` with at most six decimals and no trailing zeros: 0.9, 0.9999, 0.166667.
 fn short(v: f64) -> String {
-    let s = format!("{v:.4}");
+    let s = format!("{v:.6}");
     s.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
@@ -1150,7 +1150,8 @@ impl App {
 
     /// Builds the small multiples from the first run: `vary` is one of its hyperparameters
     /// (`lr`, `momentum`, `beta2`, …: `count` values from `lo` to `hi`, spaced evenly on the
-    /// hyperparameter's scale, log for rates and epsilons, linear otherwise), `optimizer` (the
+    /// hyperparameter's [`crate::optim::Scale`]: log for rates and epsilons, log(1 − v) for
+    /// momenta and decays, linear otherwise), `optimizer` (the
     /// first `count` optimizers, each at torch's defaults) or `surface` (the first `count`
     /// surfaces, each from its own start); 2 to 16 panels. Returns how many.
     pub fn set_multiples(
@@ -1212,6 +1213,7 @@ impl App {
                 let values = match param.scale {
                     crate::optim::Scale::Log => crate::compare::log_space(lo, hi, count),
                     crate::optim::Scale::Linear => crate::compare::lin_space(lo, hi, count),
+                    crate::optim::Scale::Decay => crate::compare::decay_space(lo, hi, count),
                 }
                 .map_err(js_err)?;
                 for v in values {
@@ -1219,7 +1221,7 @@ impl App {
                     spec.optimizer.set(param.name, v).map_err(js_err)?;
                     let label = match param.scale {
                         crate::optim::Scale::Log => format!("{} = {v:.2e}", param.symbol),
-                        crate::optim::Scale::Linear => format!("{} = {}", param.symbol, short(v)),
+                        _ => format!("{} = {}", param.symbol, short(v)),
                     };
                     add(s.surface, s.start, spec, label)?;
                 }
