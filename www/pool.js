@@ -115,9 +115,9 @@ export class Job {
     });
   }
 
-  /** Shows how far the run is, as a fraction. */
+  /** Shows how far the run is, as a fraction (anything not a number in 0…1 is left out). */
   progress(fraction) {
-    this.bar.value = fraction;
+    if (fraction >= 0 && fraction <= 1) this.bar.value = fraction;
   }
 
   /**
