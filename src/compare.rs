@@ -826,17 +826,22 @@ pub fn score(surface: &Surface, t: &Trajectory, objective: Objective) -> f64 {
         Objective::FinalLoss => last,
         Objective::StepsToTolerance(tol) => match first_below(&t.losses, f_star, tol) {
             Some(k) => k as f64,
-            None => {
-                let g = gap(last, f_star).max(0.0);
-                t.steps() as f64 + 1.0 + g / (1.0 + g)
-            }
+            None => unreached(t.steps(), last, f_star),
         },
-        Objective::AreaUnderCurve => t
-            .losses
-            .iter()
-            .map(|&l| (gap(l, f_star).max(0.0) + 1e-300).log10())
-            .sum(),
+        Objective::AreaUnderCurve => t.losses.iter().map(|&l| log_gap(l, f_star)).sum(),
     }
+}
+
+/// [`Objective::StepsToTolerance`]'s score of a run of `steps` steps that never got within
+/// the tolerance and ended at `last`: `steps + 1 + gap/(1 + gap)`.
+fn unreached(steps: usize, last: f64, f_star: Option<f64>) -> f64 {
+    let g = gap(last, f_star).max(0.0);
+    steps as f64 + 1.0 + g / (1.0 + g)
+}
+
+/// One point's term of [`Objective::AreaUnderCurve`]: `log10(max(loss − f*, 0) + 1e-300)`.
+fn log_gap(loss: f64, f_star: Option<f64>) -> f64 {
+    (gap(loss, f_star).max(0.0) + 1e-300).log10()
 }
 
 /// The score of every learning rate in `lrs` for `spec` from `start` over `steps` steps:
@@ -871,7 +876,7 @@ pub fn lr_scores(
         }
         Objective::AreaUnderCurve => {
             for (i, sum) in area.iter_mut().enumerate() {
-                *sum += (gap(batch.loss(i), f_star).max(0.0) + 1e-300).log10();
+                *sum += log_gap(batch.loss(i), f_star);
             }
         }
     };
@@ -890,10 +895,7 @@ pub fn lr_scores(
                 Objective::FinalLoss => last,
                 Objective::StepsToTolerance(_) => match reached[i] {
                     Some(k) => k as f64,
-                    None => {
-                        let g = gap(last, f_star).max(0.0);
-                        steps as f64 + 1.0 + g / (1.0 + g)
-                    }
+                    None => unreached(steps, last, f_star),
                 },
                 Objective::AreaUnderCurve => area[i],
             }
@@ -1070,13 +1072,7 @@ impl Tuning<'_> {
         progress(evaluated.len());
         let mut eval = |log_lr: f64, evaluated: &mut Vec<(f64, f64)>| -> Result<f64, ConfigError> {
             let lr = 10f64.powf(log_lr);
-            let t = simulate(
-                self.surface,
-                &with_lr(self.spec, lr)?,
-                self.start,
-                self.steps,
-            )?;
-            let s = score(self.surface, &t, self.objective);
+            let s = self.score_of(&with_lr(self.spec, lr)?)?;
             evaluated.push((lr, s));
             progress(evaluated.len());
             Ok(s)
@@ -1109,11 +1105,7 @@ impl Tuning<'_> {
                 }
             }
         }
-        let (best_lr, best_score) = evaluated
-            .iter()
-            .copied()
-            .reduce(|best, e| if e.1 < best.1 { e } else { best })
-            .expect("at least one evaluation");
+        let (best_lr, best_score) = best_of(&evaluated);
         Ok(TuneResult {
             best_lr,
             best_score,
@@ -1226,9 +1218,7 @@ impl Tuning<'_> {
             let start = best_of(&evaluated).0;
             let mut f = |u: &[f64]| -> Result<f64, ConfigError> {
                 let x = unscale(u);
-                let spec = with_lr(&self.with_values(decays, &x[1..])?, x[0])?;
-                let t = simulate(self.surface, &spec, self.start, self.steps)?;
-                let sc = score(self.surface, &t, self.objective);
+                let sc = self.score_of(&with_lr(&self.with_values(decays, &x[1..])?, x[0])?)?;
                 evaluated.push((x, sc));
                 progress(evaluated.len());
                 Ok(sc)
@@ -1244,6 +1234,12 @@ impl Tuning<'_> {
             grids,
             searches,
         })
+    }
+
+    /// The objective's score of one simulation of `spec`.
+    fn score_of(&self, spec: &RunSpec) -> Result<f64, ConfigError> {
+        let t = simulate(self.surface, spec, self.start, self.steps)?;
+        Ok(score(self.surface, &t, self.objective))
     }
 
     /// The run's setting with each of `decays` set to its value in `values`.
@@ -1267,7 +1263,7 @@ fn between(t: f64, a: f64, b: f64) -> f64 {
 }
 
 /// The lowest-scoring evaluation, the first on a tie.
-fn best_of(evaluated: &[(Vec<f64>, f64)]) -> (Vec<f64>, f64) {
+fn best_of<T: Clone>(evaluated: &[(T, f64)]) -> (T, f64) {
     evaluated
         .iter()
         .cloned()

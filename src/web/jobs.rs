@@ -87,29 +87,28 @@ pub fn sweep_rates(query: &str, run: usize, lrs: &[f64], tol: f64) -> Result<Vec
 /// The most simulations the page lets one run's tuning spend.
 const MAX_BUDGET: usize = 500;
 
-/// Checks the page's tuning settings before any worker starts: the objective's name
-/// ([`Objective::from_name`]), a budget from 1 to 500 simulations per run, and the names of the decays
-/// to tune as well (`momentum`, `beta1`, `beta2`, comma-separated). The errors name the allowed
+/// The page's tuning settings, read: the objective named `objective`
+/// ([`Objective::from_name`]), a budget from 1 to 500 simulations per run, and the decays to
+/// tune as well (`momentum`, `beta1`, `beta2`, comma-separated). The errors name the allowed
 /// values.
-#[wasm_bindgen]
-pub fn check_tuning(objective: &str, budget: f64, decays: &str) -> Result<(), JsError> {
-    Objective::from_name(objective).map_err(js_err)?;
+fn tuning_settings(
+    objective: &str,
+    budget: f64,
+    decays: &str,
+) -> Result<(Objective, Vec<Decay>), JsError> {
+    let objective = Objective::from_name(objective).map_err(js_err)?;
     if !(budget.fract() == 0.0 && (1.0..=MAX_BUDGET as f64).contains(&budget)) {
         return Err(js_err(format!(
             "budget {budget}: allowed values are whole numbers from 1 to {MAX_BUDGET}"
         )));
     }
-    Decay::from_names(decays).map_err(js_err)?;
-    Ok(())
+    Ok((objective, Decay::from_names(decays).map_err(js_err)?))
 }
 
-/// The decays named in `names` (comma-separated, of `momentum`, `beta1`, `beta2`) that run
-/// `entry`'s optimizer has; the others do not apply to it and are left out.
-fn decays_of(names: &str, entry: &RunEntry) -> Result<Vec<Decay>, String> {
-    Ok(Decay::from_names(names)?
-        .into_iter()
-        .filter(|d| entry.spec.optimizer.get(d.name).is_ok())
-        .collect())
+/// Checks the page's tuning settings ([`tuning_settings`]) before any worker starts.
+#[wasm_bindgen]
+pub fn check_tuning(objective: &str, budget: f64, decays: &str) -> Result<(), JsError> {
+    tuning_settings(objective, budget, decays).map(|_| ())
 }
 
 /// What [`tune_run`] found for one run, for the page to apply and show.
@@ -137,7 +136,7 @@ struct Tuned {
 }
 
 /// Tunes run `run` of the scenario `query`: its learning rate over 1e-5 to 1 and the decays
-/// in `decays` it has ([`decays_of`]), for the objective named `objective` ([`Objective::from_name`]),
+/// in `decays` it has, for the objective named `objective` ([`Objective::from_name`]),
 /// with `budget` simulations ([`Tuning::search`]). Calls `progress(k)` after each of them.
 /// Returns JSON `{run, label, names, symbols, from, best, best_score, evaluated, lr_grid,
 /// searches, grids, refined}`; the page sets the run to `best`.
@@ -150,10 +149,13 @@ pub fn tune_run(
     decays: &str,
     progress: &js_sys::Function,
 ) -> Result<String, JsError> {
-    check_tuning(objective, budget as f64, decays)?;
+    let (objective, decays) = tuning_settings(objective, budget as f64, decays)?;
     let (s, entry) = scenario_run(query, run)?;
-    let objective = Objective::from_name(objective).map_err(js_err)?;
-    let decays = decays_of(decays, &entry).map_err(js_err)?;
+    // The decays asked for that this run's optimizer has; the others do not apply to it.
+    let decays: Vec<Decay> = decays
+        .into_iter()
+        .filter(|d| entry.spec.optimizer.get(d.name).is_ok())
+        .collect();
     let tuning = Tuning {
         surface: &s.surface,
         spec: &entry.spec,

@@ -38,6 +38,13 @@ const GRAB_PX: f64 = 12.0;
 /// A plot's pixel rectangle on its canvas: `(columns, rows)`.
 type PlotRect = (Range<i32>, Range<i32>);
 
+/// Whether device pixel `(px, py)` lies on the plot `rect`, its edges included.
+fn within(rect: &PlotRect, px: f64, py: f64) -> bool {
+    let (cols, rows) = rect;
+    (f64::from(cols.start)..=f64::from(cols.end)).contains(&px)
+        && (f64::from(rows.start)..=f64::from(rows.end)).contains(&py)
+}
+
 /// What the landscape raster was computed for, to know when it must be computed again.
 #[derive(Clone, Debug, PartialEq)]
 struct LandscapeKey {
@@ -111,7 +118,7 @@ pub struct Lab {
     /// the pointer; refitted when an edit ends or the data is drawn afresh.
     data_view: View,
     /// Where the data plot was last drawn: `(columns, rows)`.
-    data_rect: (Range<i32>, Range<i32>),
+    data_rect: PlotRect,
     landscape_key: Option<LandscapeKey>,
     /// Where the landscape was last drawn: its plot's `(columns, rows)` and the view shown
     /// there (fitted to the plot's aspect), for zooming and panning it.
@@ -514,10 +521,7 @@ impl Lab {
     pub fn on_landscape(&self, px: f64, py: f64) -> bool {
         self.landscape_frame
             .as_ref()
-            .is_some_and(|((cols, rows), _)| {
-                (f64::from(cols.start)..=f64::from(cols.end)).contains(&px)
-                    && (f64::from(rows.start)..=f64::from(rows.end)).contains(&py)
-            })
+            .is_some_and(|(rect, _)| within(rect, px, py))
     }
 
     /// Zooms the landscape by `factor` (below 1 zooms in) about device pixel `(px, py)`,
@@ -558,11 +562,7 @@ impl Lab {
 
     /// Whether device pixel `(px, py)` lies on the data plot.
     pub fn on_data(&self, px: f64, py: f64) -> bool {
-        let (cols, rows) = &self.data_rect;
-        px >= f64::from(cols.start)
-            && px <= f64::from(cols.end)
-            && py >= f64::from(rows.start)
-            && py <= f64::from(rows.end)
+        within(&self.data_rect, px, py)
     }
 
     /// Adds a point under device pixel `(px, py)` of the data canvas (of class `class` for

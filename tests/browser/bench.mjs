@@ -144,7 +144,7 @@ const heavy = await page.evaluate(async () => {
   const [kernelNaive] = time(() => wasm.bench_adam_kernel(64, 20000, false));
   // One 512 × 512 basin map (SGD, lr 0.01, Himmelblau, ≤ 500 steps per start) through the
   // page's own worker pool (pool.js, worker.js), rows dealt in chunks as the page deals them.
-  const { Pool, basinTasks, sweepTasks } = await import('./pool.js');
+  const { Pool, basinTasks, cores, sweepTasks } = await import('./pool.js');
   const warm = async (pool) => {
     // Every worker started, its wasm compiled and instantiated, before the clock starts.
     const tiny = { kind: 'basin', query: 'surface=himmelblau&run=sgd;lr=0.01', run: 0, width: 8, height: 8, steps: 5, tol: 1e-6, row0: 0, row1: 1 };
@@ -181,8 +181,8 @@ const heavy = await page.evaluate(async () => {
     return times.sort((a, b) => a - b)[2];
   };
   const one = await basin(1);
-  const two = await basin(Math.max(2, Math.min(navigator.hardwareConcurrency || 2, 8)));
-  const sweepWorkers = await sweepPool(Math.max(2, Math.min(navigator.hardwareConcurrency || 2, 8)));
+  const two = await basin(cores());
+  const sweepWorkers = await sweepPool(cores());
   return { sweep, sums, sweepNaive, naiveSum, kernel, kernelNaive, one, two, sweepWorkers, cores: navigator.hardwareConcurrency };
 });
 const native = JSON.parse(await new Promise((resolve, reject) => {
