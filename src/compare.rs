@@ -982,6 +982,44 @@ impl Decay {
             .collect()
     }
 
+    /// This decay's range narrowed to what `spec`'s optimizer accepts, so that a search never
+    /// proposes a setting the optimizer refuses: each end that `spec` refuses (Nesterov
+    /// momentum needs μ > 0, so μ = 0 is refused) moves inwards in tenths of the range, as
+    /// spaced in `log10(1 − v)`, to the first value accepted (for Nesterov's μ, 1 − 10^−0.2 ≈
+    /// 0.37). An error when no tenth is accepted, or when `spec` has no such hyperparameter.
+    pub fn within(&self, spec: &RunSpec) -> Result<Decay, ConfigError> {
+        let accepts = |v: f64| {
+            let mut s = spec.clone();
+            s.optimizer.set(self.name, v).is_ok()
+                && s.validate().is_ok()
+                && s.optimizer.build().is_ok()
+        };
+        spec.optimizer.get(self.name)?;
+        let (a, b) = ((1.0 - self.lo).log10(), (1.0 - self.hi).log10());
+        let at = |k: u32| match k {
+            0 => self.lo,
+            10 => self.hi,
+            k => 1.0 - 10f64.powf(between(f64::from(k) / 10.0, a, b)),
+        };
+        let lo = (0..=10).find(|&k| accepts(at(k)));
+        let hi = (0..=10).rev().find(|&k| accepts(at(k)));
+        match (lo, hi) {
+            (Some(lo), Some(hi)) if lo < hi => Ok(Decay {
+                lo: at(lo),
+                hi: at(hi),
+                ..*self
+            }),
+            _ => Err(ConfigError::Conflict(format!(
+                "{} {}: no {} from {} to {} can be searched",
+                spec.optimizer.kind.id(),
+                self.name,
+                self.name,
+                self.lo,
+                self.hi
+            ))),
+        }
+    }
+
     /// `n ≥ 2` values from `lo` to `hi` ([`decay_space`]). With `n = 3`,
     /// [`Decay::MOMENTUM`] gives 0, 0.9, 0.99 and [`Decay::BETA2`] 0.99, 0.999, 0.9999.
     pub fn values(&self, n: usize) -> Result<Vec<f64>, ConfigError> {
@@ -1132,6 +1170,9 @@ impl Tuning<'_> {
     ///    the diagonal valleys a grid misses, and compares scores only, so the scale of the
     ///    objective does not matter.
     ///
+    /// Each decay's range is first narrowed to what the run's optimizer accepts
+    /// ([`Decay::within`]), so no setting the optimizer refuses is ever simulated.
+    ///
     /// Fails as [`Tuning::lr`] does, or when the run has no hyperparameter of a decay's name.
     pub fn search(
         &self,
@@ -1142,9 +1183,11 @@ impl Tuning<'_> {
         let names: Vec<&'static str> = std::iter::once("lr")
             .chain(decays.iter().map(|d| d.name))
             .collect();
-        for decay in decays {
-            self.spec.optimizer.get(decay.name)?;
-        }
+        let decays = decays
+            .iter()
+            .map(|d| d.within(self.spec))
+            .collect::<Result<Vec<_>, _>>()?;
+        let decays = decays.as_slice();
         let half = if decays.is_empty() {
             self.budget
         } else {

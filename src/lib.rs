@@ -7,6 +7,7 @@
 //!   - [`trace`], [`scenario`], [`presets`]: a run as CSV or JSON, everything on screen with its
 //!     URL form, and the one-click stories;
 //!   - [`explain`]: each update rule as MathML, and one step with its numbers substituted;
+//!   - [`text`]: how numbers are written in messages;
 //!   - [`compare`]: results tables, learning-rate sweeps, basin maps, the quadratic theory and
 //!     tuning (the learning rate, and momentum or betas where asked);
 //!   - [`model`]: the regression lab's data sets, models (linear, logistic and polynomial
@@ -31,6 +32,7 @@ pub mod run;
 pub mod scenario;
 pub mod schedule;
 pub mod surface;
+pub mod text;
 pub mod trace;
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -338,11 +338,7 @@ mod cli {
         let (x, y) = text.split_once(',').ok_or_else(bad)?;
         let x: f64 = x.trim().parse().map_err(|_| bad())?;
         let y: f64 = y.trim().parse().map_err(|_| bad())?;
-        if x.is_finite() && y.is_finite() {
-            Ok([x, y])
-        } else {
-            Err(bad())
-        }
+        optiviz::scenario::check_start([x, y]).map_err(|e| format!("invalid --{e}"))
     }
 
     /// The printed trace and the divergence message, for a surface or a model.
@@ -490,24 +486,13 @@ mod cli {
     fn surface(args: &TraceArgs) -> Result<Surface, String> {
         let id = args.surface.as_deref().unwrap_or_default();
         let mut surface = Surface::from_id(id)?;
-        match &mut surface {
+        match surface {
             Surface::Bowl { condition, angle } => {
-                if let Some(k) = args.condition {
-                    if !(k.is_finite() && k > 0.0) {
-                        return Err(format!(
-                            "invalid --condition {k}: allowed values are 0 < condition"
-                        ));
-                    }
-                    *condition = k;
-                }
-                if let Some(a) = args.angle {
-                    if !a.is_finite() {
-                        return Err(format!(
-                            "invalid --angle {a}: allowed values are finite radians"
-                        ));
-                    }
-                    *angle = a;
-                }
+                surface = Surface::bowl_of(
+                    args.condition.unwrap_or(condition),
+                    args.angle.unwrap_or(angle),
+                )
+                .map_err(|e| format!("invalid --condition or --angle: {e}"))?;
             }
             _ if args.condition.is_some() || args.angle.is_some() => {
                 return Err(format!(

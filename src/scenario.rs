@@ -19,7 +19,7 @@
 use crate::optim::{OptimizerKind, RunConfig};
 use crate::run::{Noise, RunSpec};
 use crate::schedule::Schedule;
-use crate::surface::{Surface, View};
+use crate::surface::{COORDINATE_LIMIT, Surface, View};
 use percent_encoding::{AsciiSet, CONTROLS, percent_decode_str, utf8_percent_encode};
 use serde::{Deserialize, Serialize};
 
@@ -204,6 +204,111 @@ fn number(text: &str, what: &str) -> Result<f64, String> {
         .ok_or_else(|| format!("{what} '{text}' is not a finite number"))
 }
 
+/// A flag's URL value: on when written alone or as `1` or `true`, off as `0` or `false`; the
+/// error names the flag, the value and the allowed values (`large=maybe` is not off).
+pub fn flag(key: &str, value: &str) -> Result<bool, String> {
+    match value {
+        "" | "1" | "true" => Ok(true),
+        "0" | "false" => Ok(false),
+        _ => Err(format!(
+            "{key} '{value}': allowed are {key} alone, {key}=1 or {key}=true (on), {key}=0 or \
+             {key}=false (off)"
+        )),
+    }
+}
+
+/// The controls of the surface page a lesson can name besides the hyperparameters and
+/// options of the optimizers (`lr`, `momentum`, `nesterov`, …): each is a `data-key` of the
+/// page (`www/index.html`, `www/runs.js`), and `start` and `view` are the plot's gestures.
+pub const LESSON_CONTROLS: [&str; 17] = [
+    "surface",
+    "runs",
+    "start",
+    "view",
+    "timeline",
+    "speed",
+    "steps",
+    "chart",
+    "overlay",
+    "story",
+    "theory",
+    "results",
+    "sweep",
+    "multiples",
+    "basins",
+    "extras",
+    "explain",
+];
+
+/// A lesson's list of control names, each checked: one of [`LESSON_CONTROLS`] or a
+/// hyperparameter or option of some optimizer. An empty list or an unknown name is an error
+/// naming the allowed values (a lesson that hid every control would leave a blank page).
+fn lesson(value: &str) -> Result<Vec<String>, String> {
+    let mut known: Vec<&str> = LESSON_CONTROLS.to_vec();
+    for kind in OptimizerKind::ALL {
+        known.extend(kind.params().iter().map(|p| p.name));
+        known.extend(kind.flags().iter().map(|f| f.name));
+    }
+    let mut seen = Vec::new();
+    for name in known {
+        if !seen.contains(&name) {
+            seen.push(name);
+        }
+    }
+    let names: Vec<String> = value
+        .split(',')
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
+        .collect();
+    let allowed = || {
+        format!(
+            "allowed are control names separated by commas: {}",
+            seen.join(", ")
+        )
+    };
+    if names.is_empty() {
+        return Err(format!("lesson '{value}' names no control: {}", allowed()));
+    }
+    if let Some(bad) = names.iter().find(|n| !seen.contains(&n.as_str())) {
+        return Err(format!(
+            "lesson '{value}': unknown control '{bad}': {}",
+            allowed()
+        ));
+    }
+    Ok(names)
+}
+
+/// `value` as a whole number from `lo` to `hi`, or an error naming `what`, the value and the
+/// allowed values. For the integers the page hands over as JavaScript numbers (`f64`), which
+/// must be refused when fractional or out of range rather than cut or wrapped to 32 bits
+/// (4294967297 steps is not 1 step).
+pub fn whole_in(value: f64, what: &str, lo: u64, hi: u64) -> Result<u64, String> {
+    // Every u64 up to 2^53 is an exact f64, and the ranges here lie far below it.
+    if value.fract() == 0.0 && (lo as f64..=hi as f64).contains(&value) {
+        Ok(value as u64)
+    } else {
+        Err(format!(
+            "{what} {}: allowed values are whole numbers from {lo} to {hi}",
+            crate::text::number(value)
+        ))
+    }
+}
+
+/// A start point within ±[`COORDINATE_LIMIT`] on both axes; the error names the point and
+/// the allowed values.
+pub fn check_start(p: [f64; 2]) -> Result<[f64; 2], String> {
+    if p.iter().all(|v| v.abs() <= COORDINATE_LIMIT) {
+        Ok(p)
+    } else {
+        let [x, y] = p.map(crate::text::number);
+        Err(format!(
+            "start '{x},{y}': allowed are finite x and y from -{COORDINATE_LIMIT:e} to \
+             {COORDINATE_LIMIT:e}"
+        ))
+    }
+}
+
 fn numbers<const N: usize>(text: &str, what: &str) -> Result<[f64; N], String> {
     let parts: Vec<&str> = text.split(',').collect();
     if parts.len() != N {
@@ -346,15 +451,12 @@ impl Scenario {
                 "surface" => s.surface = Surface::from_id(value)?,
                 "k" => k = Some(number(value, "k")?),
                 "angle" => angle = Some(number(value, "angle")?),
-                "start" => start = Some(numbers::<2>(value, "start")?),
+                "start" => start = Some(check_start(numbers::<2>(value, "start")?)?),
                 "view" => {
                     let [x_min, x_max, y_min, y_max] = numbers::<4>(value, "view")?;
-                    if !(x_min < x_max && y_min < y_max) {
-                        return Err(format!(
-                            "view '{value}' needs x_min < x_max and y_min < y_max"
-                        ));
-                    }
-                    s.view = Some(View::new(x_min, x_max, y_min, y_max));
+                    let view = View::new(x_min, x_max, y_min, y_max);
+                    view.check()?;
+                    s.view = Some(view);
                 }
                 "steps" | "step" => {
                     let n = value
@@ -382,19 +484,10 @@ impl Scenario {
                     }
                     runs.push(read_run(value).map_err(|e| format!("run {}: {e}", runs.len() + 1))?);
                 }
-                "lesson" => {
-                    s.lesson = Some(
-                        value
-                            .split(',')
-                            .map(str::trim)
-                            .filter(|v| !v.is_empty())
-                            .map(str::to_owned)
-                            .collect(),
-                    );
-                }
-                "large" => s.large = value.is_empty() || value == "1" || value == "true",
-                "overlay" => s.overlay = value.is_empty() || value == "1" || value == "true",
-                "theory" => s.theory = value.is_empty() || value == "1" || value == "true",
+                "lesson" => s.lesson = Some(lesson(value)?),
+                "large" => s.large = flag("large", value)?,
+                "overlay" => s.overlay = flag("overlay", value)?,
+                "theory" => s.theory = flag("theory", value)?,
                 "chart" => s.chart = Chart::from_id(value)?,
                 "story" => s.story = Some(crate::presets::preset(value)?.id.to_owned()),
                 _ => {
@@ -405,20 +498,12 @@ impl Scenario {
                 }
             }
         }
-        match &mut s.surface {
+        match s.surface {
             Surface::Bowl {
                 condition,
                 angle: a,
             } => {
-                if let Some(k) = k {
-                    if k <= 0.0 {
-                        return Err(format!("k {k}: allowed values are 0 < k"));
-                    }
-                    *condition = k;
-                }
-                if let Some(angle) = angle {
-                    *a = angle;
-                }
+                s.surface = Surface::bowl_of(k.unwrap_or(condition), angle.unwrap_or(a))?;
             }
             _ if k.is_some() || angle.is_some() => {
                 return Err("k and angle belong to surface=bowl only".into());

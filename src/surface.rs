@@ -25,9 +25,18 @@
 //! [`Surface::minima`] gives the minima to full `f64` precision.
 
 use crate::dual::{Lanes, Real};
+use crate::text::number;
 use nalgebra::{Matrix2, SVector, Vector2};
 use num_dual::hessian;
 use serde::{Deserialize, Serialize};
+
+/// The largest `|x|` or `|y|` a view or a start point may have: far beyond every surface's
+/// interesting region, and near enough that every surface's value, gradient and Hessian there
+/// are finite (Goldstein–Price, of degree 8, stays below 1e52 there).
+pub const COORDINATE_LIMIT: f64 = 1e6;
+
+/// The condition numbers the bowl may have, lowest and highest ([`Surface::bowl_of`]).
+pub const BOWL_CONDITION: (f64, f64) = (1e-3, 1e6);
 
 /// A rectangle of the (x, y) plane: what a plot shows.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -78,15 +87,63 @@ impl View {
         )
     }
 
-    /// Whether the pages can show this view: finite, each side longer than 1e-9 and shorter
-    /// than 1e6 (beyond, zooming and panning stop, so the numbers stay sane).
+    /// Whether the pages can show this view: every bound within ±[`COORDINATE_LIMIT`],
+    /// `x_min < x_max` and `y_min < y_max`, and each side at least [`View::min_side`] long.
+    /// Beyond, zooming and panning stop and a link is refused, so that every number derived
+    /// from the view (its width, its ticks, the surface's values over it) stays finite and
+    /// distinct.
     pub fn is_workable(&self) -> bool {
-        let (w, h) = (self.x_max - self.x_min, self.y_max - self.y_min);
-        [self.x_min, self.x_max, self.y_min, self.y_max]
-            .iter()
-            .all(|v| v.is_finite())
-            && (1e-9..1e6).contains(&w)
-            && (1e-9..1e6).contains(&h)
+        let axis = |lo: f64, hi: f64| {
+            lo.abs() <= COORDINATE_LIMIT
+                && hi.abs() <= COORDINATE_LIMIT
+                && hi - lo >= View::min_side(lo, hi)
+        };
+        axis(self.x_min, self.x_max) && axis(self.y_min, self.y_max)
+    }
+
+    /// The shortest side a view from `lo` to `hi` may have: `1e-9 · max(1, |lo|, |hi|)`, so
+    /// that far from the origin a side still spans millions of distinct `f64` values.
+    pub fn min_side(lo: f64, hi: f64) -> f64 {
+        1e-9 * lo.abs().max(hi.abs()).max(1.0)
+    }
+
+    /// [`View::is_workable`] as a check whose error names the view and the allowed values.
+    pub fn check(&self) -> Result<(), String> {
+        if self.is_workable() {
+            return Ok(());
+        }
+        let [a, b, c, d] = [self.x_min, self.x_max, self.y_min, self.y_max].map(number);
+        Err(format!(
+            "view '{a},{b},{c},{d}' cannot be shown: allowed are x_min < x_max and y_min < y_max, \
+             every bound from -{COORDINATE_LIMIT:e} to {COORDINATE_LIMIT:e}, each side at least \
+             1e-9 · max(1, |bound|) long"
+        ))
+    }
+
+    /// This view made workable ([`View::is_workable`]), for views computed rather than chosen
+    /// (fitted to runs that may have flown far away): each bound clamped to
+    /// ±[`COORDINATE_LIMIT`], a side too short widened about its centre; an axis with a NaN
+    /// bound or `lo > hi` becomes `[−1, 1]`.
+    pub fn clamped(&self) -> View {
+        fn axis(lo: f64, hi: f64) -> (f64, f64) {
+            if lo.is_nan() || hi.is_nan() || lo > hi {
+                return (-1.0, 1.0);
+            }
+            let (lo, hi) = (
+                lo.clamp(-COORDINATE_LIMIT, COORDINATE_LIMIT),
+                hi.clamp(-COORDINATE_LIMIT, COORDINATE_LIMIT),
+            );
+            // Twice the shortest side, so the result is workable whatever the rounding.
+            let side = 2.0 * View::min_side(lo, hi);
+            if hi - lo >= side {
+                return (lo, hi);
+            }
+            let c = ((lo + hi) / 2.0).clamp(-COORDINATE_LIMIT + side, COORDINATE_LIMIT - side);
+            (c - side / 2.0, c + side / 2.0)
+        }
+        let (x_min, x_max) = axis(self.x_min, self.x_max);
+        let (y_min, y_max) = axis(self.y_min, self.y_max);
+        View::new(x_min, x_max, y_min, y_max)
     }
 
     /// This view widened about its centre along one axis so that one unit spans as many
@@ -216,6 +273,26 @@ impl Surface {
             condition: 10.0,
             angle: 0.0,
         }
+    }
+
+    /// The quadratic bowl of condition number `condition` turned by `angle` radians; the error
+    /// names the value and the allowed values ([`BOWL_CONDITION`], finite angles), so that the
+    /// Hessian's eigenvalues, the theory's rates and every loss stay finite.
+    pub fn bowl_of(condition: f64, angle: f64) -> Result<Surface, String> {
+        let (lo, hi) = BOWL_CONDITION;
+        if !(lo..=hi).contains(&condition) {
+            return Err(format!(
+                "k {}: allowed values are {lo} to {hi:e} (the condition number)",
+                number(condition)
+            ));
+        }
+        if !angle.is_finite() {
+            return Err(format!(
+                "angle {}: allowed values are finite radians",
+                number(angle)
+            ));
+        }
+        Ok(Surface::Bowl { condition, angle })
     }
 
     /// Looks a surface up by its identifier; the error names the allowed identifiers.

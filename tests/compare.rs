@@ -799,3 +799,50 @@ mod names {
         }
     }
 }
+
+/// Issue 12: Tune with μ ticked failed on every Nesterov run ("nesterov needs momentum > 0")
+/// because the grid starts at μ = 0. The search now only proposes what the optimizer accepts.
+#[test]
+fn a_search_never_proposes_a_setting_its_optimizer_refuses() {
+    let s = Surface::bowl();
+    let nesterov = spec(OptimizerKind::Nesterov, 0.01);
+    let narrowed = Decay::MOMENTUM.within(&nesterov).unwrap();
+    // The first tenth of the range in log10(1 − μ): 1 − 10^−0.2.
+    assert!(
+        (narrowed.lo - (1.0 - 10f64.powf(-0.2))).abs() < 1e-12,
+        "{narrowed:?}"
+    );
+    assert_eq!(narrowed.hi, Decay::MOMENTUM.hi);
+    // Heavy ball accepts μ = 0: its range is unchanged.
+    let momentum = spec(OptimizerKind::Momentum, 0.01);
+    assert_eq!(Decay::MOMENTUM.within(&momentum).unwrap(), Decay::MOMENTUM);
+    for budget in [48, 60, 100] {
+        let found = tuning(
+            &s,
+            &nesterov,
+            100,
+            Objective::FinalLoss,
+            budget,
+            (1e-4, 1.0),
+        )
+        .search(&[Decay::MOMENTUM], &mut |_| {})
+        .unwrap();
+        assert_eq!(found.evaluated.len(), budget);
+        for (x, _) in &found.evaluated {
+            assert!(
+                x[1] >= narrowed.lo && x[1] <= narrowed.hi,
+                "μ {} proposed",
+                x[1]
+            );
+        }
+    }
+    // A run without the hyperparameter is an error naming it.
+    let adam = spec(OptimizerKind::Adam, 0.01);
+    assert!(
+        Decay::MOMENTUM
+            .within(&adam)
+            .unwrap_err()
+            .to_string()
+            .contains("momentum")
+    );
+}

@@ -185,7 +185,8 @@ fn bad_data_is_an_error_that_says_why() {
     );
     assert_eq!(
         err(&Points::Regression(vec![(0.0, 1.0), (f64::NAN, 2.0)])),
-        "invalid points: point 2 (NaN,2) is not finite: allowed values are finite numbers"
+        "invalid points: point 2: invalid point (NaN,2): allowed values are finite numbers \
+         from -1e6 to 1e6"
     );
     assert_eq!(
         err(&Points::Regression(vec![(0.0, 1.0); MAX_POINTS + 1])),
@@ -214,7 +215,7 @@ fn bad_data_is_an_error_that_says_why() {
         bad.build_with(0, Some(&Points::Regression(vec![(0.0, 1.0)])))
             .err()
             .unwrap(),
-        "invalid data-noise -1: allowed values are 0 ≤ data-noise"
+        "invalid data-noise -1: allowed values are 0 to 100"
     );
     // Editing keeps the list valid.
     let mut p = Points::Regression(vec![(0.0, 1.0)]);
@@ -228,7 +229,7 @@ fn bad_data_is_an_error_that_says_why() {
     );
     assert_eq!(
         p.add([f64::INFINITY, 0.0], false).unwrap_err(),
-        "invalid point (inf,0): allowed values are finite numbers"
+        "invalid point (inf,0): allowed values are finite numbers from -1e6 to 1e6"
     );
     let mut full = Points::Classes(vec![([0.0, 0.0], false); MAX_POINTS]);
     assert_eq!(
@@ -322,6 +323,88 @@ fn a_hand_written_link() {
     assert_eq!(c.build().unwrap().as_model().dim(), 13);
 }
 
+/// Links found freezing or killing the lab (issue 12): each finite number is fine alone, but
+/// what is derived from it (the data, the losses, a view's width) overflows. Each is refused
+/// where it enters, with the allowed values.
+#[test]
+fn extreme_but_finite_values_in_a_link_are_refused_with_the_allowed_values() {
+    let err = |q: &str| LabScenario::from_query(q).unwrap_err();
+    let view_rule = "allowed are x_min < x_max and y_min < y_max, every bound from -1e6 to \
+                     1e6, each side at least 1e-9 · max(1, |bound|) long";
+    assert_eq!(
+        err("view=-1e308,1e308,-1,1"),
+        format!("view '-1e308,1e308,-1,1' cannot be shown: {view_rule}")
+    );
+    assert_eq!(
+        err("view=0,5e-324,0,5e-324"),
+        format!("view '0,5e-324,0,5e-324' cannot be shown: {view_rule}")
+    );
+    assert_eq!(
+        err("view=-1e300,1e300,-1,1"),
+        format!("view '-1e300,1e300,-1,1' cannot be shown: {view_rule}")
+    );
+    assert_eq!(
+        err("slope=1e200"),
+        "slope 1e200: allowed values are -1000 to 1000"
+    );
+    assert_eq!(
+        err("slope=1e160"),
+        "slope 1e160: allowed values are -1000 to 1000"
+    );
+    assert_eq!(
+        err("intercept=-1e308"),
+        "intercept -1e308: allowed values are -1000 to 1000"
+    );
+    assert_eq!(
+        err("noise=1e308"),
+        "noise 1e308: allowed values are 0 to 100"
+    );
+    assert_eq!(
+        err("model=logistic&noise=1e308"),
+        "noise 1e308: allowed values are 0 to 100"
+    );
+    assert_eq!(
+        err("model=mlp&separation=5e300"),
+        "separation 5e300: allowed values are 0 to 100"
+    );
+    assert_eq!(
+        err("model=poly&l2=1e309"),
+        "l2 'inf' is not a finite number: allowed \
+        values are finite numbers in l2's range"
+            .replace("'inf'", "'1e309'")
+    );
+    assert_eq!(
+        err("points=1e308,1e308;-1e308,-1e308"),
+        "invalid points: point 1: invalid point (1e308,1e308): allowed values are finite \
+         numbers from -1e6 to 1e6 (model=linear)"
+    );
+    // The ends of every range are allowed, and give finite data and losses.
+    for q in [
+        "slope=1000&intercept=-1000&noise=100",
+        "model=logistic&separation=100&noise=100",
+        "model=poly&noise=100&l1=100&l2=100&degree=12",
+        "model=mlp&separation=100&noise=100&l2=100",
+        "points=1e6,1e6;-1e6,-1e6",
+        "model=poly&degree=12&points=1e6,-1e6;-1e6,1e6;0.5,0.5",
+        "view=-1e6,1e6,-1e6,1e6",
+        "view=999999.999,1e6,0,1e-9",
+    ] {
+        let s = LabScenario::from_query(&format!("{q}&steps=50"))
+            .unwrap_or_else(|e| panic!("{q}: {e}"));
+        let model = s.build().unwrap();
+        let m = model.as_model();
+        let loss = m.loss(&m.init(s.seed));
+        assert!(
+            loss.is_finite(),
+            "{q}: the starting loss {loss} is not finite"
+        );
+        // Training runs to the end or stops at a reported divergence, never panics.
+        for t in s.train_on(&model).unwrap() {
+            assert!(t.full_loss[0].is_finite(), "{q}");
+        }
+    }
+}
+
 #[test]
 fn malformed_links_name_the_field_the_value_and_the_allowed_values() {
     let err = |q: &str| LabScenario::from_query(q).unwrap_err();
@@ -337,9 +420,9 @@ fn malformed_links_name_the_field_the_value_and_the_allowed_values() {
     );
     assert_eq!(
         err("slope=inf"),
-        "slope 'inf' is not a finite number: allowed values are finite numbers"
+        "slope 'inf' is not a finite number: allowed values are finite numbers in slope's range"
     );
-    assert_eq!(err("noise=-1"), "noise -1: allowed values are 0 ≤ noise");
+    assert_eq!(err("noise=-1"), "noise -1: allowed values are 0 to 100");
     assert_eq!(
         err("model=poly&slope=2"),
         "'slope' does not apply to model=poly: allowed are n, noise, degree, l1, l2, val"
@@ -387,7 +470,8 @@ fn malformed_links_name_the_field_the_value_and_the_allowed_values() {
     );
     assert_eq!(
         err("view=1,0,0,1"),
-        "view '1,0,0,1' needs x_min < x_max and y_min < y_max"
+        "view '1,0,0,1' cannot be shown: allowed are x_min < x_max and y_min < y_max, every \
+         bound from -1e6 to 1e6, each side at least 1e-9 · max(1, |bound|) long"
     );
     assert_eq!(
         err("run=adam;beta1=2"),
@@ -490,9 +574,10 @@ fn generated_points_are_of_the_models_kind() {
 #[cfg(not(target_arch = "wasm32"))]
 mod properties {
     use super::*;
-    use optiviz::model::MAX_DEGREE;
+    use optiviz::model::{DATA_LIMITS, MAX_COORDINATE, MAX_DEGREE};
     use optiviz::run::Noise;
     use optiviz::schedule::Schedule;
+    use optiviz::surface::COORDINATE_LIMIT;
     use proptest::prelude::*;
 
     fn any_run() -> impl Strategy<Value = RunEntry> {
@@ -534,17 +619,29 @@ mod properties {
         ]
     }
 
-    fn non_negative() -> impl Strategy<Value = f64> {
-        prop_oneof![0.0f64..5.0, finite().prop_map(f64::abs)]
+    /// Any value `key` may take: its [`DATA_LIMITS`] range, its ends included.
+    fn limited(key: &'static str) -> impl Strategy<Value = f64> {
+        let &(_, lo, hi) = DATA_LIMITS.iter().find(|(k, ..)| *k == key).unwrap();
+        prop_oneof![lo..=hi, Just(lo), Just(hi)]
+    }
+
+    /// Any coordinate a point may have.
+    fn coordinate() -> impl Strategy<Value = f64> {
+        prop_oneof![
+            -10.0f64..10.0,
+            -MAX_COORDINATE..=MAX_COORDINATE,
+            Just(MAX_COORDINATE),
+            Just(-MAX_COORDINATE)
+        ]
     }
 
     fn any_model() -> impl Strategy<Value = ModelSpec> {
         prop_oneof![
             (
                 1usize..=MAX_POINTS,
-                finite(),
-                finite(),
-                non_negative(),
+                limited("slope"),
+                limited("intercept"),
+                limited("noise"),
                 any::<bool>()
             )
                 .prop_map(|(n, slope, intercept, noise, scale_features)| {
@@ -556,7 +653,7 @@ mod properties {
                         scale_features,
                     }
                 }),
-            (1usize..=MAX_POINTS, non_negative(), non_negative()).prop_map(
+            (1usize..=MAX_POINTS, limited("separation"), limited("noise")).prop_map(
                 |(n, separation, noise)| ModelSpec::Logistic {
                     n,
                     separation,
@@ -565,10 +662,10 @@ mod properties {
             ),
             (
                 1usize..=MAX_POINTS,
-                non_negative(),
+                limited("noise"),
                 1usize..=MAX_DEGREE,
-                non_negative(),
-                non_negative(),
+                limited("l1"),
+                limited("l2"),
                 0.0f64..0.5
             )
                 .prop_map(|(n, noise, degree, l1, l2, val_fraction)| ModelSpec::Poly {
@@ -581,11 +678,11 @@ mod properties {
                 }),
             (
                 1usize..=MAX_POINTS,
-                non_negative(),
-                non_negative(),
+                limited("separation"),
+                limited("noise"),
                 1usize..=MAX_HIDDEN,
                 0.0f64..1.0,
-                non_negative(),
+                limited("l2"),
                 0.0f64..0.5
             )
                 .prop_map(
@@ -608,11 +705,13 @@ mod properties {
     fn any_data() -> impl Strategy<Value = (ModelSpec, Option<Points>)> {
         any_model().prop_flat_map(|model| {
             let points = match model.point_kind() {
-                PointKind::Regression => proptest::collection::vec((finite(), finite()), 1..40)
-                    .prop_map(Points::Regression)
-                    .boxed(),
+                PointKind::Regression => {
+                    proptest::collection::vec((coordinate(), coordinate()), 1..40)
+                        .prop_map(Points::Regression)
+                        .boxed()
+                }
                 PointKind::Classes => {
-                    proptest::collection::vec(((finite(), finite()), any::<bool>()), 1..40)
+                    proptest::collection::vec(((coordinate(), coordinate()), any::<bool>()), 1..40)
                         .prop_map(|v| {
                             Points::Classes(v.into_iter().map(|((a, b), c)| ([a, b], c)).collect())
                         })
@@ -639,17 +738,17 @@ mod properties {
                     let (n, d) = (m.samples(), m.dim());
                     let a_axis = ((a * d as f64) as usize).min(d - 1);
                     let b_axis = (a_axis + 1 + ((b * (d - 1) as f64) as usize).min(d - 2)) % d;
-                    let view = view
-                        .map(|(x0, w, y0, h)| {
-                            let (x0, y0) = (x0.clamp(-1e300, 1e300), y0.clamp(-1e300, 1e300));
-                            View::new(
-                                x0,
-                                x0 + w.max(x0.abs() * 1e-9),
-                                y0,
-                                y0 + h.max(y0.abs() * 1e-9),
-                            )
-                        })
-                        .filter(|v| v.x_min < v.x_max && v.y_min < v.y_max);
+                    // Any view a link may carry: within ±COORDINATE_LIMIT, sides long enough.
+                    let view = view.map(|(x0, w, y0, h)| {
+                        let lim = COORDINATE_LIMIT;
+                        let (x0, y0) = (x0.clamp(-lim, lim - 1e3), y0.clamp(-lim, lim - 1e3));
+                        View::new(
+                            x0,
+                            x0 + w.max(x0.abs() * 2e-9),
+                            y0,
+                            y0 + h.max(y0.abs() * 2e-9),
+                        )
+                    });
                     LabScenario {
                         model,
                         seed,

@@ -81,7 +81,7 @@ fn malformed_links_say_what_is_wrong() {
     assert_eq!(err("start=1,nan"), "start 'nan' is not a finite number");
     assert_eq!(
         err("view=1,0,0,1"),
-        "view '1,0,0,1' needs x_min < x_max and y_min < y_max"
+        format!("view '1,0,0,1' cannot be shown: {VIEW_RULE}")
     );
     assert_eq!(
         err("run=adam;beta1=2"),
@@ -116,6 +116,113 @@ fn malformed_links_say_what_is_wrong() {
     );
 }
 
+const VIEW_RULE: &str = "allowed are x_min < x_max and y_min < y_max, every bound from -1e6 \
+                         to 1e6, each side at least 1e-9 · max(1, |bound|) long";
+
+/// Links found freezing or killing the page (issue 12): each number is finite, but a view's
+/// width overflows to ∞ (plotters' tick search then never returns), vanishes, or a value
+/// derived from k overflows. Each is refused where it enters, naming the allowed values.
+#[test]
+fn extreme_but_finite_values_in_a_link_are_refused_with_the_allowed_values() {
+    let err = |q: &str| Scenario::from_query(q).unwrap_err();
+    for view in [
+        "-1e308,1e308,-1,1",
+        "0,5e-324,0,5e-324",
+        "-1e300,1e300,-1,1",
+        "-1,1,-1e7,1",
+        "0,1e-10,0,1",
+        "999999.9999999,1e6,0,1",
+    ] {
+        assert_eq!(
+            err(&format!("view={view}")),
+            format!("view '{view}' cannot be shown: {VIEW_RULE}")
+        );
+    }
+    assert_eq!(
+        err("surface=bowl&k=5e-309"),
+        "k 5e-309: allowed values are 0.001 to 1e6 (the condition number)"
+    );
+    assert_eq!(
+        err("surface=bowl&k=1e7"),
+        "k 1e7: allowed values are 0.001 to 1e6 (the condition number)"
+    );
+    assert_eq!(
+        err("start=1e308,1e308"),
+        "start '1e308,1e308': allowed are finite x and y from -1e6 to 1e6"
+    );
+    // The ends of every range are allowed, and every surface is finite at the far corners.
+    for q in [
+        "view=-1e6,1e6,-1e6,1e6",
+        "view=999999.999,1e6,0,1e-9",
+        "surface=bowl&k=0.001",
+        "surface=bowl&k=1e6&start=1e6,-1e6",
+    ] {
+        assert!(Scenario::from_query(q).is_ok(), "{q}");
+    }
+    for surface in Surface::all() {
+        for p in [[1e6, 1e6], [-1e6, 1e6], [1e6, -1e6], [-1e6, -1e6]] {
+            let (f, g) = surface.value_and_gradient(p);
+            assert!(
+                f.is_finite() && g.iter().all(|v| v.is_finite()),
+                "{surface:?} at {p:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_lesson_name_and_flag_in_a_link_is_checked() {
+    let err = |q: &str| Scenario::from_query(q).unwrap_err();
+    let e = err("lesson=nothing");
+    assert!(
+        e.starts_with(
+            "lesson 'nothing': unknown control 'nothing': allowed are control names separated \
+             by commas: surface, runs, start, view,"
+        ),
+        "{e}"
+    );
+    assert!(
+        e.contains(", lr, ") && e.contains(", momentum, ") && e.contains(", beta2, "),
+        "{e}"
+    );
+    assert!(err("lesson=").starts_with("lesson '' names no control: allowed are"));
+    assert!(err("lesson=lr,zoom").starts_with("lesson 'lr,zoom': unknown control 'zoom'"));
+    assert_eq!(
+        err("large=maybe"),
+        "large 'maybe': allowed are large alone, large=1 or large=true (on), large=0 or \
+         large=false (off)"
+    );
+    assert!(err("overlay=yes").starts_with("overlay 'yes': allowed are overlay alone"));
+    assert!(err("theory=2").starts_with("theory '2': allowed are theory alone"));
+    let s = Scenario::from_query("large=0&overlay=false&theory&lesson=lr,beta1,start").unwrap();
+    assert!(!s.large && !s.overlay && s.theory);
+    assert_eq!(
+        s.lesson,
+        Some(vec![
+            "lr".to_owned(),
+            "beta1".to_owned(),
+            "start".to_owned()
+        ])
+    );
+}
+
+#[test]
+fn computed_views_are_clamped_to_what_can_be_shown() {
+    for v in [
+        View::new(-1e308, 1e308, -1.0, 1.0),
+        View::new(0.0, 5e-324, 0.0, 5e-324),
+        View::new(f64::NAN, 1.0, f64::NEG_INFINITY, f64::INFINITY),
+        View::new(1e300, 1e300, -1e300, -1e300),
+        View::new(2.0, 1.0, 0.0, 1.0),
+    ] {
+        let c = v.clamped();
+        assert!(c.is_workable(), "{v:?} → {c:?}");
+    }
+    // A workable view is left as it is.
+    let v = View::new(-2.0, 2.0, -1.0, 3.0);
+    assert_eq!(v.clamped(), v);
+}
+
 #[test]
 fn a_step_past_the_end_is_clamped() {
     let s = Scenario::from_query("steps=100&step=500").unwrap();
@@ -126,7 +233,7 @@ fn a_step_past_the_end_is_clamped() {
 mod properties {
     use super::*;
     use optiviz::optim::RunConfig;
-    use optiviz::scenario::RunEntry;
+    use optiviz::scenario::{LESSON_CONTROLS, RunEntry};
     use proptest::prelude::*;
 
     fn any_run() -> impl Strategy<Value = RunEntry> {
@@ -168,7 +275,17 @@ mod properties {
             proptest::option::of((-10.0f64..0.0, 0.1f64..10.0, -10.0f64..0.0, 0.1f64..10.0)),
             proptest::collection::vec(any_run(), 1..=MAX_RUNS),
             (1usize..20_000, 0usize..30_000, 1.0f64..5000.0),
-            proptest::option::of(proptest::collection::vec("[a-z_]{1,12}", 0..4)),
+            proptest::option::of(proptest::collection::vec(
+                prop_oneof![
+                    proptest::sample::select(LESSON_CONTROLS.to_vec()),
+                    Just("lr"),
+                    Just("momentum"),
+                    Just("classical"),
+                    Just("beta2"),
+                ]
+                .prop_map(str::to_owned),
+                1..4,
+            )),
             (
                 any::<bool>(),
                 any::<bool>(),
@@ -218,6 +335,17 @@ mod properties {
         fn links_round_trip(s in any_scenario()) {
             let q = s.to_query();
             prop_assert_eq!(Scenario::from_query(&q), Ok(s), "{}", q);
+        }
+
+        /// Any four numbers at all (every bit pattern, so 1e308 and 5e-324 too): the view is
+        /// refused, or it is one the plots can lay axes on.
+        #[test]
+        fn any_view_in_a_link_is_refused_or_workable(v in proptest::array::uniform4(any::<f64>())) {
+            let q = format!("view={},{},{},{}", v[0], v[1], v[2], v[3]);
+            match Scenario::from_query(&q) {
+                Ok(s) => prop_assert!(s.view().is_workable(), "{}", q),
+                Err(e) => prop_assert!(e.contains("allowed") || e.contains("not a finite number"), "{}", e),
+            }
         }
 
         #[test]

@@ -12,6 +12,10 @@ const count = (n, noun) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 /** One run's tuning outcome as a list item: the values it moved, and the search it ran. */
 function tunedItem(t) {
   const li = document.createElement('li');
+  if (t.error) {
+    li.append(`run ${t.run + 1} · ${t.label}: not tuned (${t.error})`);
+    return li;
+  }
   // The learning rate first, then the decays, shown as decays (0.9995, not 1).
   const show = (k, v) => (k === 0 ? fmt(v) : fmtDecay(v));
   const moved = t.names.map((_, k) => `${t.symbols[k]} ${show(k, t.from[k])} → ${show(k, t.best[k])}`).join(', ');
@@ -449,7 +453,7 @@ class Page extends Player {
         },
         done: (ms) => {
           found.sort((a, b) => a.run - b.run);
-          for (const t of found) {
+          for (const t of found.filter((t) => !t.error)) {
             t.names.forEach((name, k) => attempt(() => this.app.set_param(t.run, name, Number(t.best[k].toPrecision(6)))));
           }
           $('tune-result').replaceChildren(...found.map(tunedItem));
@@ -650,7 +654,7 @@ class Page extends Player {
         const distance = Math.hypot(a[0] - b[0], a[1] - b[1]);
         if (this.allowed('view') && distance > 0) {
           this.interacting();
-          this.app.zoom((a[0] + b[0]) / 2, (a[1] + b[1]) / 2, gesture.distance / distance);
+          attempt(() => this.app.zoom((a[0] + b[0]) / 2, (a[1] + b[1]) / 2, gesture.distance / distance));
         }
         gesture.distance = distance;
         this.changed();
@@ -663,7 +667,7 @@ class Page extends Player {
         if (far) gesture.moved = true;
         if (gesture.moved && this.allowed('view')) {
           this.interacting();
-          this.app.pan(px - previous[0], py - previous[1]);
+          attempt(() => this.app.pan(px - previous[0], py - previous[1]));
           this.changed();
         }
       }
@@ -684,7 +688,7 @@ class Page extends Player {
       e.preventDefault();
       const [px, py] = at(e);
       this.interacting();
-      this.app.zoom(px, py, Math.exp(Math.max(-1, Math.min(1, e.deltaY / 300))));
+      attempt(() => this.app.zoom(px, py, Math.exp(Math.max(-1, Math.min(1, e.deltaY / 300)))));
       this.changed();
     }, { passive: false });
   }

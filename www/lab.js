@@ -24,7 +24,9 @@ class LabPage extends Player {
   showStatus() {
     const status = JSON.parse(this.lab.status());
     this.status = status;
-    $('step-count').value = `${status.step} / ${status.max_steps}`;
+    $('step-count').value = status.trained < status.max_steps
+      ? `${status.step} / ${status.max_steps} · training ${status.trained}`
+      : `${status.step} / ${status.max_steps}`;
     const timeline = $('timeline');
     timeline.max = status.max_steps;
     if (document.activeElement !== timeline) timeline.value = status.step;
@@ -235,7 +237,7 @@ class LabPage extends Player {
     canvas.addEventListener('pointermove', (e) => {
       if (!drag || e.pointerId !== drag.id) return;
       const [px, py] = at(e);
-      this.lab.pan_landscape(px - drag.last[0], py - drag.last[1]);
+      attempt(() => this.lab.pan_landscape(px - drag.last[0], py - drag.last[1]));
       drag.last = [px, py];
       this.changed();
     });
@@ -248,7 +250,7 @@ class LabPage extends Player {
       const [px, py] = at(e);
       if (!this.lab.on_landscape(px, py)) return;
       e.preventDefault();
-      this.lab.zoom_landscape(px, py, Math.exp(Math.max(-1, Math.min(1, e.deltaY / 300))));
+      attempt(() => this.lab.zoom_landscape(px, py, Math.exp(Math.max(-1, Math.min(1, e.deltaY / 300)))));
       this.changed();
     }, { passive: false });
     const fit = () => {

@@ -6,8 +6,14 @@
 
 export const $ = (id) => document.getElementById(id);
 
-/** A number the way the controls show it: 3 significant digits, exponents when tiny or huge. */
+/**
+ * A number the way the controls show it: 3 significant digits, exponents when tiny or huge.
+ * Anything else (JSON's null for a value that stopped being finite, NaN, ±Infinity) is shown
+ * as what it is rather than thrown on.
+ */
 export function fmt(v) {
+  if (typeof v !== 'number' || Number.isNaN(v)) return 'not a number';
+  if (!Number.isFinite(v)) return v > 0 ? '∞' : '−∞';
   if (v === 0) return '0';
   const a = Math.abs(v);
   return a < 1e-3 || a >= 1e4
@@ -17,7 +23,7 @@ export function fmt(v) {
 
 /** A momentum or decay rate: 3 significant digits of how far it is below 1 (0.9995, not 1). */
 export function fmtDecay(v) {
-  return v > 0.9 && v < 1 ? String(Number((1 - Number((1 - v).toPrecision(3))).toPrecision(12))) : fmt(v);
+  return typeof v === 'number' && v > 0.9 && v < 1 ? String(Number((1 - Number((1 - v).toPrecision(3))).toPrecision(12))) : fmt(v);
 }
 
 /**
@@ -337,10 +343,14 @@ export class RunPanels {
 
 }
 
+/** Milliseconds of each frame a handle with `train(ms)` (the lab) may spend training. */
+const TRAIN_MS = 5;
+
 /**
  * The frame loop and the URL both pages share, over `handle` (App or Lab: `speed()`,
- * `advance(n)`, `render()`, `reset()`, `query()`). A subclass's `afterRender()` updates its
- * readouts each frame.
+ * `advance(n)`, `render()`, `reset()`, `query()`, and for the lab `train(ms)`, which trains
+ * a slice of every run and says whether all are done: frames keep coming until they are).
+ * A subclass's `afterRender()` updates its readouts each frame.
  */
 export class Player {
   constructor(handle, canvases) {
@@ -376,6 +386,7 @@ export class Player {
   frame(time) {
     this.pending = false;
     fitCanvases(this.canvases);
+    const training = this.handle.train ? !this.handle.train(TRAIN_MS) : false;
     if (this.playing) {
       const dt = this.last ? Math.min(time - this.last, 100) : 16;
       this.carry += (this.handle.speed() * dt) / 1000;
@@ -390,7 +401,7 @@ export class Player {
       notice(`drawing failed: ${e.message}`);
     }
     this.afterRender();
-    if (this.playing) this.redraw();
+    if (this.playing || training) this.redraw();
   }
 
   afterRender() {}

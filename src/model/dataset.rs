@@ -13,6 +13,11 @@ use std::fmt::Write as _;
 /// The most points a data set holds, generated or edited.
 pub const MAX_POINTS: usize = 500;
 
+/// The largest `|coordinate|` a point may have: far beyond the generated data (within ±50),
+/// near enough that squared errors, the features of a degree-12 polynomial's first steps and
+/// the least-squares sums stay finite.
+pub const MAX_COORDINATE: f64 = 1e6;
+
 /// What a model learns from: `(x, y)` points for 1-D regression (linear, polynomial), or
 /// labelled 2-D points for classification (logistic regression, the network).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -103,15 +108,7 @@ impl Points {
             ));
         }
         for (i, p) in self.positions().into_iter().enumerate() {
-            if !(p[0].is_finite() && p[1].is_finite()) {
-                return Err(format!(
-                    "invalid points: point {} ({},{}) is not finite: allowed values are finite \
-                     numbers",
-                    i + 1,
-                    p[0],
-                    p[1]
-                ));
-            }
+            Self::check_position(p).map_err(|e| format!("invalid points: point {}: {e}", i + 1))?;
         }
         Ok(())
     }
@@ -130,12 +127,13 @@ impl Points {
     }
 
     fn check_position(at: [f64; 2]) -> Result<(), String> {
-        if at[0].is_finite() && at[1].is_finite() {
+        if at.iter().all(|v| v.abs() <= MAX_COORDINATE) {
             Ok(())
         } else {
+            let [x, y] = at.map(crate::text::number);
             Err(format!(
-                "invalid point ({},{}): allowed values are finite numbers",
-                at[0], at[1]
+                "invalid point ({x},{y}): allowed values are finite numbers from \
+                 -{MAX_COORDINATE:e} to {MAX_COORDINATE:e}"
             ))
         }
     }

@@ -6,6 +6,7 @@ use super::data::{self, derive_seed};
 use super::dataset::{PointKind, Points};
 use super::{LinearRegression, LogisticRegression, Mlp, Model, PolyRegression, Training, train};
 use crate::run::RunSpec;
+use crate::text::number;
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
 
@@ -14,6 +15,44 @@ const DATA_STREAM: u64 = 0;
 const SPLIT_STREAM: u64 = 1;
 const SHUFFLE_STREAM: u64 = 2;
 const DROPOUT_SEED_STREAM: u64 = 3;
+
+/// The range of each real-valued data setting, by its URL key: wide enough for any teaching
+/// example, narrow enough that everything derived from it (the points, every loss and
+/// gradient at the start, the least-squares solution) stays finite. `1e308` as a slope would
+/// make `y` infinite; `1e160` would make its square so.
+pub const DATA_LIMITS: [(&str, f64, f64); 6] = [
+    ("slope", -1e3, 1e3),
+    ("intercept", -1e3, 1e3),
+    ("noise", 0.0, 100.0),
+    ("separation", 0.0, 100.0),
+    ("l1", 0.0, 100.0),
+    ("l2", 0.0, 100.0),
+];
+
+fn allowed(key: &str) -> String {
+    match DATA_LIMITS.iter().find(|(k, ..)| *k == key) {
+        Some((_, lo, hi)) => format!("{lo} to {hi}"),
+        None => "finite numbers".into(),
+    }
+}
+
+/// `value` if it lies within `key`'s [`DATA_LIMITS`] (any finite value for a key without
+/// limits); else an error naming the key, the value and the allowed values.
+pub fn check_data_value(key: &str, value: f64) -> Result<f64, String> {
+    let ok = match DATA_LIMITS.iter().find(|(k, ..)| *k == key) {
+        Some(&(_, lo, hi)) => (lo..=hi).contains(&value),
+        None => value.is_finite(),
+    };
+    if ok {
+        Ok(value)
+    } else {
+        Err(format!(
+            "{key} {}: allowed values are {}",
+            number(value),
+            allowed(key)
+        ))
+    }
+}
 
 /// A model and the data it learns from, generated from the lab's seed.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -117,14 +156,19 @@ impl ModelSpec {
         }
     }
 
-    /// Checks every parameter but `n`; the error names a value out of range.
+    /// Checks every parameter but `n` against [`DATA_LIMITS`] (and the fractions against
+    /// `[0, 1)`); the error names a value out of range and the allowed values.
     fn check(&self) -> Result<(), String> {
-        let check = |name: &str, v: f64| {
-            if v.is_finite() && v >= 0.0 {
-                Ok(())
-            } else {
-                Err(format!("invalid {name} {v}: allowed values are 0 ≤ {name}"))
-            }
+        // The command line's names for the URL's keys.
+        let check = |key: &str, v: f64| {
+            let name = if key == "noise" { "data-noise" } else { key };
+            check_data_value(key, v).map(|_| ()).map_err(|_| {
+                format!(
+                    "invalid {name} {}: allowed values are {}",
+                    number(v),
+                    allowed(key)
+                )
+            })
         };
         let fraction = |v: f64| {
             if (0.0..1.0).contains(&v) {
@@ -142,33 +186,38 @@ impl ModelSpec {
                 noise,
                 ..
             } => {
-                check("data-noise", noise)?;
-                if !(slope.is_finite() && intercept.is_finite()) {
-                    return Err("the slope and intercept must be finite".into());
-                }
+                check("noise", noise)?;
+                check("slope", slope)?;
+                check("intercept", intercept)?;
             }
             ModelSpec::Logistic {
                 separation, noise, ..
             } => {
-                check("data-noise", noise)?;
+                check("noise", noise)?;
                 check("separation", separation)?;
             }
             ModelSpec::Poly {
                 noise,
+                l1,
+                l2,
                 val_fraction,
                 ..
             } => {
-                check("data-noise", noise)?;
+                check("noise", noise)?;
+                check("l1", l1)?;
+                check("l2", l2)?;
                 fraction(val_fraction)?;
             }
             ModelSpec::Mlp {
                 separation,
                 noise,
+                l2,
                 val_fraction,
                 ..
             } => {
-                check("data-noise", noise)?;
+                check("noise", noise)?;
                 check("separation", separation)?;
+                check("l2", l2)?;
                 fraction(val_fraction)?;
             }
         }

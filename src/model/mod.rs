@@ -15,15 +15,15 @@ mod mlp;
 mod poly;
 pub mod scenario;
 
-pub use dataset::{MAX_POINTS, PointKind, Points};
-pub use lab::{LabModel, ModelSpec, ModelTrace};
+pub use dataset::{MAX_COORDINATE, MAX_POINTS, PointKind, Points};
+pub use lab::{DATA_LIMITS, LabModel, ModelSpec, ModelTrace, check_data_value};
 pub use linear::LinearRegression;
 pub use logistic::LogisticRegression;
 pub use mlp::Mlp;
 pub use poly::{MAX_DEGREE, PolyRegression};
 pub use scenario::LabScenario;
 
-use crate::optim::ConfigError;
+use crate::optim::{ConfigError, Optimizer};
 use crate::run::RunSpec;
 use nalgebra::DMatrix;
 use rand::SeedableRng;
@@ -209,7 +209,8 @@ fn hessian(model: &dyn Model, params: &[f64], batch: &[usize], step: usize) -> D
 /// Trains `model` from `init` for up to `steps` steps of `spec`'s optimizer, with its
 /// schedule, gradient noise and clipping ([`shape_grad`]), on batches of `batch_size`
 /// samples ([`Batches`], shuffled from `seed`): `batch_size = 1` is stochastic gradient
-/// descent, `batch_size ≥ n` batch gradient descent, anything between mini-batch.
+/// descent, `batch_size ≥ n` batch gradient descent, anything between mini-batch. The same
+/// as a [`Trainer`] run to the end.
 ///
 /// Step `k` takes the gradient of its batch at `params[k − 1]`
 /// ([`Model::train_loss_grad`]), shapes it, and lets the optimizer move with the learning
@@ -227,88 +228,164 @@ pub fn train(
     batch_size: usize,
     seed: u64,
 ) -> Result<Training, ConfigError> {
-    spec.validate()?;
-    let mut optimizer = spec.optimizer.build()?;
-    if init.len() != model.dim() {
-        return Err(ConfigError::Conflict(format!(
-            "the model has {} parameters but {} initial values were given",
-            model.dim(),
-            init.len()
-        )));
-    }
-    if batch_size == 0 || model.samples() == 0 {
-        return Err(ConfigError::Conflict(
-            "training needs at least one sample and a batch size of at least 1".into(),
-        ));
-    }
-    let mut rng = spec.noise.map(|n| Pcg64Mcg::seed_from_u64(n.seed));
-    let mut batches = Batches::new(model.samples(), batch_size, seed);
-    let base_lr = spec.optimizer.lr();
-    let mut theta = init.to_vec();
-    let loss0 = model.loss(&theta);
-    let val0 = model.val_loss(&theta);
-    let mut t = Training {
-        params: vec![theta.clone()],
-        batch_loss: Vec::with_capacity(steps),
-        full_loss: vec![loss0],
-        val_loss: val0.map(|v| vec![v]),
-        epochs: vec![0],
-        diverged_at: None,
-        best_val_step: None,
-    };
-    if !(all_finite(&theta) && loss0.is_finite() && val0.is_none_or(f64::is_finite)) {
-        t.diverged_at = Some(0);
-    }
-    let mut grad = vec![0.0; model.dim()];
-    for k in 1..=steps {
-        if t.diverged_at.is_some() {
-            break;
+    let mut trainer = Trainer::new(model, spec, init, steps, batch_size, seed)?;
+    trainer.advance(model, steps);
+    Ok(trainer.into_training())
+}
+
+/// A training that advances a few steps at a time: [`train`] split up, so that a page can
+/// train what it shows first and the rest over later frames, never blocking for the whole
+/// run. Any split gives bit for bit the [`Training`] of one [`train`] call.
+pub struct Trainer {
+    spec: RunSpec,
+    optimizer: Box<dyn Optimizer>,
+    rng: Option<Pcg64Mcg>,
+    batches: Batches,
+    base_lr: f64,
+    theta: Vec<f64>,
+    grad: Vec<f64>,
+    steps: usize,
+    t: Training,
+}
+
+impl Trainer {
+    /// A training of `model` from `init` for up to `steps` steps (as [`train`] describes),
+    /// with only the start evaluated; the errors are [`train`]'s.
+    pub fn new(
+        model: &dyn Model,
+        spec: &RunSpec,
+        init: &[f64],
+        steps: usize,
+        batch_size: usize,
+        seed: u64,
+    ) -> Result<Trainer, ConfigError> {
+        spec.validate()?;
+        let optimizer = spec.optimizer.build()?;
+        if init.len() != model.dim() {
+            return Err(ConfigError::Conflict(format!(
+                "the model has {} parameters but {} initial values were given",
+                model.dim(),
+                init.len()
+            )));
         }
-        let (epoch, batch) = batches.next_batch();
-        let batch_loss = model.train_loss_grad(&theta, batch, k, &mut grad);
-        let h = optimizer
+        if batch_size == 0 || model.samples() == 0 {
+            return Err(ConfigError::Conflict(
+                "training needs at least one sample and a batch size of at least 1".into(),
+            ));
+        }
+        let theta = init.to_vec();
+        let loss0 = model.loss(&theta);
+        let val0 = model.val_loss(&theta);
+        let mut t = Training {
+            params: vec![theta.clone()],
+            batch_loss: Vec::new(),
+            full_loss: vec![loss0],
+            val_loss: val0.map(|v| vec![v]),
+            epochs: vec![0],
+            diverged_at: None,
+            best_val_step: val0.map(|_| 0),
+        };
+        if !(all_finite(&theta) && loss0.is_finite() && val0.is_none_or(f64::is_finite)) {
+            t.diverged_at = Some(0);
+        }
+        Ok(Trainer {
+            rng: spec.noise.map(|n| Pcg64Mcg::seed_from_u64(n.seed)),
+            batches: Batches::new(model.samples(), batch_size, seed),
+            base_lr: spec.optimizer.lr(),
+            spec: spec.clone(),
+            optimizer,
+            grad: vec![0.0; model.dim()],
+            theta,
+            steps,
+            t,
+        })
+    }
+
+    /// The training so far: the steps taken, and the best validation step among them.
+    pub fn training(&self) -> &Training {
+        &self.t
+    }
+
+    /// The training so far, as a value.
+    pub fn into_training(self) -> Training {
+        self.t
+    }
+
+    /// Whether training has ended: every step taken, or diverged.
+    pub fn done(&self) -> bool {
+        self.t.diverged_at.is_some() || self.t.steps() >= self.steps
+    }
+
+    /// Takes steps until `until` steps are taken (at most the training's `steps`), training
+    /// ends, or `more()` says to stop (asked before each step: a time budget). `model` must
+    /// be the model the trainer was made for. Returns whether it stopped for `more`.
+    pub fn advance_while(
+        &mut self,
+        model: &dyn Model,
+        until: usize,
+        more: &mut dyn FnMut() -> bool,
+    ) -> bool {
+        let until = until.min(self.steps);
+        while self.t.diverged_at.is_none() && self.t.steps() < until {
+            if !more() {
+                return true;
+            }
+            self.step(model);
+        }
+        false
+    }
+
+    /// Takes steps until `until` steps are taken (at most the training's `steps`) or training
+    /// ends.
+    pub fn advance(&mut self, model: &dyn Model, until: usize) {
+        self.advance_while(model, until, &mut || true);
+    }
+
+    /// One step (the `k`-th, from 1), or the divergence that ends training.
+    fn step(&mut self, model: &dyn Model) {
+        let k = self.t.steps() + 1;
+        let (epoch, batch) = self.batches.next_batch();
+        let theta = &self.theta;
+        let batch_loss = model.train_loss_grad(theta, batch, k, &mut self.grad);
+        let h = self
+            .optimizer
             .needs_hessian()
-            .then(|| hessian(model, &theta, batch, k));
+            .then(|| hessian(model, theta, batch, k));
         if !(batch_loss.is_finite()
-            && all_finite(&grad)
+            && all_finite(&self.grad)
             && h.as_ref().is_none_or(|h| all_finite(h.as_slice())))
         {
-            t.diverged_at = Some(k);
-            break;
+            self.t.diverged_at = Some(k);
+            return;
         }
-        shape_grad(spec, &mut grad, &mut rng);
-        let lr = spec.schedule.lr(base_lr, k - 1);
-        let mut next = theta.clone();
-        optimizer.step(&mut next, &grad, lr, h.as_ref());
+        shape_grad(&self.spec, &mut self.grad, &mut self.rng);
+        let lr = self.spec.schedule.lr(self.base_lr, k - 1);
+        let mut next = self.theta.clone();
+        self.optimizer.step(&mut next, &self.grad, lr, h.as_ref());
         let loss = model.loss(&next);
         let val = model.val_loss(&next);
-        if !(all_finite(&grad)
+        if !(all_finite(&self.grad)
             && all_finite(&next)
             && loss.is_finite()
             && val.is_none_or(f64::is_finite))
         {
-            t.diverged_at = Some(k);
-            break;
+            self.t.diverged_at = Some(k);
+            return;
         }
-        theta = next;
-        t.params.push(theta.clone());
+        self.theta = next;
+        let t = &mut self.t;
+        t.params.push(self.theta.clone());
         t.batch_loss.push(batch_loss);
         t.full_loss.push(loss);
         t.epochs.push(epoch);
         if let (Some(vs), Some(v)) = (t.val_loss.as_mut(), val) {
+            // The first lowest, as early stopping keeps it.
+            if t.best_val_step.is_some_and(|b| v < vs[b]) {
+                t.best_val_step = Some(vs.len());
+            }
             vs.push(v);
         }
     }
-    t.best_val_step = t.val_loss.as_ref().map(|vs| {
-        let mut best = 0;
-        for (k, &v) in vs.iter().enumerate() {
-            if v < vs[best] {
-                best = k;
-            }
-        }
-        best
-    });
-    Ok(t)
 }
 
 /// The numerically stable `softplus(z) = ln(1 + eᶻ)`: `max(z, 0) + ln(1 + e^(−|z|))`, which

@@ -22,10 +22,10 @@
 //! written in Rust's shortest round-trip form, so reading a link back gives the same bits.
 
 use super::dataset::{MAX_POINTS, Points};
-use super::{LabModel, MAX_DEGREE, ModelSpec, Training, train};
+use super::{LabModel, MAX_DEGREE, ModelSpec, Trainer, Training, check_data_value};
 use crate::optim::{OptimizerKind, RunConfig};
 use crate::scenario::{
-    MAX_RUNS, MAX_STEPS, RunEntry, join_query, read_run, split_query, write_run,
+    MAX_RUNS, MAX_STEPS, RunEntry, flag, join_query, read_run, split_query, write_run,
 };
 use crate::surface::View;
 
@@ -98,10 +98,6 @@ fn whole(text: &str, what: &str, allowed: &str) -> Result<usize, String> {
         .map_err(|_| format!("{what} '{text}' is not a whole number: allowed values are {allowed}"))
 }
 
-fn flag(value: &str) -> bool {
-    value.is_empty() || value == "1" || value == "true"
-}
-
 /// The parameters of each model's URL form, in the order they are written.
 fn model_keys(model: &ModelSpec) -> &'static [&'static str] {
     match model {
@@ -130,14 +126,9 @@ const ALL_MODEL_KEYS: [&str; 12] = [
 
 /// Sets one parameter of `model` from its URL form; the key belongs to the model.
 fn set_model_key(model: &mut ModelSpec, key: &str, value: &str) -> Result<(), String> {
-    let non_negative = |v: &str| {
-        number(v, key, &format!("0 ≤ {key}")).and_then(|x| {
-            if x >= 0.0 {
-                Ok(x)
-            } else {
-                Err(format!("{key} {x}: allowed values are 0 ≤ {key}"))
-            }
-        })
+    let limited = |v: &str| {
+        let x = number(v, key, &format!("finite numbers in {key}'s range"))?;
+        check_data_value(key, x)
     };
     let fraction = |v: &str| {
         let x = number(v, key, "0 ≤ val < 1")?;
@@ -168,18 +159,16 @@ fn set_model_key(model: &mut ModelSpec, key: &str, value: &str) -> Result<(), St
             | ModelSpec::Poly { noise, .. }
             | ModelSpec::Mlp { noise, .. },
             "noise",
-        ) => *noise = non_negative(value)?,
-        (ModelSpec::Linear { slope, .. }, "slope") => {
-            *slope = number(value, "slope", "finite numbers")?;
+        ) => *noise = limited(value)?,
+        (ModelSpec::Linear { slope, .. }, "slope") => *slope = limited(value)?,
+        (ModelSpec::Linear { intercept, .. }, "intercept") => *intercept = limited(value)?,
+        (ModelSpec::Linear { scale_features, .. }, "scale") => {
+            *scale_features = flag("scale", value)?
         }
-        (ModelSpec::Linear { intercept, .. }, "intercept") => {
-            *intercept = number(value, "intercept", "finite numbers")?;
-        }
-        (ModelSpec::Linear { scale_features, .. }, "scale") => *scale_features = flag(value),
         (
             ModelSpec::Logistic { separation, .. } | ModelSpec::Mlp { separation, .. },
             "separation",
-        ) => *separation = non_negative(value)?,
+        ) => *separation = limited(value)?,
         (ModelSpec::Poly { degree, .. }, "degree") => {
             let allowed = format!("1 to {MAX_DEGREE}");
             let v = whole(value, "degree", &allowed)?;
@@ -188,9 +177,9 @@ fn set_model_key(model: &mut ModelSpec, key: &str, value: &str) -> Result<(), St
             }
             *degree = v;
         }
-        (ModelSpec::Poly { l1, .. }, "l1") => *l1 = non_negative(value)?,
+        (ModelSpec::Poly { l1, .. }, "l1") => *l1 = limited(value)?,
         (ModelSpec::Poly { l2, .. } | ModelSpec::Mlp { l2, .. }, "l2") => {
-            *l2 = non_negative(value)?;
+            *l2 = limited(value)?;
         }
         (ModelSpec::Poly { val_fraction, .. } | ModelSpec::Mlp { val_fraction, .. }, "val") => {
             *val_fraction = fraction(value)?
@@ -351,6 +340,16 @@ impl LabScenario {
     /// [`LabScenario::train`] on `model`, this scenario's model already built
     /// ([`LabScenario::build`]).
     pub fn train_on(&self, model: &LabModel) -> Result<Vec<Training>, String> {
+        let mut trainers = self.trainers_on(model)?;
+        for t in &mut trainers {
+            t.advance(model.as_model(), self.steps);
+        }
+        Ok(trainers.into_iter().map(Trainer::into_training).collect())
+    }
+
+    /// Every run's [`Trainer`] on `model` (this scenario's model, built), at step 0: for
+    /// training a little at a time.
+    pub fn trainers_on(&self, model: &LabModel) -> Result<Vec<Trainer>, String> {
         let m = model.as_model();
         let init = m.init(self.seed);
         let batch = self.batch_size(model);
@@ -358,7 +357,7 @@ impl LabScenario {
             .iter()
             .enumerate()
             .map(|(i, run)| {
-                train(
+                Trainer::new(
                     m,
                     &run.spec,
                     &init,
@@ -436,18 +435,8 @@ impl LabScenario {
                 m.param_names().join(", ")
             ));
         }
-        if let Some(v) = self.view
-            && !(v.x_min.is_finite()
-                && v.x_max.is_finite()
-                && v.y_min.is_finite()
-                && v.y_max.is_finite()
-                && v.x_min < v.x_max
-                && v.y_min < v.y_max)
-        {
-            return Err(format!(
-                "view '{},{},{},{}' needs finite x_min < x_max and y_min < y_max",
-                v.x_min, v.x_max, v.y_min, v.y_max
-            ));
+        if let Some(v) = self.view {
+            v.check()?;
         }
         Ok(())
     }
@@ -536,11 +525,6 @@ impl LabScenario {
                     };
                     let num = |t| number(t, "view", allowed);
                     let (x_min, x_max, y_min, y_max) = (num(a)?, num(b)?, num(c)?, num(d)?);
-                    if !(x_min < x_max && y_min < y_max) {
-                        return Err(format!(
-                            "view '{value}' needs x_min < x_max and y_min < y_max"
-                        ));
-                    }
                     s.view = Some(View::new(x_min, x_max, y_min, y_max));
                 }
                 "run" => {

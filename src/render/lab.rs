@@ -9,9 +9,9 @@
 
 use super::clip::{clip_path, clip_segment, inside};
 use super::field::{Scaling, viridis_lut};
-use super::plot::{DrawResult, Theme, decimate};
+use super::plot::{DrawResult, Theme, decimate, view_ranges};
 use crate::model::{LabModel, Model, Points, Training};
-use crate::surface::View;
+use crate::surface::{COORDINATE_LIMIT, View};
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
@@ -69,19 +69,44 @@ pub fn loss_field(
     width: usize,
     height: usize,
 ) -> Vec<f64> {
-    let mut params = at.to_vec();
     let mut out = Vec::with_capacity(width * height);
-    for row in 0..height {
-        for col in 0..width {
-            with_axes(
-                &mut params,
-                axes,
-                view.pixel_center(col, row, width, height),
-            );
-            out.push(model.loss(&params));
-        }
-    }
+    loss_cells(
+        model,
+        at,
+        axes,
+        view,
+        (width, height),
+        0..width * height,
+        &mut out,
+    );
     out
+}
+
+/// Cells `cells` of [`loss_field`]'s `width × height` raster (row-major indices), appended
+/// to `out`: for computing the raster a few cells at a time when the model is expensive.
+///
+/// # Panics
+///
+/// As [`loss_field`].
+pub fn loss_cells(
+    model: &dyn Model,
+    at: &[f64],
+    axes: (usize, usize),
+    view: &View,
+    (width, height): (usize, usize),
+    cells: Range<usize>,
+    out: &mut Vec<f64>,
+) {
+    let mut params = at.to_vec();
+    for i in cells {
+        let (row, col) = (i / width, i % width);
+        with_axes(
+            &mut params,
+            axes,
+            view.pixel_center(col, row, width, height),
+        );
+        out.push(model.loss(&params));
+    }
 }
 
 /// A run's parameters after every step, projected on the landscape's two axes.
@@ -100,9 +125,11 @@ pub fn landscape_minimum(model: &LabModel, axes: (usize, usize)) -> Option<[f64;
     (axes.0 < 2 && axes.1 < 2 && axes.0 != axes.1).then(|| [ls[axes.0], ls[axes.1]])
 }
 
-/// The smallest box holding `points` (non-finite ones skipped), widened by `margin` of its
+/// The smallest box holding `points` (non-finite ones skipped, the others clamped to
+/// ±[`COORDINATE_LIMIT`]), widened by `margin` of its
 /// size on every side; a side of zero length becomes `2·max(1, |centre|)·margin` wide
-/// around its centre. `None` when no point is finite.
+/// around its centre; then [`View::clamped`] to what can be shown. `None` when no point is
+/// finite.
 fn bounds_view(points: impl IntoIterator<Item = [f64; 2]>, margin: f64) -> Option<View> {
     let mut b = [
         f64::INFINITY,
@@ -112,6 +139,7 @@ fn bounds_view(points: impl IntoIterator<Item = [f64; 2]>, margin: f64) -> Optio
     ];
     for p in points {
         if p[0].is_finite() && p[1].is_finite() {
+            let p = p.map(|v| v.clamp(-COORDINATE_LIMIT, COORDINATE_LIMIT));
             b = [
                 b[0].min(p[0]),
                 b[1].max(p[0]),
@@ -135,15 +163,23 @@ fn bounds_view(points: impl IntoIterator<Item = [f64; 2]>, margin: f64) -> Optio
     };
     let (x_min, x_max) = pad(b[0], b[1]);
     let (y_min, y_max) = pad(b[2], b[3]);
-    Some(View::new(x_min, x_max, y_min, y_max))
+    // Runs that flew far away (1e200 before diverging) must not make a view no axis can show.
+    Some(View::new(x_min, x_max, y_min, y_max).clamped())
 }
 
 /// The automatic view of the loss landscape: the smallest box holding every run's path
 /// projected on `axes` ([`project`]) and, for linear regression, the least-squares solution
 /// ([`landscape_minimum`]), widened by 15% of its size on every side. Without any finite
 /// point, the square `[−1, 1]²`.
-pub fn landscape_view(model: &LabModel, runs: &[Training], axes: (usize, usize)) -> View {
-    let mut points: Vec<[f64; 2]> = runs.iter().flat_map(|t| project(&t.params, axes)).collect();
+pub fn landscape_view<'a>(
+    model: &LabModel,
+    runs: impl IntoIterator<Item = &'a Training>,
+    axes: (usize, usize),
+) -> View {
+    let mut points: Vec<[f64; 2]> = runs
+        .into_iter()
+        .flat_map(|t| project(&t.params, axes))
+        .collect();
     points.extend(landscape_minimum(model, axes));
     bounds_view(points, 0.15).unwrap_or(View::new(-1.0, 1.0, -1.0, 1.0))
 }
@@ -199,11 +235,12 @@ fn data_chart<'a, DB: DrawingBackend>(
     view: &View,
     theme: &Theme,
 ) -> DrawResult<DataChart<'a, DB>> {
+    let (xs, ys) = view_ranges(view)?;
     ChartBuilder::on(area)
         .margin(px(theme, 10.0))
         .x_label_area_size(px(theme, 40.0))
         .y_label_area_size(px(theme, 52.0))
-        .build_cartesian_2d(view.x_min..view.x_max, view.y_min..view.y_max)
+        .build_cartesian_2d(xs, ys)
         .map_err(err)
 }
 

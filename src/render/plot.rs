@@ -55,6 +55,38 @@ fn err<E: std::fmt::Display>(e: E) -> String {
     e.to_string()
 }
 
+/// `lo..hi` as an axis range plotters can lay ticks on, or an error naming it: finite ends,
+/// a finite width of at least a billionth of `max(1, |lo|, |hi|)`. plotters' tick search
+/// never ends on an infinite width and gives no ticks on a vanishing one, so every axis goes
+/// through this check before it reaches plotters (the pages check views as they enter, with
+/// [`View::check`]; this is the floor under every caller).
+pub(super) fn axis_range(lo: f64, hi: f64) -> DrawResult<Range<f64>> {
+    let width = hi - lo;
+    if lo.is_finite() && hi.is_finite() && width.is_finite() && width >= View::min_side(lo, hi) {
+        Ok(lo..hi)
+    } else {
+        Err(format!("cannot draw an axis from {lo} to {hi}"))
+    }
+}
+
+/// `lo..hi` as a log axis: both ends positive and their logarithms an [`axis_range`].
+fn log_range(lo: f64, hi: f64) -> DrawResult<Range<f64>> {
+    if lo > 0.0 && hi > 0.0 {
+        axis_range(lo.log10(), hi.log10())?;
+        Ok(lo..hi)
+    } else {
+        Err(format!("cannot draw a log axis from {lo} to {hi}"))
+    }
+}
+
+/// [`axis_range`] of a view's x and y.
+pub(super) fn view_ranges(view: &View) -> DrawResult<(Range<f64>, Range<f64>)> {
+    Ok((
+        axis_range(view.x_min, view.x_max)?,
+        axis_range(view.y_min, view.y_max)?,
+    ))
+}
+
 type SurfaceChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
 fn surface_chart<'a, DB: DrawingBackend>(
@@ -63,11 +95,12 @@ fn surface_chart<'a, DB: DrawingBackend>(
     theme: &Theme,
 ) -> DrawResult<SurfaceChart<'a, DB>> {
     let (margin, x_area, y_area) = theme.surface_margins();
+    let (xs, ys) = view_ranges(view)?;
     ChartBuilder::on(area)
         .margin(margin)
         .x_label_area_size(x_area)
         .y_label_area_size(y_area)
-        .build_cartesian_2d(view.x_min..view.x_max, view.y_min..view.y_max)
+        .build_cartesian_2d(xs, ys)
         .map_err(err)
 }
 
@@ -394,11 +427,12 @@ impl MetricAxis {
         }
     }
 
-    /// Where a value sits on the axis.
+    /// Where a value sits on the axis; on the linear axis, values beyond ±1e300 sit at ±1e300,
+    /// so that the axis's width and padding stay finite (1e308 − (−1e308) is not).
     pub fn position(self, value: f64) -> f64 {
         match self {
             MetricAxis::Log => value.max(LOG_FLOOR).log10(),
-            MetricAxis::Linear => value,
+            MetricAxis::Linear => value.clamp(-1e300, 1e300),
         }
     }
 }
@@ -437,7 +471,7 @@ pub fn draw_metric<DB: DrawingBackend>(
         .margin_right(theme.px(22.0))
         .x_label_area_size(theme.px(40.0))
         .y_label_area_size(theme.px(60.0))
-        .build_cartesian_2d(0.0..max_steps.max(1) as f64, lo..hi)
+        .build_cartesian_2d(0.0..max_steps.max(1) as f64, axis_range(lo, hi)?)
         .map_err(err)?;
     let y_label = move |v: &f64| match axis {
         MetricAxis::Log => format!("{:.0e}", 10f64.powf(*v)),
@@ -603,7 +637,10 @@ pub fn draw_rate_map<DB: DrawingBackend>(
         .margin_right(theme.px(18.0))
         .x_label_area_size(theme.px(40.0))
         .y_label_area_size(theme.px(48.0))
-        .build_cartesian_2d((lrs.0..lrs.1).log_scale(), momenta.0..momenta.1)
+        .build_cartesian_2d(
+            log_range(lrs.0, lrs.1)?.log_scale(),
+            axis_range(momenta.0, momenta.1)?,
+        )
         .map_err(err)?;
     let (cols, rows) = chart.plotting_area().get_pixel_range();
     blit(cols, rows)?;
@@ -755,7 +792,7 @@ pub fn draw_sweep<DB: DrawingBackend>(
         .margin_right(theme.px(18.0))
         .x_label_area_size(theme.px(40.0))
         .y_label_area_size(theme.px(56.0))
-        .build_cartesian_2d((lrs.0..lrs.1).log_scale(), lo..hi)
+        .build_cartesian_2d(log_range(lrs.0, lrs.1)?.log_scale(), axis_range(lo, hi)?)
         .map_err(err)?;
     chart
         .configure_mesh()

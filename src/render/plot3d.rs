@@ -9,7 +9,7 @@
 
 use super::clip::{clip_path, inside};
 use super::field::Field;
-use super::plot::{DrawResult, Theme, TrajectorySeries};
+use super::plot::{DrawResult, Theme, TrajectorySeries, view_ranges};
 use crate::surface::View;
 use plotters::coord::cartesian::Cartesian3d;
 use plotters::coord::ranged1d::Ranged;
@@ -134,19 +134,6 @@ fn font(theme: &Theme, scale: f64) -> TextStyle<'static> {
         .color(&TEXT)
 }
 
-/// Whether `view` is a rectangle plotters can lay axes on: finite, with a width and height
-/// that are positive and not lost in rounding.
-fn usable(view: &View) -> bool {
-    let ok = |lo: f64, hi: f64| {
-        let span = hi - lo;
-        lo.is_finite()
-            && hi.is_finite()
-            && span.is_finite()
-            && span > 1e-12 * lo.abs().max(hi.abs()).max(1e-300)
-    };
-    ok(view.x_min, view.x_max) && ok(view.y_min, view.y_max)
-}
-
 /// Compact text for an axis value.
 fn fmt_value(v: f64) -> String {
     let a = v.abs();
@@ -200,7 +187,7 @@ pub fn draw_surface_3d<DB: DrawingBackend>(
     let camera = camera.clamped();
     let margin = px(theme, 8.0);
     let (w, h) = area.dim_in_pixel();
-    if !usable(&view) || w.min(h) < 2 * margin + 16 {
+    if view_ranges(&view).is_err() || w.min(h) < 2 * margin + 16 {
         return Ok(());
     }
     // Plotters' 3D frame is x right, y up, z towards the viewer: the surface's y runs along

@@ -4,7 +4,7 @@
 
 use super::js_err;
 use crate::compare::{Basin, BasinGrid, Decay, Objective, Tuning};
-use crate::scenario::{RunEntry, Scenario};
+use crate::scenario::{RunEntry, Scenario, whole_in};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -97,11 +97,7 @@ fn tuning_settings(
     decays: &str,
 ) -> Result<(Objective, Vec<Decay>), JsError> {
     let objective = Objective::from_name(objective).map_err(js_err)?;
-    if !(budget.fract() == 0.0 && (1.0..=MAX_BUDGET as f64).contains(&budget)) {
-        return Err(js_err(format!(
-            "budget {budget}: allowed values are whole numbers from 1 to {MAX_BUDGET}"
-        )));
-    }
+    whole_in(budget, "budget", 1, MAX_BUDGET as u64).map_err(js_err)?;
     Ok((objective, Decay::from_names(decays).map_err(js_err)?))
 }
 
@@ -135,11 +131,23 @@ struct Tuned {
     refined: usize,
 }
 
+/// What [`tune_run`] says of a run whose search failed.
+#[derive(Serialize)]
+struct TuneFailed {
+    /// The run's number from 0.
+    run: usize,
+    label: &'static str,
+    /// Why, naming the setting and the allowed values.
+    error: String,
+}
+
 /// Tunes run `run` of the scenario `query`: its learning rate over 1e-5 to 1 and the decays
 /// in `decays` it has, for the objective named `objective` ([`Objective::from_name`]),
 /// with `budget` simulations ([`Tuning::search`]). Calls `progress(k)` after each of them.
 /// Returns JSON `{run, label, names, symbols, from, best, best_score, evaluated, lr_grid,
-/// searches, grids, refined}`; the page sets the run to `best`.
+/// searches, grids, refined}`; the page sets the run to `best`. A search that fails for
+/// this run (its settings cannot be simulated) is not an error of the job: it returns
+/// `{run, label, error}`, so that the other runs' searches go on and are applied.
 #[wasm_bindgen]
 pub fn tune_run(
     query: &str,
@@ -165,12 +173,20 @@ pub fn tune_run(
         budget,
         lrs: (1e-5, 1.0),
     };
-    let found = tuning
-        .search(&decays, &mut |k| {
-            // A progress report that cannot be delivered must not stop the search.
-            let _ = progress.call1(&JsValue::NULL, &JsValue::from(k as u32));
-        })
-        .map_err(js_err)?;
+    let found = tuning.search(&decays, &mut |k| {
+        // A progress report that cannot be delivered must not stop the search.
+        let _ = progress.call1(&JsValue::NULL, &JsValue::from(k as u32));
+    });
+    let found = match found {
+        Ok(found) => found,
+        Err(e) => {
+            return Ok(super::json(&TuneFailed {
+                run,
+                label: entry.spec.optimizer.kind.label(),
+                error: e.to_string(),
+            }));
+        }
+    };
     let optimizer = &entry.spec.optimizer;
     let from = found
         .names

@@ -6,17 +6,17 @@
 use super::runs::{self, Edit};
 use super::{PAGE, backend, context, js_err, json, offscreen, rgb};
 use crate::model::scenario::DataControl;
-use crate::model::{LabModel, LabScenario, Points, Training};
+use crate::model::{LabModel, LabScenario, Points, Trainer, Training};
 use crate::render::lab::{
     DataLayer, FitSeries, data_plot_rect, data_to_pixel, data_view, landscape_minimum,
-    landscape_view, loss_rgba, loss_scaling, pixel_to_data, probability_rgba, project,
+    landscape_view, loss_cells, loss_rgba, loss_scaling, pixel_to_data, probability_rgba, project,
 };
 use crate::render::plot::surface_plot_rect;
 use crate::render::{
     Line, MetricSeries, Theme, TrajectorySeries, draw_metric, draw_plane_layer, draw_trajectories,
 };
 use crate::run::RunSpec;
-use crate::scenario::MAX_STEPS;
+use crate::scenario::{MAX_STEPS, whole_in};
 use crate::surface::View;
 use plotters::prelude::*;
 use serde::Serialize;
@@ -29,8 +29,9 @@ use web_sys::{HtmlCanvasElement, ImageData};
 /// worth of work): its resolution is cut to fit, and the raster is smoothed up to the plot.
 const LANDSCAPE_BUDGET: f64 = 2.5e6;
 
-/// The same budget for the network's decision regions.
-const REGIONS_BUDGET: f64 = 4e6;
+/// The same budget for the network's decision regions, counted in hidden units (each a
+/// `tanh`, which costs about as much as the rest of a unit's work).
+const REGIONS_BUDGET: f64 = 1e6;
 
 /// How near (device pixels, at a device-pixel ratio of 1) a pointer must be to grab a point.
 const GRAB_PX: f64 = 12.0;
@@ -57,6 +58,26 @@ struct LandscapeKey {
     held: Vec<u64>,
 }
 
+/// A landscape raster being computed a few rows per frame (an expensive model's loss over
+/// even the coarsest raster costs more than a frame).
+struct LandscapeJob {
+    key: LandscapeKey,
+    held: Vec<f64>,
+    view: View,
+    size: (usize, usize),
+    values: Vec<f64>,
+}
+
+/// Milliseconds of a frame the landscape raster may take ([`LandscapeJob`]).
+const LANDSCAPE_MS: f64 = 5.0;
+
+/// The page's clock in milliseconds (`performance.now()`; 0 where there is none).
+fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
 /// One run's standing at the current step, for the page's readouts.
 #[derive(Serialize)]
 struct LabRunStatus {
@@ -74,6 +95,9 @@ struct LabRunStatus {
 #[derive(Serialize)]
 struct LabStatus {
     step: usize,
+    /// How far every run has trained ([`Lab::trained`]): below `max_steps` while training
+    /// catches up.
+    trained: usize,
     max_steps: usize,
     per_epoch: usize,
     runs: Vec<LabRunStatus>,
@@ -105,7 +129,8 @@ pub struct Lab {
     model: LabModel,
     points: Points,
     validation: Vec<bool>,
-    trainings: Vec<Training>,
+    /// Every run's training, advanced a frame's budget at a time ([`Lab::train`]).
+    trainers: Vec<Trainer>,
     /// Bumped whenever the model, the data or a run changes (the landscape's cache key).
     version: u64,
     landscape: HtmlCanvasElement,
@@ -125,31 +150,50 @@ pub struct Lab {
     landscape_frame: Option<(PlotRect, View)>,
     /// The landscape raster at its own resolution, smoothed onto the plot each frame.
     landscape_raster: Option<HtmlCanvasElement>,
+    /// The raster being computed, when it takes more than a frame.
+    landscape_job: Option<LandscapeJob>,
     /// The decision regions' raster.
     regions_raster: Option<HtmlCanvasElement>,
 }
 
 impl Lab {
-    /// Builds the model and trains every run of `s`; the error says what is wrong.
-    fn load(s: &LabScenario) -> Result<(LabModel, Points, Vec<bool>, Vec<Training>), String> {
+    /// Builds the model and every run's trainer of `s` (nothing trained yet: [`Lab::train`]
+    /// does that over the next frames); the error says what is wrong.
+    fn load(s: &LabScenario) -> Result<(LabModel, Points, Vec<bool>, Vec<Trainer>), String> {
         let model = s.build()?;
         s.validate_on(&model)?;
         let points = s.data()?;
         let validation = s.model.validation_mask(s.seed, points.len());
-        let trainings = s.train_on(&model)?;
-        Ok((model, points, validation, trainings))
+        let trainers = s.trainers_on(&model)?;
+        Ok((model, points, validation, trainers))
+    }
+
+    /// Every run's training so far.
+    fn trainings(&self) -> impl Iterator<Item = &Training> {
+        self.trainers.iter().map(Trainer::training)
+    }
+
+    /// How far every run can be shown: the fewest steps trained among the runs still
+    /// training (the scenario's steps when all are done).
+    fn trained(&self) -> usize {
+        self.trainers
+            .iter()
+            .filter(|t| !t.done())
+            .map(|t| t.training().steps())
+            .min()
+            .unwrap_or(self.s.steps)
     }
 
     /// Makes `next` the scenario when it trains; otherwise nothing changes.
     fn apply(&mut self, next: LabScenario) -> Result<(), JsError> {
-        let (model, points, validation, trainings) = Lab::load(&next).map_err(js_err)?;
+        let (model, points, validation, trainers) = Lab::load(&next).map_err(js_err)?;
         // Fresh points (generated anew) get a fitted view; edits keep it until they end.
         let refit = next.points.is_none() && points != self.points;
         self.s = next;
         self.model = model;
         self.points = points;
         self.validation = validation;
-        self.trainings = trainings;
+        self.trainers = trainers;
         self.version += 1;
         if refit {
             self.data_view = data_view(&self.points);
@@ -177,7 +221,7 @@ impl Lab {
 
     /// Run `i`'s parameters at the current step (its last ones once it has stopped).
     fn params_now(&self, i: usize) -> &[f64] {
-        let t = &self.trainings[i];
+        let t = self.trainers[i].training();
         &t.params[self.s.step.min(t.steps())]
     }
 
@@ -224,14 +268,14 @@ impl Lab {
                 (d, l)
             }
         };
-        let (model, points, validation, trainings) = loaded;
+        let (model, points, validation, trainers) = loaded;
         Ok(Lab {
             data_view: data_view(&points),
             s,
             model,
             points,
             validation,
-            trainings,
+            trainers,
             version: 0,
             landscape,
             data,
@@ -250,6 +294,7 @@ impl Lab {
             landscape_key: None,
             landscape_frame: None,
             landscape_raster: None,
+            landscape_job: None,
             regions_raster: None,
         })
     }
@@ -338,24 +383,22 @@ impl Lab {
 
     /// Draws the data afresh from `seed` (edited points are dropped); the seed also sets the
     /// validation split, the shuffling, the initial weights and dropout.
-    pub fn set_seed(&mut self, seed: u32) -> Result<(), JsError> {
+    pub fn set_seed(&mut self, seed: f64) -> Result<(), JsError> {
         let mut next = self.s.clone();
-        next.seed = u64::from(seed);
+        next.seed = whole_in(seed, "seed", 0, u64::from(u32::MAX)).map_err(js_err)?;
         next.points = None;
         self.apply(next)
     }
 
     /// Samples per step: 1 (stochastic) to the number of training points (batch gradient
     /// descent, also what 0 means).
-    pub fn set_batch(&mut self, size: usize) -> Result<(), JsError> {
+    pub fn set_batch(&mut self, size: f64) -> Result<(), JsError> {
         let mut next = self.s.clone();
         let n = self.model.as_model().samples();
+        let size = whole_in(size, "batch size", 0, n as u64)
+            .map_err(|e| js_err(format!("{e} (the training points; 0 is the full batch)")))?
+            as usize;
         next.batch = (size != 0 && size < n).then_some(size);
-        if size > n {
-            return Err(js_err(format!(
-                "batch size {size}: allowed values are 1 to {n} (the training points)"
-            )));
-        }
         self.apply(next)
     }
 
@@ -368,12 +411,8 @@ impl Lab {
     }
 
     /// Trains every run for `n` steps (1 to 20,000) instead.
-    pub fn set_max_steps(&mut self, n: usize) -> Result<(), JsError> {
-        if !(1..=MAX_STEPS).contains(&n) {
-            return Err(js_err(format!(
-                "steps {n}: allowed values are 1 to {MAX_STEPS}"
-            )));
-        }
+    pub fn set_max_steps(&mut self, n: f64) -> Result<(), JsError> {
+        let n = whole_in(n, "steps", 1, MAX_STEPS as u64).map_err(js_err)? as usize;
         let mut next = self.s.clone();
         next.steps = n;
         next.step = next.step.min(n);
@@ -385,16 +424,54 @@ impl Lab {
         self.s.steps
     }
 
-    /// Moves the animation `n` steps on; whether any run has steps left after it.
+    /// Moves the animation `n` steps on, no further than every run has trained
+    /// ([`Lab::train`] catches up); whether any run has steps left after it.
     pub fn advance(&mut self, n: usize) -> bool {
-        self.s.step = (self.s.step + n).min(self.s.steps);
+        self.s.step = (self.s.step + n).min(self.s.steps).min(self.trained());
         let last = self
-            .trainings
+            .trainers
             .iter()
-            .map(Training::steps)
+            .map(|t| {
+                if t.done() {
+                    t.training().steps()
+                } else {
+                    self.s.steps
+                }
+            })
             .max()
             .unwrap_or(0);
         self.s.step < last
+    }
+
+    /// Trains for about `budget_ms` milliseconds: first every run up to the step shown (and
+    /// a little beyond, for playing on), then on to the end, one step of each run in turn so
+    /// that they keep level. Whether every run has finished. The page calls it every frame,
+    /// so no setting blocks the page for longer than a frame however long training takes.
+    pub fn train(&mut self, budget_ms: f64) -> bool {
+        let end = now_ms() + budget_ms.clamp(0.0, 1000.0);
+        let model = self.model.as_model();
+        let ahead = (self.s.step + self.speed.ceil() as usize).min(self.s.steps);
+        // At least one step per call (whatever the budget), so training always moves on.
+        let mut took_any = false;
+        for target in [ahead, self.s.steps] {
+            loop {
+                let mut took = false;
+                for t in &mut self.trainers {
+                    if t.done() || t.training().steps() >= target {
+                        continue;
+                    }
+                    if took_any && now_ms() >= end {
+                        return false;
+                    }
+                    t.advance(model, t.training().steps() + 1);
+                    (took, took_any) = (true, true);
+                }
+                if !took {
+                    break;
+                }
+            }
+        }
+        self.trainers.iter().all(Trainer::done)
     }
 
     /// Moves the animation to step `k` (clamped): the timeline.
@@ -459,7 +536,7 @@ impl Lab {
     }
 
     /// Sets run `index`'s gradient noise (σ = 0 is off) and its seed.
-    pub fn set_noise(&mut self, index: usize, sigma: f64, seed: u32) -> Result<(), JsError> {
+    pub fn set_noise(&mut self, index: usize, sigma: f64, seed: f64) -> Result<(), JsError> {
         self.edit(index, Edit::Noise(sigma, seed))
     }
 
@@ -527,23 +604,26 @@ impl Lab {
     /// Zooms the landscape by `factor` (below 1 zooms in) about device pixel `(px, py)`,
     /// which stays put; the view is then the scenario's own (in the URL) until
     /// [`Lab::fit_landscape`].
-    pub fn zoom_landscape(&mut self, px: f64, py: f64, factor: f64) {
+    /// A view beyond what can be shown ([`View::check`]) is refused with a message.
+    pub fn zoom_landscape(&mut self, px: f64, py: f64, factor: f64) -> Result<(), JsError> {
         let Some((rect, view)) = &self.landscape_frame else {
-            return;
+            return Ok(());
         };
-        if factor.is_finite() && factor > 0.0 {
-            let about = pixel_to_data(rect, view, (px, py));
-            self.set_landscape_view(view.zoomed(about, factor));
+        if !(factor.is_finite() && factor > 0.0) {
+            return Ok(());
         }
+        let about = pixel_to_data(rect, view, (px, py));
+        self.set_landscape_view(view.zoomed(about, factor))
     }
 
-    /// Moves the landscape's view with the pointer by `(dx, dy)` device pixels.
-    pub fn pan_landscape(&mut self, dx: f64, dy: f64) {
+    /// Moves the landscape's view with the pointer by `(dx, dy)` device pixels; a view beyond
+    /// what can be shown is refused with a message.
+    pub fn pan_landscape(&mut self, dx: f64, dy: f64) -> Result<(), JsError> {
         let Some(((cols, rows), view)) = &self.landscape_frame else {
-            return;
+            return Ok(());
         };
         let next = view.panned(dx, dy, cols.len() as f64, rows.len() as f64);
-        self.set_landscape_view(next);
+        self.set_landscape_view(next)
     }
 
     /// Back to the automatic view that fits the runs' paths and the minimum.
@@ -551,13 +631,13 @@ impl Lab {
         self.s.view = None;
     }
 
-    fn set_landscape_view(&mut self, view: View) {
-        if view.is_workable() {
-            self.s.view = Some(view);
-            if let Some((_, shown)) = &mut self.landscape_frame {
-                *shown = view;
-            }
+    fn set_landscape_view(&mut self, view: View) -> Result<(), JsError> {
+        view.check().map_err(js_err)?;
+        self.s.view = Some(view);
+        if let Some((_, shown)) = &mut self.landscape_frame {
+            *shown = view;
         }
+        Ok(())
     }
 
     /// Whether device pixel `(px, py)` lies on the data plot.
@@ -628,8 +708,7 @@ impl Lab {
         let samples = self.model.as_model().samples();
         let batch = self.s.batch_size(&self.model);
         let runs = self
-            .trainings
-            .iter()
+            .trainings()
             .map(|t| {
                 let k = step.min(t.steps());
                 let params = t.params[k].clone();
@@ -652,6 +731,7 @@ impl Lab {
             .collect();
         json(&LabStatus {
             step,
+            trained: self.trained(),
             max_steps: self.s.steps,
             per_epoch: samples.div_ceil(batch.max(1)),
             runs,
@@ -715,7 +795,7 @@ impl Lab {
         let base = self
             .s
             .view
-            .unwrap_or_else(|| landscape_view(&self.model, &self.trainings, axes));
+            .unwrap_or_else(|| landscape_view(&self.model, self.trainings(), axes));
         let (cols, rows) = surface_plot_rect(&area, &base, &self.theme).map_err(js_err)?;
         let (w, h) = (cols.len(), rows.len());
         if w == 0 || h == 0 {
@@ -738,22 +818,65 @@ impl Lab {
                 Vec::new()
             },
         };
-        let raster = match (
-            &self.landscape_raster,
-            self.landscape_key == Some(key.clone()),
-        ) {
-            (Some(raster), true) => raster.clone(),
-            _ => {
+        // A new raster when what it shows changed; one being computed is finished first if
+        // only the held parameters moved on (they move every frame while a network trains).
+        if self.landscape_key.as_ref() != Some(&key) {
+            let restart = self.landscape_job.as_ref().is_none_or(|job| {
+                LandscapeKey {
+                    held: key.held.clone(),
+                    ..job.key.clone()
+                } != key
+            });
+            if restart {
                 // As many cells as the budget buys, the plot's aspect kept.
                 let cost = (m.samples().max(1) * m.dim().max(1)) as f64;
-                let (gw, gh) = raster_size(w, h, LANDSCAPE_BUDGET / cost);
-                let values = crate::render::lab::loss_field(m, &held, axes, &view, gw, gh);
-                let pixels = loss_rgba(&values, &loss_scaling(&values), gw, gh);
-                self.landscape_key = Some(key);
-                Lab::fill_raster(&mut self.landscape_raster, &pixels, (gw, gh))?
+                let size = raster_size(w, h, LANDSCAPE_BUDGET / cost);
+                self.landscape_job = Some(LandscapeJob {
+                    key,
+                    held,
+                    view,
+                    size,
+                    values: Vec::with_capacity(size.0 * size.1),
+                });
             }
-        };
-        Lab::stretch(&canvas, &raster, &(cols.clone(), rows.clone()))?;
+        }
+        if let Some(job) = &mut self.landscape_job {
+            let end = now_ms() + LANDSCAPE_MS;
+            let (gw, gh) = job.size;
+            // Cells between looks at the clock: about 20,000 sample-parameter products' worth
+            // (one cell of a large network, a few hundred of a line). At least one chunk per
+            // frame, so the raster always comes.
+            let chunk = (20_000 / (m.samples() * m.dim()).max(1)).max(1);
+            loop {
+                let done = job.values.len();
+                let cells = done..(done + chunk).min(gw * gh);
+                if cells.is_empty() {
+                    break;
+                }
+                loss_cells(
+                    m,
+                    &job.held,
+                    axes,
+                    &job.view,
+                    job.size,
+                    cells,
+                    &mut job.values,
+                );
+                if now_ms() >= end {
+                    break;
+                }
+            }
+            if job.values.len() == gw * gh {
+                let job = self.landscape_job.take().expect("just computed");
+                let pixels = loss_rgba(&job.values, &loss_scaling(&job.values), gw, gh);
+                self.landscape_key = Some(job.key);
+                Lab::fill_raster(&mut self.landscape_raster, &pixels, (gw, gh))?;
+            }
+        }
+        // Until the first raster is ready, the plot stays the page's colour.
+        if let Some(raster) = &self.landscape_raster {
+            Lab::stretch(&canvas, raster, &(cols.clone(), rows.clone()))?;
+        }
         self.landscape_frame = Some(((cols, rows), view));
         let m = self.model.as_model();
         let names = m.param_names();
@@ -769,7 +892,7 @@ impl Lab {
             .s
             .runs
             .iter()
-            .zip(&self.trainings)
+            .zip(self.trainings())
             .enumerate()
             .filter(|(_, (entry, _))| !entry.hidden)
             .map(|(i, (_, t))| {
@@ -794,7 +917,7 @@ impl Lab {
                 arrows: None,
             })
             .collect();
-        let init = self.trainings[lead].params[0].clone();
+        let init = self.trainers[lead].training().params[0].clone();
         let start = [init[axes.0], init[axes.1]];
         draw_trajectories(&area, &view, start, &series, &self.theme).map_err(js_err)?;
         area.present().map_err(js_err)
@@ -846,7 +969,7 @@ impl Lab {
         area.fill(&PAGE).map_err(js_err)?;
         let step = self.s.step;
         let mut series = Vec::new();
-        for (i, (entry, t)) in self.s.runs.iter().zip(&self.trainings).enumerate() {
+        for (i, (entry, t)) in self.s.runs.iter().zip(self.trainings()).enumerate() {
             if entry.hidden {
                 continue;
             }

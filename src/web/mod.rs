@@ -10,7 +10,7 @@ use crate::render::{
     draw_metric, draw_surface_3d, draw_surface_layer, draw_trajectories,
 };
 use crate::run::{RunSpec, Trajectory, simulate};
-use crate::scenario::{Chart, MAX_STEPS, RunEntry, Scenario};
+use crate::scenario::{Chart, MAX_STEPS, RunEntry, Scenario, whole_in};
 use crate::surface::{Surface, View};
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
@@ -559,7 +559,7 @@ impl App {
 
     /// Sets run `index`'s gradient noise: standard deviation `sigma` (0 switches it off) and
     /// the generator's `seed`.
-    pub fn set_noise(&mut self, index: usize, sigma: f64, seed: u32) -> Result<(), JsError> {
+    pub fn set_noise(&mut self, index: usize, sigma: f64, seed: f64) -> Result<(), JsError> {
         self.edit(index, Edit::Noise(sigma, seed))
     }
 
@@ -640,11 +640,7 @@ impl App {
     /// Moves the start point to the world point under device pixel `(px, py)` and
     /// re-simulates every run from there, keeping the animation's step.
     pub fn set_start_at(&mut self, px: f64, py: f64) -> Result<(), JsError> {
-        let p = self.world(px, py);
-        if !p.iter().all(|v| v.is_finite()) {
-            return Err(js_err("the start point must be a finite point of the plot"));
-        }
-        self.scenario.start = p;
+        self.scenario.start = crate::scenario::check_start(self.world(px, py)).map_err(js_err)?;
         self.resimulate_all().map_err(js_err)
     }
 
@@ -661,25 +657,28 @@ impl App {
         })
     }
 
-    fn set_view(&mut self, view: View) {
-        if view.is_workable() {
-            self.scenario.view = Some(view);
-            self.view = view;
-        }
+    fn set_view(&mut self, view: View) -> Result<(), JsError> {
+        view.check().map_err(js_err)?;
+        self.scenario.view = Some(view);
+        self.view = view;
+        Ok(())
     }
 
-    /// Zooms by `factor` (below 1 zooms in) about device pixel `(px, py)`, which stays put.
-    pub fn zoom(&mut self, px: f64, py: f64, factor: f64) {
-        if factor.is_finite() && factor > 0.0 {
-            self.set_view(self.view.zoomed(self.world(px, py), factor));
+    /// Zooms by `factor` (below 1 zooms in) about device pixel `(px, py)`, which stays put; a
+    /// view beyond what can be shown ([`View::check`]) is refused with a message.
+    pub fn zoom(&mut self, px: f64, py: f64, factor: f64) -> Result<(), JsError> {
+        if !(factor.is_finite() && factor > 0.0) {
+            return Ok(());
         }
+        self.set_view(self.view.zoomed(self.world(px, py), factor))
     }
 
-    /// Moves the view with the pointer by `(dx, dy)` device pixels.
-    pub fn pan(&mut self, dx: f64, dy: f64) {
+    /// Moves the view with the pointer by `(dx, dy)` device pixels; a view beyond what can be
+    /// shown is refused with a message.
+    pub fn pan(&mut self, dx: f64, dy: f64) -> Result<(), JsError> {
         let (cols, rows) = &self.plot;
         let (w, h) = (cols.len() as f64, rows.len() as f64);
-        self.set_view(self.view.panned(dx, dy, w, h));
+        self.set_view(self.view.panned(dx, dy, w, h))
     }
 
     /// Back to the surface's default view.
@@ -724,12 +723,8 @@ impl App {
     }
 
     /// Simulates every run `n` steps ahead (1 to 20,000) instead.
-    pub fn set_max_steps(&mut self, n: usize) -> Result<(), JsError> {
-        if !(1..=MAX_STEPS).contains(&n) {
-            return Err(js_err(format!(
-                "maximum steps {n}: allowed values are 1 to {MAX_STEPS}"
-            )));
-        }
+    pub fn set_max_steps(&mut self, n: f64) -> Result<(), JsError> {
+        let n = whole_in(n, "maximum steps", 1, MAX_STEPS as u64).map_err(js_err)? as usize;
         self.scenario.steps = n;
         self.scenario.step = self.scenario.step.min(n);
         self.resimulate_all().map_err(js_err)
@@ -1157,15 +1152,11 @@ impl App {
     pub fn set_multiples(
         &mut self,
         vary: &str,
-        count: usize,
+        count: f64,
         lo: f64,
         hi: f64,
     ) -> Result<usize, JsError> {
-        if !(2..=16).contains(&count) {
-            return Err(js_err(format!(
-                "{count} panels: allowed values are 2 to 16"
-            )));
-        }
+        let count = whole_in(count, "panels", 2, 16).map_err(js_err)? as usize;
         let s = &self.scenario;
         let base = s.runs[0].spec.clone();
         let mut panels = Vec::new();

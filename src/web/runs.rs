@@ -5,7 +5,7 @@ use super::js_err;
 use crate::optim::{Flag, HyperParam, OptimizerKind, RunConfig};
 use crate::render::run_color_hex;
 use crate::run::{Noise, RunSpec};
-use crate::scenario::{MAX_RUNS, RunEntry};
+use crate::scenario::{MAX_RUNS, RunEntry, whole_in};
 use crate::schedule::Schedule;
 use serde::Serialize;
 use wasm_bindgen::JsError;
@@ -103,8 +103,9 @@ pub(super) enum Edit<'a> {
     Schedule(&'a str),
     /// Clipping by norm and by value, each off when `None`.
     Clipping(Option<f64>, Option<f64>),
-    /// Gradient noise: its standard deviation (0 is off) and seed.
-    Noise(f64, u32),
+    /// Gradient noise: its standard deviation (0 is off) and seed (a whole number from 0 to
+    /// 2³² − 1, as the page hands it over: checked here).
+    Noise(f64, f64),
     /// Another optimizer by id, with torch's defaults.
     Optimizer(&'a str),
 }
@@ -122,10 +123,8 @@ pub(super) fn edited(runs: &[RunEntry], index: usize, edit: Edit<'_>) -> Result<
             spec.clip_value = value;
         }
         Edit::Noise(sigma, seed) => {
-            spec.noise = (sigma != 0.0).then_some(Noise {
-                sigma,
-                seed: u64::from(seed),
-            });
+            let seed = whole_in(seed, "noise seed", 0, u64::from(u32::MAX)).map_err(js_err)?;
+            spec.noise = (sigma != 0.0).then_some(Noise { sigma, seed });
         }
         Edit::Optimizer(id) => {
             spec.optimizer = RunConfig::new(OptimizerKind::from_id(id).map_err(js_err)?);

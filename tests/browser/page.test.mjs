@@ -479,7 +479,7 @@ describe('animation controls', () => {
     assert.equal(await page.getByRole('slider', { name: 'Step' }).getAttribute('max'), '200');
     await steps.fill('0');
     await steps.press('Enter');
-    assert.match(await text(page, '#notice'), /maximum steps 0: allowed values are 1 to 20000/);
+    assert.match(await text(page, '#notice'), /maximum steps 0: allowed values are whole numbers from 1 to 20000/);
     // Speed: steps per second, on a log slider; faster playback covers more steps per second.
     const speed = page.getByRole('slider', { name: 'Speed' });
     await speed.fill('3');
@@ -626,7 +626,7 @@ describe('comparison', () => {
     await page.getByLabel('Vary').selectOption('optimizer');
     await page.getByLabel('Panels').fill('17');
     await page.getByRole('button', { name: 'Show', exact: true }).click();
-    assert.match(await text(page, '#notice'), /17 panels: allowed values are 2 to 16/);
+    assert.match(await text(page, '#notice'), /panels 17: allowed values are whole numbers from 2 to 16/);
     await page.getByLabel('Panels').fill('4');
     await page.getByRole('button', { name: 'Show', exact: true }).click();
     await nextFrames(page);

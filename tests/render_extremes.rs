@@ -1,0 +1,119 @@
+//! Drawing at the edges of what can be shown: axes whose width overflows or vanishes, and
+//! charts of runs that flew to ±1e308. Before issue 12's fix, plotters' tick search never
+//! returned on such ranges and froze the page; here every draw either finishes or says why.
+//!
+//! As in `tests/render3d.rs`, plotters has no font here, so every render goes through a
+//! backend that forwards shapes to a `BitMapBackend` and records text (`tests/probe`).
+#![cfg(not(target_arch = "wasm32"))]
+
+mod probe;
+
+use optiviz::render::lab::landscape_view;
+use optiviz::render::{Line, MetricSeries, Theme, draw_metric, draw_surface_layer};
+use optiviz::surface::View;
+use plotters::prelude::*;
+use probe::Probe;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+const SIZE: (u32, u32) = (320, 240);
+
+/// Draws with `draw` into a fresh probe and returns its result and the texts it wrote.
+fn render(
+    draw: impl FnOnce(&DrawingArea<Probe<'_>, plotters::coord::Shift>) -> Result<(), String>,
+) -> (Result<(), String>, Vec<String>) {
+    let mut buf = vec![0u8; (SIZE.0 * SIZE.1 * 3) as usize];
+    let texts = Rc::new(RefCell::new(Vec::new()));
+    let result = {
+        let area = Probe::new(&mut buf, SIZE, texts.clone()).into_drawing_area();
+        draw(&area)
+    };
+    let texts = texts.borrow().clone();
+    (result, texts)
+}
+
+#[test]
+fn a_view_no_axis_can_show_is_an_error_not_a_hang() {
+    for view in [
+        View::new(-1e308, 1e308, -1.0, 1.0),
+        View::new(0.0, 5e-324, 0.0, 5e-324),
+        View::new(f64::NAN, 1.0, 0.0, 1.0),
+    ] {
+        let (result, _) =
+            render(|area| draw_surface_layer(area, &view, &[], &[], &Theme::default()));
+        let e = result.unwrap_err();
+        assert!(e.starts_with("cannot draw an axis from"), "{view:?}: {e}");
+    }
+    // The widest and the narrowest views a link may carry are drawn, with tick labels.
+    for view in [
+        View::new(-1e6, 1e6, -1e6, 1e6),
+        View::new(999_999.999, 1e6, 0.0, 1e-9),
+    ] {
+        assert!(view.is_workable());
+        let (result, texts) =
+            render(|area| draw_surface_layer(area, &view, &[], &[], &Theme::default()));
+        assert_eq!(result, Ok(()), "{view:?}");
+        assert!(texts.len() > 4, "{view:?}: ticks {texts:?}");
+    }
+}
+
+#[test]
+fn a_chart_of_runs_at_plus_and_minus_1e308_is_drawn() {
+    // The saddle's loss falls without bound: a run's last finite losses can be −1e308, and
+    // another's +1e308, so the linear axis's width would be ∞.
+    let down = [0.0, -1e10, -1e308];
+    let up = [0.0, 1e10, 1e308];
+    let tiny = [5e-324, 5e-324];
+    for values in [&down[..], &up[..], &tiny[..]] {
+        let series = [
+            MetricSeries {
+                label: "1",
+                color: RGBColor(255, 0, 0),
+                values,
+                line: Line::Solid,
+                mark: None,
+            },
+            MetricSeries {
+                label: "2",
+                color: RGBColor(0, 0, 255),
+                values: &down,
+                line: Line::Solid,
+                mark: None,
+            },
+        ];
+        let (result, texts) =
+            render(|area| draw_metric(area, &series, "loss", 10, 2, &Theme::default()));
+        assert_eq!(result, Ok(()), "{values:?}");
+        assert!(texts.iter().any(|t| t == "step"), "{texts:?}");
+    }
+}
+
+#[test]
+fn the_lab_fits_its_landscape_to_what_can_be_shown() {
+    use optiviz::model::{ModelSpec, Training};
+    let model = ModelSpec::Linear {
+        n: 10,
+        slope: 2.0,
+        intercept: 1.0,
+        noise: 0.5,
+        scale_features: false,
+    }
+    .build_lab(0, None)
+    .unwrap();
+    // A run that flew to 1e300 before diverging.
+    let flown = Training {
+        params: vec![
+            vec![0.0, 0.0],
+            vec![1e300, -1e300],
+            vec![f64::INFINITY, 0.0],
+        ],
+        batch_loss: vec![1.0, 1e300, f64::INFINITY],
+        full_loss: vec![1.0, 1e300, f64::INFINITY],
+        val_loss: None,
+        epochs: vec![0, 1, 2],
+        diverged_at: Some(2),
+        best_val_step: None,
+    };
+    let view = landscape_view(&model, &[flown], (0, 1));
+    assert!(view.is_workable(), "{view:?}");
+}
