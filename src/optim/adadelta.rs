@@ -3,8 +3,6 @@
 use super::{Optimizer, Rate, StateVar, decayed};
 use nalgebra::DMatrix;
 
-pub(super) const RULE: &str = "g ← ∇f(θ) + λθ\nv ← ρ v + (1 − ρ) g²\nΔ ← √(u + ε) / √(v + ε) · g\nu ← ρ u + (1 − ρ) Δ²\nθ ← θ − η Δ";
-
 /// torch.optim.Adadelta(lr, rho, eps, weight_decay), in f64.
 ///
 /// With `v = u = 0` before the first step (u accumulates squared updates):

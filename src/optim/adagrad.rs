@@ -3,9 +3,6 @@
 use super::{Optimizer, Rate, StateVar, decayed};
 use nalgebra::DMatrix;
 
-pub(super) const RULE: &str =
-    "g ← ∇f(θ) + λθ\nη̃ ← η / (1 + (t − 1) κ)\ns ← s + g²\nθ ← θ − η̃ g / (√s + ε)";
-
 /// torch.optim.Adagrad(lr, lr_decay, weight_decay, initial_accumulator_value, eps), in f64.
 ///
 /// With `s = s₀` (initial_accumulator_value) before the first step, at step t:

@@ -4,10 +4,6 @@
 use super::{Optimizer, Rate, StateVar, lerp};
 use nalgebra::DMatrix;
 
-pub(super) const RULE: &str = "g ← ∇f(θ) + λθ\nm ← β₁ m + (1 − β₁) g\nv ← β₂ v + (1 − β₂) g²\nm̂ ← m / (1 − β₁ᵗ),  v̂ ← v / (1 − β₂ᵗ)\nθ ← θ − η m̂ / (√v̂ + ε)";
-pub(super) const RULE_AMSGRAD: &str = "g ← ∇f(θ) + λθ\nm ← β₁ m + (1 − β₁) g\nv ← β₂ v + (1 − β₂) g²\nv_max ← max(v_max, v)\nm̂ ← m / (1 − β₁ᵗ),  v̂ ← v_max / (1 − β₂ᵗ)\nθ ← θ − η m̂ / (√v̂ + ε)";
-pub(super) const RULE_ADAMW: &str = "θ ← θ (1 − η λ)\ng ← ∇f(θ)\nm ← β₁ m + (1 − β₁) g\nv ← β₂ v + (1 − β₂) g²\nm̂ ← m / (1 − β₁ᵗ),  v̂ ← v / (1 − β₂ᵗ)\nθ ← θ − η m̂ / (√v̂ + ε)";
-
 /// Adam's settings beyond the learning rate.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct AdamOptions {

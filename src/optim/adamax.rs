@@ -3,9 +3,6 @@
 use super::{Optimizer, Rate, StateVar, decayed, lerp};
 use nalgebra::DMatrix;
 
-pub(super) const RULE: &str =
-    "g ← ∇f(θ) + λθ\nm ← β₁ m + (1 − β₁) g\nu ← max(β₂ u, |g| + ε)\nθ ← θ − η / (1 − β₁ᵗ) · m / u";
-
 /// torch.optim.Adamax(lr, betas, eps, weight_decay), in f64.
 ///
 /// With `m = u = 0` before the first step:

@@ -4,9 +4,6 @@
 use super::{Optimizer, Rate, StateVar};
 use nalgebra::DMatrix;
 
-pub(super) const RULE: &str =
-    "g ← ∇f(θ)\nc ← β₁ m + (1 − β₁) g\nθ ← θ − η (sign(c) + λθ)\nm ← β₂ m + (1 − β₂) g";
-
 /// Lion(lr, b1, b2, weight_decay) as optax.lion computes it, in f64.
 ///
 /// With `m = 0` before the first step:

@@ -777,27 +777,6 @@ impl OptimizerKind {
             _ => &[],
         }
     }
-
-    /// The exact update rule, as plain text with the symbols of [`HyperParam::symbol`]
-    /// (the form torch uses; the flags' docs give the alternatives).
-    pub fn rule(self) -> &'static str {
-        match self {
-            OptimizerKind::Sgd => sgd::RULE_PLAIN,
-            OptimizerKind::Momentum => sgd::RULE_MOMENTUM,
-            OptimizerKind::Nesterov => sgd::RULE_NESTEROV,
-            OptimizerKind::Adagrad => adagrad::RULE,
-            OptimizerKind::Rmsprop => rmsprop::RULE,
-            OptimizerKind::Adadelta => adadelta::RULE,
-            OptimizerKind::Adam => adam::RULE,
-            OptimizerKind::Amsgrad => adam::RULE_AMSGRAD,
-            OptimizerKind::Adamw => adam::RULE_ADAMW,
-            OptimizerKind::Adamax => adamax::RULE,
-            OptimizerKind::Nadam => nadam::RULE,
-            OptimizerKind::Radam => radam::RULE,
-            OptimizerKind::Lion => lion::RULE,
-            OptimizerKind::Newton => newton::RULE,
-        }
-    }
 }
 
 /// An optimizer kind with its hyperparameter values and flags: what one run is set to.

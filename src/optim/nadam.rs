@@ -3,8 +3,6 @@
 use super::{Optimizer, Rate, StateVar, decayed, lerp};
 use nalgebra::DMatrix;
 
-pub(super) const RULE: &str = "g ← ∇f(θ) + λθ\nμₜ ← β₁ (1 − ½·0.96^(tψ)),  μₜ₊₁ ← β₁ (1 − ½·0.96^((t+1)ψ))\nm ← β₁ m + (1 − β₁) g\nv ← β₂ v + (1 − β₂) g²\nd ← √(v / (1 − β₂ᵗ)) + ε\nθ ← θ − η (1 − μₜ) / (1 − Πμᵢ) · g / d − η μₜ₊₁ / (1 − Πμᵢ·μₜ₊₁) · m / d";
-
 /// torch.optim.NAdam(lr, betas, eps, weight_decay, momentum_decay), in f64.
 ///
 /// With `m = v = 0` and the product `Π = 1` before the first step, at step t:

@@ -4,8 +4,6 @@
 use super::{Optimizer, Rate, StateVar};
 use nalgebra::{DMatrix, DVector};
 
-pub(super) const RULE: &str = "H ← ∇²f(θ),  g ← ∇f(θ)\nH + δI positive definite: d ← (H + δI)⁻¹ g\notherwise (saddle-free): d ← Q diag(1 / max(|λᵢ| + δ, 10⁻⁸)) Qᵀ g,  H = Q Λ Qᵀ\nθ ← θ − η d";
-
 /// Damped Newton's method, in f64.
 ///
 /// ```text

@@ -3,8 +3,6 @@
 use super::{Optimizer, Rate, StateVar, decayed, lerp};
 use nalgebra::DMatrix;
 
-pub(super) const RULE: &str = "g ← ∇f(θ) + λθ\nm ← β₁ m + (1 − β₁) g\nv ← β₂ v + (1 − β₂) g²\nm̂ ← m / (1 − β₁ᵗ)\nρ∞ ← 2 / (1 − β₂) − 1,  ρₜ ← ρ∞ − 2t β₂ᵗ / (1 − β₂ᵗ)\nρₜ > 5: θ ← θ − η m̂ · r · √(1 − β₂ᵗ) / (√v + ε)\n        r = √((ρₜ − 4)(ρₜ − 2) ρ∞ / ((ρ∞ − 4)(ρ∞ − 2) ρₜ))\nρₜ ≤ 5: θ ← θ − η m̂";
-
 /// torch.optim.RAdam(lr, betas, eps, weight_decay), in f64.
 ///
 /// With `m = v = 0` before the first step, at step t:

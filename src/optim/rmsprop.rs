@@ -3,8 +3,6 @@
 use super::{Optimizer, Rate, StateVar, decayed, lerp};
 use nalgebra::DMatrix;
 
-pub(super) const RULE: &str = "g ← ∇f(θ) + λθ\nv ← α v + (1 − α) g²\nḡ ← α ḡ + (1 − α) g   (centered)\nd ← √v + ε,  or √(v − ḡ²) + ε centered\nb ← μ b + g / d;  θ ← θ − η b   (μ > 0)\nθ ← θ − η g / d   (μ = 0)";
-
 /// torch.optim.RMSprop(lr, alpha, eps, weight_decay, momentum, centered), in f64.
 ///
 /// With `v = ḡ = b = 0` before the first step:

@@ -3,12 +3,6 @@
 use super::{Optimizer, Rate, StateVar};
 use nalgebra::DMatrix;
 
-pub(super) const RULE_PLAIN: &str = "g ← ∇f(θ) + λθ\nθ ← θ − η g";
-pub(super) const RULE_MOMENTUM: &str =
-    "g ← ∇f(θ) + λθ\nb ← g at t = 1, else b ← μ b + (1 − τ) g\nθ ← θ − η b";
-pub(super) const RULE_NESTEROV: &str =
-    "g ← ∇f(θ) + λθ\nb ← g at t = 1, else b ← μ b + g\nθ ← θ − η (g + μ b)";
-
 /// torch.optim.SGD(lr, momentum, dampening, weight_decay, nesterov), in f64.
 ///
 /// At step t with learning rate η, in torch's form (the default):
