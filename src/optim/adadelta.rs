@@ -1,7 +1,43 @@
 //! Adadelta (Zeiler, 2012): torch.optim.Adadelta.
 
+use super::descriptor::{Descriptor, EPS, HyperParam, LR, Scale, WEIGHT_DECAY};
 use super::{Optimizer, Rate, StateVar, decayed};
 use nalgebra::DMatrix;
+
+/// torch `Adadelta(lr, rho, eps, weight_decay)`.
+pub(super) const DESCRIPTOR: Descriptor = Descriptor {
+    id: "adadelta",
+    label: "Adadelta",
+    reference: "torch.optim.Adadelta(lr, rho, eps, weight_decay)",
+    params: &[
+        LR.with_default(1.0),
+        RHO,
+        EPS.with_default(1e-6),
+        WEIGHT_DECAY,
+    ],
+    flags: &[],
+    build: |c| {
+        Ok(Box::new(Adadelta::new(
+            c.known("rho"),
+            c.known("eps"),
+            c.known("weight_decay"),
+        )))
+    },
+};
+
+/// Adadelta's decay rate ρ.
+const RHO: HyperParam = HyperParam {
+    name: "rho",
+    symbol: "ρ",
+    label: "decay rate",
+    default: 0.9,
+    min: 0.0,
+    min_inclusive: true,
+    max: 1.0,
+    max_inclusive: true,
+    slider: [0.5, 0.999],
+    scale: Scale::Decay,
+};
 
 /// torch.optim.Adadelta(lr, rho, eps, weight_decay), in f64.
 ///
@@ -24,7 +60,7 @@ pub struct Adadelta {
 }
 
 impl Adadelta {
-    pub(super) fn new(rho: f64, eps: f64, weight_decay: f64) -> Self {
+    fn new(rho: f64, eps: f64, weight_decay: f64) -> Self {
         Self {
             rho,
             eps,

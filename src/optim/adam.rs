@@ -1,8 +1,71 @@
 //! Adam (Kingma & Ba, 2015) with its AMSGrad (Reddi et al., 2018) and AdamW (Loshchilov &
 //! Hutter, 2019) variants: torch.optim.Adam and torch.optim.AdamW.
 
-use super::{Optimizer, Rate, StateVar, lerp};
+use super::descriptor::{
+    BETA1, BETA2, Descriptor, EPS, EPS_INSIDE_SQRT, Flag, HyperParam, LR, WEIGHT_DECAY,
+};
+use super::{ConfigError, Optimizer, Rate, RunConfig, StateVar, lerp};
 use nalgebra::DMatrix;
+
+/// torch `Adam(lr, betas, eps, weight_decay)`.
+pub(super) const DESCRIPTOR: Descriptor = Descriptor {
+    id: "adam",
+    label: "Adam",
+    reference: "torch.optim.Adam(lr, betas, eps, weight_decay)",
+    params: PARAMS,
+    flags: FLAGS,
+    build: build::<false, false>,
+};
+
+/// torch `Adam(..., amsgrad=True)`.
+pub(super) const DESCRIPTOR_AMSGRAD: Descriptor = Descriptor {
+    id: "amsgrad",
+    label: "AMSGrad",
+    reference: "torch.optim.Adam(lr, betas, eps, weight_decay, amsgrad=True)",
+    params: PARAMS,
+    flags: FLAGS,
+    build: build::<true, false>,
+};
+
+/// torch `AdamW(lr, betas, eps, weight_decay)`: decoupled weight decay.
+pub(super) const DESCRIPTOR_ADAMW: Descriptor = Descriptor {
+    id: "adamw",
+    label: "AdamW",
+    reference: "torch.optim.AdamW(lr, betas, eps, weight_decay)",
+    params: &[LR, BETA1, BETA2, EPS, WEIGHT_DECAY.with_default(1e-2)],
+    flags: FLAGS,
+    build: build::<false, true>,
+};
+
+/// Adam's and AMSGrad's hyperparameters (AdamW's differ in λ's default).
+const PARAMS: &[HyperParam] = &[LR, BETA1, BETA2, EPS, WEIGHT_DECAY];
+
+/// The flags of the three.
+const FLAGS: &[Flag] = &[EPS_INSIDE_SQRT, BIAS_CORRECTION];
+
+/// Adam's bias correction, which torch always applies.
+const BIAS_CORRECTION: Flag = Flag {
+    name: "bias_correction",
+    label: "bias correction",
+    default: true,
+    doc: "on (torch): m̂ = m / (1 − β₁ᵗ), v̂ = v / (1 − β₂ᵗ); off: m̂ = m, v̂ = v",
+};
+
+/// Builds Adam from a checked configuration, `AMSGRAD` and `DECOUPLED` (AdamW) as
+/// [`AdamOptions`] has them.
+fn build<const AMSGRAD: bool, const DECOUPLED: bool>(
+    c: &RunConfig,
+) -> Result<Box<dyn Optimizer>, ConfigError> {
+    Ok(Box::new(Adam::new(AdamOptions {
+        betas: c.known_betas(),
+        eps: c.known("eps"),
+        weight_decay: c.known("weight_decay"),
+        amsgrad: AMSGRAD,
+        decoupled: DECOUPLED,
+        eps_inside_sqrt: c.known_flag("eps_inside_sqrt"),
+        bias_correction: c.known_flag("bias_correction"),
+    })))
+}
 
 /// Adam's settings beyond the learning rate.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -50,7 +113,7 @@ pub struct Adam {
 }
 
 impl Adam {
-    pub(super) fn new(options: AdamOptions) -> Self {
+    fn new(options: AdamOptions) -> Self {
         Self {
             o: options,
             t: 0,

@@ -1,7 +1,24 @@
 //! Adamax, Adam's infinity-norm variant (Kingma & Ba, 2015, §7.1): torch.optim.Adamax.
 
+use super::descriptor::{BETA1, BETA2, Descriptor, EPS, LR, WEIGHT_DECAY};
 use super::{Optimizer, Rate, StateVar, decayed, lerp};
 use nalgebra::DMatrix;
+
+/// torch `Adamax(lr, betas, eps, weight_decay)`.
+pub(super) const DESCRIPTOR: Descriptor = Descriptor {
+    id: "adamax",
+    label: "Adamax",
+    reference: "torch.optim.Adamax(lr, betas, eps, weight_decay)",
+    params: &[LR.with_default(2e-3), BETA1, BETA2, EPS, WEIGHT_DECAY],
+    flags: &[],
+    build: |c| {
+        Ok(Box::new(Adamax::new(
+            c.known_betas(),
+            c.known("eps"),
+            c.known("weight_decay"),
+        )))
+    },
+};
 
 /// torch.optim.Adamax(lr, betas, eps, weight_decay), in f64.
 ///
@@ -24,7 +41,7 @@ pub struct Adamax {
 }
 
 impl Adamax {
-    pub(super) fn new(betas: [f64; 2], eps: f64, weight_decay: f64) -> Self {
+    fn new(betas: [f64; 2], eps: f64, weight_decay: f64) -> Self {
         Self {
             betas,
             eps,

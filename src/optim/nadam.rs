@@ -1,7 +1,46 @@
 //! NAdam, Adam with Nesterov momentum (Dozat, 2016): torch.optim.NAdam.
 
+use super::descriptor::{BETA1, BETA2, Descriptor, EPS, HyperParam, LR, Scale, WEIGHT_DECAY};
 use super::{Optimizer, Rate, StateVar, decayed, lerp};
 use nalgebra::DMatrix;
+
+/// torch `NAdam(lr, betas, eps, weight_decay, momentum_decay)`.
+pub(super) const DESCRIPTOR: Descriptor = Descriptor {
+    id: "nadam",
+    label: "NAdam",
+    reference: "torch.optim.NAdam(lr, betas, eps, weight_decay, momentum_decay)",
+    params: &[
+        LR.with_default(2e-3),
+        BETA1,
+        BETA2,
+        EPS,
+        WEIGHT_DECAY,
+        MOMENTUM_DECAY,
+    ],
+    flags: &[],
+    build: |c| {
+        Ok(Box::new(NAdam::new(
+            c.known_betas(),
+            c.known("eps"),
+            c.known("weight_decay"),
+            c.known("momentum_decay"),
+        )))
+    },
+};
+
+/// NAdam's momentum decay ψ.
+const MOMENTUM_DECAY: HyperParam = HyperParam {
+    name: "momentum_decay",
+    symbol: "ψ",
+    label: "momentum decay",
+    default: 4e-3,
+    min: 0.0,
+    min_inclusive: true,
+    max: f64::INFINITY,
+    max_inclusive: false,
+    slider: [0.0, 0.02],
+    scale: Scale::Linear,
+};
 
 /// torch.optim.NAdam(lr, betas, eps, weight_decay, momentum_decay), in f64.
 ///
@@ -30,7 +69,7 @@ pub struct NAdam {
 }
 
 impl NAdam {
-    pub(super) fn new(betas: [f64; 2], eps: f64, weight_decay: f64, momentum_decay: f64) -> Self {
+    fn new(betas: [f64; 2], eps: f64, weight_decay: f64, momentum_decay: f64) -> Self {
         Self {
             betas,
             eps,

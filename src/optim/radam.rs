@@ -1,7 +1,24 @@
 //! RAdam, Adam with a rectified adaptive learning rate (Liu et al., 2020): torch.optim.RAdam.
 
+use super::descriptor::{BETA1, BETA2, Descriptor, EPS, LR, WEIGHT_DECAY};
 use super::{Optimizer, Rate, StateVar, decayed, lerp};
 use nalgebra::DMatrix;
+
+/// torch `RAdam(lr, betas, eps, weight_decay)`.
+pub(super) const DESCRIPTOR: Descriptor = Descriptor {
+    id: "radam",
+    label: "RAdam",
+    reference: "torch.optim.RAdam(lr, betas, eps, weight_decay)",
+    params: &[LR, BETA1, BETA2, EPS, WEIGHT_DECAY],
+    flags: &[],
+    build: |c| {
+        Ok(Box::new(RAdam::new(
+            c.known_betas(),
+            c.known("eps"),
+            c.known("weight_decay"),
+        )))
+    },
+};
 
 /// torch.optim.RAdam(lr, betas, eps, weight_decay), in f64.
 ///
@@ -29,7 +46,7 @@ pub struct RAdam {
 }
 
 impl RAdam {
-    pub(super) fn new(betas: [f64; 2], eps: f64, weight_decay: f64) -> Self {
+    fn new(betas: [f64; 2], eps: f64, weight_decay: f64) -> Self {
         Self {
             betas,
             eps,

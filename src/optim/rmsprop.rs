@@ -1,7 +1,57 @@
 //! RMSprop (Tieleman & Hinton, 2012): torch.optim.RMSprop.
 
+use super::descriptor::{
+    Descriptor, EPS, EPS_INSIDE_SQRT, Flag, HyperParam, LR, MOMENTUM, Scale, WEIGHT_DECAY,
+};
 use super::{Optimizer, Rate, StateVar, decayed, lerp};
 use nalgebra::DMatrix;
+
+/// torch `RMSprop(lr, alpha, eps, weight_decay, momentum, centered)`.
+pub(super) const DESCRIPTOR: Descriptor = Descriptor {
+    id: "rmsprop",
+    label: "RMSprop",
+    reference: "torch.optim.RMSprop(lr, alpha, eps, weight_decay, momentum, centered)",
+    params: &[
+        LR.with_default(1e-2),
+        ALPHA,
+        EPS,
+        WEIGHT_DECAY,
+        MOMENTUM.with_default(0.0),
+    ],
+    flags: &[CENTERED, EPS_INSIDE_SQRT],
+    build: |c| {
+        Ok(Box::new(RmsProp::new(
+            c.known("alpha"),
+            c.known("eps"),
+            c.known("weight_decay"),
+            c.known("momentum"),
+            c.known_flag("centered"),
+            c.known_flag("eps_inside_sqrt"),
+        )))
+    },
+};
+
+/// RMSprop's smoothing constant α.
+const ALPHA: HyperParam = HyperParam {
+    name: "alpha",
+    symbol: "α",
+    label: "smoothing",
+    default: 0.99,
+    min: 0.0,
+    min_inclusive: true,
+    max: 1.0,
+    max_inclusive: true,
+    slider: [0.5, 0.9999],
+    scale: Scale::Decay,
+};
+
+/// Centered RMSprop: divide by an estimate of the variance.
+const CENTERED: Flag = Flag {
+    name: "centered",
+    label: "centered",
+    default: false,
+    doc: "off (torch default): divide by √v; on: divide by √(v − ḡ²), ḡ the running mean of g",
+};
 
 /// torch.optim.RMSprop(lr, alpha, eps, weight_decay, momentum, centered), in f64.
 ///
@@ -31,7 +81,7 @@ pub struct RmsProp {
 }
 
 impl RmsProp {
-    pub(super) fn new(
+    fn new(
         alpha: f64,
         eps: f64,
         weight_decay: f64,
