@@ -4,7 +4,8 @@
 use super::descriptor::{
     BETA1, BETA2, Descriptor, EPS, EPS_INSIDE_SQRT, Flag, HyperParam, LR, WEIGHT_DECAY,
 };
-use super::{ConfigError, Optimizer, Rate, RunConfig, StateVar, lerp};
+use super::moments::{Moments, average, average_sq, bias_correction};
+use super::{ConfigError, Optimizer, Rate, RunConfig, StateVar};
 use nalgebra::DMatrix;
 
 /// torch `Adam(lr, betas, eps, weight_decay)`.
@@ -106,20 +107,15 @@ pub struct AdamOptions {
 #[derive(Clone, Debug)]
 pub struct Adam {
     o: AdamOptions,
-    t: u32,
-    m: Vec<f64>,
-    v: Vec<f64>,
-    v_max: Vec<f64>,
+    /// The step count `t` and `m`, `v`, `v_max`.
+    moments: Moments<3>,
 }
 
 impl Adam {
     fn new(options: AdamOptions) -> Self {
         Self {
             o: options,
-            t: 0,
-            m: Vec::new(),
-            v: Vec::new(),
-            v_max: Vec::new(),
+            moments: Moments::new(),
         }
     }
 }
@@ -144,12 +140,8 @@ impl Adam {
         let [beta1, beta2] = o.betas;
         let [bias_correction1, bias_correction2, bias_correction2_sqrt] = bias;
         let n = params.len();
-        let (grad, m, v, v_max) = (
-            &grad[..n],
-            &mut self.m[..n],
-            &mut self.v[..n],
-            &mut self.v_max[..n],
-        );
+        let grad = &grad[..n];
+        let [m, v, v_max] = self.moments.split(n);
         for_each_rate!(lr, n, |lr| (lr, lr / bias_correction1), |i,
                                                                  (
             lr,
@@ -165,9 +157,9 @@ impl Adam {
                 grad[i]
             };
             let m = &mut m[i];
-            *m = lerp(*m, g, 1.0 - beta1);
+            *m = average(*m, g, beta1);
             let v = &mut v[i];
-            *v = *v * beta2 + (1.0 - beta2) * (g * g);
+            *v = average_sq(*v, g, beta2);
             let second = if AMSGRAD {
                 v_max[i] = v_max[i].max(*v);
                 v_max[i]
@@ -192,17 +184,11 @@ impl Optimizer for Adam {
         lr: Rate<'_>,
         _: Option<&DMatrix<f64>>,
     ) {
-        if self.t == 0 {
-            self.m = vec![0.0; params.len()];
-            self.v = vec![0.0; params.len()];
-            self.v_max = vec![0.0; params.len()];
-        }
-        self.t += 1;
+        let t = self.moments.advance(params.len());
         let o = self.o;
         let [beta1, beta2] = o.betas;
-        let t = f64::from(self.t);
         let (bias_correction1, bias_correction2) = if o.bias_correction {
-            (1.0 - beta1.powf(t), 1.0 - beta2.powf(t))
+            (bias_correction(beta1, t), bias_correction(beta2, t))
         } else {
             (1.0, 1.0)
         };
@@ -220,13 +206,14 @@ impl Optimizer for Adam {
     /// The step count `t`, torch's `exp_avg` `m` and `exp_avg_sq` `v`, and with AMSGrad
     /// `max_exp_avg_sq` `v_max`.
     fn state(&self) -> Vec<StateVar> {
+        let [m, v, v_max] = self.moments.buffers();
         let mut state = vec![
-            StateVar::scalar("step", "t", f64::from(self.t)),
-            StateVar::new("exp_avg", "m", self.m.clone()),
-            StateVar::new("exp_avg_sq", "v", self.v.clone()),
+            self.moments.step_var(),
+            StateVar::new("exp_avg", "m", m.clone()),
+            StateVar::new("exp_avg_sq", "v", v.clone()),
         ];
         if self.o.amsgrad {
-            state.push(StateVar::new("max_exp_avg_sq", "v_max", self.v_max.clone()));
+            state.push(StateVar::new("max_exp_avg_sq", "v_max", v_max.clone()));
         }
         state
     }

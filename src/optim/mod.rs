@@ -67,6 +67,7 @@ mod adam;
 mod adamax;
 mod descriptor;
 mod lion;
+mod moments;
 mod nadam;
 mod newton;
 mod radam;
@@ -527,13 +528,4 @@ impl RunConfig {
 #[inline(always)]
 fn decayed<const L2: bool>(g: f64, theta: f64, weight_decay: f64) -> f64 {
     if L2 { g + weight_decay * theta } else { g }
-}
-
-/// torch's `lerp(start, end, weight)`, computed as its CPU kernel does.
-fn lerp(start: f64, end: f64, weight: f64) -> f64 {
-    if weight.abs() < 0.5 {
-        start + weight * (end - start)
-    } else {
-        end - (end - start) * (1.0 - weight)
-    }
 }

@@ -3,7 +3,8 @@
 use super::descriptor::{
     Descriptor, EPS, EPS_INSIDE_SQRT, Flag, HyperParam, LR, MOMENTUM, Scale, WEIGHT_DECAY,
 };
-use super::{Optimizer, Rate, StateVar, decayed, lerp};
+use super::moments::{Moments, average, average_sq};
+use super::{Optimizer, Rate, StateVar, decayed};
 use nalgebra::DMatrix;
 
 /// torch `RMSprop(lr, alpha, eps, weight_decay, momentum, centered)`.
@@ -75,9 +76,8 @@ pub struct RmsProp {
     momentum: f64,
     centered: bool,
     eps_inside_sqrt: bool,
-    square_avg: Vec<f64>,
-    grad_avg: Vec<f64>,
-    buf: Vec<f64>,
+    /// `v`, `ḡ` and `b` (the step count is not part of RMSprop's state).
+    moments: Moments<3>,
 }
 
 impl RmsProp {
@@ -96,9 +96,7 @@ impl RmsProp {
             momentum,
             centered,
             eps_inside_sqrt,
-            square_avg: Vec::new(),
-            grad_avg: Vec::new(),
-            buf: Vec::new(),
+            moments: Moments::new(),
         }
     }
 }
@@ -120,21 +118,17 @@ impl RmsProp {
         let (a, eps, weight_decay, momentum) =
             (self.alpha, self.eps, self.weight_decay, self.momentum);
         let n = params.len();
-        let (grad, square_avg, grad_avg, buf) = (
-            &grad[..n],
-            &mut self.square_avg[..n],
-            &mut self.grad_avg[..n],
-            &mut self.buf[..n],
-        );
+        let grad = &grad[..n];
+        let [square_avg, grad_avg, buf] = self.moments.split(n);
         for_each_rate!(lr, n, |lr| lr, |i, lr| {
             let p = &mut params[i];
             let g = decayed::<L2>(grad[i], *p, weight_decay);
             let v = &mut square_avg[i];
-            *v = *v * a + (1.0 - a) * (g * g);
+            *v = average_sq(*v, g, a);
             let mut second = *v;
             if CENTERED {
                 let m = &mut grad_avg[i];
-                *m = lerp(*m, g, 1.0 - a);
+                *m = average(*m, g, a);
                 second = *v - *m * *m;
             }
             let denom = if EPS_INSIDE_SQRT {
@@ -161,11 +155,7 @@ impl Optimizer for RmsProp {
         lr: Rate<'_>,
         _: Option<&DMatrix<f64>>,
     ) {
-        if self.square_avg.is_empty() {
-            self.square_avg = vec![0.0; params.len()];
-            self.grad_avg = vec![0.0; params.len()];
-            self.buf = vec![0.0; params.len()];
-        }
+        self.moments.advance(params.len());
         unswitch!(Self::update [
             self.weight_decay != 0.0,
             self.centered,
@@ -177,12 +167,13 @@ impl Optimizer for RmsProp {
     /// torch's `square_avg` `v`; `grad_avg` `ḡ` when centered; `momentum_buffer` `b` when
     /// momentum μ > 0.
     fn state(&self) -> Vec<StateVar> {
-        let mut state = vec![StateVar::new("square_avg", "v", self.square_avg.clone())];
+        let [square_avg, grad_avg, buf] = self.moments.buffers();
+        let mut state = vec![StateVar::new("square_avg", "v", square_avg.clone())];
         if self.centered {
-            state.push(StateVar::new("grad_avg", "ḡ", self.grad_avg.clone()));
+            state.push(StateVar::new("grad_avg", "ḡ", grad_avg.clone()));
         }
         if self.momentum > 0.0 {
-            state.push(StateVar::new("momentum_buffer", "b", self.buf.clone()));
+            state.push(StateVar::new("momentum_buffer", "b", buf.clone()));
         }
         state
     }
