@@ -1,10 +1,59 @@
 //! AdaGrad (Duchi, Hazan & Singer, 2011): torch.optim.Adagrad.
 
+use super::descriptor::{Descriptor, EPS, HyperParam, LR, Scale, WEIGHT_DECAY};
 use super::{Optimizer, Rate, StateVar, decayed};
 use nalgebra::DMatrix;
 
-pub(super) const RULE: &str =
-    "g ← ∇f(θ) + λθ\nη̃ ← η / (1 + (t − 1) κ)\ns ← s + g²\nθ ← θ − η̃ g / (√s + ε)";
+/// torch `Adagrad(lr, lr_decay, weight_decay, initial_accumulator_value, eps)`.
+pub(super) const DESCRIPTOR: Descriptor = Descriptor {
+    id: "adagrad",
+    label: "AdaGrad",
+    reference: "torch.optim.Adagrad(lr, lr_decay, weight_decay, initial_accumulator_value, eps)",
+    params: &[
+        LR.with_default(1e-2),
+        LR_DECAY,
+        WEIGHT_DECAY,
+        INITIAL_ACCUMULATOR,
+        EPS.with_default(1e-10),
+    ],
+    flags: &[],
+    build: |c| {
+        Ok(Box::new(Adagrad::new(
+            c.known("lr_decay"),
+            c.known("weight_decay"),
+            c.known("initial_accumulator_value"),
+            c.known("eps"),
+        )))
+    },
+};
+
+/// Adagrad's learning-rate decay κ.
+const LR_DECAY: HyperParam = HyperParam {
+    name: "lr_decay",
+    symbol: "κ",
+    label: "lr decay",
+    default: 0.0,
+    min: 0.0,
+    min_inclusive: true,
+    max: f64::INFINITY,
+    max_inclusive: false,
+    slider: [0.0, 0.1],
+    scale: Scale::Linear,
+};
+
+/// Adagrad's initial accumulator value s₀.
+const INITIAL_ACCUMULATOR: HyperParam = HyperParam {
+    name: "initial_accumulator_value",
+    symbol: "s₀",
+    label: "initial accumulator",
+    default: 0.0,
+    min: 0.0,
+    min_inclusive: true,
+    max: f64::INFINITY,
+    max_inclusive: false,
+    slider: [0.0, 1.0],
+    scale: Scale::Linear,
+};
 
 /// torch.optim.Adagrad(lr, lr_decay, weight_decay, initial_accumulator_value, eps), in f64.
 ///
@@ -27,7 +76,7 @@ pub struct Adagrad {
 }
 
 impl Adagrad {
-    pub(super) fn new(lr_decay: f64, weight_decay: f64, initial: f64, eps: f64) -> Self {
+    fn new(lr_decay: f64, weight_decay: f64, initial: f64, eps: f64) -> Self {
         Self {
             lr_decay,
             weight_decay,

@@ -1,12 +1,72 @@
 //! Adam (Kingma & Ba, 2015) with its AMSGrad (Reddi et al., 2018) and AdamW (Loshchilov &
 //! Hutter, 2019) variants: torch.optim.Adam and torch.optim.AdamW.
 
-use super::{Optimizer, Rate, StateVar, lerp};
+use super::descriptor::{
+    BETA1, BETA2, Descriptor, EPS, EPS_INSIDE_SQRT, Flag, HyperParam, LR, WEIGHT_DECAY,
+};
+use super::moments::{Moments, average, average_sq, bias_correction};
+use super::{ConfigError, Optimizer, Rate, RunConfig, StateVar};
 use nalgebra::DMatrix;
 
-pub(super) const RULE: &str = "g ← ∇f(θ) + λθ\nm ← β₁ m + (1 − β₁) g\nv ← β₂ v + (1 − β₂) g²\nm̂ ← m / (1 − β₁ᵗ),  v̂ ← v / (1 − β₂ᵗ)\nθ ← θ − η m̂ / (√v̂ + ε)";
-pub(super) const RULE_AMSGRAD: &str = "g ← ∇f(θ) + λθ\nm ← β₁ m + (1 − β₁) g\nv ← β₂ v + (1 − β₂) g²\nv_max ← max(v_max, v)\nm̂ ← m / (1 − β₁ᵗ),  v̂ ← v_max / (1 − β₂ᵗ)\nθ ← θ − η m̂ / (√v̂ + ε)";
-pub(super) const RULE_ADAMW: &str = "θ ← θ (1 − η λ)\ng ← ∇f(θ)\nm ← β₁ m + (1 − β₁) g\nv ← β₂ v + (1 − β₂) g²\nm̂ ← m / (1 − β₁ᵗ),  v̂ ← v / (1 − β₂ᵗ)\nθ ← θ − η m̂ / (√v̂ + ε)";
+/// torch `Adam(lr, betas, eps, weight_decay)`.
+pub(super) const DESCRIPTOR: Descriptor = Descriptor {
+    id: "adam",
+    label: "Adam",
+    reference: "torch.optim.Adam(lr, betas, eps, weight_decay)",
+    params: PARAMS,
+    flags: FLAGS,
+    build: build::<false, false>,
+};
+
+/// torch `Adam(..., amsgrad=True)`.
+pub(super) const DESCRIPTOR_AMSGRAD: Descriptor = Descriptor {
+    id: "amsgrad",
+    label: "AMSGrad",
+    reference: "torch.optim.Adam(lr, betas, eps, weight_decay, amsgrad=True)",
+    params: PARAMS,
+    flags: FLAGS,
+    build: build::<true, false>,
+};
+
+/// torch `AdamW(lr, betas, eps, weight_decay)`: decoupled weight decay.
+pub(super) const DESCRIPTOR_ADAMW: Descriptor = Descriptor {
+    id: "adamw",
+    label: "AdamW",
+    reference: "torch.optim.AdamW(lr, betas, eps, weight_decay)",
+    params: &[LR, BETA1, BETA2, EPS, WEIGHT_DECAY.with_default(1e-2)],
+    flags: FLAGS,
+    build: build::<false, true>,
+};
+
+/// Adam's and AMSGrad's hyperparameters (AdamW's differ in λ's default).
+const PARAMS: &[HyperParam] = &[LR, BETA1, BETA2, EPS, WEIGHT_DECAY];
+
+/// The flags of the three.
+const FLAGS: &[Flag] = &[EPS_INSIDE_SQRT, BIAS_CORRECTION];
+
+/// Adam's bias correction, which torch always applies.
+const BIAS_CORRECTION: Flag = Flag {
+    name: "bias_correction",
+    label: "bias correction",
+    default: true,
+    doc: "on (torch): m̂ = m / (1 − β₁ᵗ), v̂ = v / (1 − β₂ᵗ); off: m̂ = m, v̂ = v",
+};
+
+/// Builds Adam from a checked configuration, `AMSGRAD` and `DECOUPLED` (AdamW) as
+/// [`AdamOptions`] has them.
+fn build<const AMSGRAD: bool, const DECOUPLED: bool>(
+    c: &RunConfig,
+) -> Result<Box<dyn Optimizer>, ConfigError> {
+    Ok(Box::new(Adam::new(AdamOptions {
+        betas: c.known_betas(),
+        eps: c.known("eps"),
+        weight_decay: c.known("weight_decay"),
+        amsgrad: AMSGRAD,
+        decoupled: DECOUPLED,
+        eps_inside_sqrt: c.known_flag("eps_inside_sqrt"),
+        bias_correction: c.known_flag("bias_correction"),
+    })))
+}
 
 /// Adam's settings beyond the learning rate.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -47,20 +107,15 @@ pub struct AdamOptions {
 #[derive(Clone, Debug)]
 pub struct Adam {
     o: AdamOptions,
-    t: u32,
-    m: Vec<f64>,
-    v: Vec<f64>,
-    v_max: Vec<f64>,
+    /// The step count `t` and `m`, `v`, `v_max`.
+    moments: Moments<3>,
 }
 
 impl Adam {
-    pub(super) fn new(options: AdamOptions) -> Self {
+    fn new(options: AdamOptions) -> Self {
         Self {
             o: options,
-            t: 0,
-            m: Vec::new(),
-            v: Vec::new(),
-            v_max: Vec::new(),
+            moments: Moments::new(),
         }
     }
 }
@@ -85,12 +140,8 @@ impl Adam {
         let [beta1, beta2] = o.betas;
         let [bias_correction1, bias_correction2, bias_correction2_sqrt] = bias;
         let n = params.len();
-        let (grad, m, v, v_max) = (
-            &grad[..n],
-            &mut self.m[..n],
-            &mut self.v[..n],
-            &mut self.v_max[..n],
-        );
+        let grad = &grad[..n];
+        let [m, v, v_max] = self.moments.split(n);
         for_each_rate!(lr, n, |lr| (lr, lr / bias_correction1), |i,
                                                                  (
             lr,
@@ -106,9 +157,9 @@ impl Adam {
                 grad[i]
             };
             let m = &mut m[i];
-            *m = lerp(*m, g, 1.0 - beta1);
+            *m = average(*m, g, beta1);
             let v = &mut v[i];
-            *v = *v * beta2 + (1.0 - beta2) * (g * g);
+            *v = average_sq(*v, g, beta2);
             let second = if AMSGRAD {
                 v_max[i] = v_max[i].max(*v);
                 v_max[i]
@@ -133,17 +184,11 @@ impl Optimizer for Adam {
         lr: Rate<'_>,
         _: Option<&DMatrix<f64>>,
     ) {
-        if self.t == 0 {
-            self.m = vec![0.0; params.len()];
-            self.v = vec![0.0; params.len()];
-            self.v_max = vec![0.0; params.len()];
-        }
-        self.t += 1;
+        let t = self.moments.advance(params.len());
         let o = self.o;
         let [beta1, beta2] = o.betas;
-        let t = f64::from(self.t);
         let (bias_correction1, bias_correction2) = if o.bias_correction {
-            (1.0 - beta1.powf(t), 1.0 - beta2.powf(t))
+            (bias_correction(beta1, t), bias_correction(beta2, t))
         } else {
             (1.0, 1.0)
         };
@@ -161,13 +206,14 @@ impl Optimizer for Adam {
     /// The step count `t`, torch's `exp_avg` `m` and `exp_avg_sq` `v`, and with AMSGrad
     /// `max_exp_avg_sq` `v_max`.
     fn state(&self) -> Vec<StateVar> {
+        let [m, v, v_max] = self.moments.buffers();
         let mut state = vec![
-            StateVar::scalar("step", "t", f64::from(self.t)),
-            StateVar::new("exp_avg", "m", self.m.clone()),
-            StateVar::new("exp_avg_sq", "v", self.v.clone()),
+            self.moments.step_var(),
+            StateVar::new("exp_avg", "m", m.clone()),
+            StateVar::new("exp_avg_sq", "v", v.clone()),
         ];
         if self.o.amsgrad {
-            state.push(StateVar::new("max_exp_avg_sq", "v_max", self.v_max.clone()));
+            state.push(StateVar::new("max_exp_avg_sq", "v_max", v_max.clone()));
         }
         state
     }

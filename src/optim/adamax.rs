@@ -1,10 +1,25 @@
 //! Adamax, Adam's infinity-norm variant (Kingma & Ba, 2015, §7.1): torch.optim.Adamax.
 
-use super::{Optimizer, Rate, StateVar, decayed, lerp};
+use super::descriptor::{BETA1, BETA2, Descriptor, EPS, LR, WEIGHT_DECAY};
+use super::moments::{Moments, average, bias_correction};
+use super::{Optimizer, Rate, StateVar, decayed};
 use nalgebra::DMatrix;
 
-pub(super) const RULE: &str =
-    "g ← ∇f(θ) + λθ\nm ← β₁ m + (1 − β₁) g\nu ← max(β₂ u, |g| + ε)\nθ ← θ − η / (1 − β₁ᵗ) · m / u";
+/// torch `Adamax(lr, betas, eps, weight_decay)`.
+pub(super) const DESCRIPTOR: Descriptor = Descriptor {
+    id: "adamax",
+    label: "Adamax",
+    reference: "torch.optim.Adamax(lr, betas, eps, weight_decay)",
+    params: &[LR.with_default(2e-3), BETA1, BETA2, EPS, WEIGHT_DECAY],
+    flags: &[],
+    build: |c| {
+        Ok(Box::new(Adamax::new(
+            c.known_betas(),
+            c.known("eps"),
+            c.known("weight_decay"),
+        )))
+    },
+};
 
 /// torch.optim.Adamax(lr, betas, eps, weight_decay), in f64.
 ///
@@ -21,20 +36,17 @@ pub struct Adamax {
     betas: [f64; 2],
     eps: f64,
     weight_decay: f64,
-    t: u32,
-    m: Vec<f64>,
-    u: Vec<f64>,
+    /// The step count `t` and `m`, `u`.
+    moments: Moments<2>,
 }
 
 impl Adamax {
-    pub(super) fn new(betas: [f64; 2], eps: f64, weight_decay: f64) -> Self {
+    fn new(betas: [f64; 2], eps: f64, weight_decay: f64) -> Self {
         Self {
             betas,
             eps,
             weight_decay,
-            t: 0,
-            m: Vec::new(),
-            u: Vec::new(),
+            moments: Moments::new(),
         }
     }
 }
@@ -51,11 +63,12 @@ impl Adamax {
         let [beta1, beta2] = self.betas;
         let (eps, weight_decay) = (self.eps, self.weight_decay);
         let n = params.len();
-        let (grad, m, u) = (&grad[..n], &mut self.m[..n], &mut self.u[..n]);
+        let grad = &grad[..n];
+        let [m, u] = self.moments.split(n);
         for_each_rate!(lr, n, |lr| lr / bias_correction, |i, clr| {
             let p = &mut params[i];
             let g = decayed::<L2>(grad[i], *p, weight_decay);
-            m[i] = lerp(m[i], g, 1.0 - beta1);
+            m[i] = average(m[i], g, beta1);
             u[i] = (u[i] * beta2).max(g.abs() + eps);
             *p += -clr * (m[i] / u[i]);
         });
@@ -70,13 +83,8 @@ impl Optimizer for Adamax {
         lr: Rate<'_>,
         _: Option<&DMatrix<f64>>,
     ) {
-        if self.t == 0 {
-            self.m = vec![0.0; params.len()];
-            self.u = vec![0.0; params.len()];
-        }
-        self.t += 1;
-        let beta1 = self.betas[0];
-        let bias_correction = 1.0 - beta1.powf(f64::from(self.t));
+        let t = self.moments.advance(params.len());
+        let bias_correction = bias_correction(self.betas[0], t);
         unswitch!(Self::update[self.weight_decay != 0.0](
             self,
             params,
@@ -88,10 +96,11 @@ impl Optimizer for Adamax {
 
     /// The step count `t`, torch's `exp_avg` `m` and `exp_inf` `u`.
     fn state(&self) -> Vec<StateVar> {
+        let [m, u] = self.moments.buffers();
         vec![
-            StateVar::scalar("step", "t", f64::from(self.t)),
-            StateVar::new("exp_avg", "m", self.m.clone()),
-            StateVar::new("exp_inf", "u", self.u.clone()),
+            self.moments.step_var(),
+            StateVar::new("exp_avg", "m", m.clone()),
+            StateVar::new("exp_inf", "u", u.clone()),
         ]
     }
 }

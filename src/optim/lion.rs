@@ -1,11 +1,29 @@
 //! Lion, evolved sign momentum (Chen et al., 2023, "Symbolic Discovery of Optimization
 //! Algorithms"), as optax.lion; torch has no Lion.
 
+use super::descriptor::{BETA1, BETA2, Descriptor, LR, WEIGHT_DECAY};
 use super::{Optimizer, Rate, StateVar};
 use nalgebra::DMatrix;
 
-pub(super) const RULE: &str =
-    "g ← ∇f(θ)\nc ← β₁ m + (1 − β₁) g\nθ ← θ − η (sign(c) + λθ)\nm ← β₂ m + (1 − β₂) g";
+/// Lion (Chen et al. 2023), as `optax.lion`.
+pub(super) const DESCRIPTOR: Descriptor = Descriptor {
+    id: "lion",
+    label: "Lion",
+    reference: "optax.lion(learning_rate, b1, b2, weight_decay) (Chen et al. 2023)",
+    params: &[
+        LR.with_default(1e-4),
+        BETA1,
+        BETA2.with_default(0.99),
+        WEIGHT_DECAY,
+    ],
+    flags: &[],
+    build: |c| {
+        Ok(Box::new(Lion::new(
+            c.known_betas(),
+            c.known("weight_decay"),
+        )))
+    },
+};
 
 /// Lion(lr, b1, b2, weight_decay) as optax.lion computes it, in f64.
 ///
@@ -28,7 +46,7 @@ pub struct Lion {
 }
 
 impl Lion {
-    pub(super) fn new(betas: [f64; 2], weight_decay: f64) -> Self {
+    fn new(betas: [f64; 2], weight_decay: f64) -> Self {
         Self {
             betas,
             weight_decay,

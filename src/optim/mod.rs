@@ -1,7 +1,10 @@
 //! Optimizers with torch.optim's update rules, names and defaults, and the description of
 //! their hyperparameters that the page builds its sliders from.
 //!
-//! Each optimizer lives in its own file and states the exact update rule it implements. The
+//! Each optimizer lives in its own file and states the exact update rule it implements; the
+//! file also exports its [`Descriptor`] (identifier, label, reference, hyperparameters, flags
+//! and constructor), so adding an optimizer takes that file, a variant of [`OptimizerKind`]
+//! with one arm in [`OptimizerKind::descriptor`], and its rule in [`crate::explain`]. The
 //! catalogue ([`OptimizerKind`]) names them as the page and the command line do; a
 //! [`RunConfig`] is a kind plus hyperparameter values and flags, validated before any step.
 //!
@@ -62,7 +65,9 @@ mod adadelta;
 mod adagrad;
 mod adam;
 mod adamax;
+mod descriptor;
 mod lion;
+mod moments;
 mod nadam;
 mod newton;
 mod radam;
@@ -73,6 +78,7 @@ pub use adadelta::Adadelta;
 pub use adagrad::Adagrad;
 pub use adam::{Adam, AdamOptions};
 pub use adamax::Adamax;
+pub use descriptor::{Descriptor, Flag, HyperParam, Scale};
 pub use lion::Lion;
 pub use nadam::NAdam;
 pub use newton::Newton;
@@ -212,103 +218,6 @@ impl StateVar {
     }
 }
 
-/// How a slider moves through a hyperparameter's values.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Scale {
-    /// Evenly spaced values.
-    Linear,
-    /// Evenly spaced powers of ten (learning rates, epsilons).
-    Log,
-    /// Evenly spaced in `log10(1 − v)`, so that 0.9, 0.99 and 0.999 are equally far apart
-    /// (momenta and decay rates, whose effect hangs on the `1/(1 − v)` steps they average).
-    Decay,
-}
-
-/// One numeric hyperparameter: its torch name, how to present it, which values are allowed.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
-pub struct HyperParam {
-    /// torch.optim's name (`lr`, `momentum`, `beta1`, …).
-    pub name: &'static str,
-    /// The symbol the update rule uses (`η`, `μ`, `β₁`, …).
-    pub symbol: &'static str,
-    /// A few words for the control's label.
-    pub label: &'static str,
-    /// torch's default value.
-    pub default: f64,
-    /// Lower bound of the allowed values.
-    pub min: f64,
-    /// Whether `min` itself is allowed.
-    pub min_inclusive: bool,
-    /// Upper bound of the allowed values (may be infinite).
-    pub max: f64,
-    /// Whether `max` itself is allowed.
-    pub max_inclusive: bool,
-    /// The range a slider covers (a sub-range of the allowed values).
-    pub slider: [f64; 2],
-    /// How the slider moves.
-    pub scale: Scale,
-}
-
-impl HyperParam {
-    /// The same description with another default.
-    pub const fn with_default(self, default: f64) -> HyperParam {
-        HyperParam { default, ..self }
-    }
-
-    /// Whether `value` is finite and inside the allowed range.
-    pub fn allows(&self, value: f64) -> bool {
-        let above = if self.min_inclusive {
-            value >= self.min
-        } else {
-            value > self.min
-        };
-        let below = if self.max_inclusive {
-            value <= self.max
-        } else {
-            value < self.max
-        };
-        value.is_finite() && above && below
-    }
-
-    /// The allowed range written out, for example `0 ≤ beta1 < 1`.
-    pub fn allowed(&self) -> String {
-        let lo = if self.min_inclusive { "≤" } else { "<" };
-        if self.max.is_infinite() {
-            format!("{} {lo} {}", self.min, self.name)
-        } else {
-            let hi = if self.max_inclusive { "≤" } else { "<" };
-            format!("{} {lo} {} {hi} {}", self.min, self.name, self.max)
-        }
-    }
-
-    /// `Ok(value)` when allowed, else the error that names this parameter and its range.
-    pub fn check(&self, value: f64) -> Result<f64, ConfigError> {
-        if self.allows(value) {
-            Ok(value)
-        } else {
-            Err(ConfigError::OutOfRange {
-                name: self.name,
-                value,
-                allowed: self.allowed(),
-            })
-        }
-    }
-}
-
-/// One on/off option of an optimizer: a torch flag or a choice between conventions.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
-pub struct Flag {
-    /// The name used in URLs and configurations (`centered`, `classical`, …).
-    pub name: &'static str,
-    /// A few words for the checkbox's label.
-    pub label: &'static str,
-    /// The default (torch's behaviour).
-    pub default: bool,
-    /// What switching it changes, in one sentence with both formulas.
-    pub doc: &'static str,
-}
-
 /// A configuration that cannot be run, with the reason in words a user can act on.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ConfigError {
@@ -377,204 +286,6 @@ impl fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
-const LR: HyperParam = HyperParam {
-    name: "lr",
-    symbol: "η",
-    label: "learning rate",
-    default: 1e-3,
-    min: 0.0,
-    min_inclusive: true,
-    max: f64::INFINITY,
-    max_inclusive: false,
-    slider: [1e-5, 1.0],
-    scale: Scale::Log,
-};
-
-const MOMENTUM: HyperParam = HyperParam {
-    name: "momentum",
-    symbol: "μ",
-    label: "momentum",
-    default: 0.9,
-    min: 0.0,
-    min_inclusive: true,
-    max: f64::INFINITY,
-    max_inclusive: false,
-    slider: [0.0, 0.999],
-    scale: Scale::Decay,
-};
-
-const DAMPENING: HyperParam = HyperParam {
-    name: "dampening",
-    symbol: "τ",
-    label: "dampening",
-    default: 0.0,
-    min: 0.0,
-    min_inclusive: true,
-    max: 1.0,
-    max_inclusive: true,
-    slider: [0.0, 1.0],
-    scale: Scale::Linear,
-};
-
-const WEIGHT_DECAY: HyperParam = HyperParam {
-    name: "weight_decay",
-    symbol: "λ",
-    label: "weight decay",
-    default: 0.0,
-    min: 0.0,
-    min_inclusive: true,
-    max: f64::INFINITY,
-    max_inclusive: false,
-    slider: [0.0, 0.1],
-    scale: Scale::Linear,
-};
-
-const BETA1: HyperParam = HyperParam {
-    name: "beta1",
-    symbol: "β₁",
-    label: "beta1",
-    default: 0.9,
-    min: 0.0,
-    min_inclusive: true,
-    max: 1.0,
-    max_inclusive: false,
-    slider: [0.0, 0.999],
-    scale: Scale::Decay,
-};
-
-const BETA2: HyperParam = HyperParam {
-    name: "beta2",
-    symbol: "β₂",
-    label: "beta2",
-    default: 0.999,
-    min: 0.0,
-    min_inclusive: true,
-    max: 1.0,
-    max_inclusive: false,
-    slider: [0.8, 0.9999],
-    scale: Scale::Decay,
-};
-
-const EPS: HyperParam = HyperParam {
-    name: "eps",
-    symbol: "ε",
-    label: "epsilon",
-    default: 1e-8,
-    min: 0.0,
-    min_inclusive: true,
-    max: f64::INFINITY,
-    max_inclusive: false,
-    slider: [1e-10, 1e-1],
-    scale: Scale::Log,
-};
-
-const ALPHA: HyperParam = HyperParam {
-    name: "alpha",
-    symbol: "α",
-    label: "smoothing",
-    default: 0.99,
-    min: 0.0,
-    min_inclusive: true,
-    max: 1.0,
-    max_inclusive: true,
-    slider: [0.5, 0.9999],
-    scale: Scale::Decay,
-};
-
-const RHO: HyperParam = HyperParam {
-    name: "rho",
-    symbol: "ρ",
-    label: "decay rate",
-    default: 0.9,
-    min: 0.0,
-    min_inclusive: true,
-    max: 1.0,
-    max_inclusive: true,
-    slider: [0.5, 0.999],
-    scale: Scale::Decay,
-};
-
-const LR_DECAY: HyperParam = HyperParam {
-    name: "lr_decay",
-    symbol: "κ",
-    label: "lr decay",
-    default: 0.0,
-    min: 0.0,
-    min_inclusive: true,
-    max: f64::INFINITY,
-    max_inclusive: false,
-    slider: [0.0, 0.1],
-    scale: Scale::Linear,
-};
-
-const INITIAL_ACCUMULATOR: HyperParam = HyperParam {
-    name: "initial_accumulator_value",
-    symbol: "s₀",
-    label: "initial accumulator",
-    default: 0.0,
-    min: 0.0,
-    min_inclusive: true,
-    max: f64::INFINITY,
-    max_inclusive: false,
-    slider: [0.0, 1.0],
-    scale: Scale::Linear,
-};
-
-const MOMENTUM_DECAY: HyperParam = HyperParam {
-    name: "momentum_decay",
-    symbol: "ψ",
-    label: "momentum decay",
-    default: 4e-3,
-    min: 0.0,
-    min_inclusive: true,
-    max: f64::INFINITY,
-    max_inclusive: false,
-    slider: [0.0, 0.02],
-    scale: Scale::Linear,
-};
-
-const DAMPING: HyperParam = HyperParam {
-    name: "damping",
-    symbol: "δ",
-    label: "damping",
-    default: 0.0,
-    min: 0.0,
-    min_inclusive: true,
-    max: f64::INFINITY,
-    max_inclusive: false,
-    slider: [0.0, 10.0],
-    scale: Scale::Linear,
-};
-
-const CLASSICAL: Flag = Flag {
-    name: "classical",
-    label: "textbook momentum",
-    default: false,
-    doc: "torch: b ← μb + g, θ ← θ − η b; textbook: v ← μv + η g, θ ← θ − v (the learning rate \
-          enters the velocity, so the two differ once η changes mid-run)",
-};
-
-const EPS_INSIDE_SQRT: Flag = Flag {
-    name: "eps_inside_sqrt",
-    label: "ε inside the square root",
-    default: false,
-    doc: "torch: divide by √v̂ + ε; inside: divide by √(v̂ + ε)",
-};
-
-const BIAS_CORRECTION: Flag = Flag {
-    name: "bias_correction",
-    label: "bias correction",
-    default: true,
-    doc: "on (torch): m̂ = m / (1 − β₁ᵗ), v̂ = v / (1 − β₂ᵗ); off: m̂ = m, v̂ = v",
-};
-
-const CENTERED: Flag = Flag {
-    name: "centered",
-    label: "centered",
-    default: false,
-    doc: "off (torch default): divide by √v; on: divide by √(v − ḡ²), ḡ the running mean of g",
-};
-
 /// The optimizers optiviz offers, by the names the page and the command line use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -628,76 +339,40 @@ impl OptimizerKind {
         OptimizerKind::Newton,
     ];
 
+    /// What this kind is, from its optimizer's own file: identifier, label, reference,
+    /// hyperparameters, flags and constructor. The one place that maps kinds to optimizers.
+    pub fn descriptor(self) -> &'static Descriptor {
+        match self {
+            OptimizerKind::Sgd => &sgd::DESCRIPTOR,
+            OptimizerKind::Momentum => &sgd::DESCRIPTOR_MOMENTUM,
+            OptimizerKind::Nesterov => &sgd::DESCRIPTOR_NESTEROV,
+            OptimizerKind::Adagrad => &adagrad::DESCRIPTOR,
+            OptimizerKind::Rmsprop => &rmsprop::DESCRIPTOR,
+            OptimizerKind::Adadelta => &adadelta::DESCRIPTOR,
+            OptimizerKind::Adam => &adam::DESCRIPTOR,
+            OptimizerKind::Amsgrad => &adam::DESCRIPTOR_AMSGRAD,
+            OptimizerKind::Adamw => &adam::DESCRIPTOR_ADAMW,
+            OptimizerKind::Adamax => &adamax::DESCRIPTOR,
+            OptimizerKind::Nadam => &nadam::DESCRIPTOR,
+            OptimizerKind::Radam => &radam::DESCRIPTOR,
+            OptimizerKind::Lion => &lion::DESCRIPTOR,
+            OptimizerKind::Newton => &newton::DESCRIPTOR,
+        }
+    }
+
     /// Identifier used in URLs and on the command line.
     pub fn id(self) -> &'static str {
-        match self {
-            OptimizerKind::Sgd => "sgd",
-            OptimizerKind::Momentum => "momentum",
-            OptimizerKind::Nesterov => "nesterov",
-            OptimizerKind::Adagrad => "adagrad",
-            OptimizerKind::Rmsprop => "rmsprop",
-            OptimizerKind::Adadelta => "adadelta",
-            OptimizerKind::Adam => "adam",
-            OptimizerKind::Amsgrad => "amsgrad",
-            OptimizerKind::Adamw => "adamw",
-            OptimizerKind::Adamax => "adamax",
-            OptimizerKind::Nadam => "nadam",
-            OptimizerKind::Radam => "radam",
-            OptimizerKind::Lion => "lion",
-            OptimizerKind::Newton => "newton",
-        }
+        self.descriptor().id
     }
 
     /// Human-readable name.
     pub fn label(self) -> &'static str {
-        match self {
-            OptimizerKind::Sgd => "Gradient descent",
-            OptimizerKind::Momentum => "Momentum",
-            OptimizerKind::Nesterov => "Nesterov",
-            OptimizerKind::Adagrad => "AdaGrad",
-            OptimizerKind::Rmsprop => "RMSprop",
-            OptimizerKind::Adadelta => "Adadelta",
-            OptimizerKind::Adam => "Adam",
-            OptimizerKind::Amsgrad => "AMSGrad",
-            OptimizerKind::Adamw => "AdamW",
-            OptimizerKind::Adamax => "Adamax",
-            OptimizerKind::Nadam => "NAdam",
-            OptimizerKind::Radam => "RAdam",
-            OptimizerKind::Lion => "Lion",
-            OptimizerKind::Newton => "Newton",
-        }
+        self.descriptor().label
     }
 
     /// The reference this optimizer follows, as a user would write it.
     pub fn reference(self) -> &'static str {
-        match self {
-            OptimizerKind::Sgd => "torch.optim.SGD(lr)",
-            OptimizerKind::Momentum => "torch.optim.SGD(lr, momentum, dampening)",
-            OptimizerKind::Nesterov => "torch.optim.SGD(lr, momentum, nesterov=True)",
-            OptimizerKind::Adagrad => {
-                "torch.optim.Adagrad(lr, lr_decay, weight_decay, initial_accumulator_value, eps)"
-            }
-            OptimizerKind::Rmsprop => {
-                "torch.optim.RMSprop(lr, alpha, eps, weight_decay, momentum, centered)"
-            }
-            OptimizerKind::Adadelta => "torch.optim.Adadelta(lr, rho, eps, weight_decay)",
-            OptimizerKind::Adam => "torch.optim.Adam(lr, betas, eps, weight_decay)",
-            OptimizerKind::Amsgrad => {
-                "torch.optim.Adam(lr, betas, eps, weight_decay, amsgrad=True)"
-            }
-            OptimizerKind::Adamw => "torch.optim.AdamW(lr, betas, eps, weight_decay)",
-            OptimizerKind::Adamax => "torch.optim.Adamax(lr, betas, eps, weight_decay)",
-            OptimizerKind::Nadam => {
-                "torch.optim.NAdam(lr, betas, eps, weight_decay, momentum_decay)"
-            }
-            OptimizerKind::Radam => "torch.optim.RAdam(lr, betas, eps, weight_decay)",
-            OptimizerKind::Lion => {
-                "optax.lion(learning_rate, b1, b2, weight_decay) (Chen et al. 2023)"
-            }
-            OptimizerKind::Newton => {
-                "Newton's method, (H + δI)⁻¹∇f, saddle-free when not positive definite"
-            }
-        }
+        self.descriptor().reference
     }
 
     /// Looks a kind up by its identifier.
@@ -712,91 +387,12 @@ impl OptimizerKind {
 
     /// The hyperparameters this optimizer exposes, with torch's defaults.
     pub fn params(self) -> &'static [HyperParam] {
-        const ADAM: &[HyperParam] = &[LR, BETA1, BETA2, EPS, WEIGHT_DECAY];
-        const ADAGRAD: &[HyperParam] = &[
-            LR.with_default(1e-2),
-            LR_DECAY,
-            WEIGHT_DECAY,
-            INITIAL_ACCUMULATOR,
-            EPS.with_default(1e-10),
-        ];
-        const RMSPROP: &[HyperParam] = &[
-            LR.with_default(1e-2),
-            ALPHA,
-            EPS,
-            WEIGHT_DECAY,
-            MOMENTUM.with_default(0.0),
-        ];
-        const ADADELTA: &[HyperParam] = &[
-            LR.with_default(1.0),
-            RHO,
-            EPS.with_default(1e-6),
-            WEIGHT_DECAY,
-        ];
-        const ADAMW: &[HyperParam] = &[LR, BETA1, BETA2, EPS, WEIGHT_DECAY.with_default(1e-2)];
-        const ADAMAX: &[HyperParam] = &[LR.with_default(2e-3), BETA1, BETA2, EPS, WEIGHT_DECAY];
-        const NADAM: &[HyperParam] = &[
-            LR.with_default(2e-3),
-            BETA1,
-            BETA2,
-            EPS,
-            WEIGHT_DECAY,
-            MOMENTUM_DECAY,
-        ];
-        const LION: &[HyperParam] = &[
-            LR.with_default(1e-4),
-            BETA1,
-            BETA2.with_default(0.99),
-            WEIGHT_DECAY,
-        ];
-        const NEWTON: &[HyperParam] = &[LR.with_default(1.0), DAMPING];
-        match self {
-            OptimizerKind::Sgd => &[LR, WEIGHT_DECAY],
-            OptimizerKind::Momentum => &[LR, MOMENTUM, DAMPENING, WEIGHT_DECAY],
-            OptimizerKind::Nesterov => &[LR, MOMENTUM, WEIGHT_DECAY],
-            OptimizerKind::Adagrad => ADAGRAD,
-            OptimizerKind::Rmsprop => RMSPROP,
-            OptimizerKind::Adadelta => ADADELTA,
-            OptimizerKind::Adam | OptimizerKind::Amsgrad | OptimizerKind::Radam => ADAM,
-            OptimizerKind::Adamw => ADAMW,
-            OptimizerKind::Adamax => ADAMAX,
-            OptimizerKind::Nadam => NADAM,
-            OptimizerKind::Lion => LION,
-            OptimizerKind::Newton => NEWTON,
-        }
+        self.descriptor().params
     }
 
     /// The on/off options this optimizer has.
     pub fn flags(self) -> &'static [Flag] {
-        match self {
-            OptimizerKind::Momentum | OptimizerKind::Nesterov => &[CLASSICAL],
-            OptimizerKind::Rmsprop => &[CENTERED, EPS_INSIDE_SQRT],
-            OptimizerKind::Adam | OptimizerKind::Amsgrad | OptimizerKind::Adamw => {
-                &[EPS_INSIDE_SQRT, BIAS_CORRECTION]
-            }
-            _ => &[],
-        }
-    }
-
-    /// The exact update rule, as plain text with the symbols of [`HyperParam::symbol`]
-    /// (the form torch uses; the flags' docs give the alternatives).
-    pub fn rule(self) -> &'static str {
-        match self {
-            OptimizerKind::Sgd => sgd::RULE_PLAIN,
-            OptimizerKind::Momentum => sgd::RULE_MOMENTUM,
-            OptimizerKind::Nesterov => sgd::RULE_NESTEROV,
-            OptimizerKind::Adagrad => adagrad::RULE,
-            OptimizerKind::Rmsprop => rmsprop::RULE,
-            OptimizerKind::Adadelta => adadelta::RULE,
-            OptimizerKind::Adam => adam::RULE,
-            OptimizerKind::Amsgrad => adam::RULE_AMSGRAD,
-            OptimizerKind::Adamw => adam::RULE_ADAMW,
-            OptimizerKind::Adamax => adamax::RULE,
-            OptimizerKind::Nadam => nadam::RULE,
-            OptimizerKind::Radam => radam::RULE,
-            OptimizerKind::Lion => lion::RULE,
-            OptimizerKind::Newton => newton::RULE,
-        }
+        self.descriptor().flags
     }
 }
 
@@ -904,87 +500,25 @@ impl RunConfig {
         for name in self.flags.keys() {
             self.flag(name)?;
         }
-        let v = |name: &str| {
-            self.get(name)
-                .expect("name comes from this kind's own list")
-        };
-        let f = |name: &str| {
-            self.get_flag(name)
-                .expect("name comes from this kind's own list")
-        };
-        let adam = |amsgrad, decoupled| AdamOptions {
-            betas: [v("beta1"), v("beta2")],
-            eps: v("eps"),
-            weight_decay: v("weight_decay"),
-            amsgrad,
-            decoupled,
-            eps_inside_sqrt: f("eps_inside_sqrt"),
-            bias_correction: f("bias_correction"),
-        };
-        Ok(match self.kind {
-            OptimizerKind::Sgd => Box::new(Sgd::new(0.0, 0.0, v("weight_decay"), false, false)),
-            OptimizerKind::Momentum => Box::new(Sgd::new(
-                v("momentum"),
-                v("dampening"),
-                v("weight_decay"),
-                false,
-                f("classical"),
-            )),
-            OptimizerKind::Nesterov => {
-                if v("momentum") <= 0.0 {
-                    return Err(ConfigError::Conflict(
-                        "nesterov needs momentum > 0 (torch: \"Nesterov momentum requires a \
-                         momentum and zero dampening\")"
-                            .into(),
-                    ));
-                }
-                Box::new(Sgd::new(
-                    v("momentum"),
-                    0.0,
-                    v("weight_decay"),
-                    true,
-                    f("classical"),
-                ))
-            }
-            OptimizerKind::Adagrad => Box::new(Adagrad::new(
-                v("lr_decay"),
-                v("weight_decay"),
-                v("initial_accumulator_value"),
-                v("eps"),
-            )),
-            OptimizerKind::Rmsprop => Box::new(RmsProp::new(
-                v("alpha"),
-                v("eps"),
-                v("weight_decay"),
-                v("momentum"),
-                f("centered"),
-                f("eps_inside_sqrt"),
-            )),
-            OptimizerKind::Adadelta => {
-                Box::new(Adadelta::new(v("rho"), v("eps"), v("weight_decay")))
-            }
-            OptimizerKind::Adam => Box::new(Adam::new(adam(false, false))),
-            OptimizerKind::Amsgrad => Box::new(Adam::new(adam(true, false))),
-            OptimizerKind::Adamw => Box::new(Adam::new(adam(false, true))),
-            OptimizerKind::Adamax => Box::new(Adamax::new(
-                [v("beta1"), v("beta2")],
-                v("eps"),
-                v("weight_decay"),
-            )),
-            OptimizerKind::Nadam => Box::new(NAdam::new(
-                [v("beta1"), v("beta2")],
-                v("eps"),
-                v("weight_decay"),
-                v("momentum_decay"),
-            )),
-            OptimizerKind::Radam => Box::new(RAdam::new(
-                [v("beta1"), v("beta2")],
-                v("eps"),
-                v("weight_decay"),
-            )),
-            OptimizerKind::Lion => Box::new(Lion::new([v("beta1"), v("beta2")], v("weight_decay"))),
-            OptimizerKind::Newton => Box::new(Newton::new(v("damping"))),
-        })
+        (self.kind.descriptor().build)(self)
+    }
+
+    /// The value of `name`, one of this kind's own hyperparameters: what a descriptor's
+    /// constructor reads once [`build`](RunConfig::build) has checked the configuration.
+    fn known(&self, name: &str) -> f64 {
+        self.get(name)
+            .expect("name comes from this kind's own list")
+    }
+
+    /// The state of flag `name`, one of this kind's own flags (as [`known`](Self::known)).
+    fn known_flag(&self, name: &str) -> bool {
+        self.get_flag(name)
+            .expect("name comes from this kind's own list")
+    }
+
+    /// `[β₁, β₂]`, for the kinds that have both.
+    fn known_betas(&self) -> [f64; 2] {
+        [self.known("beta1"), self.known("beta2")]
     }
 }
 
@@ -994,13 +528,4 @@ impl RunConfig {
 #[inline(always)]
 fn decayed<const L2: bool>(g: f64, theta: f64, weight_decay: f64) -> f64 {
     if L2 { g + weight_decay * theta } else { g }
-}
-
-/// torch's `lerp(start, end, weight)`, computed as its CPU kernel does.
-fn lerp(start: f64, end: f64, weight: f64) -> f64 {
-    if weight.abs() < 0.5 {
-        start + weight * (end - start)
-    } else {
-        end - (end - start) * (1.0 - weight)
-    }
 }

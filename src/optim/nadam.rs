@@ -1,9 +1,47 @@
 //! NAdam, Adam with Nesterov momentum (Dozat, 2016): torch.optim.NAdam.
 
-use super::{Optimizer, Rate, StateVar, decayed, lerp};
+use super::descriptor::{BETA1, BETA2, Descriptor, EPS, HyperParam, LR, Scale, WEIGHT_DECAY};
+use super::moments::{Moments, average, average_sq, bias_correction};
+use super::{Optimizer, Rate, StateVar, decayed};
 use nalgebra::DMatrix;
 
-pub(super) const RULE: &str = "g ← ∇f(θ) + λθ\nμₜ ← β₁ (1 − ½·0.96^(tψ)),  μₜ₊₁ ← β₁ (1 − ½·0.96^((t+1)ψ))\nm ← β₁ m + (1 − β₁) g\nv ← β₂ v + (1 − β₂) g²\nd ← √(v / (1 − β₂ᵗ)) + ε\nθ ← θ − η (1 − μₜ) / (1 − Πμᵢ) · g / d − η μₜ₊₁ / (1 − Πμᵢ·μₜ₊₁) · m / d";
+/// torch `NAdam(lr, betas, eps, weight_decay, momentum_decay)`.
+pub(super) const DESCRIPTOR: Descriptor = Descriptor {
+    id: "nadam",
+    label: "NAdam",
+    reference: "torch.optim.NAdam(lr, betas, eps, weight_decay, momentum_decay)",
+    params: &[
+        LR.with_default(2e-3),
+        BETA1,
+        BETA2,
+        EPS,
+        WEIGHT_DECAY,
+        MOMENTUM_DECAY,
+    ],
+    flags: &[],
+    build: |c| {
+        Ok(Box::new(NAdam::new(
+            c.known_betas(),
+            c.known("eps"),
+            c.known("weight_decay"),
+            c.known("momentum_decay"),
+        )))
+    },
+};
+
+/// NAdam's momentum decay ψ.
+const MOMENTUM_DECAY: HyperParam = HyperParam {
+    name: "momentum_decay",
+    symbol: "ψ",
+    label: "momentum decay",
+    default: 4e-3,
+    min: 0.0,
+    min_inclusive: true,
+    max: f64::INFINITY,
+    max_inclusive: false,
+    slider: [0.0, 0.02],
+    scale: Scale::Linear,
+};
 
 /// torch.optim.NAdam(lr, betas, eps, weight_decay, momentum_decay), in f64.
 ///
@@ -25,23 +63,20 @@ pub struct NAdam {
     eps: f64,
     weight_decay: f64,
     momentum_decay: f64,
-    t: u32,
     mu_product: f64,
-    m: Vec<f64>,
-    v: Vec<f64>,
+    /// The step count `t` and `m`, `v`.
+    moments: Moments<2>,
 }
 
 impl NAdam {
-    pub(super) fn new(betas: [f64; 2], eps: f64, weight_decay: f64, momentum_decay: f64) -> Self {
+    fn new(betas: [f64; 2], eps: f64, weight_decay: f64, momentum_decay: f64) -> Self {
         Self {
             betas,
             eps,
             weight_decay,
             momentum_decay,
-            t: 0,
             mu_product: 1.0,
-            m: Vec::new(),
-            v: Vec::new(),
+            moments: Moments::new(),
         }
     }
 }
@@ -60,7 +95,8 @@ impl NAdam {
         let [beta1, beta2] = self.betas;
         let (eps, weight_decay) = (self.eps, self.weight_decay);
         let n = params.len();
-        let (grad, m, v) = (&grad[..n], &mut self.m[..n], &mut self.v[..n]);
+        let grad = &grad[..n];
+        let [m, v] = self.moments.split(n);
         for_each_rate!(
             lr,
             n,
@@ -71,8 +107,8 @@ impl NAdam {
             |i, (grad_scale, avg_scale)| {
                 let p = &mut params[i];
                 let g = decayed::<L2>(grad[i], *p, weight_decay);
-                m[i] = lerp(m[i], g, 1.0 - beta1);
-                v[i] = v[i] * beta2 + (1.0 - beta2) * (g * g);
+                m[i] = average(m[i], g, beta1);
+                v[i] = average_sq(v[i], g, beta2);
                 let denom = (v[i] / bias_correction2).sqrt() + eps;
                 *p += grad_scale * (g / denom);
                 *p += avg_scale * (m[i] / denom);
@@ -89,14 +125,9 @@ impl Optimizer for NAdam {
         lr: Rate<'_>,
         _: Option<&DMatrix<f64>>,
     ) {
-        if self.t == 0 {
-            self.m = vec![0.0; params.len()];
-            self.v = vec![0.0; params.len()];
-        }
-        self.t += 1;
+        let t = self.moments.advance(params.len());
         let [beta1, beta2] = self.betas;
-        let t = f64::from(self.t);
-        let bias_correction2 = 1.0 - beta2.powf(t);
+        let bias_correction2 = bias_correction(beta2, t);
         let mu = beta1 * (1.0 - 0.5 * 0.96_f64.powf(t * self.momentum_decay));
         let mu_next = beta1 * (1.0 - 0.5 * 0.96_f64.powf((t + 1.0) * self.momentum_decay));
         self.mu_product *= mu;
@@ -113,11 +144,12 @@ impl Optimizer for NAdam {
 
     /// The step count `t`, torch's `mu_product` `Π`, `exp_avg` `m` and `exp_avg_sq` `v`.
     fn state(&self) -> Vec<StateVar> {
+        let [m, v] = self.moments.buffers();
         vec![
-            StateVar::scalar("step", "t", f64::from(self.t)),
+            self.moments.step_var(),
             StateVar::scalar("mu_product", "Π", self.mu_product),
-            StateVar::new("exp_avg", "m", self.m.clone()),
-            StateVar::new("exp_avg_sq", "v", self.v.clone()),
+            StateVar::new("exp_avg", "m", m.clone()),
+            StateVar::new("exp_avg_sq", "v", v.clone()),
         ]
     }
 }

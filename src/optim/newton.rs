@@ -1,10 +1,33 @@
 //! Newton's method with the exact Hessian: the second-order reference the others are
 //! measured against.
 
+use super::descriptor::{Descriptor, HyperParam, LR, Scale};
 use super::{Optimizer, Rate, StateVar};
 use nalgebra::{DMatrix, DVector};
 
-pub(super) const RULE: &str = "H ← ∇²f(θ),  g ← ∇f(θ)\nH + δI positive definite: d ← (H + δI)⁻¹ g\notherwise (saddle-free): d ← Q diag(1 / max(|λᵢ| + δ, 10⁻⁸)) Qᵀ g,  H = Q Λ Qᵀ\nθ ← θ − η d";
+/// Newton's method with the exact Hessian, damped, with a saddle-free fallback.
+pub(super) const DESCRIPTOR: Descriptor = Descriptor {
+    id: "newton",
+    label: "Newton",
+    reference: "Newton's method, (H + δI)⁻¹∇f, saddle-free when not positive definite",
+    params: &[LR.with_default(1.0), DAMPING],
+    flags: &[],
+    build: |c| Ok(Box::new(Newton::new(c.known("damping")))),
+};
+
+/// Newton's damping δ, added to the Hessian's diagonal.
+const DAMPING: HyperParam = HyperParam {
+    name: "damping",
+    symbol: "δ",
+    label: "damping",
+    default: 0.0,
+    min: 0.0,
+    min_inclusive: true,
+    max: f64::INFINITY,
+    max_inclusive: false,
+    slider: [0.0, 10.0],
+    scale: Scale::Linear,
+};
 
 /// Damped Newton's method, in f64.
 ///
@@ -30,7 +53,7 @@ pub struct Newton {
 }
 
 impl Newton {
-    pub(super) fn new(damping: f64) -> Self {
+    fn new(damping: f64) -> Self {
         Self {
             damping,
             fallbacks: 0,

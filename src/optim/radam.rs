@@ -1,9 +1,25 @@
 //! RAdam, Adam with a rectified adaptive learning rate (Liu et al., 2020): torch.optim.RAdam.
 
-use super::{Optimizer, Rate, StateVar, decayed, lerp};
+use super::descriptor::{BETA1, BETA2, Descriptor, EPS, LR, WEIGHT_DECAY};
+use super::moments::{Moments, average, average_sq, bias_correction};
+use super::{Optimizer, Rate, StateVar, decayed};
 use nalgebra::DMatrix;
 
-pub(super) const RULE: &str = "g ← ∇f(θ) + λθ\nm ← β₁ m + (1 − β₁) g\nv ← β₂ v + (1 − β₂) g²\nm̂ ← m / (1 − β₁ᵗ)\nρ∞ ← 2 / (1 − β₂) − 1,  ρₜ ← ρ∞ − 2t β₂ᵗ / (1 − β₂ᵗ)\nρₜ > 5: θ ← θ − η m̂ · r · √(1 − β₂ᵗ) / (√v + ε)\n        r = √((ρₜ − 4)(ρₜ − 2) ρ∞ / ((ρ∞ − 4)(ρ∞ − 2) ρₜ))\nρₜ ≤ 5: θ ← θ − η m̂";
+/// torch `RAdam(lr, betas, eps, weight_decay)`.
+pub(super) const DESCRIPTOR: Descriptor = Descriptor {
+    id: "radam",
+    label: "RAdam",
+    reference: "torch.optim.RAdam(lr, betas, eps, weight_decay)",
+    params: &[LR, BETA1, BETA2, EPS, WEIGHT_DECAY],
+    flags: &[],
+    build: |c| {
+        Ok(Box::new(RAdam::new(
+            c.known_betas(),
+            c.known("eps"),
+            c.known("weight_decay"),
+        )))
+    },
+};
 
 /// torch.optim.RAdam(lr, betas, eps, weight_decay), in f64.
 ///
@@ -25,20 +41,17 @@ pub struct RAdam {
     betas: [f64; 2],
     eps: f64,
     weight_decay: f64,
-    t: u32,
-    m: Vec<f64>,
-    v: Vec<f64>,
+    /// The step count `t` and `m`, `v`.
+    moments: Moments<2>,
 }
 
 impl RAdam {
-    pub(super) fn new(betas: [f64; 2], eps: f64, weight_decay: f64) -> Self {
+    fn new(betas: [f64; 2], eps: f64, weight_decay: f64) -> Self {
         Self {
             betas,
             eps,
             weight_decay,
-            t: 0,
-            m: Vec::new(),
-            v: Vec::new(),
+            moments: Moments::new(),
         }
     }
 }
@@ -57,12 +70,13 @@ impl RAdam {
         let [beta1, beta2] = self.betas;
         let (eps, weight_decay) = (self.eps, self.weight_decay);
         let n = params.len();
-        let (grad, m, v) = (&grad[..n], &mut self.m[..n], &mut self.v[..n]);
+        let grad = &grad[..n];
+        let [m, v] = self.moments.split(n);
         for_each_rate!(lr, n, |lr| lr, |i, lr| {
             let p = &mut params[i];
             let g = decayed::<L2>(grad[i], *p, weight_decay);
-            m[i] = lerp(m[i], g, 1.0 - beta1);
-            v[i] = v[i] * beta2 + (1.0 - beta2) * (g * g);
+            m[i] = average(m[i], g, beta1);
+            v[i] = average_sq(v[i], g, beta2);
             let m_hat = m[i] / bias_correction1;
             if RECTIFIED {
                 let adaptive = bias_correction2.sqrt() / (v[i].sqrt() + eps);
@@ -82,15 +96,10 @@ impl Optimizer for RAdam {
         lr: Rate<'_>,
         _: Option<&DMatrix<f64>>,
     ) {
-        if self.t == 0 {
-            self.m = vec![0.0; params.len()];
-            self.v = vec![0.0; params.len()];
-        }
-        self.t += 1;
+        let t = self.moments.advance(params.len());
         let [beta1, beta2] = self.betas;
-        let t = f64::from(self.t);
-        let bias_correction1 = 1.0 - beta1.powf(t);
-        let bias_correction2 = 1.0 - beta2.powf(t);
+        let bias_correction1 = bias_correction(beta1, t);
+        let bias_correction2 = bias_correction(beta2, t);
         let rho_inf = 2.0 / (1.0 - beta2) - 1.0;
         let rho_t = rho_inf - 2.0 * t * beta2.powf(t) / bias_correction2;
         let rect = ((rho_t - 4.0) * (rho_t - 2.0) * rho_inf
@@ -107,10 +116,11 @@ impl Optimizer for RAdam {
 
     /// The step count `t`, torch's `exp_avg` `m` and `exp_avg_sq` `v`.
     fn state(&self) -> Vec<StateVar> {
+        let [m, v] = self.moments.buffers();
         vec![
-            StateVar::scalar("step", "t", f64::from(self.t)),
-            StateVar::new("exp_avg", "m", self.m.clone()),
-            StateVar::new("exp_avg_sq", "v", self.v.clone()),
+            self.moments.step_var(),
+            StateVar::new("exp_avg", "m", m.clone()),
+            StateVar::new("exp_avg_sq", "v", v.clone()),
         ]
     }
 }

@@ -1,9 +1,58 @@
 //! RMSprop (Tieleman & Hinton, 2012): torch.optim.RMSprop.
 
-use super::{Optimizer, Rate, StateVar, decayed, lerp};
+use super::descriptor::{
+    Descriptor, EPS, EPS_INSIDE_SQRT, Flag, HyperParam, LR, MOMENTUM, Scale, WEIGHT_DECAY,
+};
+use super::moments::{Moments, average, average_sq};
+use super::{Optimizer, Rate, StateVar, decayed};
 use nalgebra::DMatrix;
 
-pub(super) const RULE: &str = "g ← ∇f(θ) + λθ\nv ← α v + (1 − α) g²\nḡ ← α ḡ + (1 − α) g   (centered)\nd ← √v + ε,  or √(v − ḡ²) + ε centered\nb ← μ b + g / d;  θ ← θ − η b   (μ > 0)\nθ ← θ − η g / d   (μ = 0)";
+/// torch `RMSprop(lr, alpha, eps, weight_decay, momentum, centered)`.
+pub(super) const DESCRIPTOR: Descriptor = Descriptor {
+    id: "rmsprop",
+    label: "RMSprop",
+    reference: "torch.optim.RMSprop(lr, alpha, eps, weight_decay, momentum, centered)",
+    params: &[
+        LR.with_default(1e-2),
+        ALPHA,
+        EPS,
+        WEIGHT_DECAY,
+        MOMENTUM.with_default(0.0),
+    ],
+    flags: &[CENTERED, EPS_INSIDE_SQRT],
+    build: |c| {
+        Ok(Box::new(RmsProp::new(
+            c.known("alpha"),
+            c.known("eps"),
+            c.known("weight_decay"),
+            c.known("momentum"),
+            c.known_flag("centered"),
+            c.known_flag("eps_inside_sqrt"),
+        )))
+    },
+};
+
+/// RMSprop's smoothing constant α.
+const ALPHA: HyperParam = HyperParam {
+    name: "alpha",
+    symbol: "α",
+    label: "smoothing",
+    default: 0.99,
+    min: 0.0,
+    min_inclusive: true,
+    max: 1.0,
+    max_inclusive: true,
+    slider: [0.5, 0.9999],
+    scale: Scale::Decay,
+};
+
+/// Centered RMSprop: divide by an estimate of the variance.
+const CENTERED: Flag = Flag {
+    name: "centered",
+    label: "centered",
+    default: false,
+    doc: "off (torch default): divide by √v; on: divide by √(v − ḡ²), ḡ the running mean of g",
+};
 
 /// torch.optim.RMSprop(lr, alpha, eps, weight_decay, momentum, centered), in f64.
 ///
@@ -27,13 +76,12 @@ pub struct RmsProp {
     momentum: f64,
     centered: bool,
     eps_inside_sqrt: bool,
-    square_avg: Vec<f64>,
-    grad_avg: Vec<f64>,
-    buf: Vec<f64>,
+    /// `v`, `ḡ` and `b` (the step count is not part of RMSprop's state).
+    moments: Moments<3>,
 }
 
 impl RmsProp {
-    pub(super) fn new(
+    fn new(
         alpha: f64,
         eps: f64,
         weight_decay: f64,
@@ -48,9 +96,7 @@ impl RmsProp {
             momentum,
             centered,
             eps_inside_sqrt,
-            square_avg: Vec::new(),
-            grad_avg: Vec::new(),
-            buf: Vec::new(),
+            moments: Moments::new(),
         }
     }
 }
@@ -72,21 +118,17 @@ impl RmsProp {
         let (a, eps, weight_decay, momentum) =
             (self.alpha, self.eps, self.weight_decay, self.momentum);
         let n = params.len();
-        let (grad, square_avg, grad_avg, buf) = (
-            &grad[..n],
-            &mut self.square_avg[..n],
-            &mut self.grad_avg[..n],
-            &mut self.buf[..n],
-        );
+        let grad = &grad[..n];
+        let [square_avg, grad_avg, buf] = self.moments.split(n);
         for_each_rate!(lr, n, |lr| lr, |i, lr| {
             let p = &mut params[i];
             let g = decayed::<L2>(grad[i], *p, weight_decay);
             let v = &mut square_avg[i];
-            *v = *v * a + (1.0 - a) * (g * g);
+            *v = average_sq(*v, g, a);
             let mut second = *v;
             if CENTERED {
                 let m = &mut grad_avg[i];
-                *m = lerp(*m, g, 1.0 - a);
+                *m = average(*m, g, a);
                 second = *v - *m * *m;
             }
             let denom = if EPS_INSIDE_SQRT {
@@ -113,11 +155,7 @@ impl Optimizer for RmsProp {
         lr: Rate<'_>,
         _: Option<&DMatrix<f64>>,
     ) {
-        if self.square_avg.is_empty() {
-            self.square_avg = vec![0.0; params.len()];
-            self.grad_avg = vec![0.0; params.len()];
-            self.buf = vec![0.0; params.len()];
-        }
+        self.moments.advance(params.len());
         unswitch!(Self::update [
             self.weight_decay != 0.0,
             self.centered,
@@ -129,12 +167,13 @@ impl Optimizer for RmsProp {
     /// torch's `square_avg` `v`; `grad_avg` `ḡ` when centered; `momentum_buffer` `b` when
     /// momentum μ > 0.
     fn state(&self) -> Vec<StateVar> {
-        let mut state = vec![StateVar::new("square_avg", "v", self.square_avg.clone())];
+        let [square_avg, grad_avg, buf] = self.moments.buffers();
+        let mut state = vec![StateVar::new("square_avg", "v", square_avg.clone())];
         if self.centered {
-            state.push(StateVar::new("grad_avg", "ḡ", self.grad_avg.clone()));
+            state.push(StateVar::new("grad_avg", "ḡ", grad_avg.clone()));
         }
         if self.momentum > 0.0 {
-            state.push(StateVar::new("momentum_buffer", "b", self.buf.clone()));
+            state.push(StateVar::new("momentum_buffer", "b", buf.clone()));
         }
         state
     }

@@ -1,13 +1,92 @@
 //! Stochastic gradient descent with optional heavy-ball or Nesterov momentum: torch.optim.SGD.
 
-use super::{Optimizer, Rate, StateVar};
+use super::descriptor::{Descriptor, Flag, HyperParam, LR, MOMENTUM, Scale, WEIGHT_DECAY};
+use super::{ConfigError, Optimizer, Rate, StateVar};
 use nalgebra::DMatrix;
 
-pub(super) const RULE_PLAIN: &str = "g ← ∇f(θ) + λθ\nθ ← θ − η g";
-pub(super) const RULE_MOMENTUM: &str =
-    "g ← ∇f(θ) + λθ\nb ← g at t = 1, else b ← μ b + (1 − τ) g\nθ ← θ − η b";
-pub(super) const RULE_NESTEROV: &str =
-    "g ← ∇f(θ) + λθ\nb ← g at t = 1, else b ← μ b + g\nθ ← θ − η (g + μ b)";
+/// Plain gradient descent: torch `SGD(lr)`.
+pub(super) const DESCRIPTOR: Descriptor = Descriptor {
+    id: "sgd",
+    label: "Gradient descent",
+    reference: "torch.optim.SGD(lr)",
+    params: &[LR, WEIGHT_DECAY],
+    flags: &[],
+    build: |c| {
+        Ok(Box::new(Sgd::new(
+            0.0,
+            0.0,
+            c.known("weight_decay"),
+            false,
+            false,
+        )))
+    },
+};
+
+/// Heavy-ball momentum: torch `SGD(lr, momentum, dampening)`.
+pub(super) const DESCRIPTOR_MOMENTUM: Descriptor = Descriptor {
+    id: "momentum",
+    label: "Momentum",
+    reference: "torch.optim.SGD(lr, momentum, dampening)",
+    params: &[LR, MOMENTUM, DAMPENING, WEIGHT_DECAY],
+    flags: &[CLASSICAL],
+    build: |c| {
+        Ok(Box::new(Sgd::new(
+            c.known("momentum"),
+            c.known("dampening"),
+            c.known("weight_decay"),
+            false,
+            c.known_flag("classical"),
+        )))
+    },
+};
+
+/// Nesterov momentum: torch `SGD(lr, momentum, nesterov=True)`, which needs μ > 0.
+pub(super) const DESCRIPTOR_NESTEROV: Descriptor = Descriptor {
+    id: "nesterov",
+    label: "Nesterov",
+    reference: "torch.optim.SGD(lr, momentum, nesterov=True)",
+    params: &[LR, MOMENTUM, WEIGHT_DECAY],
+    flags: &[CLASSICAL],
+    build: |c| {
+        if c.known("momentum") <= 0.0 {
+            return Err(ConfigError::Conflict(
+                "nesterov needs momentum > 0 (torch: \"Nesterov momentum requires a \
+                 momentum and zero dampening\")"
+                    .into(),
+            ));
+        }
+        Ok(Box::new(Sgd::new(
+            c.known("momentum"),
+            0.0,
+            c.known("weight_decay"),
+            true,
+            c.known_flag("classical"),
+        )))
+    },
+};
+
+/// Dampening τ of the momentum buffer (torch's `dampening`).
+const DAMPENING: HyperParam = HyperParam {
+    name: "dampening",
+    symbol: "τ",
+    label: "dampening",
+    default: 0.0,
+    min: 0.0,
+    min_inclusive: true,
+    max: 1.0,
+    max_inclusive: true,
+    slider: [0.0, 1.0],
+    scale: Scale::Linear,
+};
+
+/// The textbook form of momentum, with η in the velocity.
+const CLASSICAL: Flag = Flag {
+    name: "classical",
+    label: "textbook momentum",
+    default: false,
+    doc: "torch: b ← μb + g, θ ← θ − η b; textbook: v ← μv + η g, θ ← θ − v (the learning rate \
+          enters the velocity, so the two differ once η changes mid-run)",
+};
 
 /// torch.optim.SGD(lr, momentum, dampening, weight_decay, nesterov), in f64.
 ///
@@ -43,7 +122,7 @@ pub struct Sgd {
 }
 
 impl Sgd {
-    pub(super) fn new(
+    fn new(
         momentum: f64,
         dampening: f64,
         weight_decay: f64,

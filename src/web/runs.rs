@@ -30,7 +30,6 @@ struct RunView {
     label: &'static str,
     reference: &'static str,
     color: String,
-    rule: &'static str,
     hidden: bool,
     params: Vec<ParamView>,
     flags: Vec<FlagView>,
@@ -40,7 +39,7 @@ struct RunView {
     noise: Option<Noise>,
 }
 
-/// The runs as JSON: `[{kind, label, reference, color, rule, hidden, params: [{name, label,
+/// The runs as JSON: `[{kind, label, reference, color, hidden, params: [{name, label,
 /// symbol, min, max, slider, scale, default, value, …}], flags: [{name, label, doc, default,
 /// value}], schedule, clip_norm, clip_value, noise}]`, for the page's run panels.
 pub(super) fn runs_json(runs: &[RunEntry]) -> String {
@@ -55,7 +54,6 @@ pub(super) fn runs_json(runs: &[RunEntry]) -> String {
                 label: kind.label(),
                 reference: kind.reference(),
                 color: run_color_hex(i),
-                rule: kind.rule(),
                 hidden: entry.hidden,
                 params: kind
                     .params()
