@@ -204,6 +204,60 @@ fn number(text: &str, what: &str) -> Result<f64, String> {
         .ok_or_else(|| format!("{what} '{text}' is not a finite number"))
 }
 
+/// Each run's legend: its number, its optimizer's label and its learning rate, then every
+/// other hyperparameter in which it differs from another run of the same optimizer, and every
+/// option that is on in one such run and off in another, so that no two legends read the
+/// same unless the runs are the same: "1 · Gradient descent η=0.001", "2 · Momentum
+/// η=0.001 μ=0.5", "3 · Momentum η=0.001 μ=0.9 classical".
+pub fn legends(runs: &[RunEntry]) -> Vec<String> {
+    runs.iter()
+        .enumerate()
+        .map(|(i, entry)| {
+            let config = &entry.spec.optimizer;
+            let kind = config.kind;
+            let same: Vec<&RunConfig> = runs
+                .iter()
+                .map(|r| &r.spec.optimizer)
+                .filter(|c| c.kind == kind)
+                .collect();
+            let mut text = format!("{} · {}", i + 1, kind.label());
+            for p in kind.params() {
+                let v = config.get(p.name).unwrap_or(f64::NAN);
+                let differs = same
+                    .iter()
+                    .any(|c| c.get(p.name).is_ok_and(|w| w.to_bits() != v.to_bits()));
+                if p.name == "lr" || differs {
+                    text.push_str(&format!(" {}={}", p.symbol, crate::text::number(v)));
+                }
+            }
+            for f in kind.flags() {
+                let on = config.get_flag(f.name).unwrap_or(false);
+                if on && same.iter().any(|c| c.get_flag(f.name).is_ok_and(|o| !o)) {
+                    text.push_str(&format!(" {}", f.name));
+                }
+            }
+            text
+        })
+        .collect()
+}
+
+/// What the page says of runs whose trails coincide: `(under, over)` pairs of run indices
+/// (from 0), each meaning run `under`'s trail lies under run `over`'s, in one sentence per
+/// pair; empty when there are none.
+pub fn coincide_note(pairs: &[(usize, usize)]) -> String {
+    pairs
+        .iter()
+        .map(|&(under, over)| {
+            format!(
+                "Run {}'s path lies under run {}'s: it shows as the wider band around it.",
+                under + 1,
+                over + 1
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// A flag's URL value: on when written alone or as `1` or `true`, off as `0` or `false`; the
 /// error names the flag, the value and the allowed values (`large=maybe` is not off).
 pub fn flag(key: &str, value: &str) -> Result<bool, String> {

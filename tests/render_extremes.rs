@@ -72,6 +72,7 @@ fn a_chart_of_runs_at_plus_and_minus_1e308_is_drawn() {
                 values,
                 line: Line::Solid,
                 mark: None,
+                diverged_at: None,
             },
             MetricSeries {
                 label: "2",
@@ -79,6 +80,7 @@ fn a_chart_of_runs_at_plus_and_minus_1e308_is_drawn() {
                 values: &down,
                 line: Line::Solid,
                 mark: None,
+                diverged_at: None,
             },
         ];
         let (result, texts) =
@@ -116,4 +118,96 @@ fn the_lab_fits_its_landscape_to_what_can_be_shown() {
     };
     let view = landscape_view(&model, &[flown], (0, 1));
     assert!(view.is_workable(), "{view:?}");
+}
+
+/// The y tick labels of a chart's texts (those in `{:.0e}` form on a log axis).
+fn exponents(texts: &[String]) -> Vec<i32> {
+    texts
+        .iter()
+        .filter_map(|t| t.split_once('e').and_then(|(_, e)| e.parse().ok()))
+        .collect()
+}
+
+fn series<'a>(values: &'a [f64], diverged_at: Option<usize>) -> MetricSeries<'a> {
+    MetricSeries {
+        label: "run",
+        color: RGBColor(255, 0, 0),
+        values,
+        line: Line::Solid,
+        mark: None,
+        diverged_at,
+    }
+}
+
+#[test]
+fn the_loss_axis_stays_logarithmic_when_a_run_reaches_exactly_zero() {
+    // Newton on Rosenbrock lands on the minimum: its loss is exactly 0 from some step on.
+    let adam = [24.2, 10.0, 1.0, 0.1, 0.01];
+    let newton = [24.2, 4.0, 1e-3, 0.0, 0.0];
+    let (result, texts) = render(|area| {
+        draw_metric(
+            area,
+            &[series(&adam, None), series(&newton, None)],
+            "loss",
+            4,
+            4,
+            &Theme::default(),
+        )
+    });
+    assert_eq!(result, Ok(()));
+    assert!(texts.iter().any(|t| t == "loss (log scale)"), "{texts:?}");
+    // The axis reaches down to the floor the zeros sit on.
+    assert!(exponents(&texts).iter().any(|&e| e <= -10), "{texts:?}");
+}
+
+#[test]
+fn the_loss_axis_follows_the_runs_that_stay_finite() {
+    let calm = [10.0, 5.0, 2.0, 1.0, 0.5];
+    // Shoots off to 1e200, then diverges at step 4.
+    let wild = [10.0, 1e10, 1e100, 1e200];
+    let (result, texts) = render(|area| {
+        draw_metric(
+            area,
+            &[series(&calm, None), series(&wild, Some(4))],
+            "loss",
+            4,
+            4,
+            &Theme::default(),
+        )
+    });
+    assert_eq!(result, Ok(()));
+    let e = exponents(&texts);
+    assert!(
+        !e.is_empty() && e.iter().all(|&e| e <= 2),
+        "ticks {texts:?}"
+    );
+    // A run growing a thousandfold that has not diverged yet runs away just the same.
+    let growing = [10.0, 1e3, 1e6, 1e9, 1e12];
+    let (_, texts) = render(|area| {
+        draw_metric(
+            area,
+            &[series(&calm, None), series(&growing, None)],
+            "loss",
+            4,
+            4,
+            &Theme::default(),
+        )
+    });
+    let e = exponents(&texts);
+    assert!(
+        !e.is_empty() && e.iter().all(|&e| e <= 2),
+        "ticks {texts:?}"
+    );
+    // Without the calm run, the wild one sets the axis.
+    let (_, texts) = render(|area| {
+        draw_metric(
+            area,
+            &[series(&wild, Some(4))],
+            "loss",
+            4,
+            4,
+            &Theme::default(),
+        )
+    });
+    assert!(exponents(&texts).iter().any(|&e| e >= 100), "{texts:?}");
 }

@@ -370,3 +370,22 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn legends_tell_runs_apart() {
+    let s = Scenario::from_query(
+        "run=sgd;lr=0.001&run=sgd;lr=0.01&run=momentum;lr=0.001;momentum=0.5\
+         &run=momentum;lr=0.001;classical&run=adam;lr=0.05",
+    )
+    .unwrap();
+    assert_eq!(
+        optiviz::scenario::legends(&s.runs),
+        [
+            "1 · Gradient descent η=0.001",
+            "2 · Gradient descent η=0.01",
+            "3 · Momentum η=0.001 μ=0.5",
+            "4 · Momentum η=0.001 μ=0.9 classical",
+            "5 · Adam η=0.05",
+        ]
+    );
+}

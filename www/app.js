@@ -54,6 +54,11 @@ class Page extends Player {
   }
 
   afterRender() {
+    const note = this.app.coinciding();
+    if ($('coincide').textContent !== note) {
+      $('coincide').textContent = note;
+      $('coincide').hidden = !note;
+    }
     this.showStatus();
     this.explainSteps();
     this.showResults();

@@ -114,7 +114,7 @@ export function legendItems(runs) {
     const swatch = document.createElement('span');
     swatch.className = 'swatch';
     swatch.style.background = run.color;
-    li.append(swatch, `${i + 1} · ${run.label}`);
+    li.append(swatch, run.legend);
     return [li];
   });
 }
@@ -130,6 +130,12 @@ export class RunPanels {
     this.handle = handle;
     this.kinds = kinds;
     this.hooks = hooks;
+  }
+
+  /** A run's setting changed: its legend may read differently now. */
+  edited() {
+    this.hooks.legends(JSON.parse(this.handle.runs()));
+    this.hooks.changed();
   }
 
   /** One slider, its label and its value, for hyperparameter `p` of run `i`. */
@@ -153,7 +159,7 @@ export class RunPanels {
     input.addEventListener('input', () => {
       const value = scale.value(Number(input.value));
       if (attempt(() => this.handle.set_param(i, p.name, value), input)) number.value = scale.show(value);
-      this.hooks.changed();
+      this.edited();
     });
     number.addEventListener('change', () => {
       const value = number.value === '' ? NaN : Number(number.value);
@@ -161,7 +167,7 @@ export class RunPanels {
         place(value);
         number.value = scale.show(value);
       }
-      this.hooks.changed();
+      this.edited();
     });
     const row = labelled(i, p.name, `${p.label} ${p.symbol}`, input, number);
     number.id = `${input.id}-value`;
@@ -187,7 +193,7 @@ export class RunPanels {
     label.title = f.doc;
     input.addEventListener('change', () => {
       attempt(() => this.handle.set_flag(i, f.name, input.checked), input);
-      this.hooks.changed();
+      this.edited();
     });
     row.append(input, label);
     return row;

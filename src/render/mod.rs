@@ -13,8 +13,8 @@ pub mod plot3d;
 
 pub use field::{Field, Scaling};
 pub use plot::{
-    Line, MetricSeries, StepArrows, Theme, TrajectorySeries, draw_metric, draw_plane_layer,
-    draw_surface_layer, draw_trajectories,
+    Line, MetricSeries, StepArrows, Theme, TrajectorySeries, covered_by, draw_metric,
+    draw_plane_layer, draw_surface_layer, draw_trajectories,
 };
 pub use plot3d::{Camera, draw_surface_3d};
 

@@ -268,14 +268,16 @@ fn arrow<DB: DrawingBackend>(
 /// Draws each run's trail with a marker at its head and the shared start point, over a
 /// transparent layer whose chart layout matches [`draw_surface_layer`]'s. (The legend is the
 /// page's: plotters' legend measures every label's text on every frame, which costs more than
-/// all the trails together.)
+/// all the trails together.) A trail lying under later ones ([`covered_by`]) is drawn wider,
+/// one step per trail on top of it; returns [`covered_by`] of the trails as drawn (each
+/// clipped to the view), for the page to say which runs coincide.
 pub fn draw_trajectories<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     view: &View,
     start: [f64; 2],
     runs: &[TrajectorySeries<'_>],
     theme: &Theme,
-) -> DrawResult {
+) -> DrawResult<Vec<Option<usize>>> {
     let chart = surface_chart(area, view, theme)?;
     let plot = chart.plotting_area().clone();
     if inside(start, view) {
@@ -298,22 +300,38 @@ pub fn draw_trajectories<DB: DrawingBackend>(
         f64::from(cols.end - cols.start) / (view.x_max - view.x_min),
         f64::from(rows.end - rows.start) / (view.y_max - view.y_min),
     );
-    for run in runs {
+    // A path lying under later ones is drawn wider, one step per path on top of it, so that
+    // it shows as a band around them instead of vanishing.
+    let clipped: Vec<Vec<Vec<[f64; 2]>>> = runs.iter().map(|r| clip_path(r.points, view)).collect();
+    let visible: Vec<Vec<[f64; 2]>> = clipped.iter().map(|parts| parts.concat()).collect();
+    let refs: Vec<&[[f64; 2]]> = visible.iter().map(Vec::as_slice).collect();
+    let cover = covered_by(&refs, scale, theme.dpr);
+    let depth = |i: usize| {
+        let mut d = 0;
+        let mut at = i;
+        while let Some(j) = cover[at] {
+            d += 1;
+            at = j;
+        }
+        d as f64
+    };
+    for (i, run) in runs.iter().enumerate() {
         let Some(&last) = run.points.last() else {
             continue;
         };
         let head = (last[0], last[1]);
         let color = run.color;
+        let width = 2.0 + 3.0 * depth(i);
         // Cut at the view's edge first: plotters would pin outside points to the edge.
-        for part in clip_path(run.points, view) {
+        for part in &clipped[i] {
             let all: Vec<(f64, f64)> = part.iter().map(|p| (p[0], p[1])).collect();
             let pts = decimate(&all, scale, 0.75);
             plot.draw(&PathElement::new(
                 pts.clone(),
-                HALO.stroke_width(theme.px(4.0)),
+                HALO.stroke_width(theme.px(width + 2.0)),
             ))
             .map_err(err)?;
-            plot.draw(&PathElement::new(pts, color.stroke_width(theme.px(2.0))))
+            plot.draw(&PathElement::new(pts, color.stroke_width(theme.px(width))))
                 .map_err(err)?;
         }
         if !inside(last, view) {
@@ -370,7 +388,74 @@ pub fn draw_trajectories<DB: DrawingBackend>(
             }
         }
     }
-    Ok(())
+    Ok(cover)
+}
+
+/// How close (CSS pixels) a path must stay to another for [`covered_by`] to call it covered.
+pub const COVER_PX: f64 = 3.0;
+
+/// For each path, the first path after it (in drawing order, so drawn on top of it) that
+/// covers it: at least 90% of the places it visits (its points and points every
+/// [`COVER_PX`] along its segments, each [`COVER_PX`] grid cell counted once) lie within a
+/// cell of the other's, on a plot of
+/// `scale` pixels per unit. `None` when no later path covers it, or it has fewer than two
+/// points. What the page says ("run 1's path lies under run 3's") and why the covered path is
+/// drawn wider ([`draw_trajectories`]), so that it shows as a band around the one on top.
+pub fn covered_by(paths: &[&[[f64; 2]]], scale: (f64, f64), dpr: f64) -> Vec<Option<usize>> {
+    use std::collections::HashSet;
+    let cell = COVER_PX * dpr.max(0.1);
+    // A path's pixel cells, sampled along every segment at about a cell's spacing.
+    let cells = |path: &[[f64; 2]]| -> Vec<(i64, i64)> {
+        let px = |p: [f64; 2]| (p[0] * scale.0 / cell, -p[1] * scale.1 / cell);
+        let mut out = Vec::new();
+        for w in path.windows(2) {
+            let (a, b) = (px(w[0]), px(w[1]));
+            let n = ((b.0 - a.0).hypot(b.1 - a.1).ceil() as usize).clamp(1, 10_000);
+            for k in 0..n {
+                let t = k as f64 / n as f64;
+                let (x, y) = (a.0 + t * (b.0 - a.0), a.1 + t * (b.1 - a.1));
+                if x.is_finite() && y.is_finite() {
+                    out.push((x.floor() as i64, y.floor() as i64));
+                }
+            }
+        }
+        if let Some(&last) = path.last() {
+            let (x, y) = px(last);
+            if x.is_finite() && y.is_finite() {
+                out.push((x.floor() as i64, y.floor() as i64));
+            }
+        }
+        out
+    };
+    // Distinct cells: a path that goes back and forth (momentum circling the minimum) counts
+    // each place once.
+    let sampled: Vec<HashSet<(i64, i64)>> = paths
+        .iter()
+        .map(|p| cells(p).into_iter().collect())
+        .collect();
+    // Each path's cells and their neighbours: within a cell of the path.
+    let near: Vec<HashSet<(i64, i64)>> = sampled
+        .iter()
+        .map(|cs| {
+            cs.iter()
+                .flat_map(|&(x, y)| {
+                    (-1..=1).flat_map(move |dx| (-1..=1).map(move |dy| (x + dx, y + dy)))
+                })
+                .collect()
+        })
+        .collect();
+    (0..paths.len())
+        .map(|i| {
+            let mine = &sampled[i];
+            if paths[i].len() < 2 || mine.is_empty() {
+                return None;
+            }
+            (i + 1..paths.len()).find(|&j| {
+                let hits = mine.iter().filter(|c| near[j].contains(c)).count();
+                hits * 10 >= mine.len() * 9
+            })
+        })
+        .collect()
 }
 
 /// One run's history of a per-step quantity (loss, gradient norm, distance to a minimum).
@@ -386,6 +471,21 @@ pub struct MetricSeries<'a> {
     pub line: Line,
     /// A step marked on the line with a ring (the lab's early-stopping point), if any.
     pub mark: Option<usize>,
+    /// The step at which the whole run diverged, if it did (its last finite value is at the
+    /// step before): such a run does not set the y axis while another run stays finite
+    /// ([`MetricSeries::runs_away`]), is drawn up to the axis's edge, and its end is marked
+    /// with a cross once shown.
+    pub diverged_at: Option<usize>,
+}
+
+impl MetricSeries<'_> {
+    /// Whether this run runs away: it diverged, or some value is more than 1000 times its
+    /// first in size (the learning-rate sweep's rule for a rate that blew up). While other
+    /// runs do not, the y axis follows them and this one leaves through the edge.
+    pub fn runs_away(&self) -> bool {
+        let first = self.values.first().map_or(0.0, |v| v.abs()).max(LOG_FLOOR);
+        self.diverged_at.is_some() || self.values.iter().any(|v| v.abs() > 1e3 * first)
+    }
 }
 
 /// How a chart line is drawn: several quantities of one run share its colour.
@@ -403,8 +503,9 @@ pub enum Line {
 /// The smallest value the log-scaled chart shows; lower values (an exact 0) sit on this floor.
 pub const LOG_FLOOR: f64 = 1e-12;
 
-/// How the chart's y axis maps a value: `log10` when every value shown is positive, the
-/// value itself otherwise (the loss on surfaces such as the saddle goes below zero).
+/// How the chart's y axis maps a value: `log10` when no value shown is negative (an exact 0,
+/// which Newton's method reaches, sits on the floor [`LOG_FLOOR`]), the value itself
+/// otherwise (the loss on surfaces such as the saddle goes below zero).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MetricAxis {
     /// `log10(max(value, LOG_FLOOR))`, labelled as powers of ten.
@@ -414,13 +515,13 @@ pub enum MetricAxis {
 }
 
 impl MetricAxis {
-    /// The axis for these runs: log unless some finite value is ≤ 0.
+    /// The axis for these runs: log unless some finite value is negative.
     pub fn for_runs(runs: &[MetricSeries<'_>]) -> MetricAxis {
-        let any_non_positive = runs
+        let any_negative = runs
             .iter()
             .flat_map(|r| r.values.iter())
-            .any(|l| l.is_finite() && *l <= 0.0);
-        if any_non_positive {
+            .any(|l| l.is_finite() && *l < 0.0);
+        if any_negative {
             MetricAxis::Linear
         } else {
             MetricAxis::Log
@@ -449,14 +550,20 @@ pub fn draw_metric<DB: DrawingBackend>(
     theme: &Theme,
 ) -> DrawResult {
     let axis = MetricAxis::for_runs(runs);
-    let (lo, hi) = runs
-        .iter()
-        .flat_map(|r| r.values.iter())
-        .filter(|l| l.is_finite())
-        .map(|&l| axis.position(l))
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), y| {
-            (lo.min(y), hi.max(y))
-        });
+    // The range of the runs that do not run away ([`MetricSeries::runs_away`]), when some
+    // do not: one run shooting off to 1e200 must not flatten the others.
+    let range = |runs: &mut dyn Iterator<Item = &MetricSeries<'_>>| {
+        runs.flat_map(|r| r.values.iter())
+            .filter(|l| l.is_finite())
+            .map(|&l| axis.position(l))
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), y| {
+                (lo.min(y), hi.max(y))
+            })
+    };
+    let (lo, hi) = match range(&mut runs.iter().filter(|r| !r.runs_away())) {
+        (lo, hi) if lo.is_finite() => (lo, hi),
+        _ => range(&mut runs.iter()),
+    };
     let (lo, hi) = if lo.is_finite() && hi.is_finite() {
         let pad = ((hi - lo) * 0.05).max(match axis {
             MetricAxis::Log => 0.3,
@@ -515,7 +622,8 @@ pub fn draw_metric<DB: DrawingBackend>(
             .iter()
             .enumerate()
             .filter(|(_, l)| l.is_finite())
-            .map(|(k, &l)| (k as f64, axis.position(l)))
+            // Up to the edge: a diverging run leaves through the top (or bottom) of the axis.
+            .map(|(k, &l)| (k as f64, axis.position(l).clamp(lo, hi)))
             .collect();
         let points = decimate(&all, scale, 0.75);
         match run.line {
@@ -538,6 +646,17 @@ pub fn draw_metric<DB: DrawingBackend>(
                 .map(|_| ()),
         }
         .map_err(err)?;
+        if let Some(d) = run.diverged_at
+            && run.values.len() >= d
+            && let Some(&end) = all.last()
+        {
+            chart
+                .draw_series([
+                    Cross::new(end, theme.px(7.0) as i32, BLACK.stroke_width(theme.px(4.0))),
+                    Cross::new(end, theme.px(7.0) as i32, color.stroke_width(theme.px(2.0))),
+                ])
+                .map_err(err)?;
+        }
         if let Some(l) = run.mark.and_then(|k| run.values.get(k).map(|&l| (k, l)))
             && l.1.is_finite()
         {

@@ -983,6 +983,7 @@ impl Lab {
                     values: &t.batch_loss[..k],
                     line: Line::Faint,
                     mark: None,
+                    diverged_at: t.diverged_at,
                 });
             }
             series.push(MetricSeries {
@@ -991,6 +992,7 @@ impl Lab {
                 values: &t.full_loss[..=k],
                 line: Line::Solid,
                 mark: None,
+                diverged_at: t.diverged_at,
             });
             if let Some(v) = &t.val_loss {
                 series.push(MetricSeries {
@@ -999,6 +1001,7 @@ impl Lab {
                     values: &v[..=k],
                     line: Line::Dashed,
                     mark: t.best_val_step.filter(|&b| b <= k),
+                    diverged_at: t.diverged_at,
                 });
             }
         }

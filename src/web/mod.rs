@@ -239,6 +239,8 @@ struct RateRect {
 pub struct App {
     scenario: Scenario,
     trajectories: Vec<Trajectory>,
+    /// `(under, over)`: run `under`'s trail lies under run `over`'s, as last drawn.
+    covered: Vec<(usize, usize)>,
     /// Milliseconds each run's last simulation took, for the results table.
     compute_ms: Vec<f64>,
     background: HtmlCanvasElement,
@@ -397,6 +399,7 @@ impl App {
             Err(e) => (Scenario::default(), Some(e)),
         };
         let mut app = App {
+            covered: Vec::new(),
             view: scenario.view(),
             scenario,
             trajectories: Vec::new(),
@@ -642,6 +645,12 @@ impl App {
     pub fn set_start_at(&mut self, px: f64, py: f64) -> Result<(), JsError> {
         self.scenario.start = crate::scenario::check_start(self.world(px, py)).map_err(js_err)?;
         self.resimulate_all().map_err(js_err)
+    }
+
+    /// Which runs' trails coincide on the plot, as last drawn, in a sentence for the page
+    /// ([`crate::scenario::coincide_note`]); empty when none do.
+    pub fn coinciding(&self) -> String {
+        crate::scenario::coincide_note(&self.covered)
     }
 
     /// The surface under device pixel `(px, py)` as JSON `{x, y, f, gx, gy}`.
@@ -1494,13 +1503,22 @@ impl App {
             .collect()
     }
 
-    fn paint_foreground(&self) -> Result<(), JsError> {
+    fn paint_foreground(&mut self) -> Result<(), JsError> {
         let (w, h) = (self.foreground.width(), self.foreground.height());
         context(&self.foreground)?.clear_rect(0.0, 0.0, f64::from(w), f64::from(h));
         let series = self.series(self.scenario.overlay);
         let area = backend(&self.foreground)?.into_drawing_area();
-        draw_trajectories(&area, &self.view, self.scenario.start, &series, &self.theme)
+        let cover = draw_trajectories(&area, &self.view, self.scenario.start, &series, &self.theme)
             .map_err(js_err)?;
+        // Series are the shown runs in order: back to run numbers.
+        let shown: Vec<usize> = (0..self.scenario.runs.len())
+            .filter(|&i| !self.scenario.runs[i].hidden)
+            .collect();
+        self.covered = cover
+            .iter()
+            .enumerate()
+            .filter_map(|(k, c)| c.map(|j| (shown[k], shown[j])))
+            .collect();
         if let (true, Some(th)) = (self.scenario.theory, self.theory_of()) {
             let center = self
                 .scenario
@@ -1542,23 +1560,24 @@ impl App {
         let area = backend(&self.loss)?.into_drawing_area();
         area.fill(&PAGE).map_err(js_err)?;
         let step = self.scenario.step;
-        let shown: Vec<(usize, &RunEntry, Vec<f64>)> = self
+        let shown: Vec<(usize, &RunEntry, &Trajectory, Vec<f64>)> = self
             .scenario
             .runs
             .iter()
             .zip(&self.trajectories)
             .enumerate()
             .filter(|(_, (entry, _))| !entry.hidden)
-            .map(|(i, (entry, t))| (i, entry, self.metric(t, step.min(t.steps()))))
+            .map(|(i, (entry, t))| (i, entry, t, self.metric(t, step.min(t.steps()))))
             .collect();
         let series: Vec<MetricSeries<'_>> = shown
             .iter()
-            .map(|(i, entry, values)| MetricSeries {
+            .map(|(i, entry, t, values)| MetricSeries {
                 label: entry.spec.optimizer.kind.label(),
                 color: rgb(*i),
                 values,
                 line: Line::Solid,
                 mark: None,
+                diverged_at: t.diverged_at,
             })
             .collect();
         let chart = self.scenario.chart;

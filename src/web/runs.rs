@@ -28,6 +28,8 @@ struct FlagView {
 struct RunView {
     kind: &'static str,
     label: &'static str,
+    /// What the legends show ([`crate::scenario::legends`]).
+    legend: String,
     reference: &'static str,
     color: String,
     hidden: bool,
@@ -39,19 +41,22 @@ struct RunView {
     noise: Option<Noise>,
 }
 
-/// The runs as JSON: `[{kind, label, reference, color, hidden, params: [{name, label,
+/// The runs as JSON: `[{kind, label, legend, reference, color, hidden, params: [{name, label,
 /// symbol, min, max, slider, scale, default, value, …}], flags: [{name, label, doc, default,
 /// value}], schedule, clip_norm, clip_value, noise}]`, for the page's run panels.
 pub(super) fn runs_json(runs: &[RunEntry]) -> String {
+    let legends = crate::scenario::legends(runs);
     let runs: Vec<RunView> = runs
         .iter()
+        .zip(legends)
         .enumerate()
-        .map(|(i, entry)| {
+        .map(|(i, (entry, legend))| {
             let config = &entry.spec.optimizer;
             let kind = config.kind;
             RunView {
                 kind: kind.id(),
                 label: kind.label(),
+                legend,
                 reference: kind.reference(),
                 color: run_color_hex(i),
                 hidden: entry.hidden,
