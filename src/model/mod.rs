@@ -249,7 +249,8 @@ pub fn train(
     let val0 = model.val_loss(&theta);
     let mut t = Training {
         params: vec![theta.clone()],
-        batch_loss: Vec::with_capacity(steps),
+        // At most the page's longest run up front; longer training grows as it goes.
+        batch_loss: Vec::with_capacity(steps.min(crate::scenario::MAX_STEPS)),
         full_loss: vec![loss0],
         val_loss: val0.map(|v| vec![v]),
         epochs: vec![0],
