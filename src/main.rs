@@ -329,8 +329,10 @@ mod cli {
                         dir.display(),
                         server.addr()
                     );
-                    server.run();
-                    ExitCode::SUCCESS
+                    match server.run() {
+                        Ok(()) => ExitCode::SUCCESS,
+                        Err(e) => fail(&format!("optiviz serve: {e}")),
+                    }
                 }
                 Err(e) => fail(&format!("optiviz serve: {e}")),
             },
