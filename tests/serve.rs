@@ -157,6 +157,33 @@ fn every_response_carries_the_security_headers() {
     assert!(CONTENT_SECURITY_POLICY.contains("script-src 'self' 'wasm-unsafe-eval'"));
 }
 
+/// The policy of a page's `<meta http-equiv="Content-Security-Policy">`.
+fn meta_policy(html: &str) -> Option<&str> {
+    let tag = html.find("http-equiv=\"Content-Security-Policy\"")?;
+    let rest = &html[tag..];
+    let start = rest.find("content=\"")? + "content=\"".len();
+    let end = start + rest[start..].find('"')?;
+    Some(&rest[start..end])
+}
+
+#[test]
+fn every_page_states_the_servers_policy_but_frame_ancestors() {
+    // A meta tag cannot carry frame-ancestors; the rest is the header's policy, word for word.
+    let expected = CONTENT_SECURITY_POLICY
+        .split("; ")
+        .filter(|d| !d.starts_with("frame-ancestors"))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let www = Path::new(env!("CARGO_MANIFEST_DIR")).join("www");
+    for entry in std::fs::read_dir(&www).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "html") {
+            let html = std::fs::read_to_string(&path).unwrap();
+            assert_eq!(meta_policy(&html), Some(&*expected), "{}", path.display());
+        }
+    }
+}
+
 #[test]
 fn a_client_that_never_reads_does_not_block_another() {
     let write_timeout = Duration::from_millis(300);
