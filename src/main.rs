@@ -12,9 +12,11 @@ fn main() {}
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
     use clap::{Args, Parser, Subcommand, ValueEnum};
-    use optiviz::model::{ModelSpec, ModelTrace};
+    use optiviz::model::scenario::MAX_HIDDEN;
+    use optiviz::model::{MAX_DEGREE, MAX_POINTS, ModelSpec, ModelTrace};
     use optiviz::optim::{ConfigError, OptimizerKind, RunConfig};
     use optiviz::run::{Noise, RunSpec};
+    use optiviz::scenario::MAX_STEPS;
     use optiviz::schedule::{SCHEDULE_FORMS, Schedule};
     use optiviz::surface::Surface;
     use optiviz::trace::Trace;
@@ -37,7 +39,7 @@ mod cli {
             #[arg(default_value = "www")]
             dir: PathBuf,
             /// The port to listen on (0 picks a free one).
-            #[arg(long, default_value_t = 8000)]
+            #[arg(long, default_value_t = 8000, value_parser = whole::<u16>(0, u16::MAX, ""))]
             port: u16,
         },
         /// Print an optimizer's trajectory on a surface (CSV: step,x,y,loss; or JSON), or a
@@ -48,11 +50,13 @@ mod cli {
         /// Time the batched computations natively on one core (basin map, learning-rate
         /// sweep, Adam step kernel), batched and one run at a time; prints JSON.
         Bench {
-            /// The basin map's side (issue #7's target is 512).
-            #[arg(long, default_value_t = 512)]
+            /// The basin map's side, 1 to 512 (the page's largest basin map; issue #7's target).
+            #[arg(long, default_value_t = MAX_BENCH_SIZE,
+                value_parser = whole::<usize>(1, MAX_BENCH_SIZE, " (the page's largest basin map)"))]
             size: usize,
-            /// Rows of the basin map timed one start at a time (the naive form is slow).
-            #[arg(long, default_value_t = 32)]
+            /// Rows of the basin map timed one start at a time (the naive form is slow), 1 to
+            /// --size.
+            #[arg(long, default_value_t = 32, value_parser = whole::<usize>(1, MAX_BENCH_SIZE, " and at most --size"))]
             naive_rows: usize,
         },
     }
@@ -84,10 +88,12 @@ mod cli {
     }
 
     /// Every hyperparameter defaults to torch's default for the chosen optimizer; options
-    /// the optimizer does not have are refused with the list of those it has.
+    /// the optimizer does not have are refused with the list of those it has. Counts are held
+    /// to the page's limits. Every option takes a value starting with `-` (`--lr -inf` is
+    /// refused by the optimizer's range, not misread as the flags `-i -n -f`).
     #[derive(Args)]
     #[command(
-        allow_negative_numbers = true,
+        allow_hyphen_values = true,
         after_help = "Run `optiviz list` for every surface and optimizer with its \
                             hyperparameters, defaults and allowed ranges."
     )]
@@ -104,52 +110,53 @@ mod cli {
         optimizer: String,
         /// Start point, `--start=X,Y` (default: the surface's own start); with --model, one
         /// value per parameter in order (default: zeros, small seeded weights for mlp).
-        #[arg(long, allow_hyphen_values = true, value_name = "X,Y")]
+        #[arg(long, value_name = "X,Y")]
         start: Option<String>,
-        /// Number of steps.
-        #[arg(long, default_value_t = 100)]
+        /// Number of steps, 1 to 20000 (the page's limit).
+        #[arg(long, default_value_t = 100,
+            value_parser = whole::<usize>(1, MAX_STEPS, " (the page's limit)"))]
         steps: usize,
         /// Learning rate η.
-        #[arg(long)]
+        #[arg(long, value_parser = number)]
         lr: Option<f64>,
         /// Momentum μ (momentum, nesterov, rmsprop).
-        #[arg(long)]
+        #[arg(long, value_parser = number)]
         momentum: Option<f64>,
         /// Dampening τ (momentum).
-        #[arg(long)]
+        #[arg(long, value_parser = number)]
         dampening: Option<f64>,
         /// Nesterov momentum (with --optimizer momentum or sgd, the same as --optimizer nesterov).
         #[arg(long)]
         nesterov: bool,
         /// β₁ (Adam family, Lion).
-        #[arg(long)]
+        #[arg(long, value_parser = number)]
         beta1: Option<f64>,
         /// β₂ (Adam family, Lion).
-        #[arg(long)]
+        #[arg(long, value_parser = number)]
         beta2: Option<f64>,
         /// ε.
-        #[arg(long)]
+        #[arg(long, value_parser = number)]
         eps: Option<f64>,
         /// Weight decay λ (L2 added to the gradient; decoupled for adamw and lion).
-        #[arg(long)]
+        #[arg(long, value_parser = number)]
         weight_decay: Option<f64>,
         /// RMSprop's smoothing constant α.
-        #[arg(long)]
+        #[arg(long, value_parser = number)]
         alpha: Option<f64>,
         /// Adadelta's decay rate ρ.
-        #[arg(long)]
+        #[arg(long, value_parser = number)]
         rho: Option<f64>,
         /// Adagrad's learning-rate decay.
-        #[arg(long)]
+        #[arg(long, value_parser = number)]
         lr_decay: Option<f64>,
         /// Adagrad's initial accumulator value.
-        #[arg(long)]
+        #[arg(long, value_parser = number)]
         initial_accumulator_value: Option<f64>,
         /// NAdam's momentum decay ψ.
-        #[arg(long)]
+        #[arg(long, value_parser = number)]
         momentum_decay: Option<f64>,
         /// Newton's damping δ (H + δI).
-        #[arg(long)]
+        #[arg(long, value_parser = number)]
         damping: Option<f64>,
         /// Centered RMSprop.
         #[arg(long)]
@@ -170,71 +177,151 @@ mod cli {
         #[arg(long, value_name = "SPEC", long_help = format!("Learning-rate schedule, one of: {SCHEDULE_FORMS}"))]
         schedule: Option<String>,
         /// Clip the gradient's 2-norm to at most this (torch clip_grad_norm_).
-        #[arg(long, value_name = "X")]
+        #[arg(long, value_name = "X", value_parser = number)]
         clip_norm: Option<f64>,
         /// Clip each gradient coordinate to [−X, X] (torch clip_grad_value_).
-        #[arg(long, value_name = "X")]
+        #[arg(long, value_name = "X", value_parser = number)]
         clip_value: Option<f64>,
         /// Add Gaussian noise of this standard deviation to every gradient.
-        #[arg(long, value_name = "SIGMA")]
+        #[arg(long, value_name = "SIGMA", value_parser = number)]
         noise: Option<f64>,
         /// Seed of the gradient noise; with --model also of the data, the validation split,
         /// the shuffling, the initial weights and the dropout masks.
         #[arg(long, default_value_t = 0)]
         seed: u64,
-        /// Model: number of data points (default 50 linear, 100 logistic and mlp, 30 poly).
-        #[arg(long)]
+        /// Model: number of data points, 1 to 500 as in the lab (default 50 linear, 100
+        /// logistic and mlp, 30 poly).
+        #[arg(long, value_parser = whole::<usize>(1, MAX_POINTS, " (the lab's limit)"))]
         n: Option<usize>,
         /// Linear: the true slope of the data (default 2).
-        #[arg(long)]
+        #[arg(long, value_parser = number)]
         slope: Option<f64>,
         /// Linear: the true intercept of the data (default 1).
-        #[arg(long)]
+        #[arg(long, value_parser = number)]
         intercept: Option<f64>,
         /// Model: standard deviation of the data's noise (default 1 linear, 0.2 poly, 0.5
         /// logistic and mlp).
-        #[arg(long)]
+        #[arg(long, value_parser = number)]
         data_noise: Option<f64>,
         /// Logistic, mlp: distance between the two blobs' centres (default 3).
-        #[arg(long)]
+        #[arg(long, value_parser = number)]
         separation: Option<f64>,
         /// Poly: the polynomial's degree, 1 to 12 (default 3).
-        #[arg(long)]
+        #[arg(long, value_parser = whole::<usize>(1, MAX_DEGREE, ""))]
         degree: Option<usize>,
         /// Poly: L1 penalty λ₁ (default 0).
-        #[arg(long)]
+        #[arg(long, value_parser = number)]
         l1: Option<f64>,
         /// Poly, mlp: L2 penalty λ₂ on the weights, not the biases (default 0).
-        #[arg(long)]
+        #[arg(long, value_parser = number)]
         l2: Option<f64>,
-        /// Mlp: hidden units (default 8).
-        #[arg(long)]
+        /// Mlp: hidden units, 1 to 64 as in the lab (default 8).
+        #[arg(long, value_parser = whole::<usize>(1, MAX_HIDDEN, " (the lab's limit)"))]
         hidden: Option<usize>,
         /// Mlp: dropout rate on the hidden layer, 0 ≤ p < 1 (default 0).
-        #[arg(long)]
+        #[arg(long, value_parser = number)]
         dropout: Option<f64>,
         /// Poly, mlp: fraction of the points held out for validation (default 0.3).
-        #[arg(long)]
+        #[arg(long, value_parser = number)]
         val_fraction: Option<f64>,
-        /// Model: samples per step (default: all, batch gradient descent; 1 is stochastic).
-        #[arg(long)]
+        /// Model: samples per step, 1 to the training points (default: all, batch gradient
+        /// descent; 1 is stochastic).
+        #[arg(long, value_parser = whole::<usize>(1, MAX_POINTS, " and at most the training points"))]
         batch_size: Option<usize>,
         /// Linear: standardise x before fitting.
         #[arg(long)]
         scale_features: bool,
         /// Bowl only: condition number k.
-        #[arg(long)]
+        #[arg(long, value_parser = number)]
         condition: Option<f64>,
         /// Bowl only: rotation of the axes, in radians.
-        #[arg(long, allow_hyphen_values = true)]
+        #[arg(long, value_parser = number)]
         angle: Option<f64>,
         /// Output format.
         #[arg(long, value_enum, default_value = "csv")]
         format: Format,
     }
 
+    /// The largest `bench --size`: the page's largest basin map (512 × 512).
+    const MAX_BENCH_SIZE: usize = 512;
+
+    /// A value parser for a whole number from `lo` to `hi`; the refusal states the range and
+    /// `why` (such as " (the page's limit)").
+    fn whole<T>(
+        lo: T,
+        hi: T,
+        why: &'static str,
+    ) -> impl Fn(&str) -> Result<T, String> + Clone + Send + Sync + 'static
+    where
+        T: std::str::FromStr + PartialOrd + std::fmt::Display + Copy + Send + Sync + 'static,
+    {
+        move |text| {
+            text.parse::<T>()
+                .ok()
+                .filter(|v| (lo..=hi).contains(v))
+                .ok_or_else(|| format!("allowed values are {lo} to {hi}{why}"))
+        }
+    }
+
+    /// A value parser for any number (inf and NaN included: what is allowed depends on the
+    /// option and the optimizer, which check the value and name their range).
+    fn number(text: &str) -> Result<f64, String> {
+        text.trim().parse().map_err(|_| {
+            "expected a number such as 0.01 (`optiviz list` gives each hyperparameter's range)"
+                .into()
+        })
+    }
+
+    /// A command-line error as one line naming the option (`invalid --steps 0: allowed values
+    /// are 1 to 20000 …`); help and version print as clap prints them.
+    fn one_line(e: &clap::Error) -> Option<String> {
+        use clap::error::{ContextKind, ErrorKind};
+        match e.kind() {
+            ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => return None,
+            _ => {}
+        }
+        let context = |kind| e.get(kind).map(ToString::to_string);
+        let arg = context(ContextKind::InvalidArg);
+        let value = context(ContextKind::InvalidValue);
+        let option = arg.as_deref().map(|a| a.split(' ').next().unwrap_or(a));
+        if let (Some(option), Some(value)) = (option, &value) {
+            if value.is_empty() {
+                return Some(format!("{option} needs a value (see --help)"));
+            }
+            let why = match (e.kind(), std::error::Error::source(e)) {
+                (ErrorKind::ValueValidation, Some(source)) => source.to_string(),
+                _ => format!(
+                    "allowed values are {}",
+                    context(ContextKind::ValidValue).unwrap_or_default()
+                ),
+            };
+            return Some(format!("invalid {option} {value}: {why}"));
+        }
+        let text = e.to_string();
+        let lines: Vec<&str> = text
+            .lines()
+            .take_while(|l| !l.starts_with("Usage:"))
+            .map(|l| l.trim())
+            .filter(|l| !l.is_empty())
+            .collect();
+        let line = lines.join(" ");
+        Some(format!(
+            "{} (see --help)",
+            line.trim_start_matches("error: ")
+        ))
+    }
+
     pub fn main() -> ExitCode {
-        match Cli::parse().command {
+        let cli = match Cli::try_parse() {
+            Ok(cli) => cli,
+            Err(e) => match one_line(&e) {
+                Some(line) => return fail(&format!("optiviz: {line}")),
+                None => e.exit(),
+            },
+        };
+        match cli.command {
             Command::Serve { dir, port } => match optiviz::serve::Server::bind(&dir, port) {
                 Ok(server) => {
                     println!(
@@ -242,8 +329,10 @@ mod cli {
                         dir.display(),
                         server.addr()
                     );
-                    server.run();
-                    ExitCode::SUCCESS
+                    match server.run() {
+                        Ok(()) => ExitCode::SUCCESS,
+                        Err(e) => fail(&format!("optiviz serve: {e}")),
+                    }
                 }
                 Err(e) => fail(&format!("optiviz serve: {e}")),
             },
@@ -285,9 +374,9 @@ mod cli {
     fn bench(size: usize, naive_rows: usize) -> Result<String, String> {
         use optiviz::bench::{adam_kernel, basin_workload, sweep_workload};
         let e = |e: optiviz::optim::ConfigError| e.to_string();
-        if size == 0 || naive_rows == 0 || naive_rows > size {
+        if naive_rows > size {
             return Err(format!(
-                "invalid --size {size} or --naive-rows {naive_rows}: allowed 1 ≤ naive-rows ≤ size"
+                "invalid --naive-rows {naive_rows}: allowed values are 1 to --size ({size})"
             ));
         }
         let (surface, spec, grid) = basin_workload(size);

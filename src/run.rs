@@ -3,6 +3,7 @@
 //! reported instead of propagated.
 
 use crate::optim::{ConfigError, Optimizer, RunConfig};
+use crate::scenario::MAX_STEPS;
 use crate::schedule::Schedule;
 use crate::surface::Surface;
 use nalgebra::DMatrix;
@@ -383,11 +384,14 @@ pub fn simulate(
     if traj.diverged_at.is_some() {
         return Ok(traj);
     }
-    traj.points.reserve(steps);
-    traj.losses.reserve(steps);
-    traj.grads.reserve(steps);
-    traj.used.reserve(steps);
-    traj.lrs.reserve(steps);
+    // Room for at most the page's longest run up front; a longer one grows as it goes, so a
+    // huge step count that diverges early never asks for memory it does not use.
+    let room = steps.min(MAX_STEPS);
+    traj.points.reserve(room);
+    traj.losses.reserve(room);
+    traj.grads.reserve(room);
+    traj.used.reserve(room);
+    traj.lrs.reserve(room);
     for _ in 0..steps {
         match stepper.step() {
             Ok(step) => {

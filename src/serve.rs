@@ -1,20 +1,82 @@
 //! The development server behind `optiviz serve`: static files from one folder, on loopback.
 //!
-//! It binds 127.0.0.1 only, answers `GET` and `HEAD`, sends each file with its content type
-//! (`.wasm` as `application/wasm`, which `WebAssembly.instantiateStreaming` requires), serves
-//! `index.html` for a folder, and refuses every path that would leave the served folder.
+//! It binds 127.0.0.1 only, answers `GET` and `HEAD` (anything else is 405 with `Allow`),
+//! sends each file with its content type (`.wasm` as `application/wasm`, which
+//! `WebAssembly.instantiateStreaming` requires), serves `index.html` for a folder, refuses
+//! every path that would leave the served folder, and does not serve dotfiles (any path segment
+//! starting with `.` is 404). Every response carries [`CONTENT_SECURITY_POLICY`] and
+//! `X-Content-Type-Options: nosniff`.
+//!
+//! HTTP/1.1 is hyper's, on a tokio runtime with a fixed number of threads ([`Limits`]):
+//! connections are tasks, not threads, so a thousand idle connections cost no thread, and a
+//! client that pipelines requests or never reads its response holds only its own connection,
+//! until the write timeout closes it. A client must send a request's headers within the header
+//! timeout (which also closes an idle keep-alive connection); at most
+//! [`Limits::max_connections`] are open at once, the rest wait to be accepted. A request hyper
+//! cannot parse gets hyper's `400 Bad Request`.
 
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::body::Incoming;
+use hyper::header::{self, HeaderValue};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::{TokioIo, TokioTimer};
 use percent_encoding::percent_decode_str;
+use std::convert::Infallible;
 use std::fs;
 use std::io;
-use std::net::SocketAddr;
+use std::net::{SocketAddr, TcpListener};
 use std::path::{Component, Path, PathBuf};
-use tiny_http::{Header, Method, Request, Response};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Semaphore;
+use tokio_io_timeout::TimeoutStream;
+
+/// The Content-Security-Policy every response carries: scripts only from the page's own
+/// origin (ES modules, the worker pool) plus compiling WebAssembly (`'wasm-unsafe-eval'`),
+/// everything else from the same origin only, no plugins, no `<base>`.
+///
+/// `frame-ancestors 'self'` keeps the pages out of other sites' frames for now; the embed mode
+/// planned for the pages may widen it to the sites that embed them. The pages repeat the rest
+/// of the policy in a `<meta>` tag (which cannot carry `frame-ancestors`), so they keep it
+/// when served by anything else.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' \
+    'wasm-unsafe-eval'; object-src 'none'; base-uri 'none'; frame-ancestors 'self'";
+
+/// What the server may spend: threads, connections and time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Worker threads answering every connection (the runtime's whole pool).
+    pub workers: usize,
+    /// Connections open at once; further clients wait in the listen backlog.
+    pub max_connections: usize,
+    /// How long a client may take to send a request's headers, counted from the connection's
+    /// opening or the end of the previous response (so also the keep-alive idle time).
+    pub header_timeout: Duration,
+    /// How long a response may wait for the client to take more of it before the connection
+    /// is closed.
+    pub write_timeout: Duration,
+}
+
+impl Default for Limits {
+    /// Four workers, 512 connections, 10 s to send headers, 10 s without progress writing.
+    fn default() -> Limits {
+        Limits {
+            workers: 4,
+            max_connections: 512,
+            header_timeout: Duration::from_secs(10),
+            write_timeout: Duration::from_secs(10),
+        }
+    }
+}
 
 /// A bound server, ready to [`run`](Server::run).
 pub struct Server {
     root: PathBuf,
-    http: tiny_http::Server,
+    listener: TcpListener,
+    limits: Limits,
 }
 
 /// The content type sent for a file, by its extension.
@@ -52,8 +114,18 @@ pub fn resolve(root: &Path, target: &str) -> Option<PathBuf> {
     Some(out)
 }
 
+/// Whether a path under `root` names a dotfile or lies in a dot-folder (`.git/config`, `.env`):
+/// any segment below `root` starting with `.`.
+pub fn is_hidden(root: &Path, path: &Path) -> bool {
+    path.strip_prefix(root).map_or(true, |rel| {
+        rel.components()
+            .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+    })
+}
+
 impl Server {
-    /// Binds `127.0.0.1:port` (0 picks a free port) to serve the folder `root`.
+    /// Binds `127.0.0.1:port` (0 picks a free port) to serve the folder `root`, within the
+    /// default [`Limits`].
     pub fn bind(root: &Path, port: u16) -> io::Result<Server> {
         let root = root.canonicalize().map_err(|e| {
             io::Error::new(e.kind(), format!("cannot serve {}: {e}", root.display()))
@@ -64,68 +136,147 @@ impl Server {
                 root.display()
             )));
         }
-        let http = tiny_http::Server::http(("127.0.0.1", port))
-            .map_err(|e| io::Error::other(format!("cannot listen on 127.0.0.1:{port}: {e}")))?;
-        Ok(Server { root, http })
+        let listener = TcpListener::bind(("127.0.0.1", port)).map_err(|e| {
+            io::Error::new(e.kind(), format!("cannot listen on 127.0.0.1:{port}: {e}"))
+        })?;
+        Ok(Server {
+            root,
+            listener,
+            limits: Limits::default(),
+        })
+    }
+
+    /// The same server within other limits (tests shorten the timeouts).
+    pub fn with_limits(self, limits: Limits) -> Server {
+        Server { limits, ..self }
     }
 
     /// The address the server listens on.
     pub fn addr(&self) -> SocketAddr {
-        self.http
-            .server_addr()
-            .to_ip()
-            .expect("bound to an IP address")
+        self.listener.local_addr().expect("a bound listener")
     }
 
-    /// Answers requests until the process ends.
-    pub fn run(self) {
-        for request in self.http.incoming_requests() {
-            let _ = respond(&self.root, request);
-        }
+    /// Answers requests until the process ends; the error says why the server could not start.
+    pub fn run(self) -> io::Result<()> {
+        let limits = self.limits;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(limits.workers.max(1))
+            .max_blocking_threads(1)
+            .thread_name("optiviz-serve")
+            .enable_io()
+            .enable_time()
+            .build()?;
+        self.listener.set_nonblocking(true)?;
+        runtime.block_on(serve(self.root, self.listener, limits))
     }
 
     /// Answers requests on a background thread, for tests; the server stops with the process.
     pub fn spawn(self) -> SocketAddr {
         let addr = self.addr();
-        std::thread::spawn(move || self.run());
+        std::thread::spawn(move || self.run().expect("the server starts"));
         addr
     }
 }
 
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name, value).expect("static header is valid")
-}
-
-fn text(status: u16, body: &str) -> Response<io::Cursor<Vec<u8>>> {
-    Response::from_string(body)
-        .with_status_code(status)
-        .with_header(header("Content-Type", "text/plain; charset=utf-8"))
-}
-
-fn respond(root: &Path, request: Request) -> io::Result<()> {
-    if !matches!(request.method(), Method::Get | Method::Head) {
-        return request.respond(text(405, "405 method not allowed: use GET or HEAD\n"));
+/// The accept loop: one task per connection, at most `limits.max_connections` at once.
+async fn serve(root: PathBuf, listener: TcpListener, limits: Limits) -> io::Result<()> {
+    let listener = tokio::net::TcpListener::from_std(listener)?;
+    let root = Arc::new(root);
+    let slots = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+    let mut http = http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(limits.header_timeout)
+        .max_buf_size(64 * 1024);
+    loop {
+        let slot = Arc::clone(&slots)
+            .acquire_owned()
+            .await
+            .expect("the semaphore is never closed");
+        let tcp = match listener.accept().await {
+            Ok((tcp, _)) => tcp,
+            // Out of file descriptors or a connection reset before it was taken: wait a
+            // moment rather than spin, and go on.
+            Err(_) => {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let mut io = TimeoutStream::new(tcp);
+        io.set_write_timeout(Some(limits.write_timeout));
+        let (root, http) = (Arc::clone(&root), http.clone());
+        tokio::spawn(async move {
+            let service = service_fn(move |request: Request<Incoming>| {
+                let response = respond(&root, request.method(), request.uri().path());
+                async move { Ok::<_, Infallible>(response) }
+            });
+            // A failed connection (timed out, reset, malformed) concerns that client only.
+            let _ = http
+                .serve_connection(TokioIo::new(Box::pin(io)), service)
+                .await;
+            drop(slot);
+        });
     }
-    let Some(mut path) = resolve(root, request.url()) else {
-        return request.respond(text(403, "403 forbidden: path outside the served folder\n"));
+}
+
+/// A response with the headers every response carries.
+fn response(status: StatusCode, content_type: &str, body: Bytes) -> Response<Full<Bytes>> {
+    let mut r = Response::new(Full::new(body));
+    *r.status_mut() = status;
+    let headers = r.headers_mut();
+    let mut set = |name, value: &'static str| {
+        headers.insert(name, HeaderValue::from_static(value));
     };
+    set(header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY);
+    set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(header::CACHE_CONTROL, "no-store");
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(content_type).expect("content types are valid header values"),
+    );
+    r
+}
+
+fn text(status: StatusCode, body: &'static str) -> Response<Full<Bytes>> {
+    response(
+        status,
+        "text/plain; charset=utf-8",
+        Bytes::from_static(body.as_bytes()),
+    )
+}
+
+/// The answer to `method` on `target` (the request's path), from the folder `root`.
+fn respond(root: &Path, method: &Method, target: &str) -> Response<Full<Bytes>> {
+    if method != Method::GET && method != Method::HEAD {
+        let mut r = text(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "405 method not allowed: use GET or HEAD\n",
+        );
+        r.headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return r;
+    }
+    let Some(mut path) = resolve(root, target) else {
+        return text(
+            StatusCode::FORBIDDEN,
+            "403 forbidden: path outside the served folder\n",
+        );
+    };
+    let not_found = || text(StatusCode::NOT_FOUND, "404 not found\n");
+    if is_hidden(root, &path) {
+        return not_found();
+    }
     if path.is_dir() {
         path.push("index.html");
     }
-    // Symbolic links could still point outside: check the real path too.
+    // Symbolic links could still point outside, or at a dotfile: check the real path too.
     let inside = path
         .canonicalize()
-        .map(|real| real.starts_with(root))
-        .unwrap_or(false);
+        .is_ok_and(|real| real.starts_with(root) && !is_hidden(root, &real));
     if !inside {
-        return request.respond(text(404, "404 not found\n"));
+        return not_found();
     }
     match fs::read(&path) {
-        Ok(bytes) => request.respond(
-            Response::from_data(bytes)
-                .with_header(header("Content-Type", content_type(&path)))
-                .with_header(header("Cache-Control", "no-store")),
-        ),
-        Err(_) => request.respond(text(404, "404 not found\n")),
+        Ok(bytes) => response(StatusCode::OK, content_type(&path), Bytes::from(bytes)),
+        Err(_) => not_found(),
     }
 }

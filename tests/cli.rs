@@ -244,3 +244,72 @@ fn help_tells_a_newcomer_what_exists() {
         assert!(text.contains(option), "--help mentions {option}");
     }
 }
+
+/// Runs `optiviz` with `args` and checks it is refused with one line that contains `message`.
+fn refused(args: &[&str], message: &str) {
+    let o = optiviz(args);
+    assert!(!o.status.success(), "{args:?} should fail");
+    let err = stderr(&o);
+    assert_eq!(err.lines().count(), 1, "{args:?}: one line, not {err}");
+    assert!(err.contains(message), "{args:?}: {err}");
+    assert!(stdout(&o).is_empty());
+}
+
+#[test]
+fn counts_are_held_to_the_pages_limits_in_one_line() {
+    let bowl = ["trace", "--surface", "bowl", "--optimizer", "sgd"];
+    let linear = ["trace", "--model", "linear", "--optimizer", "sgd"];
+    let with = |base: &[&'static str], more: &[&'static str]| [base, more].concat();
+    let cases: [(Vec<&str>, &str); 10] = [
+        (
+            with(&bowl, &["--steps", "18446744073709551615"]),
+            "invalid --steps 18446744073709551615: allowed values are 1 to 20000 (the page's limit)",
+        ),
+        (
+            with(&bowl, &["--steps", "10000000000"]),
+            "invalid --steps 10000000000: allowed values are 1 to 20000",
+        ),
+        (
+            with(&bowl, &["--steps", "0"]),
+            "invalid --steps 0: allowed values are 1 to 20000",
+        ),
+        (
+            with(&linear, &["--n", "10000000"]),
+            "invalid --n 10000000: allowed values are 1 to 500 (the lab's limit)",
+        ),
+        (
+            with(
+                &["trace", "--model", "mlp", "--optimizer", "sgd"],
+                &["--hidden", "1000000"],
+            ),
+            "invalid --hidden 1000000: allowed values are 1 to 64 (the lab's limit)",
+        ),
+        (
+            vec!["bench", "--size", "100000"],
+            "invalid --size 100000: allowed values are 1 to 512 (the page's largest basin map)",
+        ),
+        (
+            with(&bowl, &["--lr", "-inf"]),
+            "invalid --lr -inf: allowed values are 0 ≤ lr",
+        ),
+        (
+            with(&bowl, &["--lr", "fast"]),
+            "invalid --lr fast: expected a number",
+        ),
+        (with(&bowl, &["--lr"]), "--lr needs a value"),
+        (
+            // The lab's words: 50 points, all of them training points.
+            with(&linear, &["--batch-size", "51"]),
+            "invalid --batch-size 51: allowed values are 1 to 50 (the training points), or no \
+             --batch-size for the full batch",
+        ),
+    ];
+    for (args, message) in cases {
+        refused(&args, message);
+    }
+    refused(
+        &with(&bowl, &["--momentum-form", "x"]),
+        "invalid --momentum-form x: allowed values are torch, classical",
+    );
+    refused(&with(&bowl, &["--frobnicate"]), "'--frobnicate'");
+}

@@ -680,6 +680,8 @@ fn assert_well_formed(mathml: &str) {
     let root = parse(mathml).unwrap_or_else(|e| panic!("{e}\n{mathml}"));
     assert_eq!(root.name, "math", "{mathml}");
     assert!(root.attrs.contains("display=\"block\""), "{mathml}");
+    // The pages' Content-Security-Policy refuses style attributes (www/style.css aligns cells).
+    assert!(!mathml.contains(" style="), "no style attribute: {mathml}");
     assert!(
         root.children.len() == 1 && root.children[0].name == "mtable",
         "one table: {mathml}"

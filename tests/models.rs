@@ -418,6 +418,16 @@ fn divergence_ends_training_without_panic() {
     .unwrap();
     let k = t.diverged_at.expect("lr 1 on x in [0, 10) diverges");
     assert_eq!(t.steps(), k - 1);
+    // No room is taken up front for every step asked for: usize::MAX steps end the same way.
+    let huge = train(
+        &m,
+        &spec(OptimizerKind::Sgd, 1.0),
+        &[0.0, 0.0],
+        usize::MAX,
+        20,
+        0,
+    );
+    assert_eq!(huge.unwrap(), t);
     assert!(t.params.iter().flatten().all(|p| p.is_finite()));
     assert!(t.full_loss.iter().all(|l| l.is_finite()));
     let t = train(

@@ -289,8 +289,25 @@ fn divergence_is_reported_and_the_other_runs_are_unaffected() {
         }
     }
     let sgd = RunConfig::new(OptimizerKind::Sgd).with("lr", 0.5).unwrap();
-    let t = simulate(&Surface::Rosenbrock, &RunSpec::from(sgd), [-1.2, 1.0], 1000).unwrap();
+    let t = simulate(
+        &Surface::Rosenbrock,
+        &RunSpec::from(sgd.clone()),
+        [-1.2, 1.0],
+        1000,
+    )
+    .unwrap();
     assert!(t.diverged_at.is_some_and(|k| k > 1 && k < 1000));
+    // Room is not taken up front for every step asked for: a run of usize::MAX steps that
+    // diverges early ends as the short one did, without a capacity overflow.
+    let huge = simulate(
+        &Surface::Rosenbrock,
+        &RunSpec::from(sgd),
+        [-1.2, 1.0],
+        usize::MAX,
+    )
+    .unwrap();
+    assert_eq!(huge.diverged_at, t.diverged_at);
+    assert_eq!(huge.points, t.points);
 }
 
 #[test]

@@ -1,33 +1,54 @@
-//! The development server: content types, index pages, and refusal of paths outside its folder.
+//! The development server: content types, index pages, refusal of paths outside its folder and
+//! of dotfiles, its security headers, and serving many clients at once within bounded threads
+//! and timeouts.
 #![cfg(not(target_arch = "wasm32"))]
 
-use optiviz::serve::{Server, content_type, resolve};
+use optiviz::serve::{CONTENT_SECURITY_POLICY, Limits, Server, content_type, resolve};
 use proptest::prelude::*;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// The size of `big.bin`: far more than the socket buffers hold, so a client that does not
+/// read stalls the server's writing.
+const BIG: usize = 16 << 20;
 
 fn served() -> (tempdir::Dir, SocketAddr) {
+    served_within(Limits::default())
+}
+
+fn served_within(limits: Limits) -> (tempdir::Dir, SocketAddr) {
     let dir = tempdir::Dir::new();
     std::fs::write(dir.path().join("index.html"), "<!doctype html><p>hi").unwrap();
     std::fs::write(dir.path().join("app.wasm"), b"\0asm\x01\0\0\0").unwrap();
     std::fs::create_dir(dir.path().join("pkg")).unwrap();
     std::fs::write(dir.path().join("pkg/m.js"), "export {}").unwrap();
-    let server = Server::bind(dir.path(), 0).unwrap();
+    std::fs::write(dir.path().join(".env"), "SECRET=1").unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    std::fs::write(dir.path().join(".git/config"), "[core]").unwrap();
+    std::fs::write(dir.path().join("pkg/.hidden.js"), "export {}").unwrap();
+    std::fs::write(dir.path().join("big.bin"), vec![7u8; BIG]).unwrap();
+    let server = Server::bind(dir.path(), 0).unwrap().with_limits(limits);
     let addr = server.spawn();
     (dir, addr)
 }
 
+/// Sends raw bytes and reads the whole answer (with a deadline, so a server that never
+/// answers fails the test instead of hanging it).
+fn exchange(addr: SocketAddr, raw: &[u8]) -> String {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    s.write_all(raw).unwrap();
+    let mut out = Vec::new();
+    s.read_to_end(&mut out).expect("an answer within 5 s");
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// Sends a raw request line (so `..` reaches the server unnormalized); returns status and text.
 fn request(addr: SocketAddr, method: &str, target: &str) -> (u16, String) {
-    let mut s = TcpStream::connect(addr).unwrap();
-    write!(
-        s,
-        "{method} {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut out = String::new();
-    s.read_to_string(&mut out).unwrap();
+    let raw = format!("{method} {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    let out = exchange(addr, raw.as_bytes());
     let status = out[9..12].parse().unwrap();
     (status, out)
 }
@@ -76,7 +97,189 @@ fn refuses_paths_outside_the_folder_and_unknown_methods() {
         assert_eq!(request(addr, "GET", target).0, 403, "{target}");
     }
     assert_eq!(request(addr, "GET", "/missing.js").0, 404);
-    assert_eq!(request(addr, "POST", "/").0, 405);
+    for method in ["POST", "PUT", "DELETE", "OPTIONS"] {
+        let (status, r) = request(addr, method, "/");
+        assert_eq!(status, 405, "{method}");
+        assert_eq!(header(&r, "Allow"), Some("GET, HEAD"), "{method}");
+    }
+}
+
+#[test]
+fn does_not_serve_dotfiles() {
+    let (_dir, addr) = served();
+    for target in [
+        "/.env",
+        "/.git/config",
+        "/.git/",
+        "/pkg/.hidden.js",
+        "/%2eenv",
+    ] {
+        assert_eq!(request(addr, "GET", target).0, 404, "{target}");
+    }
+}
+
+#[test]
+fn malformed_requests_get_400() {
+    let (_dir, addr) = served();
+    for raw in [
+        &b"HELLO\r\n\r\n"[..],
+        b"GET / HTTP/1.1\r\nno colon here\r\n\r\n",
+        b"GET /a b c HTTP/1.1\r\n\r\n",
+        b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n",
+    ] {
+        let out = exchange(addr, raw);
+        assert!(
+            out.starts_with("HTTP/1.1 400 Bad Request"),
+            "{:?}: {out}",
+            String::from_utf8_lossy(raw)
+        );
+    }
+}
+
+#[test]
+fn every_response_carries_the_security_headers() {
+    let (_dir, addr) = served();
+    for (method, target) in [
+        ("GET", "/"),
+        ("HEAD", "/app.wasm"),
+        ("GET", "/missing"),
+        ("GET", "/../x"),
+        ("POST", "/"),
+    ] {
+        let (_, r) = request(addr, method, target);
+        assert_eq!(
+            header(&r, "Content-Security-Policy"),
+            Some(CONTENT_SECURITY_POLICY),
+            "{method} {target}"
+        );
+        assert_eq!(header(&r, "X-Content-Type-Options"), Some("nosniff"));
+    }
+    assert!(CONTENT_SECURITY_POLICY.contains("script-src 'self' 'wasm-unsafe-eval'"));
+}
+
+/// The policy of a page's `<meta http-equiv="Content-Security-Policy">`.
+fn meta_policy(html: &str) -> Option<&str> {
+    let tag = html.find("http-equiv=\"Content-Security-Policy\"")?;
+    let rest = &html[tag..];
+    let start = rest.find("content=\"")? + "content=\"".len();
+    let end = start + rest[start..].find('"')?;
+    Some(&rest[start..end])
+}
+
+#[test]
+fn every_page_states_the_servers_policy_but_frame_ancestors() {
+    // A meta tag cannot carry frame-ancestors; the rest is the header's policy, word for word.
+    let expected = CONTENT_SECURITY_POLICY
+        .split("; ")
+        .filter(|d| !d.starts_with("frame-ancestors"))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let www = Path::new(env!("CARGO_MANIFEST_DIR")).join("www");
+    for entry in std::fs::read_dir(&www).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "html") {
+            let html = std::fs::read_to_string(&path).unwrap();
+            assert_eq!(meta_policy(&html), Some(&*expected), "{}", path.display());
+        }
+    }
+}
+
+#[test]
+fn a_client_that_never_reads_does_not_block_another() {
+    let write_timeout = Duration::from_millis(300);
+    let (_dir, addr) = served_within(Limits {
+        write_timeout,
+        ..Limits::default()
+    });
+    // Four pipelined requests for 16 MiB each, and not a byte read.
+    let mut stalled = TcpStream::connect(addr).unwrap();
+    let one = "GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n";
+    stalled.write_all(one.repeat(4).as_bytes()).unwrap();
+    std::thread::sleep(Duration::from_millis(100));
+    let t0 = Instant::now();
+    let (status, _) = request(addr, "GET", "/");
+    assert_eq!(status, 200);
+    assert!(t0.elapsed() < Duration::from_secs(1), "{:?}", t0.elapsed());
+    // The write timeout closes the stalled connection: what it can still read ends early.
+    std::thread::sleep(write_timeout * 3);
+    stalled
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let mut got = 0;
+    let mut buf = vec![0; 1 << 16];
+    while let Ok(n) = stalled.read(&mut buf) {
+        if n == 0 {
+            break;
+        }
+        got += n;
+    }
+    assert!(
+        got < 4 * BIG,
+        "{got} bytes: the stalled connection was closed"
+    );
+}
+
+#[test]
+fn a_client_that_sends_no_headers_is_closed_after_the_header_timeout() {
+    let (_dir, addr) = served_within(Limits {
+        header_timeout: Duration::from_millis(200),
+        ..Limits::default()
+    });
+    let mut slow = TcpStream::connect(addr).unwrap();
+    slow.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n").unwrap();
+    slow.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let t0 = Instant::now();
+    let mut out = Vec::new();
+    let _ = slow.read_to_end(&mut out);
+    assert!(t0.elapsed() < Duration::from_secs(3), "{:?}", t0.elapsed());
+    assert!(!String::from_utf8_lossy(&out).contains("200 OK"));
+}
+
+/// `optiviz serve` holds a thousand-ish idle connections on its fixed pool of threads (it used
+/// to start one thread per connection).
+#[cfg(target_os = "linux")]
+#[test]
+fn idle_connections_cost_no_threads() {
+    use std::io::BufRead;
+    use std::process::{Command, Stdio};
+    let dir = tempdir::Dir::new();
+    std::fs::write(dir.path().join("index.html"), "hi").unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_optiviz"))
+        .args(["serve", &dir.path().display().to_string(), "--port", "0"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr: SocketAddr = line
+        .trim()
+        .trim_end_matches('/')
+        .rsplit("http://")
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let threads = || {
+        std::fs::read_dir(format!("/proc/{}/task", child.id()))
+            .unwrap()
+            .count()
+    };
+    let idle: Vec<TcpStream> = (0..300)
+        .map(|_| {
+            let mut s = TcpStream::connect(addr).unwrap();
+            s.write_all(b"GET / HTTP/1.1\r\n").unwrap();
+            s
+        })
+        .collect();
+    // Every connection has been taken once a request after them is answered.
+    assert_eq!(request(addr, "GET", "/").0, 200);
+    let n = threads();
+    drop(idle);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(n <= 8, "{n} threads for 300 idle connections");
 }
 
 #[test]

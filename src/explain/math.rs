@@ -520,7 +520,9 @@ pub(super) fn eq_value(lhs: M, value: f64) -> Item {
     line(lhs, "=", n(value))
 }
 
-/// The items as one `<math display="block">` element, a table of aligned lines.
+/// The items as one `<math display="block">` element, a table of aligned lines; cells are
+/// aligned by the classes `left` and `right` (www/style.css), not by style attributes, which
+/// the pages' Content-Security-Policy refuses.
 pub(super) fn render_mathml(items: &[Item]) -> String {
     let mut out = String::from(
         "<math xmlns=\"http://www.w3.org/1998/Math/MathML\" display=\"block\"><mtable displaystyle=\"true\">",
@@ -528,7 +530,7 @@ pub(super) fn render_mathml(items: &[Item]) -> String {
     for item in items {
         match item {
             Item::Heading(words) => {
-                out.push_str("<mtr><mtd columnspan=\"4\" style=\"text-align:left\">");
+                out.push_str("<mtr><mtd columnspan=\"4\" class=\"left\">");
                 element("mtext", words, &mut out);
                 out.push_str("</mtd></mtr>");
             }
@@ -538,13 +540,13 @@ pub(super) fn render_mathml(items: &[Item]) -> String {
                 rhs,
                 note,
             } => {
-                out.push_str("<mtr><mtd style=\"text-align:right\">");
+                out.push_str("<mtr><mtd class=\"right\">");
                 lhs.mathml(&mut out);
                 out.push_str("</mtd><mtd>");
                 element("mo", rel, &mut out);
-                out.push_str("</mtd><mtd style=\"text-align:left\">");
+                out.push_str("</mtd><mtd class=\"left\">");
                 rhs.mathml(&mut out);
-                out.push_str("</mtd><mtd style=\"text-align:left\">");
+                out.push_str("</mtd><mtd class=\"left\">");
                 if let Some(note) = note {
                     element("mtext", &format!("({note})"), &mut out);
                 }

@@ -436,7 +436,8 @@ pub struct ModelTrace {
 impl ModelTrace {
     /// Builds `model` from `seed` and trains it for `steps` steps of `run` from `init` (the
     /// model's own [`Model::init`] by default) on batches of `batch_size` (all training
-    /// samples by default).
+    /// samples by default; a batch size outside 1 to the training samples is refused in the
+    /// lab's words, [`batch_refusal`](super::scenario::batch_refusal)).
     pub fn run(
         model: ModelSpec,
         run: RunSpec,
@@ -456,9 +457,13 @@ impl ModelTrace {
                 init.len()
             ));
         }
-        let batch_size = batch_size.unwrap_or(m.samples()).min(m.samples());
-        if batch_size == 0 {
-            return Err("invalid batch-size 0: allowed values are 1 ≤ batch-size".into());
+        let n = m.samples();
+        let batch_size = batch_size.unwrap_or(n);
+        if !(1..=n).contains(&batch_size) {
+            return Err(format!(
+                "invalid {}",
+                super::scenario::batch_refusal("--batch-size", batch_size, n)
+            ));
         }
         let training = train(
             m.as_ref(),

@@ -29,6 +29,16 @@ use crate::scenario::{
 };
 use crate::surface::View;
 
+/// The refusal of a batch size `b` outside 1 to the `n` training points, in the words the lab
+/// and the command line share; `option` is the batch size's name where it was given (`batch`
+/// in a link, `--batch-size` on the command line).
+pub fn batch_refusal(option: &str, b: usize, n: usize) -> String {
+    format!(
+        "{option} {b}: allowed values are 1 to {n} (the training points), or no {option} for \
+         the full batch"
+    )
+}
+
 /// The most hidden units the lab's network may have.
 pub const MAX_HIDDEN: usize = 64;
 
@@ -407,10 +417,7 @@ impl LabScenario {
         if let Some(b) = self.batch {
             let n = m.samples();
             if !(1..=n).contains(&b) {
-                return Err(format!(
-                    "batch {b}: allowed values are 1 to {n} (the training points), or no batch \
-                     for the full batch"
-                ));
+                return Err(batch_refusal("batch", b, n));
             }
         }
         if !(1..=MAX_STEPS).contains(&self.steps) {

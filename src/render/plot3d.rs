@@ -315,9 +315,7 @@ pub fn draw_surface_3d<DB: DrawingBackend>(
                     .into_iter()
                     .map(|path| PathElement::new(path, color.stroke_width(px(theme, 2.0)))),
             )
-            .map_err(err)?
-            .label(run.label)
-            .legend(move |(x, y)| Rectangle::new([(x, y - 4), (x + 14, y + 4)], color.filled()));
+            .map_err(err)?;
     }
     if let Some(start) = runs.iter().find_map(|r| r.points.first())
         && start[0].is_finite()
@@ -364,17 +362,58 @@ pub fn draw_surface_3d<DB: DrawingBackend>(
             .map_err(err)?;
         }
     }
-    if runs.iter().any(|r| !r.points.is_empty()) {
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .margin(px(theme, 8.0))
-            .legend_area_size(px(theme, 22.0))
-            .label_font(font(theme, 0.95))
-            .background_style(RGBAColor(16, 17, 22, 0.8))
-            .border_style(AXIS)
-            .draw()
-            .map_err(err)?;
+    let shown: Vec<&TrajectorySeries<'_>> = runs.iter().filter(|r| !r.points.is_empty()).collect();
+    if !shown.is_empty() {
+        draw_legend(area, &shown, theme)?;
+    }
+    Ok(())
+}
+
+/// Each run's colour and label in a box at the area's upper right. Drawn here rather than by
+/// plotters' series labels, which measure text through the font (on wasm32 a `<span>` given a
+/// `style` attribute, which the pages' Content-Security-Policy refuses); this measures it
+/// through the backend (`estimate_text_size`), and the page's backend asks the canvas.
+fn draw_legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    runs: &[&TrajectorySeries<'_>],
+    theme: &Theme,
+) -> DrawResult {
+    let label = font(theme, 0.95);
+    let (margin, row, swatch) = (
+        px(theme, 8.0) as i32,
+        px(theme, 22.0) as i32,
+        px(theme, 14.0) as i32,
+    );
+    let mut widest = 0;
+    for run in runs {
+        widest = widest.max(area.estimate_text_size(run.label, &label).map_err(err)?.0 as i32);
+    }
+    let width = margin + swatch + margin + widest + margin;
+    let height = row * runs.len() as i32 + margin;
+    let x0 = area.dim_in_pixel().0 as i32 - margin - width;
+    let corners = [(x0, margin), (x0 + width, margin + height)];
+    area.draw(&Rectangle::new(
+        corners,
+        RGBAColor(16, 17, 22, 0.8).filled(),
+    ))
+    .map_err(err)?;
+    area.draw(&Rectangle::new(corners, AXIS)).map_err(err)?;
+    for (i, run) in runs.iter().enumerate() {
+        let y = margin + margin / 2 + row * i as i32 + row / 2;
+        let x = x0 + margin;
+        let half = (swatch / 4).max(1);
+        area.draw(&Rectangle::new(
+            [(x, y - half), (x + swatch, y + half)],
+            run.color.filled(),
+        ))
+        .map_err(err)?;
+        let at = Pos::new(HPos::Left, VPos::Center);
+        area.draw(&Text::new(
+            run.label,
+            (x + swatch + margin, y),
+            label.pos(at),
+        ))
+        .map_err(err)?;
     }
     Ok(())
 }

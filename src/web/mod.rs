@@ -12,6 +12,7 @@ use crate::render::{
 use crate::run::{RunSpec, Trajectory, simulate};
 use crate::scenario::{Chart, MAX_STEPS, RunEntry, Scenario, whole_in};
 use crate::surface::{Surface, View};
+use canvas::Canvas;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use runs::Edit;
@@ -24,6 +25,7 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 /// The page's background colour, behind the plots.
 const PAGE: RGBColor = RGBColor(16, 17, 22);
 
+mod canvas;
 mod jobs;
 mod lab;
 mod runs;
@@ -353,9 +355,10 @@ fn context(canvas: &HtmlCanvasElement) -> Result<CanvasRenderingContext2d, JsErr
         .map_err(|_| js_err("canvas context is not 2D"))
 }
 
-fn backend(canvas: &HtmlCanvasElement) -> Result<CanvasBackend, JsError> {
-    CanvasBackend::with_canvas_object(canvas.clone())
-        .ok_or_else(|| js_err("cannot draw on the canvas"))
+fn backend(canvas: &HtmlCanvasElement) -> Result<Canvas, JsError> {
+    let inner = CanvasBackend::with_canvas_object(canvas.clone())
+        .ok_or_else(|| js_err("cannot draw on the canvas"))?;
+    Ok(Canvas::new(inner, context(canvas)?))
 }
 
 /// `θₖ₊₁ − θₖ`: the update a run made at step `k + 1` (`k` below its last step).

@@ -38,12 +38,18 @@ export function harness() {
     await h.browser?.close();
     server?.kill();
   });
-  /** Opens `path` at `width` CSS pixels, waits for the wasm to start, and records console errors. */
+  /**
+   * Opens `path` at `width` CSS pixels, waits for the wasm to start, and records console errors
+   * (Content-Security-Policy violations among them).
+   */
   h.open = async (path = '', width = 1280, height = 900) => {
     const page = await h.browser.newPage({ viewport: { width, height } });
     const errors = [];
     page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
     page.on('pageerror', (e) => errors.push(String(e)));
+    // A Content-Security-Policy violation is an error too, whatever the browser itself logs.
+    await page.addInitScript(() => document.addEventListener('securitypolicyviolation', (e) =>
+      console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'} at ${e.sourceFile}:${e.lineNumber}`)));
     await page.goto(new URL(path, h.base).href);
     await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
     return { page, errors };
