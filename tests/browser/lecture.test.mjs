@@ -1,0 +1,79 @@
+// What a class sees on the projector (issue 14): the plot with its axes, the timeline, the play
+// controls and the loss chart on one screen at 1280×720 and 1920×1080; Large text enlarging
+// what a class reads; legends that tell runs apart; runs that lie under others said so.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { harness, nextFrames, shots } from './harness.mjs';
+
+const h = harness();
+
+/** Whether the element's box lies wholly inside the window (no scrolling needed). */
+async function onScreen(page, selector) {
+  const box = await page.locator(selector).boundingBox();
+  const vp = page.viewportSize();
+  return box !== null && box.width > 0 && box.height > 0 && box.x >= 0 && box.y >= 0
+    && box.x + box.width <= vp.width + 0.5 && box.y + box.height <= vp.height + 0.5;
+}
+
+const fontPx = (page, selector) => page.locator(selector).first()
+  .evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+
+describe('one screen', () => {
+  for (const [w, hgt] of [[1280, 720], [1920, 1080]]) {
+    for (const large of [false, true]) {
+      test(`at ${w}×${hgt}${large ? ' with large text' : ''} the plot, timeline, controls and chart are all visible`, async () => {
+        const { page, errors } = await h.open(large ? '?large' : '', w, hgt);
+        await nextFrames(page);
+        for (const sel of ['#surface-canvas', '#timeline', '#play', '#step-count', '#loss-canvas', '#chart-legend', '#add-run', '#runs fieldset legend >> nth=0']) {
+          assert.ok(await onScreen(page, sel), `${sel} is on screen at ${w}×${hgt}`);
+        }
+        // No page scroll: the run panels and the chart column scroll on their own.
+        assert.equal(await page.evaluate(() => document.scrollingElement.scrollHeight <= innerHeight), true);
+        const plot = await page.locator('#surface-canvas').boundingBox();
+        assert.ok(plot.width >= 300 && Math.abs(plot.width - plot.height) < 2, `the plot is a square of ${plot.width} px`);
+        await page.screenshot({ path: `${shots}/one-screen-${w}${large ? '-large' : ''}.png` });
+        assert.deepEqual(errors, []);
+        await page.close();
+      });
+    }
+  }
+
+  test('large text enlarges the legends, readouts and notes a class reads', async () => {
+    const { page } = await h.open('', 1920, 1080);
+    await nextFrames(page);
+    const before = { legend: await fontPx(page, '#plot-legend li'), readout: await fontPx(page, '.readout') };
+    await page.getByRole('button', { name: 'Large text' }).click();
+    await nextFrames(page);
+    const after = { legend: await fontPx(page, '#plot-legend li'), readout: await fontPx(page, '.readout') };
+    assert.ok(after.legend >= before.legend * 1.25, `legend ${before.legend} → ${after.legend} px`);
+    assert.ok(after.readout >= before.readout * 1.25, `readout ${before.readout} → ${after.readout} px`);
+    await page.close();
+  });
+});
+
+describe('runs a class can tell apart', () => {
+  test('legends name each run with its rate, and settings that differ', async () => {
+    const { page, errors } = await h.open('?run=sgd;lr=0.001&run=sgd;lr=0.01&run=sgd;lr=0.1&step=10');
+    const items = await page.locator('#chart-legend li').allInnerTexts();
+    assert.deepEqual(items, ['1 · Gradient descent η=0.001', '2 · Gradient descent η=0.01', '3 · Gradient descent η=0.1']);
+    // A slider changes the legend at once.
+    await page.locator('#run0-lr-value').fill('0.002');
+    await page.locator('#run0-lr-value').dispatchEvent('change');
+    assert.equal(await page.locator('#chart-legend li').first().innerText(), '1 · Gradient descent η=0.002');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('on the default page the plot says gradient descent lies under Adam', async () => {
+    const { page, errors } = await h.open('?step=1500');
+    await nextFrames(page);
+    assert.match(await page.locator('#coincide').innerText(), /^Run 1's path lies under run 3's/);
+    // Moved apart (a larger rate for gradient descent), the note goes.
+    await page.locator('#run0-lr-value').fill('0.003');
+    await page.locator('#run0-lr-value').dispatchEvent('change');
+    await nextFrames(page);
+    assert.equal(await page.locator('#coincide').isHidden(), true);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+});
