@@ -3,7 +3,7 @@
 // of the plots comes from Rust (pkg/optiviz.js); the scenario lives in the URL.
 import init, { App, check_tuning, paint_basins } from './pkg/optiviz.js';
 import { Job, basinTasks, sweepTasks } from './pool.js';
-import { $, Player, RunPanels, attempt, fitCanvases, fmt, fmtDecay, legendItems, notice } from './runs.js';
+import { $, Player, RunPanels, attempt, fitCanvases, fmt, fmtDecay, legendItems, notice, wireKeys } from './runs.js';
 
 /** The page: the Rust handle, the frame loop and every control. */
 /** `n` and the noun, plural unless `n` is 1. */
@@ -168,17 +168,6 @@ class Page extends Player {
     }
   }
 
-  oneStep() {
-    this.setPlaying(false);
-    this.app.advance(1);
-    this.changed();
-  }
-
-  reset() {
-    this.app.reset();
-    this.changed();
-  }
-
   showStatus() {
     const status = JSON.parse(this.app.status());
     $('step-count').value = `${status.step} / ${status.max_steps}`;
@@ -229,6 +218,8 @@ class Page extends Player {
     for (const el of document.querySelectorAll('[data-key]')) {
       el.hidden = visible !== null && !visible.includes(el.dataset.key);
     }
+    // The theory fold also depends on the surface: listed only where there is a theory.
+    this.showTheory();
   }
 
   allowed(key) {
@@ -591,26 +582,6 @@ class Page extends Player {
     });
   }
 
-  /** Space plays or pauses, → takes one step, r resets: unless a text field has the keys. */
-  wireKeyboard() {
-    document.addEventListener('keydown', (e) => {
-      if (e.ctrlKey || e.metaKey || e.altKey) return;
-      const t = e.target;
-      const typing = t instanceof HTMLInputElement || t instanceof HTMLSelectElement || t instanceof HTMLTextAreaElement;
-      const button = t instanceof HTMLButtonElement || t instanceof HTMLElement && t.tagName === 'SUMMARY';
-      if (typing) return;
-      if (e.key === ' ' && !button) {
-        e.preventDefault();
-        this.togglePlay();
-      } else if (e.key === 'ArrowRight') {
-        e.preventDefault();
-        this.oneStep();
-      } else if (e.key === 'r' || e.key === 'R') {
-        this.reset();
-      }
-    });
-  }
-
   /**
    * The plot: hover reads f and ∇f; a click (or tap) sets the start point; dragging the start
    * marker moves it with every run recomputed live; dragging elsewhere pans; the wheel and a
@@ -706,7 +677,7 @@ async function main() {
   const app = new App(...canvases, devicePixelRatio, location.search);
   const page = new Page(app, canvases);
   page.wireToolbar();
-  page.wireKeyboard();
+  wireKeys(page);
   page.wirePlot();
   page.wireResults();
   page.wireTheory();

@@ -3,7 +3,7 @@
 // comes from Rust (pkg/optiviz.js, the `Lab` handle); this file wires controls and pointers to
 // it and runs the frame loop. The whole lab, edited points included, lives in the URL.
 import init, { App, Lab } from './pkg/optiviz.js';
-import { $, Player, RunPanels, attempt, fitCanvases, fmt, legendItems, notice } from './runs.js';
+import { $, Player, RunPanels, attempt, fitCanvases, fmt, legendItems, notice, wireKeys } from './runs.js';
 
 class LabPage extends Player {
   constructor(lab, canvases) {
@@ -209,12 +209,7 @@ class LabPage extends Player {
       }
       setTimeout(() => { $('copy-link').textContent = 'Copy link'; }, 2000);
     });
-    document.addEventListener('keydown', (e) => {
-      if (e.target.closest('input, select, textarea, button')) return;
-      if (e.key === ' ') { e.preventDefault(); this.togglePlay(); }
-      if (e.key === 'ArrowRight') { this.setPlaying(false); this.lab.advance(1); this.changed(); }
-      if (e.key === 'r') { this.lab.reset(); this.changed(); }
-    });
+    wireKeys(this);
   }
 
   /**

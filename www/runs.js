@@ -421,8 +421,50 @@ export class Player {
     this.redraw();
   }
 
+  /** One step on, paused. */
+  oneStep() {
+    this.setPlaying(false);
+    this.handle.advance(1);
+    this.changed();
+  }
+
+  /** Back to step 0. */
+  reset() {
+    this.handle.reset();
+    this.changed();
+  }
+
   togglePlay() {
     if (!this.playing && !this.handle.advance(0)) this.handle.reset();
     this.setPlaying(!this.playing);
   }
+}
+
+/**
+ * Space plays or pauses, → takes one step, r resets, whatever control last had focus: text
+ * fields and menus keep their keys, a slider keeps its arrows, and other buttons, checkboxes
+ * and folds keep Space to press them; the animation's own buttons give Space to the animation
+ * (after clicking Reset, Space plays).
+ */
+export function wireKeys(player) {
+  document.addEventListener('keydown', (e) => {
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    const t = e.target;
+    const text = t instanceof HTMLTextAreaElement || t instanceof HTMLSelectElement
+      || (t instanceof HTMLInputElement && !['range', 'checkbox'].includes(t.type));
+    const slider = t instanceof HTMLInputElement && t.type === 'range';
+    const animation = ['play', 'one-step', 'reset'].includes(t.id);
+    const presses = !animation && (t instanceof HTMLButtonElement || t.tagName === 'SUMMARY'
+      || (t instanceof HTMLInputElement && t.type === 'checkbox'));
+    if (text || (slider && e.key === 'ArrowRight')) return;
+    if (e.key === ' ' && !presses) {
+      e.preventDefault();
+      player.togglePlay();
+    } else if (e.key === 'ArrowRight') {
+      e.preventDefault();
+      player.oneStep();
+    } else if (e.key === 'r' || e.key === 'R') {
+      player.reset();
+    }
+  });
 }

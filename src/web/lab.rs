@@ -844,9 +844,17 @@ impl Lab {
             let end = now_ms() + LANDSCAPE_MS;
             let (gw, gh) = job.size;
             // Cells between looks at the clock: about 20,000 sample-parameter products' worth
-            // (one cell of a large network, a few hundred of a line). At least one chunk per
-            // frame, so the raster always comes.
-            let chunk = (20_000 / (m.samples() * m.dim()).max(1)).max(1);
+            // (one cell of a large network). At least one chunk per frame, so the raster
+            // always comes.
+            let cost = (m.samples() * m.dim()).max(1);
+            // A raster within the budget (every model but a large network) is computed whole,
+            // in this frame, as the budget promises.
+            let whole = ((gw * gh * cost) as f64) <= LANDSCAPE_BUDGET * 1.5;
+            let chunk = if whole {
+                gw * gh
+            } else {
+                (20_000 / cost).max(1)
+            };
             loop {
                 let done = job.values.len();
                 let cells = done..(done + chunk).min(gw * gh);

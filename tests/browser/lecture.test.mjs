@@ -77,3 +77,43 @@ describe('runs a class can tell apart', () => {
     await page.close();
   });
 });
+
+describe('keys and folds', () => {
+  test('space, → and r work after clicking Reset or a slider; text fields keep their keys', async () => {
+    // A shared link opens paused on its step.
+    const { page, errors } = await h.open('?steps=300&step=1');
+    const count = async () => {
+      await nextFrames(page);
+      return Number((await page.locator('#step-count').innerText()).split(' ')[0]);
+    };
+    await page.getByRole('button', { name: 'Reset', exact: true }).click();
+    await page.keyboard.press('Space');
+    await page.waitForFunction(() => parseInt(document.getElementById('step-count').value, 10) > 5);
+    assert.equal(await page.locator('#play').innerText(), 'Pause', 'Space after Reset plays');
+    await page.keyboard.press('Space');
+    assert.equal(await page.locator('#play').innerText(), 'Play');
+    await page.keyboard.press('r');
+    assert.equal(await count(), 0);
+    await page.getByRole('slider', { name: 'Run 1 learning rate' }).focus();
+    await page.keyboard.press('r');
+    await page.keyboard.press('Space');
+    assert.equal(await page.locator('#play').innerText(), 'Pause', 'Space on a slider plays');
+    await page.keyboard.press('Space');
+    const steps = page.getByLabel('Steps', { exact: true });
+    await steps.focus();
+    const before = await count();
+    await page.keyboard.press('r');
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await count(), before, 'a text field keeps its keys');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('the quadratic-theory fold is listed only where there is a theory', async () => {
+    const { page } = await h.open('');
+    assert.equal(await page.locator('#theory-box').isHidden(), true, 'not on Rosenbrock');
+    await page.getByLabel('Surface', { exact: true }).selectOption('bowl');
+    assert.equal(await page.locator('#theory-box').isHidden(), false, 'on the bowl');
+    await page.close();
+  });
+});
