@@ -3,7 +3,7 @@
 // of the plots comes from Rust (pkg/optiviz.js); the scenario lives in the URL.
 import init, { App, check_tuning, paint_basins } from './pkg/optiviz.js';
 import { Job, basinTasks, sweepTasks } from './pool.js';
-import { $, Player, RunPanels, attempt, fitCanvases, fmt, fmtDecay, legendItems, notice, wireKeys } from './runs.js';
+import { $, Player, RunPanels, attempt, fitCanvases, fmt, fmtDecay, legendItems, notice, touchWords, wireKeys } from './runs.js';
 
 /** The page: the Rust handle, the frame loop and every control. */
 /** `n` and the noun, plural unless `n` is 1. */
@@ -584,8 +584,8 @@ class Page extends Player {
 
   /**
    * The plot: hover reads f and ∇f; a click (or tap) sets the start point; dragging the start
-   * marker moves it with every run recomputed live; dragging elsewhere pans; the wheel and a
-   * two-finger pinch zoom.
+   * marker moves it with every run recomputed live; dragging elsewhere pans with a mouse (a
+   * finger's swipe scrolls the page instead); the wheel zooms, and two fingers pan and pinch.
    */
   wirePlot() {
     const canvas = $('trajectory-canvas');
@@ -610,14 +610,19 @@ class Page extends Player {
       }
       if (pointers.size === 2) {
         const [a, b] = [...pointers.values()];
-        gesture = { kind: 'pinch', distance: Math.hypot(a[0] - b[0], a[1] - b[1]) };
+        gesture = { kind: 'pinch', distance: Math.hypot(a[0] - b[0], a[1] - b[1]), mid: [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2] };
         return;
       }
       const [sx, sy] = this.app.start_pixel();
-      const nearStart = Math.hypot(px - sx, py - sy) < 14 * devicePixelRatio;
+      // A finger needs a larger target than a mouse.
+      const grab = (e.pointerType === 'touch' ? 24 : 14) * devicePixelRatio;
+      const nearStart = Math.hypot(px - sx, py - sy) < grab;
+      // One finger elsewhere only taps (a swipe scrolls the page: touch-action pan-y); two
+      // fingers pan and pinch. A mouse drag pans.
+      const kind = e.pointerType === 'touch' ? 'tap' : 'pan';
       gesture = nearStart && this.allowed('start')
         ? { kind: 'start', moved: false }
-        : { kind: 'pan', from: [px, py], origin: [px, py], moved: false };
+        : { kind, from: [px, py], origin: [px, py], moved: false };
     });
     canvas.addEventListener('pointermove', (e) => {
       const [px, py] = at(e);
@@ -628,16 +633,21 @@ class Page extends Player {
       if (gesture.kind === 'pinch' && pointers.size === 2) {
         const [a, b] = [...pointers.values()];
         const distance = Math.hypot(a[0] - b[0], a[1] - b[1]);
+        const mid = [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2];
         if (this.allowed('view') && distance > 0) {
           this.interacting();
-          attempt(() => this.app.zoom((a[0] + b[0]) / 2, (a[1] + b[1]) / 2, gesture.distance / distance));
+          attempt(() => this.app.pan(mid[0] - gesture.mid[0], mid[1] - gesture.mid[1]));
+          attempt(() => this.app.zoom(mid[0], mid[1], gesture.distance / distance));
         }
         gesture.distance = distance;
+        gesture.mid = mid;
         this.changed();
       } else if (gesture.kind === 'start') {
         gesture.moved = true;
         if (this.app.on_plot(px, py)) attempt(() => this.app.set_start_at(px, py));
         this.changed();
+      } else if (gesture.kind === 'tap') {
+        if (Math.hypot(px - gesture.origin[0], py - gesture.origin[1]) > 8 * devicePixelRatio) gesture.moved = true;
       } else if (gesture.kind === 'pan') {
         const far = Math.hypot(px - gesture.origin[0], py - gesture.origin[1]) > 4 * devicePixelRatio;
         if (far) gesture.moved = true;
@@ -651,7 +661,7 @@ class Page extends Player {
     const end = (e) => {
       const [px, py] = at(e);
       pointers.delete(e.pointerId);
-      if (gesture?.kind === 'pan' && !gesture.moved && this.allowed('start') && this.app.on_plot(px, py)) {
+      if ((gesture?.kind === 'pan' || gesture?.kind === 'tap') && !gesture.moved && this.allowed('start') && this.app.on_plot(px, py)) {
         attempt(() => this.app.set_start_at(px, py));
         this.changed();
       }
@@ -678,6 +688,7 @@ async function main() {
   const page = new Page(app, canvases);
   page.wireToolbar();
   wireKeys(page);
+  touchWords();
   page.wirePlot();
   page.wireResults();
   page.wireTheory();

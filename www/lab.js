@@ -3,7 +3,7 @@
 // comes from Rust (pkg/optiviz.js, the `Lab` handle); this file wires controls and pointers to
 // it and runs the frame loop. The whole lab, edited points included, lives in the URL.
 import init, { App, Lab } from './pkg/optiviz.js';
-import { $, Player, RunPanels, attempt, fitCanvases, fmt, legendItems, notice, wireKeys } from './runs.js';
+import { $, Player, RunPanels, attempt, fitCanvases, fmt, legendItems, notice, touchWords, wireKeys } from './runs.js';
 
 class LabPage extends Player {
   constructor(lab, canvases) {
@@ -210,6 +210,7 @@ class LabPage extends Player {
       setTimeout(() => { $('copy-link').textContent = 'Copy link'; }, 2000);
     });
     wireKeys(this);
+    touchWords();
   }
 
   /**
@@ -268,6 +269,7 @@ class LabPage extends Player {
     };
     let drag = null;
     let press = null;
+    let tap = null;
     const edited = () => {
       this.syncSettings();
       this.changed();
@@ -286,7 +288,9 @@ class LabPage extends Player {
       }
       canvas.setPointerCapture(e.pointerId);
       if (hit === undefined) {
-        if (attempt(() => this.lab.add_point(px, py, $('add-class').value === '1'))) edited();
+        // A finger adds on lifting, unmoved: a swipe scrolls the page instead (pan-y).
+        if (e.pointerType === 'touch') tap = { id: e.pointerId, x: e.clientX, y: e.clientY, at: [px, py] };
+        else if (attempt(() => this.lab.add_point(px, py, $('add-class').value === '1'))) edited();
         return;
       }
       drag = { index: hit, id: e.pointerId, x: e.clientX, y: e.clientY, moved: false };
@@ -309,6 +313,13 @@ class LabPage extends Player {
     });
     const end = (e) => {
       clearTimeout(press);
+      if (tap && e.pointerId === tap.id) {
+        const still = e.type === 'pointerup' && Math.hypot(e.clientX - tap.x, e.clientY - tap.y) < 8;
+        const [px, py] = tap.at;
+        tap = null;
+        if (still && attempt(() => this.lab.add_point(px, py, $('add-class').value === '1'))) edited();
+        return;
+      }
       if (!drag || e.pointerId !== drag.id) return;
       drag = null;
       this.lab.end_edit();

@@ -468,3 +468,13 @@ export function wireKeys(player) {
     }
   });
 }
+
+/**
+ * On a touch screen (a coarse pointer), the words that say "click" or "wheel" say "tap" and
+ * "two fingers" instead: each element's `data-touch` text and `data-touch-label` aria-label.
+ */
+export function touchWords() {
+  if (!matchMedia('(pointer: coarse)').matches) return;
+  for (const el of document.querySelectorAll('[data-touch]')) el.textContent = el.dataset.touch;
+  for (const el of document.querySelectorAll('[data-touch-label]')) el.setAttribute('aria-label', el.dataset.touchLabel);
+}

@@ -117,3 +117,39 @@ describe('keys and folds', () => {
     await page.close();
   });
 });
+
+describe('a phone in a student\'s hand', () => {
+  /** The page on a 390×844 touch phone. */
+  async function phone(path = '') {
+    const page = await h.browser.newPage({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(new URL(path, h.base).href);
+    await page.waitForSelector('body[data-ready="true"]');
+    return { page, errors };
+  }
+
+  test('a compact header, touch words and targets, swipes that scroll, taps that set the start', async () => {
+    const { page, errors } = await phone('?steps=200&step=1');
+    const header = await page.locator('header').boundingBox();
+    assert.ok(header.height < 130, `the header is ${header.height} px tall`);
+    assert.ok(await onScreen(page, '#play'), 'Play is on screen without scrolling the row');
+    assert.match(await page.locator('#probe').innerText(), /^Tap the surface/);
+    for (const sel of ['#play', '#one-step', '#reset', '#surface', '#add-run']) {
+      const box = await page.locator(sel).boundingBox();
+      assert.ok(box.height >= 40, `${sel} is ${box.height} px tall`);
+    }
+    // The plot lets a vertical swipe scroll the page...
+    assert.equal(await page.locator('#trajectory-canvas').evaluate((c) => getComputedStyle(c).touchAction), 'pan-y');
+    // ...and a tap still sets the start.
+    const before = await page.evaluate(() => window.optiviz.startPixel());
+    const box = await page.locator('#trajectory-canvas').boundingBox();
+    await page.touchscreen.tap(box.x + box.width * 0.7, box.y + box.height * 0.3);
+    await nextFrames(page);
+    const after = await page.evaluate(() => window.optiviz.startPixel());
+    assert.ok(Math.hypot(after[0] - before[0], after[1] - before[1]) > 20, `the start moved: ${before} → ${after}`);
+    await page.screenshot({ path: `${shots}/phone-390.png` });
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+});
