@@ -196,7 +196,7 @@ class Page extends Player {
 
   /** The legends of the plot and the chart: every shown run's colour and optimizer. */
   legends(runs) {
-    for (const id of ['plot-legend', 'chart-legend']) $(id).replaceChildren(...legendItems(runs));
+    for (const id of ['plot-legend', 'chart-legend', 'sweep-legend']) $(id).replaceChildren(...legendItems(runs));
   }
 
   /** Rebuilds every run panel from the handle (after runs are added, removed or changed). */

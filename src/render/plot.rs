@@ -7,6 +7,7 @@ use crate::surface::View;
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
+use plotters::style::text_anchor;
 use std::ops::Range;
 
 /// Sizes and colours shared by every layer, scaled for the display's pixel density.
@@ -823,6 +824,34 @@ pub struct SweepFrame {
     pub log_loss: (f64, f64),
 }
 
+/// Tick positions for an axis of `log10` values from `lo` to `hi`: round values of the
+/// quantity itself. Whole decades (1, 10, 100, 1000), every second or fifth one when there
+/// are many, at most 8; when the axis holds fewer than three whole decades, also 2 and 5 times
+/// a power of ten.
+pub fn decade_ticks(lo: f64, hi: f64) -> Vec<f64> {
+    if !(lo.is_finite() && hi.is_finite() && lo < hi) {
+        return Vec::new();
+    }
+    let (first, last) = (lo.ceil() as i64, hi.floor() as i64);
+    let decades = (last - first + 1).max(0);
+    if decades >= 3 {
+        let every = [1, 2, 5, 10, 20, 50]
+            .into_iter()
+            .find(|&e| decades / e <= 8)
+            .unwrap_or(100);
+        return (first..=last)
+            .filter(|k| k.rem_euclid(every) == 0)
+            .map(|k| k as f64)
+            .collect();
+    }
+    let mut ticks: Vec<f64> = (lo.floor() as i64..=last)
+        .flat_map(|k| [1.0, 2.0, 5.0].map(|m| k as f64 + f64::log10(m)))
+        .filter(|t| (lo..=hi).contains(t))
+        .collect();
+    ticks.dedup();
+    ticks
+}
+
 /// The lowest loss a sweep chart shows: far below [`LOG_FLOOR`], because a good learning rate
 /// drives a quadratic's loss to 1e-70 and the sweep is about telling such rates apart.
 const SWEEP_FLOOR: f64 = 1e-30;
@@ -918,12 +947,10 @@ pub fn draw_sweep<DB: DrawingBackend>(
         .x_desc("learning rate η (log scale)")
         .y_desc(y_desc)
         .x_labels(6)
-        .y_labels(6)
+        // The y ticks are drawn below, at round values (decade_ticks): plotters would put
+        // them at round logarithms (316 steps).
+        .y_labels(0)
         .x_label_formatter(&|v| format!("{v:.0e}"))
-        .y_label_formatter(&|v| match steps_axis {
-            true => format!("{:.0}", 10f64.powf(*v)),
-            false => format!("{:.0e}", 10f64.powf(*v)),
-        })
         .axis_style(AXIS.stroke_width(theme.px(1.0)))
         .bold_line_style(RGBAColor(255, 255, 255, 0.10).stroke_width(theme.px(1.0)))
         .light_line_style(TRANSPARENT)
@@ -934,8 +961,35 @@ pub fn draw_sweep<DB: DrawingBackend>(
     let plot = chart.plotting_area();
     let (cols, rows) = plot.get_pixel_range();
     let shown = frame(cols, rows);
-    let top = hi - (hi - lo) * 0.03;
-    for run in runs {
+    let label = |t: f64| {
+        let v = 10f64.powf(t);
+        if steps_axis {
+            format!("{}", v.round())
+        } else {
+            format!("{:.0e}", v)
+        }
+    };
+    let tick_style = theme.font(0.85).pos(text_anchor::Pos::new(
+        text_anchor::HPos::Right,
+        text_anchor::VPos::Center,
+    ));
+    for t in decade_ticks(lo, hi) {
+        plot.draw(&PathElement::new(
+            vec![(lrs.0, t), (lrs.1, t)],
+            RGBAColor(255, 255, 255, 0.10).stroke_width(theme.px(1.0)),
+        ))
+        .map_err(err)?;
+        let (_, y) = shown.pixel(lrs.0, 10f64.powf(t));
+        area.draw(&Text::new(
+            label(t),
+            (shown.cols.start - theme.px(6.0) as i32, y.round() as i32),
+            tick_style.clone(),
+        ))
+        .map_err(err)?;
+    }
+    // Each run's divergence marks on a row of its own along the top, so none hides another's.
+    let top = |i: usize| hi - (hi - lo) * (0.03 + 0.04 * i as f64);
+    for (i, run) in runs.iter().enumerate() {
         let line: Vec<(f64, f64)> = run
             .points
             .iter()
@@ -953,7 +1007,7 @@ pub fn draw_sweep<DB: DrawingBackend>(
         for &(lr, l) in run.points {
             if l.and_then(|l| shown.position(l)).is_none() {
                 plot.draw(&Cross::new(
-                    (lr, top),
+                    (lr, top(i)),
                     theme.px(4.0) as i32,
                     run.color.stroke_width(theme.px(1.5)),
                 ))
