@@ -312,4 +312,16 @@ fn counts_are_held_to_the_pages_limits_in_one_line() {
         "invalid --momentum-form x: allowed values are torch, classical",
     );
     refused(&with(&bowl, &["--frobnicate"]), "'--frobnicate'");
+    refused(
+        &[
+            "trace",
+            "--model",
+            "mlp",
+            "--hidden",
+            "64",
+            "--optimizer",
+            "newton",
+        ],
+        "optimizer newton on a model with 257 parameters: allowed are models of at most 17",
+    );
 }
