@@ -3,16 +3,11 @@
 // server's binary built and www/pkg in place: `node tests/browser/newton-step.mjs`. Models
 // beyond the bound are refused (their row says so); their figures in MAX_SECOND_ORDER_PARAMS's
 // rustdoc came from this script against a build without the bound.
-import { spawn } from 'node:child_process';
 import { chromium } from 'playwright-core';
+import { root, serve } from './harness.mjs';
 
-const root = new URL('../../', import.meta.url).pathname;
-const bin = process.env.OPTIVIZ_BIN ?? `${root}target/debug/optiviz`;
-const server = spawn(bin, ['serve', `${root}www`, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-const base = await new Promise((resolve) => server.stdout.on('data', (d) => {
-  const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(String(d));
-  if (m) resolve(m[0]);
-}));
+const { server, base: started } = serve(process.env.OPTIVIZ_BIN ?? `${root}target/debug/optiviz`);
+const base = await started;
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
 const page = await browser.newPage();
 await page.goto(`${base}lab.html`);
