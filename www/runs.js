@@ -475,7 +475,7 @@ export function recover(player, make, lastPanic) {
   const crashed = (e) => {
     if (!trapped(e)) return false;
     player.broken = true;
-    player.playing = false;
+    player.setPlaying(false);
     $('panic-message').textContent = `optiviz stopped on an internal error (${lastPanic() ?? e.message}). `
       + 'Reset to go on from the last state in the link, without reloading the page.';
     $('panic').hidden = false;
