@@ -312,4 +312,226 @@ fn counts_are_held_to_the_pages_limits_in_one_line() {
         "invalid --momentum-form x: allowed values are torch, classical",
     );
     refused(&with(&bowl, &["--frobnicate"]), "'--frobnicate'");
+    refused(
+        &[
+            "trace",
+            "--model",
+            "mlp",
+            "--hidden",
+            "64",
+            "--optimizer",
+            "newton",
+        ],
+        "optimizer newton on a model with 257 parameters: allowed are models of at most 17",
+    );
+}
+
+/// Runs `optiviz` with `args`, killing it after `limit`: its exit code (`None` when it was
+/// killed by a signal, an abort among them), stdout and stderr; `Err` when it overran.
+fn run_within(
+    args: &[String],
+    limit: std::time::Duration,
+) -> Result<(Option<i32>, String), String> {
+    use std::io::Read;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_optiviz"))
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the optiviz binary runs");
+    let t0 = std::time::Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            let mut err = String::new();
+            child
+                .stderr
+                .take()
+                .unwrap()
+                .read_to_string(&mut err)
+                .unwrap();
+            return Ok((status.code(), err));
+        }
+        if t0.elapsed() > limit {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            return Err(format!("{args:?} ran longer than {limit:?}"));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
+
+/// CLI option fuzzing (issue 12): 300 seeded command lines (`FUZZ_SEED`, default 12, and
+/// `FUZZ_RUNS` choose others) over the real subcommands and
+/// options with extreme values (1e308, 5e-324, -1, 2⁶⁴, NaN, text, empty, long lists). Each
+/// must end within 20 s with exit code 0, or 2 and one line on stderr: never a panic or an
+/// abort. `--steps` stays small or invalid, so a valid run is quick in a debug build; `serve`
+/// gets only ports it must refuse.
+#[test]
+fn fuzzed_command_lines_end_cleanly() {
+    use rand::{RngExt, SeedableRng};
+    const EXTREMES: &[&str] = &[
+        "1e308",
+        "-1e308",
+        "5e-324",
+        "-1",
+        "0",
+        "1",
+        "2",
+        "0.5",
+        "18446744073709551616",
+        "4294967297",
+        "NaN",
+        "inf",
+        "-inf",
+        "-0",
+        "",
+        "text",
+        "1,2",
+        "1e-300",
+        "64",
+        "500",
+        "12",
+    ];
+    const STEPS: &[&str] = &[
+        "1",
+        "3",
+        "20",
+        "20",
+        "20",
+        "0",
+        "20001",
+        "-1",
+        "1e308",
+        "NaN",
+        "18446744073709551616",
+        "",
+    ];
+    const OPTIONS: &[&str] = &[
+        "--lr",
+        "--momentum",
+        "--dampening",
+        "--beta1",
+        "--beta2",
+        "--eps",
+        "--weight-decay",
+        "--alpha",
+        "--rho",
+        "--lr-decay",
+        "--initial-accumulator-value",
+        "--momentum-decay",
+        "--damping",
+        "--clip-norm",
+        "--clip-value",
+        "--noise",
+        "--seed",
+        "--n",
+        "--slope",
+        "--intercept",
+        "--data-noise",
+        "--separation",
+        "--degree",
+        "--l1",
+        "--l2",
+        "--hidden",
+        "--dropout",
+        "--val-fraction",
+        "--batch-size",
+        "--condition",
+        "--angle",
+        "--start",
+        "--schedule",
+        "--format",
+        "--momentum-form",
+    ];
+    const FLAGS: &[&str] = &[
+        "--nesterov",
+        "--centered",
+        "--amsgrad",
+        "--eps-inside-sqrt",
+        "--no-bias-correction",
+        "--scale-features",
+        "--frobnicate",
+    ];
+    let env =
+        |name: &str, default: u64| std::env::var(name).map_or(default, |v| v.parse().unwrap());
+    let (seed, count) = (env("FUZZ_SEED", 12), env("FUZZ_RUNS", 300));
+    let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(seed);
+    let kinds: Vec<&str> = optiviz::optim::OptimizerKind::ALL
+        .iter()
+        .map(|k| k.id())
+        .collect();
+    let surfaces: Vec<&str> = optiviz::surface::Surface::all()
+        .into_iter()
+        .map(|s| s.info().id)
+        .collect();
+    let models = ["linear", "logistic", "poly", "mlp", "nope"];
+    let pick =
+        |xs: &[&str], rng: &mut rand_pcg::Pcg64Mcg| xs[rng.random_range(0..xs.len())].to_owned();
+    let (mut ok, mut refused) = (0, 0);
+    for _ in 0..count {
+        let r: f64 = rng.random();
+        let mut args: Vec<String> = if r < 0.03 {
+            vec![
+                "serve".into(),
+                "--port".into(),
+                pick(&["70000", "-1", "1e308", "x", ""], &mut rng),
+            ]
+        } else if r < 0.06 {
+            vec![
+                "bench".into(),
+                "--size".into(),
+                pick(&["0", "513", "-1", "1e308", "x"], &mut rng),
+            ]
+        } else if r < 0.08 {
+            vec!["list".into(), pick(EXTREMES, &mut rng)]
+        } else {
+            let target = if rng.random::<f64>() < 0.5 {
+                vec!["--surface".into(), pick(&surfaces, &mut rng)]
+            } else {
+                vec!["--model".into(), pick(&models, &mut rng)]
+            };
+            let mut a = vec!["trace".into()];
+            a.extend(target);
+            a.extend(["--optimizer".into(), pick(&kinds, &mut rng)]);
+            a.extend(["--steps".into(), pick(STEPS, &mut rng)]);
+            a
+        };
+        if args[0] == "trace" {
+            let extra = if rng.random::<f64>() < 0.3 {
+                0
+            } else {
+                rng.random_range(1..6)
+            };
+            for _ in 0..extra {
+                if rng.random::<f64>() < 0.2 {
+                    args.push(pick(FLAGS, &mut rng));
+                    continue;
+                }
+                args.push(pick(OPTIONS, &mut rng));
+                let value = if rng.random::<f64>() < 0.05 {
+                    vec!["1e308"; rng.random_range(2..2000)].join(",")
+                } else {
+                    pick(EXTREMES, &mut rng)
+                };
+                args.push(value);
+            }
+        }
+        let (code, err) = run_within(&args, std::time::Duration::from_secs(20)).unwrap();
+        assert!(!err.contains("panicked"), "{args:?} panicked: {err}");
+        match code {
+            Some(0) => ok += 1,
+            Some(2) => {
+                assert_eq!(err.lines().count(), 1, "{args:?}: one line, not {err}");
+                refused += 1;
+            }
+            other => panic!("{args:?} ended with {other:?}: {err}"),
+        }
+    }
+    eprintln!("CLI fuzzing, seed {seed}: {ok} ran, {refused} refused, of {count}");
+    // Both outcomes are reached: the fuzzing tries valid command lines as well as refused ones.
+    assert!(
+        ok > count / 15 && refused > count / 3,
+        "{ok} ran, {refused} refused"
+    );
 }

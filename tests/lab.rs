@@ -263,6 +263,28 @@ fn the_default_lab_and_its_link() {
     assert_eq!(LabScenario::from_query(&d.to_query()), Ok(d));
 }
 
+/// A link, or a change of hidden units, that puts Newton on a network beyond
+/// `MAX_SECOND_ORDER_PARAMS` is refused with the run, the optimizer and the allowed values.
+#[test]
+fn newton_is_held_to_small_models_in_links_and_settings() {
+    let e = LabScenario::from_query("model=mlp&hidden=64&run=newton").unwrap_err();
+    assert!(
+        e.starts_with("run 1: optimizer newton on a model with 257 parameters: allowed are models of at most 17 parameters"),
+        "{e}"
+    );
+    let mut s = LabScenario::from_query("model=mlp&hidden=4&run=adam&run=newton").unwrap();
+    assert_eq!(s.train().unwrap()[1].steps(), s.steps);
+    let e = s.set_data("hidden", "5").unwrap_err();
+    assert!(
+        e.starts_with("run 2: optimizer newton on a model with 21 parameters"),
+        "{e}"
+    );
+    assert!(
+        LabScenario::from_query("model=poly&degree=12&run=newton").is_ok(),
+        "every polynomial is within the bound"
+    );
+}
+
 #[test]
 fn a_hand_written_link() {
     let s = LabScenario::from_query(
@@ -574,7 +596,7 @@ fn generated_points_are_of_the_models_kind() {
 #[cfg(not(target_arch = "wasm32"))]
 mod properties {
     use super::*;
-    use optiviz::model::{DATA_LIMITS, MAX_COORDINATE, MAX_DEGREE};
+    use optiviz::model::{DATA_LIMITS, MAX_COORDINATE, MAX_DEGREE, MAX_SECOND_ORDER_PARAMS};
     use optiviz::run::Noise;
     use optiviz::schedule::Schedule;
     use optiviz::surface::COORDINATE_LIMIT;
@@ -749,6 +771,18 @@ mod properties {
                             y0 + h.max(y0.abs() * 2e-9),
                         )
                     });
+                    // Newton only where the lab allows it (MAX_SECOND_ORDER_PARAMS).
+                    let runs = runs
+                        .into_iter()
+                        .map(|mut r| {
+                            if d > MAX_SECOND_ORDER_PARAMS
+                                && r.spec.optimizer.kind == OptimizerKind::Newton
+                            {
+                                r.spec.optimizer = RunConfig::new(OptimizerKind::Sgd);
+                            }
+                            r
+                        })
+                        .collect();
                     LabScenario {
                         model,
                         seed,

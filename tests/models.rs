@@ -3,8 +3,8 @@
 //! `trace --model` command line.
 
 use optiviz::model::{
-    LinearRegression, LogisticRegression, Mlp, Model, PolyRegression, Training, bce_with_logit,
-    data, shape_grad, train,
+    LinearRegression, LogisticRegression, MAX_SECOND_ORDER_PARAMS, Mlp, Model, PolyRegression,
+    Training, bce_with_logit, data, shape_grad, train,
 };
 use optiviz::optim::{OptimizerKind, RunConfig};
 use optiviz::run::{Noise, RunSpec};
@@ -242,6 +242,44 @@ fn newton_solves_linear_regression_in_one_step() {
         "{:?}",
         t.last()
     );
+}
+
+/// Newton's finite-difference Hessian costs 2·d gradients a step, so it is refused on models
+/// beyond `MAX_SECOND_ORDER_PARAMS` (the network of 64 hidden units, 257 parameters, took
+/// 0.3 s a step in the page) with the optimizer, the parameter count and the allowed values;
+/// the network within the bound, and any first-order optimizer on the large one, train.
+#[test]
+fn second_order_optimizers_are_refused_on_large_models() {
+    let d = data::two_classes(50, 3.0, 0.5, 1);
+    let within = Mlp::new(&d, &[], (MAX_SECOND_ORDER_PARAMS - 1) / 4, 0.0, 0.0, 0).unwrap();
+    assert_eq!(within.dim(), MAX_SECOND_ORDER_PARAMS);
+    let newton = spec(OptimizerKind::Newton, 1.0);
+    let t = train(&within, &newton, &within.init(0), 3, 50, 0).unwrap();
+    assert_eq!(t.steps(), 3);
+    let big = Mlp::new(&d, &[], 64, 0.0, 0.0, 0).unwrap();
+    let e = train(&big, &newton, &big.init(0), 3, 50, 0).err().unwrap();
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "optimizer newton on a model with 257 parameters: allowed are models of at most \
+             {MAX_SECOND_ORDER_PARAMS} parameters for a second-order optimizer (its Hessian \
+             costs 2·257 gradients a step; the network up to 4 hidden units), or a first-order \
+             optimizer on this model"
+        )
+    );
+    let adam = train(
+        &big,
+        &spec(OptimizerKind::Adam, 0.01),
+        &big.init(0),
+        3,
+        50,
+        0,
+    )
+    .unwrap();
+    assert_eq!(adam.steps(), 3);
+    // Degree 12, the largest polynomial, is always within the bound.
+    let poly = PolyRegression::new(&data::curve(30, 0.2, 1), &[], 12, 0.0, 0.0).unwrap();
+    assert!(poly.dim() <= MAX_SECOND_ORDER_PARAMS);
 }
 
 #[test]

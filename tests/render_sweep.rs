@@ -18,8 +18,7 @@ fn sweep_texts(axis: SweepAxis, runs: &[SweepSeries<'_>]) -> Vec<String> {
         let area = Probe::new(&mut buf, (640, 320), texts.clone()).into_drawing_area();
         draw_sweep(&area, runs, (1e-5, 1.0), axis, &Theme::default()).unwrap();
     }
-    let t = texts.borrow().clone();
-    t
+    texts.borrow().clone()
 }
 
 fn rates() -> Vec<f64> {

@@ -1,9 +1,9 @@
 // optiviz page: builds the controls from what the Rust handle describes, turns pointer and
 // keyboard input into calls on it, and runs the frame loop. Every computation and every pixel
 // of the plots comes from Rust (pkg/optiviz.js); the scenario lives in the URL.
-import init, { App, check_tuning, paint_basins } from './pkg/optiviz.js';
-import { Job, basinTasks, sweepTasks } from './pool.js';
-import { $, Player, RunPanels, attempt, fitCanvases, fmt, fmtDecay, legendItems, notice, touchWords, wireKeys } from './runs.js';
+import init, { App, check_tuning, last_panic, paint_basins } from './pkg/optiviz.js';
+import { Job, basinTasks, pagePool, sweepTasks } from './pool.js';
+import { $, Player, RunPanels, attempt, fitCanvases, fmt, fmtDecay, legendItems, notice, recover, touchWords, trapped, wireKeys } from './runs.js';
 
 /** The page: the Rust handle, the frame loop and every control. */
 /** `n` and the noun, plural unless `n` is 1. */
@@ -76,8 +76,10 @@ class Page extends Player {
     try {
       rows = JSON.parse(this.app.results(tol));
       $('tolerance').removeAttribute('aria-invalid');
+      notice('', 'tolerance');
     } catch (e) {
-      notice(e.message);
+      if (trapped(e)) throw e;
+      notice(e.message, 'tolerance');
       $('tolerance').setAttribute('aria-invalid', 'true');
       return;
     }
@@ -145,6 +147,7 @@ class Page extends Player {
       try {
         e = JSON.parse(this.app.explain(i));
       } catch (err) {
+        if (trapped(err)) throw err;
         out.textContent = err.message;
         continue;
       }
@@ -209,6 +212,24 @@ class Page extends Player {
     $('add-run').disabled = runs.length >= 8;
     this.applyLesson();
     this.changed();
+  }
+
+  /**
+   * Swaps in `app`, a fresh handle after a panic: every job is cancelled, the optional views
+   * close, and every control is rebuilt from it.
+   */
+  adopt(app) {
+    super.adopt(app);
+    this.app = app;
+    this.panels.handle = app;
+    pagePool().cancel();
+    for (const id of ['results-box', 'sweep-box', 'multiples-box', 'basin-box']) $(id).open = false;
+    if (!$('theory-box').hidden) $('theory-box').open = false;
+    if ($('view3d').checked) $('view3d').click();
+    this.syncControls();
+    this.rebuild();
+    this.setLarge(app.large());
+    this.setPlaying(app.advance(0));
   }
 
   /** Lesson mode: only the controls the link names stay visible. */
@@ -320,7 +341,7 @@ class Page extends Player {
           paint();
           job.status.value = `2 maps of ${n} × ${n} starts in ${(ms / 1000).toFixed(2)} s on ${job.pool.size} workers`;
         },
-        error: (message) => notice(`basin map: ${message}`),
+        what: 'basin map',
       });
       this.repaintBasins = paint;
     });
@@ -395,20 +416,20 @@ class Page extends Player {
     box.addEventListener('toggle', () => this.showCanvas(canvas, box.open, (c) => this.app.set_sweep_canvas(c)));
     $('sweep-run').addEventListener('click', () => {
       let lrs;
-      if (!attempt(() => { lrs = this.app.begin_sweep(50); })) return;
+      if (!attempt(() => { lrs = this.app.begin_sweep(50); }, undefined, 'sweep')) return;
       const query = this.app.query();
       const runs = this.shownRuns();
       const tasks = sweepTasks({ query, runs, lrs, tol: 1e-6 });
       let parts = 0;
       job.run(tasks, {
         part: (task, m) => {
-          if (!attempt(() => this.app.sweep_points(task.run, task.first, m.cells))) return;
+          if (!attempt(() => this.app.sweep_points(task.run, task.first, m.cells), undefined, 'sweep')) return;
           parts += 1;
           job.progress(parts / tasks.length);
           this.redraw();
         },
         done: (ms) => { job.status.value = `${count(runs.length, 'run')} × ${lrs.length} rates in ${ms.toFixed(0)} ms`; },
-        error: (message) => notice(`sweep: ${message}`),
+        what: 'sweep',
       });
     });
     $('sweep-metric').addEventListener('change', () => {
@@ -434,7 +455,7 @@ class Page extends Player {
       const budget = Number($('tune-budget').value);
       const objective = $('tune-objective').value;
       const decays = ['tune-momentum', 'tune-beta1', 'tune-beta2'].filter((id) => $(id).checked).map((id) => $(id).value).join(',');
-      if (!attempt(() => check_tuning(objective, budget, decays), $('tune-budget'))) return;
+      if (!attempt(() => check_tuning(objective, budget, decays), $('tune-budget'), 'tune')) return;
       const query = this.app.query();
       const runs = this.shownRuns();
       const tasks = runs.map((run) => ({ kind: 'tune', query, run, objective, budget, decays }));
@@ -450,13 +471,13 @@ class Page extends Player {
         done: (ms) => {
           found.sort((a, b) => a.run - b.run);
           for (const t of found.filter((t) => !t.error)) {
-            t.names.forEach((name, k) => attempt(() => this.app.set_param(t.run, name, Number(t.best[k].toPrecision(6)))));
+            t.names.forEach((name, k) => attempt(() => this.app.set_param(t.run, name, Number(t.best[k].toPrecision(6))), undefined, 'tune'));
           }
           $('tune-result').replaceChildren(...found.map(tunedItem));
           job.status.value = `${count(runs.length, 'run')} × ${budget} simulations in ${ms.toFixed(0)} ms`;
           this.rebuild();
         },
-        error: (message) => notice(`tune: ${message}`),
+        what: 'tune',
       });
     });
   }
@@ -557,7 +578,6 @@ class Page extends Player {
       history.replaceState(null, '', `?${this.app.query()}`);
       try {
         await navigator.clipboard.writeText(location.href);
-        notice('');
         $('copy-link').textContent = 'Link copied';
       } catch {
         $('copy-link').textContent = 'Link in the address bar';
@@ -700,22 +720,25 @@ async function main() {
   if (app.large()) page.setLarge(true);
   const problem = app.load_error();
   if (problem) {
-    notice(`This link could not be loaded (${problem}); showing the default scenario instead.`);
+    notice(`This link could not be loaded (${problem}); showing the default scenario instead.`, 'link');
     history.replaceState(null, '', `?${app.query()}`);
   }
   new ResizeObserver(() => page.redraw()).observe(document.body);
   // A read-only handle for the console and the browser tests: where the start marker is drawn.
+  // `panic` makes the wasm panic, only so that the browser test can prove the page recovers.
   window.optiviz = {
-    startPixel: () => app.start_pixel().map((v) => v / devicePixelRatio),
-    timings: () => JSON.parse(app.timings()),
-    query: () => app.query(),
+    startPixel: () => page.app.start_pixel().map((v) => v / devicePixelRatio),
+    timings: () => JSON.parse(page.app.timings()),
+    query: () => page.app.query(),
+    panic: (message) => setTimeout(() => page.app.panic_for_test(message)),
   };
+  recover(page, (query) => new App(...canvases, devicePixelRatio, query), last_panic);
   document.body.dataset.ready = 'true';
   // A fresh visit plays the race; a shared link opens paused on the step it was shared at.
   if (app.step() === 0) page.setPlaying(true);
 }
 
 main().catch((e) => {
-  notice(`optiviz could not start: ${e.message ?? e}`);
+  notice(`optiviz could not start: ${e.message ?? e}`, 'start');
   console.error(e);
 });

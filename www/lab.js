@@ -2,8 +2,8 @@
 // landscape) and in data space (the points and each run's fit). Every computation and pixel
 // comes from Rust (pkg/optiviz.js, the `Lab` handle); this file wires controls and pointers to
 // it and runs the frame loop. The whole lab, edited points included, lives in the URL.
-import init, { App, Lab } from './pkg/optiviz.js';
-import { $, Player, RunPanels, attempt, fitCanvases, fmt, legendItems, notice, touchWords, wireKeys } from './runs.js';
+import init, { App, Lab, last_panic } from './pkg/optiviz.js';
+import { $, Player, RunPanels, attempt, fitCanvases, fmt, legendItems, notice, recover, touchWords, wireKeys } from './runs.js';
 
 class LabPage extends Player {
   constructor(lab, canvases) {
@@ -64,6 +64,22 @@ class LabPage extends Player {
     $('runs').replaceChildren(...runs.map((run, i) => this.panels.runPanel(run, i, runs.length)));
     $('add-run').disabled = runs.length >= 8;
     this.changed();
+  }
+
+  /** Swaps in `lab`, a fresh handle after a panic, and rebuilds every control from it. */
+  adopt(lab) {
+    super.adopt(lab);
+    this.lab = lab;
+    this.panels.handle = lab;
+    this.syncSettings();
+    this.rebuild();
+    this.syncSpeed();
+    this.setPlaying(lab.advance(0));
+  }
+
+  syncSpeed() {
+    $('speed').value = Math.log10(this.lab.speed());
+    $('speed-value').value = `${fmt(this.lab.speed())}/s`;
   }
 
   /** Everything about the model and its data: controls, axes, batch size, notes. */
@@ -173,18 +189,10 @@ class LabPage extends Player {
       if (attempt(() => this.lab.add_run($('add-kind').value))) this.rebuild();
     });
     $('play').addEventListener('click', () => this.togglePlay());
-    $('one-step').addEventListener('click', () => {
-      this.setPlaying(false);
-      this.lab.advance(1);
-      this.changed();
-    });
-    $('reset').addEventListener('click', () => {
-      this.lab.reset();
-      this.changed();
-    });
+    $('one-step').addEventListener('click', () => this.oneStep());
+    $('reset').addEventListener('click', () => this.reset());
     const speed = $('speed');
-    speed.value = Math.log10(this.lab.speed());
-    $('speed-value').value = `${fmt(this.lab.speed())}/s`;
+    this.syncSpeed();
     speed.addEventListener('input', () => {
       const v = Number((10 ** Number(speed.value)).toPrecision(2));
       if (attempt(() => this.lab.set_speed(v), speed)) $('speed-value').value = `${fmt(v)}/s`;
@@ -345,24 +353,27 @@ async function main() {
   lab.render();
   const problem = lab.load_error();
   if (problem) {
-    notice(`This link could not be loaded (${problem}); showing the default lab instead.`);
+    notice(`This link could not be loaded (${problem}); showing the default lab instead.`, 'link');
     history.replaceState(null, '', `?${lab.query()}`);
   }
   new ResizeObserver(() => page.redraw()).observe(document.body);
   // A read-only handle for the console and the browser tests.
+  // `panic` makes the wasm panic, only so that the browser test can prove the page recovers.
   window.optiviz = {
-    query: () => lab.query(),
-    pointPixel: (i) => lab.point_pixel(i)?.map((v) => v / devicePixelRatio),
-    pointCount: () => lab.point_count(),
-    landscapeWidth: () => { const r = lab.landscape_rect(); return r && (r[2] - r[0]) / devicePixelRatio; },
-    status: () => JSON.parse(lab.status()),
-    settings: () => JSON.parse(lab.settings()),
+    query: () => page.lab.query(),
+    pointPixel: (i) => page.lab.point_pixel(i)?.map((v) => v / devicePixelRatio),
+    pointCount: () => page.lab.point_count(),
+    landscapeWidth: () => { const r = page.lab.landscape_rect(); return r && (r[2] - r[0]) / devicePixelRatio; },
+    status: () => JSON.parse(page.lab.status()),
+    settings: () => JSON.parse(page.lab.settings()),
+    panic: (message) => setTimeout(() => page.lab.panic_for_test(message)),
   };
+  recover(page, (query) => new Lab(...canvases, devicePixelRatio, query), last_panic);
   document.body.dataset.ready = 'true';
   if (lab.step() === 0) page.setPlaying(true);
 }
 
 main().catch((e) => {
-  notice(`optiviz could not start: ${e.message ?? e}`);
+  notice(`optiviz could not start: ${e.message ?? e}`, 'start');
   console.error(e);
 });

@@ -1,117 +1,144 @@
-// Web Workers for the heavy comparisons: a pool of workers running the page's wasm
-// (worker.js), one per core the browser reports (at least two), that deals tasks out to
-// whichever worker is free. The page hears every part as it arrives; cancelling ends the
-// workers at once, whatever they were in the middle of.
+// Web Workers for the heavy comparisons: one pool of workers running the page's wasm
+// (worker.js) for every job on the page (sweep, Tune, basin maps), at most one worker per core
+// the browser reports. Jobs queue their tasks on it and it deals them to whichever worker is
+// free; each job hears its own parts as they arrive. Cancelling a job ends only its tasks: the
+// workers busy with them are ended at once and replaced when more tasks come.
+import { notice } from './runs.js';
 
-/** Workers to use: one per reported core, at least two, at most eight. */
-export const cores = () => Math.max(2, Math.min(navigator.hardwareConcurrency || 2, 8));
+/** Workers to use: one per reported core, at most eight. */
+export const cores = () => Math.max(1, Math.min(navigator.hardwareConcurrency || 1, 8));
 
 export class Pool {
   constructor(size = cores()) {
     this.size = size;
-    this.workers = [];
-    this.job = 0;
-    this.busy = false;
+    this.workers = []; // { worker, item }: item is the task it is busy with, if any
+    this.queue = []; // { task, run, id } waiting for a free worker
+    this.runs = new Set();
+    this.serial = 0;
+  }
+
+  /** Whether any job has tasks queued or running. */
+  get busy() {
+    return this.runs.size > 0;
   }
 
   /**
-   * Runs `tasks` (messages for worker.js, each with its `kind`), cancelling any run still in
-   * progress. `part(task, message)` hears each part a task sends, `done()` that every task
-   * finished, `error(message)` that one failed (the rest are then cancelled). Resolves when
-   * the run ends, however it ends.
+   * Queues `tasks` (messages for worker.js, each with its `kind`) as one job's run beside any
+   * other runs. `part(task, message)` hears each part a task sends, `done()` that every task
+   * finished, `error(message)` that one failed (the run's other tasks are then cancelled).
+   * Returns the run, for `stop`; `run.ended` resolves when it ends, however it ends.
    */
-  run(tasks, { part = () => {}, done = () => {}, error = () => {} } = {}) {
-    this.cancel();
-    const job = ++this.job;
-    this.busy = true;
-    let next = 0;
-    let finished = 0;
-    return new Promise((resolve) => {
-      this.end = resolve;
-      if (tasks.length === 0) {
-        this.busy = false;
-        done();
-        resolve();
-        return;
-      }
-      while (this.workers.length < Math.min(this.size, tasks.length)) {
-        this.workers.push(new Worker(new URL('worker.js', import.meta.url), { type: 'module' }));
-      }
-      const give = (w) => {
-        if (next >= tasks.length) return;
-        w.task = tasks[next];
-        next += 1;
-        w.postMessage({ ...w.task, job });
-      };
-      for (const w of this.workers) {
-        // A worker that cannot load its script or its wasm ends the run with a message.
-        w.onerror = (e) => {
-          e.preventDefault();
-          if (job !== this.job) return;
-          this.cancel();
-          error(`a worker stopped: ${e.message || 'it could not load the page\'s wasm'}`);
-        };
-        w.onmessage = (e) => {
-          const m = e.data;
-          if (m.job !== job) return;
-          if (m.error) {
-            this.cancel();
-            error(m.error);
-            return;
-          }
-          if (!m.done) {
-            part(w.task, m);
-            return;
-          }
-          finished += 1;
-          if (finished < tasks.length) {
-            give(w);
-            return;
-          }
-          this.busy = false;
-          this.end = null;
-          done();
-          resolve();
-        };
-        give(w);
-      }
-    });
+  start(tasks, { part = () => {}, done = () => {}, error = () => {} } = {}) {
+    const run = { left: tasks.length, part, done, error };
+    run.ended = new Promise((resolve) => { run.resolve = resolve; });
+    this.runs.add(run);
+    if (tasks.length === 0) this.finish(run);
+    this.queue.push(...tasks.map((task) => ({ task, run })));
+    this.deal();
+    return run;
   }
 
-  /** Ends the workers, busy or idle; the next run starts new ones. */
-  close() {
-    this.busy = true;
-    this.cancel();
+  /** `start`, resolving when the run ends. */
+  run(tasks, hooks) {
+    return this.start(tasks, hooks).ended;
   }
 
-  /** Ends the run in progress, if any: its workers are terminated and started afresh next run. */
+  /** Gives queued tasks to free workers, starting workers up to the pool's size. */
+  deal() {
+    while (this.queue.length > 0) {
+      let slot = this.workers.find((s) => !s.item);
+      if (!slot) {
+        if (this.workers.length >= this.size) return;
+        slot = this.spawn();
+      }
+      slot.item = { ...this.queue.shift(), id: (this.serial += 1) };
+      slot.worker.postMessage({ ...slot.item.task, job: slot.item.id });
+    }
+  }
+
+  spawn() {
+    const slot = { worker: new Worker(new URL('worker.js', import.meta.url), { type: 'module' }), item: null };
+    // A worker that cannot load its script or its wasm ends its run with a message.
+    slot.worker.onerror = (e) => {
+      e.preventDefault();
+      if (slot.item) this.fail(slot.item.run, `a worker stopped: ${e.message || 'it could not load the page\'s wasm'}`);
+    };
+    slot.worker.onmessage = (e) => {
+      const m = e.data;
+      const item = slot.item;
+      if (!item || m.job !== item.id) return;
+      if (m.error) {
+        this.fail(item.run, m.error);
+      } else if (!m.done) {
+        item.run.part(item.task, m);
+      } else {
+        slot.item = null;
+        item.run.left -= 1;
+        if (item.run.left === 0) this.finish(item.run);
+        this.deal();
+      }
+    };
+    this.workers.push(slot);
+    return slot;
+  }
+
+  finish(run) {
+    this.runs.delete(run);
+    run.done();
+    run.resolve();
+  }
+
+  fail(run, message) {
+    if (this.stop(run)) run.error(message);
+  }
+
+  /**
+   * Ends `run` if it has not ended: its queued tasks are dropped and the workers busy with it
+   * ended (the others go on). Whether it was still going.
+   */
+  stop(run) {
+    if (!this.runs.delete(run)) return false;
+    this.queue = this.queue.filter((q) => q.run !== run);
+    for (const s of this.workers) if (s.item?.run === run) s.worker.terminate();
+    this.workers = this.workers.filter((s) => s.item?.run !== run);
+    run.resolve();
+    this.deal();
+    return true;
+  }
+
+  /** Ends every run. */
   cancel() {
-    if (!this.busy) return;
-    for (const w of this.workers) w.terminate();
+    for (const run of [...this.runs]) this.stop(run);
+  }
+
+  /** Ends every run and every worker; the next run starts new ones. */
+  close() {
+    this.cancel();
+    for (const s of this.workers) s.worker.terminate();
     this.workers = [];
-    this.busy = false;
-    this.job += 1;
-    const end = this.end;
-    this.end = null;
-    end?.();
   }
 }
 
+/** The page's one pool, shared by every job. */
+let shared;
+export const pagePool = () => (shared ??= new Pool());
+
 /**
  * The controls of one heavy computation: its start button, Cancel button, progress bar and
- * status line, enabled and disabled as a run starts and ends.
+ * status line, enabled and disabled as a run starts and ends; and its notice (keyed by
+ * `prefix`), which stays until this job runs again.
  */
 export class Job {
-  constructor(prefix, pool = new Pool()) {
+  constructor(prefix, pool = pagePool()) {
+    this.prefix = prefix;
     this.pool = pool;
+    this.current = null;
     this.start = document.getElementById(`${prefix}-run`);
     this.stop = document.getElementById(`${prefix}-cancel`);
     this.bar = document.getElementById(`${prefix}-progress`);
     this.status = document.getElementById(`${prefix}-time`);
     this.stop.addEventListener('click', () => {
-      if (!this.pool.busy) return;
-      this.pool.cancel();
-      this.status.value = 'cancelled';
+      if (this.current && this.pool.stop(this.current)) this.status.value = 'cancelled';
     });
   }
 
@@ -120,21 +147,25 @@ export class Job {
     if (fraction >= 0 && fraction <= 1) this.bar.value = fraction;
   }
 
+  /** This job's notice (`''` clears it). */
+  notice(message) {
+    notice(message, this.prefix);
+  }
+
   /**
-   * Runs `tasks` on the pool, the controls showing it; `done(ms)` when every task finished.
-   * `part` and `error` as for Pool.run.
+   * Runs `tasks` on the pool, the controls showing it (a run of this job still going is
+   * cancelled first); `done(ms)` when every task finished, `part` as for Pool.start; an error
+   * becomes this job's notice, prefixed with `what`.
    */
-  run(tasks, { part, done = () => {}, error }) {
+  run(tasks, { part, done = () => {}, what }) {
+    if (this.current) this.pool.stop(this.current);
+    this.notice('');
     const t0 = performance.now();
     this.bar.value = 0;
     this.status.value = 'computing…';
     this.stop.disabled = false;
     this.start.disabled = true;
-    const ended = () => {
-      this.stop.disabled = true;
-      this.start.disabled = false;
-    };
-    return this.pool.run(tasks, {
+    const run = this.pool.start(tasks, {
       part,
       done: () => {
         this.bar.value = 1;
@@ -142,9 +173,16 @@ export class Job {
       },
       error: (message) => {
         this.status.value = '';
-        error(message);
+        this.notice(`${what}: ${message}`);
       },
-    }).then(ended);
+    });
+    this.current = run;
+    return run.ended.then(() => {
+      if (this.current !== run) return;
+      this.current = null;
+      this.stop.disabled = true;
+      this.start.disabled = false;
+    });
   }
 }
 

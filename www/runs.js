@@ -46,21 +46,40 @@ export function sliderScale(scale) {
   return { pos: (v) => v, value: (t) => t, step: (lo, hi) => (hi - lo) / 1000, show: fmt };
 }
 
-export function notice(message) {
+/** The notices shown, by source: 'edit', 'link', a job's name, … */
+const notices = new Map();
+
+/**
+ * Shows `message` as the notice of `source` (`''` clears it), beside every other source's:
+ * each stays until its own source clears it.
+ */
+export function notice(message, source = 'edit') {
+  if ((notices.get(source) ?? '') === message) return;
+  if (message) notices.set(source, message);
+  else notices.delete(source);
   const el = $('notice');
-  el.textContent = message;
-  el.hidden = !message;
+  el.replaceChildren(...[...notices.values()].map((m) => Object.assign(document.createElement('span'), { textContent: m })));
+  el.hidden = notices.size === 0;
 }
 
-/** Calls `action`; shows its error (a message naming the allowed values) instead of throwing. */
-export function attempt(action, control) {
+/** Whether `e` is a trap of the wasm (a Rust panic), which no notice can answer. */
+export const trapped = (e) => e instanceof WebAssembly.RuntimeError;
+
+/**
+ * Calls `action`; shows its error (a message naming the allowed values) as the notice of
+ * `source` instead of throwing. Success clears that notice, and an edit's success the notice
+ * of a link that could not be loaded. A Rust panic is thrown on, to the panic banner.
+ */
+export function attempt(action, control, source = 'edit') {
   try {
     action();
-    notice('');
+    notice('', source);
+    if (source === 'edit') notice('', 'link');
     control?.removeAttribute('aria-invalid');
     return true;
   } catch (e) {
-    notice(e.message);
+    if (trapped(e)) throw e;
+    notice(e.message, source);
     control?.setAttribute('aria-invalid', 'true');
     return false;
   }
@@ -379,7 +398,9 @@ export class Player {
   /** Remembers the scenario in the URL, shortly after the last change. */
   remember() {
     clearTimeout(this.rememberTimer);
-    this.rememberTimer = setTimeout(() => history.replaceState(null, '', `?${this.handle.query()}`), 250);
+    this.rememberTimer = setTimeout(() => {
+      if (!this.broken) history.replaceState(null, '', `?${this.handle.query()}`);
+    }, 250);
   }
 
   /** A change to the scenario: draw it and remember it. */
@@ -391,6 +412,8 @@ export class Player {
 
   frame(time) {
     this.pending = false;
+    // A handle that panicked answers nothing more: the banner's Reset brings a new one.
+    if (this.broken) return;
     fitCanvases(this.canvases);
     const training = this.handle.train ? !this.handle.train(TRAIN_MS) : false;
     if (this.playing) {
@@ -403,14 +426,27 @@ export class Player {
     this.last = this.playing ? time : 0;
     try {
       this.handle.render();
+      notice('', 'draw');
     } catch (e) {
-      notice(`drawing failed: ${e.message}`);
+      if (trapped(e)) throw e;
+      notice(`drawing failed: ${e.message}`, 'draw');
     }
     this.afterRender();
     if (this.playing || training) this.redraw();
   }
 
   afterRender() {}
+
+  /**
+   * Swaps in `handle`, a new one for a handle that panicked; a subclass also points its own
+   * fields and panels at it and rebuilds its controls.
+   */
+  adopt(handle) {
+    this.handle = handle;
+    this.broken = false;
+    this.last = 0;
+    this.carry = 0;
+  }
 
   setPlaying(on) {
     this.playing = on;
@@ -477,4 +513,36 @@ export function touchWords() {
   if (!matchMedia('(pointer: coarse)').matches) return;
   for (const el of document.querySelectorAll('[data-touch]')) el.textContent = el.dataset.touch;
   for (const el of document.querySelectorAll('[data-touch-label]')) el.setAttribute('aria-label', el.dataset.touchLabel);
+}
+
+/**
+ * Recovery from a Rust panic, which traps the wasm (a WebAssembly.RuntimeError) and leaves
+ * `player`'s handle unusable while the wasm instance itself still works: wherever the trap
+ * surfaces (the frame loop, an event handler), the banner shows the panic's message
+ * (`lastPanic()`) and a Reset button, which builds a fresh handle by `make(query)` from the
+ * scenario last remembered in the URL (the default one if that fails too) and hands it to
+ * `player.adopt`. No reload: the page and its state outside the handle stay.
+ */
+export function recover(player, make, lastPanic) {
+  const crashed = (e) => {
+    if (!trapped(e)) return false;
+    player.broken = true;
+    player.setPlaying(false);
+    $('panic-message').textContent = `optiviz stopped on an internal error (${lastPanic() ?? e.message}). `
+      + 'Reset to go on from the last state in the link, without reloading the page.';
+    $('panic').hidden = false;
+    return true;
+  };
+  window.addEventListener('error', (e) => { if (crashed(e.error)) e.preventDefault(); });
+  window.addEventListener('unhandledrejection', (e) => { if (crashed(e.reason)) e.preventDefault(); });
+  $('panic-reset').addEventListener('click', () => {
+    let handle;
+    try {
+      handle = make(location.search);
+    } catch {
+      handle = make('');
+    }
+    $('panic').hidden = true;
+    player.adopt(handle);
+  });
 }

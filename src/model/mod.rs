@@ -23,7 +23,7 @@ pub use mlp::Mlp;
 pub use poly::{MAX_DEGREE, PolyRegression};
 pub use scenario::LabScenario;
 
-use crate::optim::{ConfigError, Optimizer};
+use crate::optim::{ConfigError, Optimizer, OptimizerKind};
 use crate::run::RunSpec;
 use nalgebra::DMatrix;
 use rand::SeedableRng;
@@ -183,6 +183,38 @@ fn all_finite(values: &[f64]) -> bool {
     values.iter().all(|v| v.is_finite())
 }
 
+/// The most parameters a model may have for a second-order optimizer (Newton) to train it.
+/// Its Hessian by central differences ([`Trainer`]) costs 2·d gradients of the batch a step,
+/// so a step costs about d² gradient coordinates times the batch. Measured in the page's wasm
+/// (headless Chromium on a busy 2-core machine, full batch of n = 500, the fastest of 31
+/// steps; `tests/browser/newton-step.mjs`, RELIABILITY.md), one Newton step of the network
+/// takes 1.0 ms at 17 parameters (4 hidden units), 5.5 ms at 25, 12 ms at 33 and 0.54 s at 257
+/// (64 hidden units): this bound keeps a step well under a frame. Polynomial regression (at
+/// most 13 parameters) and the two linear models are always within it.
+pub const MAX_SECOND_ORDER_PARAMS: usize = 17;
+
+/// Refuses a second-order optimizer (`optimizer`, which [`Optimizer::needs_hessian`]) on a
+/// model of `dim` parameters beyond [`MAX_SECOND_ORDER_PARAMS`], naming the optimizer, the
+/// parameter count and the allowed values; any first-order optimizer, or a model within the
+/// bound, passes.
+pub fn check_second_order(
+    kind: OptimizerKind,
+    optimizer: &dyn Optimizer,
+    dim: usize,
+) -> Result<(), ConfigError> {
+    if !optimizer.needs_hessian() || dim <= MAX_SECOND_ORDER_PARAMS {
+        return Ok(());
+    }
+    Err(ConfigError::Conflict(format!(
+        "optimizer {} on a model with {dim} parameters: allowed are models of at most \
+         {MAX_SECOND_ORDER_PARAMS} parameters for a second-order optimizer (its Hessian costs \
+         2·{dim} gradients a step; the network up to {} hidden units), or a first-order \
+         optimizer on this model",
+        kind.id(),
+        (MAX_SECOND_ORDER_PARAMS - 1) / 4,
+    )))
+}
+
 /// The Hessian of the batch loss by central differences of the gradient (step
 /// `1e-5·max(1, |θᵢ|)`), symmetrised: what second-order optimizers (Newton) get on models,
 /// which state no Hessian of their own. Exact up to rounding for the quadratic losses
@@ -219,7 +251,8 @@ fn hessian(model: &dyn Model, params: &[f64], batch: &[usize], step: usize) -> D
 /// parameter ends training as diverged (no panic).
 ///
 /// Errors: the configuration (as [`RunSpec::validate`] and [`crate::optim::RunConfig::build`]
-/// check it), `init` of the wrong length, `batch_size = 0`, or a model without samples.
+/// check it), a second-order optimizer on a model too large for it ([`check_second_order`]),
+/// `init` of the wrong length, `batch_size = 0`, or a model without samples.
 pub fn train(
     model: &dyn Model,
     spec: &RunSpec,
@@ -261,6 +294,7 @@ impl Trainer {
     ) -> Result<Trainer, ConfigError> {
         spec.validate()?;
         let optimizer = spec.optimizer.build()?;
+        check_second_order(spec.optimizer.kind, optimizer.as_ref(), model.dim())?;
         if init.len() != model.dim() {
             return Err(ConfigError::Conflict(format!(
                 "the model has {} parameters but {} initial values were given",

@@ -22,7 +22,9 @@
 //! written in Rust's shortest round-trip form, so reading a link back gives the same bits.
 
 use super::dataset::{MAX_POINTS, Points};
-use super::{LabModel, MAX_DEGREE, ModelSpec, Trainer, Training, check_data_value};
+use super::{
+    LabModel, MAX_DEGREE, ModelSpec, Trainer, Training, check_data_value, check_second_order,
+};
 use crate::optim::{OptimizerKind, RunConfig};
 use crate::scenario::{
     MAX_RUNS, MAX_STEPS, RunEntry, flag, join_query, read_run, split_query, write_run,
@@ -381,7 +383,8 @@ impl LabScenario {
     }
 
     /// Checks everything a query cannot express wrong by syntax alone: the model and its
-    /// data, the runs' count, the batch size, the steps, the axes and the view. The error
+    /// data, the runs' count and settings (a second-order optimizer only on a model within
+    /// [`super::MAX_SECOND_ORDER_PARAMS`]), the batch size, the steps, the axes and the view. The error
     /// names the field, the value and the allowed values.
     pub fn validate(&self) -> Result<(), String> {
         self.validate_on(&self.build()?)
@@ -412,6 +415,10 @@ impl LabScenario {
         for (i, run) in self.runs.iter().enumerate() {
             run.spec
                 .validate()
+                .and_then(|()| {
+                    let optimizer = run.spec.optimizer.build()?;
+                    check_second_order(run.spec.optimizer.kind, optimizer.as_ref(), m.dim())
+                })
                 .map_err(|e| format!("run {}: {e}", i + 1))?;
         }
         if let Some(b) = self.batch {

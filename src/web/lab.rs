@@ -309,6 +309,13 @@ impl Lab {
         self.s.to_query()
     }
 
+    /// Panics with `message`. It exists only so that the browser test
+    /// (`tests/browser/panic.test.mjs`) can prove the lab recovers from a Rust panic without
+    /// a reload; nothing on the page calls it.
+    pub fn panic_for_test(&mut self, message: &str) {
+        panic!("{message}");
+    }
+
     /// The models as JSON `[{id, label}]`.
     pub fn models() -> String {
         json(

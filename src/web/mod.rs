@@ -30,9 +30,30 @@ mod jobs;
 mod lab;
 mod runs;
 
+thread_local! {
+    /// The message of the last panic in this wasm instance, for [`last_panic`].
+    static LAST_PANIC: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
 #[wasm_bindgen(start)]
 fn start() {
-    console_error_panic_hook::set_once();
+    std::panic::set_hook(Box::new(|info| {
+        console_error_panic_hook::hook(info);
+        LAST_PANIC.with(|last| {
+            if let Ok(mut last) = last.try_borrow_mut() {
+                *last = Some(info.to_string());
+            }
+        });
+    }));
+}
+
+/// The message of the last Rust panic in this wasm instance (where it happened and what it
+/// said), if any. A panic traps the wasm and leaves the handle whose method panicked unusable,
+/// but the instance still answers: the page calls this to show the message on its panic
+/// banner, whose Reset builds a new handle.
+#[wasm_bindgen]
+pub fn last_panic() -> Option<String> {
+    LAST_PANIC.with(|last| last.try_borrow().ok().and_then(|l| l.clone()))
 }
 
 /// The RGBA pixels of a basin map from its cells' codes ([`basin_rows`]): by `mode`
@@ -451,6 +472,13 @@ impl App {
     /// The scenario as a URL query (without `?`): a link to exactly what is on screen.
     pub fn query(&self) -> String {
         self.scenario.to_query()
+    }
+
+    /// Panics with `message`. It exists only so that the browser test
+    /// (`tests/browser/panic.test.mjs`) can prove the page recovers from a Rust panic without
+    /// a reload; nothing on the page calls it.
+    pub fn panic_for_test(&mut self, message: &str) {
+        panic!("{message}");
     }
 
     /// Simulates `spec` in the current scenario; also returns how long that took (ms).

@@ -13,14 +13,11 @@
 // Headless Chromium runs without a GPU here, so canvas drawing is done in software.
 import { spawn } from 'node:child_process';
 import { chromium } from 'playwright-core';
+import { root, serve } from './harness.mjs';
 
-const root = new URL('../../', import.meta.url).pathname;
 const bin = process.env.OPTIVIZ_BIN ?? `${root}target/release/optiviz`;
-const server = spawn(bin, ['serve', `${root}www`, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-const base = await new Promise((resolve) => server.stdout.on('data', (d) => {
-  const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(String(d));
-  if (m) resolve(m[0]);
-}));
+const { server, base: started } = serve(bin);
+const base = await started;
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',

@@ -10,6 +10,22 @@ export const root = new URL('../../', import.meta.url).pathname;
 export const shots = `${root}target/screenshots`;
 
 /**
+ * Starts `optiviz serve www` (the binary `bin`) on a free port: the process, and a promise of
+ * its address.
+ */
+export function serve(bin) {
+  const server = spawn(bin, ['serve', `${root}www`, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const base = new Promise((resolve, reject) => {
+    server.stdout.on('data', (d) => {
+      const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(String(d));
+      if (m) resolve(m[0]);
+    });
+    server.on('exit', (code) => reject(new Error(`optiviz serve exited with ${code}`)));
+  });
+  return { server, base };
+}
+
+/**
  * Starts the server and the browser before the file's tests and stops them after; returns an
  * object whose `base` (the server's address), `browser` and `open(path, width, height)` are
  * ready inside the tests.
@@ -20,14 +36,9 @@ export function harness() {
   before(async () => {
     mkdirSync(shots, { recursive: true });
     const bin = process.env.OPTIVIZ_BIN ?? `${root}target/debug/optiviz`;
-    server = spawn(bin, ['serve', `${root}www`, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    h.base = await new Promise((resolve, reject) => {
-      server.stdout.on('data', (d) => {
-        const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(String(d));
-        if (m) resolve(m[0]);
-      });
-      server.on('exit', (code) => reject(new Error(`optiviz serve exited with ${code}`)));
-    });
+    let base;
+    ({ server, base } = serve(bin));
+    h.base = await base;
     h.browser = await chromium.launch({
       executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',

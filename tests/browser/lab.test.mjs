@@ -249,6 +249,17 @@ describe('the regression lab', () => {
     await bad.page.close();
   });
 
+  test("Newton on a network too large for its Hessian is refused from the optimizer menu", async () => {
+    const { page, errors } = await openLab('model=mlp&hidden=8&run=adam;lr=0.05');
+    await page.getByRole('combobox', { name: 'Run 1 optimizer' }).selectOption('newton');
+    assert.match(await page.locator('#notice').innerText(),
+      /run 1: optimizer newton on a model with 33 parameters: allowed are models of at most 17 parameters/);
+    assert.match(await query(page), /run=adam;lr=0\.05/, 'the run keeps its optimizer');
+    assert.equal(await page.getByRole('combobox', { name: 'Run 1 optimizer' }).inputValue(), 'adam');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   test('at phone width the views stack and stay usable', async () => {
     const { page, errors } = await openLab('model=logistic&step=300', 390, 800);
     const land = await page.locator('#landscape-canvas').boundingBox();

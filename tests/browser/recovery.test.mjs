@@ -1,0 +1,117 @@
+// Jobs at once and recovery (issue 12): sweep, Tune and basin maps share one pool of at most one
+// worker per core, each job's notice stays until that job runs again, and a Rust panic shows a
+// banner whose Reset brings a fresh handle from the link's scenario without reloading the page.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { harness, nextFrames } from './harness.mjs';
+
+const h = harness();
+const text = (page, selector) => page.locator(selector).innerText();
+
+describe('jobs at once', () => {
+  test('sweep, Tune and a basin map share one pool of at most one worker per core', async () => {
+    const { page, errors } = await h.open('?surface=himmelblau&steps=300&step=300&run=sgd;lr=0.01&run=adam;lr=0.05');
+    // Count the workers the page starts.
+    await page.evaluate(() => {
+      window.started = 0;
+      const Real = window.Worker;
+      window.Worker = class extends Real {
+        constructor(...args) {
+          super(...args);
+          window.started += 1;
+        }
+      };
+    });
+    await page.getByText('Learning-rate sweep').click();
+    await page.getByText('Basins of convergence').click();
+    await page.getByLabel('Budget per run').fill('40');
+    await page.getByRole('button', { name: 'Sweep 50 learning rates' }).click();
+    await page.getByRole('button', { name: 'Tune', exact: true }).click();
+    await page.getByRole('button', { name: 'Compute' }).click();
+    await page.waitForFunction(() => ['sweep-time', 'tune-time', 'basin-time'].every((id) =>
+      /\d ms|\d s on/.test(document.getElementById(id).value)), null, { timeout: 90_000 });
+    const [started, cores] = await page.evaluate(() => [window.started, navigator.hardwareConcurrency]);
+    assert.ok(started >= 1 && started <= Math.min(cores, 8), `${started} workers on ${cores} cores`);
+    assert.match(await text(page, '#basin-time'), new RegExp(`on ${Math.min(cores, 8)} workers$`));
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test("each job's notice stays until that job runs again", async () => {
+    const { page, errors } = await h.open('?surface=bowl&k=10&start=-2.5,1.5&steps=60&step=60&run=sgd;lr=0.01');
+    await page.getByText('Learning-rate sweep').click();
+    await page.getByLabel('Budget per run').fill('0');
+    await page.getByRole('button', { name: 'Tune', exact: true }).click();
+    const tune = /budget 0: allowed values are whole numbers from 1 to 500/;
+    assert.match(await text(page, '#notice'), tune);
+    // Another job's success and an unrelated edit leave it.
+    await page.getByRole('button', { name: 'Sweep 50 learning rates' }).click();
+    await page.waitForFunction(() => /rates in \d+ ms/.test(document.getElementById('sweep-time').value));
+    assert.match(await text(page, '#notice'), tune);
+    const lr = page.locator('#run0-lr-value');
+    await lr.fill('-1');
+    await lr.dispatchEvent('change');
+    assert.match(await text(page, '#notice'), /invalid lr = -1/);
+    assert.match(await text(page, '#notice'), tune, 'both notices are shown');
+    await lr.fill('0.02');
+    await lr.dispatchEvent('change');
+    assert.doesNotMatch(await text(page, '#notice'), /invalid lr/);
+    assert.match(await text(page, '#notice'), tune);
+    // Tune running again clears its own.
+    await page.getByLabel('Budget per run').fill('12');
+    await page.getByRole('button', { name: 'Tune', exact: true }).click();
+    await page.waitForFunction(() => /^1 run × 12 simulations/.test(document.getElementById('tune-time').value));
+    assert.equal(await page.locator('#notice').isHidden(), true);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test("a bad link's notice stays until the user edits something", async () => {
+    const { page, errors } = await h.open('?surface=bowl&run=adam;beta1=7');
+    const link = /could not be loaded/;
+    assert.match(await text(page, '#notice'), link);
+    await page.getByText('Learning-rate sweep').click();
+    await page.getByRole('button', { name: 'Sweep 50 learning rates' }).click();
+    await page.waitForFunction(() => /rates in \d+ ms/.test(document.getElementById('sweep-time').value));
+    assert.match(await text(page, '#notice'), link, 'a job does not clear it');
+    await page.locator('#run0-lr-value').fill('0.02');
+    await page.locator('#run0-lr-value').dispatchEvent('change');
+    assert.equal(await page.locator('#notice').isHidden(), true);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+});
+
+/** The panic's own console lines are the only errors expected. */
+const unexpected = (errors) => errors.filter((e) => !/boom for the test|RuntimeError: unreachable/.test(e));
+
+describe('a Rust panic', () => {
+  for (const [path, readout] of [
+    ['?surface=bowl&k=10&start=-2.5,1.5&steps=20000&speed=50&run=sgd;lr=0.001', '#step-count'],
+    ['lab.html?steps=20000&run=sgd;lr=0.001', '#step-count'],
+  ]) {
+    test(`${path}: the banner says what happened, and Reset recovers without a reload`, async () => {
+      const { page, errors } = await h.open(path);
+      await page.evaluate(() => { window.survivor = 'this page was not reloaded'; });
+      await page.evaluate(() => window.optiviz.panic('boom for the test'));
+      await page.locator('#panic').waitFor();
+      assert.match(await text(page, '#panic-message'), /internal error \(panicked at .*boom for the test\)/);
+      const frozen = await text(page, readout);
+      await nextFrames(page, 5);
+      assert.equal(await text(page, readout), frozen, 'the broken handle is left alone');
+      await page.getByRole('button', { name: 'Reset the page' }).click();
+      assert.equal(await page.locator('#panic').isHidden(), true);
+      assert.equal(await page.evaluate(() => window.survivor), 'this page was not reloaded');
+      // The page animates again, and its controls reach the new handle.
+      const before = await text(page, readout);
+      await nextFrames(page, 20);
+      assert.notEqual(await text(page, readout), before, 'the animation plays on');
+      await page.locator('#run0-lr-value').fill('0.05');
+      await page.locator('#run0-lr-value').dispatchEvent('change');
+      assert.match(await page.evaluate(() => window.optiviz.query()), /run=sgd;lr=0\.05/);
+      assert.equal(await page.locator('#notice').isHidden(), true);
+      assert.deepEqual(unexpected(errors), []);
+      await page.close();
+    });
+  }
+});
