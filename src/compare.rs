@@ -330,6 +330,35 @@ pub enum Basin {
     },
 }
 
+impl Basin {
+    /// This cell as one number a worker can send: `0` not settled, `1` diverged, `2 + i`
+    /// settled at minimum `i` (`i` at most 250), `255` settled elsewhere; bits 8 and up hold
+    /// the step at which the run settled or diverged (at most 2²⁴ − 1).
+    pub fn code(&self) -> u32 {
+        let (code, steps) = match *self {
+            Basin::NotConverged => (0, 0),
+            Basin::Diverged { at } => (1, at),
+            Basin::Minimum { index, steps } => (2 + index.min(250) as u32, steps),
+            Basin::Converged { steps } => (255, steps),
+        };
+        code | (steps.min(0xFF_FFFF) as u32) << 8
+    }
+
+    /// The cell a [`Basin::code`] stands for.
+    pub fn from_code(c: u32) -> Basin {
+        let steps = (c >> 8) as usize;
+        match c & 0xFF {
+            0 => Basin::NotConverged,
+            1 => Basin::Diverged { at: steps },
+            255 => Basin::Converged { steps },
+            i => Basin::Minimum {
+                index: i as usize - 2,
+                steps,
+            },
+        }
+    }
+}
+
 /// The radius, as a fraction of the view's longer side, within which a settled run counts
 /// as having reached a known minimum: `1e-3` (0.01 on Himmelblau's 10 × 10 view).
 pub const BASIN_RADIUS: f64 = 1e-3;

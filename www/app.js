@@ -1,9 +1,9 @@
 // optiviz page: builds the controls from what the Rust handle describes, turns pointer and
 // keyboard input into calls on it, and runs the frame loop. Every computation and every pixel
 // of the plots comes from Rust (pkg/optiviz.js); the scenario lives in the URL.
-import init, { App, check_tuning, last_panic, paint_basins } from './pkg/optiviz.js';
+import init, { App, basin_legend, check_tuning, last_panic, paint_basins } from './pkg/optiviz.js';
 import { Job, basinTasks, pagePool, sweepTasks } from './pool.js';
-import { $, Player, RunPanels, attempt, fitCanvases, fmt, fmtDecay, legendItems, notice, recover, touchWords, trapped, wireKeys } from './runs.js';
+import { $, Player, RunPanels, attempt, fitCanvases, fmt, fmtDecay, legendItems, notice, recover, swatchItem, touchWords, trapped, wireKeys } from './runs.js';
 
 /** The page: the Rust handle, the frame loop and every control. */
 /** `n` and the noun, plural unless `n` is 1. */
@@ -317,18 +317,23 @@ class Page extends Player {
    */
   wireBasins() {
     const job = new Job('basin');
-    const steps = 500;
     $('basin-box').addEventListener('toggle', () => this.basinRuns());
     $('basin-run').addEventListener('click', () => {
       const n = Number($('basin-size').value);
       const query = this.app.query();
+      // The scenario's own step budget, as its runs have.
+      const steps = this.app.max_steps();
       const sides = [['basin-left', Number($('basin-a').value)], ['basin-right', Number($('basin-b').value)]];
       const maps = sides.map(() => new Uint32Array(n * n));
-      const paint = () => sides.forEach(([canvas], k) => {
-        const c = $(canvas);
-        fitCanvases([c]);
-        paint_basins(c, maps[k], n, n, $('basin-mode').value, steps);
-      });
+      const paint = () => {
+        const mode = $('basin-mode').value;
+        sides.forEach(([canvas], k) => {
+          const c = $(canvas);
+          fitCanvases([c]);
+          paint_basins(c, maps[k], n, n, mode, steps);
+        });
+        $('basin-legend').replaceChildren(...JSON.parse(basin_legend(query, mode, steps)).map((e) => swatchItem(e.color, e.label)));
+      };
       const tasks = sides.flatMap(([, run], side) => basinTasks({ query, run, n, steps, tol: 1e-6, workers: job.pool.size, side }));
       let rows = 0;
       job.run(tasks, {

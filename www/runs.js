@@ -127,15 +127,17 @@ export function fitCanvases(canvases) {
 
 /** The legend entries of every shown run: its colour, number and optimizer. */
 export function legendItems(runs) {
-  return runs.flatMap((run, i) => {
-    if (run.hidden) return [];
-    const li = document.createElement('li');
-    const swatch = document.createElement('span');
-    swatch.className = 'swatch';
-    swatch.style.background = run.color;
-    li.append(swatch, run.legend);
-    return [li];
-  });
+  return runs.flatMap((run) => (run.hidden ? [] : [swatchItem(run.color, run.legend)]));
+}
+
+/** A legend entry: a swatch of `color` and its words. */
+export function swatchItem(color, words) {
+  const li = document.createElement('li');
+  const swatch = document.createElement('span');
+  swatch.className = 'swatch';
+  swatch.style.background = color;
+  li.append(swatch, words);
+  return li;
 }
 
 /**

@@ -19,22 +19,9 @@ fn scenario_run(query: &str, run: usize) -> Result<(Scenario, RunEntry), JsError
     Ok((s, entry))
 }
 
-/// One cell of a basin map as a number a worker can send: `0` not settled, `1` diverged,
-/// `2 + i` settled at minimum `i`, `255` settled elsewhere; bits 8 and up hold the step at
-/// which the run settled or diverged.
-fn basin_code(b: &Basin) -> u32 {
-    let (code, steps) = match *b {
-        Basin::NotConverged => (0, 0),
-        Basin::Diverged { at } => (1, at),
-        Basin::Minimum { index, steps } => (2 + index.min(250) as u32, steps),
-        Basin::Converged { steps } => (255, steps),
-    };
-    code | (steps.min(0xFF_FFFF) as u32) << 8
-}
-
 /// Rows `row0..row1` of the basin map of run `run` of the scenario `query` (a page URL query)
 /// over its view at `width × height` start points, each run for at most `steps` steps and
-/// settled at tolerance `tol`: one [`basin_code`] per cell, row-major. Workers compute the
+/// settled at tolerance `tol`: one [`Basin::code`] per cell, row-major. Workers compute the
 /// rows of one map in parallel and in chunks.
 #[allow(clippy::too_many_arguments)]
 #[wasm_bindgen]
@@ -59,7 +46,7 @@ pub fn basin_rows(
     let cells = grid
         .rows(&s.surface, &entry.spec, row0..row1)
         .map_err(js_err)?;
-    Ok(cells.iter().map(basin_code).collect())
+    Ok(cells.iter().map(Basin::code).collect())
 }
 
 /// Run `run` of the scenario `query` at each learning rate of `lrs` (every other setting

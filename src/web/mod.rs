@@ -4,6 +4,7 @@
 
 use crate::optim::{ConfigError, OptimizerKind, RunConfig};
 use crate::presets::{PRESETS, preset};
+use crate::render::basin::{BasinMode, basin_pixels};
 use crate::render::plot::surface_plot_rect;
 use crate::render::{
     Camera, Field, Line, MetricSeries, RUN_COLORS, StepArrows, Theme, TrajectorySeries,
@@ -56,41 +57,21 @@ pub fn last_panic() -> Option<String> {
     LAST_PANIC.with(|last| last.try_borrow().ok().and_then(|l| l.clone()))
 }
 
-/// The RGBA pixels of a basin map from its cells' codes ([`basin_rows`]): by `mode`
-/// `"minimum"`, each minimum its own colour (shaded darker the longer the run took), grey for
-/// settled elsewhere, black for not settled, dark red for diverged; by `"steps"`, viridis of
-/// the settling step on a log scale up to `steps`.
-pub fn basin_pixels(codes: &[u32], mode: &str, steps: usize) -> Vec<u8> {
-    const MINIMA: [[u8; 3]; 6] = [
-        [255, 82, 82],
-        [0, 209, 255],
-        [255, 214, 10],
-        [52, 199, 89],
-        [217, 120, 255],
-        [255, 149, 0],
-    ];
-    let log_max = (steps.max(2) as f64).ln();
-    let mut out = Vec::with_capacity(codes.len() * 4);
-    for &c in codes {
-        let (code, at) = (c & 0xFF, (c >> 8) as f64);
-        let rgb = match (code, mode) {
-            (1, _) => [110, 20, 32],
-            (0, _) => [20, 20, 24],
-            (_, "steps") => {
-                let t = 1.0 - (at.max(1.0).ln() / log_max).clamp(0.0, 1.0);
-                let v = plotters::style::colors::colormaps::ViridisRGB.get_color(t as f32);
-                [v.0, v.1, v.2]
-            }
-            (255, _) => [140, 140, 150],
-            (i, _) => {
-                let base = MINIMA[(i as usize - 2) % MINIMA.len()];
-                let shade = 1.0 - 0.5 * (at.max(1.0).ln() / log_max).clamp(0.0, 1.0);
-                base.map(|b| (f64::from(b) * shade) as u8)
-            }
-        };
-        out.extend_from_slice(&[rgb[0], rgb[1], rgb[2], 255]);
-    }
-    out
+/// The legend of a basin map of the scenario `query` in `mode` (`minimum` or `steps`), its
+/// runs allowed `steps` steps, as JSON `[{label, color}]` (`color` as `#rrggbb`):
+/// [`crate::render::basin::basin_legend`].
+#[wasm_bindgen]
+pub fn basin_legend(query: &str, mode: &str, steps: usize) -> Result<String, JsError> {
+    let s = Scenario::from_query(query).map_err(js_err)?;
+    let minima: Vec<[f64; 2]> = s.surface.minima().iter().map(|m| [m[0], m[1]]).collect();
+    let entries: Vec<serde_json::Value> =
+        crate::render::basin::basin_legend(&minima, BasinMode::from_name(mode), steps)
+            .into_iter()
+            .map(|(label, [r, g, b])| {
+                serde_json::json!({"label": label, "color": format!("#{r:02x}{g:02x}{b:02x}")})
+            })
+            .collect();
+    Ok(json(&entries))
 }
 
 /// Paints a basin map's cells (`codes`, `width × height`, row-major, row 0 at the top) on
@@ -107,7 +88,7 @@ pub fn paint_basins(
     if codes.len() != (width * height) as usize || width == 0 {
         return Err(js_err("the basin map's size does not match its cells"));
     }
-    let pixels = basin_pixels(codes, mode, steps);
+    let pixels = basin_pixels(codes, BasinMode::from_name(mode), steps);
     let image = ImageData::new_with_u8_clamped_array_and_sh(Clamped(&pixels), width, height)
         .map_err(|_| js_err("cannot make the basin image"))?;
     let scratch = offscreen()?;

@@ -699,6 +699,10 @@ describe('comparison', () => {
     await page.getByRole('button', { name: 'Compute' }).click();
     await page.waitForFunction(() => /^2 maps of 64 × 64 starts in/.test(document.getElementById('basin-time').value), null, { timeout: 60_000 });
     assert.equal(await page.locator('#basin-progress').evaluate((p) => p.value), 1);
+    // A legend names every colour, with the scenario's step budget.
+    const legend = await page.locator('#basin-legend li').allInnerTexts();
+    assert.deepEqual(legend, ['minimum (3, 2)', 'minimum (−2.805, 3.131)', 'minimum (−3.779, −3.283)',
+      'minimum (3.584, −1.848)', 'settled elsewhere', 'not settled in 500 steps', 'diverged']);
     // Gradient descent's map shows Himmelblau's four basins, each in its own colour.
     const colours = await page.evaluate(() => {
       const c = document.getElementById('basin-left');
