@@ -6,6 +6,7 @@
 //!     optimizers, learning-rate schedules, and runs simulated step by step;
 //!   - [`trace`], [`scenario`], [`presets`]: a run as CSV or JSON, everything on screen with its
 //!     URL form, and the one-click stories;
+//!   - [`rates`]: the learning rate that works for a run on a surface, by one stated rule;
 //!   - [`explain`]: each update rule as MathML, and one step with its numbers substituted;
 //!   - [`text`]: how numbers are written in messages;
 //!   - [`compare`]: results tables, learning-rate sweeps, basin maps, the quadratic theory and
@@ -27,6 +28,7 @@ pub mod explain;
 pub mod model;
 pub mod optim;
 pub mod presets;
+pub mod rates;
 pub mod render;
 pub mod run;
 pub mod scenario;

@@ -77,6 +77,9 @@ pub struct Scenario {
     /// The quadratic theory panel (eigenvectors on the plot, the momentum rate map), on
     /// surfaces whose Hessian is constant.
     pub theory: bool,
+    /// Keep every run's learning rate when the surface changes or a run is added, instead of
+    /// the working rate [`crate::rates::working_lr`] chooses.
+    pub keep_rates: bool,
 }
 
 /// The quantity the chart under the plot draws against the step.
@@ -146,6 +149,7 @@ impl Default for Scenario {
             chart: Chart::Loss,
             story: None,
             theory: false,
+            keep_rates: false,
         }
     }
 }
@@ -489,20 +493,36 @@ impl Scenario {
         if self.theory {
             pairs.push(("theory", String::new()));
         }
+        if self.keep_rates {
+            pairs.push(("keep_rates", String::new()));
+        }
         join_query(pairs)
     }
 
     /// Reads a query string (with or without its leading `?`). Anything malformed is an error
     /// that says what and where; missing parts take the default scenario's values, and an
     /// empty query is the default scenario.
+    ///
+    /// With `story=ID` the missing parts take the story's scenario's values instead
+    /// ([`crate::presets::Preset::scenario`]): `?story=saddle-point` alone opens the story's
+    /// own surface, start, runs and steps, and every other key in the link overrides the
+    /// story's (a `surface` without a `start` starts at that surface's default start).
     pub fn from_query(query: &str) -> Result<Scenario, String> {
-        let mut s = Scenario::default();
+        let pairs = split_query(query)?;
+        let mut s = match pairs.iter().rev().find(|(key, _)| *key == "story") {
+            Some((_, id)) => crate::presets::preset(id)?.scenario(),
+            None => Scenario::default(),
+        };
+        let base_start = s.start;
         let mut runs = Vec::new();
-        let (mut k, mut angle, mut start) = (None, None, None);
-        for (key, value) in split_query(query)? {
+        let (mut k, mut angle, mut start, mut surface) = (None, None, None, false);
+        for (key, value) in pairs {
             let value = value.as_str();
             match key {
-                "surface" => s.surface = Surface::from_id(value)?,
+                "surface" => {
+                    s.surface = Surface::from_id(value)?;
+                    surface = true;
+                }
                 "k" => k = Some(number(value, "k")?),
                 "angle" => angle = Some(number(value, "angle")?),
                 "start" => start = Some(check_start(numbers::<2>(value, "start")?)?),
@@ -542,12 +562,13 @@ impl Scenario {
                 "large" => s.large = flag("large", value)?,
                 "overlay" => s.overlay = flag("overlay", value)?,
                 "theory" => s.theory = flag("theory", value)?,
+                "keep_rates" => s.keep_rates = flag("keep_rates", value)?,
                 "chart" => s.chart = Chart::from_id(value)?,
                 "story" => s.story = Some(crate::presets::preset(value)?.id.to_owned()),
                 _ => {
                     return Err(format!(
                         "unknown part '{key}': allowed are surface, k, angle, start, view, steps, \
-                         step, speed, run, lesson, large, overlay, chart, story, theory"
+                         step, speed, run, lesson, large, overlay, chart, story, theory, keep_rates"
                     ));
                 }
             }
@@ -564,7 +585,11 @@ impl Scenario {
             }
             _ => {}
         }
-        s.start = start.unwrap_or_else(|| s.surface.default_start());
+        s.start = match start {
+            Some(p) => p,
+            None if surface || s.story.is_none() => s.surface.default_start(),
+            None => base_start,
+        };
         if !runs.is_empty() {
             s.runs = runs;
         }

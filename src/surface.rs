@@ -515,8 +515,10 @@ impl Surface {
             Surface::Saddle => [-1.5, 0.01],
             // Off both axes of the ellipses around (1, 3).
             Surface::Booth => [-8.0, 8.0],
-            // Among the ripples, three rings out: local minima on every side.
-            Surface::Rastrigin => [-3.3, 2.6],
+            // Near the view's north-west corner, four rings out: gradient descent stops in the
+            // nearest local minimum (−3.98, 3.98), while Adam at its working rate
+            // (`crate::rates`) rolls over two ripples further in.
+            Surface::Rastrigin => [-4.5, 4.3],
             // On the ripples between the local minima near (3, 1) and (2, 1).
             Surface::Ackley => [2.65, 1.3],
             // On the steep south-west wall (f ≈ 5·10³, |∇f| ≈ 1.7·10⁴).
@@ -524,8 +526,11 @@ impl Surface {
             // On the outer wall: the local minima (−1.61, −0.57), (−1.70, 0.80) and the global
             // one are all within reach.
             Surface::SixHumpCamel => [-1.7, -1.5],
-            // x in the global minimum's basin, y in the other one.
-            Surface::StyblinskiTang => [-0.4, 4.6],
+            // On the outer wall of the basin at x ≈ 2.75, y just inside the global minimum's:
+            // gradient descent stops in the nearer local minimum (2.75, −2.90), while momentum
+            // and Adam at their working rates (`crate::rates`) carry over the ridge to the
+            // global one.
+            Surface::StyblinskiTang => [4.8, -0.3],
             // Just off the ridge along the positive x axis: runs slide toward the flat centre,
             // then into the valley at 60°.
             Surface::MonkeySaddle => [0.5, 0.05],

@@ -43,6 +43,30 @@ fn every_preset_loads_and_links_back_to_itself() {
 }
 
 #[test]
+fn a_story_link_opens_the_story_s_scene_and_other_keys_override_it() {
+    for p in PRESETS {
+        let alone = Scenario::from_query(&format!("story={}", p.id));
+        assert_eq!(alone, Ok(p.scenario()), "{}", p.id);
+    }
+    let s = Scenario::from_query("?story=saddle-point&steps=100&step=5").unwrap();
+    let saddle = preset("saddle-point").unwrap().scenario();
+    assert_eq!(
+        (s.surface, s.start, &s.runs),
+        (saddle.surface, saddle.start, &saddle.runs)
+    );
+    assert_eq!((s.steps, s.step), (100, 5));
+    // Another surface without a start starts at that surface's default start.
+    let s = Scenario::from_query("story=saddle-point&surface=booth").unwrap();
+    assert_eq!(s.start, optiviz::surface::Surface::Booth.default_start());
+    assert_eq!(s.runs, saddle.runs);
+    assert_eq!(
+        Scenario::from_query("keep_rates=maybe").unwrap_err(),
+        "keep_rates 'maybe': allowed are keep_rates alone, keep_rates=1 or keep_rates=true (on), \
+         keep_rates=0 or keep_rates=false (off)"
+    );
+}
+
+#[test]
 fn rosenbrock_momentum_reaches_the_minimum_long_before_gradient_descent() {
     let (_, t) = runs("rosenbrock-valley");
     let (gd, momentum) = (&t[0], &t[1]);

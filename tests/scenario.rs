@@ -291,6 +291,7 @@ mod properties {
                 any::<bool>(),
                 proptest::sample::select(Chart::ALL.to_vec()),
                 any::<bool>(),
+                any::<bool>(),
             ),
         )
             .prop_map(
@@ -302,7 +303,7 @@ mod properties {
                     runs,
                     (steps, step, speed),
                     lesson,
-                    (large, overlay, chart, theory),
+                    (large, overlay, chart, theory, keep_rates),
                 )| {
                     let surface = match surface {
                         Surface::Bowl { .. } => Surface::Bowl {
@@ -325,6 +326,7 @@ mod properties {
                         chart,
                         story: None,
                         theory,
+                        keep_rates,
                     }
                 },
             )

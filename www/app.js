@@ -262,6 +262,7 @@ class Page extends Player {
     $('story').value = story?.id ?? '';
     $('caption').hidden = !story;
     $('caption').textContent = story ? `${story.title}. ${story.caption}` : '';
+    $('keep-rates').checked = this.app.keep_rates();
     $('overlay').checked = this.app.overlay();
     $('chart').value = this.app.chart();
     $('speed').value = Math.log10(this.app.speed());
@@ -513,17 +514,22 @@ class Page extends Player {
     select.addEventListener('change', () => {
       attempt(() => this.app.set_surface(select.value), select);
       this.syncControls();
-      this.changed();
+      this.rebuild();
+    });
+    $('keep-rates').addEventListener('change', () => {
+      this.app.set_keep_rates($('keep-rates').checked);
+      this.remember();
     });
     const story = $('story');
     story.add(new Option('— choose a story —', ''));
     for (const p of JSON.parse(App.presets())) story.add(new Option(p.title, p.id));
     story.addEventListener('change', () => {
       if (!story.value) return;
+      // A story opens paused at step 0 and waits for Play, so the teacher speaks first.
       if (attempt(() => this.app.load_preset(story.value), story)) {
+        this.setPlaying(false);
         this.syncControls();
         this.rebuild();
-        this.setPlaying(true);
       }
     });
     $('overlay').addEventListener('change', () => {
@@ -733,14 +739,20 @@ async function main() {
   // `panic` makes the wasm panic, only so that the browser test can prove the page recovers.
   window.optiviz = {
     startPixel: () => page.app.start_pixel().map((v) => v / devicePixelRatio),
+    // Where each shown run's path ends at the current step: [[x, y], …] in CSS pixels.
+    runPixels: () => {
+      const p = page.app.run_pixels();
+      return Array.from({ length: p.length / 2 }, (_, i) => [p[2 * i], p[2 * i + 1]].map((v) => v / devicePixelRatio));
+    },
     timings: () => JSON.parse(page.app.timings()),
     query: () => page.app.query(),
     panic: (message) => setTimeout(() => page.app.panic_for_test(message)),
   };
   recover(page, (query) => new App(...canvases, devicePixelRatio, query), last_panic);
   document.body.dataset.ready = 'true';
-  // A fresh visit plays the race; a shared link opens paused on the step it was shared at.
-  if (app.step() === 0) page.setPlaying(true);
+  // A fresh visit plays the race; a shared link opens paused on the step it was shared at, and
+  // a story opens paused at its start, waiting for Play.
+  if (app.step() === 0 && JSON.parse(app.story()) === null) page.setPlaying(true);
 }
 
 main().catch((e) => {

@@ -506,8 +506,10 @@ impl App {
     }
 
     /// Switches to the surface `id`, with its default view and start point, re-simulating every
-    /// run with its current settings from step 0. An unknown id is an error naming the allowed
-    /// ones.
+    /// run from step 0: each with the learning rate that works there for it
+    /// ([`crate::rates::working_lr`]) and its other settings, or with all its settings when the
+    /// scenario keeps its rates ([`App::set_keep_rates`]). An unknown id is an error naming the
+    /// allowed ones.
     pub fn set_surface(&mut self, id: &str) -> Result<(), JsError> {
         let surface = Surface::from_id(id).map_err(js_err)?;
         let s = &mut self.scenario;
@@ -516,7 +518,30 @@ impl App {
         s.view = None;
         s.step = 0;
         s.story = None;
+        if !s.keep_rates {
+            for run in &mut s.runs {
+                run.spec = crate::rates::with_working_lr(
+                    &surface,
+                    &run.spec,
+                    s.start,
+                    s.steps,
+                    &surface.default_view(),
+                )
+                .map_err(js_err)?;
+            }
+        }
         self.resimulate_all().map_err(js_err)
+    }
+
+    /// Whether switching the surface and adding a run keep the runs' learning rates (`true`)
+    /// or give each the rate that works ([`crate::rates::working_lr`], `false`).
+    pub fn keep_rates(&self) -> bool {
+        self.scenario.keep_rates
+    }
+
+    /// Sets [`App::keep_rates`].
+    pub fn set_keep_rates(&mut self, on: bool) {
+        self.scenario.keep_rates = on;
     }
 
     /// The runs as JSON, for the page's run panels (see `runs::runs_json`).
@@ -591,7 +616,13 @@ impl App {
     }
 
     fn push(&mut self, from: Result<&str, usize>) -> Result<(), JsError> {
-        let entry = runs::new_entry(&self.scenario.runs, from)?;
+        let mut entry = runs::new_entry(&self.scenario.runs, from)?;
+        let s = &self.scenario;
+        if from.is_ok() && !s.keep_rates {
+            entry.spec =
+                crate::rates::with_working_lr(&s.surface, &entry.spec, s.start, s.steps, &s.view())
+                    .map_err(js_err)?;
+        }
         let (trajectory, ms) = self.simulate(&entry.spec).map_err(js_err)?;
         self.scenario.runs.push(entry);
         self.trajectories.push(trajectory);
@@ -599,7 +630,9 @@ impl App {
         Ok(())
     }
 
-    /// Adds a run of optimizer `id` with torch's defaults (at most 8 runs).
+    /// Adds a run of optimizer `id` with torch's defaults but for the learning rate, which is
+    /// the one that works for it here ([`crate::rates::working_lr`]) unless the scenario keeps
+    /// its rates (at most 8 runs).
     pub fn add_run(&mut self, id: &str) -> Result<(), JsError> {
         self.push(Ok(id))
     }
@@ -641,9 +674,27 @@ impl App {
 
     /// The start point in device pixels of the surface canvases, as `[px, py]`.
     pub fn start_pixel(&self) -> Vec<f64> {
+        self.pixel(self.scenario.start)
+    }
+
+    /// Where every shown run's path ends at the current step (its last finite point once it
+    /// diverged), in device pixels of the surface canvases: `[px₀, py₀, px₁, py₁, …]`, in the
+    /// order of the runs.
+    pub fn run_pixels(&self) -> Vec<f64> {
+        let step = self.scenario.step;
+        self.scenario
+            .runs
+            .iter()
+            .zip(&self.trajectories)
+            .filter(|(entry, _)| !entry.hidden)
+            .flat_map(|(_, t)| self.pixel(t.points[step.min(t.steps())]))
+            .collect()
+    }
+
+    /// World point `[x, y]` in device pixels of the surface canvases, as `[px, py]`.
+    fn pixel(&self, [x, y]: [f64; 2]) -> Vec<f64> {
         let (cols, rows) = &self.plot;
         let v = &self.view;
-        let [x, y] = self.scenario.start;
         vec![
             f64::from(cols.start)
                 + (x - v.x_min) / (v.x_max - v.x_min) * f64::from(cols.end - cols.start),
@@ -1630,12 +1681,15 @@ impl App {
         json(&PRESETS)
     }
 
-    /// Loads preset `id`: its whole scenario, from step 0.
+    /// Loads preset `id`: its whole scenario, from step 0 (keeping large text, the lesson and
+    /// whether rates are kept).
     pub fn load_preset(&mut self, id: &str) -> Result<(), JsError> {
         let scenario = preset(id).map_err(js_err)?.scenario();
-        let keep = (self.scenario.large, self.scenario.lesson.clone());
+        let s = &self.scenario;
+        let keep = (s.large, s.lesson.clone(), s.keep_rates);
         self.scenario = scenario;
-        (self.scenario.large, self.scenario.lesson) = keep;
+        let s = &mut self.scenario;
+        (s.large, s.lesson, s.keep_rates) = keep;
         self.resimulate_all().map_err(js_err)
     }
 

@@ -85,6 +85,21 @@ describe('the optiviz page', () => {
     assert.match(await text(page, '#step-count'), /^0 \//, 'the race restarts from step 0');
     assert.match(await text(page, '#run0-readout'), /at \(-2\.5, 1\.5\)/, 'from the bowl\'s start point');
     await page.screenshot({ path: `${shots}/bowl-1280.png` });
+    // Every run gets the rate that works there (src/rates.rs): gradient descent 0.1, Adam 0.5.
+    assert.equal(await page.locator('#run0-lr-value').inputValue(), '0.1');
+    assert.equal(await page.locator('#run2-lr-value').inputValue(), '0.5');
+    // Goldstein–Price: no run diverges (gradient descent at 0.001 did at step 3).
+    await page.getByLabel('Surface', { exact: true }).selectOption('goldstein-price');
+    await page.locator('#timeline').fill('1500');
+    await nextFrames(page);
+    for (let i = 0; i < 3; i += 1) assert.doesNotMatch(await text(page, `#run${i}-readout`), /diverged/);
+    // Keeping my rates: the next surface keeps them, and so does the link.
+    const rates = await page.locator('[id$="-lr-value"]').evaluateAll((els) => els.map((e) => e.value));
+    await page.getByLabel('keep my learning rates').check();
+    await page.getByLabel('Surface', { exact: true }).selectOption('rosenbrock');
+    await nextFrames(page);
+    assert.deepEqual(await page.locator('[id$="-lr-value"]').evaluateAll((els) => els.map((e) => e.value)), rates);
+    assert.match(await page.evaluate(() => window.optiviz.query()), /&keep_rates(&|$)/);
     assert.deepEqual(errors, []);
     await page.close();
   });
@@ -278,6 +293,7 @@ describe('runs, start point, view and timeline', () => {
     await page.getByRole('button', { name: 'Add', exact: true }).click();
     assert.equal(await page.locator('#runs fieldset').count(), 4);
     assert.equal(await page.getByRole('combobox', { name: 'Run 4 optimizer' }).inputValue(), 'lion');
+    assert.equal(await page.locator('#run3-lr-value').inputValue(), '0.01', "Lion's working rate on Rosenbrock");
     await page.getByRole('button', { name: 'Duplicate run 3' }).click();
     assert.equal(await page.getByRole('combobox', { name: 'Run 5 optimizer' }).inputValue(), 'adam');
     await nextFrames(page);
@@ -446,8 +462,12 @@ describe('views', () => {
     assert.notEqual((await pixels(page, 'loss-canvas')).hash, loss.hash);
     await settled(page);
     assert.ok(Object.entries(await query(page)).some(([k, v]) => k.endsWith(':chart') && v === 'grad'));
-    // Choosing another story loads it whole, caption and all.
+    // Choosing another story loads it whole, caption and all, paused at step 0 until Play.
     await page.getByLabel('Story').selectOption({ label: 'A learning rate too large: divergence' });
+    await nextFrames(page);
+    assert.match(await text(page, '#step-count'), /^0 \//);
+    assert.equal(await page.locator('#play').getAttribute('aria-pressed'), 'false');
+    await page.getByRole('button', { name: 'Play', exact: true }).click();
     await page.waitForFunction(() => /diverged at step/.test(document.getElementById('run2-readout').textContent), null, { timeout: 10_000 });
     assert.match(await text(page, '#caption'), /diverges within a few steps/);
     assert.equal(await page.getByLabel('Surface', { exact: true }).inputValue(), 'rosenbrock');

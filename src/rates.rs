@@ -1,0 +1,102 @@
+//! Learning rates that work: the rate the surface page gives a run when the surface changes
+//! and when a run is added, chosen for that run, on that surface, from that start, by one
+//! stated rule ([`working_lr`]).
+//!
+//! The rule: simulate the run at every rate of [`GRID`] (1, 2 and 5 times each power of ten
+//! from 10⁻⁵ to 1) for `n` steps, the scenario's steps but at most [`HORIZON`], advanced
+//! together as one [`Batch`]. A rate is eligible when
+//!
+//! 1. neither it nor the next rate up (2 above 1) diverges within the `n` steps: a margin of
+//!    a factor 2 to 2.5 against divergence;
+//! 2. its run stays inside the view for its first `⌈n/10⌉` steps, so it is watched on screen
+//!    rather than thrown off it (waived when the start itself lies outside the view).
+//!
+//! Of the eligible rates it takes the one whose run has the lowest mean log gap
+//! `mean over k = 0…n of log10(max(f(θₖ) − f*, ε))`, where `f*` is the lowest known minimum
+//! (0 on the saddles) and `ε = 10⁻⁹ · max(f(start) − f*, 1)` (rewards getting low early and
+//! staying there; `ε` stops a run that lands exactly on the minimum now and then from
+//! outscoring one that converges), the lower rate on a tie. Every other hyperparameter is the
+//! run's own. `tests/rates.rs` checks that on every surface, from its default start, every
+//! optimizer at torch's other defaults gets a rate, does not diverge and gets its loss gap
+//! down by at least a factor [`PROGRESS`] within the default steps.
+
+use crate::batch::Batch;
+use crate::compare::lowest_minimum;
+use crate::optim::ConfigError;
+use crate::run::RunSpec;
+use crate::surface::{Surface, View};
+
+/// The rates [`working_lr`] chooses from, lowest first; [`MARGIN_RATE`] is simulated above
+/// them as the margin for 1.
+pub const GRID: [f64; 16] = [
+    1e-5, 2e-5, 5e-5, 1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 0.1, 0.2, 0.5, 1.0,
+];
+
+/// The rate above [`GRID`]'s last, simulated only as its margin against divergence.
+pub const MARGIN_RATE: f64 = 2.0;
+
+/// The most steps [`working_lr`] simulates: the default scenario's steps.
+pub const HORIZON: usize = 1500;
+
+/// The factor by which every default run's gap `f − f*` falls within the default steps
+/// (`tests/rates.rs`); on the saddles, with no minimum, its loss falls by this much below 0.
+pub const PROGRESS: f64 = 10.0;
+
+/// The learning rate the rule of this module chooses for `spec` on `surface` from `start`
+/// over `steps` steps (at most [`HORIZON`]) with `view` on screen: `None` when no rate of
+/// [`GRID`] is eligible, and the run should keep its own.
+///
+/// Fails when `spec` is invalid.
+pub fn working_lr(
+    surface: &Surface,
+    spec: &RunSpec,
+    start: [f64; 2],
+    steps: usize,
+    view: &View,
+) -> Result<Option<f64>, ConfigError> {
+    let n = steps.clamp(1, HORIZON);
+    let mut lrs = GRID.to_vec();
+    lrs.push(MARGIN_RATE);
+    let mut batch = Batch::with_lrs(surface, spec, start, &lrs)?;
+    let f_star = lowest_minimum(surface).unwrap_or(0.0);
+    let floor = 1e-9 * (surface.value(start) - f_star).max(1.0);
+    let inside = |p: [f64; 2]| {
+        (view.x_min..=view.x_max).contains(&p[0]) && (view.y_min..=view.y_max).contains(&p[1])
+    };
+    let watch = if inside(start) { n.div_ceil(10) } else { 0 };
+    let mut on_screen = vec![true; lrs.len()];
+    let mut sum = vec![0.0; lrs.len()];
+    loop {
+        for (i, total) in sum.iter_mut().enumerate() {
+            *total += (batch.loss(i) - f_star).max(floor).log10();
+            if batch.k() <= watch && !inside(batch.point(i)) {
+                on_screen[i] = false;
+            }
+        }
+        if batch.k() == n || batch.all_halted() {
+            break;
+        }
+        batch.step();
+    }
+    let finite = |i: usize| batch.halted(i).is_none();
+    Ok((0..GRID.len())
+        .filter(|&i| finite(i) && finite(i + 1) && on_screen[i])
+        .min_by(|&a, &b| sum[a].total_cmp(&sum[b]).then(a.cmp(&b)))
+        .map(|i| GRID[i]))
+}
+
+/// `spec` with its learning rate set to [`working_lr`]'s choice for it (unchanged when no rate
+/// is eligible); fails as [`working_lr`] does.
+pub fn with_working_lr(
+    surface: &Surface,
+    spec: &RunSpec,
+    start: [f64; 2],
+    steps: usize,
+    view: &View,
+) -> Result<RunSpec, ConfigError> {
+    let mut spec = spec.clone();
+    if let Some(lr) = working_lr(surface, &spec, start, steps, view)? {
+        spec.optimizer.set("lr", lr)?;
+    }
+    Ok(spec)
+}

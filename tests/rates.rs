@@ -1,0 +1,139 @@
+//! The learning rates the surface page gives its runs (`optiviz::rates`): on every surface,
+//! from its default start, every optimizer at the rate the rule chooses (torch's defaults
+//! otherwise) stays finite and makes real progress within the default steps.
+
+use optiviz::compare::lowest_minimum;
+use optiviz::optim::{OptimizerKind, RunConfig};
+use optiviz::rates::{GRID, HORIZON, PROGRESS, with_working_lr, working_lr};
+use optiviz::run::{RunSpec, simulate};
+use optiviz::scenario::Scenario;
+use optiviz::surface::Surface;
+
+/// The surfaces with local minima a run may stop in.
+fn multimodal(s: &Surface) -> bool {
+    matches!(
+        s,
+        Surface::Rastrigin | Surface::Ackley | Surface::SixHumpCamel | Surface::StyblinskiTang
+    )
+}
+
+/// Every optimizer on `s` from its default start, at the rate the rule chooses, stays finite
+/// over the default steps and makes progress: its gap `f − f*` falls by [`PROGRESS`]; on the
+/// surfaces with local minima it ends lower (gap below 0.9 of the start's: it may stop in a
+/// local minimum); on the saddles, which have no minimum, its loss ends below 0, the saddle
+/// point's level.
+fn check(s: Surface) {
+    let steps = Scenario::default().steps;
+    assert_eq!(steps, HORIZON);
+    let start = s.default_start();
+    let id = s.info().id;
+    for kind in OptimizerKind::ALL {
+        let mut spec = RunSpec::from(RunConfig::new(kind));
+        let lr = working_lr(&s, &spec, start, steps, &s.default_view()).unwrap();
+        let lr = lr.unwrap_or_else(|| panic!("{id} {}: no rate", kind.id()));
+        assert!(GRID.contains(&lr));
+        spec.optimizer.set("lr", lr).unwrap();
+        let t = simulate(&s, &spec, start, steps).unwrap();
+        let what = format!("{id} {} at η = {lr}", kind.id());
+        assert_eq!(t.diverged_at, None, "{what} diverged");
+        let (f0, f1) = (t.losses[0], *t.losses.last().unwrap());
+        let (g0, g1) = match lowest_minimum(&s) {
+            None => {
+                assert!(f1 < 0.0, "{what}: loss {f0} → {f1}");
+                continue;
+            }
+            Some(f_star) => (f0 - f_star, f1 - f_star),
+        };
+        let factor = if multimodal(&s) { 1.0 / 0.9 } else { PROGRESS };
+        assert!(g1 <= g0 / factor, "{what}: gap {g0} → {g1}");
+    }
+}
+
+macro_rules! surfaces {
+    ($($name:ident: $surface:expr,)*) => {
+        $(
+            #[test]
+            fn $name() {
+                check($surface);
+            }
+        )*
+        #[test]
+        fn every_surface_is_checked() {
+            assert_eq!(vec![$($surface),*], Surface::all());
+        }
+    };
+}
+
+surfaces! {
+    rosenbrock: Surface::Rosenbrock,
+    bowl: Surface::bowl(),
+    beale: Surface::Beale,
+    himmelblau: Surface::Himmelblau,
+    saddle: Surface::Saddle,
+    booth: Surface::Booth,
+    rastrigin: Surface::Rastrigin,
+    ackley: Surface::Ackley,
+    goldstein_price: Surface::GoldsteinPrice,
+    six_hump_camel: Surface::SixHumpCamel,
+    styblinski_tang: Surface::StyblinskiTang,
+    monkey_saddle: Surface::MonkeySaddle,
+    easom: Surface::Easom,
+}
+
+#[test]
+fn the_issue_s_complaints_are_answered() {
+    let rate = |s: &Surface, kind| {
+        let spec = RunSpec::from(RunConfig::new(kind));
+        with_working_lr(s, &spec, s.default_start(), HORIZON, &s.default_view()).unwrap()
+    };
+    let end = |s: &Surface, kind| {
+        let t = simulate(s, &rate(s, kind), s.default_start(), HORIZON).unwrap();
+        *t.points.last().unwrap()
+    };
+    // Goldstein–Price: gradient descent at torch's 1e-3 diverged at step 3; at its working
+    // rate it reaches the global minimum.
+    let gp = Surface::GoldsteinPrice;
+    let torch = RunSpec::from(RunConfig::new(OptimizerKind::Sgd));
+    let t = simulate(&gp, &torch, gp.default_start(), HORIZON).unwrap();
+    assert!(t.diverged_at.is_some_and(|k| k <= 3));
+    let [x, y] = end(&gp, OptimizerKind::Sgd);
+    assert!(x.abs() < 1e-3 && (y + 1.0).abs() < 1e-3, "({x}, {y})");
+    // Rastrigin and Styblinski–Tang: gradient descent, momentum and Adam (the default runs)
+    // do not all stop in the same local minimum.
+    for s in [Surface::Rastrigin, Surface::StyblinskiTang] {
+        let ends = [
+            OptimizerKind::Sgd,
+            OptimizerKind::Momentum,
+            OptimizerKind::Adam,
+        ]
+        .map(|k| end(&s, k));
+        let far = |a: [f64; 2], b: [f64; 2]| (a[0] - b[0]).hypot(a[1] - b[1]) > 0.5;
+        assert!(far(ends[0], ends[2]), "{}: {ends:?}", s.info().id);
+    }
+    // Rosenbrock: a run added at torch's defaults (Adam, η = 1e-3) gets a rate that reaches
+    // the minimum.
+    let [x, y] = end(&Surface::Rosenbrock, OptimizerKind::Adam);
+    assert!((x - 1.0).abs() < 1e-3 && (y - 1.0).abs() < 1e-3);
+}
+
+#[test]
+fn the_rule_keeps_the_other_hyperparameters_and_refuses_when_nothing_is_eligible() {
+    let s = Surface::Rosenbrock;
+    let mut spec = RunSpec::from(RunConfig::new(OptimizerKind::Momentum));
+    spec.optimizer.set("momentum", 0.5).unwrap();
+    let chosen = with_working_lr(&s, &spec, s.default_start(), 300, &s.default_view()).unwrap();
+    assert_eq!(chosen.optimizer.get("momentum"), Ok(0.5));
+    // From far out on Goldstein–Price's walls every rate of the grid diverges: none is chosen
+    // and the run keeps its own.
+    let far = [900.0, -900.0];
+    let sgd = RunSpec::from(RunConfig::new(OptimizerKind::Sgd));
+    let gp = Surface::GoldsteinPrice;
+    assert_eq!(
+        working_lr(&gp, &sgd, far, 100, &gp.default_view()),
+        Ok(None)
+    );
+    assert_eq!(
+        with_working_lr(&gp, &sgd, far, 100, &gp.default_view()),
+        Ok(sgd)
+    );
+}
