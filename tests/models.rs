@@ -662,3 +662,54 @@ mod cli {
         );
     }
 }
+
+/// The page trains a few steps per frame ([`Trainer`]): however the steps are split, with
+/// mini-batches, noise, dropout and a validation set, the result is bit for bit [`train`]'s,
+/// including the early-stopping step and a divergence.
+#[test]
+fn a_training_split_into_slices_is_the_same_training() {
+    use optiviz::model::Trainer;
+    let points = data::two_classes(60, 2.5, 0.8, 3);
+    let mlp = Mlp::new(&points[..40], &points[40..], 6, 0.3, 1e-3, 5).unwrap();
+    let line = LinearRegression::new(&data::linear(20, 2.0, 1.0, 1.0, 4), false);
+    let mut noisy = spec(OptimizerKind::Adam, 0.05);
+    noisy.noise = Some(Noise {
+        sigma: 0.3,
+        seed: 9,
+    });
+    // Far too large a rate on unscaled x: diverges within the 200 steps.
+    let wild = spec(OptimizerKind::Sgd, 5.0);
+    let cases: [(&dyn Model, &RunSpec, usize); 3] =
+        [(&mlp, &noisy, 7), (&line, &noisy, 5), (&line, &wild, 20)];
+    for (model, s, batch) in cases {
+        let init = model.init(11);
+        let whole = train(model, s, &init, 200, batch, 13).unwrap();
+        for slices in [
+            [1, 1, 1, 197],
+            [50, 50, 50, 50],
+            [199, 1, 0, 0],
+            [3, 60, 0, 137],
+        ] {
+            let mut t = Trainer::new(model, s, &init, 200, batch, 13).unwrap();
+            let mut until = 0;
+            for n in slices {
+                until += n;
+                t.advance(model, until);
+            }
+            assert!(t.done());
+            assert_eq!(t.training(), &whole, "{slices:?}");
+        }
+        // Stopped by a clock after k steps, then resumed: the same again.
+        let mut t = Trainer::new(model, s, &init, 200, batch, 13).unwrap();
+        let mut budget = 37;
+        let stopped = t.advance_while(model, 200, &mut || {
+            budget -= 1;
+            budget >= 0
+        });
+        assert_eq!(stopped, whole.diverged_at.is_none_or(|d| d > 37));
+        t.advance(model, 200);
+        assert_eq!(t.into_training(), whole);
+    }
+    let wild_run = train(&line, &wild, &line.init(11), 200, 20, 13).unwrap();
+    assert!(wild_run.diverged_at.is_some(), "the wild case diverges");
+}
