@@ -211,3 +211,41 @@ fn the_loss_axis_follows_the_runs_that_stay_finite() {
     });
     assert!(exponents(&texts).iter().any(|&e| e >= 100), "{texts:?}");
 }
+
+/// A story at step 0: one value per run, so the axis spans less than a decade. Its tick
+/// labels are round and never repeat (plotters' own ticks printed 3e0 twice).
+#[test]
+fn log_tick_labels_are_round_and_distinct() {
+    for values in [&[2.25][..], &[2.25, 1.9, 1.7][..], &[100.0, 1e-3][..]] {
+        let (result, texts) = render(|area| {
+            draw_metric(
+                area,
+                &[series(values, None)],
+                "loss",
+                300,
+                0,
+                &Theme::default(),
+            )
+        });
+        assert_eq!(result, Ok(()));
+        // Tick labels: one digit, then "e" and an exponent.
+        let labels: Vec<&String> = texts
+            .iter()
+            .filter(|t| {
+                t.split_once('e')
+                    .is_some_and(|(m, e)| m.parse::<u8>().is_ok() && e.parse::<i32>().is_ok())
+            })
+            .collect();
+        assert!(labels.len() >= 2, "{texts:?}");
+        let mut unique = labels.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), labels.len(), "{texts:?}");
+        assert!(
+            labels
+                .iter()
+                .all(|l| l.split('e').next().unwrap().len() == 1),
+            "{texts:?}"
+        );
+    }
+}

@@ -261,7 +261,8 @@ class Page extends Player {
     const story = JSON.parse(this.app.story());
     $('story').value = story?.id ?? '';
     $('caption').hidden = !story;
-    $('caption').textContent = story ? `${story.title}. ${story.caption}` : '';
+    // "Who escapes?" needs no full stop after it.
+    $('caption').textContent = story ? `${story.title}${/[.?!]$/.test(story.title) ? '' : '.'} ${story.caption}` : '';
     $('keep-rates').checked = this.app.keep_rates();
     $('overlay').checked = this.app.overlay();
     $('chart').value = this.app.chart();

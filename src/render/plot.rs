@@ -594,7 +594,9 @@ pub fn draw_metric<DB: DrawingBackend>(
         .x_desc("step")
         .y_desc(y_desc)
         .x_labels(6)
-        .y_labels(6)
+        // A log axis gets its ticks at round values below (log_y_ticks): plotters would put
+        // them at round logarithms and print 3e0 twice.
+        .y_labels(if axis == MetricAxis::Log { 0 } else { 6 })
         .x_label_formatter(&|v| format!("{v:.0}"))
         .y_label_formatter(&y_label)
         .axis_style(AXIS.stroke_width(theme.px(1.0)))
@@ -604,6 +606,11 @@ pub fn draw_metric<DB: DrawingBackend>(
         .axis_desc_style(theme.font(0.95))
         .draw()
         .map_err(err)?;
+    if axis == MetricAxis::Log {
+        let (cols, rows) = chart.plotting_area().get_pixel_range();
+        let label = |t: f64| format!("{:.0e}", 10f64.powf(t));
+        log_y_ticks(area, (&cols, &rows), (lo, hi), &label, theme)?;
+    }
     let x = cursor.min(max_steps) as f64;
     chart
         .draw_series(std::iter::once(PathElement::new(
@@ -827,7 +834,7 @@ pub struct SweepFrame {
 /// Tick positions for an axis of `log10` values from `lo` to `hi`: round values of the
 /// quantity itself. Whole decades (1, 10, 100, 1000), every second or fifth one when there
 /// are many, at most 8; when the axis holds fewer than three whole decades, also 2 and 5 times
-/// a power of ten.
+/// a power of ten; within less than a decade, every whole mantissa (2, 3, 4).
 pub fn decade_ticks(lo: f64, hi: f64) -> Vec<f64> {
     if !(lo.is_finite() && hi.is_finite() && lo < hi) {
         return Vec::new();
@@ -844,12 +851,50 @@ pub fn decade_ticks(lo: f64, hi: f64) -> Vec<f64> {
             .map(|k| k as f64)
             .collect();
     }
-    let mut ticks: Vec<f64> = (lo.floor() as i64..=last)
-        .flat_map(|k| [1.0, 2.0, 5.0].map(|m| k as f64 + f64::log10(m)))
-        .filter(|t| (lo..=hi).contains(t))
-        .collect();
-    ticks.dedup();
-    ticks
+    let within = |mantissas: &[f64]| -> Vec<f64> {
+        (lo.floor() as i64..=last)
+            .flat_map(|k| mantissas.iter().map(move |m| k as f64 + m.log10()))
+            .filter(|t| (lo..=hi).contains(t))
+            .collect()
+    };
+    let ticks = within(&[1.0, 2.0, 5.0]);
+    if ticks.len() >= 2 {
+        return ticks;
+    }
+    // Less than a decade: every whole mantissa.
+    within(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0])
+}
+
+/// Draws a log axis's y ticks at round values ([`decade_ticks`] of `lo..hi`, both `log10`
+/// of the quantity) on `area`, whose plotting area covers pixels `cols × rows`: a faint line
+/// across the plot at each, and `label(t)` right-aligned left of the plotting area.
+fn log_y_ticks<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    (cols, rows): (&Range<i32>, &Range<i32>),
+    (lo, hi): (f64, f64),
+    label: &dyn Fn(f64) -> String,
+    theme: &Theme,
+) -> DrawResult {
+    let style = theme.font(0.85).pos(text_anchor::Pos::new(
+        text_anchor::HPos::Right,
+        text_anchor::VPos::Center,
+    ));
+    for t in decade_ticks(lo, hi) {
+        let y = f64::from(rows.end) - (t - lo) / (hi - lo) * f64::from(rows.end - rows.start);
+        let y = y.round() as i32;
+        area.draw(&PathElement::new(
+            vec![(cols.start, y), (cols.end, y)],
+            RGBAColor(255, 255, 255, 0.10).stroke_width(theme.px(1.0)),
+        ))
+        .map_err(err)?;
+        area.draw(&Text::new(
+            label(t),
+            (cols.start - theme.px(6.0) as i32, y),
+            style.clone(),
+        ))
+        .map_err(err)?;
+    }
+    Ok(())
 }
 
 /// The lowest loss a sweep chart shows: far below [`LOG_FLOOR`], because a good learning rate
@@ -969,24 +1014,7 @@ pub fn draw_sweep<DB: DrawingBackend>(
             format!("{:.0e}", v)
         }
     };
-    let tick_style = theme.font(0.85).pos(text_anchor::Pos::new(
-        text_anchor::HPos::Right,
-        text_anchor::VPos::Center,
-    ));
-    for t in decade_ticks(lo, hi) {
-        plot.draw(&PathElement::new(
-            vec![(lrs.0, t), (lrs.1, t)],
-            RGBAColor(255, 255, 255, 0.10).stroke_width(theme.px(1.0)),
-        ))
-        .map_err(err)?;
-        let (_, y) = shown.pixel(lrs.0, 10f64.powf(t));
-        area.draw(&Text::new(
-            label(t),
-            (shown.cols.start - theme.px(6.0) as i32, y.round() as i32),
-            tick_style.clone(),
-        ))
-        .map_err(err)?;
-    }
+    log_y_ticks(area, (&shown.cols, &shown.rows), (lo, hi), &label, theme)?;
     // Each run's divergence marks on a row of its own along the top, so none hides another's.
     let top = |i: usize| hi - (hi - lo) * (0.03 + 0.04 * i as f64);
     for (i, run) in runs.iter().enumerate() {
