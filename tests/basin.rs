@@ -2,7 +2,7 @@
 //! colour of a minimum (at any shade) nor of a settling time, and the legend names each colour.
 #![cfg(not(target_arch = "wasm32"))]
 
-use optiviz::compare::Basin;
+use optiviz::core::compare::Basin;
 use optiviz::render::basin::{
     BasinMode, DIVERGED, ELSEWHERE, MINIMA, NOT_SETTLED, basin_legend, basin_pixels, basin_rgb,
 };

@@ -1,14 +1,14 @@
 //! Batched runs give what lone runs give, bit for bit: the lanes of a `Batch` against
 //! `simulate`, the batched basin map and learning-rate sweep against their one-at-a-time forms.
 
-use optiviz::batch::Batch;
-use optiviz::compare::{
+use optiviz::core::batch::Batch;
+use optiviz::core::compare::{
     Basin, BasinGrid, Objective, log_space, lr_scores, lr_sweep, lr_sweep_single, score,
 };
-use optiviz::optim::{OptimizerKind, RunConfig};
-use optiviz::run::{Noise, RunSpec, Trajectory, simulate};
-use optiviz::schedule::Schedule;
-use optiviz::surface::{Surface, View};
+use optiviz::core::optim::{OptimizerKind, RunConfig};
+use optiviz::core::run::{Noise, RunSpec, Trajectory, simulate};
+use optiviz::core::schedule::Schedule;
+use optiviz::core::surface::{Surface, View};
 
 /// Lane `i` of a batch stepped `steps` times, as the trajectory `simulate` would give (the
 /// parts a basin map and a sweep read: points, losses, gradients, where it halted).

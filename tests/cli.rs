@@ -1,7 +1,7 @@
 //! The `optiviz` command line as a user runs it: `trace`, `list` and their errors.
 #![cfg(not(target_arch = "wasm32"))]
 
-use optiviz::trace::Trace;
+use optiviz::core::trace::Trace;
 use std::process::{Command, Output};
 
 fn optiviz(args: &[&str]) -> Output {
@@ -54,9 +54,9 @@ fn every_optimizer_traces_on_every_surface() {
             "list names --model {model}"
         );
     }
-    for kind in optiviz::optim::OptimizerKind::ALL {
+    for kind in optiviz::core::optim::OptimizerKind::ALL {
         assert!(list.contains(kind.reference()), "list names {}", kind.id());
-        for surface in optiviz::surface::Surface::all() {
+        for surface in optiviz::core::surface::Surface::all() {
             let id = surface.info().id;
             assert!(list.contains(id));
             let o = optiviz(&[
@@ -130,7 +130,7 @@ fn options_map_onto_torch_names() {
     assert_eq!(t.run.noise.map(|n| n.seed), Some(3));
     assert_eq!(
         t.surface,
-        optiviz::surface::Surface::Bowl {
+        optiviz::core::surface::Surface::Bowl {
             condition: 4.0,
             angle: -0.5
         }
@@ -457,11 +457,11 @@ fn fuzzed_command_lines_end_cleanly() {
         |name: &str, default: u64| std::env::var(name).map_or(default, |v| v.parse().unwrap());
     let (seed, count) = (env("FUZZ_SEED", 12), env("FUZZ_RUNS", 300));
     let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(seed);
-    let kinds: Vec<&str> = optiviz::optim::OptimizerKind::ALL
+    let kinds: Vec<&str> = optiviz::core::optim::OptimizerKind::ALL
         .iter()
         .map(|k| k.id())
         .collect();
-    let surfaces: Vec<&str> = optiviz::surface::Surface::all()
+    let surfaces: Vec<&str> = optiviz::core::surface::Surface::all()
         .into_iter()
         .map(|s| s.info().id)
         .collect();

@@ -1,14 +1,14 @@
-//! Side-by-side comparisons (`optiviz::compare`): results table, learning-rate sweep, basin
+//! Side-by-side comparisons (`optiviz::core::compare`): results table, learning-rate sweep, basin
 //! map, quadratic theory and tuning, each checked against what the runs or the theory say.
 
-use optiviz::compare::{
+use optiviz::core::compare::{
     Basin, BasinGrid, Decay, Objective, RunResult, Tuning, basin_map, basin_map_rows, decay_space,
     lin_space, log_space, lr_sweep, momentum_rate, momentum_rate_map, quadratic_theory, result,
     results_csv, score,
 };
-use optiviz::optim::{OptimizerKind, RunConfig};
-use optiviz::run::{RunSpec, simulate};
-use optiviz::surface::{Surface, View};
+use optiviz::core::optim::{OptimizerKind, RunConfig};
+use optiviz::core::run::{RunSpec, simulate};
+use optiviz::core::surface::{Surface, View};
 
 fn spec(kind: OptimizerKind, lr: f64) -> RunSpec {
     RunSpec::from(RunConfig::new(kind).with("lr", lr).unwrap())

@@ -3,9 +3,9 @@
 //! default start, reaches the stated loss within the stated number of steps.
 //! `cargo test --test convergence -- --nocapture` prints the table with the steps measured.
 
-use optiviz::optim::{OptimizerKind, RunConfig};
-use optiviz::run::{RunSpec, simulate};
-use optiviz::surface::Surface;
+use optiviz::core::optim::{OptimizerKind, RunConfig};
+use optiviz::core::run::{RunSpec, simulate};
+use optiviz::core::surface::Surface;
 
 /// (optimizer, learning rate, loss tolerance, step budget)
 type Row = (OptimizerKind, f64, f64, usize);

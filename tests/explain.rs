@@ -5,12 +5,12 @@
 // The checks index the two coordinates across several arrays at once (θ, g, m, v, …).
 #![allow(clippy::needless_range_loop)]
 
-use optiviz::explain::{Explanation, explain, format_number, rule_mathml, rule_text};
-use optiviz::optim::{ConfigError, OptimizerKind, RunConfig, StateVar};
-use optiviz::run::{Noise, RunSpec, simulate};
-use optiviz::scenario::MAX_STEPS;
-use optiviz::schedule::Schedule;
-use optiviz::surface::Surface;
+use optiviz::core::explain::{Explanation, explain, format_number, rule_mathml, rule_text};
+use optiviz::core::optim::{ConfigError, OptimizerKind, RunConfig, StateVar};
+use optiviz::core::run::{Noise, RunSpec, simulate};
+use optiviz::core::schedule::Schedule;
+use optiviz::core::surface::Surface;
+use optiviz::state::scenario::MAX_STEPS;
 
 fn config(kind: OptimizerKind, values: &[(&str, f64)]) -> RunConfig {
     values

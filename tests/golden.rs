@@ -3,9 +3,9 @@
 //! algorithms (and optax's Lion, and the stated Newton rule) with hand-derived gradients and
 //! Hessians, sharing no code with optiviz. Regenerate with `python3 tests/golden/reference.py`.
 
-use optiviz::optim::{OptimizerKind, RunConfig};
-use optiviz::run::{RunSpec, simulate};
-use optiviz::surface::Surface;
+use optiviz::core::optim::{OptimizerKind, RunConfig};
+use optiviz::core::run::{RunSpec, simulate};
+use optiviz::core::surface::Surface;
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -2,13 +2,11 @@
 //! normal equations say, the validation split follows the seed, bad data is an error that
 //! says why, and the lab's URL form reads back exactly and never panics.
 
-use optiviz::model::scenario::MAX_HIDDEN;
-use optiviz::model::{
-    LabModel, LabScenario, MAX_POINTS, Model, ModelSpec, ModelTrace, PointKind, Points,
-};
-use optiviz::optim::{OptimizerKind, RunConfig};
-use optiviz::scenario::{MAX_RUNS, RunEntry};
-use optiviz::surface::View;
+use optiviz::core::model::{LabModel, MAX_POINTS, Model, ModelSpec, ModelTrace, PointKind, Points};
+use optiviz::core::optim::{OptimizerKind, RunConfig};
+use optiviz::core::surface::View;
+use optiviz::state::lab::{LabScenario, MAX_HIDDEN};
+use optiviz::state::scenario::{MAX_RUNS, RunEntry};
 
 fn linear(n: usize, scale: bool) -> ModelSpec {
     ModelSpec::Linear {
@@ -596,10 +594,10 @@ fn generated_points_are_of_the_models_kind() {
 #[cfg(not(target_arch = "wasm32"))]
 mod properties {
     use super::*;
-    use optiviz::model::{DATA_LIMITS, MAX_COORDINATE, MAX_DEGREE, MAX_SECOND_ORDER_PARAMS};
-    use optiviz::run::Noise;
-    use optiviz::schedule::Schedule;
-    use optiviz::surface::COORDINATE_LIMIT;
+    use optiviz::core::model::{DATA_LIMITS, MAX_COORDINATE, MAX_DEGREE, MAX_SECOND_ORDER_PARAMS};
+    use optiviz::core::run::Noise;
+    use optiviz::core::schedule::Schedule;
+    use optiviz::core::surface::COORDINATE_LIMIT;
     use proptest::prelude::*;
 
     fn any_run() -> impl Strategy<Value = RunEntry> {

@@ -10,14 +10,14 @@ mod probe;
 
 use probe::Probe;
 
-use optiviz::model::{LabModel, ModelSpec, Points, Training};
+use optiviz::core::model::{LabModel, ModelSpec, Points, Training};
+use optiviz::core::surface::View;
 use optiviz::render::Theme;
 use optiviz::render::lab::{
     CLASS_COLORS, DATA_BACKGROUND, DataLayer, FitSeries, data_plot_rect, data_to_pixel, data_view,
     draw_data_view, landscape_view, loss_field, loss_rgba, loss_scaling, pixel_to_data,
     probability_rgba,
 };
-use optiviz::surface::View;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::ops::Range;

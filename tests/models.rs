@@ -2,12 +2,12 @@
 //! form, separability, overfitting and its remedies, the mini-batch schedule, and the
 //! `trace --model` command line.
 
-use optiviz::model::{
+use optiviz::core::model::{
     LinearRegression, LogisticRegression, MAX_SECOND_ORDER_PARAMS, Mlp, Model, PolyRegression,
     Training, bce_with_logit, data, shape_grad, train,
 };
-use optiviz::optim::{OptimizerKind, RunConfig};
-use optiviz::run::{Noise, RunSpec};
+use optiviz::core::optim::{OptimizerKind, RunConfig};
+use optiviz::core::run::{Noise, RunSpec};
 use rand::SeedableRng;
 use std::cell::RefCell;
 
@@ -601,7 +601,7 @@ mod cli {
             Some("step,epoch,w1,w2,w3,w4,b,loss,val_loss")
         );
         let o = optiviz(&[&args[..], &["--format", "json"]].concat());
-        let t = optiviz::model::ModelTrace::from_json(&text(&o.stdout)).unwrap();
+        let t = optiviz::core::model::ModelTrace::from_json(&text(&o.stdout)).unwrap();
         assert_eq!(t.training.params.len(), 6);
         assert_eq!(t.to_csv(), out);
     }
@@ -668,7 +668,7 @@ mod cli {
 /// including the early-stopping step and a divergence.
 #[test]
 fn a_training_split_into_slices_is_the_same_training() {
-    use optiviz::model::Trainer;
+    use optiviz::core::model::Trainer;
     let points = data::two_classes(60, 2.5, 0.8, 3);
     let mlp = Mlp::new(&points[..40], &points[40..], 6, 0.3, 1e-3, 5).unwrap();
     let line = LinearRegression::new(&data::linear(20, 2.0, 1.0, 1.0, 4), false);

@@ -2,9 +2,9 @@
 //! (in the comments) and by `tests/golden/reference.py`, a plain-Python transcription of
 //! torch.optim's documented update rules that shares no code with this crate.
 
-use optiviz::optim::{ConfigError, OptimizerKind, RunConfig};
-use optiviz::run::{RunSpec, Trajectory, simulate};
-use optiviz::surface::Surface;
+use optiviz::core::optim::{ConfigError, OptimizerKind, RunConfig};
+use optiviz::core::run::{RunSpec, Trajectory, simulate};
+use optiviz::core::surface::Surface;
 
 fn config(kind: OptimizerKind, values: &[(&str, f64)]) -> RunConfig {
     values

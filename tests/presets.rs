@@ -1,8 +1,8 @@
 //! Every preset's caption is a claim about the simulation; these tests check each claim.
 
-use optiviz::presets::{PRESETS, preset};
-use optiviz::run::{Trajectory, simulate};
-use optiviz::scenario::Scenario;
+use optiviz::core::run::{Trajectory, simulate};
+use optiviz::state::presets::{PRESETS, preset};
+use optiviz::state::scenario::Scenario;
 
 fn runs(id: &str) -> (Scenario, Vec<Trajectory>) {
     let s = preset(id).unwrap().scenario();
@@ -57,7 +57,10 @@ fn a_story_link_opens_the_story_s_scene_and_other_keys_override_it() {
     assert_eq!((s.steps, s.step), (100, 5));
     // Another surface without a start starts at that surface's default start.
     let s = Scenario::from_query("story=saddle-point&surface=booth").unwrap();
-    assert_eq!(s.start, optiviz::surface::Surface::Booth.default_start());
+    assert_eq!(
+        s.start,
+        optiviz::core::surface::Surface::Booth.default_start()
+    );
     assert_eq!(s.runs, saddle.runs);
     assert_eq!(
         Scenario::from_query("keep_rates=maybe").unwrap_err(),

@@ -1,13 +1,13 @@
-//! The learning rates the surface page gives its runs (`optiviz::rates`): on every surface,
+//! The learning rates the surface page gives its runs (`optiviz::core::rates`): on every surface,
 //! from its default start, every optimizer at the rate the rule chooses (torch's defaults
 //! otherwise) stays finite and makes real progress within the default steps.
 
-use optiviz::compare::lowest_minimum;
-use optiviz::optim::{OptimizerKind, RunConfig};
-use optiviz::rates::{GRID, HORIZON, PROGRESS, with_working_lr, working_lr};
-use optiviz::run::{RunSpec, simulate};
-use optiviz::scenario::Scenario;
-use optiviz::surface::Surface;
+use optiviz::core::compare::lowest_minimum;
+use optiviz::core::optim::{OptimizerKind, RunConfig};
+use optiviz::core::rates::{GRID, HORIZON, PROGRESS, with_working_lr, working_lr};
+use optiviz::core::run::{RunSpec, simulate};
+use optiviz::core::surface::Surface;
+use optiviz::state::scenario::Scenario;
 
 /// The surfaces with local minima a run may stop in.
 fn multimodal(s: &Surface) -> bool {

@@ -12,9 +12,9 @@ mod probe;
 
 use probe::Probe;
 
+use optiviz::core::surface::{Surface, View};
 use optiviz::render::plot3d::MESH_ALPHA;
 use optiviz::render::{Camera, Field, Theme, TrajectorySeries, draw_surface_3d};
-use optiviz::surface::{Surface, View};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::cell::RefCell;

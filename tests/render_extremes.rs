@@ -8,9 +8,9 @@
 
 mod probe;
 
+use optiviz::core::surface::View;
 use optiviz::render::lab::landscape_view;
 use optiviz::render::{Line, MetricSeries, Theme, draw_metric, draw_surface_layer};
-use optiviz::surface::View;
 use plotters::prelude::*;
 use probe::Probe;
 use std::cell::RefCell;
@@ -92,7 +92,7 @@ fn a_chart_of_runs_at_plus_and_minus_1e308_is_drawn() {
 
 #[test]
 fn the_lab_fits_its_landscape_to_what_can_be_shown() {
-    use optiviz::model::{ModelSpec, Training};
+    use optiviz::core::model::{ModelSpec, Training};
     let model = ModelSpec::Linear {
         n: 10,
         slope: 2.0,

@@ -2,9 +2,9 @@
 //! ([`covered_by`]) and drawn wider, as a band around the one on top.
 #![cfg(not(target_arch = "wasm32"))]
 
+use optiviz::core::run::simulate;
 use optiviz::render::covered_by;
-use optiviz::run::simulate;
-use optiviz::scenario::Scenario;
+use optiviz::state::scenario::Scenario;
 
 /// One unit a pixel, as on a plot of 1 pixel per unit.
 const UNIT: (f64, f64) = (1.0, 1.0);

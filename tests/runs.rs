@@ -1,10 +1,10 @@
 //! What surrounds an optimizer in a run: schedules, clipping, noise, the momentum convention,
 //! Newton's fallback and divergence, each checked against numbers derived by hand.
 
-use optiviz::optim::{OptimizerKind, RunConfig};
-use optiviz::run::{Noise, RunSpec, simulate};
-use optiviz::schedule::Schedule;
-use optiviz::surface::Surface;
+use optiviz::core::optim::{OptimizerKind, RunConfig};
+use optiviz::core::run::{Noise, RunSpec, simulate};
+use optiviz::core::schedule::Schedule;
+use optiviz::core::surface::Surface;
 
 fn config(kind: OptimizerKind, values: &[(&str, f64)]) -> RunConfig {
     values
@@ -322,7 +322,7 @@ fn nesterov_needs_momentum() {
 #[cfg(not(target_arch = "wasm32"))]
 mod properties {
     use super::*;
-    use optiviz::trace::Trace;
+    use optiviz::core::trace::Trace;
     use proptest::prelude::*;
 
     fn any_kind() -> impl Strategy<Value = OptimizerKind> {

@@ -1,11 +1,11 @@
 //! The scenario's URL form: a link reproduces exactly what was on screen, and a malformed
 //! link is an error that says what is wrong, never a panic.
 
-use optiviz::optim::OptimizerKind;
-use optiviz::run::Noise;
-use optiviz::scenario::{Chart, MAX_RUNS, Scenario};
-use optiviz::schedule::Schedule;
-use optiviz::surface::{Surface, View};
+use optiviz::core::optim::OptimizerKind;
+use optiviz::core::run::Noise;
+use optiviz::core::schedule::Schedule;
+use optiviz::core::surface::{Surface, View};
+use optiviz::state::scenario::{Chart, MAX_RUNS, Scenario};
 
 #[test]
 fn the_default_scenario_and_the_empty_query() {
@@ -232,8 +232,8 @@ fn a_step_past_the_end_is_clamped() {
 #[cfg(not(target_arch = "wasm32"))]
 mod properties {
     use super::*;
-    use optiviz::optim::RunConfig;
-    use optiviz::scenario::{LESSON_CONTROLS, RunEntry};
+    use optiviz::core::optim::RunConfig;
+    use optiviz::state::scenario::{LESSON_CONTROLS, RunEntry};
     use proptest::prelude::*;
 
     fn any_run() -> impl Strategy<Value = RunEntry> {
@@ -381,7 +381,7 @@ fn legends_tell_runs_apart() {
     )
     .unwrap();
     assert_eq!(
-        optiviz::scenario::legends(&s.runs),
+        optiviz::state::scenario::legends(&s.runs),
         [
             "1 · Gradient descent η=0.001",
             "2 · Gradient descent η=0.01",

@@ -3,7 +3,7 @@
 //! and timeouts.
 #![cfg(not(target_arch = "wasm32"))]
 
-use optiviz::serve::{CONTENT_SECURITY_POLICY, Limits, Server, content_type, resolve};
+use optiviz::cli::serve::{CONTENT_SECURITY_POLICY, Limits, Server, content_type, resolve};
 use proptest::prelude::*;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};

@@ -2,8 +2,8 @@
 //! stated minima, the catalogue's ids, and the field drawn from them (heatmap pixels and
 //! contour lines).
 
+use optiviz::core::surface::{Surface, View};
 use optiviz::render::Field;
-use optiviz::surface::{Surface, View};
 use std::f64::consts::{E, PI, SQRT_2};
 
 /// Every default surface, plus a rotated bowl with another condition number.
@@ -431,7 +431,7 @@ fn the_derivative_check_catches_wrong_derivatives() {
 #[cfg(not(target_arch = "wasm32"))]
 mod properties {
     use super::{all_surfaces, check_surface, in_view};
-    use optiviz::surface::Surface;
+    use optiviz::core::surface::Surface;
     use proptest::prelude::*;
 
     proptest! {

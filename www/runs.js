@@ -346,7 +346,7 @@ export class RunPanels {
     summary.textContent = this.hooks.explainSteps ? 'update rule · explain this step' : 'update rule';
     const math = document.createElement('div');
     math.className = 'math';
-    // MathML written by optiviz itself (src/explain/), from its own symbols and numbers.
+    // MathML written by optiviz itself (src/core/explain/), from its own symbols and numbers.
     math.innerHTML = this.handle.rule_mathml(i);
     const reference = document.createElement('p');
     reference.className = 'reference';

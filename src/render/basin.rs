@@ -1,10 +1,10 @@
 //! The colours of a basin map, and their legend: which minimum each start point reached (or
 //! how many steps it took), with "diverged" never the colour of a minimum.
 
-use crate::compare::Basin;
+use crate::core::compare::Basin;
 use plotters::style::colors::colormaps::{ColorMap, ViridisRGB};
 
-/// The minima's colours, in the order of [`crate::surface::Surface::minima`] (repeating
+/// The minima's colours, in the order of [`crate::core::surface::Surface::minima`] (repeating
 /// beyond six), as the runs' colours are: distinct hues, each shaded darker the longer the run
 /// took (never lighter, so never towards [`DIVERGED`]).
 pub const MINIMA: [[u8; 3]; 6] = [
@@ -88,8 +88,8 @@ pub fn basin_legend(minima: &[[f64; 2]], mode: BasinMode, steps: usize) -> Vec<(
                 out.push((
                     format!(
                         "minimum ({}, {})",
-                        crate::explain::format_number(m[0]),
-                        crate::explain::format_number(m[1])
+                        crate::core::explain::format_number(m[0]),
+                        crate::core::explain::format_number(m[1])
                     ),
                     MINIMA[i % MINIMA.len()],
                 ));

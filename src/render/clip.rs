@@ -1,7 +1,7 @@
 //! Clipping to a view: plotters maps points outside its coordinate range onto the range's
 //! edge, which bends a line that leaves the plot; lines are cut at the view's edge here first.
 
-use crate::surface::View;
+use crate::core::surface::View;
 
 /// The clipped part of segment `a → b` inside `view` (Liang–Barsky), or `None`.
 pub(crate) fn clip_segment(a: [f64; 2], b: [f64; 2], view: &View) -> Option<([f64; 2], [f64; 2])> {

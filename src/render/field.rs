@@ -1,6 +1,6 @@
 //! The surface's value over a view: colour scaling, the heatmap's RGBA pixels and contour lines.
 
-use crate::surface::{Surface, View};
+use crate::core::surface::{Surface, View};
 use contour::ContourBuilder;
 use plotters::style::colors::colormaps::{ColorMap, ViridisRGB};
 

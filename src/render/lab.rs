@@ -10,8 +10,8 @@
 use super::clip::{clip_path, clip_segment, inside};
 use super::field::{Scaling, viridis_lut};
 use super::plot::{DrawResult, Theme, decimate, view_ranges};
-use crate::model::{LabModel, Model, Points, Training};
-use crate::surface::{COORDINATE_LIMIT, View};
+use crate::core::model::{LabModel, Model, Points, Training};
+use crate::core::surface::{COORDINATE_LIMIT, View};
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
@@ -334,11 +334,11 @@ pub struct FitSeries<'a> {
 /// in the user's order, and which of them validate.
 #[derive(Clone, Copy, Debug)]
 pub struct DataLayer<'a> {
-    /// The model built on the points ([`crate::model::ModelSpec::build_lab`]).
+    /// The model built on the points ([`crate::core::model::ModelSpec::build_lab`]).
     pub model: &'a LabModel,
     /// Every point, training and validation.
     pub points: &'a Points,
-    /// `validation[i]`: whether point `i` validates ([`crate::model::ModelSpec::validation_mask`];
+    /// `validation[i]`: whether point `i` validates ([`crate::core::model::ModelSpec::validation_mask`];
     /// missing entries count as training points).
     pub validation: &'a [bool],
 }

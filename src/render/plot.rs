@@ -3,7 +3,7 @@
 
 use super::clip::{clip_path, clip_segment, inside};
 use super::field::ContourLine;
-use crate::surface::View;
+use crate::core::surface::View;
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;

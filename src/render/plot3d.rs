@@ -10,7 +10,7 @@
 use super::clip::{clip_path, inside};
 use super::field::Field;
 use super::plot::{DrawResult, Theme, TrajectorySeries, view_ranges};
-use crate::surface::View;
+use crate::core::surface::View;
 use plotters::coord::cartesian::Cartesian3d;
 use plotters::coord::ranged1d::Ranged;
 use plotters::coord::types::RangedCoordf64;

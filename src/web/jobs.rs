@@ -3,8 +3,8 @@
 //! query, so a worker running the same wasm needs no page state and the page stays responsive.
 
 use super::js_err;
-use crate::compare::{Basin, BasinGrid, Decay, Objective, Tuning};
-use crate::scenario::{RunEntry, Scenario, whole_in};
+use crate::core::compare::{Basin, BasinGrid, Decay, Objective, Tuning};
+use crate::state::scenario::{RunEntry, Scenario, whole_in};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -50,14 +50,15 @@ pub fn basin_rows(
 }
 
 /// Run `run` of the scenario `query` at each learning rate of `lrs` (every other setting
-/// kept, the scenario's steps), as one batch ([`crate::compare::lr_sweep`]): three numbers per
+/// kept, the scenario's steps), as one batch ([`crate::core::compare::lr_sweep`]): three numbers per
 /// rate, the final loss (`NaN` when the run diverged), the steps to a loss within `tol` of the
 /// minimum (`NaN` when never) and the step it diverged at (`NaN` when it did not).
 #[wasm_bindgen]
 pub fn sweep_rates(query: &str, run: usize, lrs: &[f64], tol: f64) -> Result<Vec<f64>, JsError> {
     let (s, entry) = scenario_run(query, run)?;
-    let points = crate::compare::lr_sweep(&s.surface, &entry.spec, s.start, s.steps, lrs, tol)
-        .map_err(js_err)?;
+    let points =
+        crate::core::compare::lr_sweep(&s.surface, &entry.spec, s.start, s.steps, lrs, tol)
+            .map_err(js_err)?;
     let or_nan = |v: Option<usize>| v.map_or(f64::NAN, |v| v as f64);
     Ok(points
         .iter()

@@ -5,8 +5,9 @@
 
 use super::runs::{self, Edit};
 use super::{PAGE, backend, context, js_err, json, offscreen, rgb};
-use crate::model::scenario::DataControl;
-use crate::model::{LabModel, LabScenario, Points, Trainer, Training};
+use crate::core::model::{LabModel, Points, Trainer, Training};
+use crate::core::run::RunSpec;
+use crate::core::surface::View;
 use crate::render::lab::{
     DataLayer, FitSeries, data_plot_rect, data_to_pixel, data_view, landscape_minimum,
     landscape_view, loss_cells, loss_rgba, loss_scaling, pixel_to_data, probability_rgba, project,
@@ -15,9 +16,9 @@ use crate::render::plot::surface_plot_rect;
 use crate::render::{
     Line, MetricSeries, Theme, TrajectorySeries, draw_metric, draw_plane_layer, draw_trajectories,
 };
-use crate::run::RunSpec;
-use crate::scenario::{MAX_STEPS, whole_in};
-use crate::surface::View;
+use crate::state::lab::DataControl;
+use crate::state::lab::LabScenario;
+use crate::state::scenario::{MAX_STEPS, whole_in};
 use plotters::prelude::*;
 use serde::Serialize;
 use std::ops::Range;

@@ -2,17 +2,17 @@
 //! painted on. JavaScript owns the frame loop and calls [`App::advance`] and [`App::render`];
 //! every other method answers one control.
 
-use crate::optim::{ConfigError, OptimizerKind, RunConfig};
-use crate::presets::{PRESETS, preset};
+use crate::core::optim::{ConfigError, OptimizerKind, RunConfig};
+use crate::core::run::{RunSpec, Trajectory, simulate};
+use crate::core::surface::{Surface, View};
 use crate::render::basin::{BasinMode, basin_pixels};
 use crate::render::plot::surface_plot_rect;
 use crate::render::{
     Camera, Field, Line, MetricSeries, RUN_COLORS, StepArrows, Theme, TrajectorySeries,
     draw_metric, draw_surface_3d, draw_surface_layer, draw_trajectories,
 };
-use crate::run::{RunSpec, Trajectory, simulate};
-use crate::scenario::{Chart, MAX_STEPS, RunEntry, Scenario, whole_in};
-use crate::surface::{Surface, View};
+use crate::state::presets::{PRESETS, preset};
+use crate::state::scenario::{Chart, MAX_STEPS, RunEntry, Scenario, whole_in};
 use canvas::Canvas;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
@@ -109,20 +109,20 @@ pub fn paint_basins(
     .map_err(|_| js_err("cannot put the basin image on the canvas"))
 }
 
-/// The learning-rate sweep benchmark ([`crate::bench::sweep_workload`]): 8 optimizers × 50
+/// The learning-rate sweep benchmark ([`crate::core::bench::sweep_workload`]): 8 optimizers × 50
 /// rates × 2,000 steps on Rosenbrock, batched or one run at a time. Returns the sum of every
 /// finite final loss, so `make bench` can check both forms agree; the caller times it.
 #[wasm_bindgen]
 pub fn bench_sweep(batched: bool) -> Result<f64, JsError> {
-    let sweeps = crate::bench::sweep_workload(batched).map_err(js_err)?;
+    let sweeps = crate::core::bench::sweep_workload(batched).map_err(js_err)?;
     Ok(sweeps.iter().flatten().filter_map(|p| p.final_loss).sum())
 }
 
-/// The step-kernel benchmark ([`crate::bench::adam_kernel`]): Adam on Rosenbrock, `runs` runs
+/// The step-kernel benchmark ([`crate::core::bench::adam_kernel`]): Adam on Rosenbrock, `runs` runs
 /// × `steps` steps, batched or one at a time; returns the sum of the final losses.
 #[wasm_bindgen]
 pub fn bench_adam_kernel(runs: usize, steps: usize, batched: bool) -> Result<f64, JsError> {
-    crate::bench::adam_kernel(runs, steps, batched).map_err(js_err)
+    crate::core::bench::adam_kernel(runs, steps, batched).map_err(js_err)
 }
 
 /// `v` with at most six decimals and no trailing zeros: 0.9, 0.9999, 0.166667.
@@ -507,7 +507,7 @@ impl App {
 
     /// Switches to the surface `id`, with its default view and start point, re-simulating every
     /// run from step 0: each with the learning rate that works there for it
-    /// ([`crate::rates::working_lr`]) and its other settings, or with all its settings when the
+    /// ([`crate::core::rates::working_lr`]) and its other settings, or with all its settings when the
     /// scenario keeps its rates ([`App::set_keep_rates`]). An unknown id is an error naming the
     /// allowed ones.
     pub fn set_surface(&mut self, id: &str) -> Result<(), JsError> {
@@ -520,7 +520,7 @@ impl App {
         s.story = None;
         if !s.keep_rates {
             for run in &mut s.runs {
-                run.spec = crate::rates::with_working_lr(
+                run.spec = crate::core::rates::with_working_lr(
                     &surface,
                     &run.spec,
                     s.start,
@@ -534,7 +534,7 @@ impl App {
     }
 
     /// Whether switching the surface and adding a run keep the runs' learning rates (`true`)
-    /// or give each the rate that works ([`crate::rates::working_lr`], `false`).
+    /// or give each the rate that works ([`crate::core::rates::working_lr`], `false`).
     pub fn keep_rates(&self) -> bool {
         self.scenario.keep_rates
     }
@@ -619,9 +619,14 @@ impl App {
         let mut entry = runs::new_entry(&self.scenario.runs, from)?;
         let s = &self.scenario;
         if from.is_ok() && !s.keep_rates {
-            entry.spec =
-                crate::rates::with_working_lr(&s.surface, &entry.spec, s.start, s.steps, &s.view())
-                    .map_err(js_err)?;
+            entry.spec = crate::core::rates::with_working_lr(
+                &s.surface,
+                &entry.spec,
+                s.start,
+                s.steps,
+                &s.view(),
+            )
+            .map_err(js_err)?;
         }
         let (trajectory, ms) = self.simulate(&entry.spec).map_err(js_err)?;
         self.scenario.runs.push(entry);
@@ -631,7 +636,7 @@ impl App {
     }
 
     /// Adds a run of optimizer `id` with torch's defaults but for the learning rate, which is
-    /// the one that works for it here ([`crate::rates::working_lr`]) unless the scenario keeps
+    /// the one that works for it here ([`crate::core::rates::working_lr`]) unless the scenario keeps
     /// its rates (at most 8 runs).
     pub fn add_run(&mut self, id: &str) -> Result<(), JsError> {
         self.push(Ok(id))
@@ -706,14 +711,15 @@ impl App {
     /// Moves the start point to the world point under device pixel `(px, py)` and
     /// re-simulates every run from there, keeping the animation's step.
     pub fn set_start_at(&mut self, px: f64, py: f64) -> Result<(), JsError> {
-        self.scenario.start = crate::scenario::check_start(self.world(px, py)).map_err(js_err)?;
+        self.scenario.start =
+            crate::state::scenario::check_start(self.world(px, py)).map_err(js_err)?;
         self.resimulate_all().map_err(js_err)
     }
 
     /// Which runs' trails coincide on the plot, as last drawn, in a sentence for the page
-    /// ([`crate::scenario::coincide_note`]); empty when none do.
+    /// ([`crate::state::scenario::coincide_note`]); empty when none do.
     pub fn coinciding(&self) -> String {
-        crate::scenario::coincide_note(&self.covered)
+        crate::state::scenario::coincide_note(&self.covered)
     }
 
     /// The surface under device pixel `(px, py)` as JSON `{x, y, f, gx, gy}`.
@@ -924,7 +930,7 @@ impl App {
             run: usize,
             label: &'static str,
             #[serde(flatten)]
-            result: crate::compare::RunResult,
+            result: crate::core::compare::RunResult,
             compute_ms: f64,
         }
         if !(tol.is_finite() && tol > 0.0) {
@@ -942,7 +948,7 @@ impl App {
             .map(|(i, ((entry, t), &ms))| Row {
                 run: i + 1,
                 label: entry.spec.optimizer.kind.label(),
-                result: crate::compare::result(&self.scenario.surface, t, tol),
+                result: crate::core::compare::result(&self.scenario.surface, t, tol),
                 compute_ms: ms,
             })
             .collect();
@@ -966,13 +972,13 @@ impl App {
             return Ok("null".into());
         }
         let s = &self.scenario;
-        let explanation =
-            crate::explain::explain(&s.surface, &entry.spec, s.start, k + 1).map_err(js_err)?;
+        let explanation = crate::core::explain::explain(&s.surface, &entry.spec, s.start, k + 1)
+            .map_err(js_err)?;
         Ok(json(&explanation))
     }
 
-    fn theory_of(&self) -> Option<crate::compare::QuadraticTheory> {
-        crate::compare::quadratic_theory(&self.scenario.surface)
+    fn theory_of(&self) -> Option<crate::core::compare::QuadraticTheory> {
+        crate::core::compare::quadratic_theory(&self.scenario.surface)
     }
 
     /// The quadratic theory of the current surface as JSON `{eigenvalues, eigenvectors,
@@ -1067,7 +1073,7 @@ impl App {
                     for (c, p) in line.chunks_exact_mut(4).enumerate() {
                         let f = (c as f64 + 0.5) / w as f64;
                         let lr = 10f64.powf(lrs.0.log10() + f * (lrs.1.log10() - lrs.0.log10()));
-                        let rate = crate::compare::momentum_rate(th.eigenvalues, lr, mu);
+                        let rate = crate::core::compare::momentum_rate(th.eigenvalues, lr, mu);
                         // Fast convergence (small rate) bright, slow dark, divergence dark red.
                         let rgb = if rate < 1.0 {
                             lut[((1.0 - rate) * 255.0).clamp(0.0, 255.0) as usize]
@@ -1100,7 +1106,7 @@ impl App {
     /// the page's workers compute it ([`jobs::sweep_rates`]) and hand each part to
     /// [`App::sweep_points`]. The chart shows what has arrived.
     pub fn begin_sweep(&mut self, n: usize) -> Result<Vec<f64>, JsError> {
-        let lrs = crate::compare::log_space(1e-5, 1.0, n).map_err(js_err)?;
+        let lrs = crate::core::compare::log_space(1e-5, 1.0, n).map_err(js_err)?;
         self.sweep = Some(Sweep {
             lrs: lrs.clone(),
             runs: Vec::new(),
@@ -1217,7 +1223,7 @@ impl App {
 
     /// Builds the small multiples from the first run: `vary` is one of its hyperparameters
     /// (`lr`, `momentum`, `beta2`, …: `count` values from `lo` to `hi`, spaced evenly on the
-    /// hyperparameter's [`crate::optim::Scale`]: log for rates and epsilons, log(1 − v) for
+    /// hyperparameter's [`crate::core::optim::Scale`]: log for rates and epsilons, log(1 − v) for
     /// momenta and decays, linear otherwise), `optimizer` (the
     /// first `count` optimizers, each at torch's defaults) or `surface` (the first `count`
     /// surfaces, each from its own start); 2 to 16 panels. Returns how many.
@@ -1274,16 +1280,22 @@ impl App {
                     )));
                 };
                 let values = match param.scale {
-                    crate::optim::Scale::Log => crate::compare::log_space(lo, hi, count),
-                    crate::optim::Scale::Linear => crate::compare::lin_space(lo, hi, count),
-                    crate::optim::Scale::Decay => crate::compare::decay_space(lo, hi, count),
+                    crate::core::optim::Scale::Log => {
+                        crate::core::compare::log_space(lo, hi, count)
+                    }
+                    crate::core::optim::Scale::Linear => {
+                        crate::core::compare::lin_space(lo, hi, count)
+                    }
+                    crate::core::optim::Scale::Decay => {
+                        crate::core::compare::decay_space(lo, hi, count)
+                    }
                 }
                 .map_err(js_err)?;
                 for v in values {
                     let mut spec = base.clone();
                     spec.optimizer.set(param.name, v).map_err(js_err)?;
                     let label = match param.scale {
-                        crate::optim::Scale::Log => format!("{} = {v:.2e}", param.symbol),
+                        crate::core::optim::Scale::Log => format!("{} = {v:.2e}", param.symbol),
                         _ => format!("{} = {}", param.symbol, short(v)),
                     };
                     add(s.surface, s.start, spec, label)?;

@@ -2,11 +2,11 @@
 //! change a panel makes to one run (shared by the surface page's `App` and the lab's `Lab`).
 
 use super::js_err;
-use crate::optim::{Flag, HyperParam, OptimizerKind, RunConfig};
+use crate::core::optim::{Flag, HyperParam, OptimizerKind, RunConfig};
+use crate::core::run::{Noise, RunSpec};
+use crate::core::schedule::Schedule;
 use crate::render::run_color_hex;
-use crate::run::{Noise, RunSpec};
-use crate::scenario::{MAX_RUNS, RunEntry, whole_in};
-use crate::schedule::Schedule;
+use crate::state::scenario::{MAX_RUNS, RunEntry, whole_in};
 use serde::Serialize;
 use wasm_bindgen::JsError;
 
@@ -28,7 +28,7 @@ struct FlagView {
 struct RunView {
     kind: &'static str,
     label: &'static str,
-    /// What the legends show ([`crate::scenario::legends`]).
+    /// What the legends show ([`crate::state::scenario::legends`]).
     legend: String,
     reference: &'static str,
     color: String,
@@ -45,7 +45,7 @@ struct RunView {
 /// symbol, min, max, slider, scale, default, value, …}], flags: [{name, label, doc, default,
 /// value}], schedule, clip_norm, clip_value, noise}]`, for the page's run panels.
 pub(super) fn runs_json(runs: &[RunEntry]) -> String {
-    let legends = crate::scenario::legends(runs);
+    let legends = crate::state::scenario::legends(runs);
     let runs: Vec<RunView> = runs
         .iter()
         .zip(legends)
@@ -164,7 +164,7 @@ pub(super) fn removable(runs: &[RunEntry], index: usize) -> Result<(), JsError> 
 
 /// The update rule of run `index` as MathML.
 pub(super) fn rule_mathml(runs: &[RunEntry], index: usize) -> Result<String, JsError> {
-    Ok(crate::explain::rule_mathml(
+    Ok(crate::core::explain::rule_mathml(
         &entry(runs, index)?.spec.optimizer,
     ))
 }

@@ -124,7 +124,7 @@ parts.forEach((split, i) => {
 });
 
 // The comparison views' computations (issue #7), in wasm in this page, against the same
-// workloads natively (`optiviz bench`, src/bench.rs, one core) in the same run.
+// workloads natively (`optiviz bench`, src/core/bench.rs, one core) in the same run.
 const heavy = await page.evaluate(async () => {
   const wasm = await import('./pkg/optiviz.js');
   const time = (f) => { const t0 = performance.now(); const v = f(); return [performance.now() - t0, v]; };

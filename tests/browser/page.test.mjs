@@ -85,7 +85,7 @@ describe('the optiviz page', () => {
     assert.match(await text(page, '#step-count'), /^0 \//, 'the race restarts from step 0');
     assert.match(await text(page, '#run0-readout'), /at \(-2\.5, 1\.5\)/, 'from the bowl\'s start point');
     await page.screenshot({ path: `${shots}/bowl-1280.png` });
-    // Every run gets the rate that works there (src/rates.rs): gradient descent 0.1, Adam 0.5.
+    // Every run gets the rate that works there (src/core/rates.rs): gradient descent 0.1, Adam 0.5.
     assert.equal(await page.locator('#run0-lr-value').inputValue(), '0.1');
     assert.equal(await page.locator('#run2-lr-value').inputValue(), '0.5');
     // Goldstein–Price: no run diverges (gradient descent at 0.001 did at step 3).

@@ -7,7 +7,7 @@ import { harness, nextFrames } from './harness.mjs';
 
 const h = harness();
 
-/** Every story's id and the surface its scene is on (src/presets.rs). */
+/** Every story's id and the surface its scene is on (src/state/presets.rs). */
 const STORIES = [
   ['rosenbrock-valley', 'rosenbrock'],
   ['ill-conditioned-bowl', 'bowl'],

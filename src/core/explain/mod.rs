@@ -1,17 +1,17 @@
 //! "Explain this step": each optimizer's update rule as MathML, and one step of a run with its
 //! numbers substituted into that rule, so that a student can check the step by hand.
 //!
-//! - [`rule_mathml`] writes the exact rule a [`RunConfig`](crate::optim::RunConfig) runs, as a
+//! - [`rule_mathml`] writes the exact rule a [`RunConfig`](crate::core::optim::RunConfig) runs, as a
 //!   MathML `<math display="block">` element (one `<mtable>` row per line of the rule), and
 //!   [`rule_text`] the same rule as plain text.
-//! - [`explain`] replays a run exactly as [`crate::run::simulate`] does (same gradient, noise,
+//! - [`explain`] replays a run exactly as [`crate::core::run::simulate`] does (same gradient, noise,
 //!   clipping, schedule and Hessian) up to the step asked for, and returns an [`Explanation`]:
 //!   the numbers before and after the step, the optimizer's state
-//!   ([`StateVar`](crate::optim::StateVar)) around it, and the rule's lines with those numbers
+//!   ([`StateVar`](crate::core::optim::StateVar)) around it, and the rule's lines with those numbers
 //!   in, as MathML and as plain text.
 //!
 //! Conventions, the same for every optimizer:
-//! - The symbols are those of [`crate::optim::HyperParam::symbol`] (η, μ, τ, λ, β₁, β₂, ε, α,
+//! - The symbols are those of [`crate::core::optim::HyperParam::symbol`] (η, μ, τ, λ, β₁, β₂, ε, α,
 //!   ρ, κ, s₀, ψ, δ) and the notation of each optimizer's rustdoc (θ the parameters, g the
 //!   gradient, m, v, b, s, u, … the state).
 //! - A term whose hyperparameter is switched off is left out, exactly as the optimizer skips

@@ -1,158 +1,17 @@
-//! A scenario: everything on screen (surface, view, start point, runs with all their settings,
-//! the current step, lesson mode), and its URL form, so a copied link reproduces it exactly.
+//! The surface page's URL grammar: how a [`Scenario`] is written as a query string and read
+//! back, and the pieces the lab's link shares (pairs, percent-encoding, runs, flags, numbers).
 //!
-//! The URL form is a query string a teacher can read and edit:
-//!
-//! ```text
-//! ?surface=bowl&k=10&angle=0&start=-2.5,1.5&view=-3,3,-3,3&steps=1500&step=120&speed=300
-//!  &run=sgd;lr=0.001
-//!  &run=momentum;lr=0.001;momentum=0.9;classical
-//!  &run=adam;lr=0.05;!bias_correction;schedule=cosine:t_max=500,eta_min=0;noise=0.5@7;hidden
-//!  &lesson=lr&large&overlay&chart=grad
-//! ```
-//!
-//! Each `run` is `KIND` then `;`-separated items: `name=value` for a hyperparameter, `flag` or
-//! `!flag` to switch a flag on or off, `schedule=SPEC`, `clip_norm=X`, `clip_value=X`,
-//! `noise=SIGMA@SEED`, `hidden`. Numbers are written in Rust's shortest round-trip form, so
-//! reading a link back gives the same bits.
+//! This is the one place that turns text from an address into values: every number, run, flag
+//! and lesson name is checked here, where it enters, and an error names the part, the value
+//! and the allowed values.
 
-use crate::optim::{OptimizerKind, RunConfig};
-use crate::run::{Noise, RunSpec};
-use crate::schedule::Schedule;
-use crate::surface::{COORDINATE_LIMIT, Surface, View};
+use crate::core::optim::{OptimizerKind, RunConfig};
+use crate::core::run::{MAX_STEPS, Noise};
+use crate::core::schedule::Schedule;
+use crate::core::surface::{Surface, View};
+use crate::state::presets;
+use crate::state::scenario::{Chart, LESSON_CONTROLS, MAX_RUNS, RunEntry, Scenario, check_start};
 use percent_encoding::{AsciiSet, CONTROLS, percent_decode_str, utf8_percent_encode};
-use serde::{Deserialize, Serialize};
-
-/// The most runs a scenario holds.
-pub const MAX_RUNS: usize = 8;
-/// The most steps a run is simulated ahead.
-pub const MAX_STEPS: usize = 20_000;
-
-/// One run on screen: its settings and whether it is shown.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct RunEntry {
-    /// The optimizer and what surrounds it.
-    pub spec: RunSpec,
-    /// Hidden runs are kept (and simulated) but not drawn.
-    pub hidden: bool,
-}
-
-impl From<RunConfig> for RunEntry {
-    fn from(config: RunConfig) -> Self {
-        RunEntry {
-            spec: RunSpec::from(config),
-            hidden: false,
-        }
-    }
-}
-
-/// Everything that makes up what the page shows.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Scenario {
-    /// The surface, with its parameters.
-    pub surface: Surface,
-    /// The region shown; `None` is the surface's default view.
-    pub view: Option<View>,
-    /// Where every run starts.
-    pub start: [f64; 2],
-    /// The runs, in order (1 to [`MAX_RUNS`]; a query without runs keeps the default three).
-    pub runs: Vec<RunEntry>,
-    /// How many steps every run is simulated ahead (1 to [`MAX_STEPS`]).
-    pub steps: usize,
-    /// The animation's current step.
-    pub step: usize,
-    /// Animation speed, in steps per second.
-    pub speed: f64,
-    /// Lesson mode: when `Some`, only these controls are shown (hyperparameter names such as
-    /// `lr`, or `surface`, `runs`, `start`, `timeline`).
-    pub lesson: Option<Vec<String>>,
-    /// Large text, for a projector.
-    pub large: bool,
-    /// The teaching overlay: gradient step and actual update drawn at each run's head.
-    pub overlay: bool,
-    /// What the chart under the plot shows.
-    pub chart: Chart,
-    /// The preset this scenario came from, whose caption the page shows.
-    pub story: Option<String>,
-    /// The quadratic theory panel (eigenvectors on the plot, the momentum rate map), on
-    /// surfaces whose Hessian is constant.
-    pub theory: bool,
-    /// Keep every run's learning rate when the surface changes or a run is added, instead of
-    /// the working rate [`crate::rates::working_lr`] chooses.
-    pub keep_rates: bool,
-}
-
-/// The quantity the chart under the plot draws against the step.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Chart {
-    /// `f(θₖ)`.
-    #[default]
-    Loss,
-    /// `‖∇f(θₖ)‖`.
-    Grad,
-    /// The distance from `θₖ` to the nearest known minimum.
-    Distance,
-}
-
-impl Chart {
-    /// Every chart, in the order the page lists them.
-    pub const ALL: [Chart; 3] = [Chart::Loss, Chart::Grad, Chart::Distance];
-
-    /// The name used in URLs.
-    pub fn id(self) -> &'static str {
-        match self {
-            Chart::Loss => "loss",
-            Chart::Grad => "grad",
-            Chart::Distance => "distance",
-        }
-    }
-
-    /// The axis title.
-    pub fn label(self) -> &'static str {
-        match self {
-            Chart::Loss => "loss",
-            Chart::Grad => "gradient norm",
-            Chart::Distance => "distance to nearest minimum",
-        }
-    }
-
-    /// Looks a chart up by its URL name.
-    pub fn from_id(id: &str) -> Result<Chart, String> {
-        Chart::ALL
-            .into_iter()
-            .find(|c| c.id() == id)
-            .ok_or_else(|| format!("unknown chart '{id}': allowed values are loss, grad, distance"))
-    }
-}
-
-impl Default for Scenario {
-    /// Gradient descent, momentum and Adam racing down the Rosenbrock valley.
-    fn default() -> Self {
-        let config =
-            |kind, lr| RunEntry::from(RunConfig::new(kind).with("lr", lr).expect("valid lr"));
-        Scenario {
-            surface: Surface::Rosenbrock,
-            view: None,
-            start: Surface::Rosenbrock.default_start(),
-            runs: vec![
-                config(OptimizerKind::Sgd, 1e-3),
-                config(OptimizerKind::Momentum, 1e-3),
-                config(OptimizerKind::Adam, 5e-2),
-            ],
-            steps: 1500,
-            step: 0,
-            speed: 300.0,
-            lesson: None,
-            large: false,
-            overlay: false,
-            chart: Chart::Loss,
-            story: None,
-            theory: false,
-            keep_rates: false,
-        }
-    }
-}
 
 /// Characters escaped in a value: those that would end or split it, plus `%`, `+` and space.
 const VALUE: &AsciiSet = &CONTROLS
@@ -200,66 +59,12 @@ pub(crate) fn split_query(query: &str) -> Result<Vec<(&str, String)>, String> {
         .collect()
 }
 
-fn number(text: &str, what: &str) -> Result<f64, String> {
+pub(crate) fn number(text: &str, what: &str) -> Result<f64, String> {
     text.trim()
         .parse::<f64>()
         .ok()
         .filter(|v| v.is_finite())
         .ok_or_else(|| format!("{what} '{text}' is not a finite number"))
-}
-
-/// Each run's legend: its number, its optimizer's label and its learning rate, then every
-/// other hyperparameter in which it differs from another run of the same optimizer, and every
-/// option that is on in one such run and off in another, so that no two legends read the
-/// same unless the runs are the same: "1 · Gradient descent η=0.001", "2 · Momentum
-/// η=0.001 μ=0.5", "3 · Momentum η=0.001 μ=0.9 classical".
-pub fn legends(runs: &[RunEntry]) -> Vec<String> {
-    runs.iter()
-        .enumerate()
-        .map(|(i, entry)| {
-            let config = &entry.spec.optimizer;
-            let kind = config.kind;
-            let same: Vec<&RunConfig> = runs
-                .iter()
-                .map(|r| &r.spec.optimizer)
-                .filter(|c| c.kind == kind)
-                .collect();
-            let mut text = format!("{} · {}", i + 1, kind.label());
-            for p in kind.params() {
-                let v = config.get(p.name).unwrap_or(f64::NAN);
-                let differs = same
-                    .iter()
-                    .any(|c| c.get(p.name).is_ok_and(|w| w.to_bits() != v.to_bits()));
-                if p.name == "lr" || differs {
-                    text.push_str(&format!(" {}={}", p.symbol, crate::text::number(v)));
-                }
-            }
-            for f in kind.flags() {
-                let on = config.get_flag(f.name).unwrap_or(false);
-                if on && same.iter().any(|c| c.get_flag(f.name).is_ok_and(|o| !o)) {
-                    text.push_str(&format!(" {}", f.name));
-                }
-            }
-            text
-        })
-        .collect()
-}
-
-/// What the page says of runs whose trails coincide: `(under, over)` pairs of run indices
-/// (from 0), each meaning run `under`'s trail lies under run `over`'s, in one sentence per
-/// pair; empty when there are none.
-pub fn coincide_note(pairs: &[(usize, usize)]) -> String {
-    pairs
-        .iter()
-        .map(|&(under, over)| {
-            format!(
-                "Run {}'s path lies under run {}'s: it shows as the wider band around it.",
-                under + 1,
-                over + 1
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// A flag's URL value: on when written alone or as `1` or `true`, off as `0` or `false`; the
@@ -274,29 +79,6 @@ pub fn flag(key: &str, value: &str) -> Result<bool, String> {
         )),
     }
 }
-
-/// The controls of the surface page a lesson can name besides the hyperparameters and
-/// options of the optimizers (`lr`, `momentum`, `nesterov`, …): each is a `data-key` of the
-/// page (`www/index.html`, `www/runs.js`), and `start` and `view` are the plot's gestures.
-pub const LESSON_CONTROLS: [&str; 17] = [
-    "surface",
-    "runs",
-    "start",
-    "view",
-    "timeline",
-    "speed",
-    "steps",
-    "chart",
-    "overlay",
-    "story",
-    "theory",
-    "results",
-    "sweep",
-    "multiples",
-    "basins",
-    "extras",
-    "explain",
-];
 
 /// A lesson's list of control names, each checked: one of [`LESSON_CONTROLS`] or a
 /// hyperparameter or option of some optimizer. An empty list or an unknown name is an error
@@ -348,26 +130,12 @@ pub fn whole_in(value: f64, what: &str, lo: u64, hi: u64) -> Result<u64, String>
     } else {
         Err(format!(
             "{what} {}: allowed values are whole numbers from {lo} to {hi}",
-            crate::text::number(value)
+            crate::core::text::number(value)
         ))
     }
 }
 
-/// A start point within ±[`COORDINATE_LIMIT`] on both axes; the error names the point and
-/// the allowed values.
-pub fn check_start(p: [f64; 2]) -> Result<[f64; 2], String> {
-    if p.iter().all(|v| v.abs() <= COORDINATE_LIMIT) {
-        Ok(p)
-    } else {
-        let [x, y] = p.map(crate::text::number);
-        Err(format!(
-            "start '{x},{y}': allowed are finite x and y from -{COORDINATE_LIMIT:e} to \
-             {COORDINATE_LIMIT:e}"
-        ))
-    }
-}
-
-fn numbers<const N: usize>(text: &str, what: &str) -> Result<[f64; N], String> {
+pub(crate) fn numbers<const N: usize>(text: &str, what: &str) -> Result<[f64; N], String> {
     let parts: Vec<&str> = text.split(',').collect();
     if parts.len() != N {
         return Err(format!(
@@ -450,11 +218,6 @@ pub(crate) fn read_run(text: &str) -> Result<RunEntry, String> {
 }
 
 impl Scenario {
-    /// The view shown: the one set, else the surface's default.
-    pub fn view(&self) -> View {
-        self.view.unwrap_or_else(|| self.surface.default_view())
-    }
-
     /// The query string (without `?`) that [`Scenario::from_query`] reads back to `self`.
     pub fn to_query(&self) -> String {
         let mut pairs: Vec<(&str, String)> = vec![("surface", self.surface.info().id.to_owned())];
@@ -504,13 +267,13 @@ impl Scenario {
     /// empty query is the default scenario.
     ///
     /// With `story=ID` the missing parts take the story's scenario's values instead
-    /// ([`crate::presets::Preset::scenario`]): `?story=saddle-point` alone opens the story's
+    /// ([`presets::Preset::scenario`]): `?story=saddle-point` alone opens the story's
     /// own surface, start, runs and steps, and every other key in the link overrides the
     /// story's (a `surface` without a `start` starts at that surface's default start).
     pub fn from_query(query: &str) -> Result<Scenario, String> {
         let pairs = split_query(query)?;
         let mut s = match pairs.iter().rev().find(|(key, _)| *key == "story") {
-            Some((_, id)) => crate::presets::preset(id)?.scenario(),
+            Some((_, id)) => presets::preset(id)?.scenario(),
             None => Scenario::default(),
         };
         let base_start = s.start;
@@ -564,7 +327,7 @@ impl Scenario {
                 "theory" => s.theory = flag("theory", value)?,
                 "keep_rates" => s.keep_rates = flag("keep_rates", value)?,
                 "chart" => s.chart = Chart::from_id(value)?,
-                "story" => s.story = Some(crate::presets::preset(value)?.id.to_owned()),
+                "story" => s.story = Some(presets::preset(value)?.id.to_owned()),
                 _ => {
                     return Err(format!(
                         "unknown part '{key}': allowed are surface, k, angle, start, view, steps, \

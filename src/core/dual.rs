@@ -1,13 +1,13 @@
 //! Forward-mode dual numbers over lanes: the value and the gradient of a surface at `N`
 //! points at once, in structure-of-arrays form the compiler vectorizes.
 //!
-//! A surface is written once, generically over [`Real`] ([`crate::surface::Surface::eval`]).
+//! A surface is written once, generically over [`Real`] ([`crate::core::surface::Surface::eval`]).
 //! [`Real`] is implemented for every [`num_dual::DualNum`] (plain `f64` for values, num-dual's
 //! second-order duals for Hessians) and for [`Lanes`], a first-order dual whose value and two
 //! partial derivatives are arrays of `N` lanes. Every operation of [`Lanes`] applies the same
 //! scalar arithmetic to each lane independently, so `Lanes<1>` and lane `i` of `Lanes<8>` give
-//! the same bits: [`crate::surface::Surface::value_and_gradient`] is `Lanes<1>`, and batched
-//! runs ([`crate::batch`]) use wider lanes without changing a result.
+//! the same bits: [`crate::core::surface::Surface::value_and_gradient`] is `Lanes<1>`, and batched
+//! runs ([`crate::core::batch`]) use wider lanes without changing a result.
 
 use num_dual::DualNum;
 use std::ops::{Add, Div, Mul, Neg, Sub};

@@ -1,9 +1,9 @@
 //! Two-dimensional test surfaces: each defined once, generically, and differentiated exactly.
 //!
-//! Every surface is a function `f(x, y)` written once over [`crate::dual::Real`], so that the
+//! Every surface is a function `f(x, y)` written once over [`crate::core::dual::Real`], so that the
 //! value, the gradient (also at many points at once) and the Hessian all come from the same
 //! definition by forward-mode automatic differentiation (num-dual for the Hessian, the lane
-//! duals of [`crate::dual`] for gradients), with no hand-written derivative that could drift
+//! duals of [`crate::core::dual`] for gradients), with no hand-written derivative that could drift
 //! from its function.
 //!
 //! | id | formula | default view | global minima |
@@ -24,8 +24,8 @@
 //!
 //! [`Surface::minima`] gives the minima to full `f64` precision.
 
-use crate::dual::{Lanes, Real};
-use crate::text::number;
+use crate::core::dual::{Lanes, Real};
+use crate::core::text::number;
 use nalgebra::{Matrix2, SVector, Vector2};
 use num_dual::hessian;
 use serde::{Deserialize, Serialize};
@@ -517,7 +517,7 @@ impl Surface {
             Surface::Booth => [-8.0, 8.0],
             // Near the view's north-west corner, four rings out: gradient descent stops in the
             // nearest local minimum (−3.98, 3.98), while Adam at its working rate
-            // (`crate::rates`) rolls over two ripples further in.
+            // (`crate::core::rates`) rolls over two ripples further in.
             Surface::Rastrigin => [-4.5, 4.3],
             // On the ripples between the local minima near (3, 1) and (2, 1).
             Surface::Ackley => [2.65, 1.3],
@@ -528,7 +528,7 @@ impl Surface {
             Surface::SixHumpCamel => [-1.7, -1.5],
             // On the outer wall of the basin at x ≈ 2.75, y just inside the global minimum's:
             // gradient descent stops in the nearer local minimum (2.75, −2.90), while momentum
-            // and Adam at their working rates (`crate::rates`) carry over the ridge to the
+            // and Adam at their working rates (`crate::core::rates`) carry over the ridge to the
             // global one.
             Surface::StyblinskiTang => [4.8, -0.3],
             // Just off the ridge along the positive x axis: runs slide toward the flat centre,

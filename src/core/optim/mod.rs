@@ -4,12 +4,12 @@
 //! Each optimizer lives in its own file and states the exact update rule it implements; the
 //! file also exports its [`Descriptor`] (identifier, label, reference, hyperparameters, flags
 //! and constructor), so adding an optimizer takes that file, a variant of [`OptimizerKind`]
-//! with one arm in [`OptimizerKind::descriptor`], and its rule in [`crate::explain`]. The
+//! with one arm in [`OptimizerKind::descriptor`], and its rule in [`crate::core::explain`]. The
 //! catalogue ([`OptimizerKind`]) names them as the page and the command line do; a
 //! [`RunConfig`] is a kind plus hyperparameter values and flags, validated before any step.
 //!
 //! Optimizers do not own their learning rate: [`Optimizer::step`] receives the rate for that
-//! step, so a schedule ([`crate::schedule`]) can vary it, exactly as torch's schedulers rewrite
+//! step, so a schedule ([`crate::core::schedule`]) can vary it, exactly as torch's schedulers rewrite
 //! `param_group["lr"]` between steps.
 
 /// [`Rate::each`] written out in place: `for_each_rate!(rate, n, |lr| per, |i, s| body)` runs
@@ -23,14 +23,14 @@
 macro_rules! for_each_rate {
     ($rate:expr, $n:expr, |$lr:ident| $per:expr, |$i:ident, $s:pat_param| $body:block) => {
         match $rate {
-            $crate::optim::Rate::All($lr) => {
+            $crate::core::optim::Rate::All($lr) => {
                 let shared = $per;
                 for $i in 0..$n {
                     let $s = shared;
                     $body
                 }
             }
-            $crate::optim::Rate::Each(lrs) => {
+            $crate::core::optim::Rate::Each(lrs) => {
                 for ($i, &$lr) in lrs[..$n].iter().enumerate() {
                     // `|lr| lr, |i, lr|` rebinds the rate to itself, on purpose.
                     #[allow(clippy::redundant_locals)]
@@ -92,7 +92,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 /// The learning rate of one step: one value shared by every coordinate, or one value per
-/// coordinate (batched runs, whose lanes each have their own rate; see [`crate::batch`]).
+/// coordinate (batched runs, whose lanes each have their own rate; see [`crate::core::batch`]).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Rate<'a> {
     /// The same rate for every coordinate.
@@ -150,7 +150,7 @@ pub trait Optimizer {
     }
 
     /// [`step`](Optimizer::step) with a [`Rate`] that may give each coordinate its own
-    /// learning rate: how [`crate::batch`] advances many runs of different rates as one
+    /// learning rate: how [`crate::core::batch`] advances many runs of different rates as one
     /// parameter vector. Coordinate `i` is updated exactly as a run whose rate is
     /// `lr.at(i)` would update it (the same operations in the same order), so batching
     /// never changes a result.

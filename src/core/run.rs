@@ -2,15 +2,17 @@
 //! learning-rate schedule, gradient noise and clipping around it, and divergence detected and
 //! reported instead of propagated.
 
-use crate::optim::{ConfigError, Optimizer, RunConfig};
-use crate::scenario::MAX_STEPS;
-use crate::schedule::Schedule;
-use crate::surface::Surface;
+use crate::core::optim::{ConfigError, Optimizer, RunConfig};
+use crate::core::schedule::Schedule;
+use crate::core::surface::Surface;
 use nalgebra::DMatrix;
 use rand::SeedableRng;
 use rand_distr::{Distribution, StandardNormal};
 use rand_pcg::Pcg64Mcg;
 use serde::{Deserialize, Serialize};
+
+/// The most steps a run is simulated ahead: the page's, the link's and the command line's bound.
+pub const MAX_STEPS: usize = 20_000;
 
 /// Gaussian noise added to every gradient: `g + σ·z`, `z ~ N(0, I)` drawn from a seeded
 /// generator, so the jitter of stochastic gradients can be shown and replayed exactly.

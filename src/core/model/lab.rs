@@ -5,8 +5,8 @@
 use super::data::{self, derive_seed};
 use super::dataset::{PointKind, Points};
 use super::{LinearRegression, LogisticRegression, Mlp, Model, PolyRegression, Training, train};
-use crate::run::RunSpec;
-use crate::text::number;
+use crate::core::run::RunSpec;
+use crate::core::text::number;
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
 
@@ -15,6 +15,16 @@ const DATA_STREAM: u64 = 0;
 const SPLIT_STREAM: u64 = 1;
 const SHUFFLE_STREAM: u64 = 2;
 const DROPOUT_SEED_STREAM: u64 = 3;
+
+/// The refusal of a batch size `b` outside 1 to the `n` training points, in the words the lab
+/// and the command line share; `option` is the batch size's name where it was given (`batch`
+/// in a link, `--batch-size` on the command line).
+pub fn batch_refusal(option: &str, b: usize, n: usize) -> String {
+    format!(
+        "{option} {b}: allowed values are 1 to {n} (the training points), or no {option} for \
+         the full batch"
+    )
+}
 
 /// The range of each real-valued data setting, by its URL key: wide enough for any teaching
 /// example, narrow enough that everything derived from it (the points, every loss and
@@ -437,7 +447,7 @@ impl ModelTrace {
     /// Builds `model` from `seed` and trains it for `steps` steps of `run` from `init` (the
     /// model's own [`Model::init`] by default) on batches of `batch_size` (all training
     /// samples by default; a batch size outside 1 to the training samples is refused in the
-    /// lab's words, [`batch_refusal`](super::scenario::batch_refusal)).
+    /// lab's words, [`batch_refusal`]).
     pub fn run(
         model: ModelSpec,
         run: RunSpec,
@@ -462,7 +472,7 @@ impl ModelTrace {
         if !(1..=n).contains(&batch_size) {
             return Err(format!(
                 "invalid {}",
-                super::scenario::batch_refusal("--batch-size", batch_size, n)
+                batch_refusal("--batch-size", batch_size, n)
             ));
         }
         let training = train(

@@ -1,5 +1,5 @@
 //! Batched runs: many runs of one setting advanced together, their coordinates in
-//! structure-of-arrays lanes, each lane bit for bit the run [`crate::run::simulate`] gives.
+//! structure-of-arrays lanes, each lane bit for bit the run [`crate::core::run::simulate`] gives.
 //!
 //! A [`Batch`] holds `n` runs of one [`RunSpec`] on one surface that differ in their start
 //! point (a basin map's grid) or in their learning rate (a learning-rate sweep). Their
@@ -19,10 +19,10 @@
 //! Newton's method (one optimizer per lane, with that lane's Hessian). `tests/batch.rs` checks
 //! the equality bit for bit over random settings.
 
-use crate::optim::{ConfigError, Optimizer, Rate};
-use crate::run::RunSpec;
-use crate::schedule::Schedule;
-use crate::surface::Surface;
+use crate::core::optim::{ConfigError, Optimizer, Rate};
+use crate::core::run::RunSpec;
+use crate::core::schedule::Schedule;
+use crate::core::surface::Surface;
 use nalgebra::DMatrix;
 use rand::SeedableRng;
 use rand_pcg::Pcg64Mcg;
@@ -30,7 +30,7 @@ use rand_pcg::Pcg64Mcg;
 /// How many points the surface is evaluated at per call: lanes are padded to a multiple.
 pub const LANES: usize = 8;
 
-/// Where one lane's run stopped being finite (as [`crate::run::Halt`]): the step `k` that was
+/// Where one lane's run stopped being finite (as [`crate::core::run::Halt`]): the step `k` that was
 /// refused; the lane keeps its last finite point.
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct Frozen {
@@ -95,7 +95,7 @@ pub struct Batch<'a> {
 
 impl<'a> Batch<'a> {
     /// Runs of `spec` on `surface` from each of `starts` (at least one), nothing taken yet.
-    /// Fails as [`crate::run::Stepper::new`] does, on an invalid configuration.
+    /// Fails as [`crate::core::run::Stepper::new`] does, on an invalid configuration.
     pub fn new(
         surface: &'a Surface,
         spec: &'a RunSpec,
@@ -252,7 +252,7 @@ impl<'a> Batch<'a> {
     }
 
     /// The step that lane `i`'s run refused as not finite (0: its start), as
-    /// [`crate::run::Trajectory::diverged_at`].
+    /// [`crate::core::run::Trajectory::diverged_at`].
     pub fn halted(&self, i: usize) -> Option<usize> {
         self.frozen[i].map(|f| f.k)
     }
@@ -343,7 +343,7 @@ impl<'a> Batch<'a> {
     }
 
     /// Takes the next step in every lane that has not halted, as
-    /// [`crate::run::Stepper::step`] would: a lane whose gradient, Hessian, parameter or loss
+    /// [`crate::core::run::Stepper::step`] would: a lane whose gradient, Hessian, parameter or loss
     /// is not finite halts at its last finite point.
     pub fn step(&mut self) {
         let k = self.k + 1;

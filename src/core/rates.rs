@@ -20,11 +20,11 @@
 //! optimizer at torch's other defaults gets a rate, does not diverge and gets its loss gap
 //! down by at least a factor [`PROGRESS`] within the default steps.
 
-use crate::batch::Batch;
-use crate::compare::lowest_minimum;
-use crate::optim::ConfigError;
-use crate::run::RunSpec;
-use crate::surface::{Surface, View};
+use crate::core::batch::Batch;
+use crate::core::compare::lowest_minimum;
+use crate::core::optim::ConfigError;
+use crate::core::run::RunSpec;
+use crate::core::surface::{Surface, View};
 
 /// The rates [`working_lr`] chooses from, lowest first; [`MARGIN_RATE`] is simulated above
 /// them as the margin for 1.

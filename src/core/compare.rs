@@ -21,10 +21,10 @@
 //! ([`lowest_minimum`]); on a surface with none (the saddles) the gap `loss − f*` is the loss
 //! itself.
 
-use crate::batch::Batch;
-use crate::optim::ConfigError;
-use crate::run::{RunSpec, Stepper, Trajectory, simulate};
-use crate::surface::{Surface, View};
+use crate::core::batch::Batch;
+use crate::core::optim::ConfigError;
+use crate::core::run::{RunSpec, Stepper, Trajectory, simulate};
+use crate::core::surface::{Surface, View};
 use nalgebra::SymmetricEigen;
 use std::fmt::Write as _;
 use std::ops::Range;
@@ -286,7 +286,7 @@ pub fn lin_space(lo: f64, hi: f64, n: usize) -> Result<Vec<f64>, ConfigError> {
 
 /// `n ≥ 2` values from `lo` to `hi` (both exact), evenly spaced in `log10(1 − v)`:
 /// `1 − 10^(log10(1 − lo) + i/(n − 1) · (log10(1 − hi) − log10(1 − lo)))`, the spacing of
-/// [`crate::optim::Scale::Decay`].
+/// [`crate::core::optim::Scale::Decay`].
 ///
 /// Fails unless `lo < hi < 1` (both finite) and `n ≥ 2`, naming the offending value.
 pub fn decay_space(lo: f64, hi: f64, n: usize) -> Result<Vec<f64>, ConfigError> {
@@ -957,7 +957,7 @@ pub struct Tuning<'a> {
 /// are equally far apart.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Decay {
-    /// The hyperparameter's name, as [`crate::optim::RunConfig::set`] takes it.
+    /// The hyperparameter's name, as [`crate::core::optim::RunConfig::set`] takes it.
     pub name: &'static str,
     /// The smallest value searched, `0 ≤ lo < hi`.
     pub lo: f64,

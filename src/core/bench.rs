@@ -6,11 +6,11 @@
 //! page uses) and a one-at-a-time form (the naive reference), which give identical results;
 //! the benchmark reports both, and their ratio.
 
-use crate::batch::Batch;
-use crate::compare::{BasinGrid, SweepPoint, log_space, lr_sweep, lr_sweep_single};
-use crate::optim::{ConfigError, OptimizerKind, RunConfig};
-use crate::run::{RunSpec, Stepper};
-use crate::surface::Surface;
+use crate::core::batch::Batch;
+use crate::core::compare::{BasinGrid, SweepPoint, log_space, lr_sweep, lr_sweep_single};
+use crate::core::optim::{ConfigError, OptimizerKind, RunConfig};
+use crate::core::run::{RunSpec, Stepper};
+use crate::core::surface::Surface;
 
 /// The basin-map workload: gradient descent (`lr = 0.01`) on Himmelblau over its default view,
 /// at most 500 steps per start point, settling tolerance `1e-6` (the page's), on a

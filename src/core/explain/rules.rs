@@ -5,7 +5,7 @@ use super::math::{
     Item, M, abs, bar, call, dot, frac, hat, id, jx, line, n, nabla_f, noted, one_minus, op, paren,
     render_mathml, render_text, row, sqrt, sub, sup, tilde,
 };
-use crate::optim::{OptimizerKind, RunConfig};
+use crate::core::optim::{OptimizerKind, RunConfig};
 
 /// A configuration's values, flags and symbols, looked up by name (every name used here is
 /// one of that kind's own, so the lookups cannot fail).
@@ -540,7 +540,7 @@ fn rule_items(config: &RunConfig) -> Vec<Item> {
 /// It honours the configuration's flags (textbook momentum, ε inside the square root, bias
 /// correction, centered RMSprop, AMSGrad, AdamW's decoupled decay, Nesterov) and leaves out
 /// the terms that are switched off (λ = 0, τ = 0, κ = 0, RMSprop's μ = 0, Newton's δ = 0; a
-/// momentum run with μ = 0 is plain gradient descent): see the [module](crate::explain)
+/// momentum run with μ = 0 is plain gradient descent): see the [module](crate::core::explain)
 /// documentation. An invalid configuration still gets its rule, written with whatever values it
 /// holds.
 pub fn rule_mathml(config: &RunConfig) -> String {

@@ -1,9 +1,9 @@
 //! Traces: a run's trajectory in the printable forms `optiviz trace` writes (CSV and JSON),
 //! with the JSON form carrying everything needed to reproduce it.
 
-use crate::optim::ConfigError;
-use crate::run::{RunSpec, simulate};
-use crate::surface::Surface;
+use crate::core::optim::ConfigError;
+use crate::core::run::{RunSpec, simulate};
+use crate::core::surface::Surface;
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
 

@@ -15,31 +15,21 @@
 //! `logistic` (`n`, `separation`, `noise`), `poly` (`n`, `noise`, `degree`, `l1`, `l2`, `val`)
 //! or `mlp` (`n`, `separation`, `noise`, `hidden`, `dropout`, `l2`, `val`); `val` is the
 //! fraction of points held out for validation. Each `run` has exactly the syntax of the
-//! surface scenario's runs ([`crate::scenario`]). `batch` is the number of samples per step;
+//! surface scenario's runs ([`crate::state::scenario`]). `batch` is the number of samples per step;
 //! without it, every step uses every training point (batch gradient descent). `points` (when
 //! the user edited the data) lists `x,y` pairs for linear and polynomial regression, `x1,x2,c`
 //! triples (`c` 0 or 1) for logistic regression and the network, separated by `;`. Numbers are
 //! written in Rust's shortest round-trip form, so reading a link back gives the same bits.
 
-use super::dataset::{MAX_POINTS, Points};
-use super::{
-    LabModel, MAX_DEGREE, ModelSpec, Trainer, Training, check_data_value, check_second_order,
+use crate::core::model::dataset::{MAX_POINTS, Points};
+use crate::core::model::{
+    LabModel, MAX_DEGREE, ModelSpec, Trainer, Training, batch_refusal, check_data_value,
+    check_second_order,
 };
-use crate::optim::{OptimizerKind, RunConfig};
-use crate::scenario::{
-    MAX_RUNS, MAX_STEPS, RunEntry, flag, join_query, read_run, split_query, write_run,
-};
-use crate::surface::View;
-
-/// The refusal of a batch size `b` outside 1 to the `n` training points, in the words the lab
-/// and the command line share; `option` is the batch size's name where it was given (`batch`
-/// in a link, `--batch-size` on the command line).
-pub fn batch_refusal(option: &str, b: usize, n: usize) -> String {
-    format!(
-        "{option} {b}: allowed values are 1 to {n} (the training points), or no {option} for \
-         the full batch"
-    )
-}
+use crate::core::optim::{OptimizerKind, RunConfig};
+use crate::core::surface::View;
+use crate::state::query::{flag, join_query, read_run, split_query, write_run};
+use crate::state::scenario::{MAX_RUNS, MAX_STEPS, RunEntry};
 
 /// The most hidden units the lab's network may have.
 pub const MAX_HIDDEN: usize = 64;
@@ -342,7 +332,7 @@ impl LabScenario {
     }
 
     /// Trains every run for [`LabScenario::steps`] steps from the model's
-    /// [`init`](super::Model::init)`(seed)`, with the batch size and the seed's shuffling
+    /// [`init`](crate::core::model::Model::init)`(seed)`, with the batch size and the seed's shuffling
     /// ([`ModelSpec::shuffle_seed`]): one [`Training`] per run, in order. The same numbers as
     /// `optiviz trace --model` with the same settings.
     pub fn train(&self) -> Result<Vec<Training>, String> {
@@ -384,7 +374,7 @@ impl LabScenario {
 
     /// Checks everything a query cannot express wrong by syntax alone: the model and its
     /// data, the runs' count and settings (a second-order optimizer only on a model within
-    /// [`super::MAX_SECOND_ORDER_PARAMS`]), the batch size, the steps, the axes and the view. The error
+    /// [`crate::core::model::MAX_SECOND_ORDER_PARAMS`]), the batch size, the steps, the axes and the view. The error
     /// names the field, the value and the allowed values.
     pub fn validate(&self) -> Result<(), String> {
         self.validate_on(&self.build()?)

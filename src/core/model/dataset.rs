@@ -130,7 +130,7 @@ impl Points {
         if at.iter().all(|v| v.abs() <= MAX_COORDINATE) {
             Ok(())
         } else {
-            let [x, y] = at.map(crate::text::number);
+            let [x, y] = at.map(crate::core::text::number);
             Err(format!(
                 "invalid point ({x},{y}): allowed values are finite numbers from \
                  -{MAX_COORDINATE:e} to {MAX_COORDINATE:e}"

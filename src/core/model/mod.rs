@@ -1,9 +1,9 @@
 //! The regression lab's core: small models (linear, logistic and polynomial regression, a
 //! one-hidden-layer network) whose loss is an objective over a flat parameter vector, the
 //! seeded data sets they learn from, and the training loop that drives any optimizer of
-//! [`crate::optim`] over them in batch, stochastic or mini-batch gradient descent.
+//! [`crate::core::optim`] over them in batch, stochastic or mini-batch gradient descent.
 //!
-//! Pure Rust like [`crate::run`]: no web-sys, no plotters, no clock; every random draw (data,
+//! Pure Rust like [`crate::core::run`]: no web-sys, no plotters, no clock; every random draw (data,
 //! split, shuffling, initial weights, dropout masks, gradient noise) comes from a seed.
 
 pub mod data;
@@ -13,18 +13,16 @@ mod linear;
 mod logistic;
 mod mlp;
 mod poly;
-pub mod scenario;
 
 pub use dataset::{MAX_COORDINATE, MAX_POINTS, PointKind, Points};
-pub use lab::{DATA_LIMITS, LabModel, ModelSpec, ModelTrace, check_data_value};
+pub use lab::{DATA_LIMITS, LabModel, ModelSpec, ModelTrace, batch_refusal, check_data_value};
 pub use linear::LinearRegression;
 pub use logistic::LogisticRegression;
 pub use mlp::Mlp;
 pub use poly::{MAX_DEGREE, PolyRegression};
-pub use scenario::LabScenario;
 
-use crate::optim::{ConfigError, Optimizer, OptimizerKind};
-use crate::run::RunSpec;
+use crate::core::optim::{ConfigError, Optimizer, OptimizerKind};
+use crate::core::run::RunSpec;
 use nalgebra::DMatrix;
 use rand::SeedableRng;
 use rand_pcg::Pcg64Mcg;
@@ -88,7 +86,7 @@ pub trait Model {
 /// coordinate clamped to `[−c, c]` (torch `clip_grad_value_`), then the whole scaled by
 /// `min(1, max_norm / (‖g‖₂ + 1e-6))` (torch `clip_grad_norm_`): the surfaces' own shaping,
 /// [`RunSpec::shape_in_place`]. `rng` is the noise generator (seeded from
-/// [`crate::run::Noise::seed`]), `None` without noise.
+/// [`crate::core::run::Noise::seed`]), `None` without noise.
 pub fn shape_grad(spec: &RunSpec, grad: &mut [f64], rng: &mut Option<Pcg64Mcg>) {
     spec.shape_in_place(grad, rng, |_| {});
 }
@@ -250,7 +248,7 @@ fn hessian(model: &dyn Model, params: &[f64], batch: &[usize], step: usize) -> D
 /// finite-difference Hessian of the batch loss. A non-finite loss, gradient, Hessian or
 /// parameter ends training as diverged (no panic).
 ///
-/// Errors: the configuration (as [`RunSpec::validate`] and [`crate::optim::RunConfig::build`]
+/// Errors: the configuration (as [`RunSpec::validate`] and [`crate::core::optim::RunConfig::build`]
 /// check it), a second-order optimizer on a model too large for it ([`check_second_order`]),
 /// `init` of the wrong length, `batch_size = 0`, or a model without samples.
 pub fn train(

@@ -1,7 +1,7 @@
 //! Presets: scenarios that each tell one story in one click, with a two-sentence caption.
 //! Every caption's claim is checked by `tests/presets.rs` against the simulation itself.
 
-use crate::scenario::Scenario;
+use crate::state::scenario::Scenario;
 use serde::Serialize;
 
 /// A story: a scenario and what it shows.

@@ -8,11 +8,11 @@ use super::math::{
     vector,
 };
 use super::rules::{Params, bias};
-use crate::optim::{ConfigError, OptimizerKind, RunConfig, StateVar};
-use crate::run::{Halt, RunSpec, Shaped, Stepper};
-use crate::scenario::MAX_STEPS;
-use crate::schedule::Schedule;
-use crate::surface::Surface;
+use crate::core::optim::{ConfigError, OptimizerKind, RunConfig, StateVar};
+use crate::core::run::MAX_STEPS;
+use crate::core::run::{Halt, RunSpec, Shaped, Stepper};
+use crate::core::schedule::Schedule;
+use crate::core::surface::Surface;
 use nalgebra::DMatrix;
 use serde::Serialize;
 
@@ -38,7 +38,7 @@ pub struct Explanation {
     /// direction, which stay empty.
     pub state_before: Vec<StateVar>,
     /// The optimizer's state after the step, as
-    /// [`Optimizer::state`](crate::optim::Optimizer::state) reports it.
+    /// [`Optimizer::state`](crate::core::optim::Optimizer::state) reports it.
     pub state_after: Vec<StateVar>,
     /// The step's formulas with the numbers in, as one MathML `<math display="block">`
     /// element: the point, the gradient (with its noise and clipping), η, then for each
@@ -64,7 +64,7 @@ fn diverged(step: usize, k: usize, what: &str) -> ConfigError {
 }
 
 /// Explains step `step` (≥ 1) of the run of `spec` from `start` on `surface`: the step from
-/// point `step − 1` to point `step` of the trajectory that [`crate::run::simulate`] computes.
+/// point `step − 1` to point `step` of the trajectory that [`crate::core::run::simulate`] computes.
 ///
 /// The run is replayed exactly as `simulate` does (same gradient or Hessian, same seeded
 /// noise, clipping by value then by norm, same scheduled learning rate, same divergence

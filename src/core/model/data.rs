@@ -1,6 +1,6 @@
 //! Seeded, portable data sets for the regression lab: the same seed gives the same points
 //! natively and in the browser (PCG-64 and `rand_distr`, as the gradient noise of
-//! [`crate::run`]).
+//! [`crate::core::run`]).
 
 use rand::SeedableRng;
 use rand_distr::{Distribution, StandardNormal, StandardUniform};

@@ -1,0 +1,11 @@
+//! What the pages hold, above the core: the surface page's scenario, the lab's scenario, the
+//! one-click stories, and the URL grammar that writes each as a link and reads it back.
+//!
+//! Dependencies point one way: [`query`] reads [`scenario`] and [`presets`]; [`presets`]
+//! builds [`scenario`]s; [`lab`] borrows the run grammar of [`query`]. Nothing in the core
+//! imports this layer.
+
+pub mod lab;
+pub mod presets;
+pub mod query;
+pub mod scenario;
