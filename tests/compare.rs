@@ -2,9 +2,9 @@
 //! map, quadratic theory and tuning, each checked against what the runs or the theory say.
 
 use optiviz::core::compare::{
-    Basin, BasinGrid, Decay, Objective, RunResult, Tuning, basin_map, basin_map_rows, decay_space,
-    lin_space, log_space, lr_sweep, momentum_rate, momentum_rate_map, quadratic_theory, result,
-    results_csv, score,
+    Basin, BasinGrid, Decay, Objective, RunResult, SWEEP_CELLS, SweepMetric, SweepPoint,
+    SweepProgress, Tuning, basin_map, basin_map_rows, decay_space, lin_space, log_space, lr_sweep,
+    momentum_rate, momentum_rate_map, quadratic_theory, result, results_csv, score,
 };
 use optiviz::core::optim::{OptimizerKind, RunConfig};
 use optiviz::core::run::{RunSpec, simulate};
@@ -844,5 +844,73 @@ fn a_search_never_proposes_a_setting_its_optimizer_refuses() {
             .unwrap_err()
             .to_string()
             .contains("momentum")
+    );
+}
+
+#[test]
+fn sweep_progress_fills_in_as_parts_arrive_and_charts_each_metric() {
+    let lrs = vec![0.001, 0.01, 0.1, 1.0];
+    let mut sweep = SweepProgress::new(lrs.clone(), 500);
+    let points = [
+        SweepPoint {
+            lr: 0.001,
+            final_loss: Some(0.5),
+            steps_to_tolerance: None,
+            diverged_at: None,
+        },
+        SweepPoint {
+            lr: 0.01,
+            final_loss: Some(1e-9),
+            steps_to_tolerance: Some(0),
+            diverged_at: None,
+        },
+        SweepPoint {
+            lr: 0.1,
+            final_loss: Some(1e-12),
+            steps_to_tolerance: Some(40),
+            diverged_at: None,
+        },
+        SweepPoint {
+            lr: 1.0,
+            final_loss: None,
+            steps_to_tolerance: None,
+            diverged_at: Some(3),
+        },
+    ];
+    let cells: Vec<f64> = points.iter().flat_map(|p| p.to_cells()).collect();
+    assert_eq!(cells.len(), 4 * SWEEP_CELLS);
+    // Run 2's last two rates arrive first, then run 0's first two, then run 2's first two.
+    sweep.record(2, 2, &cells[2 * SWEEP_CELLS..]).unwrap();
+    sweep.record(0, 0, &cells[..2 * SWEEP_CELLS]).unwrap();
+    let lines = sweep.lines(SweepMetric::Loss);
+    assert_eq!(
+        lines.iter().map(|(i, _)| *i).collect::<Vec<_>>(),
+        [0, 2],
+        "runs in order"
+    );
+    assert_eq!(lines[0].1, [(0.001, Some(0.5)), (0.01, Some(1e-9))]);
+    assert_eq!(lines[1].1, [(0.1, Some(1e-12)), (1.0, None)]);
+    sweep.record(2, 0, &cells[..2 * SWEEP_CELLS]).unwrap();
+    // Steps: never reached → None, 0 steps drawn on the first decade (1), diverged → None.
+    let steps = sweep.lines(SweepMetric::Steps);
+    assert_eq!(
+        steps[1].1,
+        [
+            (0.001, None),
+            (0.01, Some(1.0)),
+            (0.1, Some(40.0)),
+            (1.0, None)
+        ]
+    );
+    // A part that does not fit the rates is refused, and changes nothing.
+    assert!(sweep.record(1, 3, &cells[..2 * SWEEP_CELLS]).is_err());
+    assert!(sweep.record(1, 0, &cells[..SWEEP_CELLS - 1]).is_err());
+    assert!(sweep.record(1, usize::MAX, &cells[..SWEEP_CELLS]).is_err());
+    assert_eq!(sweep.lines(SweepMetric::Loss).len(), 2);
+    assert_eq!(SweepMetric::from_name("steps"), Ok(SweepMetric::Steps));
+    let err = SweepMetric::from_name("time").unwrap_err();
+    assert!(
+        err.contains("'time'") && err.contains("loss, steps"),
+        "{err}"
     );
 }

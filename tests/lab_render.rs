@@ -14,10 +14,10 @@ use optiviz::core::model::{LabModel, ModelSpec, Points, Training};
 use optiviz::core::surface::View;
 use optiviz::render::Theme;
 use optiviz::render::lab::{
-    CLASS_COLORS, DATA_BACKGROUND, DataLayer, FitSeries, data_plot_rect, data_to_pixel, data_view,
-    draw_data_view, landscape_view, loss_field, loss_rgba, loss_scaling, pixel_to_data,
-    probability_rgba,
+    CLASS_COLORS, DATA_BACKGROUND, DataLayer, FitSeries, data_plot_rect, data_view, draw_data_view,
+    landscape_view, loss_field, loss_rgba, loss_scaling, probability_rgba,
 };
+use optiviz::render::viewport::Viewport;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::ops::Range;
@@ -519,18 +519,24 @@ fn clicks_map_to_data_and_back() {
     assert!(close(view.x_min, -0.5) && close(view.x_max, 5.5));
     assert!(close(view.y_min, 0.3) && close(view.y_max, 8.7));
     let rect: Rect = (62..470, 10..320);
+    let port = Viewport::new(rect.clone(), view);
     for p in [[0.0, 1.0], [5.5, 0.3], [2.25, 7.0]] {
-        let px = data_to_pixel(&rect, &view, p);
-        assert_eq!(px, to_px(&rect, &view, p));
-        let q = pixel_to_data(&rect, &view, px);
+        let [x, y] = port.pixel(p);
+        let px = (x, y);
+        let expected = to_px(&rect, &view, p);
+        assert!(
+            (px.0 - expected.0).abs() < 1e-9 && (px.1 - expected.1).abs() < 1e-9,
+            "{px:?} {expected:?}"
+        );
+        let q = port.world(x, y);
         assert!(
             close(q[0], p[0]) && close(q[1], p[1]),
             "{p:?} → {px:?} → {q:?}"
         );
     }
     // The plot's corners: x_min at the first column, y_max at the top row.
-    assert_eq!(
-        pixel_to_data(&rect, &view, (62.0, 10.0)),
-        [view.x_min, view.y_max]
-    );
+    assert_eq!(port.world(62.0, 10.0), [view.x_min, view.y_max]);
+    // One rule at the border: the plot's edges are on it, a pixel beyond is not.
+    assert!(port.contains(62.0, 10.0) && port.contains(470.0, 320.0));
+    assert!(!port.contains(61.5, 100.0) && !port.contains(200.0, 320.5));
 }

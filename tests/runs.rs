@@ -431,3 +431,33 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn step_parts_split_a_momentum_update_into_gradient_step_and_velocity() {
+    // Heavy ball on the bowl ½(x² + y²) (∇f = θ) from (1, 2), η = 0.1, μ = 0.9, by torch's
+    // rule b = μ b + g, θ = θ − η b: g₀ = (1, 2), b₁ = (1, 2), θ₁ = (0.9, 1.8); g₁ = (0.9, 1.8),
+    // b₂ = 0.9·(1, 2) + (0.9, 1.8) = (1.8, 3.6), θ₂ = θ₁ − 0.1·b₂ = (0.72, 1.44). Step 2's
+    // update is (−0.18, −0.36): the gradient step −η g₁ = (−0.09, −0.18) and the velocity's
+    // share −η μ b₁ = (−0.09, −0.18).
+    let surface = Surface::bowl_of(1.0, 0.0).unwrap();
+    let momentum = config(OptimizerKind::Momentum, &[("lr", 0.1), ("momentum", 0.9)]);
+    let t = simulate(&surface, &RunSpec::from(momentum), [1.0, 2.0], 3).unwrap();
+    let parts = t.step_parts(1, OptimizerKind::Momentum).unwrap();
+    let (g, update, carry) = (parts.g, parts.update, parts.carry.unwrap());
+    let near = |a: f64, b: f64| (a - b).abs() < 1e-12;
+    assert!(near(parts.lr, 0.1));
+    assert!(near(g[0], 0.9) && near(g[1], 1.8), "{g:?}");
+    assert!(
+        near(update[0], -0.18) && near(update[1], -0.36),
+        "{update:?}"
+    );
+    assert!(near(carry[0], -0.09) && near(carry[1], -0.18), "{carry:?}");
+    // The effective rate per coordinate: −Δθᵢ/gᵢ = 0.18/0.9 = 0.2 = η(1 + μ b₁ᵢ/g₁ᵢ).
+    assert!(
+        parts.effective.iter().all(|e| near(e.unwrap(), 0.2)),
+        "{parts:?}"
+    );
+    // Gradient descent carries nothing; past the last step there is nothing to tell.
+    assert!(t.step_parts(1, OptimizerKind::Sgd).unwrap().carry.is_none());
+    assert!(t.step_parts(3, OptimizerKind::Momentum).is_none());
+}

@@ -234,6 +234,124 @@ fn check_log_range(name_lo: &'static str, lo: f64, hi: f64) -> Result<(), Config
     Ok(())
 }
 
+/// The numbers per rate in [`SweepPoint::to_cells`]' flat form.
+pub const SWEEP_CELLS: usize = 3;
+
+impl SweepPoint {
+    /// The point without its rate as [`SWEEP_CELLS`] numbers, `NaN` for `None`:
+    /// `[final_loss, steps_to_tolerance, diverged_at]`. The form a worker hands back to the
+    /// page in a typed array, read back by [`SweepProgress::record`].
+    pub fn to_cells(&self) -> [f64; SWEEP_CELLS] {
+        let or_nan = |v: Option<usize>| v.map_or(f64::NAN, |v| v as f64);
+        [
+            self.final_loss.unwrap_or(f64::NAN),
+            or_nan(self.steps_to_tolerance),
+            or_nan(self.diverged_at),
+        ]
+    }
+}
+
+/// What a learning-rate sweep chart plots against the rate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SweepMetric {
+    /// The loss after the scenario's steps.
+    Loss,
+    /// The steps to reach the tolerance.
+    Steps,
+}
+
+impl SweepMetric {
+    /// `loss` or `steps`; anything else is an error naming the allowed values.
+    pub fn from_name(name: &str) -> Result<SweepMetric, String> {
+        match name {
+            "loss" => Ok(SweepMetric::Loss),
+            "steps" => Ok(SweepMetric::Steps),
+            other => Err(format!(
+                "unknown sweep measure '{other}': allowed values are loss, steps"
+            )),
+        }
+    }
+}
+
+/// One run's sweep as charted: `(lr, value)` per computed rate, `None` where there is none.
+pub type SweepLine = Vec<(f64, Option<f64>)>;
+
+/// A learning-rate sweep of several runs (by index), each with its other settings kept,
+/// filled in as its parts arrive from the workers (`None` for a rate not computed yet).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SweepProgress {
+    /// The rates swept, in increasing order.
+    pub lrs: Vec<f64>,
+    /// Per run index, one entry per rate.
+    runs: Vec<(usize, Vec<Option<SweepPoint>>)>,
+    /// The scenario's steps when the sweep was started: the top of the steps axis.
+    pub steps: usize,
+}
+
+impl SweepProgress {
+    /// A sweep of the rates `lrs`, nothing computed yet, for runs of `steps` steps.
+    pub fn new(lrs: Vec<f64>, steps: usize) -> Self {
+        SweepProgress {
+            lrs,
+            runs: Vec::new(),
+            steps,
+        }
+    }
+
+    /// Records part of run `run`'s sweep: `cells` as [`SweepPoint::to_cells`] writes them,
+    /// one point after another, for the rates from index `first` on. A part that does not
+    /// fit the rates is refused.
+    pub fn record(&mut self, run: usize, first: usize, cells: &[f64]) -> Result<(), String> {
+        let n = cells.len() / SWEEP_CELLS;
+        if !cells.len().is_multiple_of(SWEEP_CELLS) || first.saturating_add(n) > self.lrs.len() {
+            return Err("the sweep's part does not fit its rates".into());
+        }
+        let j = match self.runs.binary_search_by_key(&run, |(i, _)| *i) {
+            Ok(j) => j,
+            Err(j) => {
+                self.runs.insert(j, (run, vec![None; self.lrs.len()]));
+                j
+            }
+        };
+        let some = |v: f64| (!v.is_nan()).then_some(v);
+        let whole = |v: f64| some(v).map(|v| v as usize);
+        for (k, c) in cells.chunks_exact(SWEEP_CELLS).enumerate() {
+            self.runs[j].1[first + k] = Some(SweepPoint {
+                lr: self.lrs[first + k],
+                final_loss: some(c[0]),
+                steps_to_tolerance: whole(c[1]),
+                diverged_at: whole(c[2]),
+            });
+        }
+        Ok(())
+    }
+
+    /// Per run, the computed rates and the value `metric` plots: the final loss (`None` where
+    /// the run diverged), or the steps to the tolerance (`None` where it diverged or never
+    /// got there; 0 steps, a start within tolerance, is drawn as 1, on the log axis' first
+    /// decade).
+    pub fn lines(&self, metric: SweepMetric) -> Vec<(usize, SweepLine)> {
+        self.runs
+            .iter()
+            .map(|(i, points)| {
+                let line = points
+                    .iter()
+                    .flatten()
+                    .map(|p| {
+                        let y = match metric {
+                            SweepMetric::Loss => p.final_loss,
+                            SweepMetric::Steps if p.diverged_at.is_some() => None,
+                            SweepMetric::Steps => p.steps_to_tolerance.map(|k| (k as f64).max(1.0)),
+                        };
+                        (p.lr, y)
+                    })
+                    .collect();
+                (*i, line)
+            })
+            .collect()
+    }
+}
+
 /// `n` values evenly spaced in `log10` from `lo` to `hi`, both included exactly:
 /// `10^(log10 lo + i/(n − 1) · (log10 hi − log10 lo))` for `i = 0 … n − 1`.
 ///

@@ -2,7 +2,7 @@
 //! learning-rate schedule, gradient noise and clipping around it, and divergence detected and
 //! reported instead of propagated.
 
-use crate::core::optim::{ConfigError, Optimizer, RunConfig};
+use crate::core::optim::{ConfigError, Optimizer, OptimizerKind, RunConfig};
 use crate::core::schedule::Schedule;
 use crate::core::surface::Surface;
 use nalgebra::DMatrix;
@@ -223,6 +223,50 @@ impl Trajectory {
     pub fn steps(&self) -> usize {
         self.points.len() - 1
     }
+
+    /// `θₖ₊₁ − θₖ`: the update step `k + 1` made (`k` below [`Trajectory::steps`]).
+    pub fn update(&self, k: usize) -> [f64; 2] {
+        let (a, b) = (self.points[k], self.points[k + 1]);
+        [b[0] - a[0], b[1] - a[1]]
+    }
+
+    /// What step `k + 1` was made of, for the teaching overlay: the gradient it received, its
+    /// learning rate, the update, the rate it effectively took per coordinate, and for
+    /// momentum methods (`kind` [`OptimizerKind::Momentum`] or [`OptimizerKind::Nesterov`])
+    /// the velocity's share. `None` at or past the last step.
+    pub fn step_parts(&self, k: usize, kind: OptimizerKind) -> Option<StepParts> {
+        if k >= self.steps() {
+            return None;
+        }
+        let (g, lr) = (self.used[k], self.lrs[k]);
+        let update = self.update(k);
+        let effective = |i: usize| (g[i] != 0.0).then(|| -update[i] / g[i]);
+        let momentum = matches!(kind, OptimizerKind::Momentum | OptimizerKind::Nesterov);
+        Some(StepParts {
+            g,
+            lr,
+            update,
+            effective: [effective(0), effective(1)],
+            carry: momentum.then(|| [update[0] + lr * g[0], update[1] + lr * g[1]]),
+        })
+    }
+}
+
+/// The numbers behind the teaching overlay at one step of a run ([`Trajectory::step_parts`]).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StepParts {
+    /// The gradient the optimizer received (after noise and clipping).
+    pub g: [f64; 2],
+    /// The step's learning rate (after the schedule).
+    pub lr: f64,
+    /// The update `θₖ₊₁ − θₖ`.
+    pub update: [f64; 2],
+    /// Per coordinate, the step the optimizer effectively took per unit of gradient:
+    /// `−Δθᵢ / gᵢ` (η for gradient descent; `η/(√v̂ᵢ + ε)`-like for the Adam family); `None`
+    /// where the gradient is 0.
+    pub effective: [Option<f64>; 2],
+    /// For momentum methods, the velocity's share of the update: `Δθ − (−η g)`.
+    pub carry: Option<[f64; 2]>,
 }
 
 fn all_finite(values: &[f64]) -> bool {

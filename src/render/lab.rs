@@ -9,7 +9,8 @@
 
 use super::clip::{clip_path, clip_segment, inside};
 use super::field::{Scaling, viridis_lut};
-use super::plot::{DrawResult, Theme, decimate, view_ranges};
+use super::plot::{DrawResult, decimate, view_ranges};
+use super::theme::{PAGE, Theme};
 use crate::core::model::{LabModel, Model, Points, Training};
 use crate::core::surface::{COORDINATE_LIMIT, View};
 use plotters::coord::Shift;
@@ -23,25 +24,12 @@ pub const CLASS_COLORS: [(u8, u8, u8); 2] = [(64, 156, 255), (255, 184, 28)];
 
 /// The data view's background, which the decision regions are blended towards so that
 /// points and lines stay legible over them.
-pub const DATA_BACKGROUND: (u8, u8, u8) = (16, 17, 22);
+pub const DATA_BACKGROUND: (u8, u8, u8) = (PAGE.0, PAGE.1, PAGE.2);
 
-const TEXT: RGBColor = RGBColor(220, 222, 228);
-const AXIS: RGBColor = RGBColor(120, 124, 134);
-const HALO: RGBAColor = RGBAColor(0, 0, 0, 0.55);
 /// Training points of regression data.
 const TRAIN_POINT: RGBColor = RGBColor(235, 235, 240);
 /// Validation points of regression data (drawn as rings).
 const VAL_POINT: RGBColor = RGBColor(255, 120, 200);
-
-fn px(theme: &Theme, css: f64) -> u32 {
-    (css * theme.dpr).round().max(1.0) as u32
-}
-
-fn font(theme: &Theme, scale: f64) -> TextStyle<'static> {
-    ("sans-serif", theme.font_px * scale * theme.dpr)
-        .into_font()
-        .color(&TEXT)
-}
 
 fn err<E: std::fmt::Display>(e: E) -> String {
     e.to_string()
@@ -223,7 +211,7 @@ pub fn loss_rgba(values: &[f64], scaling: &Scaling, width: usize, height: usize)
 
 /// The data view's world rectangle: the smallest box holding every point, widened by 10% of
 /// its size on every side (x and y for regression, x1 and x2 for classes). For the page to
-/// keep while the user drags, and to map clicks with [`pixel_to_data`].
+/// keep while the user drags, and to map clicks through a [`crate::render::viewport::Viewport`].
 pub fn data_view(points: &Points) -> View {
     bounds_view(points.positions(), 0.1).unwrap_or(View::new(-1.0, 1.0, -1.0, 1.0))
 }
@@ -237,16 +225,16 @@ fn data_chart<'a, DB: DrawingBackend>(
 ) -> DrawResult<DataChart<'a, DB>> {
     let (xs, ys) = view_ranges(view)?;
     ChartBuilder::on(area)
-        .margin(px(theme, 10.0))
-        .x_label_area_size(px(theme, 40.0))
-        .y_label_area_size(px(theme, 52.0))
+        .margin(theme.px(10.0))
+        .x_label_area_size(theme.px(40.0))
+        .y_label_area_size(theme.px(52.0))
         .build_cartesian_2d(xs, ys)
         .map_err(err)
 }
 
 /// The pixel rectangle `(columns, rows)` the data view's plotting area covers in `area`:
-/// where the caller puts the decision regions ([`probability_rgba`]), and what
-/// [`pixel_to_data`] and [`data_to_pixel`] map through.
+/// where the caller puts the decision regions ([`probability_rgba`]), and the rectangle of
+/// the [`crate::render::viewport::Viewport`] clicks are mapped through.
 pub fn data_plot_rect<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     view: &View,
@@ -255,31 +243,6 @@ pub fn data_plot_rect<DB: DrawingBackend>(
     Ok(data_chart(area, view, theme)?
         .plotting_area()
         .get_pixel_range())
-}
-
-/// The data coordinates under the pixel `(x, y)` (device pixels, y down) of a data view
-/// drawn over `view` in the plotting rectangle `rect` ([`data_plot_rect`]): where a click
-/// adds a point.
-pub fn pixel_to_data(rect: &(Range<i32>, Range<i32>), view: &View, pixel: (f64, f64)) -> [f64; 2] {
-    let (cols, rows) = rect;
-    let fx = (pixel.0 - f64::from(cols.start)) / f64::from((cols.end - cols.start).max(1));
-    let fy = (f64::from(rows.end) - pixel.1) / f64::from((rows.end - rows.start).max(1));
-    [
-        view.x_min + fx * (view.x_max - view.x_min),
-        view.y_min + fy * (view.y_max - view.y_min),
-    ]
-}
-
-/// The pixel (device pixels, y down) at which the data point `p` is drawn: the inverse of
-/// [`pixel_to_data`], as plotters maps it.
-pub fn data_to_pixel(rect: &(Range<i32>, Range<i32>), view: &View, p: [f64; 2]) -> (f64, f64) {
-    let (cols, rows) = rect;
-    let fx = (p[0] - view.x_min) / (view.x_max - view.x_min);
-    let fy = (p[1] - view.y_min) / (view.y_max - view.y_min);
-    (
-        f64::from(cols.start) + fx * f64::from(cols.end - cols.start),
-        f64::from(rows.end) - fy * f64::from(rows.end - rows.start),
-    )
 }
 
 /// `width × height` RGBA pixels covering `view` (row 0 at the top), each pixel the
@@ -389,9 +352,9 @@ pub fn draw_data_view<DB: DrawingBackend>(
         .y_labels(7)
         .x_desc(x_desc)
         .y_desc(y_desc)
-        .axis_style(AXIS.stroke_width(px(theme, 1.0)))
-        .label_style(font(theme, 0.9))
-        .axis_desc_style(font(theme, 1.0))
+        .axis_style(theme.axis())
+        .label_style(theme.font(0.9))
+        .axis_desc_style(theme.font(1.0))
         .draw()
         .map_err(err)?;
     let plot = chart.plotting_area().clone();
@@ -403,10 +366,10 @@ pub fn draw_data_view<DB: DrawingBackend>(
     let line = |plot: &DrawingArea<DB, _>, pts: Vec<(f64, f64)>, color: RGBColor| {
         plot.draw(&PathElement::new(
             pts.clone(),
-            HALO.stroke_width(px(theme, 4.0)),
+            theme.halo(4.0),
         ))
         .map_err(err)?;
-        plot.draw(&PathElement::new(pts, color.stroke_width(px(theme, 2.0))))
+        plot.draw(&PathElement::new(pts, color.stroke_width(theme.px(2.0))))
             .map_err(err)
     };
     match data.model {
@@ -434,7 +397,7 @@ pub fn draw_data_view<DB: DrawingBackend>(
         }
         LabModel::Mlp(_) => {}
     }
-    let radius = px(theme, 4.0);
+    let radius = theme.px(4.0);
     for i in 0..data.points.len() {
         let Some(p) = data.points.position(i) else {
             continue;
@@ -453,14 +416,14 @@ pub fn draw_data_view<DB: DrawingBackend>(
             None => TRAIN_POINT,
         };
         if val {
-            plot.draw(&Circle::new(at, radius, BLACK.stroke_width(px(theme, 3.5))))
+            plot.draw(&Circle::new(at, radius, BLACK.stroke_width(theme.px(3.5))))
                 .map_err(err)?;
-            plot.draw(&Circle::new(at, radius, color.stroke_width(px(theme, 2.0))))
+            plot.draw(&Circle::new(at, radius, color.stroke_width(theme.px(2.0))))
                 .map_err(err)?;
         } else {
             plot.draw(&Circle::new(at, radius, color.filled()))
                 .map_err(err)?;
-            plot.draw(&Circle::new(at, radius, BLACK.stroke_width(px(theme, 1.0))))
+            plot.draw(&Circle::new(at, radius, BLACK.stroke_width(theme.px(1.0))))
                 .map_err(err)?;
         }
     }

@@ -11,13 +11,16 @@ pub mod field;
 pub mod lab;
 pub mod plot;
 pub mod plot3d;
+pub mod theme;
+pub mod viewport;
 
 pub use field::{Field, Scaling};
 pub use plot::{
-    Line, MetricSeries, StepArrows, Theme, TrajectorySeries, covered_by, draw_metric,
-    draw_plane_layer, draw_surface_layer, draw_trajectories,
+    Line, MetricSeries, StepArrows, TrajectorySeries, covered_by, draw_metric, draw_plane_layer,
+    draw_surface_layer, draw_trajectories,
 };
 pub use plot3d::{Camera, draw_surface_3d};
+pub use theme::Theme;
 
 /// Colours of runs, in order: bright hues that stay legible over the whole viridis range
 /// (every line is also drawn over a dark halo).

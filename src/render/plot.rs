@@ -3,6 +3,7 @@
 
 use super::clip::{clip_path, clip_segment, inside};
 use super::field::ContourLine;
+use super::theme::{HALO, Theme};
 use crate::core::surface::View;
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
@@ -10,41 +11,9 @@ use plotters::prelude::*;
 use plotters::style::text_anchor;
 use std::ops::Range;
 
-/// Sizes and colours shared by every layer, scaled for the display's pixel density.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Theme {
-    /// Device pixels per CSS pixel: every size below is multiplied by it.
-    pub dpr: f64,
-    /// Base text size in CSS pixels.
-    pub font_px: f64,
-}
-
-impl Default for Theme {
-    fn default() -> Self {
-        Theme {
-            dpr: 1.0,
-            font_px: 13.0,
-        }
-    }
-}
-
-const TEXT: RGBColor = RGBColor(220, 222, 228);
-const AXIS: RGBColor = RGBColor(120, 124, 134);
-const HALO: RGBAColor = RGBAColor(0, 0, 0, 0.55);
-
 impl Theme {
-    fn px(&self, css: f64) -> u32 {
-        (css * self.dpr).round().max(1.0) as u32
-    }
-
-    fn font(&self, scale: f64) -> TextStyle<'static> {
-        ("sans-serif", self.font_px * scale * self.dpr)
-            .into_font()
-            .color(&TEXT)
-    }
-
     /// Margins of the surface chart: `(margin, x label area, y label area)` in device pixels.
-    fn surface_margins(&self) -> (u32, u32, u32) {
+    pub(super) fn surface_margins(&self) -> (u32, u32, u32) {
         (self.px(10.0), self.px(40.0), self.px(52.0))
     }
 }
@@ -147,7 +116,7 @@ pub fn draw_plane_layer<DB: DrawingBackend>(
         .y_labels(7)
         .x_desc(names.0)
         .y_desc(names.1)
-        .axis_style(AXIS.stroke_width(theme.px(1.0)))
+        .axis_style(theme.axis())
         .label_style(theme.font(0.9))
         .axis_desc_style(theme.font(1.0))
         .draw()
@@ -357,7 +326,7 @@ pub fn draw_trajectories<DB: DrawingBackend>(
         }
         if let Some(a) = run.arrows {
             let head_px = theme.px(9.0).into();
-            let halo = HALO.stroke_width(theme.px(5.0));
+            let halo = theme.halo(5.0);
             arrow(&plot, view, head, a.update, scale, halo, head_px)?;
             arrow(
                 &plot,
@@ -599,7 +568,7 @@ pub fn draw_metric<DB: DrawingBackend>(
         .y_labels(if axis == MetricAxis::Log { 0 } else { 6 })
         .x_label_formatter(&|v| format!("{v:.0}"))
         .y_label_formatter(&y_label)
-        .axis_style(AXIS.stroke_width(theme.px(1.0)))
+        .axis_style(theme.axis())
         .bold_line_style(RGBAColor(255, 255, 255, 0.10).stroke_width(theme.px(1.0)))
         .light_line_style(TRANSPARENT)
         .label_style(theme.font(0.85))
@@ -779,7 +748,7 @@ pub fn draw_rate_map<DB: DrawingBackend>(
         .x_labels(5)
         .y_labels(5)
         .x_label_formatter(&|v| format!("{v:.0e}"))
-        .axis_style(AXIS.stroke_width(theme.px(1.0)))
+        .axis_style(theme.axis())
         .label_style(theme.font(0.85))
         .axis_desc_style(theme.font(0.9))
         .draw()
@@ -996,7 +965,7 @@ pub fn draw_sweep<DB: DrawingBackend>(
         // them at round logarithms (316 steps).
         .y_labels(0)
         .x_label_formatter(&|v| format!("{v:.0e}"))
-        .axis_style(AXIS.stroke_width(theme.px(1.0)))
+        .axis_style(theme.axis())
         .bold_line_style(RGBAColor(255, 255, 255, 0.10).stroke_width(theme.px(1.0)))
         .light_line_style(TRANSPARENT)
         .label_style(theme.font(0.85))

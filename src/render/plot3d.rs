@@ -9,7 +9,8 @@
 
 use super::clip::{clip_path, inside};
 use super::field::Field;
-use super::plot::{DrawResult, Theme, TrajectorySeries, view_ranges};
+use super::plot::{DrawResult, TrajectorySeries, view_ranges};
+use super::theme::{AXIS, Theme};
 use crate::core::surface::View;
 use plotters::coord::cartesian::Cartesian3d;
 use plotters::coord::ranged1d::Ranged;
@@ -99,39 +100,8 @@ const LIFT: f64 = 0.012;
 /// The height of the box relative to its longer horizontal side.
 const BOX_HEIGHT: f64 = 0.6;
 
-// As in plot.rs.
-const TEXT: RGBColor = RGBColor(220, 222, 228);
-const AXIS: RGBColor = RGBColor(120, 124, 134);
-const HALO: RGBAColor = RGBAColor(0, 0, 0, 0.55);
-
 fn err<E: std::fmt::Display>(e: E) -> String {
     e.to_string()
-}
-
-fn px(theme: &Theme, css: f64) -> u32 {
-    let v = (css * theme.dpr).round();
-    if v.is_finite() {
-        v.clamp(1.0, 10_000.0) as u32
-    } else {
-        1
-    }
-}
-
-/// A text size in device pixels, kept within what text layout handles (plotters' estimates
-/// overflow on absurd sizes).
-fn font_size(theme: &Theme, scale: f64) -> f64 {
-    let size = theme.font_px * scale * theme.dpr;
-    if size.is_finite() {
-        size.clamp(1.0, 512.0)
-    } else {
-        13.0
-    }
-}
-
-fn font(theme: &Theme, scale: f64) -> TextStyle<'static> {
-    ("sans-serif", font_size(theme, scale))
-        .into_font()
-        .color(&TEXT)
 }
 
 /// Compact text for an axis value.
@@ -185,7 +155,7 @@ pub fn draw_surface_3d<DB: DrawingBackend>(
 ) -> DrawResult {
     let view = field.view;
     let camera = camera.clamped();
-    let margin = px(theme, 8.0);
+    let margin = theme.px(8.0);
     let (w, h) = area.dim_in_pixel();
     if view_ranges(&view).is_err() || w.min(h) < 2 * margin + 16 {
         return Ok(());
@@ -201,7 +171,7 @@ pub fn draw_surface_3d<DB: DrawingBackend>(
     // room for tick labels: its base's diagonal fits the width, the sphere around it the height.
     let (xr, yr) = chart.plotting_area().get_pixel_range();
     let half = |len: i32, room: f64| {
-        (f64::from(len) / 2.0 - f64::from(px(theme, room))).max(f64::from(len) * 0.3)
+        (f64::from(len) / 2.0 - f64::from(theme.px(room))).max(f64::from(len) * 0.3)
     };
     let (half_w, half_h) = (half(xr.end - xr.start, 40.0), half(yr.end - yr.start, 28.0));
     let (wx, wy) = (view.x_max - view.x_min, view.y_max - view.y_min);
@@ -259,15 +229,15 @@ pub fn draw_surface_3d<DB: DrawingBackend>(
     let plot = chart.plotting_area().clone();
     let lifted = |p: [f64; 2]| (p[0], height(p[0], p[1]) + LIFT, p[1]);
 
-    let size = px(theme, 7.0) as i32;
+    let size = theme.px(7.0) as i32;
     for m in field.surface.minima() {
         if !inside([m[0], m[1]], &view) {
             continue;
         }
         let p = (m[0], field.scaling.normalize(m[2]) + LIFT, m[1]);
-        plot.draw(&Cross::new(p, size, BLACK.stroke_width(px(theme, 4.0))))
+        plot.draw(&Cross::new(p, size, BLACK.stroke_width(theme.px(4.0))))
             .map_err(err)?;
-        plot.draw(&Cross::new(p, size, WHITE.stroke_width(px(theme, 2.0))))
+        plot.draw(&Cross::new(p, size, WHITE.stroke_width(theme.px(2.0))))
             .map_err(err)?;
     }
 
@@ -304,7 +274,7 @@ pub fn draw_surface_3d<DB: DrawingBackend>(
         for path in &paths {
             plot.draw(&PathElement::new(
                 path.clone(),
-                HALO.stroke_width(px(theme, 4.0)),
+                theme.halo(4.0),
             ))
             .map_err(err)?;
         }
@@ -313,7 +283,7 @@ pub fn draw_surface_3d<DB: DrawingBackend>(
             .draw_series(
                 paths
                     .into_iter()
-                    .map(|path| PathElement::new(path, color.stroke_width(px(theme, 2.0)))),
+                    .map(|path| PathElement::new(path, color.stroke_width(theme.px(2.0)))),
             )
             .map_err(err)?;
     }
@@ -325,14 +295,14 @@ pub fn draw_surface_3d<DB: DrawingBackend>(
         let p = lifted(*start);
         plot.draw(&Circle::new(
             p,
-            px(theme, 6.0),
-            BLACK.stroke_width(px(theme, 3.0)),
+            theme.px(6.0),
+            BLACK.stroke_width(theme.px(3.0)),
         ))
         .map_err(err)?;
         plot.draw(&Circle::new(
             p,
-            px(theme, 6.0),
-            WHITE.stroke_width(px(theme, 1.5)),
+            theme.px(6.0),
+            WHITE.stroke_width(theme.px(1.5)),
         ))
         .map_err(err)?;
     }
@@ -347,17 +317,17 @@ pub fn draw_surface_3d<DB: DrawingBackend>(
         if run.diverged {
             plot.draw(&Cross::new(
                 p,
-                px(theme, 8.0) as i32,
-                run.color.stroke_width(px(theme, 3.0)),
+                theme.px(8.0) as i32,
+                run.color.stroke_width(theme.px(3.0)),
             ))
             .map_err(err)?;
         } else {
-            plot.draw(&Circle::new(p, px(theme, 5.0), run.color.filled()))
+            plot.draw(&Circle::new(p, theme.px(5.0), run.color.filled()))
                 .map_err(err)?;
             plot.draw(&Circle::new(
                 p,
-                px(theme, 5.0),
-                BLACK.stroke_width(px(theme, 1.0)),
+                theme.px(5.0),
+                BLACK.stroke_width(theme.px(1.0)),
             ))
             .map_err(err)?;
         }
@@ -378,11 +348,11 @@ fn draw_legend<DB: DrawingBackend>(
     runs: &[&TrajectorySeries<'_>],
     theme: &Theme,
 ) -> DrawResult {
-    let label = font(theme, 0.95);
+    let label = theme.font(0.95);
     let (margin, row, swatch) = (
-        px(theme, 8.0) as i32,
-        px(theme, 22.0) as i32,
-        px(theme, 14.0) as i32,
+        theme.px(8.0) as i32,
+        theme.px(22.0) as i32,
+        theme.px(14.0) as i32,
     );
     let mut widest = 0;
     for run in runs {
@@ -430,7 +400,7 @@ fn draw_axes<DB: DrawingBackend>(
 ) -> DrawResult {
     // Tick counts along x, height and y; none along an axis seen nearly end-on (the vertical
     // one from straight above, y from the side), where its labels would pile up on one point.
-    let em = font_size(theme, 1.0);
+    let em = theme.font_size(1.0);
     let r = ranges(&field.view);
     let coord = chart.plotting_area().as_coord_spec().clone();
     let upright: [bool; 3] = std::array::from_fn(|idx| {
@@ -457,7 +427,7 @@ fn draw_axes<DB: DrawingBackend>(
         fmt_value(f)
     };
     let coord_label = |v: &f64| fmt_value(*v);
-    let tick = px(theme, 5.0) as i32;
+    let tick = theme.px(5.0) as i32;
     chart
         .configure_axes()
         .x_labels(labels[0])
@@ -466,9 +436,9 @@ fn draw_axes<DB: DrawingBackend>(
         .max_light_lines(1)
         .tick_size(tick)
         .axis_panel_style(RGBAColor(255, 255, 255, 0.03).filled())
-        .bold_grid_style(RGBAColor(255, 255, 255, 0.12).stroke_width(px(theme, 1.0)))
+        .bold_grid_style(RGBAColor(255, 255, 255, 0.12).stroke_width(theme.px(1.0)))
         .light_grid_style(TRANSPARENT)
-        .label_style(font(theme, 0.8))
+        .label_style(theme.font(0.8))
         .x_formatter(&coord_label)
         .y_formatter(&f_of)
         .z_formatter(&coord_label)
@@ -478,7 +448,7 @@ fn draw_axes<DB: DrawingBackend>(
     let plot = chart.plotting_area().clone();
     let (xr, yr) = plot.get_pixel_range();
     let mid = ((xr.start + xr.end) / 2, (yr.start + yr.end) / 2);
-    let axis_style = AXIS.stroke_width(px(theme, 1.0));
+    let axis_style = theme.axis();
     let titles = [
         "x",
         if field.scaling.log {
@@ -542,7 +512,7 @@ fn draw_axes<DB: DrawingBackend>(
             ((off, m), Pos::new(HPos::Center, VPos::Center))
         };
         let (off, at) = offset;
-        plot.draw(&(EmptyElement::at(at) + Text::new(titles[idx], off, font(theme, 1.0).pos(pos))))
+        plot.draw(&(EmptyElement::at(at) + Text::new(titles[idx], off, theme.font(1.0).pos(pos))))
             .map_err(err)?;
     }
     Ok(())

@@ -17,7 +17,7 @@
 //! reading a link back gives the same bits.
 
 use crate::core::optim::{OptimizerKind, RunConfig};
-use crate::core::run::RunSpec;
+use crate::core::run::{RunSpec, Trajectory};
 use crate::core::surface::{COORDINATE_LIMIT, Surface, View};
 use serde::{Deserialize, Serialize};
 
@@ -94,6 +94,27 @@ pub enum Chart {
 }
 
 impl Chart {
+    /// The values this chart shows for trajectory `t` on `surface`, from step 0 to `k`: the
+    /// loss, the gradient's norm, or the distance to the nearest known minimum.
+    pub fn values(self, surface: &Surface, t: &Trajectory, k: usize) -> Vec<f64> {
+        match self {
+            Chart::Loss => t.losses[..=k].to_vec(),
+            Chart::Grad => t.grads[..=k].iter().map(|g| g[0].hypot(g[1])).collect(),
+            Chart::Distance => {
+                let minima = surface.minima();
+                t.points[..=k]
+                    .iter()
+                    .map(|p| {
+                        minima
+                            .iter()
+                            .map(|m| (p[0] - m[0]).hypot(p[1] - m[1]))
+                            .fold(f64::INFINITY, f64::min)
+                    })
+                    .collect()
+            }
+        }
+    }
+
     /// Every chart, in the order the page lists them.
     pub const ALL: [Chart; 3] = [Chart::Loss, Chart::Grad, Chart::Distance];
 

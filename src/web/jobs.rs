@@ -59,17 +59,7 @@ pub fn sweep_rates(query: &str, run: usize, lrs: &[f64], tol: f64) -> Result<Vec
     let points =
         crate::core::compare::lr_sweep(&s.surface, &entry.spec, s.start, s.steps, lrs, tol)
             .map_err(js_err)?;
-    let or_nan = |v: Option<usize>| v.map_or(f64::NAN, |v| v as f64);
-    Ok(points
-        .iter()
-        .flat_map(|p| {
-            [
-                p.final_loss.unwrap_or(f64::NAN),
-                or_nan(p.steps_to_tolerance),
-                or_nan(p.diverged_at),
-            ]
-        })
-        .collect())
+    Ok(points.iter().flat_map(|p| p.to_cells()).collect())
 }
 
 /// The most simulations the page lets one run's tuning spend.

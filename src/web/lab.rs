@@ -9,10 +9,11 @@ use crate::core::model::{LabModel, Points, Trainer, Training};
 use crate::core::run::RunSpec;
 use crate::core::surface::View;
 use crate::render::lab::{
-    DataLayer, FitSeries, data_plot_rect, data_to_pixel, data_view, landscape_minimum,
-    landscape_view, loss_cells, loss_rgba, loss_scaling, pixel_to_data, probability_rgba, project,
+    DataLayer, FitSeries, data_plot_rect, data_view, landscape_minimum, landscape_view, loss_cells,
+    loss_rgba, loss_scaling, probability_rgba, project,
 };
 use crate::render::plot::surface_plot_rect;
+use crate::render::viewport::Viewport;
 use crate::render::{
     Line, MetricSeries, Theme, TrajectorySeries, draw_metric, draw_plane_layer, draw_trajectories,
 };
@@ -36,16 +37,6 @@ const REGIONS_BUDGET: f64 = 1e6;
 
 /// How near (device pixels, at a device-pixel ratio of 1) a pointer must be to grab a point.
 const GRAB_PX: f64 = 12.0;
-
-/// A plot's pixel rectangle on its canvas: `(columns, rows)`.
-type PlotRect = (Range<i32>, Range<i32>);
-
-/// Whether device pixel `(px, py)` lies on the plot `rect`, its edges included.
-fn within(rect: &PlotRect, px: f64, py: f64) -> bool {
-    let (cols, rows) = rect;
-    (f64::from(cols.start)..=f64::from(cols.end)).contains(&px)
-        && (f64::from(rows.start)..=f64::from(rows.end)).contains(&py)
-}
 
 /// What the landscape raster was computed for, to know when it must be computed again.
 #[derive(Clone, Debug, PartialEq)]
@@ -144,11 +135,11 @@ pub struct Lab {
     /// the pointer; refitted when an edit ends or the data is drawn afresh.
     data_view: View,
     /// Where the data plot was last drawn: `(columns, rows)`.
-    data_rect: PlotRect,
+    data_rect: (Range<i32>, Range<i32>),
     landscape_key: Option<LandscapeKey>,
     /// Where the landscape was last drawn: its plot's `(columns, rows)` and the view shown
     /// there (fitted to the plot's aspect), for zooming and panning it.
-    landscape_frame: Option<(PlotRect, View)>,
+    landscape_frame: Option<Viewport>,
     /// The landscape raster at its own resolution, smoothed onto the plot each frame.
     landscape_raster: Option<HtmlCanvasElement>,
     /// The raster being computed, when it takes more than a frame.
@@ -226,9 +217,14 @@ impl Lab {
         &t.params[self.s.step.min(t.steps())]
     }
 
+    /// The data view's plot rectangle and view, as last drawn.
+    fn data_port(&self) -> Viewport {
+        Viewport::new(self.data_rect.clone(), self.data_view)
+    }
+
     /// The data point under device pixel `(px, py)` of the data canvas.
     fn data_at(&self, px: f64, py: f64) -> [f64; 2] {
-        pixel_to_data(&self.data_rect, &self.data_view, (px, py))
+        self.data_port().world(px, py)
     }
 
     fn edit_points(
@@ -606,7 +602,7 @@ impl Lab {
     pub fn on_landscape(&self, px: f64, py: f64) -> bool {
         self.landscape_frame
             .as_ref()
-            .is_some_and(|(rect, _)| within(rect, px, py))
+            .is_some_and(|port| port.contains(px, py))
     }
 
     /// Zooms the landscape by `factor` (below 1 zooms in) about device pixel `(px, py)`,
@@ -614,23 +610,25 @@ impl Lab {
     /// [`Lab::fit_landscape`].
     /// A view beyond what can be shown ([`View::check`]) is refused with a message.
     pub fn zoom_landscape(&mut self, px: f64, py: f64, factor: f64) -> Result<(), JsError> {
-        let Some((rect, view)) = &self.landscape_frame else {
+        let Some(port) = &self.landscape_frame else {
             return Ok(());
         };
         if !(factor.is_finite() && factor > 0.0) {
             return Ok(());
         }
-        let about = pixel_to_data(rect, view, (px, py));
-        self.set_landscape_view(view.zoomed(about, factor))
+        let about = port.world(px, py);
+        self.set_landscape_view(port.view.zoomed(about, factor))
     }
 
     /// Moves the landscape's view with the pointer by `(dx, dy)` device pixels; a view beyond
     /// what can be shown is refused with a message.
     pub fn pan_landscape(&mut self, dx: f64, dy: f64) -> Result<(), JsError> {
-        let Some(((cols, rows), view)) = &self.landscape_frame else {
+        let Some(port) = &self.landscape_frame else {
             return Ok(());
         };
-        let next = view.panned(dx, dy, cols.len() as f64, rows.len() as f64);
+        let next = port
+            .view
+            .panned(dx, dy, port.cols.len() as f64, port.rows.len() as f64);
         self.set_landscape_view(next)
     }
 
@@ -642,15 +640,15 @@ impl Lab {
     fn set_landscape_view(&mut self, view: View) -> Result<(), JsError> {
         view.check().map_err(js_err)?;
         self.s.view = Some(view);
-        if let Some((_, shown)) = &mut self.landscape_frame {
-            *shown = view;
+        if let Some(port) = &mut self.landscape_frame {
+            port.view = view;
         }
         Ok(())
     }
 
     /// Whether device pixel `(px, py)` lies on the data plot.
     pub fn on_data(&self, px: f64, py: f64) -> bool {
-        within(&self.data_rect, px, py)
+        self.data_port().contains(px, py)
     }
 
     /// Adds a point under device pixel `(px, py)` of the data canvas (of class `class` for
@@ -674,7 +672,7 @@ impl Lab {
     /// The landscape's plot rectangle as `[left, top, right, bottom]` device pixels, once
     /// drawn.
     pub fn landscape_rect(&self) -> Option<Vec<f64>> {
-        let ((cols, rows), _) = self.landscape_frame.as_ref()?;
+        let Viewport { cols, rows, .. } = self.landscape_frame.as_ref()?;
         Some(
             [cols.start, rows.start, cols.end, rows.end]
                 .map(f64::from)
@@ -685,8 +683,7 @@ impl Lab {
     /// Where point `i` is drawn, in device pixels of the data canvas.
     pub fn point_pixel(&self, i: usize) -> Option<Vec<f64>> {
         let p = self.points.position(i)?;
-        let (x, y) = data_to_pixel(&self.data_rect, &self.data_view, p);
-        Some(vec![x, y])
+        Some(self.data_port().pixel(p).to_vec())
     }
 
     /// The number of points (training and validation).
@@ -893,7 +890,7 @@ impl Lab {
         if let Some(raster) = &self.landscape_raster {
             Lab::stretch(&canvas, raster, &(cols.clone(), rows.clone()))?;
         }
-        self.landscape_frame = Some(((cols, rows), view));
+        self.landscape_frame = Some(Viewport::new((cols, rows), view));
         let m = self.model.as_model();
         let names = m.param_names();
         let name = |i: usize| names.get(i).cloned().unwrap_or_default();

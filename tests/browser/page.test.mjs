@@ -781,6 +781,8 @@ describe('comparison', () => {
     await page.waitForSelector('body[data-ready="true"]');
     await page.getByText('Results table').click();
     const rows = page.locator('#results tbody tr');
+    // The table fills in on the frame after the fold opens.
+    await page.waitForFunction(() => document.querySelectorAll('#results tbody tr').length === 4);
     assert.equal(await rows.count(), 4);
     const column = (i) => rows.evaluateAll((trs, i) => trs.map((tr) => tr.children[i].textContent), i);
     assert.deepEqual((await column(4)).map((v) => v !== '–'), [false, false, true, false], 'only run 3 diverged');

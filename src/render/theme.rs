@@ -1,0 +1,73 @@
+//! One look for every picture (the surface plot, its charts, the 3D view and the lab's):
+//! colours, fonts, halos and line widths, scaled for the display's pixel density.
+
+use plotters::prelude::*;
+
+/// Sizes shared by every layer, scaled for the display's pixel density.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Theme {
+    /// Device pixels per CSS pixel: every size below is multiplied by it.
+    pub dpr: f64,
+    /// Base text size in CSS pixels.
+    pub font_px: f64,
+}
+
+impl Default for Theme {
+    fn default() -> Self {
+        Theme {
+            dpr: 1.0,
+            font_px: 13.0,
+        }
+    }
+}
+
+/// The page's background, behind every plot (and what the lab's decision regions are blended
+/// towards).
+pub const PAGE: RGBColor = RGBColor(16, 17, 22);
+/// Text: titles, tick labels, legends.
+pub const TEXT: RGBColor = RGBColor(220, 222, 228);
+/// Axis lines and mesh boxes.
+pub const AXIS: RGBColor = RGBColor(120, 124, 134);
+/// The dark halo drawn under lines and markers so they stay legible over any colour.
+pub const HALO: RGBAColor = RGBAColor(0, 0, 0, 0.55);
+
+impl Theme {
+    /// `css` CSS pixels in device pixels, at least 1 and at most 10,000 (a width plotters
+    /// can draw whatever the display reports).
+    pub fn px(&self, css: f64) -> u32 {
+        let v = (css * self.dpr).round();
+        if v.is_finite() {
+            v.clamp(1.0, 10_000.0) as u32
+        } else {
+            1
+        }
+    }
+
+    /// The text size `scale` × the base size, in device pixels, kept within what text layout
+    /// handles (1 to 512; plotters' estimates overflow on absurd sizes).
+    pub fn font_size(&self, scale: f64) -> f64 {
+        let size = self.font_px * scale * self.dpr;
+        if size.is_finite() {
+            size.clamp(1.0, 512.0)
+        } else {
+            13.0
+        }
+    }
+
+    /// The text style at `scale` × the base size, in [`TEXT`]'s colour.
+    pub fn font(&self, scale: f64) -> TextStyle<'static> {
+        ("sans-serif", self.font_size(scale))
+            .into_font()
+            .color(&TEXT)
+    }
+
+    /// Axis lines: [`AXIS`], one CSS pixel wide.
+    pub fn axis(&self) -> ShapeStyle {
+        AXIS.stroke_width(self.px(1.0))
+    }
+
+    /// The halo under a line `css` CSS pixels wide.
+    pub fn halo(&self, css: f64) -> ShapeStyle {
+        HALO.stroke_width(self.px(css))
+    }
+}

@@ -1,0 +1,397 @@
+//! The surface page's handle: made from a link, its scenario, the timeline, status, results,
+//! explanations and stories.
+
+use super::*;
+
+#[derive(Serialize)]
+struct KindView {
+    id: &'static str,
+    label: &'static str,
+}
+
+#[derive(Serialize)]
+struct RunStatus {
+    step: usize,
+    x: f64,
+    y: f64,
+    loss: f64,
+    diverged_at: Option<usize>,
+    teach: Option<StepParts>,
+}
+
+#[derive(Serialize)]
+struct Status {
+    step: usize,
+    max_steps: usize,
+    runs: Vec<RunStatus>,
+}
+
+#[wasm_bindgen]
+impl App {
+    /// A new visualizer painting on the given canvases: `background` (heatmap, contours,
+    /// axes), `foreground` (trajectories, stacked over the background) and `loss`. `dpr` is
+    /// the display's device-pixel ratio; `query` is the page's URL query, the scenario to show
+    /// (a malformed one loads the default scenario and [`App::load_error`] says why).
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        background: HtmlCanvasElement,
+        foreground: HtmlCanvasElement,
+        loss: HtmlCanvasElement,
+        dpr: f64,
+        query: &str,
+    ) -> Result<App, JsError> {
+        let (scenario, load_error) = match Scenario::from_query(query) {
+            Ok(s) => (s, None),
+            Err(e) => (Scenario::default(), Some(e)),
+        };
+        let mut app = App {
+            covered: Vec::new(),
+            view: scenario.view(),
+            scenario,
+            trajectories: Vec::new(),
+            compute_ms: Vec::new(),
+            background,
+            foreground,
+            loss,
+            theme: Theme {
+                dpr: if dpr.is_finite() && dpr > 0.0 {
+                    dpr
+                } else {
+                    1.0
+                },
+                ..Theme::default()
+            },
+            painted: None,
+            plot: (0..1, 0..1),
+            load_error,
+            timings: Timings::default(),
+            interacting: false,
+            scratch: None,
+            view3d: None,
+            multiples: Multiples::default(),
+            camera: Camera::default(),
+            rate_map: None,
+            rate_rect: None,
+            sweep_canvas: None,
+            sweep: None,
+            sweep_metric: SweepMetric::Loss,
+            sweep_frame: None,
+        };
+        if let Err(e) = app.resimulate_all() {
+            // Each run was validated as it was read, so this is not expected; stay usable.
+            app.load_error = Some(format!("{e}; showing the default scenario"));
+            app.scenario = Scenario::default();
+            app.resimulate_all().map_err(js_err)?;
+        }
+        Ok(app)
+    }
+
+    /// Why the scenario in the link could not be shown (the default is shown instead), if so.
+    pub fn load_error(&self) -> Option<String> {
+        self.load_error.clone()
+    }
+
+    /// The scenario as a URL query (without `?`): a link to exactly what is on screen.
+    pub fn query(&self) -> String {
+        self.scenario.to_query()
+    }
+
+    /// Panics with `message`. It exists only so that the browser test
+    /// (`tests/browser/panic.test.mjs`) can prove the page recovers from a Rust panic without
+    /// a reload; nothing on the page calls it.
+    pub fn panic_for_test(&mut self, message: &str) {
+        panic!("{message}");
+    }
+
+    /// Simulates `spec` in the current scenario; also returns how long that took (ms).
+    pub(super) fn simulate(&self, spec: &RunSpec) -> Result<(Trajectory, f64), ConfigError> {
+        let s = &self.scenario;
+        let t0 = now();
+        let t = simulate(&s.surface, spec, s.start, s.steps)?;
+        Ok((t, now() - t0))
+    }
+
+    pub(super) fn resimulate_all(&mut self) -> Result<(), ConfigError> {
+        let (trajectories, times) = self
+            .scenario
+            .runs
+            .iter()
+            .map(|r| self.simulate(&r.spec))
+            .collect::<Result<(Vec<_>, Vec<_>), _>>()?;
+        self.trajectories = trajectories;
+        self.compute_ms = times;
+        Ok(())
+    }
+
+    /// Every optimizer as JSON: `[{id, label}]`, in the order the page lists them.
+    pub fn optimizers() -> String {
+        let kinds: Vec<KindView> = OptimizerKind::ALL
+            .iter()
+            .map(|k| KindView {
+                id: k.id(),
+                label: k.label(),
+            })
+            .collect();
+        json(&kinds)
+    }
+
+    /// Every surface as JSON: `[{id, label, formula}]`.
+    pub fn surfaces() -> String {
+        let infos: Vec<_> = Surface::all().iter().map(Surface::info).collect();
+        json(&infos)
+    }
+
+    /// The current surface's identifier.
+    pub fn surface(&self) -> String {
+        self.scenario.surface.info().id.to_owned()
+    }
+
+    /// Switches to the surface `id`, with its default view and start point, re-simulating every
+    /// run from step 0: each with the learning rate that works there for it
+    /// ([`crate::core::rates::working_lr`]) and its other settings, or with all its settings when the
+    /// scenario keeps its rates ([`App::set_keep_rates`]). An unknown id is an error naming the
+    /// allowed ones.
+    pub fn set_surface(&mut self, id: &str) -> Result<(), JsError> {
+        let surface = Surface::from_id(id).map_err(js_err)?;
+        let s = &mut self.scenario;
+        s.surface = surface;
+        s.start = surface.default_start();
+        s.view = None;
+        s.step = 0;
+        s.story = None;
+        if !s.keep_rates {
+            for run in &mut s.runs {
+                run.spec = crate::core::rates::with_working_lr(
+                    &surface,
+                    &run.spec,
+                    s.start,
+                    s.steps,
+                    &surface.default_view(),
+                )
+                .map_err(js_err)?;
+            }
+        }
+        self.resimulate_all().map_err(js_err)
+    }
+
+    /// Whether switching the surface and adding a run keep the runs' learning rates (`true`)
+    /// or give each the rate that works ([`crate::core::rates::working_lr`], `false`).
+    pub fn keep_rates(&self) -> bool {
+        self.scenario.keep_rates
+    }
+
+    /// Sets [`App::keep_rates`].
+    pub fn set_keep_rates(&mut self, on: bool) {
+        self.scenario.keep_rates = on;
+    }
+
+    /// Moves the animation `n` steps forward; returns whether any run has steps left to show.
+    pub fn advance(&mut self, n: usize) -> bool {
+        let s = &mut self.scenario;
+        s.step = (s.step + n).min(s.steps);
+        s.step < self.last_step()
+    }
+
+    fn last_step(&self) -> usize {
+        self.trajectories
+            .iter()
+            .map(Trajectory::steps)
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// Moves the animation to step `k` (clamped to the simulated range): the timeline.
+    pub fn set_step(&mut self, k: usize) {
+        self.scenario.step = k.min(self.scenario.steps);
+    }
+
+    /// Moves the animation back to step 0.
+    pub fn reset(&mut self) {
+        self.scenario.step = 0;
+    }
+
+    /// The animation's current step.
+    pub fn step(&self) -> usize {
+        self.scenario.step
+    }
+
+    /// How many steps the runs are simulated ahead.
+    pub fn max_steps(&self) -> usize {
+        self.scenario.steps
+    }
+
+    /// Simulates every run `n` steps ahead (1 to 20,000) instead.
+    pub fn set_max_steps(&mut self, n: f64) -> Result<(), JsError> {
+        let n = whole_in(n, "maximum steps", 1, MAX_STEPS as u64).map_err(js_err)? as usize;
+        self.scenario.steps = n;
+        self.scenario.step = self.scenario.step.min(n);
+        self.resimulate_all().map_err(js_err)
+    }
+
+    /// Animation speed in steps per second.
+    pub fn speed(&self) -> f64 {
+        self.scenario.speed
+    }
+
+    /// Sets the animation speed (0 < speed ≤ 100,000 steps per second).
+    pub fn set_speed(&mut self, speed: f64) -> Result<(), JsError> {
+        if !(speed > 0.0 && speed <= 100_000.0) {
+            return Err(js_err(format!(
+                "speed {speed}: allowed values are 0 < speed ≤ 100000 steps per second"
+            )));
+        }
+        self.scenario.speed = speed;
+        Ok(())
+    }
+
+    /// Lesson mode's visible controls as JSON (`null` when every control is shown).
+    pub fn lesson(&self) -> String {
+        json(&self.scenario.lesson)
+    }
+
+    /// Whether large text (projector mode) is on.
+    pub fn large(&self) -> bool {
+        self.scenario.large
+    }
+
+    /// Switches large text on or off; the page scales its text, the plots their labels.
+    pub fn set_large(&mut self, on: bool) {
+        self.scenario.large = on;
+        self.theme.font_px = if on { 18.0 } else { 13.0 };
+        self.painted = None;
+    }
+
+    /// Where every run stands at the current step, as JSON:
+    /// `{step, max_steps, runs: [{step, x, y, loss, diverged_at}]}`; `diverged_at` is shown
+    /// once the animation has reached it.
+    pub fn status(&self) -> String {
+        let step = self.scenario.step;
+        let runs = self
+            .trajectories
+            .iter()
+            .zip(&self.scenario.runs)
+            .map(|(t, entry)| {
+                let k = step.min(t.steps());
+                RunStatus {
+                    step: k,
+                    x: t.points[k][0],
+                    y: t.points[k][1],
+                    loss: t.losses[k],
+                    diverged_at: t.diverged_at.filter(|&d| d <= step),
+                    teach: t.step_parts(k, entry.spec.optimizer.kind),
+                }
+            })
+            .collect();
+        json(&Status {
+            step,
+            max_steps: self.scenario.steps,
+            runs,
+        })
+    }
+
+    /// Every run's results over its whole simulated trajectory, as JSON `[{run, label,
+    /// final_loss, distance_to_minimum, steps_to_tolerance, diverged_at, steps, compute_ms}]`;
+    /// `tol` is the tolerance on `loss − f*` (f* the lowest known minimum).
+    pub fn results(&self, tol: f64) -> Result<String, JsError> {
+        #[derive(Serialize)]
+        struct Row {
+            run: usize,
+            label: &'static str,
+            #[serde(flatten)]
+            result: crate::core::compare::RunResult,
+            compute_ms: f64,
+        }
+        if !(tol.is_finite() && tol > 0.0) {
+            return Err(js_err(format!(
+                "tolerance {tol}: allowed values are 0 < tolerance"
+            )));
+        }
+        let rows: Vec<Row> = self
+            .scenario
+            .runs
+            .iter()
+            .zip(&self.trajectories)
+            .zip(&self.compute_ms)
+            .enumerate()
+            .map(|(i, ((entry, t), &ms))| Row {
+                run: i + 1,
+                label: entry.spec.optimizer.kind.label(),
+                result: crate::core::compare::result(&self.scenario.surface, t, tol),
+                compute_ms: ms,
+            })
+            .collect();
+        Ok(json(&rows))
+    }
+
+    /// Run `index`'s update rule as a MathML `<math>` element, honouring its flags.
+    pub fn rule_mathml(&self, index: usize) -> Result<String, JsError> {
+        runs::rule_mathml(&self.scenario.runs, index)
+    }
+
+    /// Explains run `index`'s next step from the current one (point k to point k + 1) with
+    /// its numbers, as JSON `{step, lr, theta_before, grad, theta_after, state_before,
+    /// state_after, mathml, text}`; `null` when the run takes no step from here (it has ended
+    /// or diverged).
+    pub fn explain(&self, index: usize) -> Result<String, JsError> {
+        let entry = self.entry(index)?;
+        let t = &self.trajectories[index];
+        let k = self.scenario.step;
+        if k >= t.steps() {
+            return Ok("null".into());
+        }
+        let s = &self.scenario;
+        let explanation = crate::core::explain::explain(&s.surface, &entry.spec, s.start, k + 1)
+            .map_err(js_err)?;
+        Ok(json(&explanation))
+    }
+
+    /// Switches the teaching overlay (gradient step and actual update at each run's head).
+    pub fn set_overlay(&mut self, on: bool) {
+        self.scenario.overlay = on;
+    }
+
+    /// Whether the teaching overlay is on.
+    pub fn overlay(&self) -> bool {
+        self.scenario.overlay
+    }
+
+    /// Chooses what the chart shows: `loss`, `grad` (gradient norm) or `distance` (to the
+    /// nearest known minimum).
+    pub fn set_chart(&mut self, id: &str) -> Result<(), JsError> {
+        self.scenario.chart = Chart::from_id(id).map_err(js_err)?;
+        Ok(())
+    }
+
+    /// What the chart shows (`loss`, `grad` or `distance`).
+    pub fn chart(&self) -> String {
+        self.scenario.chart.id().to_owned()
+    }
+
+    /// Every preset as JSON: `[{id, title, caption, query}]`.
+    pub fn presets() -> String {
+        json(&PRESETS)
+    }
+
+    /// Loads preset `id`: its whole scenario, from step 0 (keeping large text, the lesson and
+    /// whether rates are kept).
+    pub fn load_preset(&mut self, id: &str) -> Result<(), JsError> {
+        let scenario = preset(id).map_err(js_err)?.scenario();
+        let s = &self.scenario;
+        let keep = (s.large, s.lesson.clone(), s.keep_rates);
+        self.scenario = scenario;
+        let s = &mut self.scenario;
+        (s.large, s.lesson, s.keep_rates) = keep;
+        self.resimulate_all().map_err(js_err)
+    }
+
+    /// The story the scenario came from as JSON `{id, title, caption, query}`, or `null`.
+    pub fn story(&self) -> String {
+        json(
+            &self
+                .scenario
+                .story
+                .as_deref()
+                .and_then(|id| preset(id).ok()),
+        )
+    }
+}

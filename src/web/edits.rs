@@ -1,0 +1,118 @@
+//! The runs as the surface page edits them: add, duplicate, remove, and each setting.
+
+use super::*;
+
+#[wasm_bindgen]
+impl App {
+    /// The runs as JSON, for the page's run panels (see `runs::runs_json`).
+    pub fn runs(&self) -> String {
+        runs::runs_json(&self.scenario.runs)
+    }
+
+    pub(super) fn entry(&self, index: usize) -> Result<&RunEntry, JsError> {
+        runs::entry(&self.scenario.runs, index)
+    }
+
+    /// Re-simulates run `index` with `spec` from the start at once (the animation's step is
+    /// kept); on error the run stays as it was.
+    fn replace(&mut self, index: usize, spec: RunSpec) -> Result<(), JsError> {
+        let (trajectory, ms) = self.simulate(&spec).map_err(js_err)?;
+        self.scenario.runs[index].spec = spec;
+        self.trajectories[index] = trajectory;
+        self.compute_ms[index] = ms;
+        Ok(())
+    }
+
+    /// Applies `edit` to run `index`'s settings and re-simulates it; an error in the edit or
+    /// in the new settings leaves the run as it was.
+    fn edit(&mut self, index: usize, edit: Edit<'_>) -> Result<(), JsError> {
+        let spec = runs::edited(&self.scenario.runs, index, edit)?;
+        self.replace(index, spec)
+    }
+
+    /// Sets hyperparameter `name` of run `index` and re-simulates that run. A bad index, name
+    /// or value is an error that names the allowed values, and leaves the run as it was.
+    pub fn set_param(&mut self, index: usize, name: &str, value: f64) -> Result<(), JsError> {
+        self.edit(index, Edit::Param(name, value))
+    }
+
+    /// Switches flag `name` of run `index` and re-simulates that run.
+    pub fn set_flag(&mut self, index: usize, name: &str, on: bool) -> Result<(), JsError> {
+        self.edit(index, Edit::Flag(name, on))
+    }
+
+    /// Sets run `index`'s learning-rate schedule from its text form (`constant`,
+    /// `step:size=100,gamma=0.5`, `exp:gamma=0.99`, `cosine:t_max=500`, `warmup:steps=50`).
+    pub fn set_schedule(&mut self, index: usize, text: &str) -> Result<(), JsError> {
+        self.edit(index, Edit::Schedule(text))
+    }
+
+    /// Sets run `index`'s gradient clipping: by norm and by value, each off when `None`.
+    pub fn set_clipping(
+        &mut self,
+        index: usize,
+        norm: Option<f64>,
+        value: Option<f64>,
+    ) -> Result<(), JsError> {
+        self.edit(index, Edit::Clipping(norm, value))
+    }
+
+    /// Sets run `index`'s gradient noise: standard deviation `sigma` (0 switches it off) and
+    /// the generator's `seed`.
+    pub fn set_noise(&mut self, index: usize, sigma: f64, seed: f64) -> Result<(), JsError> {
+        self.edit(index, Edit::Noise(sigma, seed))
+    }
+
+    /// Gives run `index` the optimizer `id`, with torch's defaults, and re-simulates it.
+    pub fn set_optimizer(&mut self, index: usize, id: &str) -> Result<(), JsError> {
+        self.edit(index, Edit::Optimizer(id))
+    }
+
+    /// Shows or hides run `index` (a hidden run keeps its settings and is still simulated).
+    pub fn set_hidden(&mut self, index: usize, hidden: bool) -> Result<(), JsError> {
+        self.entry(index)?;
+        self.scenario.runs[index].hidden = hidden;
+        Ok(())
+    }
+
+    fn push(&mut self, from: Result<&str, usize>) -> Result<(), JsError> {
+        let mut entry = runs::new_entry(&self.scenario.runs, from)?;
+        let s = &self.scenario;
+        if from.is_ok() && !s.keep_rates {
+            entry.spec = crate::core::rates::with_working_lr(
+                &s.surface,
+                &entry.spec,
+                s.start,
+                s.steps,
+                &s.view(),
+            )
+            .map_err(js_err)?;
+        }
+        let (trajectory, ms) = self.simulate(&entry.spec).map_err(js_err)?;
+        self.scenario.runs.push(entry);
+        self.trajectories.push(trajectory);
+        self.compute_ms.push(ms);
+        Ok(())
+    }
+
+    /// Adds a run of optimizer `id` with torch's defaults but for the learning rate, which is
+    /// the one that works for it here ([`crate::core::rates::working_lr`]) unless the scenario keeps
+    /// its rates (at most 8 runs).
+    pub fn add_run(&mut self, id: &str) -> Result<(), JsError> {
+        self.push(Ok(id))
+    }
+
+    /// Adds a copy of run `index`, settings and all (at most 8 runs).
+    pub fn duplicate_run(&mut self, index: usize) -> Result<(), JsError> {
+        self.push(Err(index))
+    }
+
+    /// Removes run `index`; the last run cannot be removed.
+    pub fn remove_run(&mut self, index: usize) -> Result<(), JsError> {
+        runs::removable(&self.scenario.runs, index)?;
+        self.scenario.runs.remove(index);
+        self.trajectories.remove(index);
+        self.compute_ms.remove(index);
+        Ok(())
+    }
+}

@@ -1,0 +1,257 @@
+//! Painting the surface page's three canvases (background heatmap, trajectories, chart) and
+//! the optional views, with the frame's timings.
+
+use super::*;
+
+/// What the background canvas shows, to know when it must be painted again.
+#[derive(Clone, Copy, PartialEq)]
+pub(super) struct Painted {
+    width: u32,
+    height: u32,
+    surface: Surface,
+    view: View,
+    /// Whether the heatmap has one value per pixel (else one per 2 × 2, while panning).
+    full: bool,
+}
+
+/// Milliseconds spent in each part of the last [`App::render`] (0 for a part not redone).
+#[derive(Clone, Copy, Default, Serialize)]
+pub(super) struct Timings {
+    background: f64,
+    foreground: f64,
+    chart: f64,
+}
+
+/// Milliseconds since the page loaded (the browser's monotonic clock).
+pub(super) fn now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+/// A new canvas element that is never put in the page.
+pub(super) fn offscreen() -> Result<HtmlCanvasElement, JsError> {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.create_element("canvas").ok())
+        .and_then(|e| e.dyn_into::<HtmlCanvasElement>().ok())
+        .ok_or_else(|| js_err("cannot make an off-screen canvas"))
+}
+
+#[wasm_bindgen]
+impl App {
+    /// Paints all three canvases at their current sizes. The background (a heatmap computed in
+    /// Rust and put on the canvas in one call, then contours, axes and minima) is repainted only
+    /// when the canvas size, the surface or the view changed.
+    pub fn render(&mut self) -> Result<(), JsError> {
+        if self.scenario.large != (self.theme.font_px > 13.0) {
+            self.set_large(self.scenario.large);
+        }
+        let key = Painted {
+            width: self.background.width(),
+            height: self.background.height(),
+            surface: self.scenario.surface,
+            view: self.scenario.view(),
+            full: !self.interacting,
+        };
+        let t0 = now();
+        if self.painted != Some(key) {
+            self.paint_background()?;
+            self.painted = Some(key);
+        }
+        let t1 = now();
+        self.paint_foreground()?;
+        let t2 = now();
+        self.paint_loss()?;
+        self.paint_3d()?;
+        self.paint_rate_map()?;
+        self.paint_sweep()?;
+        self.paint_multiples()?;
+        self.timings = Timings {
+            background: t1 - t0,
+            foreground: t2 - t1,
+            chart: now() - t2,
+        };
+        Ok(())
+    }
+
+    /// Marks a pan or zoom gesture as going on (`true`) or over (`false`): while it goes on
+    /// the heatmap is recomputed at half resolution, so it can follow the pointer.
+    pub fn set_interacting(&mut self, on: bool) {
+        self.interacting = on;
+    }
+
+    fn scratch(&mut self) -> Result<HtmlCanvasElement, JsError> {
+        if let Some(c) = &self.scratch {
+            return Ok(c.clone());
+        }
+        let canvas = self.scratch_canvas()?;
+        self.scratch = Some(canvas.clone());
+        Ok(canvas)
+    }
+
+    /// A new off-screen canvas.
+    pub(super) fn scratch_canvas(&self) -> Result<HtmlCanvasElement, JsError> {
+        offscreen()
+    }
+
+    /// How long the last [`App::render`]'s parts took, as JSON
+    /// `{background, foreground, chart}` in milliseconds (background is 0 when it was cached).
+    pub fn timings(&self) -> String {
+        json(&self.timings)
+    }
+
+    fn paint_background(&mut self) -> Result<(), JsError> {
+        let area = backend(&self.background)?.into_drawing_area();
+        area.fill(&PAGE).map_err(js_err)?;
+        let base = self.scenario.view();
+        let (cols, rows) = surface_plot_rect(&area, &base, &self.theme).map_err(js_err)?;
+        let (w, h) = (cols.len(), rows.len());
+        if w == 0 || h == 0 {
+            return Ok(());
+        }
+        let view = base.fit_aspect(w as f64, h as f64);
+        let field = Field::new(self.scenario.surface, view);
+        let (x0, y0) = (f64::from(cols.start), f64::from(rows.start));
+        let ctx = context(&self.background)?;
+        if self.interacting {
+            let (hw, hh) = (w.div_ceil(2), h.div_ceil(2));
+            let pixels = field.rgba(hw, hh);
+            let image =
+                ImageData::new_with_u8_clamped_array_and_sh(Clamped(&pixels), hw as u32, hh as u32)
+                    .map_err(|_| js_err("cannot make the heatmap image"))?;
+            let scratch = self.scratch()?;
+            scratch.set_width(hw as u32);
+            scratch.set_height(hh as u32);
+            context(&scratch)?
+                .put_image_data(&image, 0.0, 0.0)
+                .map_err(|_| js_err("cannot draw the heatmap"))?;
+            ctx.draw_image_with_html_canvas_element_and_dw_and_dh(
+                &scratch, x0, y0, w as f64, h as f64,
+            )
+            .map_err(|_| js_err("cannot put the heatmap on the canvas"))?;
+        } else {
+            let pixels = field.rgba(w, h);
+            let image =
+                ImageData::new_with_u8_clamped_array_and_sh(Clamped(&pixels), w as u32, h as u32)
+                    .map_err(|_| js_err("cannot make the heatmap image"))?;
+            ctx.put_image_data(&image, x0, y0)
+                .map_err(|_| js_err("cannot put the heatmap on the canvas"))?;
+        }
+        let contours = field.contours(14, if self.interacting { 80 } else { 160 });
+        let minima = self.scenario.surface.minima();
+        draw_surface_layer(&area, &view, &contours, &minima, &self.theme).map_err(js_err)?;
+        area.present().map_err(js_err)?;
+        self.view = view;
+        self.plot = (cols, rows);
+        Ok(())
+    }
+
+    /// Every shown run up to the current step, as the plots draw it; with `arrows`, the
+    /// teaching overlay's step arrows at each head that has a next step.
+    pub(super) fn series(&self, arrows: bool) -> Vec<TrajectorySeries<'_>> {
+        let step = self.scenario.step;
+        self.scenario
+            .runs
+            .iter()
+            .zip(&self.trajectories)
+            .enumerate()
+            .filter(|(_, (entry, _))| !entry.hidden)
+            .map(|(i, (entry, t))| {
+                let k = step.min(t.steps());
+                let arrows = (arrows && k < t.steps()).then(|| StepArrows {
+                    gradient_step: [-t.lrs[k] * t.used[k][0], -t.lrs[k] * t.used[k][1]],
+                    update: t.update(k),
+                    carry: matches!(
+                        entry.spec.optimizer.kind,
+                        OptimizerKind::Momentum | OptimizerKind::Nesterov
+                    ),
+                });
+                TrajectorySeries {
+                    label: entry.spec.optimizer.kind.label(),
+                    color: rgb(i),
+                    points: &t.points[..=k],
+                    diverged: t.diverged_at.is_some_and(|d| d <= step),
+                    arrows,
+                }
+            })
+            .collect()
+    }
+
+    fn paint_foreground(&mut self) -> Result<(), JsError> {
+        let (w, h) = (self.foreground.width(), self.foreground.height());
+        context(&self.foreground)?.clear_rect(0.0, 0.0, f64::from(w), f64::from(h));
+        let series = self.series(self.scenario.overlay);
+        let area = backend(&self.foreground)?.into_drawing_area();
+        let cover = draw_trajectories(&area, &self.view, self.scenario.start, &series, &self.theme)
+            .map_err(js_err)?;
+        // Series are the shown runs in order: back to run numbers.
+        let shown: Vec<usize> = (0..self.scenario.runs.len())
+            .filter(|&i| !self.scenario.runs[i].hidden)
+            .collect();
+        self.covered = cover
+            .iter()
+            .enumerate()
+            .filter_map(|(k, c)| c.map(|j| (shown[k], shown[j])))
+            .collect();
+        if let (true, Some(th)) = (self.scenario.theory, self.theory_of()) {
+            let center = self
+                .scenario
+                .surface
+                .minima()
+                .first()
+                .map_or([0.0, 0.0], |m| [m[0], m[1]]);
+            let eigen = [
+                (th.eigenvectors[0], th.eigenvalues[0]),
+                (th.eigenvectors[1], th.eigenvalues[1]),
+            ];
+            crate::render::plot::draw_eigenvectors(&area, &self.view, center, eigen, &self.theme)
+                .map_err(js_err)?;
+        }
+        area.present().map_err(js_err)
+    }
+
+    fn paint_loss(&self) -> Result<(), JsError> {
+        let area = backend(&self.loss)?.into_drawing_area();
+        area.fill(&PAGE).map_err(js_err)?;
+        let step = self.scenario.step;
+        let shown: Vec<(usize, &RunEntry, &Trajectory, Vec<f64>)> = self
+            .scenario
+            .runs
+            .iter()
+            .zip(&self.trajectories)
+            .enumerate()
+            .filter(|(_, (entry, _))| !entry.hidden)
+            .map(|(i, (entry, t))| {
+                (
+                    i,
+                    entry,
+                    t,
+                    self.scenario
+                        .chart
+                        .values(&self.scenario.surface, t, step.min(t.steps())),
+                )
+            })
+            .collect();
+        let series: Vec<MetricSeries<'_>> = shown
+            .iter()
+            .map(|(i, entry, t, values)| MetricSeries {
+                label: entry.spec.optimizer.kind.label(),
+                color: rgb(*i),
+                values,
+                line: Line::Solid,
+                mark: None,
+                diverged_at: t.diverged_at,
+            })
+            .collect();
+        let chart = self.scenario.chart;
+        let name = if chart == Chart::Distance && self.scenario.surface.minima().is_empty() {
+            "no known minimum on this surface"
+        } else {
+            chart.label()
+        };
+        draw_metric(&area, &series, name, self.scenario.steps, step, &self.theme)
+            .map_err(js_err)?;
+        area.present().map_err(js_err)
+    }
+}
