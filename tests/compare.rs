@@ -2,9 +2,9 @@
 //! map, quadratic theory and tuning, each checked against what the runs or the theory say.
 
 use optiviz::core::compare::{
-    Basin, BasinGrid, Decay, Objective, RunResult, SWEEP_CELLS, SweepMetric, SweepPoint,
+    Basin, BasinGrid, Decay, Objective, ResultRow, RunResult, SWEEP_CELLS, SweepMetric, SweepPoint,
     SweepProgress, Tuning, basin_map, basin_map_rows, decay_space, lin_space, log_space, lr_sweep,
-    momentum_rate, momentum_rate_map, quadratic_theory, result, results_csv, score,
+    momentum_rate, momentum_rate_map, quadratic_theory, result, results_csv, score, sort_results,
 };
 use optiviz::core::optim::{OptimizerKind, RunConfig};
 use optiviz::core::run::{RunSpec, simulate};
@@ -117,35 +117,65 @@ fn scores_rank_diverged_runs_last() {
     assert_eq!(score(&s, &fast, Objective::FinalLoss), fast.losses[200]);
 }
 
+fn row(
+    run: usize,
+    label: &str,
+    final_loss: f64,
+    reached: Option<usize>,
+    diverged: Option<usize>,
+) -> ResultRow {
+    ResultRow {
+        run,
+        label: label.into(),
+        result: RunResult {
+            final_loss,
+            distance_to_minimum: reached.map(|_| 1e-7),
+            steps_to_tolerance: reached,
+            diverged_at: diverged,
+            steps: diverged.map_or(100, |d| d - 1),
+        },
+        compute_ms: 0.25 * run as f64,
+    }
+}
+
 #[test]
 fn results_csv_header_rows_and_empty_cells() {
     let rows = vec![
-        (
-            "sgd".to_string(),
-            RunResult {
-                final_loss: 0.1,
-                distance_to_minimum: Some(1e-7),
-                steps_to_tolerance: Some(12),
-                diverged_at: None,
-                steps: 100,
-            },
-        ),
-        (
-            "adam, lr=1".to_string(),
-            RunResult {
-                final_loss: 3.0,
-                distance_to_minimum: None,
-                steps_to_tolerance: None,
-                diverged_at: Some(7),
-                steps: 6,
-            },
-        ),
+        row(1, "Gradient descent", 0.1, Some(12), None),
+        row(2, "Adam, AMSGrad", 3.0, None, Some(7)),
     ];
     assert_eq!(
         results_csv(&rows),
-        "run,final_loss,distance_to_minimum,steps_to_tolerance,diverged_at,steps\n\
-         sgd,0.1,1e-7,12,,100\n\
-         \"adam, lr=1\",3.0,,,7,6\n"
+        "run,optimizer,final_loss,distance_to_minimum,steps_to_tolerance,diverged_at,steps,compute_ms\n\
+         1,Gradient descent,0.1,1e-7,12,,100,0.25\n\
+         2,\"Adam, AMSGrad\",3.0,,,7,6,0.5\n"
+    );
+}
+
+#[test]
+fn results_sort_by_a_column_with_missing_values_last_either_way() {
+    let rows = vec![
+        row(1, "a", 0.5, None, None),
+        row(2, "b", 0.1, Some(40), None),
+        row(3, "c", 9.0, None, Some(3)),
+        row(4, "d", 0.3, Some(10), None),
+    ];
+    let order = |key: &str, ascending: bool| {
+        let mut r = rows.clone();
+        sort_results(&mut r, key, ascending).unwrap();
+        r.iter().map(|r| r.run).collect::<Vec<_>>()
+    };
+    assert_eq!(order("final_loss", true), [2, 4, 1, 3]);
+    assert_eq!(order("final_loss", false), [3, 1, 4, 2]);
+    assert_eq!(order("steps_to_tolerance", true), [4, 2, 1, 3]);
+    assert_eq!(order("steps_to_tolerance", false), [2, 4, 1, 3]);
+    assert_eq!(order("diverged_at", false), [3, 1, 2, 4]);
+    assert_eq!(order("run", false), [4, 3, 2, 1]);
+    let mut r = rows.clone();
+    let err = sort_results(&mut r, "speed", true).unwrap_err();
+    assert!(
+        err.contains("'speed'") && err.contains("final_loss"),
+        "{err}"
     );
 }
 
@@ -912,5 +942,73 @@ fn sweep_progress_fills_in_as_parts_arrive_and_charts_each_metric() {
     assert!(
         err.contains("'time'") && err.contains("loss, steps"),
         "{err}"
+    );
+}
+
+#[test]
+fn work_is_dealt_in_chunks_that_cover_everything_once() {
+    use optiviz::core::compare::{BASIN_PART_ROWS, SWEEP_TASK_RATES, basin_chunks, sweep_chunks};
+    // 512 rows to 2 workers: 4 chunks of 128 (two per worker); 10 rows to 8 workers: chunks of
+    // at least BASIN_PART_ROWS rows, the last one short.
+    assert_eq!(basin_chunks(512, 2), [0..128, 128..256, 256..384, 384..512]);
+    assert_eq!(BASIN_PART_ROWS, 4);
+    assert_eq!(basin_chunks(10, 8), [0..4, 4..8, 8..10]);
+    assert_eq!(basin_chunks(0, 2), []);
+    assert_eq!(basin_chunks(7, 0), [0..4, 4..7], "no workers counts as one");
+    for (n, w) in [(1, 1), (63, 3), (64, 5), (500, 7)] {
+        let chunks = basin_chunks(n, w);
+        let rows: Vec<usize> = chunks.iter().flat_map(|r| r.clone()).collect();
+        assert_eq!(rows, (0..n).collect::<Vec<_>>(), "{n} rows to {w} workers");
+    }
+    // 50 rates: 32 (four batches of 8 lanes) then 18.
+    assert_eq!(SWEEP_TASK_RATES, 32);
+    assert_eq!(sweep_chunks(50), [0..32, 32..50]);
+    assert_eq!(sweep_chunks(64), [0..32, 32..64]);
+}
+
+#[test]
+fn a_tuning_search_describes_itself() {
+    let surface = Surface::bowl_of(10.0, 0.0).unwrap();
+    let spec = momentum_spec(0.001, 0.9);
+    let tuning = Tuning {
+        surface: &surface,
+        spec: &spec,
+        start: [-2.5, 1.5],
+        steps: 60,
+        objective: Objective::FinalLoss,
+        budget: 24,
+        lrs: (1e-5, 1.0),
+    };
+    let lr_only = tuning.search(&[], &mut |_| {}).unwrap();
+    assert_eq!(
+        lr_only.describe(&["η"], tuning.lrs),
+        "η on a log grid of 12 over 1e-5…1, refined by golden section"
+    );
+    let both = Tuning {
+        budget: 60,
+        ..tuning
+    }
+    .search(&[Decay::MOMENTUM], &mut |_| {})
+    .unwrap();
+    let text = both.describe(&["η", "μ"], tuning.lrs);
+    let refined = both.evaluated.len()
+        - both
+            .searches
+            .iter()
+            .map(|s| s.evaluated.len())
+            .sum::<usize>();
+    assert!(both.searches.len() > 1, "{both:?}");
+    let grid: Vec<String> = both.grids[0]
+        .iter()
+        .map(|&v| optiviz::core::text::decay(v))
+        .collect();
+    assert_eq!(
+        text,
+        format!(
+            "η on a log grid of {} over 1e-5…1, refined by golden section, for each of μ ∈ {{{}}}; \
+             then {refined} Nelder–Mead steps over all together",
+            both.searches[0].grid,
+            grid.join(", ")
+        )
     );
 }

@@ -1,15 +1,18 @@
 // optiviz page: builds the controls from what the Rust handle describes, turns pointer and
 // keyboard input into calls on it, and runs the frame loop. Every computation and every pixel
 // of the plots comes from Rust (pkg/optiviz.js); the scenario lives in the URL.
-import init, { App, basin_legend, check_tuning, last_panic, paint_basins } from './pkg/optiviz.js';
-import { Job, basinTasks, pagePool, sweepTasks } from './pool.js';
+import init, { App, basin_legend, basin_tasks, check_tuning, last_panic, paint_basins, sweep_tasks } from './pkg/optiviz.js';
+import { Job, pagePool } from './pool.js';
 import { $, Player, RunPanels, attempt, fitCanvases, fmt, fmtDecay, legendItems, notice, recover, swatchItem, touchWords, trapped, wireKeys } from './runs.js';
 
 /** The page: the Rust handle, the frame loop and every control. */
 /** `n` and the noun, plural unless `n` is 1. */
 const count = (n, noun) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
-/** One run's tuning outcome as a list item: the values it moved, and the search it ran. */
+/**
+ * One run's tuning outcome as a list item: the values it moved, and the search it ran.
+ * @param {import('./types.js').Tuned} t
+ */
 function tunedItem(t) {
   const li = document.createElement('li');
   if (t.error) {
@@ -19,13 +22,8 @@ function tunedItem(t) {
   // The learning rate first, then the decays, shown as decays (0.9995, not 1).
   const show = (k, v) => (k === 0 ? fmt(v) : fmtDecay(v));
   const moved = t.names.map((_, k) => `${t.symbols[k]} ${show(k, t.from[k])} → ${show(k, t.best[k])}`).join(', ');
-  const rate = `${t.symbols[0]} on a log grid of ${t.lr_grid} over 1e-5…1, refined by golden section`;
-  const where = t.searches > 1
-    ? `for each of ${t.grids.map((g, k) => `${t.symbols[k + 1]} ∈ {${g.map(fmtDecay).join(', ')}}`).join(' × ')}`
-    : `at ${t.grids.map((g, k) => `${t.symbols[k + 1]} ${fmtDecay(g[0])}`).join(', ')}`;
-  const search = t.grids.length ? `${rate}, ${where}; then ${t.refined} Nelder–Mead steps over all together` : rate;
   li.append(`run ${t.run + 1} · ${t.label}: ${moved} (score ${fmt(t.best_score)}, ${t.evaluated} simulations)`,
-    Object.assign(document.createElement('small'), { textContent: search }));
+    Object.assign(document.createElement('small'), { textContent: t.search }));
   return li;
 }
 
@@ -40,7 +38,7 @@ class Page extends Player {
       rebuild: () => this.rebuild(),
       legends: (runs) => this.legends(runs),
       explainSteps: () => this.explainSteps(),
-    });
+    }, JSON.parse(App.limits()));
   }
 
   /** A pan or zoom is going on: cheap heatmaps until it has been still for a moment. */
@@ -69,12 +67,15 @@ class Page extends Player {
     const box = $('results-box');
     if (!box.open) return;
     const tol = Number($('tolerance').value);
-    const key = `${this.version}:${tol}:${this.sort?.key}:${this.sort?.dir}`;
+    const { key: column = 'run', dir = 1 } = this.sort ?? {};
+    const key = `${this.version}:${tol}:${column}:${dir}`;
     if (this.resultsKey === key) return;
     this.resultsKey = key;
+    /** @type {import('./types.js').ResultRow[]} */
     let rows;
     try {
-      rows = JSON.parse(this.app.results(tol));
+      // Sorted in Rust; a missing value (never reached, never diverged) sorts last either way.
+      rows = JSON.parse(this.app.results(tol, column, dir > 0));
       $('tolerance').removeAttribute('aria-invalid');
       notice('', 'tolerance');
     } catch (e) {
@@ -83,14 +84,6 @@ class Page extends Player {
       $('tolerance').setAttribute('aria-invalid', 'true');
       return;
     }
-    const { key: column = 'run', dir = 1 } = this.sort ?? {};
-    // Missing values (never reached, never diverged) sort last either way.
-    rows.sort((a, b) => {
-      const [x, y] = [a[column], b[column]];
-      if (x === null || y === null) return (x === null) - (y === null);
-      return (x - y) * dir;
-    });
-    this.resultRows = rows;
     for (const th of document.querySelectorAll('#results th')) {
       const k = th.querySelector('button').dataset.sort;
       if (k === column) th.setAttribute('aria-sort', dir > 0 ? 'ascending' : 'descending');
@@ -120,12 +113,11 @@ class Page extends Player {
       });
     }
     $('copy-results').addEventListener('click', async () => {
-      const head = 'run,optimizer,final_loss,distance_to_minimum,steps_to_tolerance,diverged_at,steps,compute_ms';
-      const v = (x) => (x === null || x === undefined ? '' : String(x));
-      const lines = (this.resultRows ?? []).map((r) => [r.run, r.label, r.final_loss, r.distance_to_minimum,
-        r.steps_to_tolerance, r.diverged_at, r.steps, r.compute_ms].map(v).join(','));
+      const { key: column = 'run', dir = 1 } = this.sort ?? {};
+      let csv;
+      if (!attempt(() => { csv = this.app.results_csv(Number($('tolerance').value), column, dir > 0); }, $('tolerance'), 'tolerance')) return;
       try {
-        await navigator.clipboard.writeText([head, ...lines].join('\n') + '\n');
+        await navigator.clipboard.writeText(csv);
         $('copy-results').textContent = 'Copied';
       } catch {
         $('copy-results').textContent = 'Copy failed';
@@ -172,6 +164,7 @@ class Page extends Player {
   }
 
   showStatus() {
+    /** @type {import('./types.js').Status} */
     const status = JSON.parse(this.app.status());
     $('step-count').value = `${status.step} / ${status.max_steps}`;
     const timeline = $('timeline');
@@ -204,12 +197,13 @@ class Page extends Player {
 
   /** Rebuilds every run panel from the handle (after runs are added, removed or changed). */
   rebuild() {
+    /** @type {import('./types.js').RunView[]} */
     const runs = JSON.parse(this.app.runs());
     if ($('basin-box').open) this.basinRuns();
     if ($('multiples-box').open) this.multiplesChoices();
     this.legends(runs);
     $('runs').replaceChildren(...runs.map((run, i) => this.panels.runPanel(run, i, runs.length)));
-    $('add-run').disabled = runs.length >= 8;
+    $('add-run').disabled = runs.length >= this.panels.limits.max_runs;
     this.applyLesson();
     this.changed();
   }
@@ -258,6 +252,7 @@ class Page extends Player {
   syncControls() {
     $('surface').value = this.app.surface();
     $('formula').textContent = this.surfaces.find((s) => s.id === this.app.surface()).formula;
+    /** @type {import('./types.js').Preset | null} */
     const story = JSON.parse(this.app.story());
     $('story').value = story?.id ?? '';
     $('caption').hidden = !story;
@@ -304,6 +299,7 @@ class Page extends Player {
 
   /** Fills the basin map's run menus with the current runs. */
   basinRuns() {
+    /** @type {import('./types.js').RunView[]} */
     const runs = JSON.parse(this.app.runs());
     for (const [id, pick] of [['basin-a', 0], ['basin-b', Math.min(1, runs.length - 1)]]) {
       const select = $(id);
@@ -336,7 +332,8 @@ class Page extends Player {
         });
         $('basin-legend').replaceChildren(...JSON.parse(basin_legend(query, mode, steps)).map((e) => swatchItem(e.color, e.label)));
       };
-      const tasks = sides.flatMap(([, run], side) => basinTasks({ query, run, n, steps, tol: 1e-6, workers: job.pool.size, side }));
+      /** @type {import('./types.js').Task[]} */
+      const tasks = sides.flatMap(([, run], side) => JSON.parse(basin_tasks(query, run, n, steps, job.pool.size, side)));
       let rows = 0;
       job.run(tasks, {
         part: (task, m) => {
@@ -377,7 +374,7 @@ class Page extends Player {
     if (!p) return;
     $('multiples-lo-label').textContent = `${p.symbol} from`;
     if (reset) {
-      const [lo, hi] = p.name === 'lr' ? [1e-4, 1e-2] : p.slider;
+      const [lo, hi] = p.vary;
       $('multiples-lo').value = lo;
       $('multiples-hi').value = hi;
     }
@@ -423,10 +420,11 @@ class Page extends Player {
     box.addEventListener('toggle', () => this.showCanvas(canvas, box.open, (c) => this.app.set_sweep_canvas(c)));
     $('sweep-run').addEventListener('click', () => {
       let lrs;
-      if (!attempt(() => { lrs = this.app.begin_sweep(50); }, undefined, 'sweep')) return;
+      if (!attempt(() => { lrs = this.app.begin_sweep(); }, undefined, 'sweep')) return;
       const query = this.app.query();
       const runs = this.shownRuns();
-      const tasks = sweepTasks({ query, runs, lrs, tol: 1e-6 });
+      /** @type {import('./types.js').Task[]} */
+      const tasks = JSON.parse(sweep_tasks(query, Uint32Array.from(runs), lrs));
       let parts = 0;
       job.run(tasks, {
         part: (task, m) => {

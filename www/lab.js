@@ -14,7 +14,7 @@ class LabPage extends Player {
       changed: () => this.changed(),
       rebuild: () => this.rebuild(),
       legends: (runs) => this.legends(runs),
-    });
+    }, JSON.parse(App.limits()));
   }
 
   afterRender() {
@@ -62,7 +62,7 @@ class LabPage extends Player {
     const runs = JSON.parse(this.lab.runs());
     this.legends(runs);
     $('runs').replaceChildren(...runs.map((run, i) => this.panels.runPanel(run, i, runs.length)));
-    $('add-run').disabled = runs.length >= 8;
+    $('add-run').disabled = runs.length >= this.panels.limits.max_runs;
     this.changed();
   }
 

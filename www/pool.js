@@ -185,27 +185,3 @@ export class Job {
     });
   }
 }
-
-/**
- * The tasks of one basin map of run `run` of the scenario `query` at `n × n` start points,
- * tagged `side`: chunks of rows, two per worker (at least 4 rows), so every core stays busy
- * to the end.
- */
-export function basinTasks({ query, run, n, steps, tol, workers, side = 0 }) {
-  const per = Math.max(4, Math.ceil(n / workers / 2));
-  const tasks = [];
-  for (let r = 0; r < n; r += per) {
-    tasks.push({ kind: 'basin', side, query, run, width: n, height: n, steps, tol, row0: r, row1: Math.min(n, r + per) });
-  }
-  return tasks;
-}
-
-/**
- * The tasks of a learning-rate sweep of `runs` (indices into the scenario `query`) at `lrs`:
- * each run's rates in chunks of 32 (four batches of 8 lanes), so one run still uses two
- * cores while a task stays long enough that messages cost little beside it.
- */
-export function sweepTasks({ query, runs, lrs, tol }) {
-  return runs.flatMap((run) => Array.from({ length: Math.ceil(lrs.length / 32) }, (_, c) => (
-    { kind: 'sweep', query, run, first: 32 * c, lrs: Array.from(lrs.slice(32 * c, 32 * c + 32)), tol })));
-}

@@ -147,9 +147,11 @@ export function swatchItem(color, words) {
  * and optionally `explainSteps()` (the surface page's "explain this step").
  */
 export class RunPanels {
-  constructor(handle, kinds, hooks) {
+  constructor(handle, kinds, hooks, limits) {
     this.handle = handle;
     this.kinds = kinds;
+    /** The bounds of the controls, from Rust (App.limits). */
+    this.limits = limits;
     this.hooks = hooks;
   }
 
@@ -257,8 +259,7 @@ export class RunPanels {
     }
     const sigma = document.createElement('input');
     sigma.type = 'range';
-    sigma.min = 0;
-    sigma.max = 5;
+    [sigma.min, sigma.max] = this.limits.noise_slider;
     sigma.step = 0.05;
     sigma.value = run.noise?.sigma ?? 0;
     const sigmaOut = document.createElement('output');

@@ -1,21 +1,22 @@
 // A Web Worker running the page's own wasm for the heavy comparisons (src/web/jobs.rs), so the
 // page never waits on them. It takes one task at a time (pool.js deals them out) and answers
-// with parts as they are ready, then `done`; the page cancels by ending the worker.
+// with parts as they are ready, then `done`; the page cancels by ending the worker. The tasks
+// themselves are planned in Rust (basin_tasks, sweep_tasks in src/web/jobs.rs).
 import init, { basin_rows, sweep_rates, tune_run } from './pkg/optiviz.js';
 
 const ready = init();
 
 const tasks = {
-  /** Rows `row0..row1` of a basin map, four rows a message. */
-  basin({ job, query, run, width, height, steps, tol, row0, row1 }) {
-    for (let r = row0; r < row1; r += 4) {
-      const cells = basin_rows(query, run, width, height, steps, tol, r, Math.min(r + 4, row1));
+  /** Rows `row0..row1` of a basin map, `part` rows a message. */
+  basin({ job, query, run, width, height, steps, row0, row1, part }) {
+    for (let r = row0; r < row1; r += part) {
+      const cells = basin_rows(query, run, width, height, steps, r, Math.min(r + part, row1));
       postMessage({ job, row: r, cells }, [cells.buffer]);
     }
   },
   /** One run at some learning rates of a sweep. */
-  sweep({ job, query, run, lrs, tol }) {
-    const cells = sweep_rates(query, run, Float64Array.from(lrs), tol);
+  sweep({ job, query, run, lrs }) {
+    const cells = sweep_rates(query, run, Float64Array.from(lrs));
     postMessage({ job, cells }, [cells.buffer]);
   },
   /** One run's tuning search, reporting each simulation done. */

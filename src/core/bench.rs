@@ -24,7 +24,7 @@ pub fn basin_workload(size: usize) -> (Surface, RunSpec, BasinGrid) {
         width: size,
         height: size,
         steps: 500,
-        tol: 1e-6,
+        tol: crate::core::compare::TOLERANCE,
     };
     (surface, RunSpec::from(config), grid)
 }
@@ -54,9 +54,23 @@ pub fn sweep_workload(batched: bool) -> Result<Vec<Vec<SweepPoint>>, ConfigError
         .map(|&kind| {
             let spec = RunSpec::from(RunConfig::new(kind));
             if batched {
-                lr_sweep(&surface, &spec, start, 2000, &lrs, 1e-6)
+                lr_sweep(
+                    &surface,
+                    &spec,
+                    start,
+                    2000,
+                    &lrs,
+                    crate::core::compare::TOLERANCE,
+                )
             } else {
-                lr_sweep_single(&surface, &spec, start, 2000, &lrs, 1e-6)
+                lr_sweep_single(
+                    &surface,
+                    &spec,
+                    start,
+                    2000,
+                    &lrs,
+                    crate::core::compare::TOLERANCE,
+                )
             }
         })
         .collect()

@@ -105,20 +105,81 @@ fn csv_field(s: &str) -> String {
     }
 }
 
+/// One row of the page's results table: a run (numbered from 1), its optimizer's label, its
+/// results and how long its simulation took.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct ResultRow {
+    /// The run's number on the page, from 1.
+    pub run: usize,
+    /// Its optimizer's label.
+    pub label: String,
+    /// What it reached.
+    #[serde(flatten)]
+    pub result: RunResult,
+    /// Milliseconds its simulation took.
+    pub compute_ms: f64,
+}
+
+/// The columns a results table sorts by.
+pub const RESULT_COLUMNS: [&str; 6] = [
+    "run",
+    "final_loss",
+    "distance_to_minimum",
+    "steps_to_tolerance",
+    "diverged_at",
+    "compute_ms",
+];
+
+/// Sorts `rows` by column `key` (one of [`RESULT_COLUMNS`]), ascending or not; a missing
+/// value (never reached, never diverged, no known minimum) sorts last either way, and equal
+/// values keep the runs' order. An unknown column is an error naming the allowed ones.
+pub fn sort_results(rows: &mut [ResultRow], key: &str, ascending: bool) -> Result<(), String> {
+    let value = |r: &ResultRow| -> Option<f64> {
+        match key {
+            "run" => Some(r.run as f64),
+            "final_loss" => Some(r.result.final_loss),
+            "distance_to_minimum" => r.result.distance_to_minimum,
+            "steps_to_tolerance" => r.result.steps_to_tolerance.map(|v| v as f64),
+            "diverged_at" => r.result.diverged_at.map(|v| v as f64),
+            _ => Some(r.compute_ms),
+        }
+    };
+    if !RESULT_COLUMNS.contains(&key) {
+        return Err(format!(
+            "unknown column '{key}': allowed are {}",
+            RESULT_COLUMNS.join(", ")
+        ));
+    }
+    rows.sort_by(|a, b| match (value(a), value(b)) {
+        (Some(x), Some(y)) if ascending => x.total_cmp(&y),
+        (Some(x), Some(y)) => y.total_cmp(&x),
+        (a, b) => a.is_none().cmp(&b.is_none()),
+    });
+    Ok(())
+}
+
 /// The results table as CSV: the header
-/// `run,final_loss,distance_to_minimum,steps_to_tolerance,diverged_at,steps`, then one row
-/// per `(name, result)` in the order given. Numbers are in Rust's shortest round-trip form
-/// (`{:?}`, so `0.1` stays `0.1` and reads back exactly), `None` is an empty cell, and a name
-/// holding a comma, quote or line break is quoted as RFC 4180 says.
-pub fn results_csv(rows: &[(String, RunResult)]) -> String {
-    let mut out =
-        String::from("run,final_loss,distance_to_minimum,steps_to_tolerance,diverged_at,steps\n");
+/// `run,optimizer,final_loss,distance_to_minimum,steps_to_tolerance,diverged_at,steps,compute_ms`,
+/// then one row per [`ResultRow`] in the order given. Numbers are in Rust's shortest
+/// round-trip form (`{:?}`, so `0.1` stays `0.1` and reads back exactly), `None` is an empty
+/// cell, and a label holding a comma, quote or line break is quoted as RFC 4180 says.
+pub fn results_csv(rows: &[ResultRow]) -> String {
+    let mut out = String::from(
+        "run,optimizer,final_loss,distance_to_minimum,steps_to_tolerance,diverged_at,steps,\
+         compute_ms\n",
+    );
     let opt = |v: Option<usize>| v.map(|v| v.to_string()).unwrap_or_default();
-    for (name, r) in rows {
+    for ResultRow {
+        run,
+        label,
+        result: r,
+        compute_ms,
+    } in rows
+    {
         writeln!(
             out,
-            "{},{:?},{},{},{},{}",
-            csv_field(name),
+            "{run},{},{:?},{},{},{},{},{compute_ms:?}",
+            csv_field(label),
             r.final_loss,
             r.distance_to_minimum
                 .map(|d| format!("{d:?}"))
@@ -130,6 +191,44 @@ pub fn results_csv(rows: &[(String, RunResult)]) -> String {
         .expect("String write");
     }
     out
+}
+
+/// The tolerance the page's comparisons count a run as arrived with: `loss − f* < 1e-6` for
+/// the sweep's "steps to" axis and the Tune objective `steps`, a step shorter than it for a
+/// basin map's settled cell.
+pub const TOLERANCE: f64 = 1e-6;
+
+/// The learning rates a sweep and a tuning search cover, 1e-5 to 1: every rate that works
+/// on the page's surfaces lies inside, and the top end diverges on most of them.
+pub const LR_RANGE: (f64, f64) = (1e-5, 1.0);
+
+/// The rates a page's sweep tries, log-spaced over [`LR_RANGE`].
+pub const SWEEP_RATES: usize = 50;
+
+/// Rows of a basin map per worker message: small enough that progress and cancelling follow
+/// promptly, large enough that messages cost little beside the work.
+pub const BASIN_PART_ROWS: usize = 4;
+
+/// Rates of a sweep per worker task: four batches of [`crate::core::batch::LANES`] lanes, so
+/// one run's sweep still spreads over two cores while a task stays long enough that messages
+/// cost little beside it.
+pub const SWEEP_TASK_RATES: usize = 4 * crate::core::batch::LANES;
+
+/// The row ranges a basin map of `n` rows is dealt out in to `workers` workers: two chunks
+/// per worker (so every core stays busy to the end), at least [`BASIN_PART_ROWS`] rows each,
+/// covering `0..n` in order without overlap.
+pub fn basin_chunks(n: usize, workers: usize) -> Vec<Range<usize>> {
+    let per = n.div_ceil(2 * workers.max(1)).max(BASIN_PART_ROWS);
+    (0..n).step_by(per).map(|r| r..(r + per).min(n)).collect()
+}
+
+/// The index ranges a sweep of `n` rates is dealt out in: [`SWEEP_TASK_RATES`] rates each,
+/// covering `0..n` in order.
+pub fn sweep_chunks(n: usize) -> Vec<Range<usize>> {
+    (0..n)
+        .step_by(SWEEP_TASK_RATES)
+        .map(|r| r..(r + SWEEP_TASK_RATES).min(n))
+        .collect()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -951,7 +1050,7 @@ impl Objective {
     pub fn from_name(name: &str) -> Result<Objective, String> {
         match name {
             "final-loss" => Ok(Objective::FinalLoss),
-            "steps" => Ok(Objective::StepsToTolerance(1e-6)),
+            "steps" => Ok(Objective::StepsToTolerance(TOLERANCE)),
             "area" => Ok(Objective::AreaUnderCurve),
             other => Err(format!(
                 "unknown objective '{other}': allowed values are {}",
@@ -1203,6 +1302,57 @@ pub struct Searched {
     pub grids: Vec<Vec<f64>>,
     /// The learning-rate searches, one per combination of the decays' values.
     pub searches: Vec<TuneResult>,
+}
+
+impl Searched {
+    /// The search in a sentence, for the page: `symbols` are the searched hyperparameters'
+    /// symbols in the order of [`Searched::names`], `lrs` the learning-rate range. "η on a
+    /// log grid of 12 over 1e-5…1, refined by golden section", then for decays either "for
+    /// each of μ ∈ {0, 0.9, 0.99}; then 14 Nelder–Mead steps over all together" or, when the
+    /// budget left one value per decay, "at μ 0.9".
+    pub fn describe(&self, symbols: &[&str], lrs: (f64, f64)) -> String {
+        use crate::core::text::{decay, number};
+        let symbol = |k: usize| symbols.get(k).copied().unwrap_or("?");
+        let grid = self.searches.first().map_or(0, |s| s.grid);
+        let rate = format!(
+            "{} on a log grid of {grid} over {}…{}, refined by golden section",
+            symbol(0),
+            number(lrs.0),
+            number(lrs.1)
+        );
+        if self.grids.is_empty() {
+            return rate;
+        }
+        let where_ = if self.searches.len() > 1 {
+            let each: Vec<String> = self
+                .grids
+                .iter()
+                .enumerate()
+                .map(|(k, g)| {
+                    let values: Vec<String> = g.iter().map(|&v| decay(v)).collect();
+                    format!("{} ∈ {{{}}}", symbol(k + 1), values.join(", "))
+                })
+                .collect();
+            format!("for each of {}", each.join(" × "))
+        } else {
+            let at: Vec<String> = self
+                .grids
+                .iter()
+                .enumerate()
+                .map(|(k, g)| {
+                    format!(
+                        "{} {}",
+                        symbol(k + 1),
+                        g.first().map_or("?".into(), |&v| decay(v))
+                    )
+                })
+                .collect();
+            format!("at {}", at.join(", "))
+        };
+        let in_searches: usize = self.searches.iter().map(|t| t.evaluated.len()).sum();
+        let refined = self.evaluated.len().saturating_sub(in_searches);
+        format!("{rate}, {where_}; then {refined} Nelder–Mead steps over all together")
+    }
 }
 
 /// `1/φ`, the golden-section ratio.

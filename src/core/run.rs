@@ -11,6 +11,11 @@ use rand_distr::{Distribution, StandardNormal};
 use rand_pcg::Pcg64Mcg;
 use serde::{Deserialize, Serialize};
 
+/// The range of σ the page's gradient-noise slider covers: noise up to 5 (the gradient's own
+/// size on most surfaces' outer regions) shows the jitter without drowning every path; any
+/// finite σ ≥ 0 is allowed in a link.
+pub const NOISE_SLIDER: [f64; 2] = [0.0, 5.0];
+
 /// The most steps a run is simulated ahead: the page's, the link's and the command line's bound.
 pub const MAX_STEPS: usize = 20_000;
 

@@ -13,9 +13,35 @@ pub fn number(v: f64) -> String {
     }
 }
 
+/// A momentum or decay rate as a teacher reads it: between 0.9 and 1, three significant
+/// digits of how far it lies below 1 (`0.9995`, not `1` or `0.99949999`); elsewhere three
+/// significant digits (`0.9`, not `0.8999999999999999`).
+pub fn decay(v: f64) -> String {
+    let significant = |v: f64, digits: usize| -> f64 {
+        format!("{:.*e}", digits - 1, v).parse().unwrap_or(v)
+    };
+    if v > 0.9 && v < 1.0 {
+        number(significant(1.0 - significant(1.0 - v, 3), 12))
+    } else {
+        number(significant(v, 3))
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::number;
+    use super::{decay, number};
+
+    #[test]
+    fn decays_by_their_gap_below_one() {
+        assert_eq!(decay(0.999_499_999_7), "0.9995");
+        assert_eq!(decay(0.968_377_223_398_316_2), "0.9684");
+        assert_eq!(decay(0.99), "0.99");
+        assert_eq!(decay(0.9), "0.9");
+        assert_eq!(decay(0.8999999999999999), "0.9");
+        assert_eq!(decay(0.123456), "0.123");
+        assert_eq!(decay(0.0), "0");
+        assert_eq!(decay(0.5), "0.5");
+    }
 
     #[test]
     fn plain_in_the_middle_scientific_at_the_ends() {

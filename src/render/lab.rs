@@ -364,11 +364,8 @@ pub fn draw_data_view<DB: DrawingBackend>(
         f64::from(rows.end - rows.start) / (view.y_max - view.y_min),
     );
     let line = |plot: &DrawingArea<DB, _>, pts: Vec<(f64, f64)>, color: RGBColor| {
-        plot.draw(&PathElement::new(
-            pts.clone(),
-            theme.halo(4.0),
-        ))
-        .map_err(err)?;
+        plot.draw(&PathElement::new(pts.clone(), theme.halo(4.0)))
+            .map_err(err)?;
         plot.draw(&PathElement::new(pts, color.stroke_width(theme.px(2.0))))
             .map_err(err)
     };

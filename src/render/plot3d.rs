@@ -272,11 +272,8 @@ pub fn draw_surface_3d<DB: DrawingBackend>(
             .map(|p| on_surface(p))
             .collect();
         for path in &paths {
-            plot.draw(&PathElement::new(
-                path.clone(),
-                theme.halo(4.0),
-            ))
-            .map_err(err)?;
+            plot.draw(&PathElement::new(path.clone(), theme.halo(4.0)))
+                .map_err(err)?;
         }
         let color = run.color;
         chart

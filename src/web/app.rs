@@ -2,6 +2,7 @@
 //! explanations and stories.
 
 use super::*;
+use crate::core::compare::{ResultRow, results_csv, sort_results};
 
 #[derive(Serialize)]
 struct KindView {
@@ -121,6 +122,21 @@ impl App {
         self.trajectories = trajectories;
         self.compute_ms = times;
         Ok(())
+    }
+
+    /// The bounds both pages' run panels hold their controls to, as JSON `{max_runs,
+    /// noise_slider: [lo, hi]}`: the most runs a scenario holds, and the range of the gradient
+    /// noise slider ([`crate::core::run::NOISE_SLIDER`]).
+    pub fn limits() -> String {
+        #[derive(Serialize)]
+        struct Limits {
+            max_runs: usize,
+            noise_slider: [f64; 2],
+        }
+        json(&Limits {
+            max_runs: crate::state::scenario::MAX_RUNS,
+            noise_slider: crate::core::run::NOISE_SLIDER,
+        })
     }
 
     /// Every optimizer as JSON: `[{id, label}]`, in the order the page lists them.
@@ -289,38 +305,42 @@ impl App {
         })
     }
 
-    /// Every run's results over its whole simulated trajectory, as JSON `[{run, label,
-    /// final_loss, distance_to_minimum, steps_to_tolerance, diverged_at, steps, compute_ms}]`;
-    /// `tol` is the tolerance on `loss − f*` (f* the lowest known minimum).
-    pub fn results(&self, tol: f64) -> Result<String, JsError> {
-        #[derive(Serialize)]
-        struct Row {
-            run: usize,
-            label: &'static str,
-            #[serde(flatten)]
-            result: crate::core::compare::RunResult,
-            compute_ms: f64,
-        }
+    /// Every run's results over its whole simulated trajectory, sorted by column `key`
+    /// ([`crate::core::compare::RESULT_COLUMNS`], ascending or not), as JSON `[{run, label, final_loss,
+    /// distance_to_minimum, steps_to_tolerance, diverged_at, steps, compute_ms}]`; `tol` is the
+    /// tolerance on `loss − f*` (f* the lowest known minimum).
+    pub fn results(&self, tol: f64, key: &str, ascending: bool) -> Result<String, JsError> {
+        Ok(json(&self.result_rows(tol, key, ascending)?))
+    }
+
+    /// The results table as [`results`](App::results) sorts it, as CSV ([`results_csv`]).
+    pub fn results_csv(&self, tol: f64, key: &str, ascending: bool) -> Result<String, JsError> {
+        Ok(results_csv(&self.result_rows(tol, key, ascending)?))
+    }
+
+    fn result_rows(&self, tol: f64, key: &str, ascending: bool) -> Result<Vec<ResultRow>, JsError> {
         if !(tol.is_finite() && tol > 0.0) {
             return Err(js_err(format!(
-                "tolerance {tol}: allowed values are 0 < tolerance"
+                "tolerance {}: allowed values are 0 < tolerance",
+                crate::core::text::number(tol)
             )));
         }
-        let rows: Vec<Row> = self
+        let mut rows: Vec<ResultRow> = self
             .scenario
             .runs
             .iter()
             .zip(&self.trajectories)
             .zip(&self.compute_ms)
             .enumerate()
-            .map(|(i, ((entry, t), &ms))| Row {
+            .map(|(i, ((entry, t), &ms))| ResultRow {
                 run: i + 1,
-                label: entry.spec.optimizer.kind.label(),
+                label: entry.spec.optimizer.kind.label().to_owned(),
                 result: crate::core::compare::result(&self.scenario.surface, t, tol),
                 compute_ms: ms,
             })
             .collect();
-        Ok(json(&rows))
+        sort_results(&mut rows, key, ascending).map_err(js_err)?;
+        Ok(rows)
     }
 
     /// Run `index`'s update rule as a MathML `<math>` element, honouring its flags.

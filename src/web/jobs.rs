@@ -3,7 +3,10 @@
 //! query, so a worker running the same wasm needs no page state and the page stays responsive.
 
 use super::js_err;
-use crate::core::compare::{Basin, BasinGrid, Decay, Objective, Tuning};
+use crate::core::compare::{
+    BASIN_PART_ROWS, Basin, BasinGrid, Decay, Objective, TOLERANCE, Tuning, basin_chunks,
+    sweep_chunks,
+};
 use crate::state::scenario::{RunEntry, Scenario, whole_in};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -21,8 +24,8 @@ fn scenario_run(query: &str, run: usize) -> Result<(Scenario, RunEntry), JsError
 
 /// Rows `row0..row1` of the basin map of run `run` of the scenario `query` (a page URL query)
 /// over its view at `width × height` start points, each run for at most `steps` steps and
-/// settled at tolerance `tol`: one [`Basin::code`] per cell, row-major. Workers compute the
-/// rows of one map in parallel and in chunks.
+/// settled at [`TOLERANCE`]: one [`Basin::code`] per cell, row-major. Workers compute the
+/// rows of one map in parallel and in chunks ([`basin_tasks`]).
 #[allow(clippy::too_many_arguments)]
 #[wasm_bindgen]
 pub fn basin_rows(
@@ -31,7 +34,6 @@ pub fn basin_rows(
     width: usize,
     height: usize,
     steps: usize,
-    tol: f64,
     row0: usize,
     row1: usize,
 ) -> Result<Vec<u32>, JsError> {
@@ -41,7 +43,7 @@ pub fn basin_rows(
         width,
         height,
         steps,
-        tol,
+        tol: TOLERANCE,
     };
     let cells = grid
         .rows(&s.surface, &entry.spec, row0..row1)
@@ -49,15 +51,90 @@ pub fn basin_rows(
     Ok(cells.iter().map(Basin::code).collect())
 }
 
-/// Run `run` of the scenario `query` at each learning rate of `lrs` (every other setting
-/// kept, the scenario's steps), as one batch ([`crate::core::compare::lr_sweep`]): three numbers per
-/// rate, the final loss (`NaN` when the run diverged), the steps to a loss within `tol` of the
-/// minimum (`NaN` when never) and the step it diverged at (`NaN` when it did not).
+/// A task for a worker (`www/worker.js` runs it by its `kind`), as the page queues it on its
+/// pool.
+#[derive(Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+enum Task<'a> {
+    /// Rows `row0..row1` of one basin map ([`basin_rows`]), `part` rows a message; `side` tells
+    /// the page's two maps apart.
+    Basin {
+        side: usize,
+        query: &'a str,
+        run: usize,
+        width: usize,
+        height: usize,
+        steps: usize,
+        row0: usize,
+        row1: usize,
+        part: usize,
+    },
+    /// Some rates of one run's sweep ([`sweep_rates`]), from index `first` of the sweep's.
+    Sweep {
+        query: &'a str,
+        run: usize,
+        first: usize,
+        lrs: &'a [f64],
+    },
+}
+
+/// The worker tasks of one `n × n` basin map of run `run` of the scenario `query`, tagged
+/// `side`, dealt out to `workers` workers ([`basin_chunks`]), as a JSON array.
 #[wasm_bindgen]
-pub fn sweep_rates(query: &str, run: usize, lrs: &[f64], tol: f64) -> Result<Vec<f64>, JsError> {
+pub fn basin_tasks(
+    query: &str,
+    run: usize,
+    n: usize,
+    steps: usize,
+    workers: usize,
+    side: usize,
+) -> String {
+    let tasks: Vec<Task> = basin_chunks(n, workers)
+        .into_iter()
+        .map(|rows| Task::Basin {
+            side,
+            query,
+            run,
+            width: n,
+            height: n,
+            steps,
+            row0: rows.start,
+            row1: rows.end,
+            part: BASIN_PART_ROWS,
+        })
+        .collect();
+    super::json(&tasks)
+}
+
+/// The worker tasks of a learning-rate sweep of the runs `runs` (indices into the scenario
+/// `query`) at the rates `lrs` ([`sweep_chunks`] of each run's rates), as a JSON array.
+#[wasm_bindgen]
+pub fn sweep_tasks(query: &str, runs: &[u32], lrs: &[f64]) -> String {
+    let tasks: Vec<Task> = runs
+        .iter()
+        .flat_map(|&run| {
+            sweep_chunks(lrs.len())
+                .into_iter()
+                .map(move |r| Task::Sweep {
+                    query,
+                    run: run as usize,
+                    first: r.start,
+                    lrs: &lrs[r],
+                })
+        })
+        .collect();
+    super::json(&tasks)
+}
+
+/// Run `run` of the scenario `query` at each learning rate of `lrs` (every other setting
+/// kept, the scenario's steps), as one batch ([`crate::core::compare::lr_sweep`]): the
+/// [`crate::core::compare::SWEEP_CELLS`] numbers of [`SweepPoint::to_cells`](crate::core::compare::SweepPoint::to_cells)
+/// per rate, the steps counted to a loss within [`TOLERANCE`] of the minimum.
+#[wasm_bindgen]
+pub fn sweep_rates(query: &str, run: usize, lrs: &[f64]) -> Result<Vec<f64>, JsError> {
     let (s, entry) = scenario_run(query, run)?;
     let points =
-        crate::core::compare::lr_sweep(&s.surface, &entry.spec, s.start, s.steps, lrs, tol)
+        crate::core::compare::lr_sweep(&s.surface, &entry.spec, s.start, s.steps, lrs, TOLERANCE)
             .map_err(js_err)?;
     Ok(points.iter().flat_map(|p| p.to_cells()).collect())
 }
@@ -101,12 +178,8 @@ struct Tuned {
     best_score: f64,
     /// Simulations run.
     evaluated: usize,
-    /// The learning-rate grid of each search, and the values each decay was gridded at.
-    lr_grid: usize,
-    searches: usize,
-    grids: Vec<Vec<f64>>,
-    /// Simulations the Nelder–Mead refinement ran.
-    refined: usize,
+    /// The search in a sentence ([`crate::core::compare::Searched::describe`]).
+    search: String,
 }
 
 /// What [`tune_run`] says of a run whose search failed.
@@ -119,11 +192,12 @@ struct TuneFailed {
     error: String,
 }
 
-/// Tunes run `run` of the scenario `query`: its learning rate over 1e-5 to 1 and the decays
+/// Tunes run `run` of the scenario `query`: its learning rate over
+/// [`LR_RANGE`](crate::core::compare::LR_RANGE) and the decays
 /// in `decays` it has, for the objective named `objective` ([`Objective::from_name`]),
 /// with `budget` simulations ([`Tuning::search`]). Calls `progress(k)` after each of them.
-/// Returns JSON `{run, label, names, symbols, from, best, best_score, evaluated, lr_grid,
-/// searches, grids, refined}`; the page sets the run to `best`. A search that fails for
+/// Returns JSON `{run, label, names, symbols, from, best, best_score, evaluated,
+/// search}`; the page sets the run to `best`. A search that fails for
 /// this run (its settings cannot be simulated) is not an error of the job: it returns
 /// `{run, label, error}`, so that the other runs' searches go on and are applied.
 #[wasm_bindgen]
@@ -149,7 +223,7 @@ pub fn tune_run(
         steps: s.steps,
         objective,
         budget,
-        lrs: (1e-5, 1.0),
+        lrs: crate::core::compare::LR_RANGE,
     };
     let found = tuning.search(&decays, &mut |k| {
         // A progress report that cannot be delivered must not stop the search.
@@ -176,19 +250,15 @@ pub fn tune_run(
         .iter()
         .map(|n| optimizer.param(n).map(|p| p.symbol).map_err(js_err))
         .collect::<Result<Vec<_>, _>>()?;
-    let in_searches: usize = found.searches.iter().map(|t| t.evaluated.len()).sum();
     Ok(super::json(&Tuned {
         run,
         label: entry.spec.optimizer.kind.label(),
         from,
-        lr_grid: found.searches[0].grid,
-        searches: found.searches.len(),
-        refined: found.evaluated.len() - in_searches,
+        search: found.describe(&symbols, tuning.lrs),
         evaluated: found.evaluated.len(),
         names: found.names,
         symbols,
         best: found.best,
         best_score: found.best_score,
-        grids: found.grids,
     }))
 }

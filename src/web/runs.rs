@@ -15,6 +15,8 @@ struct ParamView {
     #[serde(flatten)]
     param: HyperParam,
     value: f64,
+    /// The small multiples' default range ([`HyperParam::vary_range`]).
+    vary: [f64; 2],
 }
 
 #[derive(Serialize)]
@@ -42,7 +44,7 @@ struct RunView {
 }
 
 /// The runs as JSON: `[{kind, label, legend, reference, color, hidden, params: [{name, label,
-/// symbol, min, max, slider, scale, default, value, …}], flags: [{name, label, doc, default,
+/// symbol, min, max, slider, scale, default, value, vary, …}], flags: [{name, label, doc, default,
 /// value}], schedule, clip_norm, clip_value, noise}]`, for the page's run panels.
 pub(super) fn runs_json(runs: &[RunEntry]) -> String {
     let legends = crate::state::scenario::legends(runs);
@@ -66,6 +68,7 @@ pub(super) fn runs_json(runs: &[RunEntry]) -> String {
                     .map(|p| ParamView {
                         param: *p,
                         value: config.get(p.name).expect("listed parameter"),
+                        vary: p.vary_range(),
                     })
                     .collect(),
                 flags: kind

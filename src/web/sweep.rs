@@ -5,11 +5,13 @@ use super::*;
 
 #[wasm_bindgen]
 impl App {
-    /// Starts a learning-rate sweep of `n` log-spaced rates from 1e-5 to 1 and returns them:
+    /// Starts a learning-rate sweep of [`SWEEP_RATES`](crate::core::compare::SWEEP_RATES)
+    /// rates log-spaced over [`LR_RANGE`](crate::core::compare::LR_RANGE) and returns them:
     /// the page's workers compute it ([`jobs::sweep_rates`]) and hand each part to
     /// [`App::sweep_points`]. The chart shows what has arrived.
-    pub fn begin_sweep(&mut self, n: usize) -> Result<Vec<f64>, JsError> {
-        let lrs = crate::core::compare::log_space(1e-5, 1.0, n).map_err(js_err)?;
+    pub fn begin_sweep(&mut self) -> Result<Vec<f64>, JsError> {
+        use crate::core::compare::{LR_RANGE, SWEEP_RATES, log_space};
+        let lrs = log_space(LR_RANGE.0, LR_RANGE.1, SWEEP_RATES).map_err(js_err)?;
         self.sweep = Some(SweepProgress::new(lrs.clone(), self.scenario.steps));
         Ok(lrs)
     }

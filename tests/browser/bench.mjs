@@ -141,17 +141,18 @@ const heavy = await page.evaluate(async () => {
   const [kernelNaive] = time(() => wasm.bench_adam_kernel(64, 20000, false));
   // One 512 × 512 basin map (SGD, lr 0.01, Himmelblau, ≤ 500 steps per start) through the
   // page's own worker pool (pool.js, worker.js), rows dealt in chunks as the page deals them.
-  const { Pool, basinTasks, cores, sweepTasks } = await import('./pool.js');
+  const { Pool, cores } = await import('./pool.js');
+  const { basin_tasks, sweep_tasks } = await import('./pkg/optiviz.js');
   const warm = async (pool) => {
     // Every worker started, its wasm compiled and instantiated, before the clock starts.
-    const tiny = { kind: 'basin', query: 'surface=himmelblau&run=sgd;lr=0.01', run: 0, width: 8, height: 8, steps: 5, tol: 1e-6, row0: 0, row1: 1 };
+    const [tiny] = JSON.parse(basin_tasks('surface=himmelblau&run=sgd;lr=0.01', 0, 8, 5, 1, 0));
     await pool.run(Array.from({ length: pool.size }, () => tiny));
   };
   const basin = async (workers) => {
     const n = 512;
     const pool = new Pool(workers);
     await warm(pool);
-    const tasks = basinTasks({ query: 'surface=himmelblau&run=sgd;lr=0.01', run: 0, n, steps: 500, tol: 1e-6, workers });
+    const tasks = JSON.parse(basin_tasks('surface=himmelblau&run=sgd;lr=0.01', 0, n, 500, workers, 0));
     let settled = 0;
     const t0 = performance.now();
     await pool.run(tasks, { part: (_, m) => { settled += m.cells.filter((c) => (c & 0xff) >= 2).length; } });
@@ -167,7 +168,7 @@ const heavy = await page.evaluate(async () => {
     const kinds = ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam', 'nadam', 'lion'];
     const query = `surface=rosenbrock&steps=2000&${kinds.map((k) => `run=${k}`).join('&')}`;
     const lrs = Array.from({ length: 50 }, (_, i) => 10 ** (-4 + 4 * i / 49));
-    const tasks = sweepTasks({ query, runs: kinds.map((_, i) => i), lrs, tol: 1e-6 });
+    const tasks = JSON.parse(sweep_tasks(query, Uint32Array.from(kinds, (_, i) => i), Float64Array.from(lrs)));
     const times = [];
     for (let i = 0; i < 5; i += 1) {
       const t0 = performance.now();

@@ -67,6 +67,17 @@ pub struct HyperParam {
 }
 
 impl HyperParam {
+    /// The range the small multiples vary this hyperparameter over by default: its slider's,
+    /// except the learning rate's, 1e-4 to 1e-2 (the decades where panels differ most on the
+    /// page's surfaces; the slider's whole range puts most panels at rates that diverge).
+    pub fn vary_range(&self) -> [f64; 2] {
+        if self.name == "lr" {
+            [1e-4, 1e-2]
+        } else {
+            self.slider
+        }
+    }
+
     /// The same description with another default.
     pub const fn with_default(self, default: f64) -> HyperParam {
         HyperParam { default, ..self }
