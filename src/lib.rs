@@ -9,6 +9,8 @@
 //!   - [`rates`]: the learning rate that works for a run on a surface, by one stated rule;
 //!   - [`explain`]: each update rule as MathML, and one step with its numbers substituted;
 //!   - [`text`]: how numbers are written in messages;
+//!   - [`expr`]: formulas `f(x, y)` a user types, read with located errors and evaluated like
+//!     a surface (values, gradients, Hessians);
 //!   - [`compare`]: results tables, learning-rate sweeps, basin maps, the quadratic theory and
 //!     tuning (the learning rate, and momentum or betas where asked);
 //!   - [`model`]: the regression lab's data sets, models (linear, logistic and polynomial
@@ -25,6 +27,7 @@ pub mod bench;
 pub mod compare;
 pub mod dual;
 pub mod explain;
+pub mod expr;
 pub mod model;
 pub mod optim;
 pub mod presets;
