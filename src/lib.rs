@@ -3,7 +3,7 @@
 //! Layers, each using only those below it (`ls src` shows them):
 //! - [`core`], pure Rust (no web-sys, no plotters, no clock): the surfaces, the torch.optim-faithful
 //!   optimizers, schedules and runs, the comparisons, the regression lab's models, the
-//!   explanations of each step;
+//!   explanations of each step, and the formulas a user types;
 //! - [`state`]: what the pages hold (the surface scenario, the lab scenario, the stories) and
 //!   the URL grammar that writes it as a link and reads it back;
 //! - [`render`]: drawing, generic over plotters' `DrawingBackend`;

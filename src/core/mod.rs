@@ -9,6 +9,8 @@
 //!   tuning;
 //! - [`model`]: the regression lab's data sets, models and the loop that trains them;
 //! - [`explain`]: each update rule as MathML, and one step with its numbers substituted;
+//! - [`expr`]: formulas `f(x, y)` a user types, read with located errors and evaluated like a
+//!   surface (values, gradients, Hessians);
 //! - [`trace`]: a run as CSV or JSON; [`text`]: how numbers are written in messages;
 //! - [`bench`](mod@bench): the speed benchmarks' workloads, shared by the command line and the page.
 
@@ -17,6 +19,7 @@ pub mod bench;
 pub mod compare;
 pub mod dual;
 pub mod explain;
+pub mod expr;
 pub mod model;
 pub mod optim;
 pub mod rates;

@@ -17,9 +17,8 @@ pub fn number(v: f64) -> String {
 /// digits of how far it lies below 1 (`0.9995`, not `1` or `0.99949999`); elsewhere three
 /// significant digits (`0.9`, not `0.8999999999999999`).
 pub fn decay(v: f64) -> String {
-    let significant = |v: f64, digits: usize| -> f64 {
-        format!("{:.*e}", digits - 1, v).parse().unwrap_or(v)
-    };
+    let significant =
+        |v: f64, digits: usize| -> f64 { format!("{:.*e}", digits - 1, v).parse().unwrap_or(v) };
     if v > 0.9 && v < 1.0 {
         number(significant(1.0 - significant(1.0 - v, 3), 12))
     } else {
