@@ -183,9 +183,14 @@ class Page extends Player {
       if (overlay && r.teach) {
         const t = r.teach;
         const pair = (v) => `(${v.map((x) => (x === null ? '–' : fmt(x))).join(', ')})`;
+        const s = r.scaling;
         teach.textContent = `g = ${pair(t.g)} · η = ${fmt(t.lr)} · Δθ = ${pair(t.update)} · `
           + `effective step −Δθᵢ/gᵢ = ${pair(t.effective)}`
-          + (t.carry ? ` · momentum's share Δθ + ηg = ${pair(t.carry)} (yellow)` : '');
+          + (t.carry ? ` · momentum's share Δθ + ηg = ${pair(t.carry)} (yellow)` : '')
+          // An adaptive method: what each coordinate accumulated, and the rate it leaves.
+          + (s ? ` · ${s.symbol} = ${pair(s.accumulated)} · dᵢ = ${pair(s.denominator)} · `
+            + `η/dᵢ = ${pair(s.rate)} against η = ${fmt(s.lr)}: per coordinate, the bar in colour `
+            + `−(η/dᵢ)gᵢ = ${pair(s.scaled)} under the white −ηgᵢ` : '');
       }
     });
   }

@@ -14,6 +14,17 @@
  */
 
 /**
+ * How an adaptive method scaled one step, coordinate by coordinate (core::explain::Scaling).
+ * @typedef {object} Scaling
+ * @property {string} symbol the accumulated quantity: v̂, v, v − ḡ², s or u
+ * @property {[number, number]} accumulated that quantity per coordinate
+ * @property {[number, number]} denominator dᵢ, what η is divided by (√v̂ᵢ + ε for Adam)
+ * @property {[number, number]} rate η/dᵢ per coordinate
+ * @property {number} lr η
+ * @property {[number, number]} scaled −(η/dᵢ)gᵢ, drawn beside the plain −ηgᵢ
+ */
+
+/**
  * One run at the current step (App.status).
  * @typedef {object} RunStatus
  * @property {number} step the run's step (its last one once it ended)
@@ -22,6 +33,8 @@
  * @property {number} loss
  * @property {number | null} diverged_at the step it diverged at, once the animation reached it
  * @property {StepParts | null} teach the next step's parts (null at the last step)
+ * @property {Scaling | null} scaling with the overlay on, how an adaptive method scales each
+ *   coordinate at the next step (null for the others, and at the last step)
  */
 
 /**

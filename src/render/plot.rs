@@ -192,6 +192,47 @@ pub struct StepArrows {
     /// `−ημb` in torch's form, `−μv` in the textbook's), drawn from the gradient step's tip to
     /// the update's, so the three arrows close a triangle.
     pub carry: bool,
+    /// For adaptive methods, the gradient step scaled coordinate by coordinate, `−(η/dᵢ) gᵢ`
+    /// ([`crate::core::explain::Scaling::scaled`]). Each coordinate is drawn as a bar along
+    /// its axis from the head: the scaled component thick in the run's colour, the plain
+    /// component `−η gᵢ` thin and white over it with a tick at its end, so the two bars'
+    /// lengths compare the rate `η/dᵢ` the optimizer gave that coordinate with η.
+    pub scaled: Option<[f64; 2]>,
+}
+
+/// Draws a bar from `from` by `delta` (world units, along one axis), clipped to the view, with
+/// a tick across its end `tick` device pixels long when `tick > 0` and the end is in view.
+#[allow(clippy::too_many_arguments)]
+fn bar<DB: DrawingBackend>(
+    plot: &DrawingArea<DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    view: &View,
+    from: (f64, f64),
+    delta: [f64; 2],
+    scale: (f64, f64),
+    style: ShapeStyle,
+    tick: i32,
+) -> DrawResult {
+    let to = (from.0 + delta[0], from.1 + delta[1]);
+    let len = (delta[0] * scale.0).hypot(delta[1] * scale.1);
+    if !(len.is_finite() && len >= 1.0) {
+        return Ok(());
+    }
+    let Some((a, b)) = clip_segment([from.0, from.1], [to.0, to.1], view) else {
+        return Ok(());
+    };
+    plot.draw(&PathElement::new(vec![(a[0], a[1]), (b[0], b[1])], style))
+        .map_err(err)?;
+    if tick > 0 && inside([to.0, to.1], view) {
+        // Across the bar: vertical for a bar along x, horizontal for one along y.
+        let across = if delta[0] != 0.0 {
+            [(0, -tick), (0, tick)]
+        } else {
+            [(-tick, 0), (tick, 0)]
+        };
+        plot.draw(&(EmptyElement::at(to) + PathElement::new(across.to_vec(), style)))
+            .map_err(err)?;
+    }
+    Ok(())
 }
 
 /// Draws an arrow from `from` by `delta` (world units) with a head `head` device pixels long,
@@ -327,6 +368,21 @@ pub fn draw_trajectories<DB: DrawingBackend>(
         if let Some(a) = run.arrows {
             let head_px = theme.px(9.0).into();
             let halo = theme.halo(5.0);
+            if let Some(q) = a.scaled {
+                // Per coordinate, under the arrows: the scaled component, then the plain one
+                // over it, both along the axis through the head.
+                let tick = theme.px(4.0) as i32;
+                for (axis, &qi) in q.iter().enumerate() {
+                    let along = |v: f64| if axis == 0 { [v, 0.0] } else { [0.0, v] };
+                    bar(&plot, view, head, along(qi), scale, theme.halo(9.0), 0)?;
+                    let thick = color.stroke_width(theme.px(6.0));
+                    bar(&plot, view, head, along(qi), scale, thick, 0)?;
+                    let g = along(a.gradient_step[axis]);
+                    bar(&plot, view, head, g, scale, theme.halo(3.0), tick)?;
+                    let thin = WHITE.stroke_width(theme.px(1.5));
+                    bar(&plot, view, head, g, scale, thin, tick)?;
+                }
+            }
             arrow(&plot, view, head, a.update, scale, halo, head_px)?;
             arrow(
                 &plot,

@@ -18,6 +18,7 @@ struct RunStatus {
     loss: f64,
     diverged_at: Option<usize>,
     teach: Option<StepParts>,
+    scaling: Option<Scaling>,
 }
 
 #[derive(Serialize)]
@@ -77,6 +78,7 @@ impl App {
             sweep: None,
             sweep_metric: SweepMetric::Loss,
             sweep_frame: None,
+            scalings: Default::default(),
         };
         if let Err(e) = app.resimulate_all() {
             // Each run was validated as it was read, so this is not expected; stay usable.
@@ -278,15 +280,18 @@ impl App {
     }
 
     /// Where every run stands at the current step, as JSON:
-    /// `{step, max_steps, runs: [{step, x, y, loss, diverged_at}]}`; `diverged_at` is shown
-    /// once the animation has reached it.
+    /// `{step, max_steps, runs: [{step, x, y, loss, diverged_at, teach, scaling}]}`;
+    /// `diverged_at` is shown once the animation has reached it; `teach` is the next step's
+    /// parts ([`StepParts`]) and, with the overlay on, `scaling` how an adaptive method scales
+    /// each coordinate ([`Scaling`]).
     pub fn status(&self) -> String {
         let step = self.scenario.step;
         let runs = self
             .trajectories
             .iter()
             .zip(&self.scenario.runs)
-            .map(|(t, entry)| {
+            .enumerate()
+            .map(|(i, (t, entry))| {
                 let k = step.min(t.steps());
                 RunStatus {
                     step: k,
@@ -295,6 +300,7 @@ impl App {
                     loss: t.losses[k],
                     diverged_at: t.diverged_at.filter(|&d| d <= step),
                     teach: t.step_parts(k, entry.spec.optimizer.kind),
+                    scaling: self.scenario.overlay.then(|| self.scaling(i, k)).flatten(),
                 }
             })
             .collect();

@@ -3,6 +3,7 @@
 //! every other method answers one control.
 
 use crate::core::compare::{SweepMetric, SweepProgress};
+use crate::core::explain::Scaling;
 use crate::core::optim::{ConfigError, OptimizerKind, RunConfig};
 use crate::core::run::{RunSpec, StepParts, Trajectory, simulate};
 use crate::core::surface::{Surface, View};
@@ -196,6 +197,8 @@ pub struct App {
     sweep_frame: Option<crate::render::plot::SweepFrame>,
     /// Where the 3D view is seen from.
     camera: Camera,
+    /// The step overlay's last [`App::scaling`] of each run, with what it was computed for.
+    scalings: std::cell::RefCell<Vec<(paint::ScalingKey, Option<Scaling>)>>,
 }
 
 fn context(canvas: &HtmlCanvasElement) -> Result<CanvasRenderingContext2d, JsError> {

@@ -166,6 +166,7 @@ impl App {
                         entry.spec.optimizer.kind,
                         OptimizerKind::Momentum | OptimizerKind::Nesterov
                     ),
+                    scaled: self.scaling(i, k).map(|s| s.scaled),
                 });
                 TrajectorySeries {
                     label: entry.spec.optimizer.kind.label(),
@@ -176,6 +177,38 @@ impl App {
                 }
             })
             .collect()
+    }
+
+    /// How run `index`'s step from point `k` scaled each coordinate
+    /// ([`crate::core::explain::scaling_at`] of step `k + 1`), for the step overlay; `None`
+    /// for a method that does not scale coordinates, or at or past the run's last step.
+    /// Replaying costs `k` steps, so the answer is kept until another run, step or setting is
+    /// asked for.
+    pub(super) fn scaling(&self, index: usize, k: usize) -> Option<Scaling> {
+        let (entry, t) = (
+            self.scenario.runs.get(index)?,
+            self.trajectories.get(index)?,
+        );
+        if k >= t.steps() || !adaptive(entry.spec.optimizer.kind) {
+            return None;
+        }
+        let s = &self.scenario;
+        let key = ScalingKey {
+            index,
+            k,
+            spec: entry.spec.clone(),
+            start: s.start,
+            surface: s.surface,
+        };
+        let mut memo = self.scalings.borrow_mut();
+        if let Some((_, found)) = memo.iter().find(|(at, _)| *at == key) {
+            return found.clone();
+        }
+        let found =
+            crate::core::explain::scaling_at(&s.surface, &entry.spec, s.start, k + 1).ok()?;
+        memo.retain(|(at, _)| at.index != index);
+        memo.push((key, found.clone()));
+        found
     }
 
     fn paint_foreground(&mut self) -> Result<(), JsError> {
@@ -254,4 +287,27 @@ impl App {
             .map_err(js_err)?;
         area.present().map_err(js_err)
     }
+}
+
+/// Whether `kind` scales each coordinate by its own accumulated gradients (what
+/// [`crate::core::explain::Scaling`] describes).
+fn adaptive(kind: OptimizerKind) -> bool {
+    !matches!(
+        kind,
+        OptimizerKind::Sgd
+            | OptimizerKind::Momentum
+            | OptimizerKind::Nesterov
+            | OptimizerKind::Lion
+            | OptimizerKind::Newton
+    )
+}
+
+/// What a kept [`App::scaling`] was computed for.
+#[derive(PartialEq)]
+pub(super) struct ScalingKey {
+    index: usize,
+    k: usize,
+    spec: RunSpec,
+    start: [f64; 2],
+    surface: Surface,
 }

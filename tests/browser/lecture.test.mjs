@@ -78,6 +78,67 @@ describe('runs a class can tell apart', () => {
   });
 });
 
+describe('the step overlay', () => {
+  /**
+   * How many pixels of the foreground canvas in the box `[x0, x1] × [y0, y1]` (CSS pixels
+   * from the canvas's corner) are of colour `rgb`.
+   */
+  const count = (page, rgb, [x0, x1], [y0, y1]) => page.evaluate(({ rgb, x0, x1, y0, y1 }) => {
+    const c = document.getElementById('trajectory-canvas');
+    const k = devicePixelRatio;
+    const w = Math.round((x1 - x0) * k);
+    const h = Math.round((y1 - y0) * k);
+    const data = c.getContext('2d').getImageData(Math.round(x0 * k), Math.round(y0 * k), w, h).data;
+    let n = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i] === rgb[0] && data[i + 1] === rgb[1] && data[i + 2] === rgb[2] && data[i + 3] === 255) n += 1;
+    }
+    return n;
+  }, { rgb, x0, x1, y0, y1 });
+
+  test('an Adam step shows each coordinate scaled: bars beside the gradient step, numbers in the readout', async () => {
+    // Adam (η = 0.5) on the bowl ½(x² + 10y²) from (2, 1), paused at step 0: g = (2, 10), so
+    // by hand v̂ = g² = (4, 100), dᵢ = √v̂ᵢ + ε ≈ (2, 10), η/dᵢ = (0.25, 0.05), and the
+    // scaled step −(η/dᵢ)gᵢ = (−0.5, −0.5) against the plain −ηg = (−1, −5).
+    const { page, errors } = await h.open('?surface=bowl&k=10&start=2,1&steps=50&step=1&run=adam;lr=0.5');
+    // Adam's first step moved each coordinate by η = 0.5: the plot's scale in pixels per unit.
+    const [[x1]] = await page.evaluate(() => window.optiviz.runPixels());
+    await page.keyboard.press('r');
+    await nextFrames(page);
+    const [[hx, hy]] = await page.evaluate(() => window.optiviz.runPixels());
+    const unit = (hx - x1) / 0.5;
+    const adam = [255, 82, 82];
+    const white = [255, 255, 255];
+    // The scaled bars reach 0.5 units left of and below the head, the plain x bar 1 unit left.
+    const rowLeft = (from, to) => [[hx - to * unit, hx - from * unit], [hy - 5, hy + 6]];
+    const columnBelow = (from, to) => [[hx - 5, hx + 6], [hy + from * unit, hy + to * unit]];
+    const before = {
+      scaledX: await count(page, adam, ...rowLeft(0.2, 0.4)),
+      scaledY: await count(page, adam, ...columnBelow(0.2, 0.4)),
+      plainX: await count(page, white, ...rowLeft(0.6, 0.9)),
+    };
+    assert.deepEqual(before, { scaledX: 0, scaledY: 0, plainX: 0 }, 'nothing along the axes without the overlay');
+    await page.getByLabel(/Show each step/).check();
+    await nextFrames(page);
+    const after = {
+      scaledX: await count(page, adam, ...rowLeft(0.2, 0.4)),
+      scaledY: await count(page, adam, ...columnBelow(0.2, 0.4)),
+      plainX: await count(page, white, ...rowLeft(0.6, 0.9)),
+    };
+    assert.ok(after.scaledX > 10 && after.scaledY > 10, `Adam's bars along x and y: ${JSON.stringify(after)}`);
+    assert.ok(after.plainX > 10, `the plain step's bar along x reaches past Adam's: ${JSON.stringify(after)}`);
+    // Past the scaled bar's end (0.5) along x, only the white plain bar goes on.
+    assert.equal(await count(page, adam, ...rowLeft(0.6, 0.9)), 0);
+    const teach = await page.locator('#run0-teach').innerText();
+    assert.match(teach, /^g = \(2, 10\) · η = 0\.5 · /);
+    assert.ok(teach.includes('v̂ = (4, 100) · dᵢ = (2, 10) · η/dᵢ = (0.25, 0.05) against η = 0.5'), teach);
+    assert.ok(teach.includes('−(η/dᵢ)gᵢ = (-0.5, -0.5) under the white −ηgᵢ'), teach);
+    await page.locator('.plot .stack').screenshot({ path: `${shots}/overlay-adam.png` });
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+});
+
 describe('keys and folds', () => {
   test('space, → and r work after clicking Reset or a slider; text fields keep their keys', async () => {
     // A shared link opens paused on its step.

@@ -8,7 +8,9 @@
 //!   clipping, schedule and Hessian) up to the step asked for, and returns an [`Explanation`]:
 //!   the numbers before and after the step, the optimizer's state
 //!   ([`StateVar`](crate::core::optim::StateVar)) around it, and the rule's lines with those numbers
-//!   in, as MathML and as plain text.
+//!   in, as MathML and as plain text; for the adaptive methods also how the step scaled each
+//!   coordinate ([`Scaling`]: the accumulated squares, the denominator dᵢ and the rate η/dᵢ),
+//!   which [`scaling_at`] gives alone for the step overlay to draw.
 //!
 //! Conventions, the same for every optimizer:
 //! - The symbols are those of [`crate::core::optim::HyperParam::symbol`] (η, μ, τ, λ, β₁, β₂, ε, α,
@@ -35,4 +37,4 @@ mod step;
 
 pub use format::format_number;
 pub use rules::{rule_mathml, rule_text};
-pub use step::{Explanation, explain};
+pub use step::{Explanation, Scaling, explain, scaling_at};

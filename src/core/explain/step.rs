@@ -15,6 +15,7 @@ use crate::core::schedule::Schedule;
 use crate::core::surface::Surface;
 use nalgebra::DMatrix;
 use serde::Serialize;
+use std::cell::RefCell;
 
 /// One step of a run, explained: the numbers before and after it, and the update rule with
 /// those numbers substituted.
@@ -49,6 +50,45 @@ pub struct Explanation {
     /// The same as [`mathml`](Explanation::mathml), as plain text, one formula per line (for
     /// screen readers and tests), numbers written by [`format_number`].
     pub text: String,
+    /// How an adaptive method scaled this step, coordinate by coordinate: the same numbers
+    /// as the rule's lines, for the step overlay to draw. `None` for the methods that do not
+    /// scale each coordinate by its own accumulated gradients (gradient descent, momentum,
+    /// Lion, Newton; RAdam while ρₜ ≤ 5).
+    pub scaling: Option<Scaling>,
+}
+
+/// How an adaptive method (AdaGrad, RMSprop, Adadelta, and the Adam family: Adam, AMSGrad,
+/// AdamW, Adamax, NAdam, RAdam) scaled one step, coordinate by coordinate: each coordinate's
+/// step is its direction (the gradient, or Adam's m̂) times its own rate `η/dᵢ`, where the
+/// denominator `dᵢ` grows with that coordinate's accumulated squared gradients.
+///
+/// Each number is the one the rule's lines in [`Explanation::text`] show, computed there.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Scaling {
+    /// The accumulated quantity's symbol in the rule, as text: `v̂` (the Adam family's
+    /// bias-corrected second moment; from `v_max` with AMSGrad), `v` (RMSprop and Adadelta's
+    /// average of g², and Adam's without bias correction), `v − ḡ²` (centered RMSprop), `s`
+    /// (AdaGrad's sum of g²) or `u` (Adamax's decayed maximum of |g|).
+    pub symbol: &'static str,
+    /// Per coordinate, that quantity after the step (v̂ᵢ, vᵢ, sᵢ or uᵢ).
+    pub accumulated: [f64; 2],
+    /// Per coordinate, what η is divided by: `√v̂ᵢ + ε` for Adam (`√(v̂ᵢ + ε)` with ε
+    /// inside the root), `√sᵢ + ε` for AdaGrad, `√vᵢ + ε` for RMSprop, `√(vᵢ + ε)/√(uᵢ + ε)`
+    /// for Adadelta, `(1 − β₁ᵗ)·uᵢ` for Adamax, `(√vᵢ + ε)/(√(1 − β₂ᵗ)·r)` for RAdam,
+    /// `(√sᵢ + ε)(1 + (t − 1)κ)` for AdaGrad with its lr decay κ: `η / rate[i]`.
+    pub denominator: [f64; 2],
+    /// Per coordinate, the step size the rule gives one unit of direction: `η/dᵢ`, the
+    /// "effective step size" line of the explanation (AdaGrad's lr decay, Adamax's bias
+    /// correction and RAdam's rectification folded in).
+    pub rate: [f64; 2],
+    /// The step's learning rate η (after the schedule), the rate plain gradient descent
+    /// would take in every coordinate.
+    pub lr: f64,
+    /// `−rateᵢ · gᵢ`: the gradient step scaled coordinate by coordinate, beside the plain
+    /// gradient step `−η gᵢ` (`g` the gradient the optimizer received, before any L2 term).
+    /// For RMSprop without momentum and AdaGrad (without weight decay) it is the update
+    /// itself; for the Adam family the update has m̂ in place of g.
+    pub scaled: [f64; 2],
 }
 
 /// The error for a step that the run never reaches because it diverged at step `k`.
@@ -82,6 +122,72 @@ pub fn explain(
     start: [f64; 2],
     step: usize,
 ) -> Result<Explanation, ConfigError> {
+    let replayed = replay(surface, spec, start, step)?;
+    let (items, scaling) = replayed.items(spec);
+    let s = replayed.step;
+    Ok(Explanation {
+        step: s.k,
+        lr: s.lr,
+        theta_before: s.theta,
+        grad: s.shaped.grad,
+        theta_after: s.next,
+        mathml: render_mathml(&items),
+        text: render_text(&items),
+        state_before: replayed.before,
+        state_after: replayed.after,
+        scaling,
+    })
+}
+
+/// [`Explanation::scaling`] of step `step` alone: the same replay and the same numbers as
+/// [`explain`], without writing the formulas out. The step overlay draws it.
+///
+/// Errors: those of [`explain`].
+pub fn scaling_at(
+    surface: &Surface,
+    spec: &RunSpec,
+    start: [f64; 2],
+    step: usize,
+) -> Result<Option<Scaling>, ConfigError> {
+    Ok(replay(surface, spec, start, step)?.items(spec).1)
+}
+
+/// One step replayed, with the optimizer's state around it.
+struct Replayed {
+    step: crate::core::run::Step,
+    before: Vec<StateVar>,
+    after: Vec<StateVar>,
+    base_lr: f64,
+}
+
+impl Replayed {
+    /// The step's formulas, and how it scaled each coordinate.
+    fn items(&self, spec: &RunSpec) -> (Vec<Item>, Option<Scaling>) {
+        let s = &self.step;
+        let st = Step {
+            p: Params(&spec.optimizer),
+            step: s.k,
+            lr: s.lr,
+            theta: s.theta,
+            grad: s.shaped.grad,
+            after_theta: s.next,
+            before: &self.before,
+            after: &self.after,
+            hessian: s.hessian.as_ref(),
+            scaling: RefCell::new(None),
+        };
+        let items = step_items(&st, spec, self.base_lr, &s.shaped);
+        (items, st.scaling.into_inner())
+    }
+}
+
+/// Replays the run up to step `step` as [`explain`] describes.
+fn replay(
+    surface: &Surface,
+    spec: &RunSpec,
+    start: [f64; 2],
+    step: usize,
+) -> Result<Replayed, ConfigError> {
     // The very stepping loop `simulate` runs, so every number is the trajectory's own.
     let mut stepper = Stepper::new(surface, spec, start)?;
     if step == 0 {
@@ -97,7 +203,6 @@ pub fn explain(
              at most {MAX_STEPS} steps)"
         )));
     }
-    let base_lr = spec.optimizer.lr();
     let halted = |h: Halt| diverged(step, h.k, h.reason);
     for _ in 1..step {
         stepper.step().map_err(halted)?;
@@ -106,28 +211,11 @@ pub fn explain(
     let s = stepper.step().map_err(halted)?;
     let after = stepper.optimizer().state();
     let before = initial_state(&spec.optimizer, before, &after);
-    let st = Step {
-        p: Params(&spec.optimizer),
-        step: s.k,
-        lr: s.lr,
-        theta: s.theta,
-        grad: s.shaped.grad,
-        after_theta: s.next,
-        before: &before,
-        after: &after,
-        hessian: s.hessian.as_ref(),
-    };
-    let items = step_items(&st, spec, base_lr, &s.shaped);
-    Ok(Explanation {
-        step: s.k,
-        lr: s.lr,
-        theta_before: s.theta,
-        grad: s.shaped.grad,
-        theta_after: s.next,
-        mathml: render_mathml(&items),
-        text: render_text(&items),
-        state_before: before,
-        state_after: after,
+    Ok(Replayed {
+        step: s,
+        before,
+        after,
+        base_lr: spec.optimizer.lr(),
     })
 }
 
@@ -169,6 +257,8 @@ struct Step<'a> {
     before: &'a [StateVar],
     after: &'a [StateVar],
     hessian: Option<&'a DMatrix<f64>>,
+    /// How the step scaled each coordinate, as the rule's writer finds it.
+    scaling: RefCell<Option<Scaling>>,
 }
 
 fn state_value(state: &[StateVar], name: &str, i: usize) -> f64 {
@@ -210,6 +300,24 @@ fn squared(x: f64) -> M {
 }
 
 impl Step<'_> {
+    /// Records that coordinate `i` was scaled: `accumulated` (under `symbol`), the
+    /// denominator `d` and the rate `rate` (= η/d).
+    fn scale(&self, i: usize, symbol: &'static str, accumulated: f64, d: f64, rate: f64) {
+        let mut slot = self.scaling.borrow_mut();
+        let s = slot.get_or_insert(Scaling {
+            symbol,
+            accumulated: [f64::NAN; 2],
+            denominator: [f64::NAN; 2],
+            rate: [f64::NAN; 2],
+            lr: self.lr,
+            scaled: [f64::NAN; 2],
+        });
+        s.accumulated[i] = accumulated;
+        s.denominator[i] = d;
+        s.rate[i] = rate;
+        s.scaled[i] = -rate * self.grad[i];
+    }
+
     fn val(&self, name: &str) -> f64 {
         self.p.val(name)
     }
@@ -405,6 +513,14 @@ impl Step<'_> {
                 s,
             ));
             let denom = || row(vec![sqrt(n(s)), op("+"), n(eps)]);
+            let rate_i = clr / (s.sqrt() + eps);
+            self.scale(
+                i,
+                "s",
+                s,
+                (s.sqrt() + eps) * (1.0 + (t - 1.0) * kappa),
+                rate_i,
+            );
             self.update(
                 i,
                 self.theta[i],
@@ -417,7 +533,7 @@ impl Step<'_> {
                     row(vec![sqrt(ci(id("s"), i)), op("+"), self.sym("eps")]),
                 ),
                 frac(n(clr), denom()),
-                clr / (s.sqrt() + eps),
+                rate_i,
             ));
         }
     }
@@ -459,6 +575,8 @@ impl Step<'_> {
                 )
             };
             out.push(eq(ci(id("d"), i), d_m, d));
+            let symbol = if centered { "v − ḡ²" } else { "v" };
+            self.scale(i, symbol, second, d, self.lr / d);
             if mu > 0.0 {
                 let b = self.after("momentum_buffer", i);
                 out.push(eq(
@@ -496,7 +614,9 @@ impl Step<'_> {
                 v,
             ));
             let u0 = self.before("acc_delta", i);
-            let delta = (u0 + eps).sqrt() / (v + eps).sqrt() * g;
+            let ratio = (u0 + eps).sqrt() / (v + eps).sqrt();
+            self.scale(i, "v", v, 1.0 / ratio, self.lr * ratio);
+            let delta = ratio * g;
             out.push(eq(
                 ci(id("Δ"), i),
                 row(vec![
@@ -587,6 +707,8 @@ impl Step<'_> {
                     row(vec![sqrt(v_hat_s), op("+"), self.sym("eps")]),
                 )
             };
+            let symbol = if corrected { "v̂" } else { "v" };
+            self.scale(i, symbol, v_hat, denom, lr / denom);
             self.update(
                 i,
                 th,
@@ -643,6 +765,7 @@ impl Step<'_> {
                 frac(n(self.lr), dot(vec![n(bc1), n(u)])),
                 clr / u,
             ));
+            self.scale(i, "u", u, bc1 * u, clr / u);
         }
     }
 
@@ -705,6 +828,7 @@ impl Step<'_> {
                 out,
             );
             self.effective_over_d(i, d, out);
+            self.scale(i, "v̂", v / bc2, d, self.lr / d);
         }
     }
 
@@ -772,11 +896,13 @@ impl Step<'_> {
                     dot(vec![n(self.lr), np(m_hat), n(l), n(rect)]),
                     out,
                 );
+                let rate_i = self.lr * l * rect;
                 out.push(effective(
                     dot(vec![self.sym("lr"), ci(id("l"), i), id("r")]),
                     dot(vec![n(self.lr), n(l), n(rect)]),
-                    self.lr * l * rect,
+                    rate_i,
                 ));
+                self.scale(i, "v̂", v / bc2, 1.0 / (l * rect), rate_i);
             } else {
                 self.update(i, self.theta[i], dot(vec![n(self.lr), np(m_hat)]), out);
             }
