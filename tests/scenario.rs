@@ -1,5 +1,6 @@
-//! The scenario's URL form: a link reproduces exactly what was on screen, and a malformed
-//! link is an error that says what is wrong, never a panic.
+//! The scenario's URL form: a link reproduces exactly what was on screen, and a link with bad
+//! parts keeps every valid one and names each bad one (the strict reading refuses it with
+//! them all), never a panic.
 
 use optiviz::core::optim::OptimizerKind;
 use optiviz::core::run::Noise;
@@ -97,6 +98,15 @@ fn malformed_links_say_what_is_wrong() {
     );
     assert_eq!(err("steps=0"), "steps 0: allowed values are 1 to 20000");
     assert_eq!(
+        err("steps=many"),
+        "steps 'many' is not a whole number: allowed values are 1 to 20000"
+    );
+    assert_eq!(
+        err("step=-1"),
+        "step '-1' is not a whole number: allowed values are 0 and up (past the last step, the \
+         last step)"
+    );
+    assert_eq!(
         err("surface=rosenbrock&k=3"),
         "k and angle belong to surface=bowl only"
     );
@@ -105,7 +115,10 @@ fn malformed_links_say_what_is_wrong() {
         err("chart=speed"),
         "unknown chart 'speed': allowed values are loss, grad, distance"
     );
-    assert_eq!(err(&"run=sgd&".repeat(MAX_RUNS + 1)), "more than 8 runs");
+    assert_eq!(
+        err(&"run=sgd&".repeat(MAX_RUNS + 1)),
+        "run 9: more than 8 runs: allowed are 1 to 8 runs"
+    );
     assert_eq!(
         err("run=sgd;noise=1@x"),
         "run 1: noise seed 'x' is not a whole number"
@@ -186,7 +199,10 @@ fn every_lesson_name_and_flag_in_a_link_is_checked() {
         "{e}"
     );
     assert!(err("lesson=").starts_with("lesson '' names no control: allowed are"));
-    assert!(err("lesson=lr,zoom").starts_with("lesson 'lr,zoom': unknown control 'zoom'"));
+    assert!(err("lesson=lr,zoom,pan").starts_with(
+        "lesson 'lr,zoom,pan': unknown controls 'zoom', 'pan' (the lesson shows lr): \
+             allowed are control names"
+    ));
     assert_eq!(
         err("large=maybe"),
         "large 'maybe': allowed are large alone, large=1 or large=true (on), large=0 or \
@@ -221,6 +237,122 @@ fn computed_views_are_clamped_to_what_can_be_shown() {
     // A workable view is left as it is.
     let v = View::new(-2.0, 2.0, -1.0, 3.0);
     assert_eq!(v.clamped(), v);
+}
+
+/// The allowed optimizer identifiers, as every unknown-optimizer message lists them.
+fn optimizer_ids() -> String {
+    OptimizerKind::ALL.map(|k| k.id()).join(", ")
+}
+
+#[test]
+fn a_bad_link_keeps_every_valid_part_and_names_every_problem() {
+    let (s, problems) = Scenario::read_query(
+        "surface=bowl&k=20&run=sgd;lr=0.01&run=adamm;lr=0.1&run=adam;lr=0.05&steps=0&step=7",
+    );
+    assert_eq!(
+        problems,
+        [
+            format!(
+                "run 2: unknown optimizer 'adamm': allowed values are {}",
+                optimizer_ids()
+            ),
+            "steps 0: allowed values are 1 to 20000".to_owned(),
+        ]
+    );
+    // Everything else is as the link says: the bowl of k = 20, the two good runs, step 7.
+    assert_eq!(
+        s.surface,
+        Surface::Bowl {
+            condition: 20.0,
+            angle: 0.0
+        }
+    );
+    let kinds: Vec<_> = s.runs.iter().map(|r| r.spec.optimizer.kind).collect();
+    assert_eq!(kinds, [OptimizerKind::Sgd, OptimizerKind::Adam]);
+    assert_eq!(s.runs[0].spec.optimizer.get("lr"), Ok(0.01));
+    assert_eq!((s.steps, s.step), (Scenario::default().steps, 7));
+    // The strict reading refuses the link with both problems.
+    assert_eq!(
+        Scenario::from_query("run=adamm&steps=0").unwrap_err(),
+        format!(
+            "run 1: unknown optimizer 'adamm': allowed values are {}; steps 0: allowed values \
+             are 1 to 20000",
+            optimizer_ids()
+        )
+    );
+}
+
+#[test]
+fn each_kind_of_bad_part_is_left_out_alone() {
+    let read = Scenario::read_query;
+    // Every run bad: the default runs, each bad one named by its place in the link.
+    let (s, problems) = read("run=nope&run=adam;beta1=2");
+    assert_eq!(s.runs, Scenario::default().runs);
+    assert_eq!(problems.len(), 2);
+    assert!(problems[0].starts_with("run 1: unknown optimizer 'nope'"));
+    assert_eq!(
+        problems[1],
+        "run 2: invalid beta1 = 2: allowed values are 0 ≤ beta1 < 1"
+    );
+    // Nine runs: the first eight kept.
+    let (s, problems) = read(&"run=sgd&".repeat(MAX_RUNS + 1));
+    assert_eq!(s.runs.len(), MAX_RUNS);
+    assert_eq!(
+        problems,
+        ["run 9: more than 8 runs: allowed are 1 to 8 runs"]
+    );
+    // A lesson keeps its known names; with none known it hides nothing.
+    let (s, problems) = read("lesson=lr,zoom&run=sgd");
+    assert_eq!(s.lesson, Some(vec!["lr".to_owned()]));
+    assert!(
+        problems[0].starts_with("lesson 'lr,zoom': unknown control 'zoom' (the lesson shows lr)")
+    );
+    let (s, problems) = read("lesson=zoom");
+    assert_eq!(s.lesson, None, "an unknown lesson name hides no control");
+    assert!(problems[0].starts_with("lesson 'zoom': unknown control 'zoom': allowed are"));
+    // A bad k leaves the good one before it; k on another surface is named.
+    let (s, problems) = read("surface=bowl&k=30&k=1e7");
+    assert_eq!(
+        s.surface,
+        Surface::Bowl {
+            condition: 30.0,
+            angle: 0.0
+        }
+    );
+    assert_eq!(
+        problems,
+        ["k 1e7: allowed values are 0.001 to 1e6 (the condition number)"]
+    );
+    let (s, problems) = read("surface=booth&k=3");
+    assert_eq!(s.surface, Surface::Booth);
+    assert_eq!(problems, ["k and angle belong to surface=bowl only"]);
+    // An unknown story, a bad surface, start, view, flag, chart and key: each named, and the
+    // rest of the link (here the run and the step) kept.
+    let (s, problems) = read(
+        "story=nope&surface=moon&start=1,nan&view=1,0,0,1&large=maybe&chart=speed&zoom=2\
+         &surface=%FF&run=momentum;lr=0.002&step=3",
+    );
+    assert_eq!(problems.len(), 8, "{problems:#?}");
+    for (problem, part) in problems.iter().zip([
+        "unknown story 'nope'",
+        "unknown surface 'moon'",
+        "start 'nan'",
+        "view '1,0,0,1'",
+        "large 'maybe'",
+        "unknown chart 'speed'",
+        "unknown part 'zoom'",
+        "the value of 'surface' is not valid UTF-8",
+    ]) {
+        assert!(problem.starts_with(part), "{problem} names {part}");
+    }
+    let d = Scenario::default();
+    assert_eq!((s.surface, s.start, s.view), (d.surface, d.start, d.view));
+    assert_eq!(s.runs.len(), 1);
+    assert_eq!(s.runs[0].spec.optimizer.get("lr"), Ok(0.002));
+    assert_eq!(
+        (s.step, s.large, s.chart, s.story),
+        (3, false, Chart::Loss, None)
+    );
 }
 
 #[test]
@@ -265,6 +397,38 @@ mod properties {
                 entry.spec.schedule = schedule;
                 entry
             })
+    }
+
+    /// A part no link may carry, with what its problem names: a bad run, a value out of its
+    /// range, a word where a number goes, an unknown key or name.
+    fn bad_part() -> impl Strategy<Value = (String, String)> {
+        let pair = |key: &'static str, value: &'static str| {
+            Just((key.to_owned(), format!("{key}={value}")))
+        };
+        prop_oneof![
+            pair("run", "adamm;lr=0.1"),
+            pair("run", "adam;beta1=2"),
+            pair("run", "sgd;lr=-1"),
+            pair("run", "sgd;schedule=exp"),
+            pair("run", "momentum;nesterovv"),
+            pair("run", "nesterov;momentum=0"),
+            pair("steps", "0"),
+            pair("steps", "20001"),
+            pair("step", "x"),
+            pair("speed", "0"),
+            pair("surface", "moon"),
+            pair("start", "1e308,0"),
+            pair("view", "1,0,0,1"),
+            pair("k", "1e7"),
+            pair("angle", "inf"),
+            pair("lesson", "zoom"),
+            pair("large", "maybe"),
+            pair("overlay", "2"),
+            pair("chart", "speed"),
+            pair("story", "nope"),
+            Just(("zoom".to_owned(), "zoom=2".to_owned())),
+            Just(("'surface'".to_owned(), "surface=%FF".to_owned())),
+        ]
     }
 
     fn any_scenario() -> impl Strategy<Value = Scenario> {
@@ -354,6 +518,59 @@ mod properties {
         fn any_text_is_a_scenario_or_an_explanation(q in "\\PC{0,80}") {
             if let Err(e) = Scenario::from_query(&q) {
                 prop_assert!(!e.is_empty());
+            }
+        }
+
+        /// Any text at all (link-like or not) gives a scenario the page can show and a list
+        /// of problems, each a sentence; the strict reading fails exactly when there are some.
+        #[test]
+        fn any_query_gives_a_scenario_and_its_problems(
+            q in prop_oneof![
+                "\\PC{0,120}",
+                proptest::collection::vec(
+                    (prop_oneof![Just("surface"), Just("run"), Just("start"), Just("view"),
+                                 Just("step"), Just("steps"), Just("k"), Just("angle"),
+                                 Just("lesson"), Just("story"), Just("large"), Just("chart"),
+                                 Just("speed"), Just("zoom")],
+                     "[-a-z0-9_.,;:=!@%]{0,24}"),
+                    0..12,
+                ).prop_map(|parts| parts.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&")),
+            ],
+        ) {
+            let (s, problems) = Scenario::read_query(&q);
+            prop_assert!((1..=MAX_RUNS).contains(&s.runs.len()));
+            prop_assert!(s.step <= s.steps && (1..=20_000).contains(&s.steps));
+            prop_assert!(s.view().is_workable());
+            prop_assert!(s.runs.iter().all(|r| r.spec.validate().is_ok() && r.spec.optimizer.build().is_ok()));
+            prop_assert!(problems.iter().all(|p| !p.is_empty()));
+            match Scenario::from_query(&q) {
+                Ok(strict) => {
+                    prop_assert!(problems.is_empty());
+                    prop_assert_eq!(strict, s);
+                }
+                Err(e) => prop_assert_eq!(e, problems.join("; ")),
+            }
+        }
+
+        /// A link of valid parts with bad parts put in anywhere gives back exactly the valid
+        /// parts' scenario, and one problem per bad part, naming it.
+        #[test]
+        fn bad_parts_put_in_a_good_link_are_each_left_out(
+            s in any_scenario(),
+            bad in proptest::collection::vec((bad_part(), any::<proptest::sample::Index>()), 1..6),
+        ) {
+            let good = s.to_query();
+            let mut parts: Vec<String> = good.split('&').map(str::to_owned).collect();
+            for ((_, text), at) in &bad {
+                let i = at.index(parts.len() + 1);
+                parts.insert(i, text.clone());
+            }
+            let q = parts.join("&");
+            let (read, problems) = Scenario::read_query(&q);
+            prop_assert_eq!(&read, &s, "{}", q);
+            prop_assert_eq!(problems.len(), bad.len(), "{} gave {:?}", q, problems);
+            for ((name, _), _) in &bad {
+                prop_assert!(problems.iter().any(|p| p.contains(name.as_str())), "{} not in {:?}", name, problems);
             }
         }
 

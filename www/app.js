@@ -733,10 +733,12 @@ async function main() {
   page.syncControls();
   page.rebuild();
   if (app.large()) page.setLarge(true);
+  // A link with bad parts shows the rest, names each part left out, and stays in the address
+  // bar as typed, to be corrected there, until the user changes something.
   const problem = app.load_error();
   if (problem) {
-    notice(`This link could not be loaded (${problem}); showing the default scenario instead.`, 'link');
-    history.replaceState(null, '', `?${app.query()}`);
+    notice(`Parts of this link were left out and the rest is shown: ${problem}. The address bar keeps the link as typed, to correct it there.`, 'link');
+    page.holdAddress();
   }
   new ResizeObserver(() => page.redraw()).observe(document.body);
   // A read-only handle for the console and the browser tests: where the start marker is drawn.

@@ -398,17 +398,34 @@ export class Player {
     }
   }
 
-  /** Remembers the scenario in the URL, shortly after the last change. */
+  /**
+   * Remembers the scenario in the URL, shortly after the last change; not while the address
+   * is held as typed ({@link Player#holdAddress}).
+   */
   remember() {
     clearTimeout(this.rememberTimer);
     this.rememberTimer = setTimeout(() => {
-      if (!this.broken) history.replaceState(null, '', `?${this.handle.query()}`);
+      if (!this.broken && !this.held) history.replaceState(null, '', `?${this.handle.query()}`);
     }, 250);
   }
 
-  /** A change to the scenario: draw it and remember it. */
+  /**
+   * Leaves the address as the user typed it (a link with parts left out, which the notice of
+   * source 'link' names) so that it can be corrected there: the page does not rewrite it, nor
+   * playing or pausing, until the user changes something, which also clears that notice.
+   */
+  holdAddress() {
+    this.held = true;
+    clearTimeout(this.rememberTimer);
+  }
+
+  /** A change to the scenario: draw it and remember it (the held address goes with it). */
   changed() {
     this.version = (this.version ?? 0) + 1;
+    if (this.held) {
+      this.held = false;
+      notice('', 'link');
+    }
     this.redraw();
     this.remember();
   }

@@ -45,6 +45,15 @@ pub(crate) fn join_query(pairs: Vec<(&str, String)>) -> String {
 /// order, values percent-decoded (a key alone has the value `""`); a value that is not UTF-8 is
 /// an error naming its key.
 pub(crate) fn split_query(query: &str) -> Result<Vec<(&str, String)>, String> {
+    split_query_keeping(query)
+        .into_iter()
+        .map(|(key, value)| value.map(|v| (key, v)))
+        .collect()
+}
+
+/// [`split_query`] pair by pair: each key with its value, or why the value cannot be read
+/// (it is not UTF-8).
+fn split_query_keeping(query: &str) -> Vec<(&str, Result<String, String>)> {
     let query = query.strip_prefix('?').unwrap_or(query);
     query
         .split('&')
@@ -53,8 +62,9 @@ pub(crate) fn split_query(query: &str) -> Result<Vec<(&str, String)>, String> {
             let (key, raw) = pair.split_once('=').unwrap_or((pair, ""));
             let value = percent_decode_str(raw)
                 .decode_utf8()
-                .map_err(|_| format!("the value of '{key}' is not valid UTF-8"))?;
-            Ok((key, value.into_owned()))
+                .map(|v| v.into_owned())
+                .map_err(|_| format!("the value of '{key}' is not valid UTF-8"));
+            (key, value)
         })
         .collect()
 }
@@ -81,9 +91,11 @@ pub fn flag(key: &str, value: &str) -> Result<bool, String> {
 }
 
 /// A lesson's list of control names, each checked: one of [`LESSON_CONTROLS`] or a
-/// hyperparameter or option of some optimizer. An empty list or an unknown name is an error
-/// naming the allowed values (a lesson that hid every control would leave a blank page).
-fn lesson(value: &str) -> Result<Vec<String>, String> {
+/// hyperparameter or option of some optimizer. Returns the known names (`None` when there are
+/// none: a lesson that hid every control would leave a blank page, so such a lesson changes
+/// nothing) and, when some name is unknown or none is given, the problem, naming the unknown
+/// names and the allowed ones.
+fn lesson(value: &str) -> (Option<Vec<String>>, Option<String>) {
     let mut known: Vec<&str> = LESSON_CONTROLS.to_vec();
     for kind in OptimizerKind::ALL {
         known.extend(kind.params().iter().map(|p| p.name));
@@ -108,15 +120,30 @@ fn lesson(value: &str) -> Result<Vec<String>, String> {
         )
     };
     if names.is_empty() {
-        return Err(format!("lesson '{value}' names no control: {}", allowed()));
+        let problem = format!("lesson '{value}' names no control: {}", allowed());
+        return (None, Some(problem));
     }
-    if let Some(bad) = names.iter().find(|n| !seen.contains(&n.as_str())) {
-        return Err(format!(
-            "lesson '{value}': unknown control '{bad}': {}",
+    let (good, bad): (Vec<String>, Vec<String>) =
+        names.into_iter().partition(|n| seen.contains(&n.as_str()));
+    let problem = (!bad.is_empty()).then(|| {
+        let quoted: Vec<String> = bad.iter().map(|b| format!("'{b}'")).collect();
+        let noun = if bad.len() == 1 {
+            "control"
+        } else {
+            "controls"
+        };
+        let kept = if good.is_empty() {
+            String::new()
+        } else {
+            format!(" (the lesson shows {})", good.join(", "))
+        };
+        format!(
+            "lesson '{value}': unknown {noun} {}{kept}: {}",
+            quoted.join(", "),
             allowed()
-        ));
-    }
-    Ok(names)
+        )
+    });
+    ((!good.is_empty()).then_some(good), problem)
 }
 
 /// `value` as a whole number from `lo` to `hi`, or an error naming `what`, the value and the
@@ -214,6 +241,9 @@ pub(crate) fn read_run(text: &str) -> Result<RunEntry, String> {
         }
     }
     entry.spec.validate().map_err(|e| e.to_string())?;
+    // Values each allowed but not together (Nesterov without momentum) are refused here too,
+    // so such a run is left out alone rather than failing the scenario when it is simulated.
+    entry.spec.optimizer.build().map_err(|e| e.to_string())?;
     Ok(entry)
 }
 
@@ -262,78 +292,156 @@ impl Scenario {
         join_query(pairs)
     }
 
-    /// Reads a query string (with or without its leading `?`). Anything malformed is an error
-    /// that says what and where; missing parts take the default scenario's values, and an
-    /// empty query is the default scenario.
+    /// Reads a query string (with or without its leading `?`) strictly: the scenario, or
+    /// every problem [`Scenario::read_query`] finds, joined by `; `. Missing parts take the
+    /// default scenario's values, and an empty query is the default scenario.
+    pub fn from_query(query: &str) -> Result<Scenario, String> {
+        let (scenario, problems) = Scenario::read_query(query);
+        if problems.is_empty() {
+            Ok(scenario)
+        } else {
+            Err(problems.join("; "))
+        }
+    }
+
+    /// Reads a query string (with or without its leading `?`), keeping every valid part: the
+    /// scenario those parts make, and one problem for each part left out, in the link's order,
+    /// each naming the part, its value and the allowed values (`run 2: unknown optimizer
+    /// 'adamm': allowed values are sgd, …`, `steps 0: allowed values are 1 to 20000`). Never
+    /// panics, whatever the text.
+    ///
+    /// A bad run is dropped and the others kept (runs are numbered by their place in the link,
+    /// so `run 2` is the second `run=` however many were dropped before it); a link whose runs
+    /// are all bad keeps the default runs. A bad value of any other key leaves that part at
+    /// the default (or the story's); a lesson keeps its known control names and reports the
+    /// unknown ones (with none known, every control is shown); an unknown key is reported.
+    /// Missing parts take the default scenario's values, and an empty query is the default
+    /// scenario.
     ///
     /// With `story=ID` the missing parts take the story's scenario's values instead
     /// ([`presets::Preset::scenario`]): `?story=saddle-point` alone opens the story's
     /// own surface, start, runs and steps, and every other key in the link overrides the
     /// story's (a `surface` without a `start` starts at that surface's default start).
-    pub fn from_query(query: &str) -> Result<Scenario, String> {
-        let pairs = split_query(query)?;
-        let mut s = match pairs.iter().rev().find(|(key, _)| *key == "story") {
-            Some((_, id)) => presets::preset(id)?.scenario(),
-            None => Scenario::default(),
-        };
+    pub fn read_query(query: &str) -> (Scenario, Vec<String>) {
+        let pairs = split_query_keeping(query);
+        // The last story that exists sets the scene (each one that does not is reported below,
+        // in its place).
+        let story = pairs
+            .iter()
+            .filter(|(key, _)| *key == "story")
+            .filter_map(|(_, value)| presets::preset(value.as_deref().ok()?).ok())
+            .next_back();
+        let mut s = story.map_or_else(Scenario::default, presets::Preset::scenario);
+        let mut problems = Vec::new();
         let base_start = s.start;
         let mut runs = Vec::new();
+        let mut run_number = 0;
         let (mut k, mut angle, mut start, mut surface) = (None, None, None, false);
+        let mut problem = |e: String| problems.push(e);
         for (key, value) in pairs {
-            let value = value.as_str();
+            let value = match &value {
+                Ok(v) => v.as_str(),
+                Err(e) => {
+                    problem(e.clone());
+                    continue;
+                }
+            };
             match key {
-                "surface" => {
-                    s.surface = Surface::from_id(value)?;
-                    surface = true;
-                }
-                "k" => k = Some(number(value, "k")?),
-                "angle" => angle = Some(number(value, "angle")?),
-                "start" => start = Some(check_start(numbers::<2>(value, "start")?)?),
+                "surface" => match Surface::from_id(value) {
+                    Ok(v) => {
+                        s.surface = v;
+                        surface = true;
+                    }
+                    Err(e) => problem(e),
+                },
+                // The condition number's range is checked here, so a bad k leaves a good one
+                // given earlier in force.
+                "k" => match number(value, "k").and_then(|v| Surface::bowl_of(v, 0.0).map(|_| v)) {
+                    Ok(v) => k = Some(v),
+                    Err(e) => problem(e),
+                },
+                "angle" => match number(value, "angle") {
+                    Ok(v) => angle = Some(v),
+                    Err(e) => problem(e),
+                },
+                "start" => match numbers::<2>(value, "start").and_then(check_start) {
+                    Ok(p) => start = Some(p),
+                    Err(e) => problem(e),
+                },
                 "view" => {
-                    let [x_min, x_max, y_min, y_max] = numbers::<4>(value, "view")?;
-                    let view = View::new(x_min, x_max, y_min, y_max);
-                    view.check()?;
-                    s.view = Some(view);
-                }
-                "steps" | "step" => {
-                    let n = value
-                        .parse::<usize>()
-                        .map_err(|_| format!("{key} '{value}' is not a whole number"))?;
-                    if key == "steps" {
-                        if !(1..=MAX_STEPS).contains(&n) {
-                            return Err(format!("steps {n}: allowed values are 1 to {MAX_STEPS}"));
-                        }
-                        s.steps = n;
-                    } else {
-                        s.step = n;
+                    let view = numbers::<4>(value, "view").and_then(|[x0, x1, y0, y1]| {
+                        let view = View::new(x0, x1, y0, y1);
+                        view.check().map(|()| view)
+                    });
+                    match view {
+                        Ok(v) => s.view = Some(v),
+                        Err(e) => problem(e),
                     }
                 }
-                "speed" => {
-                    let v = number(value, "speed")?;
-                    if !(v > 0.0 && v <= 100_000.0) {
-                        return Err(format!("speed {v}: allowed values are 0 < speed ≤ 100000"));
-                    }
-                    s.speed = v;
-                }
+                "steps" | "step" => match value.parse::<usize>() {
+                    Err(_) if key == "step" => problem(format!(
+                        "step '{value}' is not a whole number: allowed values are 0 and up (past \
+                         the last step, the last step)"
+                    )),
+                    Err(_) => problem(format!(
+                        "steps '{value}' is not a whole number: allowed values are 1 to {MAX_STEPS}"
+                    )),
+                    Ok(n) if key == "step" => s.step = n,
+                    Ok(n) if (1..=MAX_STEPS).contains(&n) => s.steps = n,
+                    Ok(n) => problem(format!("steps {n}: allowed values are 1 to {MAX_STEPS}")),
+                },
+                "speed" => match number(value, "speed") {
+                    Ok(v) if v > 0.0 && v <= 100_000.0 => s.speed = v,
+                    Ok(v) => problem(format!("speed {v}: allowed values are 0 < speed ≤ 100000")),
+                    Err(e) => problem(e),
+                },
                 "run" => {
+                    run_number += 1;
                     if runs.len() == MAX_RUNS {
-                        return Err(format!("more than {MAX_RUNS} runs"));
+                        problem(format!(
+                            "run {run_number}: more than {MAX_RUNS} runs: allowed are 1 to \
+                             {MAX_RUNS} runs"
+                        ));
+                    } else {
+                        match read_run(value) {
+                            Ok(run) => runs.push(run),
+                            Err(e) => problem(format!("run {run_number}: {e}")),
+                        }
                     }
-                    runs.push(read_run(value).map_err(|e| format!("run {}: {e}", runs.len() + 1))?);
                 }
-                "lesson" => s.lesson = Some(lesson(value)?),
-                "large" => s.large = flag("large", value)?,
-                "overlay" => s.overlay = flag("overlay", value)?,
-                "theory" => s.theory = flag("theory", value)?,
-                "keep_rates" => s.keep_rates = flag("keep_rates", value)?,
-                "chart" => s.chart = Chart::from_id(value)?,
-                "story" => s.story = Some(presets::preset(value)?.id.to_owned()),
-                _ => {
-                    return Err(format!(
-                        "unknown part '{key}': allowed are surface, k, angle, start, view, steps, \
-                         step, speed, run, lesson, large, overlay, chart, story, theory, keep_rates"
-                    ));
+                "lesson" => {
+                    let (names, trouble) = lesson(value);
+                    // A lesson naming no known control changes nothing.
+                    if names.is_some() {
+                        s.lesson = names;
+                    }
+                    if let Some(e) = trouble {
+                        problem(e);
+                    }
                 }
+                "large" | "overlay" | "theory" | "keep_rates" => match flag(key, value) {
+                    Ok(on) => match key {
+                        "large" => s.large = on,
+                        "overlay" => s.overlay = on,
+                        "theory" => s.theory = on,
+                        _ => s.keep_rates = on,
+                    },
+                    Err(e) => problem(e),
+                },
+                "chart" => match Chart::from_id(value) {
+                    Ok(c) => s.chart = c,
+                    Err(e) => problem(e),
+                },
+                // The scene was set by the last story that exists.
+                "story" => {
+                    if let Err(e) = presets::preset(value) {
+                        problem(e);
+                    }
+                }
+                _ => problem(format!(
+                    "unknown part '{key}': allowed are surface, k, angle, start, view, steps, \
+                     step, speed, run, lesson, large, overlay, chart, story, theory, keep_rates"
+                )),
             }
         }
         match s.surface {
@@ -341,10 +449,12 @@ impl Scenario {
                 condition,
                 angle: a,
             } => {
-                s.surface = Surface::bowl_of(k.unwrap_or(condition), angle.unwrap_or(a))?;
+                // Both were checked as they were read.
+                let (k, angle) = (k.unwrap_or(condition), angle.unwrap_or(a));
+                s.surface = Surface::bowl_of(k, angle).unwrap_or(s.surface);
             }
             _ if k.is_some() || angle.is_some() => {
-                return Err("k and angle belong to surface=bowl only".into());
+                problem("k and angle belong to surface=bowl only".into());
             }
             _ => {}
         }
@@ -357,6 +467,6 @@ impl Scenario {
             s.runs = runs;
         }
         s.step = s.step.min(s.steps);
-        Ok(s)
+        (s, problems)
     }
 }

@@ -33,7 +33,8 @@ impl App {
     /// A new visualizer painting on the given canvases: `background` (heatmap, contours,
     /// axes), `foreground` (trajectories, stacked over the background) and `loss`. `dpr` is
     /// the display's device-pixel ratio; `query` is the page's URL query, the scenario to show
-    /// (a malformed one loads the default scenario and [`App::load_error`] says why).
+    /// ([`Scenario::read_query`]: every valid part of it, and [`App::load_error`] names each
+    /// part left out).
     #[wasm_bindgen(constructor)]
     pub fn new(
         background: HtmlCanvasElement,
@@ -42,10 +43,8 @@ impl App {
         dpr: f64,
         query: &str,
     ) -> Result<App, JsError> {
-        let (scenario, load_error) = match Scenario::from_query(query) {
-            Ok(s) => (s, None),
-            Err(e) => (Scenario::default(), Some(e)),
-        };
+        let (scenario, problems) = Scenario::read_query(query);
+        let load_error = (!problems.is_empty()).then(|| problems.join("; "));
         let mut app = App {
             covered: Vec::new(),
             view: scenario.view(),
@@ -81,7 +80,7 @@ impl App {
             scalings: Default::default(),
         };
         if let Err(e) = app.resimulate_all() {
-            // Each run was validated as it was read, so this is not expected; stay usable.
+            // Each run was built as it was read, so this is not expected; stay usable.
             app.load_error = Some(format!("{e}; showing the default scenario"));
             app.scenario = Scenario::default();
             app.resimulate_all().map_err(js_err)?;
@@ -89,7 +88,8 @@ impl App {
         Ok(app)
     }
 
-    /// Why the scenario in the link could not be shown (the default is shown instead), if so.
+    /// The parts of the link that were left out, each with why and the allowed values,
+    /// joined by `; ` (the rest of the link is shown), if any were.
     pub fn load_error(&self) -> Option<String> {
         self.load_error.clone()
     }

@@ -170,7 +170,7 @@ pub struct App {
     view: View,
     /// The plot's pixel rectangle on the surface canvases: (columns, rows).
     plot: (Range<i32>, Range<i32>),
-    /// Why the scenario given at start could not be loaded, if it could not.
+    /// The parts of the link given at start that were left out, and why, if any were.
     load_error: Option<String>,
     /// How long the last frame's parts took, for the benchmark.
     timings: Timings,

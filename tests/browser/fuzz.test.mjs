@@ -1,9 +1,9 @@
 // Link fuzzing (issue 12): seeded random links of both pages, built from the real keys with
 // extreme values (1e308, 5e-324, -1, 2^64, NaN, text, empty, huge lists) and mutations of a
 // good link. Every one must open a page that gets ready, keeps drawing frames and logs no
-// error (a bad link opens the default page with a notice). `FUZZ_SEED` and `FUZZ_LINKS` (per
-// page) choose another seed and count; a failure names the link, which then joins
-// hostile.test.mjs's corpus.
+// error (a bad link opens with a notice: the surface page with the link's valid parts, the
+// lab with its default). `FUZZ_SEED` and `FUZZ_LINKS` (per page) choose another seed and
+// count; a failure names the link, which then joins hostile.test.mjs's corpus.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { harness, nextFrames } from './harness.mjs';

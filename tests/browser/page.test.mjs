@@ -275,11 +275,42 @@ describe('the scenario lives in the URL', () => {
     await page.close();
   });
 
-  test('a malformed link loads the default scenario with a visible notice', async () => {
-    const { page, errors } = await openAt('?surface=bowl&run=adam;beta1=7');
-    assert.match(await text(page, '#notice'), /could not be loaded \(run 1: invalid beta1 = 7: allowed values are 0 ≤ beta1 < 1\)/);
+  test('a link with a bad run keeps the good runs, names the bad one and stays as typed', async () => {
+    const path = '?surface=bowl&k=20&steps=300&step=5&run=sgd;lr=0.01&run=adamm;lr=0.1&run=adam;lr=0.05&lesson=lr,zoom,steps,timeline,runs';
+    const { page, errors } = await openAt(path);
+    const typed = await page.evaluate(() => location.href);
+    // The good parts: the bowl, its two good runs, the step; the lesson's known controls.
+    assert.equal(await page.getByLabel('Surface', { exact: true }).inputValue(), 'bowl');
+    assert.equal(await page.locator('#runs fieldset').count(), 2);
+    assert.deepEqual(await page.locator('#chart-legend li').allInnerTexts(), ['1 · Gradient descent η=0.01', '2 · Adam η=0.05']);
+    assert.equal(await page.locator('#step-count').innerText(), '5 / 300');
+    assert.equal(await page.locator('#run0-lr').isVisible(), true, 'the lesson shows lr');
+    assert.equal(await page.locator('[data-key="surface"]').isHidden(), true, 'and hides the surface');
+    // Every problem named, with the allowed values.
+    const said = await text(page, '#notice');
+    assert.match(said, /^Parts of this link were left out and the rest is shown: run 2: unknown optimizer 'adamm': allowed values are sgd, /);
+    assert.match(said, /; lesson 'lr,zoom,steps,timeline,runs': unknown control 'zoom' \(the lesson shows lr, steps, timeline, runs\): allowed are /);
+    // The address stays as typed (past the moment the page would have rewritten it)...
+    await page.waitForTimeout(600);
+    assert.equal(await page.evaluate(() => location.href), typed);
+    // ...until the user changes something: then the link is the page's, and the notice goes.
+    await page.locator('#run0-lr-value').fill('0.02');
+    await page.locator('#run0-lr-value').dispatchEvent('change');
+    await page.waitForFunction(() => !location.search.includes('adamm'));
+    assert.match(await page.evaluate(() => location.search), /^\?surface=bowl&k=20&.*&run=sgd;lr=0\.02&run=adam;lr=0\.05&lesson=lr,steps,timeline,runs/);
+    assert.equal(await page.locator('#notice').isHidden(), true);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('a link whose every part is bad shows the default scene and names each part', async () => {
+    const { page, errors } = await openAt('?surface=moon&run=adam;beta1=7&lesson=zoom');
+    assert.match(await text(page, '#notice'), /left out and the rest is shown: unknown surface 'moon': allowed values are rosenbrock, .*; run 1: invalid beta1 = 7: allowed values are 0 ≤ beta1 < 1; lesson 'zoom': unknown control 'zoom': allowed are /);
     assert.equal(await page.getByLabel('Surface', { exact: true }).inputValue(), 'rosenbrock');
     assert.equal(await page.locator('#runs fieldset').count(), 3);
+    // An unknown lesson name hides no control.
+    assert.equal(await page.locator('[data-key="surface"]').isVisible(), true);
+    assert.match(await page.evaluate(() => location.search), /surface=moon/);
     assert.deepEqual(errors, []);
     await page.close();
   });

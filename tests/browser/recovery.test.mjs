@@ -68,7 +68,7 @@ describe('jobs at once', () => {
 
   test("a bad link's notice stays until the user edits something", async () => {
     const { page, errors } = await h.open('?surface=bowl&run=adam;beta1=7');
-    const link = /could not be loaded/;
+    const link = /left out and the rest is shown/;
     assert.match(await text(page, '#notice'), link);
     await page.getByText('Learning-rate sweep').click();
     await page.getByRole('button', { name: 'Sweep 50 learning rates' }).click();
