@@ -745,6 +745,8 @@ async function main() {
   // `panic` makes the wasm panic, only so that the browser test can prove the page recovers.
   window.optiviz = {
     startPixel: () => page.app.start_pixel().map((v) => v / devicePixelRatio),
+    // The plot inside its axes, as last drawn: [left, top, right, bottom] in CSS pixels.
+    plotRect: () => page.app.plot_rect().map((v) => v / devicePixelRatio),
     // Where each shown run's path ends at the current step: [[x, y], …] in CSS pixels.
     runPixels: () => {
       const p = page.app.run_pixels();

@@ -29,6 +29,15 @@ impl App {
         self.port().contains(px, py)
     }
 
+    /// The plot's rectangle (the heatmap, inside the axes) in device pixels of the surface
+    /// canvases, as last drawn: `[left, top, right, bottom]`. The layout tests check its size.
+    pub fn plot_rect(&self) -> Vec<f64> {
+        let (cols, rows) = &self.plot;
+        [cols.start, rows.start, cols.end, rows.end]
+            .map(f64::from)
+            .to_vec()
+    }
+
     /// The start point in device pixels of the surface canvases, as `[px, py]`.
     pub fn start_pixel(&self) -> Vec<f64> {
         self.pixel(self.scenario.start)

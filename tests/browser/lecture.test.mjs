@@ -18,23 +18,40 @@ async function onScreen(page, selector) {
 const fontPx = (page, selector) => page.locator(selector).first()
   .evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
 
+/** The plot inside its axes: its width and height in CSS pixels. */
+async function plotSize(page) {
+  const [left, top, right, bottom] = await page.evaluate(() => window.optiviz.plotRect());
+  return [right - left, bottom - top];
+}
+
 describe('one screen', () => {
+  // The default page, and a story (whose caption takes a band above the plot).
   for (const [w, hgt] of [[1280, 720], [1920, 1080]]) {
     for (const large of [false, true]) {
-      test(`at ${w}×${hgt}${large ? ' with large text' : ''} the plot, timeline, controls and chart are all visible`, async () => {
-        const { page, errors } = await h.open(large ? '?large' : '', w, hgt);
-        await nextFrames(page);
-        for (const sel of ['#surface-canvas', '#timeline', '#play', '#step-count', '#loss-canvas', '#chart-legend', '#add-run', '#runs fieldset legend >> nth=0']) {
-          assert.ok(await onScreen(page, sel), `${sel} is on screen at ${w}×${hgt}`);
-        }
-        // No page scroll: the run panels and the chart column scroll on their own.
-        assert.equal(await page.evaluate(() => document.scrollingElement.scrollHeight <= innerHeight), true);
-        const plot = await page.locator('#surface-canvas').boundingBox();
-        assert.ok(plot.width >= 300 && Math.abs(plot.width - plot.height) < 2, `the plot is a square of ${plot.width} px`);
-        await page.screenshot({ path: `${shots}/one-screen-${w}${large ? '-large' : ''}.png` });
-        assert.deepEqual(errors, []);
-        await page.close();
-      });
+      for (const story of ['', 'bias-correction']) {
+        const what = `at ${w}×${hgt}${large ? ' with large text' : ''}${story ? ` in the ${story} story` : ''}`;
+        test(`${what} the plot, timeline, controls and chart are all visible`, async () => {
+          const query = [large ? 'large' : '', story ? `story=${story}` : ''].filter(Boolean).join('&');
+          const { page, errors } = await h.open(`?${query}`, w, hgt);
+          await nextFrames(page);
+          for (const sel of ['#surface-canvas', '#timeline', '#play', '#one-step', '#reset', '#step-count', '#loss-canvas',
+            '#chart-legend', '#add-run', '#runs fieldset legend >> nth=0', ...(story ? ['#caption'] : [])]) {
+            assert.ok(await onScreen(page, sel), `${sel} is on screen ${what}`);
+          }
+          // No page scroll: the run panels and the chart column scroll on their own.
+          assert.equal(await page.evaluate(() => document.scrollingElement.scrollHeight <= innerHeight), true);
+          const plot = await page.locator('#surface-canvas').boundingBox();
+          assert.ok(Math.abs(plot.width - plot.height) < 2, `the plot's canvas is a square of ${plot.width} px`);
+          // The plot itself, inside its axes, stays usable: 300 px on its short side at least.
+          const [pw, ph] = await plotSize(page);
+          assert.ok(Math.min(pw, ph) >= 300, `the plot is ${pw} × ${ph} px ${what}`);
+          // Nothing of the chart column spills out of it sideways.
+          assert.equal(await page.locator('.charts').evaluate((c) => c.scrollWidth <= c.clientWidth), true);
+          await page.screenshot({ path: `${shots}/one-screen-${w}${large ? '-large' : ''}${story ? '-story' : ''}.png` });
+          assert.deepEqual(errors, []);
+          await page.close();
+        });
+      }
     }
   }
 
@@ -188,6 +205,38 @@ describe('a phone in a student\'s hand', () => {
     await page.goto(new URL(path, h.base).href);
     await page.waitForSelector('body[data-ready="true"]');
     return { page, errors };
+  }
+
+  for (const large of [false, true]) {
+    test(`the phone layout${large ? ' with large text' : ''}: one row of controls, the plot and its timeline on screen, the rest below`, async () => {
+      const { page, errors } = await phone(`?steps=200&step=1${large ? '&large' : ''}`);
+      const box = (sel) => page.locator(sel).boundingBox();
+      // The header: the title, then one row of controls (scrolling sideways), Play first.
+      const header = await box('header');
+      assert.ok(header.height < 130, `the header is ${header.height} px tall`);
+      const tops = await page.locator('header .toolbar > *:not([hidden])').evaluateAll((els) =>
+        els.map((e) => Math.round(e.getBoundingClientRect().top + e.getBoundingClientRect().height / 2)));
+      assert.ok(Math.max(...tops) - Math.min(...tops) <= 2, `one row of controls: centres at ${tops}`);
+      for (const sel of ['#play', '#one-step', '#reset', '#surface-canvas', '#timeline', '#step-count']) {
+        assert.ok(await onScreen(page, sel), `${sel} is on screen`);
+      }
+      const [pw] = await plotSize(page);
+      assert.ok(pw >= 280, `the plot is ${pw} px wide`);
+      // The legend under the plot, not over it; then the notes, the chart and the run panels.
+      const canvas = await box('#surface-canvas');
+      const legend = await box('#plot-legend');
+      assert.ok(legend.y >= canvas.y + canvas.height - 1, 'the plot legend is under the plot');
+      const timeline = await box('#timeline');
+      assert.ok(timeline.y >= legend.y + legend.height - 1, 'the timeline is under the legend');
+      const chart = await box('#loss-canvas');
+      const runs = await box('#runs');
+      assert.ok(chart.y > timeline.y && runs.y > chart.y, 'the chart, then the run panels, fold below the plot');
+      // Nothing wider than the phone.
+      assert.equal(await page.evaluate(() => document.scrollingElement.scrollWidth <= innerWidth), true);
+      await page.screenshot({ path: `${shots}/phone-layout-390${large ? '-large' : ''}.png` });
+      assert.deepEqual(errors, []);
+      await page.close();
+    });
   }
 
   test('a compact header, touch words and targets, swipes that scroll, taps that set the start', async () => {
