@@ -497,29 +497,42 @@ export class Player {
 }
 
 /**
- * Space plays or pauses, → takes one step, r resets, whatever control last had focus: text
- * fields and menus keep their keys, a slider keeps its arrows, and other buttons, checkboxes
- * and folds keep Space to press them; the animation's own buttons give Space to the animation
- * (after clicking Reset, Space plays).
+ * Space plays or pauses, → takes one step, r resets, whatever control last had focus, except
+ * text fields (which keep every key for typing) and a slider's arrows (how it is moved by a
+ * step, clicked or not). A control the user clicked or tapped gives the other keys to the
+ * animation: after clicking Reset, a checkbox, Large text, a menu or a slider, Space plays. A
+ * control reached with Tab keeps its own keys, for the keyboard's user: Space presses a
+ * button, checkbox or fold, and a menu keeps all its keys.
  */
 export function wireKeys(player) {
+  // How the focused control got its focus: by a pointer (a click, a tap) or from the keyboard.
+  let pointing = false;
+  let clicked = false;
+  document.addEventListener('pointerdown', () => { pointing = true; }, true);
+  document.addEventListener('focusin', () => { clicked = pointing; }, true);
   document.addEventListener('keydown', (e) => {
+    if (e.key === 'Tab') pointing = false;
     if (e.ctrlKey || e.metaKey || e.altKey) return;
     const t = e.target;
-    const text = t instanceof HTMLTextAreaElement || t instanceof HTMLSelectElement
-      || (t instanceof HTMLInputElement && !['range', 'checkbox'].includes(t.type));
-    const slider = t instanceof HTMLInputElement && t.type === 'range';
+    const typing = t instanceof HTMLTextAreaElement || t.isContentEditable
+      || (t instanceof HTMLInputElement && !['range', 'checkbox', 'radio', 'button'].includes(t.type));
+    if (typing) return;
+    if (t instanceof HTMLInputElement && t.type === 'range' && e.key === 'ArrowRight') return;
     const animation = ['play', 'one-step', 'reset'].includes(t.id);
-    const presses = !animation && (t instanceof HTMLButtonElement || t.tagName === 'SUMMARY'
-      || (t instanceof HTMLInputElement && t.type === 'checkbox'));
-    if (text || (slider && e.key === 'ArrowRight')) return;
-    if (e.key === ' ' && !presses) {
+    if (!clicked && !animation) {
+      const presses = t instanceof HTMLButtonElement || t.tagName === 'SUMMARY'
+        || (t instanceof HTMLInputElement && ['checkbox', 'radio'].includes(t.type));
+      if (t instanceof HTMLSelectElement || (presses && e.key === ' ')) return;
+    }
+    if (e.key === ' ') {
       e.preventDefault();
       player.togglePlay();
     } else if (e.key === 'ArrowRight') {
       e.preventDefault();
       player.oneStep();
     } else if (e.key === 'r' || e.key === 'R') {
+      // Not a menu's search for an option starting with r.
+      e.preventDefault();
       player.reset();
     }
   });

@@ -187,6 +187,59 @@ describe('keys and folds', () => {
     await page.close();
   });
 
+  test('space, → and r work whatever control was last clicked (a slider keeps its arrows); one reached by Tab keeps its keys', async () => {
+    const { page, errors } = await h.open('?steps=300&step=1');
+    const count = async () => {
+      await nextFrames(page);
+      return Number((await page.locator('#step-count').innerText()).split(' ')[0]);
+    };
+    const playing = async () => (await page.locator('#play').innerText()) === 'Pause';
+    /** Space plays and pauses, r resets, → steps once (unless `arrows`), the control untouched. */
+    const keysWork = async (what, untouched, arrows = true) => {
+      const before = await untouched();
+      await page.keyboard.press('Space');
+      assert.equal(await playing(), true, `Space plays after ${what}`);
+      await page.keyboard.press('Space');
+      assert.equal(await playing(), false, `Space pauses after ${what}`);
+      await page.keyboard.press('r');
+      assert.equal(await count(), 0, `r resets after ${what}`);
+      assert.deepEqual(await untouched(), before, `${what} is left as it was`);
+      if (!arrows) return;
+      await page.keyboard.press('ArrowRight');
+      assert.equal(await count(), 1, `→ steps after ${what}`);
+      assert.deepEqual(await untouched(), before, `${what} is left as it was`);
+    };
+    // A checkbox, a button, a menu and a slider, each clicked as a teacher clicks them.
+    const overlay = page.getByLabel(/Show each step/);
+    await overlay.click();
+    await keysWork('clicking a checkbox', () => overlay.isChecked());
+    const large = page.getByRole('button', { name: 'Large text' });
+    await large.click();
+    await keysWork('clicking Large text', () => large.getAttribute('aria-pressed'));
+    const surface = page.getByLabel('Surface', { exact: true });
+    await surface.click();
+    await page.keyboard.press('Escape');
+    await keysWork('clicking the surface menu', () => surface.inputValue());
+    // A slider keeps its arrows (they move it a step), and gives Space and r to the animation.
+    const slider = page.getByRole('slider', { name: 'Run 1 learning rate' });
+    await slider.click();
+    await keysWork('clicking a slider', () => slider.inputValue(), false);
+    const at = await slider.inputValue();
+    await page.keyboard.press('ArrowRight');
+    assert.notEqual(await slider.inputValue(), at, '→ moves the clicked slider');
+    assert.equal(await count(), 0);
+    // Reached with Tab, a checkbox is pressed by Space, and the animation waits.
+    await page.locator('#view3d').focus();
+    await page.keyboard.press('Shift+Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'overlay');
+    const was = await overlay.isChecked();
+    await page.keyboard.press('Space');
+    assert.equal(await overlay.isChecked(), !was, 'Space presses a checkbox reached by Tab');
+    assert.equal(await playing(), false);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   test('the quadratic-theory fold is listed only where there is a theory', async () => {
     const { page } = await h.open('');
     assert.equal(await page.locator('#theory-box').isHidden(), true, 'not on Rosenbrock');
