@@ -57,21 +57,53 @@ pub(super) fn view_ranges(view: &View) -> DrawResult<(Range<f64>, Range<f64>)> {
     ))
 }
 
-type SurfaceChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+pub(super) type SurfaceChart<'a, DB> =
+    ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
 fn surface_chart<'a, DB: DrawingBackend>(
     area: &'a DrawingArea<DB, Shift>,
     view: &View,
     theme: &Theme,
 ) -> DrawResult<SurfaceChart<'a, DB>> {
+    plane_chart(area, view, theme, false)
+}
+
+/// The surface plot's chart over `view` on `area`; with `square`, its plotting area is
+/// narrowed (or shortened) about its centre to the view's aspect, so that a unit of x and
+/// one of y take the same number of pixels (the basin maps, whose cells are square).
+pub(super) fn plane_chart<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    view: &View,
+    theme: &Theme,
+    square: bool,
+) -> DrawResult<SurfaceChart<'a, DB>> {
     let (margin, x_area, y_area) = theme.surface_margins();
     let (xs, ys) = view_ranges(view)?;
-    ChartBuilder::on(area)
-        .margin(margin)
-        .x_label_area_size(x_area)
-        .y_label_area_size(y_area)
-        .build_cartesian_2d(xs, ys)
-        .map_err(err)
+    let build = |extra: (u32, u32)| {
+        ChartBuilder::on(area)
+            .margin(margin)
+            .margin_left(margin + extra.0)
+            .margin_right(margin + extra.0)
+            .margin_top(margin + extra.1)
+            .margin_bottom(margin + extra.1)
+            .x_label_area_size(x_area)
+            .y_label_area_size(y_area)
+            .build_cartesian_2d(xs.clone(), ys.clone())
+            .map_err(err)
+    };
+    let chart = build((0, 0))?;
+    if !square {
+        return Ok(chart);
+    }
+    let (cols, rows) = chart.plotting_area().get_pixel_range();
+    let (w, h) = (f64::from(cols.len() as u32), f64::from(rows.len() as u32));
+    let aspect = (view.x_max - view.x_min) / (view.y_max - view.y_min);
+    let extra = if w > h * aspect {
+        (((w - h * aspect) / 2.0).floor() as u32, 0)
+    } else {
+        (0, ((h - w / aspect) / 2.0).floor() as u32)
+    };
+    build(extra)
 }
 
 /// The pixel rectangle `(columns, rows)` the surface chart's plotting area covers in `area`:
@@ -109,6 +141,20 @@ pub fn draw_plane_layer<DB: DrawingBackend>(
     theme: &Theme,
 ) -> DrawResult {
     let mut chart = surface_chart(area, view, theme)?;
+    draw_plane_axes(&mut chart, view, names, contours, minima, theme)
+}
+
+/// The surface plot's axes (named `names`), `contours` and `minima` (✕ in black and white)
+/// on a chart already built over `view`: [`draw_plane_layer`]'s drawing, shared with the
+/// basin maps ([`super::basin::draw_basin_map`]).
+pub(super) fn draw_plane_axes<DB: DrawingBackend>(
+    chart: &mut SurfaceChart<'_, DB>,
+    view: &View,
+    names: (&str, &str),
+    contours: &[ContourLine],
+    minima: &[[f64; 3]],
+    theme: &Theme,
+) -> DrawResult {
     chart
         .configure_mesh()
         .disable_mesh()
