@@ -9,6 +9,7 @@ pub mod basin;
 mod clip;
 pub mod field;
 pub mod lab;
+pub mod mesh;
 pub mod plot;
 pub mod plot3d;
 pub mod theme;

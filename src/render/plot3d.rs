@@ -7,16 +7,16 @@
 //! magnitude keeps its valley floor readable. The axis is titled `f (log scale)` or `f`
 //! accordingly and its ticks are labelled with the values of `f` they stand for.
 
-use super::clip::{clip_path, inside};
+use super::clip::clip_path;
 use super::field::Field;
-use super::plot::{DrawResult, TrajectorySeries, view_ranges};
+use super::mesh::Mesh;
+use super::plot::{DrawResult, TrajectorySeries, decimate, view_ranges};
 use super::theme::{AXIS, Theme};
 use crate::core::surface::View;
 use plotters::coord::cartesian::Cartesian3d;
 use plotters::coord::ranged1d::Ranged;
 use plotters::coord::types::RangedCoordf64;
 use plotters::coord::{CoordTranslate, Shift};
-use plotters::element::PointCollection;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use std::f64::consts::{FRAC_PI_2, PI};
@@ -88,13 +88,22 @@ impl Camera {
     }
 }
 
-/// The mesh's opacity: low enough that the grid and axes behind show through it.
-pub const MESH_ALPHA: f64 = 0.8;
+/// One thing painted on the surface, in depth order.
+enum Item {
+    /// A face of the mesh, by its index.
+    Face(usize),
+    /// A piece of run `.0`'s path over one face: its halo's points and its line's (which
+    /// reaches a little further).
+    Path(usize, Vec<P3>, Vec<P3>),
+    /// A known minimum.
+    Minimum(P3),
+    /// The runs' shared start.
+    Start(P3),
+    /// Run `.0`'s current point.
+    Head(usize, P3),
+}
 
-/// Quads along each side of the mesh.
-const MESH_QUADS: usize = 40;
-
-/// How far trajectories and markers are lifted above the mesh, in scaled units.
+/// How far trajectories and markers are lifted above the surface, in scaled units.
 const LIFT: f64 = 0.012;
 
 /// The height of the box relative to its longer horizontal side.
@@ -135,14 +144,18 @@ type P3 = (f64, f64, f64);
 /// The vertical axis is the scaled value `field.scaling.normalize(f)` (see the module
 /// documentation), titled `f (log scale)` for log-scaled fields and `f` otherwise, its ticks
 /// labelled with the values of `f`. Trajectories are clipped to the view (points that are not
-/// finite break the line) and drawn over the mesh, so they stay visible wherever they run.
-/// The background is left unpainted, for the caller to fill. An area too small to hold a
-/// chart, or a view that is not a finite rectangle of positive size, draws nothing.
+/// finite break the line). The background is left unpainted, for the caller to fill. An area
+/// too small to hold a chart, or a view that is not a finite rectangle of positive size,
+/// draws nothing.
 ///
-/// The mesh is 40 × 40 quads with [`MESH_ALPHA`] opacity, sorted back to front by
-/// their projected depth (plotters paints polygons in the order given, with no depth
-/// buffer); markers and trajectories are drawn after it, so a trajectory on the far side of
-/// a hill shows through the hill. Text goes through the backend's `draw_text`: on native
+/// The mesh is [`Mesh::new`]'s: opaque faces, each in the viridis colour of its own height,
+/// refined where the surface bends between the grid's points (so Rosenbrock's valley keeps a
+/// smooth floor). Plotters paints in the order given, with no depth buffer, so everything on
+/// the surface is painted back to front (a painter's algorithm): the faces by how far their
+/// centres lie across the plane from the viewer, which for a surface seen from above decides
+/// what hides what; each piece of a trajectory (cut at the faces' edges) and each marker just
+/// after the face it lies on. A hill therefore hides the part of a path behind it, as it
+/// hides the surface there. Text goes through the backend's `draw_text`: on native
 /// targets, plotters built without a font feature cannot rasterise glyphs (its fallback font
 /// panics when asked to), so a native backend must draw or skip text itself, as the tests'
 /// recording backend does; the browser canvas draws it natively.
@@ -194,139 +207,213 @@ pub fn draw_surface_3d<DB: DrawingBackend>(
 
     draw_axes(&mut chart, field, theme)?;
     let coord = chart.plotting_area().as_coord_spec().clone();
-    let height = |x: f64, y: f64| field.scaling.normalize(field.surface.value([x, y]));
-
-    // The mesh, painted back to front: plotters draws polygons in the order given.
-    let grid = |lo: f64, hi: f64| {
-        (0..=MESH_QUADS).map(move |i| lo + (hi - lo) * i as f64 / MESH_QUADS as f64)
-    };
-    let style = |v: &f64| {
-        ViridisRGB
-            .get_color(v.clamp(0.0, 1.0) as f32)
-            .mix(MESH_ALPHA)
-            .filled()
-    };
-    let mut quads: Vec<(i64, Polygon<P3>)> = SurfaceSeries::xoz(
-        grid(view.x_min, view.x_max),
-        grid(view.y_min, view.y_max),
-        height,
-    )
-    .style_func(&style)
-    .map(|quad| {
-        let depth = (&quad)
-            .point_iter()
-            .iter()
-            .map(|p| i64::from(coord.projected_depth(&p.0, &p.1, &p.2)))
-            .sum();
-        (depth, quad)
-    })
-    .collect();
-    quads.sort_by_key(|(depth, _)| std::cmp::Reverse(*depth));
-    chart
-        .draw_series(quads.into_iter().map(|(_, quad)| quad))
-        .map_err(err)?;
-
     let plot = chart.plotting_area().clone();
+    let mesh = Mesh::new(field);
+    let depth = |p: &[f64; 3]| f64::from(coord.projected_depth(&p[0], &p[2], &p[1]));
+    // A face's depth is that of its centre's foot on the box's floor: seen from above the
+    // plane (the pitch is never negative), a surface that is one height over each point can
+    // only hide what lies farther away across the plane, whatever the heights. An overlay
+    // lying on a face is drawn as much nearer than it as the face is deep (its `reach`):
+    // after the faces around it, whose edges would otherwise nick a line along them, and
+    // before anything truly in front of it, such as a hill.
+    let (face_depth, reach): (Vec<f64>, Vec<f64>) = mesh
+        .faces
+        .iter()
+        .map(|f| {
+            let feet: Vec<f64> = f.points.iter().map(|p| depth(&[p[0], p[1], 0.0])).collect();
+            let n = feet.len() as f64;
+            let (lo, hi) = feet
+                .iter()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &d| {
+                    (lo.min(d), hi.max(d))
+                });
+            (feet.iter().sum::<f64>() / n, hi - lo)
+        })
+        .unzip();
+    let cell = [
+        (view.x_max - view.x_min) / Mesh::QUADS as f64,
+        (view.y_max - view.y_min) / Mesh::QUADS as f64,
+    ];
+    let o = [view.x_min, view.y_min];
+
+    // Everything on the surface, painted back to front (plotters has no depth buffer): each
+    // face, and each overlay at the depth of the face it lies on.
+    let mut items: Vec<(f64, u8, Item)> = face_depth
+        .iter()
+        .enumerate()
+        .map(|(i, &d)| (d, 0, Item::Face(i)))
+        .collect();
+    // Whether each face shows its upper side. The mesh is an open sheet: under the near edge
+    // of a deep valley or a funnel the viewer sees its underside, and what lies on top of
+    // such a face is hidden by the face itself. Seen from above, the faces' points (in order
+    // around them, anticlockwise in the plane) wind as the floor's do on the screen.
+    let winding = |points: &mut dyn Iterator<Item = [f64; 3]>| {
+        let screen: Vec<(f64, f64)> = points
+            .map(|p| {
+                let (x, y) = coord.translate(&(p[0], p[2], p[1]));
+                (f64::from(x), f64::from(y))
+            })
+            .collect();
+        (0..screen.len())
+            .map(|i| {
+                let (a, b) = (screen[i], screen[(i + 1) % screen.len()]);
+                a.0 * b.1 - b.0 * a.1
+            })
+            .sum::<f64>()
+    };
+    let floor = winding(
+        &mut [
+            [o[0], o[1]],
+            [view.x_max, o[1]],
+            [view.x_max, view.y_max],
+            [o[0], view.y_max],
+        ]
+        .into_iter()
+        .map(|[x, y]| [x, y, 0.0]),
+    );
+    // (Seen edge-on the floor has no winding; from above it is negative, y being down.)
+    let up = if floor.abs() > 1.0 {
+        floor.signum()
+    } else {
+        -1.0
+    };
+    let shown: Vec<bool> = mesh
+        .faces
+        .iter()
+        .map(|f| winding(&mut f.points.iter().copied()) * up >= 0.0)
+        .collect();
+    // An overlay on a face whose upper side is hidden is not drawn. A marker is wider than a
+    // face: it is drawn after the faces within three of its face's depth.
+    let over = |p: [f64; 2]| {
+        mesh.face_at(p)
+            .filter(|&f| shown[f])
+            .map(|f| face_depth[f] - 3.0 * reach[f])
+    };
+    let height = |x: f64, y: f64| field.scaling.normalize(field.surface.value([x, y]));
     let lifted = |p: [f64; 2]| (p[0], height(p[0], p[1]) + LIFT, p[1]);
 
-    let size = theme.px(7.0) as i32;
     for m in field.surface.minima() {
-        if !inside([m[0], m[1]], &view) {
-            continue;
+        if let Some(d) = over([m[0], m[1]]) {
+            let p = (m[0], field.scaling.normalize(m[2]) + LIFT, m[1]);
+            items.push((d, 2, Item::Minimum(p)));
         }
-        let p = (m[0], field.scaling.normalize(m[2]) + LIFT, m[1]);
-        plot.draw(&Cross::new(p, size, BLACK.stroke_width(theme.px(4.0))))
-            .map_err(err)?;
-        plot.draw(&Cross::new(p, size, WHITE.stroke_width(theme.px(2.0))))
-            .map_err(err)?;
     }
-
-    // Trajectory lines follow the surface: long steps are split so they do not cut through it.
-    let step = (wx * wx + wy * wy).sqrt() / MESH_QUADS as f64;
-    let on_surface = |path: &[[f64; 2]]| -> Vec<P3> {
-        let mut out = Vec::with_capacity(path.len());
-        for (k, p) in path.iter().enumerate() {
-            if k > 0 {
-                let q = path[k - 1];
-                let len = ((p[0] - q[0]).powi(2) + (p[1] - q[1]).powi(2)).sqrt();
-                let n = (len / step).ceil().clamp(1.0, 8.0) as usize;
-                for i in 1..n {
-                    let t = i as f64 / n as f64;
-                    out.push(lifted([
-                        q[0] * (1.0 - t) + p[0] * t,
-                        q[1] * (1.0 - t) + p[1] * t,
-                    ]));
+    // Trajectories: each run's path cut where it crosses the faces' edges, the pieces over
+    // one face joined, each piece lying on the surface at the depth of its face. Each
+    // piece's line reaches a third of the way into its neighbours' first and last steps, over
+    // their halos, so that the line runs on unbroken whichever is painted first.
+    let min_step = [
+        cell[0] / (4.0 * Mesh::REFINE as f64),
+        cell[1] / (4.0 * Mesh::REFINE as f64),
+    ];
+    for (r, run) in runs.iter().enumerate() {
+        for part in clip_path(run.points, &view) {
+            let pts: Vec<(f64, f64)> = part.iter().map(|p| (p[0], p[1])).collect();
+            let pts = decimate(&pts, (1.0 / min_step[0], 1.0 / min_step[1]), 1.0);
+            // Steps over one face each: (from, to, face).
+            let mut steps: Vec<([f64; 2], [f64; 2], Option<usize>)> = Vec::new();
+            for w in pts.windows(2) {
+                let (a, b) = ([w[0].0, w[0].1], [w[1].0, w[1].1]);
+                let at = |t: f64| [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t];
+                let mut ts = vec![0.0];
+                ts.extend(mesh.crossings(a, b));
+                ts.push(1.0);
+                for t in ts.windows(2) {
+                    let face = mesh.face_at(at((t[0] + t[1]) / 2.0));
+                    steps.push((at(t[0]), at(t[1]), face));
                 }
             }
-            out.push(lifted(*p));
+            let mut k = 0;
+            while k < steps.len() {
+                let face = steps[k].2;
+                let end = (k..steps.len())
+                    .find(|&j| steps[j].2 != face)
+                    .unwrap_or(steps.len());
+                if let Some(f) = face.filter(|&f| shown[f]) {
+                    let mut halo = vec![lifted(steps[k].0)];
+                    halo.extend(steps[k..end].iter().map(|s| lifted(s.1)));
+                    let mut line = halo.clone();
+                    let third = |from: [f64; 2], to: [f64; 2]| {
+                        lifted([
+                            from[0] + (to[0] - from[0]) / 3.0,
+                            from[1] + (to[1] - from[1]) / 3.0,
+                        ])
+                    };
+                    if k > 0 {
+                        line.insert(0, third(steps[k - 1].1, steps[k - 1].0));
+                    }
+                    if end < steps.len() {
+                        line.push(third(steps[end].0, steps[end].1));
+                    }
+                    items.push((face_depth[f] - reach[f], 1, Item::Path(r, halo, line)));
+                }
+                k = end;
+            }
         }
-        out
-    };
-    for run in runs {
-        if run.points.is_empty() {
-            continue;
-        }
-        let paths: Vec<Vec<P3>> = clip_path(run.points, &view)
-            .iter()
-            .filter(|p| p.len() > 1)
-            .map(|p| on_surface(p))
-            .collect();
-        for path in &paths {
-            plot.draw(&PathElement::new(path.clone(), theme.halo(4.0)))
-                .map_err(err)?;
-        }
-        let color = run.color;
-        chart
-            .draw_series(
-                paths
-                    .into_iter()
-                    .map(|path| PathElement::new(path, color.stroke_width(theme.px(2.0)))),
-            )
-            .map_err(err)?;
     }
-    if let Some(start) = runs.iter().find_map(|r| r.points.first())
-        && start[0].is_finite()
-        && start[1].is_finite()
-        && inside(*start, &view)
+    if let Some(&start) = runs.iter().find_map(|r| r.points.first())
+        && let Some(d) = over(start)
     {
-        let p = lifted(*start);
-        plot.draw(&Circle::new(
-            p,
-            theme.px(6.0),
-            BLACK.stroke_width(theme.px(3.0)),
-        ))
-        .map_err(err)?;
-        plot.draw(&Circle::new(
-            p,
-            theme.px(6.0),
-            WHITE.stroke_width(theme.px(1.5)),
-        ))
-        .map_err(err)?;
+        items.push((d, 2, Item::Start(lifted(start))));
     }
-    for run in runs {
-        let Some(&head) = run.points.last() else {
-            continue;
-        };
-        if !(head[0].is_finite() && head[1].is_finite() && inside(head, &view)) {
-            continue;
+    for (r, run) in runs.iter().enumerate() {
+        if let Some(&head) = run.points.last()
+            && let Some(d) = over(head)
+        {
+            items.push((d, 3, Item::Head(r, lifted(head))));
         }
-        let p = lifted(head);
-        if run.diverged {
-            plot.draw(&Cross::new(
-                p,
-                theme.px(8.0) as i32,
-                run.color.stroke_width(theme.px(3.0)),
-            ))
-            .map_err(err)?;
-        } else {
-            plot.draw(&Circle::new(p, theme.px(5.0), run.color.filled()))
-                .map_err(err)?;
-            plot.draw(&Circle::new(
-                p,
-                theme.px(5.0),
-                BLACK.stroke_width(theme.px(1.0)),
-            ))
-            .map_err(err)?;
+    }
+
+    // Farthest first; at one depth, a face before what lies on it.
+    items.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    let size = theme.px(7.0) as i32;
+    let (halo, line) = (theme.halo(4.0), theme.px(2.0));
+    for (_, _, item) in items {
+        match item {
+            Item::Face(i) => {
+                let f = &mesh.faces[i];
+                let c = ViridisRGB.get_color(f.height.clamp(0.0, 1.0) as f32);
+                let points: Vec<P3> = f.points.iter().map(|p| (p[0], p[2], p[1])).collect();
+                plot.draw(&Polygon::new(points, c.filled())).map_err(err)?;
+            }
+            Item::Path(r, under, path) => {
+                plot.draw(&PathElement::new(under, halo)).map_err(err)?;
+                plot.draw(&PathElement::new(path, runs[r].color.stroke_width(line)))
+                    .map_err(err)?;
+            }
+            Item::Minimum(p) => {
+                plot.draw(&Cross::new(p, size, BLACK.stroke_width(theme.px(4.0))))
+                    .map_err(err)?;
+                plot.draw(&Cross::new(p, size, WHITE.stroke_width(theme.px(2.0))))
+                    .map_err(err)?;
+            }
+            Item::Start(p) => {
+                let r = theme.px(6.0);
+                plot.draw(&Circle::new(p, r, BLACK.stroke_width(theme.px(3.0))))
+                    .map_err(err)?;
+                plot.draw(&Circle::new(p, r, WHITE.stroke_width(theme.px(1.5))))
+                    .map_err(err)?;
+            }
+            Item::Head(r, p) => {
+                let run = &runs[r];
+                if run.diverged {
+                    plot.draw(&Cross::new(
+                        p,
+                        theme.px(8.0) as i32,
+                        run.color.stroke_width(theme.px(3.0)),
+                    ))
+                    .map_err(err)?;
+                } else {
+                    plot.draw(&Circle::new(p, theme.px(5.0), run.color.filled()))
+                        .map_err(err)?;
+                    plot.draw(&Circle::new(
+                        p,
+                        theme.px(5.0),
+                        BLACK.stroke_width(theme.px(1.0)),
+                    ))
+                    .map_err(err)?;
+                }
+            }
         }
     }
     let shown: Vec<&TrajectorySeries<'_>> = runs.iter().filter(|r| !r.points.is_empty()).collect();
