@@ -604,14 +604,15 @@ fn a_hill_hides_the_part_of_a_path_behind_it() {
     let without = render(&f, &[], low);
     let with = render(&f, &[run(&behind)], low);
     let legend_rows = 50;
-    let changed = without
+    let changed: Vec<_> = without
         .pixels()
         .zip(with.pixels())
         .filter(|((_, y, a), (_, _, b))| *y >= legend_rows && a != b)
-        .count();
-    assert_eq!(
-        changed, 0,
-        "pixels changed by a path hidden behind the ridge"
+        .map(|((x, y, a), (_, _, b))| (x, y, a, b))
+        .collect();
+    assert!(
+        changed.is_empty(),
+        "pixels changed by a path hidden behind the ridge: {changed:?}"
     );
 }
 

@@ -134,9 +134,9 @@ pub fn draw_basin_map<DB: DrawingBackend>(
     theme: &Theme,
     blit: impl FnOnce(Range<i32>, Range<i32>) -> DrawResult,
 ) -> DrawResult<(Range<i32>, Range<i32>)> {
-    let mut chart = plane_chart(area, view, theme, true)?;
+    let (mut chart, room) = plane_chart(area, view, theme, true)?;
     let (cols, rows) = chart.plotting_area().get_pixel_range();
     blit(cols.clone(), rows.clone())?;
-    draw_plane_axes(&mut chart, view, ("x", "y"), &[], minima, theme)?;
+    draw_plane_axes(&mut chart, &room, view, ("x", "y"), &[], minima, theme)?;
     Ok((cols, rows))
 }

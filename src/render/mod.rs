@@ -5,6 +5,7 @@
 //! The heatmap is computed as one RGBA buffer ([`field::Field::rgba`]) for the caller to put
 //! on its target in one call, never one plotters call per pixel.
 
+mod axes;
 pub mod basin;
 mod clip;
 pub mod field;

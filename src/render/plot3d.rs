@@ -7,6 +7,7 @@
 //! magnitude keeps its valley floor readable. The axis is titled `f (log scale)` or `f`
 //! accordingly and its ticks are labelled with the values of `f` they stand for.
 
+use super::axes::measure;
 use super::clip::clip_path;
 use super::field::Field;
 use super::mesh::Mesh;
@@ -181,12 +182,15 @@ pub fn draw_surface_3d<DB: DrawingBackend>(
         .map_err(err)?;
 
     // Size the box so that it stays inside the plotting area whatever the angles, leaving
-    // room for tick labels: its base's diagonal fits the width, the sphere around it the height.
+    // room for the tick labels and titles (as measured) on every side: its base's diagonal
+    // fits the width, the sphere around it the height.
+    let text = AxisText3::new(area, field, theme);
     let (xr, yr) = chart.plotting_area().get_pixel_range();
-    let half = |len: i32, room: f64| {
-        (f64::from(len) / 2.0 - f64::from(theme.px(room))).max(f64::from(len) * 0.3)
-    };
-    let (half_w, half_h) = (half(xr.end - xr.start, 40.0), half(yr.end - yr.start, 28.0));
+    let half = |len: i32, room: f64| (f64::from(len) / 2.0 - room).max(f64::from(len) * 0.3);
+    let (half_w, half_h) = (
+        half(xr.end - xr.start, text.room.0),
+        half(yr.end - yr.start, text.room.1),
+    );
     let (wx, wy) = (view.x_max - view.x_min, view.y_max - view.y_min);
     let longest = wx.max(wy);
     let (ax, ay) = ((wx / longest).max(0.25), (wy / longest).max(0.25));
@@ -205,7 +209,11 @@ pub fn draw_surface_3d<DB: DrawingBackend>(
         pb.into_matrix()
     });
 
-    draw_axes(&mut chart, field, theme)?;
+    // The legend's box first: no label is drawn under it.
+    let shown_runs: Vec<&TrajectorySeries<'_>> =
+        runs.iter().filter(|r| !r.points.is_empty()).collect();
+    let legend = legend_box(area, &shown_runs, theme)?;
+    draw_axes(area, &mut chart, field, &text, legend.as_ref(), theme)?;
     let coord = chart.plotting_area().as_coord_spec().clone();
     let plot = chart.plotting_area().clone();
     let mesh = Mesh::new(field);
@@ -282,12 +290,45 @@ pub fn draw_surface_3d<DB: DrawingBackend>(
         .iter()
         .map(|f| winding(&mut f.points.iter().copied()) * up >= 0.0)
         .collect();
+    // How much nearer than its face an overlay on face `f` is drawn: `times` the face's
+    // depth, but never past a neighbour (within `times` faces) nearer than it whose upper side
+    // is hidden: turned away, that neighbour's underside folds over `f` on the screen.
+    let bias = |f: usize, times: f64| {
+        let points = &mesh.faces[f].points;
+        let n = points.len() as f64;
+        let c = points
+            .iter()
+            .fold([0.0, 0.0], |c, p| [c[0] + p[0] / n, c[1] + p[1] / n]);
+        let (lo, hi) = points.iter().fold(
+            ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]),
+            |(lo, hi), p| {
+                (
+                    [lo[0].min(p[0]), lo[1].min(p[1])],
+                    [hi[0].max(p[0]), hi[1].max(p[1])],
+                )
+            },
+        );
+        let (dx, dy) = (hi[0] - lo[0], hi[1] - lo[1]);
+        let mut b = times * reach[f];
+        let steps = times.ceil() as i32;
+        for i in -steps..=steps {
+            for j in -steps..=steps {
+                let q = [c[0] + f64::from(i) * dx, c[1] + f64::from(j) * dy];
+                if let Some(g) = mesh.face_at(q).filter(|&g| !shown[g])
+                    && face_depth[g] < face_depth[f]
+                {
+                    b = b.min((face_depth[f] - face_depth[g]) / 2.0);
+                }
+            }
+        }
+        b
+    };
     // An overlay on a face whose upper side is hidden is not drawn. A marker is wider than a
     // face: it is drawn after the faces within three of its face's depth.
     let over = |p: [f64; 2]| {
         mesh.face_at(p)
             .filter(|&f| shown[f])
-            .map(|f| face_depth[f] - 3.0 * reach[f])
+            .map(|f| face_depth[f] - bias(f, 3.0))
     };
     let height = |x: f64, y: f64| field.scaling.normalize(field.surface.value([x, y]));
     let lifted = |p: [f64; 2]| (p[0], height(p[0], p[1]) + LIFT, p[1]);
@@ -345,7 +386,7 @@ pub fn draw_surface_3d<DB: DrawingBackend>(
                     if end < steps.len() {
                         line.push(third(steps[end].0, steps[end].1));
                     }
-                    items.push((face_depth[f] - reach[f], 1, Item::Path(r, halo, line)));
+                    items.push((face_depth[f] - bias(f, 1.0), 1, Item::Path(r, halo, line)));
                 }
                 k = end;
             }
@@ -373,8 +414,27 @@ pub fn draw_surface_3d<DB: DrawingBackend>(
             Item::Face(i) => {
                 let f = &mesh.faces[i];
                 let c = ViridisRGB.get_color(f.height.clamp(0.0, 1.0) as f32);
-                let points: Vec<P3> = f.points.iter().map(|p| (p[0], p[2], p[1])).collect();
-                plot.draw(&Polygon::new(points, c.filled())).map_err(err)?;
+                // Each face a pixel wider on every side than its points: two neighbours'
+                // fills leave no seam between them for what lies behind to show through.
+                let (bx, by) = area.get_base_pixel();
+                let corners: Vec<(i32, i32)> = f
+                    .points
+                    .iter()
+                    .map(|p| coord.translate(&(p[0], p[2], p[1])))
+                    .collect();
+                let n = corners.len() as f64;
+                let (cx, cy) = corners.iter().fold((0.0, 0.0), |(x, y), p| {
+                    (x + f64::from(p.0) / n, y + f64::from(p.1) / n)
+                });
+                let out = |v: i32, c: f64| {
+                    let d = f64::from(v) - c;
+                    v + i32::from(d > 0.0) - i32::from(d < 0.0)
+                };
+                let points: Vec<(i32, i32)> = corners
+                    .iter()
+                    .map(|p| (out(p.0, cx) - bx, out(p.1, cy) - by))
+                    .collect();
+                area.draw(&Polygon::new(points, c.filled())).map_err(err)?;
             }
             Item::Path(r, under, path) => {
                 plot.draw(&PathElement::new(under, halo)).map_err(err)?;
@@ -416,36 +476,63 @@ pub fn draw_surface_3d<DB: DrawingBackend>(
             }
         }
     }
-    let shown: Vec<&TrajectorySeries<'_>> = runs.iter().filter(|r| !r.points.is_empty()).collect();
-    if !shown.is_empty() {
-        draw_legend(area, &shown, theme)?;
+    if let Some(legend) = legend {
+        draw_legend(area, &shown_runs, &legend, theme)?;
     }
     Ok(())
 }
 
-/// Each run's colour and label in a box at the area's upper right. Drawn here rather than by
-/// plotters' series labels, which measure text through the font (on wasm32 a `<span>` given a
-/// `style` attribute, which the pages' Content-Security-Policy refuses); this measures it
-/// through the backend (`estimate_text_size`), and the page's backend asks the canvas.
-fn draw_legend<DB: DrawingBackend>(
+/// Where the legend goes, and its rows' height: a box at the area's upper right, as wide as
+/// its longest label (measured through the backend) and a row per run, each at least a line
+/// of its text high. `None` without runs.
+struct Legend {
+    /// `[x0, y0, x1, y1]` in the area's pixels.
+    rect: [i32; 4],
+    /// The height of a row.
+    row: i32,
+}
+
+fn legend_box<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     runs: &[&TrajectorySeries<'_>],
     theme: &Theme,
-) -> DrawResult {
-    let label = theme.font(0.95);
-    let (margin, row, swatch) = (
-        theme.px(8.0) as i32,
-        theme.px(22.0) as i32,
-        theme.px(14.0) as i32,
-    );
-    let mut widest = 0;
-    for run in runs {
-        widest = widest.max(area.estimate_text_size(run.label, &label).map_err(err)?.0 as i32);
+) -> DrawResult<Option<Legend>> {
+    if runs.is_empty() {
+        return Ok(None);
     }
+    let label = theme.font(0.95);
+    let (margin, swatch) = (theme.px(8.0) as i32, theme.px(14.0) as i32);
+    let mut widest = 0;
+    let mut line = 0;
+    for run in runs {
+        let (w, h) = measure(area, run.label, &label);
+        widest = widest.max(w.ceil() as i32);
+        line = line.max(h.ceil() as i32);
+    }
+    let row = (theme.px(22.0) as i32).max(line + theme.px(4.0) as i32);
     let width = margin + swatch + margin + widest + margin;
     let height = row * runs.len() as i32 + margin;
     let x0 = area.dim_in_pixel().0 as i32 - margin - width;
-    let corners = [(x0, margin), (x0 + width, margin + height)];
+    Ok(Some(Legend {
+        rect: [x0, margin, x0 + width, margin + height],
+        row,
+    }))
+}
+
+/// Each run's colour and label in the legend's box. Drawn here rather than by plotters'
+/// series labels, which measure text through the font (on wasm32 a `<span>` given a `style`
+/// attribute, which the pages' Content-Security-Policy refuses); this measures it through the
+/// backend (`estimate_text_size`), and the page's backend asks the canvas.
+fn draw_legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    runs: &[&TrajectorySeries<'_>],
+    legend: &Legend,
+    theme: &Theme,
+) -> DrawResult {
+    let label = theme.font(0.95);
+    let (margin, swatch) = (theme.px(8.0) as i32, theme.px(14.0) as i32);
+    let [x0, y0, x1, y1] = legend.rect;
+    let corners = [(x0, y0), (x1, y1)];
     area.draw(&Rectangle::new(
         corners,
         RGBAColor(16, 17, 22, 0.8).filled(),
@@ -453,7 +540,7 @@ fn draw_legend<DB: DrawingBackend>(
     .map_err(err)?;
     area.draw(&Rectangle::new(corners, AXIS)).map_err(err)?;
     for (i, run) in runs.iter().enumerate() {
-        let y = margin + margin / 2 + row * i as i32 + row / 2;
+        let y = y0 + margin / 2 + legend.row * i as i32 + legend.row / 2;
         let x = x0 + margin;
         let half = (swatch / 4).max(1);
         area.draw(&Rectangle::new(
@@ -465,21 +552,124 @@ fn draw_legend<DB: DrawingBackend>(
         area.draw(&Text::new(
             run.label,
             (x + swatch + margin, y),
-            label.pos(at),
+            label.clone().pos(at),
         ))
         .map_err(err)?;
     }
     Ok(())
 }
 
-/// The box's back panels, grid and tick labels through `configure_axes`, then the three axes
-/// and their ticks again in the theme's axis colour, and the axis titles.
+/// The 3D axes' tick labels (their words, before they are placed) and the room they and the
+/// titles need around the box, as measured.
+struct AxisText3 {
+    /// Along x, height and y: each tick's value and words.
+    ticks: [Vec<(f64, String)>; 3],
+    /// The titles, in the same order.
+    titles: [&'static str; 3],
+    /// Room to leave beside the box (`.0`) and above and below it (`.1`) for the labels, in
+    /// pixels.
+    room: (f64, f64),
+}
+
+impl AxisText3 {
+    /// Labels in [`label_style`], titles in [`title_style`].
+    fn new<DB: DrawingBackend>(
+        area: &DrawingArea<DB, Shift>,
+        field: &Field,
+        theme: &Theme,
+    ) -> AxisText3 {
+        let r = ranges(&field.view);
+        let scaling = field.scaling;
+        let f_of = move |t: f64| {
+            let u = scaling.lo + t * (scaling.hi - scaling.lo);
+            let f = if scaling.log {
+                scaling.f_min + u.exp_m1()
+            } else {
+                u
+            };
+            fmt_value(f)
+        };
+        let ticks: [Vec<(f64, String)>; 3] = std::array::from_fn(|idx| {
+            let (lo, hi) = r[idx];
+            let n = if idx == 1 { 6 } else { 5 };
+            RangedCoordf64::from(lo..hi)
+                .key_points(n)
+                .into_iter()
+                .map(|v| (v, if idx == 1 { f_of(v) } else { fmt_value(v) }))
+                .collect()
+        });
+        let titles = [
+            "x",
+            if field.scaling.log {
+                "f (log scale)"
+            } else {
+                "f"
+            },
+            "y",
+        ];
+        let label = label_style(theme);
+        let widest = ticks
+            .iter()
+            .flatten()
+            .map(|t| measure(area, &t.1, &label).0)
+            .fold(0.0, f64::max);
+        let line = measure(area, "0", &label).1;
+        let (tick, gap) = (f64::from(theme.px(5.0)), f64::from(theme.px(4.0)));
+        AxisText3 {
+            ticks,
+            titles,
+            // (The titles go beyond the labels where there is room, and are kept within the
+            // area where there is not.)
+            room: (2.0 * tick + widest + gap, 2.0 * tick + line + gap),
+        }
+    }
+}
+
+/// The 3D axes' tick labels' text style.
+fn label_style(theme: &Theme) -> TextStyle<'static> {
+    theme.font(0.8)
+}
+
+/// The 3D axes' titles' text style.
+fn title_style(theme: &Theme) -> TextStyle<'static> {
+    theme.font(1.0)
+}
+
+/// The box `[x0, y0, x1, y1]` a text `size` big covers when drawn at `at` anchored at `pos`.
+fn text_box(at: (f64, f64), size: (f64, f64), pos: Pos) -> [f64; 4] {
+    let x0 = match pos.h_pos {
+        HPos::Left => at.0,
+        HPos::Center => at.0 - size.0 / 2.0,
+        HPos::Right => at.0 - size.0,
+    };
+    let y0 = match pos.v_pos {
+        VPos::Top => at.1,
+        VPos::Center => at.1 - size.1 / 2.0,
+        VPos::Bottom => at.1 - size.1,
+    };
+    [x0, y0, x0 + size.0, y0 + size.1]
+}
+
+/// Whether boxes `a` and `b` overlap.
+fn overlap(a: &[f64; 4], b: &[f64; 4]) -> bool {
+    a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3]
+}
+
+/// The box's back panels and grid through `configure_axes`, then the three axes and their
+/// ticks again in the theme's axis colour, the axis titles and the tick labels.
 ///
 /// Plotters 0.3.7 has no setter for the 3D axis colour (it draws them in 80 % black, lost on a
-/// dark page), so [`axis_edges`] repeats its choice of edges to draw over them.
+/// dark page), so [`axis_edges`] repeats its choice of edges to draw over them. Its labels are
+/// not drawn: a label beside a foreshortened axis, or at a corner where two axes meet, would
+/// overlap another or a title, or run off the area. Each label is placed here as plotters
+/// would place it, and drawn only if it lies within the area and clear of the legend, the
+/// titles (kept within the area) and the labels already drawn: the vertical axis's first.
 fn draw_axes<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
     chart: &mut Chart3d<'_, DB>,
     field: &Field,
+    text: &AxisText3,
+    legend: Option<&Legend>,
     theme: &Theme,
 ) -> DrawResult {
     // Tick counts along x, height and y; none along an axis seen nearly end-on (the vertical
@@ -495,37 +685,27 @@ fn draw_axes<DB: DrawingBackend>(
         let b = coord.translate(&(b[0], b[1], b[2]));
         f64::from(a.0 - b.0).hypot(f64::from(a.1 - b.1)) >= 3.0 * em
     });
-    let labels: [usize; 3] = std::array::from_fn(|idx| match (upright[idx], idx) {
+    let counts: [usize; 3] = std::array::from_fn(|idx| match (upright[idx], idx) {
         (false, _) => 0,
         (true, 1) => 6,
         (true, _) => 5,
     });
-    let scaling = field.scaling;
-    let f_of = move |t: &f64| {
-        let u = scaling.lo + t * (scaling.hi - scaling.lo);
-        let f = if scaling.log {
-            scaling.f_min + u.exp_m1()
-        } else {
-            u
-        };
-        fmt_value(f)
-    };
-    let coord_label = |v: &f64| fmt_value(*v);
+    let none = |_: &f64| String::new();
     let tick = theme.px(5.0) as i32;
     chart
         .configure_axes()
-        .x_labels(labels[0])
-        .y_labels(labels[1])
-        .z_labels(labels[2])
+        .x_labels(counts[0])
+        .y_labels(counts[1])
+        .z_labels(counts[2])
         .max_light_lines(1)
         .tick_size(tick)
         .axis_panel_style(RGBAColor(255, 255, 255, 0.03).filled())
         .bold_grid_style(RGBAColor(255, 255, 255, 0.12).stroke_width(theme.px(1.0)))
         .light_grid_style(TRANSPARENT)
-        .label_style(theme.font(0.8))
-        .x_formatter(&coord_label)
-        .y_formatter(&f_of)
-        .z_formatter(&coord_label)
+        .label_style(label_style(theme).color(&TRANSPARENT))
+        .x_formatter(&none)
+        .y_formatter(&none)
+        .z_formatter(&none)
         .draw()
         .map_err(err)?;
 
@@ -533,15 +713,21 @@ fn draw_axes<DB: DrawingBackend>(
     let (xr, yr) = plot.get_pixel_range();
     let mid = ((xr.start + xr.end) / 2, (yr.start + yr.end) / 2);
     let axis_style = theme.axis();
-    let titles = [
-        "x",
-        if field.scaling.log {
-            "f (log scale)"
-        } else {
-            "f"
-        },
-        "y",
-    ];
+    // Boxes in the area's pixels (`coord` gives the backend's).
+    let (bx, by) = area.get_base_pixel();
+    let (aw, ah) = area.dim_in_pixel();
+    let screen = |p: &P3| {
+        let (x, y) = coord.translate(p);
+        (f64::from(x - bx), f64::from(y - by))
+    };
+    let inside =
+        |b: &[f64; 4]| b[0] >= 0.0 && b[1] >= 0.0 && b[2] <= f64::from(aw) && b[3] <= f64::from(ah);
+    let mut taken: Vec<[f64; 4]> = legend.iter().map(|l| l.rect.map(f64::from)).collect();
+    let labels = label_style(theme);
+    let title_font = title_style(theme);
+    let gap = f64::from(theme.px(4.0));
+    let mut placed_labels: Vec<(String, (f64, f64), Pos)> = Vec::new();
+    let mut edges = Vec::new();
     for (idx, (start, end)) in axis_edges(&coord, &field.view).into_iter().enumerate() {
         plot.draw(&PathElement::new(vec![start, end], axis_style))
             .map_err(err)?;
@@ -558,7 +744,7 @@ fn draw_axes<DB: DrawingBackend>(
             y_dir
         };
         let (lo, hi) = r[idx];
-        for v in RangedCoordf64::from(lo..hi).key_points(labels[idx]) {
+        for v in RangedCoordf64::from(lo..hi).key_points(counts[idx]) {
             let mut p = [start.0, start.1, start.2];
             p[idx] = v;
             plot.draw(
@@ -567,37 +753,125 @@ fn draw_axes<DB: DrawingBackend>(
             )
             .map_err(err)?;
         }
-        // Titles: the vertical one above the axis' top, on the side of its tick labels; the
-        // others beyond their tick labels.
+        edges.push((start, end, dir));
+    }
+    // Titles: the vertical one above the axis' top, on the side of its tick labels; the
+    // others beyond their tick labels. Each is kept within the area.
+    for (idx, &(start, end, dir)) in edges.iter().enumerate() {
         if !upright[idx] {
             continue;
         }
-        let (offset, pos) = if idx == 1 {
-            let top = if b.1 < e.1 { start } else { end };
-            let off = (0, -(0.9 * em) as i32);
+        let title = text.titles[idx];
+        let size = measure(area, title, &title_font);
+        let (at, pos) = if idx == 1 {
+            let top = if screen(&start).1 < screen(&end).1 {
+                start
+            } else {
+                end
+            };
+            let (x, y) = screen(&top);
             let h = match dir.0.cmp(&0) {
                 std::cmp::Ordering::Less => HPos::Right,
                 std::cmp::Ordering::Greater => HPos::Left,
                 std::cmp::Ordering::Equal => HPos::Center,
             };
-            ((off, top), Pos::new(h, VPos::Bottom))
+            ((x, y - 0.9 * em), Pos::new(h, VPos::Bottom))
         } else {
-            let k = if dir.0 == 0 {
-                2.0 + 2.2 * em / f64::from(tick)
+            // Beyond the widest of this axis's labels.
+            let widest = text.ticks[idx]
+                .iter()
+                .map(|t| measure(area, &t.1, &labels))
+                .fold((0.0, 0.0), |a: (f64, f64), m| (a.0.max(m.0), a.1.max(m.1)));
+            let reach = if dir.0 == 0 {
+                widest.1 + size.1 / 2.0
             } else {
-                2.0 + 2.8 * em / f64::from(tick)
+                widest.0 + size.0 / 2.0
             };
-            let off = ((f64::from(dir.0) * k) as i32, (f64::from(dir.1) * k) as i32);
-            let m = (
+            let k = 2.0 + (reach + gap) / f64::from(tick);
+            let (x, y) = screen(&(
                 (start.0 + end.0) / 2.0,
                 (start.1 + end.1) / 2.0,
                 (start.2 + end.2) / 2.0,
-            );
-            ((off, m), Pos::new(HPos::Center, VPos::Center))
+            ));
+            (
+                (x + f64::from(dir.0) * k, y + f64::from(dir.1) * k),
+                Pos::new(HPos::Center, VPos::Center),
+            )
         };
-        let (off, at) = offset;
-        plot.draw(&(EmptyElement::at(at) + Text::new(titles[idx], off, theme.font(1.0).pos(pos))))
-            .map_err(err)?;
+        let b = text_box(at, size, pos);
+        let shift = (
+            (-b[0]).max(0.0) - (b[2] - f64::from(aw)).max(0.0),
+            (-b[1]).max(0.0) - (b[3] - f64::from(ah)).max(0.0),
+        );
+        let mut at = (at.0 + shift.0, at.1 + shift.1);
+        // Over the legend or another title, it moves below or beside what it would cover;
+        // with no room for it there either, it is left out.
+        let clear = |at: (f64, f64)| {
+            let b = text_box(at, size, pos);
+            inside(&b) && !taken.iter().any(|t| overlap(t, &b))
+        };
+        if !clear(at) {
+            let b = text_box(at, size, pos);
+            let moves: Vec<(f64, f64)> = taken
+                .iter()
+                .filter(|t| overlap(t, &b))
+                .flat_map(|t| {
+                    [
+                        (at.0, at.1 + t[3] - b[1] + gap),
+                        (at.0 + t[0] - b[2] - gap, at.1),
+                        (at.0, at.1 + t[1] - b[3] - gap),
+                    ]
+                })
+                .collect();
+            match moves.into_iter().find(|&m| clear(m)) {
+                Some(m) => at = m,
+                None => continue,
+            }
+        }
+        taken.push(text_box(at, size, pos));
+        area.draw(&Text::new(
+            title,
+            (at.0.round() as i32, at.1.round() as i32),
+            title_font.clone().pos(pos),
+        ))
+        .map_err(err)?;
+    }
+    // Tick labels: the vertical axis's first, each where plotters would put it.
+    for idx in [1, 0, 2] {
+        let (start, _, dir) = edges[idx];
+        for (v, words) in &text.ticks[idx] {
+            if counts[idx] == 0 {
+                break;
+            }
+            let mut p = [start.0, start.1, start.2];
+            p[idx] = *v;
+            let (x, y) = screen(&(p[0], p[1], p[2]));
+            let h = match dir.0.cmp(&0) {
+                std::cmp::Ordering::Less => HPos::Right,
+                std::cmp::Ordering::Greater => HPos::Left,
+                std::cmp::Ordering::Equal => HPos::Center,
+            };
+            let v_pos = match dir.1.cmp(&0) {
+                std::cmp::Ordering::Less => VPos::Bottom,
+                std::cmp::Ordering::Greater => VPos::Top,
+                std::cmp::Ordering::Equal => VPos::Center,
+            };
+            let pos = Pos::new(h, v_pos);
+            let at = (x + 2.0 * f64::from(dir.0), y + 2.0 * f64::from(dir.1));
+            let b = text_box(at, measure(area, words, &labels), pos);
+            if inside(&b) && !taken.iter().any(|t| overlap(t, &b)) {
+                taken.push(b);
+                placed_labels.push((words.clone(), at, pos));
+            }
+        }
+    }
+    for (words, at, pos) in placed_labels {
+        area.draw(&Text::new(
+            words,
+            (at.0.round() as i32, at.1.round() as i32),
+            labels.clone().pos(pos),
+        ))
+        .map_err(err)?;
     }
     Ok(())
 }

@@ -7,7 +7,7 @@ use crate::core::optim::{ConfigError, OptimizerKind, RunConfig};
 use crate::core::run::{RunSpec, StepParts, Trajectory, simulate};
 use crate::core::surface::{Surface, View};
 use crate::render::basin::{BasinMode, basin_pixels, draw_basin_map};
-use crate::render::plot::surface_plot_rect;
+use crate::render::plot::surface_frame;
 use crate::render::viewport::Viewport;
 use crate::render::{
     Camera, Field, Line, MetricSeries, RUN_COLORS, StepArrows, Theme, TrajectorySeries,
