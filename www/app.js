@@ -1,7 +1,7 @@
 // optiviz page: builds the controls from what the Rust handle describes, turns pointer and
 // keyboard input into calls on it, and runs the frame loop. Every computation and every pixel
 // of the plots comes from Rust (pkg/optiviz.js); the scenario lives in the URL.
-import init, { App, basin_legend, basin_tasks, check_tuning, last_panic, paint_basins, sweep_tasks } from './pkg/optiviz.js';
+import init, { App, basin_legend, basin_tasks, check_tuning, last_panic, sweep_tasks } from './pkg/optiviz.js';
 import { Job, pagePool } from './pool.js';
 import { $, Player, RunPanels, attempt, fitCanvases, fmt, fmtDecay, legendItems, notice, recover, swatchItem, touchWords, trapped, wireKeys } from './runs.js';
 
@@ -250,6 +250,7 @@ class Page extends Player {
     this.app.set_large(on);
     document.body.classList.toggle('large', on);
     $('large').setAttribute('aria-pressed', String(on));
+    this.repaintBasins?.();
     this.changed();
   }
 
@@ -333,7 +334,7 @@ class Page extends Player {
         sides.forEach(([canvas], k) => {
           const c = $(canvas);
           fitCanvases([c]);
-          paint_basins(c, maps[k], n, n, mode, steps);
+          this.app.paint_basins(c, query, maps[k], n, n, mode, steps);
         });
         $('basin-legend').replaceChildren(...JSON.parse(basin_legend(query, mode, steps)).map((e) => swatchItem(e.color, e.label)));
       };
@@ -355,6 +356,8 @@ class Page extends Player {
       this.repaintBasins = paint;
     });
     $('basin-mode').addEventListener('change', () => this.repaintBasins?.());
+    // The maps' axes are drawn at the canvas's size and text size: painted again when either changes.
+    new ResizeObserver(() => this.repaintBasins?.()).observe($('basin-left'));
   }
 
   /** The Vary menu: run 1's hyperparameters, then the optimizer and the surface. */

@@ -1,8 +1,15 @@
 //! The colours of a basin map, and their legend: which minimum each start point reached (or
-//! how many steps it took), with "diverged" never the colour of a minimum.
+//! how many steps it took), with "diverged" never the colour of a minimum; and the map itself
+//! drawn with axes over its start grid and the known minima marked ([`draw_basin_map`]).
 
+use super::plot::{DrawResult, draw_plane_axes, plane_chart};
+use super::theme::Theme;
 use crate::core::compare::Basin;
+use crate::core::surface::View;
+use plotters::coord::Shift;
+use plotters::prelude::*;
 use plotters::style::colors::colormaps::{ColorMap, ViridisRGB};
+use std::ops::Range;
 
 /// The minima's colours, in the order of [`crate::core::surface::Surface::minima`] (repeating
 /// beyond six), as the runs' colours are: distinct hues, each shaded darker the longer the run
@@ -110,4 +117,26 @@ pub fn basin_legend(minima: &[[f64; 2]], mode: BasinMode, steps: usize) -> Vec<(
     out.push((format!("not settled in {steps} steps"), NOT_SETTLED));
     out.push(("diverged".into(), DIVERGED));
     out
+}
+
+/// Draws a basin map whose start grid covers `view` (cell `(col, row)` of a `width × height`
+/// grid starts at [`View::pixel_center`], as [`crate::core::compare::BasinGrid::start`]
+/// says): axes x and y over `view` with round tick labels, as the surface plot has, and each
+/// of `minima` (`[x, y, f]`, [`crate::core::surface::Surface::minima`]) inside the view
+/// marked with the surface plot's ✕. The plotting area keeps the view's aspect, centred in
+/// `area`, so the cells are square; `blit(columns, rows)` puts the map's image there (the
+/// cells scaled to fill it, row 0 at the top) before the axes and marks are drawn over it.
+/// Returns the plotting area's pixels.
+pub fn draw_basin_map<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    view: &View,
+    minima: &[[f64; 3]],
+    theme: &Theme,
+    blit: impl FnOnce(Range<i32>, Range<i32>) -> DrawResult,
+) -> DrawResult<(Range<i32>, Range<i32>)> {
+    let (mut chart, room) = plane_chart(area, view, theme, true)?;
+    let (cols, rows) = chart.plotting_area().get_pixel_range();
+    blit(cols.clone(), rows.clone())?;
+    draw_plane_axes(&mut chart, &room, view, ("x", "y"), &[], minima, theme)?;
+    Ok((cols, rows))
 }

@@ -9,12 +9,11 @@
 
 use super::clip::{clip_path, clip_segment, inside};
 use super::field::{Scaling, viridis_lut};
-use super::plot::{DrawResult, decimate, view_ranges};
+use super::plot::{DrawResult, decimate, draw_plane_axes, plane_chart};
 use super::theme::{PAGE, Theme};
 use crate::core::model::{LabModel, Model, Points, Training};
 use crate::core::surface::{COORDINATE_LIMIT, View};
 use plotters::coord::Shift;
-use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use std::ops::Range;
 
@@ -216,31 +215,17 @@ pub fn data_view(points: &Points) -> View {
     bounds_view(points.positions(), 0.1).unwrap_or(View::new(-1.0, 1.0, -1.0, 1.0))
 }
 
-type DataChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
-
-fn data_chart<'a, DB: DrawingBackend>(
-    area: &'a DrawingArea<DB, Shift>,
-    view: &View,
-    theme: &Theme,
-) -> DrawResult<DataChart<'a, DB>> {
-    let (xs, ys) = view_ranges(view)?;
-    ChartBuilder::on(area)
-        .margin(theme.px(10.0))
-        .x_label_area_size(theme.px(40.0))
-        .y_label_area_size(theme.px(52.0))
-        .build_cartesian_2d(xs, ys)
-        .map_err(err)
-}
-
 /// The pixel rectangle `(columns, rows)` the data view's plotting area covers in `area`:
 /// where the caller puts the decision regions ([`probability_rgba`]), and the rectangle of
-/// the [`crate::render::viewport::Viewport`] clicks are mapped through.
+/// the [`crate::render::viewport::Viewport`] clicks are mapped through. (The data view is
+/// laid out as the surface plot is, its labels given the room they need.)
 pub fn data_plot_rect<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     view: &View,
     theme: &Theme,
 ) -> DrawResult<(Range<i32>, Range<i32>)> {
-    Ok(data_chart(area, view, theme)?
+    Ok(plane_chart(area, view, theme, false)?
+        .0
         .plotting_area()
         .get_pixel_range())
 }
@@ -340,23 +325,12 @@ pub fn draw_data_view<DB: DrawingBackend>(
     runs: &[FitSeries<'_>],
     theme: &Theme,
 ) -> DrawResult {
-    let mut chart = data_chart(area, view, theme)?;
-    let (x_desc, y_desc) = match data.points {
+    let (mut chart, room) = plane_chart(area, view, theme, false)?;
+    let names = match data.points {
         Points::Regression(_) => ("x", "y"),
         Points::Classes(_) => ("x1", "x2"),
     };
-    chart
-        .configure_mesh()
-        .disable_mesh()
-        .x_labels(7)
-        .y_labels(7)
-        .x_desc(x_desc)
-        .y_desc(y_desc)
-        .axis_style(theme.axis())
-        .label_style(theme.font(0.9))
-        .axis_desc_style(theme.font(1.0))
-        .draw()
-        .map_err(err)?;
+    draw_plane_axes(&mut chart, &room, view, names, &[], &[], theme)?;
     let plot = chart.plotting_area().clone();
     let (cols, rows) = plot.get_pixel_range();
     let scale = (

@@ -5,10 +5,12 @@
 //! The heatmap is computed as one RGBA buffer ([`field::Field::rgba`]) for the caller to put
 //! on its target in one call, never one plotters call per pixel.
 
+mod axes;
 pub mod basin;
 mod clip;
 pub mod field;
 pub mod lab;
+pub mod mesh;
 pub mod plot;
 pub mod plot3d;
 pub mod theme;

@@ -1,22 +1,17 @@
 //! Plot layers drawn with plotters, generic over the drawing backend: the surface's axes,
 //! contours and minima; the runs' trajectories; and the loss-versus-step chart.
 
+use super::axes::{self, AxisText, Room};
 use super::clip::{clip_path, clip_segment, inside};
 use super::field::ContourLine;
 use super::theme::{HALO, Theme};
+use super::viewport::Viewport;
 use crate::core::surface::View;
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor;
 use std::ops::Range;
-
-impl Theme {
-    /// Margins of the surface chart: `(margin, x label area, y label area)` in device pixels.
-    pub(super) fn surface_margins(&self) -> (u32, u32, u32) {
-        (self.px(10.0), self.px(40.0), self.px(52.0))
-    }
-}
 
 /// A drawing error, as text (the backend's own error types differ).
 pub type DrawResult<T = ()> = Result<T, String>;
@@ -57,21 +52,99 @@ pub(super) fn view_ranges(view: &View) -> DrawResult<(Range<f64>, Range<f64>)> {
     ))
 }
 
-type SurfaceChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+pub(super) type SurfaceChart<'a, DB> =
+    ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
 fn surface_chart<'a, DB: DrawingBackend>(
     area: &'a DrawingArea<DB, Shift>,
     view: &View,
     theme: &Theme,
 ) -> DrawResult<SurfaceChart<'a, DB>> {
-    let (margin, x_area, y_area) = theme.surface_margins();
+    Ok(plane_chart(area, view, theme, false)?.0)
+}
+
+/// The room the surface plot's axes over `view` need on `area` ([`axes::room`]): up to 7
+/// labels on each, one-line titles.
+fn plane_room<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    view: &View,
+    theme: &Theme,
+) -> DrawResult<Room> {
     let (xs, ys) = view_ranges(view)?;
-    ChartBuilder::on(area)
-        .margin(margin)
-        .x_label_area_size(x_area)
-        .y_label_area_size(y_area)
-        .build_cartesian_2d(xs, ys)
-        .map_err(err)
+    let x_ticks = |n| axes::linear_ticks(xs.start, xs.end, n, None);
+    let y_ticks = |n| axes::linear_ticks(ys.start, ys.end, n, None);
+    // (Only the titles' height counts: they are a letter or two, as each caller names them.)
+    let x = AxisText {
+        ticks: &x_ticks,
+        most: 7,
+        titles: &["x"],
+    };
+    let y = AxisText {
+        ticks: &y_ticks,
+        most: 7,
+        titles: &["y"],
+    };
+    Ok(axes::room(
+        area,
+        &x,
+        &y,
+        &theme.font(0.9),
+        &theme.font(1.0),
+        theme,
+    ))
+}
+
+/// The surface plot's chart over `view` on `area`, and the room its text takes; with
+/// `square`, its plotting area is narrowed (or shortened) about its centre to the view's
+/// aspect, so that a unit of x and one of y take the same number of pixels (the basin maps,
+/// whose cells are square).
+pub(super) fn plane_chart<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    view: &View,
+    theme: &Theme,
+    square: bool,
+) -> DrawResult<(SurfaceChart<'a, DB>, Room)> {
+    let (xs, ys) = view_ranges(view)?;
+    let mut room = plane_room(area, view, theme)?;
+    if square {
+        let (w, h) = area.dim_in_pixel();
+        let [top, right, bottom, left] = room.margins;
+        let pw = f64::from(w.saturating_sub(left + right + room.y_area).max(1));
+        let ph = f64::from(h.saturating_sub(top + bottom + room.x_area).max(1));
+        let aspect = (view.x_max - view.x_min) / (view.y_max - view.y_min);
+        let extra = if pw > ph * aspect {
+            (((pw - ph * aspect) / 2.0).floor() as u32, 0)
+        } else {
+            (0, ((ph - pw / aspect) / 2.0).floor() as u32)
+        };
+        room = room.inset(extra);
+    }
+    let chart = room.builder(area).build_cartesian_2d(xs, ys).map_err(err)?;
+    Ok((chart, room))
+}
+
+/// The surface plot on `area` of the view `base` widened to the plot's aspect
+/// ([`View::fit_aspect`]), as a [`Viewport`]: the view drawn and the pixels of the plot
+/// [`draw_surface_layer`] and [`draw_trajectories`] draw for that view. The axes' labels
+/// take the room they need, which depends on the view, which is fitted to the room left:
+/// the fitting is repeated until the two agree (a few pixels' difference at most, after
+/// four rounds, is left to the aspect); the rectangle returned is always the one the layers
+/// draw for the view returned.
+pub fn surface_frame<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    base: &View,
+    theme: &Theme,
+) -> DrawResult<Viewport> {
+    let mut view = *base;
+    for _ in 0..4 {
+        let (cols, rows) = surface_plot_rect(area, &view, theme)?;
+        let fitted = base.fit_aspect(cols.len() as f64, rows.len() as f64);
+        if fitted == view {
+            break;
+        }
+        view = fitted;
+    }
+    Ok(Viewport::new(surface_plot_rect(area, &view, theme)?, view))
 }
 
 /// The pixel rectangle `(columns, rows)` the surface chart's plotting area covers in `area`:
@@ -108,12 +181,33 @@ pub fn draw_plane_layer<DB: DrawingBackend>(
     minima: &[[f64; 3]],
     theme: &Theme,
 ) -> DrawResult {
-    let mut chart = surface_chart(area, view, theme)?;
+    let (mut chart, room) = plane_chart(area, view, theme, false)?;
+    draw_plane_axes(&mut chart, &room, view, names, contours, minima, theme)
+}
+
+/// The surface plot's axes (named `names`), `contours` and `minima` (✕ in black and white)
+/// on a chart already built over `view`: [`draw_plane_layer`]'s drawing, shared with the
+/// basin maps ([`super::basin::draw_basin_map`]).
+pub(super) fn draw_plane_axes<DB: DrawingBackend>(
+    chart: &mut SurfaceChart<'_, DB>,
+    room: &Room,
+    view: &View,
+    names: (&str, &str),
+    contours: &[ContourLine],
+    minima: &[[f64; 3]],
+    theme: &Theme,
+) -> DrawResult {
+    let along = |lo: f64, hi: f64| move |v: f64| (v - lo) / (hi - lo);
+    let x_words = axes::words(&room.x_ticks, along(view.x_min, view.x_max));
+    let y_words = axes::words(&room.y_ticks, along(view.y_min, view.y_max));
     chart
         .configure_mesh()
         .disable_mesh()
-        .x_labels(7)
-        .y_labels(7)
+        .x_labels(room.x_hint)
+        .y_labels(room.y_hint)
+        .x_label_formatter(&x_words)
+        .y_label_formatter(&y_words)
+        .set_all_tick_mark_size(room.tick)
         .x_desc(names.0)
         .y_desc(names.1)
         .axis_style(theme.axis())
@@ -599,31 +693,72 @@ pub fn draw_metric<DB: DrawingBackend>(
     } else {
         (-3.0, 3.0)
     };
-    let mut chart = ChartBuilder::on(area)
-        .margin(theme.px(10.0))
-        .margin_right(theme.px(22.0))
-        .x_label_area_size(theme.px(40.0))
-        .y_label_area_size(theme.px(60.0))
-        .build_cartesian_2d(0.0..max_steps.max(1) as f64, axis_range(lo, hi)?)
+    let last = max_steps.max(1) as f64;
+    let ys = axis_range(lo, hi)?;
+    let decades = match axis {
+        MetricAxis::Log => decade_labels(lo, hi, &|t| format!("{:.0e}", 10f64.powf(t))),
+        MetricAxis::Linear => Vec::new(),
+    };
+    // Steps are whole: a short run's fractional ticks go unlabelled.
+    let x_ticks = |n| {
+        let mut ticks = axes::linear_ticks(0.0, last, n, None);
+        ticks.retain(|t| (t.0 * last).fract().abs() < 1e-9);
+        ticks
+    };
+    let y_ticks = |n| match axis {
+        MetricAxis::Log => axes::thin(&decades, n),
+        MetricAxis::Linear => axes::linear_ticks(lo, hi, n, None),
+    };
+    let log_titles = [
+        format!("{name} (log scale)"),
+        format!("{name} (log)"),
+        name.to_owned(),
+    ];
+    let titles: Vec<&str> = match axis {
+        MetricAxis::Log => log_titles.iter().map(String::as_str).collect(),
+        MetricAxis::Linear => vec![name],
+    };
+    let room = axes::room(
+        area,
+        &AxisText {
+            ticks: &x_ticks,
+            most: 6,
+            titles: &["step"],
+        },
+        &AxisText {
+            ticks: &y_ticks,
+            most: if axis == MetricAxis::Log {
+                decades.len().max(1)
+            } else {
+                6
+            },
+            titles: &titles,
+        },
+        &theme.font(0.85),
+        &theme.font(0.95),
+        theme,
+    );
+    let mut chart = room
+        .builder(area)
+        .build_cartesian_2d(0.0..last, ys)
         .map_err(err)?;
-    let y_label = move |v: &f64| match axis {
-        MetricAxis::Log => format!("{:.0e}", 10f64.powf(*v)),
-        MetricAxis::Linear => format!("{v:.3}"),
-    };
-    let y_desc = match axis {
-        MetricAxis::Log => format!("{name} (log scale)"),
-        MetricAxis::Linear => name.to_owned(),
-    };
+    let x_words = axes::words(&room.x_ticks, |v| v / last);
+    let y_words = axes::words(&room.y_ticks, |v| (v - lo) / (hi - lo));
     chart
         .configure_mesh()
-        .x_desc("step")
-        .y_desc(y_desc)
-        .x_labels(6)
+        .x_desc(room.x_title.as_str())
+        .y_desc(room.y_title.as_str())
+        .x_labels(room.x_hint)
         // A log axis gets its ticks at round values below (log_y_ticks): plotters would put
         // them at round logarithms and print 3e0 twice.
-        .y_labels(if axis == MetricAxis::Log { 0 } else { 6 })
-        .x_label_formatter(&|v| format!("{v:.0}"))
-        .y_label_formatter(&y_label)
+        .y_labels(if axis == MetricAxis::Log {
+            0
+        } else {
+            room.y_hint
+        })
+        .x_label_formatter(&x_words)
+        .y_label_formatter(&y_words)
+        .set_all_tick_mark_size(room.tick)
         .axis_style(theme.axis())
         .bold_line_style(RGBAColor(255, 255, 255, 0.10).stroke_width(theme.px(1.0)))
         .light_line_style(TRANSPARENT)
@@ -633,8 +768,7 @@ pub fn draw_metric<DB: DrawingBackend>(
         .map_err(err)?;
     if axis == MetricAxis::Log {
         let (cols, rows) = chart.plotting_area().get_pixel_range();
-        let label = |t: f64| format!("{:.0e}", 10f64.powf(t));
-        log_y_ticks(area, (&cols, &rows), (lo, hi), &label, theme)?;
+        log_y_ticks(area, (&cols, &rows), &room.y_ticks, room.tick, theme)?;
     }
     let x = cursor.min(max_steps) as f64;
     chart
@@ -784,26 +918,50 @@ pub fn draw_rate_map<DB: DrawingBackend>(
     theme: &Theme,
     blit: impl FnOnce(Range<i32>, Range<i32>) -> DrawResult,
 ) -> DrawResult {
-    let mut chart = ChartBuilder::on(area)
-        .margin(theme.px(10.0))
-        .margin_right(theme.px(18.0))
-        .x_label_area_size(theme.px(40.0))
-        .y_label_area_size(theme.px(48.0))
-        .build_cartesian_2d(
-            log_range(lrs.0, lrs.1)?.log_scale(),
-            axis_range(momenta.0, momenta.1)?,
-        )
+    let xs = log_range(lrs.0, lrs.1)?;
+    let ys = axis_range(momenta.0, momenta.1)?;
+    let rate = |v: f64| format!("{v:.0e}");
+    let x_ticks = |n| axes::log_ticks(lrs.0, lrs.1, n, &rate);
+    let y_ticks = |n| axes::linear_ticks(momenta.0, momenta.1, n, None);
+    let room = axes::room(
+        area,
+        &AxisText {
+            ticks: &x_ticks,
+            most: 5,
+            titles: &[
+                "learning rate η (log scale)",
+                "learning rate η (log)",
+                "learning rate η",
+            ],
+        },
+        &AxisText {
+            ticks: &y_ticks,
+            most: 5,
+            titles: &["momentum μ", "μ"],
+        },
+        &theme.font(0.85),
+        &theme.font(0.9),
+        theme,
+    );
+    let mut chart = room
+        .builder(area)
+        .build_cartesian_2d(xs.log_scale(), ys)
         .map_err(err)?;
     let (cols, rows) = chart.plotting_area().get_pixel_range();
     blit(cols, rows)?;
+    let (l0, l1) = (lrs.0.log10(), lrs.1.log10());
+    let x_words = axes::words(&room.x_ticks, |v| (v.log10() - l0) / (l1 - l0));
+    let y_words = axes::words(&room.y_ticks, |v| (v - momenta.0) / (momenta.1 - momenta.0));
     chart
         .configure_mesh()
         .disable_mesh()
-        .x_desc("learning rate η (log scale)")
-        .y_desc("momentum μ")
-        .x_labels(5)
-        .y_labels(5)
-        .x_label_formatter(&|v| format!("{v:.0e}"))
+        .x_desc(room.x_title.as_str())
+        .y_desc(room.y_title.as_str())
+        .x_labels(room.x_hint)
+        .y_labels(room.y_hint)
+        .x_label_formatter(&x_words)
+        .y_label_formatter(&y_words)
+        .set_all_tick_mark_size(room.tick)
         .axis_style(theme.axis())
         .label_style(theme.font(0.85))
         .axis_desc_style(theme.font(0.9))
@@ -890,22 +1048,32 @@ pub fn decade_ticks(lo: f64, hi: f64) -> Vec<f64> {
     within(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0])
 }
 
-/// Draws a log axis's y ticks at round values ([`decade_ticks`] of `lo..hi`, both `log10`
-/// of the quantity) on `area`, whose plotting area covers pixels `cols × rows`: a faint line
-/// across the plot at each, and `label(t)` right-aligned left of the plotting area.
+/// The labels of a log axis of `log10` values from `lo` to `hi` at [`decade_ticks`], each
+/// `label(t)`, with its place along the axis.
+fn decade_labels(lo: f64, hi: f64, label: &dyn Fn(f64) -> String) -> Vec<(f64, String)> {
+    decade_ticks(lo, hi)
+        .into_iter()
+        .map(|t| ((t - lo) / (hi - lo), label(t)))
+        .collect()
+}
+
+/// Draws a log axis's y ticks, `ticks` (each one's place along the axis and its label, as
+/// [`axes::room`] chose them), on `area`, whose plotting area covers pixels `cols × rows`: a
+/// faint line across the plot at each, and the label right-aligned `2 × tick` pixels left of
+/// the plotting area, where plotters puts its own.
 fn log_y_ticks<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     (cols, rows): (&Range<i32>, &Range<i32>),
-    (lo, hi): (f64, f64),
-    label: &dyn Fn(f64) -> String,
+    ticks: &[(f64, String)],
+    tick: u32,
     theme: &Theme,
 ) -> DrawResult {
     let style = theme.font(0.85).pos(text_anchor::Pos::new(
         text_anchor::HPos::Right,
         text_anchor::VPos::Center,
     ));
-    for t in decade_ticks(lo, hi) {
-        let y = f64::from(rows.end) - (t - lo) / (hi - lo) * f64::from(rows.end - rows.start);
+    for (at, label) in ticks {
+        let y = f64::from(rows.end) - at * f64::from(rows.end - rows.start);
         let y = y.round() as i32;
         area.draw(&PathElement::new(
             vec![(cols.start, y), (cols.end, y)],
@@ -913,8 +1081,8 @@ fn log_y_ticks<DB: DrawingBackend>(
         ))
         .map_err(err)?;
         area.draw(&Text::new(
-            label(t),
-            (cols.start - theme.px(6.0) as i32, y),
+            label.clone(),
+            (cols.start - 2 * tick as i32, y),
             style.clone(),
         ))
         .map_err(err)?;
@@ -995,9 +1163,25 @@ pub fn draw_sweep<DB: DrawingBackend>(
         SweepAxis::Steps(_) if lo.is_finite() => ((lo - 0.2).max(-0.1), cap + 0.25),
         SweepAxis::Steps(_) => (-0.1, cap + 0.25),
     };
-    let (y_desc, steps_axis) = match axis {
-        SweepAxis::FinalLoss => ("final loss (log scale)", false),
-        SweepAxis::Steps(_) => ("steps to 1e-6 (log scale)", true),
+    let (y_titles, steps_axis): (&[&str], bool) = match axis {
+        SweepAxis::FinalLoss => (
+            &[
+                "final loss (log scale)",
+                "final loss (log)",
+                "final loss",
+                "loss",
+            ],
+            false,
+        ),
+        SweepAxis::Steps(_) => (
+            &[
+                "steps to 1e-6 (log scale)",
+                "steps to 1e-6 (log)",
+                "steps to 1e-6",
+                "steps",
+            ],
+            true,
+        ),
     };
     let frame = |cols, rows| SweepFrame {
         cols,
@@ -1005,22 +1189,55 @@ pub fn draw_sweep<DB: DrawingBackend>(
         lrs,
         log_loss: (lo, hi),
     };
-    let mut chart = ChartBuilder::on(area)
-        .margin(theme.px(10.0))
-        .margin_right(theme.px(18.0))
-        .x_label_area_size(theme.px(40.0))
-        .y_label_area_size(theme.px(56.0))
-        .build_cartesian_2d(log_range(lrs.0, lrs.1)?.log_scale(), axis_range(lo, hi)?)
+    let xs = log_range(lrs.0, lrs.1)?;
+    let ys = axis_range(lo, hi)?;
+    let rate = |v: f64| format!("{v:.0e}");
+    let x_ticks = |n| axes::log_ticks(lrs.0, lrs.1, n, &rate);
+    let decades = decade_labels(lo, hi, &|t| {
+        let v = 10f64.powf(t);
+        if steps_axis {
+            format!("{}", v.round())
+        } else {
+            format!("{v:.0e}")
+        }
+    });
+    let y_ticks = |n| axes::thin(&decades, n);
+    let room = axes::room(
+        area,
+        &AxisText {
+            ticks: &x_ticks,
+            most: 6,
+            titles: &[
+                "learning rate η (log scale)",
+                "learning rate η (log)",
+                "learning rate η",
+            ],
+        },
+        &AxisText {
+            ticks: &y_ticks,
+            most: decades.len().max(1),
+            titles: y_titles,
+        },
+        &theme.font(0.85),
+        &theme.font(0.9),
+        theme,
+    );
+    let mut chart = room
+        .builder(area)
+        .build_cartesian_2d(xs.log_scale(), ys)
         .map_err(err)?;
+    let (l0, l1) = (lrs.0.log10(), lrs.1.log10());
+    let x_words = axes::words(&room.x_ticks, |v| (v.log10() - l0) / (l1 - l0));
     chart
         .configure_mesh()
-        .x_desc("learning rate η (log scale)")
-        .y_desc(y_desc)
-        .x_labels(6)
+        .x_desc(room.x_title.as_str())
+        .y_desc(room.y_title.as_str())
+        .x_labels(room.x_hint)
         // The y ticks are drawn below, at round values (decade_ticks): plotters would put
         // them at round logarithms (316 steps).
         .y_labels(0)
-        .x_label_formatter(&|v| format!("{v:.0e}"))
+        .x_label_formatter(&x_words)
+        .set_all_tick_mark_size(room.tick)
         .axis_style(theme.axis())
         .bold_line_style(RGBAColor(255, 255, 255, 0.10).stroke_width(theme.px(1.0)))
         .light_line_style(TRANSPARENT)
@@ -1031,15 +1248,13 @@ pub fn draw_sweep<DB: DrawingBackend>(
     let plot = chart.plotting_area();
     let (cols, rows) = plot.get_pixel_range();
     let shown = frame(cols, rows);
-    let label = |t: f64| {
-        let v = 10f64.powf(t);
-        if steps_axis {
-            format!("{}", v.round())
-        } else {
-            format!("{:.0e}", v)
-        }
-    };
-    log_y_ticks(area, (&shown.cols, &shown.rows), (lo, hi), &label, theme)?;
+    log_y_ticks(
+        area,
+        (&shown.cols, &shown.rows),
+        &room.y_ticks,
+        room.tick,
+        theme,
+    )?;
     // Each run's divergence marks on a row of its own along the top, so none hides another's.
     let top = |i: usize| hi - (hi - lo) * (0.03 + 0.04 * i as f64);
     for (i, run) in runs.iter().enumerate() {

@@ -22,6 +22,13 @@ fn scenario_run(query: &str, run: usize) -> Result<(Scenario, RunEntry), JsError
     Ok((s, entry))
 }
 
+/// The region a `width × height` basin map of scenario `s` covers: its view, widened to the
+/// grid's aspect (square cells). The map's rows ([`basin_rows`]) start there and its axes
+/// ([`super::App::paint_basins`]) show it.
+pub(super) fn basin_view(s: &Scenario, width: usize, height: usize) -> crate::core::surface::View {
+    s.view().fit_aspect(width as f64, height as f64)
+}
+
 /// Rows `row0..row1` of the basin map of run `run` of the scenario `query` (a page URL query)
 /// over its view at `width × height` start points, each run for at most `steps` steps and
 /// settled at [`TOLERANCE`]: one [`Basin::code`] per cell, row-major. Workers compute the
@@ -39,7 +46,7 @@ pub fn basin_rows(
 ) -> Result<Vec<u32>, JsError> {
     let (s, entry) = scenario_run(query, run)?;
     let grid = BasinGrid {
-        view: s.view().fit_aspect(width as f64, height as f64),
+        view: basin_view(&s, width, height),
         width,
         height,
         steps,

@@ -12,7 +12,7 @@ use crate::render::lab::{
     DataLayer, FitSeries, data_plot_rect, data_view, landscape_minimum, landscape_view, loss_cells,
     loss_rgba, loss_scaling, probability_rgba, project,
 };
-use crate::render::plot::surface_plot_rect;
+use crate::render::plot::surface_frame;
 use crate::render::viewport::Viewport;
 use crate::render::{
     Line, MetricSeries, Theme, TrajectorySeries, draw_metric, draw_plane_layer, draw_trajectories,
@@ -801,12 +801,12 @@ impl Lab {
             .s
             .view
             .unwrap_or_else(|| landscape_view(&self.model, self.trainings(), axes));
-        let (cols, rows) = surface_plot_rect(&area, &base, &self.theme).map_err(js_err)?;
+        let Viewport { cols, rows, view } =
+            surface_frame(&area, &base, &self.theme).map_err(js_err)?;
         let (w, h) = (cols.len(), rows.len());
         if w == 0 || h == 0 {
             return Ok(());
         }
-        let view = base.fit_aspect(w as f64, h as f64);
         let m = self.model.as_model();
         let lead = self.lead();
         // Models of more than two parameters hold the others at the lead run's current ones,

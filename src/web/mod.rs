@@ -7,8 +7,8 @@ use crate::core::explain::Scaling;
 use crate::core::optim::{ConfigError, OptimizerKind, RunConfig};
 use crate::core::run::{RunSpec, StepParts, Trajectory, simulate};
 use crate::core::surface::{Surface, View};
-use crate::render::basin::{BasinMode, basin_pixels};
-use crate::render::plot::surface_plot_rect;
+use crate::render::basin::{BasinMode, basin_pixels, draw_basin_map};
+use crate::render::plot::surface_frame;
 use crate::render::viewport::Viewport;
 use crate::render::{
     Camera, Field, Line, MetricSeries, RUN_COLORS, StepArrows, Theme, TrajectorySeries,
@@ -87,39 +87,55 @@ pub fn basin_legend(query: &str, mode: &str, steps: usize) -> Result<String, JsE
     Ok(json(&entries))
 }
 
-/// Paints a basin map's cells (`codes`, `width × height`, row-major, row 0 at the top) on
-/// `canvas`, scaled to fill it, coloured as [`basin_pixels`] says.
 #[wasm_bindgen]
-pub fn paint_basins(
-    canvas: HtmlCanvasElement,
-    codes: &[u32],
-    width: u32,
-    height: u32,
-    mode: &str,
-    steps: usize,
-) -> Result<(), JsError> {
-    if codes.len() != (width * height) as usize || width == 0 {
-        return Err(js_err("the basin map's size does not match its cells"));
+impl App {
+    /// Paints on `canvas` the `width × height` basin map of the scenario `query` whose cells
+    /// are `codes` (row-major, row 0 at the top), coloured as [`basin_pixels`] says for
+    /// `mode` and a budget of `steps`: over the region its starts cover
+    /// ([`jobs::basin_view`]), with axes and the surface's minima marked
+    /// ([`crate::render::basin::draw_basin_map`]), in this page's text size.
+    #[allow(clippy::too_many_arguments)]
+    pub fn paint_basins(
+        &self,
+        canvas: HtmlCanvasElement,
+        query: &str,
+        codes: &[u32],
+        width: u32,
+        height: u32,
+        mode: &str,
+        steps: usize,
+    ) -> Result<(), JsError> {
+        if codes.len() != (width as usize) * (height as usize) || width == 0 {
+            return Err(js_err("the basin map's size does not match its cells"));
+        }
+        let s = Scenario::from_query(query).map_err(js_err)?;
+        let view = jobs::basin_view(&s, width as usize, height as usize);
+        let pixels = basin_pixels(codes, BasinMode::from_name(mode), steps);
+        let image = ImageData::new_with_u8_clamped_array_and_sh(Clamped(&pixels), width, height)
+            .map_err(|_| js_err("cannot make the basin image"))?;
+        let scratch = offscreen()?;
+        scratch.set_width(width);
+        scratch.set_height(height);
+        context(&scratch)?
+            .put_image_data(&image, 0.0, 0.0)
+            .map_err(|_| js_err("cannot draw the basin image"))?;
+        let ctx = context(&canvas)?;
+        let area = backend(&canvas)?.into_drawing_area();
+        area.fill(&PAGE).map_err(js_err)?;
+        let blit = |cols: Range<i32>, rows: Range<i32>| {
+            ctx.set_image_smoothing_enabled(false);
+            ctx.draw_image_with_html_canvas_element_and_dw_and_dh(
+                &scratch,
+                f64::from(cols.start),
+                f64::from(rows.start),
+                f64::from(cols.end - cols.start),
+                f64::from(rows.end - rows.start),
+            )
+            .map_err(|_| "cannot put the basin image on the canvas".to_owned())
+        };
+        draw_basin_map(&area, &view, &s.surface.minima(), &self.theme, blit).map_err(js_err)?;
+        area.present().map_err(js_err)
     }
-    let pixels = basin_pixels(codes, BasinMode::from_name(mode), steps);
-    let image = ImageData::new_with_u8_clamped_array_and_sh(Clamped(&pixels), width, height)
-        .map_err(|_| js_err("cannot make the basin image"))?;
-    let scratch = offscreen()?;
-    scratch.set_width(width);
-    scratch.set_height(height);
-    context(&scratch)?
-        .put_image_data(&image, 0.0, 0.0)
-        .map_err(|_| js_err("cannot draw the basin image"))?;
-    let ctx = context(&canvas)?;
-    ctx.set_image_smoothing_enabled(false);
-    ctx.draw_image_with_html_canvas_element_and_dw_and_dh(
-        &scratch,
-        0.0,
-        0.0,
-        f64::from(canvas.width()),
-        f64::from(canvas.height()),
-    )
-    .map_err(|_| js_err("cannot put the basin image on the canvas"))
 }
 
 /// The learning-rate sweep benchmark ([`crate::core::bench::sweep_workload`]): 8 optimizers × 50

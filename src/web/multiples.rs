@@ -180,9 +180,9 @@ impl App {
                 .zip(Self::panel_areas(&area, n))
             {
                 let base = panel.surface.default_view();
-                let (cols, rows) = surface_plot_rect(&sub, &base, &theme).map_err(js_err)?;
+                let Viewport { cols, rows, view } =
+                    surface_frame(&sub, &base, &theme).map_err(js_err)?;
                 let (w, h) = (cols.len(), rows.len());
-                let view = base.fit_aspect(w as f64, h as f64);
                 if w > 0 && h > 0 {
                     let field = Field::new(panel.surface, view);
                     let pixels = field.rgba(w, h);

@@ -105,12 +105,12 @@ impl App {
         let area = backend(&self.background)?.into_drawing_area();
         area.fill(&PAGE).map_err(js_err)?;
         let base = self.scenario.view();
-        let (cols, rows) = surface_plot_rect(&area, &base, &self.theme).map_err(js_err)?;
+        let Viewport { cols, rows, view } =
+            surface_frame(&area, &base, &self.theme).map_err(js_err)?;
         let (w, h) = (cols.len(), rows.len());
         if w == 0 || h == 0 {
             return Ok(());
         }
-        let view = base.fit_aspect(w as f64, h as f64);
         let field = Field::new(self.scenario.surface, view);
         let (x0, y0) = (f64::from(cols.start), f64::from(rows.start));
         let ctx = context(&self.background)?;
