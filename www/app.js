@@ -714,6 +714,7 @@ class Page extends Player {
 
 async function main() {
   await init();
+  performance.mark('optiviz:wasm-ready');
   const canvases = [$('surface-canvas'), $('trajectory-canvas'), $('loss-canvas')];
   fitCanvases(canvases);
   const app = new App(...canvases, devicePixelRatio, location.search);
