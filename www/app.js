@@ -729,6 +729,10 @@ async function main() {
   page.wireMultiples();
   page.wireBasins();
   page.syncControls();
+  // The first frame paints the heatmap at half resolution, as during a zoom: a quarter of the
+  // pixels, while the browser still runs the wasm from its quick first compile. It is
+  // sharpened once the page has been still for a moment (Page.interacting).
+  page.interacting();
   page.rebuild();
   if (app.large()) page.setLarge(true);
   const problem = app.load_error();
