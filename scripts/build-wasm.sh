@@ -7,7 +7,7 @@
 # OPTIVIZ_WASM_NAMES=keep keeps the names, for debugging.
 #
 # No wasm-opt: binaryen's wasm-opt -O3 (132, from npm) took 20-70 s here and saved a further
-# 45 KiB raw but only 1.4 KiB gzipped after the names are gone, with no speed difference
+# 45 KiB raw but only 1.3 KiB gzipped after the names are gone, with no speed difference
 # (BENCHMARKS.md, "Loading").
 set -euo pipefail
 cd "$(dirname "$0")/.."
