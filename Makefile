@@ -2,14 +2,15 @@
 #   make serve   build the page's wasm (release) and serve it at http://127.0.0.1:$(PORT)/
 #   make test    every check: format, clippy and rustdoc (native and wasm32), native tests, wasm build,
 #                browser tests in headless Chromium
-#   make bench   speed in headless Chromium (figures for BENCHMARKS.md)
+#   make bench   speed in headless Chromium (figures for BENCHMARKS.md); make bench-load: only the pages'
+#                sizes and time to first paint
 # Both install what is missing first (scripts/toolchain.sh).
 
 PORT ?= 8000
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: serve test wasm lint native-test browser-test bench
+.PHONY: serve test wasm lint native-test browser-test bench bench-load
 
 serve: wasm
 	cargo run --quiet --release --bin optiviz -- serve www --port $(PORT)
@@ -42,3 +43,9 @@ bench:
 	scripts/build-wasm.sh
 	cargo build --quiet --release --bin optiviz
 	cd tests/browser && OPTIVIZ_BIN="$(CURDIR)/target/release/optiviz" node bench.mjs
+
+bench-load:
+	scripts/toolchain.sh --test
+	scripts/build-wasm.sh
+	cargo build --quiet --release --bin optiviz
+	cd tests/browser && OPTIVIZ_BIN="$(CURDIR)/target/release/optiviz" node bench.mjs --load

@@ -1,9 +1,20 @@
 #!/usr/bin/env bash
 # Builds the page's WebAssembly in release mode and binds it into www/pkg/.
+#
+# The wasm ships without its name section (every function's Rust name: 28 KiB of the wasm's
+# 400 KiB gzipped) and the producers note. A panic's message still reaches the page's banner (it
+# is data, not a name); only the console's stack traces show wasm-function[N] for Rust frames.
+# OPTIVIZ_WASM_NAMES=keep keeps the names, for debugging.
+#
+# No wasm-opt: binaryen's wasm-opt -O3 (132, from npm) took 20-70 s here and saved a further
+# 45 KiB raw but only 1.3 KiB gzipped after the names are gone, with no speed difference
+# (BENCHMARKS.md, "Loading").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 scripts/wasm-cargo.sh build --release --lib --quiet
 wasm="$(scripts/wasm-cargo.sh --out-dir)/release/optiviz.wasm"
-wasm-bindgen --target web --no-typescript --out-dir www/pkg "$wasm"
+strip=(--remove-name-section --remove-producers-section)
+[ "${OPTIVIZ_WASM_NAMES:-}" != keep ] || strip=()
+wasm-bindgen --target web --no-typescript "${strip[@]}" --out-dir www/pkg "$wasm"
 echo "build-wasm: www/pkg/optiviz_bg.wasm ($(wc -c <www/pkg/optiviz_bg.wasm) bytes)" >&2

@@ -720,6 +720,7 @@ class Page extends Player {
 
 async function main() {
   await init();
+  performance.mark('optiviz:wasm-ready');
   const canvases = [$('surface-canvas'), $('trajectory-canvas'), $('loss-canvas')];
   fitCanvases(canvases);
   const app = new App(...canvases, devicePixelRatio, location.search);
@@ -734,6 +735,10 @@ async function main() {
   page.wireMultiples();
   page.wireBasins();
   page.syncControls();
+  // The first frame paints the heatmap at half resolution, as during a zoom: a quarter of the
+  // pixels, while the browser still runs the wasm from its quick first compile. It is
+  // sharpened once the page has been still for a moment (Page.interacting).
+  page.interacting();
   page.rebuild();
   if (app.large()) page.setLarge(true);
   // A link with bad parts shows the rest, names each part left out, and stays in the address

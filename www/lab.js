@@ -340,6 +340,7 @@ class LabPage extends Player {
 
 async function main() {
   await init();
+  performance.mark('optiviz:wasm-ready');
   const canvases = [$('landscape-canvas'), $('data-canvas'), $('lab-chart')];
   fitCanvases(canvases);
   const lab = new Lab(...canvases, devicePixelRatio, location.search);

@@ -10,8 +10,15 @@
 // - the heatmap: a zoom step, which recomputes the heatmap (at half resolution while the
 //   gesture lasts) and contours for the new view; and a surface switch, which computes it at
 //   full resolution and re-simulates every run.
+// - loading: what the two pages download (wasm, JavaScript, CSS: raw and gzipped, from the
+//   files the page fetched) and the time from navigation to the first frame with the plots
+//   painted, over fresh loads of each page on a quiet browser (before anything else runs).
 // Headless Chromium runs without a GPU here, so canvas drawing is done in software.
+//
+// `node bench.mjs --load` measures only the loading (sizes and first paint).
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { root, serve } from './harness.mjs';
 
@@ -23,6 +30,87 @@ const browser = await chromium.launch({
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
     '--no-first-run', '--disable-quic', '--disable-sync'],
 });
+const stats = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const q = (p) => s[Math.min(s.length - 1, Math.floor(p * s.length))];
+  return { n: s.length, median: q(0.5), p95: q(0.95), max: s[s.length - 1] };
+};
+
+// Loading: each sample a fresh browser context (nothing cached; the dev server also sends
+// Cache-Control: no-store, so the wasm is fetched and compiled on every load, as on a first
+// visit), the page at the window size of the rest of the benchmark. Times are from the
+// navigation's start (performance.timeOrigin): the first contentful paint (the header's text,
+// from the browser's paint timing), the page's mark after the wasm is instantiated
+// (`optiviz:wasm-ready`, www/app.js and lab.js) and its mark at the end of the first frame that
+// drew the plots (`optiviz:painted`, www/runs.js).
+const LOADS = 15;
+const loading = async (path) => {
+  const samples = [];
+  let files;
+  for (let i = 0; i < LOADS; i += 1) {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 1300 } });
+    const p = await context.newPage();
+    p.on('pageerror', (e) => console.error('page error:', String(e)));
+    await p.goto(`${base}${path}`);
+    await p.waitForFunction(() => performance.getEntriesByName('optiviz:painted').length > 0, null, { timeout: 30_000 });
+    const t = await p.evaluate(() => {
+      const at = (name) => performance.getEntriesByName(name)[0]?.startTime;
+      const wasm = performance.getEntriesByType('resource').find((r) => r.name.endsWith('.wasm'));
+      return {
+        fcp: at('first-contentful-paint'),
+        wasmFetched: wasm?.responseEnd,
+        ready: at('optiviz:wasm-ready'),
+        painted: at('optiviz:painted'),
+        files: [location.pathname, ...performance.getEntriesByType('resource').map((r) => new URL(r.name).pathname)],
+      };
+    });
+    files = t.files;
+    samples.push(t);
+    await context.close();
+  }
+  return { samples, files };
+};
+const loads = [['/', await loading('')], ['/lab.html', await loading('lab.html')]];
+
+const kb = (n) => (n / 1024).toFixed(1);
+const size = (file) => {
+  const bytes = readFileSync(`${root}www${file.endsWith('/') ? `${file}index.html` : file}`);
+  return { raw: bytes.length, gz: gzipSync(bytes, { level: 9 }).length };
+};
+const kindOf = (f) => (f.endsWith('.wasm') ? 'wasm' : f.endsWith('.js') ? 'JS' : f.endsWith('.css') ? 'CSS'
+  : f.endsWith('.html') || f.endsWith('/') ? 'HTML' : 'other');
+console.log('Loading: what each page fetches (KiB; gzip level 9 of the served files), and the time from');
+console.log(`navigation to the first frame with the plots painted (${LOADS} fresh loads of each page, ms):`);
+console.log('');
+console.log('| page | wasm raw / gz | JS raw / gz | CSS raw / gz | wasm + JS + CSS gz | HTML gz |');
+console.log('|---|---|---|---|---|---|');
+for (const [path, { files }] of loads) {
+  const sum = { wasm: [0, 0], JS: [0, 0], CSS: [0, 0], HTML: [0, 0], other: [0, 0] };
+  for (const f of new Set(files)) {
+    const { raw, gz } = size(f);
+    sum[kindOf(f)][0] += raw;
+    sum[kindOf(f)][1] += gz;
+  }
+  const pair = (k) => `${kb(sum[k][0])} / ${kb(sum[k][1])}`;
+  console.log(`| ${path} | ${pair('wasm')} | ${pair('JS')} | ${pair('CSS')} | ${kb(sum.wasm[1] + sum.JS[1] + sum.CSS[1])} | ${kb(sum.HTML[1])} |`);
+}
+console.log('');
+console.log('| page: time from navigation (ms) | loads | median | p95 | max |');
+console.log('|---|---|---|---|---|');
+for (const [path, { samples }] of loads) {
+  for (const [key, what] of [['fcp', 'first contentful paint (text)'], ['wasmFetched', 'wasm downloaded'],
+    ['ready', 'wasm instantiated'], ['painted', 'plots painted (first frame)']]) {
+    const s = stats(samples.map((x) => x[key]));
+    console.log(`| ${path}: ${what} | ${s.n} | ${s.median.toFixed(0)} | ${s.p95.toFixed(0)} | ${s.max.toFixed(0)} |`);
+  }
+}
+if (process.argv.includes('--load')) {
+  await browser.close();
+  server.kill();
+  process.exit(0);
+}
+console.log('');
+
 const page = await browser.newPage({ viewport: { width: 1440, height: 1300 } });
 page.on('crash', () => console.error('the page crashed'));
 page.on('pageerror', (e) => console.error('page error:', String(e)));
@@ -30,12 +118,6 @@ const runs = ['sgd;lr=0.001', 'momentum;lr=0.001', 'nesterov;lr=0.001', 'adagrad
   'adam;lr=0.05', 'nadam;lr=0.01', 'lion;lr=0.01'].map((r) => `run=${r}`).join('&');
 await page.goto(`${base}?surface=rosenbrock&steps=2000&speed=250&${runs}`);
 await page.waitForSelector('body[data-ready="true"]');
-
-const stats = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const q = (p) => s[Math.min(s.length - 1, Math.floor(p * s.length))];
-  return { n: s.length, median: q(0.5), p95: q(0.95), max: s[s.length - 1] };
-};
 
 const canvas = await page.evaluate(() => {
   const c = document.getElementById('surface-canvas');
