@@ -119,6 +119,7 @@ fn editing_a_point_moves_the_least_squares_line_as_the_normal_equations_say() {
         runs: vec![RunEntry::from(
             RunConfig::new(OptimizerKind::Adam).with("lr", 0.1).unwrap(),
         )],
+        batches: vec![None],
         steps: 5000,
         ..LabScenario::default()
     };
@@ -301,7 +302,11 @@ fn a_hand_written_link() {
             scale_features: true
         }
     );
-    assert_eq!((s.seed, s.batch, s.steps, s.step), (7, Some(2), 300, 20));
+    // The lab-wide batch of an older link is the batch of every run without its own.
+    assert_eq!(
+        (s.seed, &s.batches[..], s.steps, s.step),
+        (7, &[Some(2); 2][..], 300, 20)
+    );
     assert_eq!(s.axes, (1, 0));
     assert_eq!(s.view, Some(View::new(-1.0, 4.0, -2.0, 3.0)));
     assert_eq!(s.runs.len(), 2);
@@ -319,9 +324,10 @@ fn a_hand_written_link() {
     // The runs are written exactly as the surface scenario writes them.
     let q = s.to_query();
     assert!(
-        q.contains("&run=sgd;lr=0.05&run=adam;lr=0.1;hidden&"),
+        q.contains("&run=sgd;lr=0.05;batch=2&run=adam;lr=0.1;hidden;batch=2&"),
         "{q}"
     );
+    assert!(!q.contains("&batch="), "{q}");
     assert!(q.ends_with("&points=0.1,2.3;0.5,1.9;-3,100"), "{q}");
     assert_eq!(LabScenario::from_query(&q), Ok(s));
 
@@ -529,6 +535,101 @@ fn malformed_links_name_the_field_the_value_and_the_allowed_values() {
 }
 
 #[test]
+fn each_run_has_its_own_batch_size_in_the_link_and_its_own_batches() {
+    let q = "model=linear&n=20&scale&seed=5&steps=50\
+             &run=sgd;lr=0.1&run=sgd;lr=0.1;batch=4&run=adam;lr=0.05;batch=1";
+    let lab = LabScenario::from_query(q).unwrap();
+    assert_eq!(lab.batches, vec![None, Some(4), Some(1)]);
+    let model = lab.build().unwrap();
+    assert_eq!(
+        (0..3).map(|i| lab.run_batch(i, &model)).collect::<Vec<_>>(),
+        vec![20, 4, 1]
+    );
+    assert_eq!(LabScenario::from_query(&lab.to_query()), Ok(lab.clone()));
+    let runs = lab.train().unwrap();
+    // 20 points in batches of 4: 5 steps an epoch; of 1: 20; the full batch: 1.
+    assert_eq!(
+        (runs[0].epochs[50], runs[1].epochs[50], runs[2].epochs[50]),
+        (50, 10, 3)
+    );
+    // Each run trains as it would alone, whatever the other runs' batch sizes: the batches of
+    // a run are its own, shuffled from the lab's seed.
+    for (i, t) in runs.iter().enumerate() {
+        let alone = ModelTrace::run(
+            lab.model.clone(),
+            lab.runs[i].spec.clone(),
+            None,
+            lab.steps,
+            lab.batches[i],
+            lab.seed,
+        )
+        .unwrap();
+        assert_eq!(&alone.training, t, "run {}", i + 1);
+    }
+    // A run's own batch wins over the lab-wide one of an older link.
+    let old = LabScenario::from_query("model=linear&n=20&batch=5&run=sgd&run=sgd;batch=2").unwrap();
+    assert_eq!(old.batches, vec![Some(5), Some(2)]);
+}
+
+#[test]
+fn a_bad_batch_size_is_refused_with_the_allowed_values() {
+    let err = |q: &str| LabScenario::from_query(q).unwrap_err();
+    assert_eq!(
+        err("model=linear&n=20&run=sgd&run=sgd;batch=21"),
+        "run 2: batch 21: allowed values are 1 to 20 (the training points), or no batch for \
+         the full batch"
+    );
+    assert_eq!(
+        err("model=linear&n=20&run=sgd;batch=0"),
+        "run 1: batch 0: allowed values are 1 to 20 (the training points), or no batch for \
+         the full batch"
+    );
+    assert_eq!(
+        err("run=sgd;batch=x"),
+        "run 1: batch 'x' is not a whole number: allowed values are 1 to the number of \
+         training points"
+    );
+    // 30% of 40 points validate: 28 train.
+    assert_eq!(
+        err("model=poly&n=40&val=0.3&batch=29"),
+        "batch 29: allowed values are 1 to 28 (the training points), or no batch for the full \
+         batch"
+    );
+    // The surface page's runs know no batch.
+    assert!(
+        optiviz::state::scenario::Scenario::from_query("run=sgd;batch=4")
+            .unwrap_err()
+            .contains("batch")
+    );
+}
+
+#[test]
+fn batch_sizes_follow_the_runs_and_the_data() {
+    let mut lab = LabScenario::from_query("model=linear&n=20&run=sgd;batch=4&run=adam").unwrap();
+    lab.set_run_batch(1, Some(2)).unwrap();
+    assert_eq!(lab.batches, vec![Some(4), Some(2)]);
+    // The training points or more is the full batch.
+    lab.set_run_batch(0, Some(20)).unwrap();
+    assert_eq!(lab.batches, vec![None, Some(2)]);
+    assert_eq!(
+        lab.set_run_batch(2, Some(1)),
+        Err("no run 2: allowed indices are 0 to 1".into())
+    );
+    lab.push_run(RunEntry::from(RunConfig::new(OptimizerKind::Sgd)), Some(3));
+    lab.remove_run(0);
+    assert_eq!(lab.batches, vec![Some(2), Some(3)]);
+    assert_eq!(lab.validate(), Ok(()));
+    // Fewer points than a run's batch: that run takes the full batch.
+    lab.set_data("n", "2").unwrap();
+    assert_eq!(lab.batches, vec![Some(2), None]);
+    lab.batches.pop();
+    assert_eq!(
+        lab.validate(),
+        Err("1 batch sizes for 2 runs: allowed is one per run".into())
+    );
+}
+
+#[test]
 fn a_step_past_the_end_is_clamped() {
     assert_eq!(
         LabScenario::from_query("steps=100&step=500").unwrap().step,
@@ -541,13 +642,13 @@ fn every_run_trains_as_the_command_line_trace_does() {
     let lab = LabScenario::from_query("model=poly&seed=4&batch=5&steps=200").unwrap();
     let runs = lab.train().unwrap();
     assert_eq!(runs.len(), 3);
-    for (run, t) in lab.runs.iter().zip(&runs) {
+    for ((run, batch), t) in lab.runs.iter().zip(&lab.batches).zip(&runs) {
         let trace = ModelTrace::run(
             lab.model.clone(),
             run.spec.clone(),
             None,
             lab.steps,
-            lab.batch,
+            *batch,
             lab.seed,
         )
         .unwrap();
@@ -747,13 +848,13 @@ mod properties {
             any_data(),
             any::<u64>(),
             proptest::collection::vec(any_run(), 1..=MAX_RUNS),
-            proptest::option::of(0.0f64..1.0),
+            proptest::collection::vec(proptest::option::of(0.0f64..1.0), MAX_RUNS),
             (1usize..=20_000, 0usize..30_000),
             (0.0f64..1.0, 0.0f64..1.0),
             proptest::option::of((finite(), 1e-6f64..1e3, finite(), 1e-6f64..1e3)),
         )
             .prop_map(
-                |((model, points), seed, runs, batch, (steps, step), (a, b), view)| {
+                |((model, points), seed, runs, batches, (steps, step), (a, b), view)| {
                     let m = model.build_with(seed, points.as_ref()).unwrap();
                     let (n, d) = (m.samples(), m.dim());
                     let a_axis = ((a * d as f64) as usize).min(d - 1);
@@ -770,7 +871,7 @@ mod properties {
                         )
                     });
                     // Newton only where the lab allows it (MAX_SECOND_ORDER_PARAMS).
-                    let runs = runs
+                    let runs: Vec<RunEntry> = runs
                         .into_iter()
                         .map(|mut r| {
                             if d > MAX_SECOND_ORDER_PARAMS
@@ -785,12 +886,16 @@ mod properties {
                         model,
                         seed,
                         points,
+                        batches: batches[..runs.len()]
+                            .iter()
+                            .map(|b| b.map(|f| 1 + ((f * n as f64) as usize).min(n - 1)))
+                            .collect(),
                         runs,
-                        batch: batch.map(|f| 1 + ((f * n as f64) as usize).min(n - 1)),
                         steps,
                         step: step.min(steps),
                         axes: (a_axis, b_axis),
                         view,
+                        scene: None,
                     }
                 },
             )

@@ -3,7 +3,10 @@
 // comes from Rust (pkg/optiviz.js, the `Lab` handle); this file wires controls and pointers to
 // it and runs the frame loop. The whole lab, edited points included, lives in the URL.
 import init, { App, Lab, last_panic } from './pkg/optiviz.js';
-import { $, Player, RunPanels, attempt, fitCanvases, fmt, legendItems, notice, recover, touchWords, wireKeys } from './runs.js';
+import { $, Player, RunPanels, attempt, fitCanvases, fmt, labelled, legendItems, notice, recover, touchWords, wireKeys } from './runs.js';
+
+/** What a batch of `b` out of `n` training points makes of gradient descent. */
+const batchKind = (b, n) => (b >= n ? 'batch gradient descent' : b === 1 ? 'stochastic gradient descent' : 'mini-batch gradient descent');
 
 class LabPage extends Player {
   constructor(lab, canvases) {
@@ -14,7 +17,31 @@ class LabPage extends Player {
       changed: () => this.changed(),
       rebuild: () => this.rebuild(),
       legends: (runs) => this.legends(runs),
+      controls: (run, i) => [this.batchControl(run, i)],
     });
+  }
+
+  /** Run `i`'s batch size: a slider from 1 (stochastic) to every training point (full batch). */
+  batchControl(run, i) {
+    const input = document.createElement('input');
+    input.type = 'range';
+    input.min = 1;
+    input.max = run.samples;
+    input.step = 1;
+    input.value = run.batch;
+    const out = document.createElement('output');
+    const show = (b) => { out.value = b >= run.samples ? `all ${run.samples}` : String(b); };
+    show(run.batch);
+    input.addEventListener('input', () => {
+      const b = Number(input.value);
+      if (attempt(() => this.lab.set_run_batch(i, b), input)) show(b);
+      this.syncSettings();
+      this.legends(JSON.parse(this.lab.runs()));
+      this.changed();
+    });
+    const row = labelled(i, 'batch', 'batch size', input, out);
+    row.title = 'Samples per step: 1 is stochastic gradient descent, all of them batch gradient descent';
+    return row;
   }
 
   afterRender() {
@@ -40,8 +67,9 @@ class LabPage extends Player {
       const params = names.length <= 4
         ? r.params.map((v, k) => `${names[k]} = ${fmt(v)}`).join(', ')
         : `${names.length} parameters`;
+      const full = r.batch >= this.settings.samples;
       const parts = [`step ${r.step} · epoch ${r.epoch}`, `loss ${fmt(r.loss)}`];
-      if (r.batch_loss !== null && !this.settings.full_batch) parts.push(`batch loss ${fmt(r.batch_loss)}`);
+      if (r.batch_loss !== null && !full) parts.push(`batch loss ${fmt(r.batch_loss)}`);
       if (r.val_loss !== null) parts.push(`validation ${fmt(r.val_loss)} (lowest of the run at step ${r.best_val_step})`);
       if (r.accuracy !== null) parts.push(`accuracy ${(100 * r.accuracy).toFixed(1)}%`);
       parts.push(params);
@@ -49,8 +77,12 @@ class LabPage extends Player {
         ? `diverged at step ${r.diverged_at}: last finite ${params}`
         : parts.join(' · ');
     });
+    const steps = (k) => `${k} step${k === 1 ? '' : 's'}`;
+    const sizes = [...new Set(status.runs.map((r) => r.batch))];
     $('lab-status').textContent = `Step ${status.step}, epoch ${Math.max(0, ...epochs)}: `
-      + `${status.per_epoch} step${status.per_epoch === 1 ? '' : 's'} per epoch at batch size ${this.settings.batch}.`;
+      + (sizes.length === 1
+        ? `${steps(status.runs[0].per_epoch)} per epoch at batch size ${sizes[0]}.`
+        : `${status.runs.map((r, i) => `run ${i + 1} ${steps(r.per_epoch)} per epoch (batch ${r.batch})`).join(', ')}.`);
   }
 
   legends(runs) {
@@ -93,10 +125,18 @@ class LabPage extends Player {
     $('seed').value = s.seed;
     const batch = $('batch');
     batch.max = s.samples;
-    batch.value = s.batch;
-    $('batch-value').value = s.full_batch ? `all ${s.samples}` : String(s.batch);
-    const kind = s.full_batch ? 'batch gradient descent' : s.batch === 1 ? 'stochastic gradient descent' : 'mini-batch gradient descent';
-    $('batch-note').textContent = `${kind}: each step uses ${s.batch} of ${s.samples} training points, shuffled every epoch (seeded).`;
+    const sizes = [...new Set(s.batches)];
+    const same = sizes.length === 1;
+    const full = s.batches.every((b) => b >= s.samples);
+    batch.value = same ? sizes[0] : s.samples;
+    $('batch-value').value = !same ? 'per run' : full ? `all ${s.samples}` : String(sizes[0]);
+    $('batch-note').textContent = same
+      ? `${batchKind(sizes[0], s.samples)}: each step uses ${sizes[0]} of ${s.samples} training points, shuffled every epoch (seeded).`
+      : `each run its own batch size (in its panel): ${s.batches.map((b, i) => `run ${i + 1} ${batchKind(b, s.samples)} (${b} of ${s.samples})`).join(', ')}; each run reshuffles every epoch (seeded).`;
+    const scene = s.scene;
+    $('scene').value = scene?.id ?? '';
+    $('caption').hidden = !scene;
+    $('caption').textContent = scene ? `${scene.title}. ${scene.caption}` : '';
     const val = s.points - s.samples;
     $('data-note').textContent = `${s.points} points: ${s.samples} train${val ? `, ${val} validate (rings)` : ''}`
       + `${s.edited ? ' · edited by hand' : ''}`
@@ -111,7 +151,7 @@ class LabPage extends Player {
     $('axes-row').hidden = s.param_names.length <= 2;
     $('max-steps').value = s.steps;
     $('chart-note').textContent = 'Loss against step: solid on all training points'
-      + (s.full_batch ? '' : ', faint on each step\'s mini-batch')
+      + (full ? '' : ', faint on each step\'s mini-batch')
       + (val ? ', dashed on the validation points, ringed where it is lowest (where early stopping would stop)' : '')
       + '.';
   }
@@ -157,6 +197,19 @@ class LabPage extends Player {
   }
 
   wireControls() {
+    const scene = $('scene');
+    scene.add(new Option('— choose a scene —', ''));
+    for (const p of JSON.parse(Lab.scenes())) scene.add(new Option(p.title, p.id));
+    scene.addEventListener('change', () => {
+      if (!scene.value) return;
+      // A scene opens paused at step 0 and waits for Play, so the teacher speaks first.
+      if (attempt(() => this.lab.load_scene(scene.value), scene)) {
+        this.setPlaying(false);
+        this.syncSettings();
+        this.rebuild();
+        $('caption').scrollIntoView({ block: 'nearest' });
+      }
+    });
     for (const m of JSON.parse(Lab.models())) $('model').add(new Option(m.label, m.id));
     $('model').addEventListener('change', () => {
       if (attempt(() => this.lab.set_model($('model').value), $('model'))) {
@@ -370,7 +423,8 @@ async function main() {
   };
   recover(page, (query) => new Lab(...canvases, devicePixelRatio, query), last_panic);
   document.body.dataset.ready = 'true';
-  if (lab.step() === 0) page.setPlaying(true);
+  // A scene's link opens paused at its start, waiting for Play.
+  if (lab.step() === 0 && !page.settings.scene) page.setPlaying(true);
 }
 
 main().catch((e) => {

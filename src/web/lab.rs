@@ -18,6 +18,7 @@ use crate::render::{
 };
 use crate::state::lab::DataControl;
 use crate::state::lab::LabScenario;
+use crate::state::lab_scenes::{LAB_SCENES, LabScene, scene};
 use crate::state::scenario::{MAX_STEPS, whole_in};
 use plotters::prelude::*;
 use serde::Serialize;
@@ -91,6 +92,10 @@ struct LabRunStatus {
     params: Vec<f64>,
     diverged_at: Option<usize>,
     best_val_step: Option<usize>,
+    /// The run's samples per step.
+    batch: usize,
+    /// The run's steps per epoch, `⌈n / batch⌉`.
+    per_epoch: usize,
 }
 
 #[derive(Serialize)]
@@ -100,7 +105,6 @@ struct LabStatus {
     /// catches up.
     trained: usize,
     max_steps: usize,
-    per_epoch: usize,
     runs: Vec<LabRunStatus>,
 }
 
@@ -108,8 +112,8 @@ struct LabStatus {
 struct LabSettings {
     model: &'static str,
     seed: u64,
-    batch: usize,
-    full_batch: bool,
+    /// Each run's samples per step.
+    batches: Vec<usize>,
     samples: usize,
     points: usize,
     edited: bool,
@@ -121,6 +125,8 @@ struct LabSettings {
     least_squares: Option<[f64; 2]>,
     least_squares_loss: Option<f64>,
     formula: &'static str,
+    /// The scene the lab came from, `{id, title, caption, query}`, if any.
+    scene: Option<&'static LabScene>,
 }
 
 /// The lab page's handle.
@@ -200,6 +206,16 @@ impl Lab {
             self.data_view = data_view(&self.points);
         }
         Ok(())
+    }
+
+    /// A batch size from the page (0 or the training points: the full batch, `None`), checked
+    /// against the training points.
+    fn batch_size(&self, size: f64) -> Result<Option<usize>, JsError> {
+        let n = self.model.as_model().samples();
+        let size = whole_in(size, "batch size", 0, n as u64)
+            .map_err(|e| js_err(format!("{e} (the training points; 0 is the full batch)")))?
+            as usize;
+        Ok((size != 0 && size < n).then_some(size))
     }
 
     /// Retrains run `index` with `spec`; on error the run stays as it was.
@@ -330,17 +346,20 @@ impl Lab {
         )
     }
 
-    /// Everything the page's lab controls show, as JSON: `{model, seed, batch, full_batch,
-    /// samples, points, edited, classes, steps, axes, param_names, controls: [{key, label,
-    /// value, min, max, step, regenerates}], least_squares, least_squares_loss, formula}`.
+    /// Everything the page's lab controls show, as JSON: `{model, seed, batches, samples,
+    /// points, edited, classes, steps, axes, param_names, controls: [{key, label, value, min,
+    /// max, step, regenerates}], least_squares, least_squares_loss, formula, scene}`
+    /// (`batches`: each run's samples per step; `scene`: `{id, title, caption, query}` or
+    /// `null`).
     pub fn settings(&self) -> String {
         let m = self.model.as_model();
         let ls = self.model.least_squares();
         json(&LabSettings {
             model: self.s.model.id(),
             seed: self.s.seed,
-            batch: self.s.batch_size(&self.model),
-            full_batch: self.s.batch.is_none(),
+            batches: (0..self.s.runs.len())
+                .map(|i| self.s.run_batch(i, &self.model))
+                .collect(),
             samples: m.samples(),
             points: self.points.len(),
             edited: self.s.points.is_some(),
@@ -363,21 +382,36 @@ impl Lab {
                     "L = −1/n Σ [yᵢ ln pᵢ + (1 − yᵢ) ln(1 − pᵢ)] + λ₂ Σ W²,  p = σ(w₂·(tanh(W₁x + b₁) ⊙ r) + b₂), r the dropout mask"
                 }
             },
+            scene: self.s.scene.as_deref().and_then(|id| scene(id).ok()),
         })
     }
 
+    /// The one-click scenes as JSON `[{id, title, caption, query}]`, in the menu's order.
+    pub fn scenes() -> String {
+        json(&LAB_SCENES)
+    }
+
+    /// Opens scene `id` (its lab, at step 0); the animation speed is kept. An unknown id is an
+    /// error naming the allowed ones, and nothing changes then.
+    pub fn load_scene(&mut self, id: &str) -> Result<(), JsError> {
+        let next = scene(id).map_err(js_err)?.scenario();
+        self.apply(next)?;
+        self.data_view = data_view(&self.points);
+        Ok(())
+    }
+
     /// Switches to model `id` (`linear`, `logistic`, `poly`, `mlp`) with its default data,
-    /// runs and batch; the seed and the number of steps are kept.
+    /// runs and batch (leaving any scene); the seed and the number of steps are kept.
     pub fn set_model(&mut self, id: &str) -> Result<(), JsError> {
         let model = LabScenario::default_model(id).map_err(js_err)?;
-        let next = LabScenario {
-            runs: LabScenario::default_runs(&model),
+        let mut next = LabScenario {
             model,
             seed: self.s.seed,
             steps: self.s.steps,
             step: 0,
             ..LabScenario::default()
         };
+        next.set_runs(LabScenario::default_runs(&next.model));
         self.apply(next)
     }
 
@@ -398,15 +432,24 @@ impl Lab {
         self.apply(next)
     }
 
-    /// Samples per step: 1 (stochastic) to the number of training points (batch gradient
-    /// descent, also what 0 means).
+    /// Every run's samples per step: 1 (stochastic) to the number of training points (batch
+    /// gradient descent, also what 0 means).
     pub fn set_batch(&mut self, size: f64) -> Result<(), JsError> {
         let mut next = self.s.clone();
-        let n = self.model.as_model().samples();
-        let size = whole_in(size, "batch size", 0, n as u64)
-            .map_err(|e| js_err(format!("{e} (the training points; 0 is the full batch)")))?
-            as usize;
-        next.batch = (size != 0 && size < n).then_some(size);
+        let size = self.batch_size(size)?;
+        for i in 0..next.runs.len() {
+            next.set_run_batch(i, size).map_err(js_err)?;
+        }
+        self.apply(next)
+    }
+
+    /// Run `index`'s samples per step: 1 (stochastic) to the number of training points (batch
+    /// gradient descent, also what 0 means). Each run draws its own batches from the seed.
+    pub fn set_run_batch(&mut self, index: usize, size: f64) -> Result<(), JsError> {
+        runs::entry(&self.s.runs, index)?;
+        let mut next = self.s.clone();
+        let size = self.batch_size(size)?;
+        next.set_run_batch(index, size).map_err(js_err)?;
         self.apply(next)
     }
 
@@ -513,9 +556,31 @@ impl Lab {
         Ok(())
     }
 
-    /// The runs as JSON, for the run panels (the surface page's form).
+    /// The runs as JSON, for the run panels: the surface page's form, each run with its
+    /// `batch` (samples per step) and `samples` (the training points) besides, and its legend
+    /// naming its batch size when not every run uses the full batch ("2 · Gradient descent
+    /// η=0.1 · batch 8").
     pub fn runs(&self) -> String {
-        runs::runs_json(&self.s.runs)
+        let mut runs: Vec<serde_json::Value> =
+            serde_json::from_str(&runs::runs_json(&self.s.runs)).expect("runs_json writes JSON");
+        let n = self.model.as_model().samples();
+        let batches: Vec<usize> = (0..runs.len())
+            .map(|i| self.s.run_batch(i, &self.model))
+            .collect();
+        let all_full = batches.iter().all(|&b| b >= n);
+        for (run, &b) in runs.iter_mut().zip(&batches) {
+            run["batch"] = b.into();
+            run["samples"] = n.into();
+            if !all_full && let Some(legend) = run["legend"].as_str() {
+                let what = if b >= n {
+                    "full batch".to_owned()
+                } else {
+                    format!("batch {b}")
+                };
+                run["legend"] = format!("{legend} · {what}").into();
+            }
+        }
+        json(&runs)
     }
 
     /// Sets hyperparameter `name` of run `index` and retrains it.
@@ -560,19 +625,21 @@ impl Lab {
         Ok(())
     }
 
-    /// Adds a run of optimizer `id` with torch's defaults (at most 8 runs).
+    /// Adds a run of optimizer `id` with torch's defaults and the full batch (at most 8
+    /// runs).
     pub fn add_run(&mut self, id: &str) -> Result<(), JsError> {
         let entry = runs::new_entry(&self.s.runs, Ok(id))?;
         let mut next = self.s.clone();
-        next.runs.push(entry);
+        next.push_run(entry, None);
         self.apply(next)
     }
 
-    /// Adds a copy of run `index` (at most 8 runs).
+    /// Adds a copy of run `index`, its batch size included (at most 8 runs).
     pub fn duplicate_run(&mut self, index: usize) -> Result<(), JsError> {
         let entry = runs::new_entry(&self.s.runs, Err(index))?;
         let mut next = self.s.clone();
-        next.runs.push(entry);
+        let batch = next.batches.get(index).copied().flatten();
+        next.push_run(entry, batch);
         self.apply(next)
     }
 
@@ -580,7 +647,7 @@ impl Lab {
     pub fn remove_run(&mut self, index: usize) -> Result<(), JsError> {
         runs::removable(&self.s.runs, index)?;
         let mut next = self.s.clone();
-        next.runs.remove(index);
+        next.remove_run(index);
         self.apply(next)
     }
 
@@ -708,17 +775,18 @@ impl Lab {
         self.data_view = data_view(&self.points);
     }
 
-    /// Where every run stands at the current step, as JSON: `{step, max_steps, per_epoch,
+    /// Where every run stands at the current step, as JSON: `{step, trained, max_steps,
     /// runs: [{step, epoch, loss, batch_loss, val_loss, accuracy, params, diverged_at,
-    /// best_val_step}]}`; `diverged_at` once the animation has reached it.
+    /// best_val_step, batch, per_epoch}]}`; `diverged_at` once the animation has reached it.
     pub fn status(&self) -> String {
         let step = self.s.step;
         let samples = self.model.as_model().samples();
-        let batch = self.s.batch_size(&self.model);
         let runs = self
             .trainings()
-            .map(|t| {
+            .enumerate()
+            .map(|(i, t)| {
                 let k = step.min(t.steps());
+                let batch = self.s.run_batch(i, &self.model);
                 let params = t.params[k].clone();
                 LabRunStatus {
                     step: k,
@@ -734,6 +802,8 @@ impl Lab {
                     params,
                     diverged_at: t.diverged_at.filter(|&d| d <= step),
                     best_val_step: t.best_val_step,
+                    batch,
+                    per_epoch: samples.div_ceil(batch.max(1)),
                 }
             })
             .collect();
@@ -741,7 +811,6 @@ impl Lab {
             step,
             trained: self.trained(),
             max_steps: self.s.steps,
-            per_epoch: samples.div_ceil(batch.max(1)),
             runs,
         })
     }
@@ -992,7 +1061,7 @@ impl Lab {
             let k = step.min(t.steps());
             let label = entry.spec.optimizer.kind.label();
             // The mini-batch loss (faint, behind), when batches are not the whole data.
-            if self.s.batch.is_some() {
+            if !self.s.full_batch(i, &self.model) {
                 series.push(MetricSeries {
                     label,
                     color: rgb(i),

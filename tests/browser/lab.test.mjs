@@ -115,13 +115,13 @@ describe('the regression lab', () => {
 
   test('the batch size slider turns batch into mini-batch and stochastic gradient descent', async () => {
     const { page, errors } = await openLab();
-    const slider = page.getByLabel('batch size');
+    const slider = page.getByLabel('batch size, every run');
     assert.match(await page.locator('#batch-note').innerText(), /^batch gradient descent: each step uses 50 of 50/);
     const full = (await status(page)).runs[0];
     await slider.fill('10');
     await nextFrames(page);
     assert.match(await page.locator('#batch-note').innerText(), /^mini-batch gradient descent: each step uses 10 of 50/);
-    assert.equal((await status(page)).per_epoch, 5, '50 points in batches of 10: 5 steps an epoch');
+    assert.equal((await status(page)).runs[0].per_epoch, 5, '50 points in batches of 10: 5 steps an epoch');
     assert.match(await page.locator('#run0-readout').innerText(), /epoch 60 · loss .* · batch loss /);
     assert.match(await page.locator('#chart-note').innerText(), /faint on each step's mini-batch/);
     assert.notDeepEqual((await status(page)).runs[0].params, full.params, 'mini-batches take another path');
@@ -129,6 +129,40 @@ describe('the regression lab', () => {
     await nextFrames(page);
     assert.match(await page.locator('#batch-note').innerText(), /^stochastic gradient descent: each step uses 1 of 50/);
     assert.match(await query(page), /batch=1(&|$)/);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('a scene races batch, mini-batch and stochastic gradient descent, each run its own batch', async () => {
+    const { page, errors } = await openLab();
+    await page.getByLabel('Scene').selectOption('batch-sizes');
+    await nextFrames(page);
+    assert.ok(await page.locator('#caption').isVisible(), 'the caption is shown');
+    assert.match(await page.locator('#caption').innerText(), /^Batch, mini-batch and stochastic gradient descent\. /);
+    assert.equal((await status(page)).step, 0, 'a scene opens paused at step 0');
+    assert.equal(await page.locator('#play').innerText(), 'Play');
+    assert.deepEqual((await settings(page)).batches, [64, 8, 1]);
+    assert.match(await page.locator('#plot-legend').innerText(), /1 · Gradient descent η=0\.2 · full batch\s+2 · Gradient descent η=0\.2 · batch 8\s+3 · Gradient descent η=0\.2 · batch 1/);
+    assert.match(await query(page), /run=sgd;lr=0\.2&run=sgd;lr=0\.2;batch=8&run=sgd;lr=0\.2;batch=1&scene=batch-sizes$/);
+    // Play to the end: the three runs' readouts, their epochs told apart by batch size.
+    await page.getByRole('button', { name: 'Play' }).click();
+    await page.waitForFunction(() => window.optiviz.status().step === 200, null, { timeout: 30_000 });
+    await nextFrames(page);
+    const runs = (await status(page)).runs;
+    assert.deepEqual(runs.map((r) => r.epoch), [200, 25, 4], '64 points: 1, 8 and 64 steps an epoch');
+    assert.match(await page.locator('#run2-readout').innerText(), /batch loss /);
+    assert.doesNotMatch(await page.locator('#run0-readout').innerText(), /batch loss /);
+    assert.match(await page.locator('#lab-status').innerText(), /run 1 1 step per epoch \(batch 64\), run 2 8 steps per epoch \(batch 8\), run 3 64 steps per epoch \(batch 1\)/);
+    await page.screenshot({ path: `${shots}/lab-scene-batch-sizes.png`, fullPage: true });
+    // Run 3's own slider: batches of 4; the others keep theirs.
+    await page.getByRole('slider', { name: 'Run 3 batch size' }).fill('4');
+    await nextFrames(page);
+    assert.deepEqual((await settings(page)).batches, [64, 8, 4]);
+    assert.match(await query(page), /run=sgd;lr=0\.2;batch=4&/);
+    // The lab-wide slider sets every run.
+    await page.getByLabel('batch size, every run').fill('16');
+    await nextFrames(page);
+    assert.deepEqual((await settings(page)).batches, [16, 16, 16]);
     assert.deepEqual(errors, []);
     await page.close();
   });
