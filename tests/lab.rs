@@ -2,6 +2,7 @@
 //! normal equations say, the validation split follows the seed, bad data is an error that
 //! says why, and the lab's URL form reads back exactly and never panics.
 
+use optiviz::core::model::data::ClassShape;
 use optiviz::core::model::{LabModel, MAX_POINTS, Model, ModelSpec, ModelTrace, PointKind, Points};
 use optiviz::core::optim::{OptimizerKind, RunConfig};
 use optiviz::core::surface::View;
@@ -630,6 +631,61 @@ fn batch_sizes_follow_the_runs_and_the_data() {
 }
 
 #[test]
+fn two_class_data_takes_its_shape_from_the_link() {
+    let s = LabScenario::from_query("model=mlp&data=xor&separation=4&n=8").unwrap();
+    let ModelSpec::Mlp {
+        shape, separation, ..
+    } = s.model
+    else {
+        panic!("{:?}", s.model)
+    };
+    assert_eq!((shape, separation), (ClassShape::Xor, 4.0));
+    assert!(
+        s.to_query()
+            .contains("model=mlp&n=8&data=xor&separation=4&")
+    );
+    assert_eq!(LabScenario::from_query(&s.to_query()), Ok(s.clone()));
+    // The default network learns moons, which no straight line separates.
+    let d = LabScenario::from_query("model=mlp").unwrap();
+    assert!(matches!(
+        d.model,
+        ModelSpec::Mlp {
+            shape: ClassShape::Moons,
+            ..
+        }
+    ));
+    assert!(matches!(
+        LabScenario::from_query("model=logistic").unwrap().model,
+        ModelSpec::Logistic {
+            shape: ClassShape::Blobs,
+            ..
+        }
+    ));
+    assert_eq!(
+        LabScenario::from_query("model=logistic&data=spiral").unwrap_err(),
+        "unknown data 'spiral': allowed values are blobs, circles, moons, xor"
+    );
+    assert_eq!(
+        LabScenario::from_query("model=poly&data=xor").unwrap_err(),
+        "'data' does not apply to model=poly: allowed are n, noise, degree, l1, l2, val"
+    );
+    // The page's menu of shapes; circles and moons have no separation to set.
+    let mut c = LabScenario::from_query("model=logistic&points=0,0,1;1,1,0").unwrap();
+    let keys = |s: &LabScenario| s.data_controls().iter().map(|c| c.key).collect::<Vec<_>>();
+    assert_eq!(keys(&c), ["n", "data", "separation", "noise"]);
+    let menu = c.data_controls()[1].clone();
+    assert_eq!(menu.choice.as_deref(), Some("blobs"));
+    assert_eq!(
+        menu.choices.iter().map(|c| c.0).collect::<Vec<_>>(),
+        ["blobs", "circles", "moons", "xor"]
+    );
+    c.set_data("data", "circles").unwrap();
+    assert_eq!(keys(&c), ["n", "data", "noise"]);
+    assert_eq!(c.points, None, "a new shape draws the points afresh");
+    assert_eq!(c.data().unwrap().len(), 100);
+}
+
+#[test]
 fn a_step_past_the_end_is_clamped() {
     assert_eq!(
         LabScenario::from_query("steps=100&step=500").unwrap().step,
@@ -639,7 +695,7 @@ fn a_step_past_the_end_is_clamped() {
 
 #[test]
 fn every_run_trains_as_the_command_line_trace_does() {
-    let lab = LabScenario::from_query("model=poly&seed=4&batch=5&steps=200").unwrap();
+    let lab = LabScenario::from_query("model=poly&n=30&val=0.3&seed=4&batch=5&steps=200").unwrap();
     let runs = lab.train().unwrap();
     assert_eq!(runs.len(), 3);
     for ((run, batch), t) in lab.runs.iter().zip(&lab.batches).zip(&runs) {
@@ -695,6 +751,7 @@ fn generated_points_are_of_the_models_kind() {
 #[cfg(not(target_arch = "wasm32"))]
 mod properties {
     use super::*;
+    use optiviz::core::model::data::ClassShape;
     use optiviz::core::model::{DATA_LIMITS, MAX_COORDINATE, MAX_DEGREE, MAX_SECOND_ORDER_PARAMS};
     use optiviz::core::run::Noise;
     use optiviz::core::schedule::Schedule;
@@ -774,13 +831,18 @@ mod properties {
                         scale_features,
                     }
                 }),
-            (1usize..=MAX_POINTS, limited("separation"), limited("noise")).prop_map(
-                |(n, separation, noise)| ModelSpec::Logistic {
+            (
+                1usize..=MAX_POINTS,
+                limited("separation"),
+                limited("noise"),
+                any_shape()
+            )
+                .prop_map(|(n, separation, noise, shape)| ModelSpec::Logistic {
                     n,
                     separation,
-                    noise
-                }
-            ),
+                    noise,
+                    shape
+                }),
             (
                 1usize..=MAX_POINTS,
                 limited("noise"),
@@ -799,7 +861,7 @@ mod properties {
                 }),
             (
                 1usize..=MAX_POINTS,
-                limited("separation"),
+                (limited("separation"), any_shape()),
                 limited("noise"),
                 1usize..=MAX_HIDDEN,
                 0.0f64..1.0,
@@ -807,11 +869,12 @@ mod properties {
                 0.0f64..0.5
             )
                 .prop_map(
-                    |(n, separation, noise, hidden, dropout, l2, val_fraction)| {
+                    |(n, (separation, shape), noise, hidden, dropout, l2, val_fraction)| {
                         ModelSpec::Mlp {
                             n,
                             separation,
                             noise,
+                            shape,
                             hidden,
                             dropout,
                             l2,
@@ -820,6 +883,10 @@ mod properties {
                     }
                 ),
         ]
+    }
+
+    fn any_shape() -> impl Strategy<Value = ClassShape> {
+        proptest::sample::select(ClassShape::ALL.to_vec())
     }
 
     /// A model with, maybe, edited points of its kind.

@@ -205,6 +205,7 @@ fn the_loss_field_is_the_loss_at_each_pixels_parameters() {
         n: 3,
         separation: 3.0,
         noise: 0.5,
+        shape: optiviz::core::model::data::ClassShape::Blobs,
     };
     let model = spec
         .build_with(0, Some(&Points::Classes(pts.clone())))
@@ -379,6 +380,7 @@ fn a_logistic_runs_decision_boundary() {
         n: 4,
         separation: 3.0,
         noise: 0.5,
+        shape: optiviz::core::model::data::ClassShape::Blobs,
     };
     let model = spec.build_lab(0, Some(&points)).unwrap();
     let view = View::new(-3.0, 3.0, -2.0, 3.0);
@@ -436,6 +438,7 @@ fn the_networks_decision_regions() {
         n: 4,
         separation: 3.0,
         noise: 0.5,
+        shape: optiviz::core::model::data::ClassShape::Blobs,
         hidden: 1,
         dropout: 0.0,
         l2: 0.0,

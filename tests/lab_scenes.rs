@@ -1,7 +1,7 @@
 //! Every lab scene's caption is a claim about the simulation; these tests check each claim
 //! against the lab's own training (numbers derived from the runs, never pinned from them).
 
-use optiviz::core::model::Training;
+use optiviz::core::model::{ModelSpec, Training};
 use optiviz::state::lab::LabScenario;
 use optiviz::state::lab_scenes::{LAB_SCENES, scene};
 
@@ -131,4 +131,97 @@ fn batch_sizes_full_batch_falls_smoothly_and_smaller_batches_are_noisier() {
         mini.full_loss[half..].iter().all(|&l| l < mean),
         "mini-batch settles closer"
     );
+}
+
+/// The scene's lab with one data setting changed (as its caption asks), trained.
+fn with(id: &str, key: &str, value: &str) -> (LabScenario, Vec<Training>) {
+    let mut s = scene(id).unwrap().scenario();
+    s.set_data(key, value).unwrap();
+    let t = s.train().unwrap();
+    (s, t)
+}
+
+/// A run's lowest validation loss, and its validation loss at the end.
+fn val_min_end(t: &Training) -> (f64, f64) {
+    let v = t.val_loss.as_ref().unwrap();
+    (v[t.best_val_step.unwrap()], *v.last().unwrap())
+}
+
+#[test]
+fn overfitting_validation_turns_up_while_training_falls_and_l1_l2_flatten_it() {
+    let (s, plain) = trained("overfitting");
+    let m = s.build().unwrap();
+    // "degree 12 (13 parameters) on 10 noisy training points, 10 more held out"
+    assert_eq!((m.as_model().dim(), m.as_model().samples()), (13, 10));
+    assert_eq!(s.data().unwrap().len(), 20);
+    for (i, t) in plain.iter().enumerate() {
+        assert_eq!(t.diverged_at, None);
+        let k = t.best_val_step.unwrap();
+        let (low, end) = val_min_end(t);
+        // "reaches a lowest point ... and then climbs": well inside the run, and at least
+        // doubled by the end; "training loss keeps falling": lower at the end than at the ring.
+        assert!(k > 50 && k < s.steps / 2, "run {i}: lowest at {k}");
+        assert!(end > 2.0 * low, "run {i}: {low} → {end}");
+        assert!(t.full_loss[s.steps] < 0.75 * t.full_loss[k], "run {i}");
+    }
+    // "Set the L2 penalty to 0.003 and every validation curve flattens out near its lowest
+    // point (Adam's, which climbed most, lower than before)"
+    let (_, l2) = with("overfitting", "l2", "0.003");
+    let climb = |t: &Training| val_min_end(t).1 / val_min_end(t).0;
+    assert!(climb(&plain[2]) > climb(&plain[0]) && climb(&plain[2]) > climb(&plain[1]));
+    for (i, (t, p)) in l2.iter().zip(&plain).enumerate() {
+        let (low, end) = val_min_end(t);
+        assert!(end < 1.05 * low, "run {i}: flat {low} → {end}");
+        assert!(
+            low < 1.05 * val_min_end(p).0,
+            "run {i}: near {low} against {}",
+            val_min_end(p).0
+        );
+    }
+    assert!(val_min_end(&l2[2]).0 < val_min_end(&plain[2]).0);
+    // "L1 at 0.005 lowers every run's lowest point"
+    let (_, l1) = with("overfitting", "l1", "0.005");
+    for (i, (t, p)) in l1.iter().zip(&plain).enumerate() {
+        assert!(val_min_end(t).0 < val_min_end(p).0, "run {i}");
+    }
+}
+
+/// The training points' data loss (the cross-entropy without the L2 penalty) at the end, and
+/// the validation loss at the end.
+fn data_losses(s: &LabScenario, t: &Training) -> (f64, f64) {
+    let mut plain = s.clone();
+    if let ModelSpec::Mlp { l2, .. } = &mut plain.model {
+        *l2 = 0.0;
+    }
+    let m = plain.build().unwrap();
+    (m.as_model().loss(t.last()), val_min_end(t).1)
+}
+
+#[test]
+fn network_overfits_and_l2_or_dropout_close_the_gap() {
+    let (s, plain) = trained("network-overfits");
+    let m = s.build().unwrap();
+    assert_eq!(m.as_model().samples(), 20);
+    let t = &plain[0];
+    let (train, val) = data_losses(&s, t);
+    let (low, _) = val_min_end(t);
+    // "the training loss falls towards 0, while the validation loss turns up after a few
+    // dozen steps and the gap between them grows"
+    assert!(train < 0.01, "{train}");
+    let k = t.best_val_step.unwrap();
+    assert!((20..100).contains(&k), "turns at {k}");
+    assert!(val > 2.0 * low, "{low} → {val}");
+    let gap = val - train;
+    // "Set L2 to 0.003 and the gap shrinks to a fraction, the validation loss staying low"
+    let (s2, l2) = with("network-overfits", "l2", "0.003");
+    let (train2, val2) = data_losses(&s2, &l2[0]);
+    assert!(val2 - train2 < gap / 3.0, "gap {gap} → {}", val2 - train2);
+    assert!(
+        val2 < 0.5 * val && val2 < 1.2 * val_min_end(&l2[0]).0,
+        "{val2}"
+    );
+    // "dropout at 0.3 narrows it too"
+    let (s3, drop) = with("network-overfits", "dropout", "0.3");
+    let (train3, val3) = data_losses(&s3, &drop[0]);
+    assert!(val3 - train3 < gap / 1.5, "gap {gap} → {}", val3 - train3);
 }

@@ -163,6 +163,19 @@ class LabPage extends Player {
     const label = document.createElement('label');
     label.htmlFor = id;
     label.textContent = c.label;
+    if (c.choices.length) {
+      row.className = 'param';
+      const select = document.createElement('select');
+      select.id = id;
+      for (const [value, text] of c.choices) select.add(new Option(text, value));
+      select.value = c.choice;
+      select.addEventListener('change', () => {
+        if (attempt(() => this.lab.set_data_choice(c.key, select.value), select)) this.syncSettings();
+        this.changed();
+      });
+      row.append(label, select);
+      return row;
+    }
     const input = document.createElement('input');
     input.id = id;
     if (c.step === 0) {

@@ -29,6 +29,7 @@
 //! triples (`c` 0 or 1) for logistic regression and the network, separated by `;`. Numbers are
 //! written in Rust's shortest round-trip form, so reading a link back gives the same bits.
 
+use crate::core::model::data::ClassShape;
 use crate::core::model::dataset::{MAX_POINTS, Points};
 use crate::core::model::{
     LabModel, MAX_DEGREE, ModelSpec, Trainer, Training, batch_refusal, check_data_value,
@@ -119,15 +120,25 @@ fn whole(text: &str, what: &str, allowed: &str) -> Result<usize, String> {
 fn model_keys(model: &ModelSpec) -> &'static [&'static str] {
     match model {
         ModelSpec::Linear { .. } => &["n", "slope", "intercept", "noise", "scale"],
-        ModelSpec::Logistic { .. } => &["n", "separation", "noise"],
+        ModelSpec::Logistic { .. } => &["n", "data", "separation", "noise"],
         ModelSpec::Poly { .. } => &["n", "noise", "degree", "l1", "l2", "val"],
-        ModelSpec::Mlp { .. } => &["n", "separation", "noise", "hidden", "dropout", "l2", "val"],
+        ModelSpec::Mlp { .. } => &[
+            "n",
+            "data",
+            "separation",
+            "noise",
+            "hidden",
+            "dropout",
+            "l2",
+            "val",
+        ],
     }
 }
 
 /// Every key of a model's URL form, whatever the model.
-const ALL_MODEL_KEYS: [&str; 12] = [
+const ALL_MODEL_KEYS: [&str; 13] = [
     "n",
+    "data",
     "slope",
     "intercept",
     "noise",
@@ -186,6 +197,9 @@ fn set_model_key(model: &mut ModelSpec, key: &str, value: &str) -> Result<(), St
             ModelSpec::Logistic { separation, .. } | ModelSpec::Mlp { separation, .. },
             "separation",
         ) => *separation = limited(value)?,
+        (ModelSpec::Logistic { shape, .. } | ModelSpec::Mlp { shape, .. }, "data") => {
+            *shape = ClassShape::from_id(value.trim())?;
+        }
         (ModelSpec::Poly { degree, .. }, "degree") => {
             let allowed = format!("1 to {MAX_DEGREE}");
             let v = whole(value, "degree", &allowed)?;
@@ -247,6 +261,9 @@ fn model_value(model: &ModelSpec, key: &str) -> Option<String> {
             ModelSpec::Logistic { separation, .. } | ModelSpec::Mlp { separation, .. },
             "separation",
         ) => separation.to_string(),
+        (ModelSpec::Logistic { shape, .. } | ModelSpec::Mlp { shape, .. }, "data") => {
+            shape.id().to_owned()
+        }
         (ModelSpec::Poly { degree, .. }, "degree") => degree.to_string(),
         (ModelSpec::Poly { l1, .. }, "l1") => l1.to_string(),
         (ModelSpec::Poly { l2, .. } | ModelSpec::Mlp { l2, .. }, "l2") => l2.to_string(),
@@ -261,10 +278,13 @@ fn model_value(model: &ModelSpec, key: &str) -> Option<String> {
 
 impl LabScenario {
     /// The model `id` (`linear`, `logistic`, `poly` or `mlp`) with its default data: 50 points
-    /// on `y = 2x + 1` with noise 1 (linear), 100 points in two blobs 3 apart with noise 0.5
-    /// (logistic, mlp with 8 hidden units), 30 points of `sin(πx)` with noise 0.2 fitted by a
-    /// cubic (poly); 30% of the points validate (poly, mlp). The same defaults as
-    /// `optiviz trace --model`.
+    /// on `y = 2x + 1` with noise 1 (linear); 100 points in two blobs 3 apart with noise 0.5
+    /// (logistic), which a straight line separates; 100 points on two moons with noise 0.5 for
+    /// a network of 8 hidden units (mlp), which no straight line separates, 30% of them held
+    /// out for validation; 20 points of `sin(πx)` with noise 0.2 fitted by a polynomial of
+    /// degree 12, half of them held out (poly): few noisy points and more parameters than
+    /// training points, so that the validation loss visibly turns up while the training loss
+    /// keeps falling. The same defaults as `optiviz trace --model`.
     pub fn default_model(id: &str) -> Result<ModelSpec, String> {
         Ok(match id {
             "linear" => ModelSpec::Linear {
@@ -278,19 +298,21 @@ impl LabScenario {
                 n: 100,
                 separation: 3.0,
                 noise: 0.5,
+                shape: ClassShape::Blobs,
             },
             "poly" => ModelSpec::Poly {
-                n: 30,
+                n: 20,
                 noise: 0.2,
-                degree: 3,
+                degree: 12,
                 l1: 0.0,
                 l2: 0.0,
-                val_fraction: 0.3,
+                val_fraction: 0.5,
             },
             "mlp" => ModelSpec::Mlp {
                 n: 100,
                 separation: 3.0,
                 noise: 0.5,
+                shape: ClassShape::Moons,
                 hidden: 8,
                 dropout: 0.0,
                 l2: 0.0,
@@ -303,7 +325,9 @@ impl LabScenario {
     /// Gradient descent, momentum (0.9) and Adam with learning rates that converge on the
     /// model's default data without diverging: for linear regression on unscaled `x` in
     /// `[0, 10)` (the MSE's largest curvature about 70) SGD at 0.01, momentum at 0.002 and
-    /// Adam at 0.1; for the others SGD at 0.5, momentum at 0.1 and Adam at 0.05.
+    /// Adam at 0.1; for the degree-12 polynomial SGD at 0.3 (at 0.5 it slowly diverges on the
+    /// default data), momentum at 0.1 and Adam at 0.05; for the others SGD at 0.5, momentum at
+    /// 0.1 and Adam at 0.05.
     pub fn default_runs(model: &ModelSpec) -> Vec<RunEntry> {
         let config =
             |kind, lr| RunEntry::from(RunConfig::new(kind).with("lr", lr).expect("valid lr"));
@@ -312,6 +336,7 @@ impl LabScenario {
                 scale_features: false,
                 ..
             } => (0.01, 0.002, 0.1),
+            ModelSpec::Poly { .. } => (0.3, 0.1, 0.05),
             _ => (0.5, 0.1, 0.05),
         };
         vec![
@@ -668,8 +693,8 @@ fn split_run_batch(text: &str) -> Result<(String, Option<usize>), String> {
     Ok((rest.join(";"), batch))
 }
 
-/// One control of the lab's data and model settings, for the page to build a slider or a
-/// checkbox from: its URL key, label, current value, range and step.
+/// One control of the lab's data and model settings, for the page to build a slider, a
+/// checkbox or a menu from: its URL key, label, current value, range and step, or choices.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct DataControl {
     /// The URL key ([`LabScenario::set_data`] takes it).
@@ -687,16 +712,27 @@ pub struct DataControl {
     /// Whether changing it draws new points (a generator parameter) rather than changing the
     /// model on the same points.
     pub regenerates: bool,
+    /// For a choice among names (a menu rather than a slider): each choice's URL value and
+    /// label; empty for sliders and checkboxes.
+    pub choices: Vec<(&'static str, &'static str)>,
+    /// The current choice's URL value, for a menu.
+    pub choice: Option<String>,
 }
 
 /// The generator's parameters: changing one draws the data afresh (edited points are dropped).
-const GENERATOR_KEYS: [&str; 5] = ["n", "slope", "intercept", "noise", "separation"];
+const GENERATOR_KEYS: [&str; 6] = ["n", "slope", "intercept", "noise", "separation", "data"];
 
 impl LabScenario {
     /// The controls of the current model's data and settings, in the URL form's order.
     pub fn data_controls(&self) -> Vec<DataControl> {
+        let shape = match self.model {
+            ModelSpec::Logistic { shape, .. } | ModelSpec::Mlp { shape, .. } => Some(shape),
+            _ => None,
+        };
         model_keys(&self.model)
             .iter()
+            // The circles' and moons' geometry is fixed: no separation slider for them.
+            .filter(|&&key| key != "separation" || shape.is_none_or(ClassShape::uses_separation))
             .map(|&key| {
                 let value = match model_value(&self.model, key) {
                     Some(v) if key == "scale" => f64::from(u8::from(v.is_empty())),
@@ -716,7 +752,12 @@ impl LabScenario {
                     "val" => ("validation share", 0.0, 0.8, 0.05),
                     "hidden" => ("hidden units", 1.0, MAX_HIDDEN as f64, 1.0),
                     "dropout" => ("dropout rate p", 0.0, 0.9, 0.05),
+                    "data" => ("data", 0.0, 0.0, 0.0),
                     _ => (key, 0.0, 1.0, 0.0),
+                };
+                let choices = match key {
+                    "data" => ClassShape::ALL.map(|s| (s.id(), s.label())).to_vec(),
+                    _ => Vec::new(),
                 };
                 DataControl {
                     key,
@@ -726,6 +767,8 @@ impl LabScenario {
                     max,
                     step,
                     regenerates: GENERATOR_KEYS.contains(&key),
+                    choice: model_value(&self.model, key).filter(|_| !choices.is_empty()),
+                    choices,
                 }
             })
             .collect()

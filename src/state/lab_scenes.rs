@@ -21,17 +21,41 @@ pub struct LabScene {
 }
 
 /// Every scene, in the order the page lists them.
-pub const LAB_SCENES: [LabScene; 1] = [LabScene {
-    id: "batch-sizes",
-    title: "Batch, mini-batch and stochastic gradient descent",
-    caption: "Three runs of gradient descent with the same learning rate on the same 64 \
+pub const LAB_SCENES: [LabScene; 3] = [
+    LabScene {
+        id: "batch-sizes",
+        title: "Batch, mini-batch and stochastic gradient descent",
+        caption: "Three runs of gradient descent with the same learning rate on the same 64 \
               points: one uses every point in every step, one 8 points, one a single point. \
               The full batch's loss falls smoothly at every step; the smaller the batch, the \
               noisier the path and the loss, which keeps jumping around the minimum instead of \
               settling on it.",
-    query: "model=linear&n=64&slope=2&intercept=1&noise=1&scale&seed=3&steps=200\
+        query: "model=linear&n=64&slope=2&intercept=1&noise=1&scale&seed=3&steps=200\
             &run=sgd;lr=0.2&run=sgd;lr=0.2;batch=8&run=sgd;lr=0.2;batch=1",
-}];
+    },
+    LabScene {
+        id: "overfitting",
+        title: "Overfitting, early stopping and L1/L2",
+        caption: "A polynomial of degree 12 (13 parameters) on 10 noisy training points, 10 more \
+                  held out: each run's training loss (solid) keeps falling, while its validation \
+                  loss (dashed) reaches a lowest point, ringed where early stopping would stop, \
+                  and then climbs. Set the L2 penalty to 0.003 and every validation curve \
+                  flattens out near its lowest point (Adam's, which climbed most, lower than \
+                  before); L1 at 0.005 lowers every run's lowest point.",
+        query: "model=poly&n=20&noise=0.2&degree=12&l1=0&l2=0&val=0.5&seed=0&steps=1000\
+                &run=sgd;lr=0.3&run=momentum;lr=0.1&run=adam;lr=0.05",
+    },
+    LabScene {
+        id: "network-overfits",
+        title: "A network learns its points by heart: L2 and dropout",
+        caption: "32 hidden units on 20 noisy training points of two circles: the training loss \
+                  falls towards 0, while the validation loss turns up after a few dozen steps \
+                  and the gap between them grows. Set L2 to 0.003 and the gap shrinks to a \
+                  fraction, the validation loss staying low; dropout at 0.3 narrows it too.",
+        query: "model=mlp&n=40&data=circles&noise=0.5&hidden=32&dropout=0&l2=0&val=0.5&seed=0\
+                &steps=1500&run=adam;lr=0.02",
+    },
+];
 
 /// The scene `id`, or the error listing the allowed ids.
 pub fn scene(id: &str) -> Result<&'static LabScene, String> {

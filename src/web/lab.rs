@@ -423,6 +423,15 @@ impl Lab {
         self.apply(next)
     }
 
+    /// Sets one data setting that is a choice among names (a control with `choices`, such
+    /// as `data`: `blobs`, `circles`, `moons`, `xor`) to the choice `value`. Errors name the
+    /// allowed values; nothing changes then.
+    pub fn set_data_choice(&mut self, key: &str, value: &str) -> Result<(), JsError> {
+        let mut next = self.s.clone();
+        next.set_data(key, value).map_err(js_err)?;
+        self.apply(next)
+    }
+
     /// Draws the data afresh from `seed` (edited points are dropped); the seed also sets the
     /// validation split, the shuffling, the initial weights and dropout.
     pub fn set_seed(&mut self, seed: f64) -> Result<(), JsError> {

@@ -41,8 +41,8 @@ const PAGES = {
   'lab.html': {
     good: 'model=mlp&n=40&hidden=3&seed=2&batch=8&steps=100&step=10&axes=0,1&run=adam;lr=0.05&run=newton',
     keys: ['model', 'n', 'slope', 'intercept', 'noise', 'separation', 'degree', 'l1', 'l2', 'hidden', 'dropout', 'val',
-      'scale', 'seed', 'batch', 'steps', 'step', 'axes', 'view', 'points', 'scene'],
-    words: ['linear', 'logistic', 'poly', 'mlp', '0,1;1,2', '0,0,1;1,1,0', 'batch-sizes'],
+      'scale', 'seed', 'batch', 'steps', 'step', 'axes', 'view', 'points', 'scene', 'data'],
+    words: ['linear', 'logistic', 'poly', 'mlp', '0,1;1,2', '0,0,1;1,1,0', 'batch-sizes', 'overfitting', 'moons', 'xor'],
     canvas: 'data-canvas',
   },
 };

@@ -19,6 +19,13 @@ const count = (page) => page.evaluate(() => window.optiviz.pointCount());
 const query = (page) => page.evaluate(() => window.optiviz.query());
 const status = (page) => page.evaluate(() => window.optiviz.status());
 
+/** Waits until every run has trained to the end, then shows the last step. */
+async function trainedToTheEnd(page) {
+  await page.waitForFunction(() => { const s = window.optiviz.status(); return s.trained >= s.max_steps; }, null, { timeout: 60_000 });
+  await page.locator('#timeline').fill(String((await status(page)).max_steps));
+  await nextFrames(page);
+}
+
 /** The data canvas's position on screen, and point `i`'s pixel in page coordinates. */
 async function pointOnScreen(page, i) {
   const box = await page.locator('#data-canvas').boundingBox();
@@ -251,18 +258,69 @@ describe('the regression lab', () => {
     await page.close();
   });
 
-  test('regularization: L2 on a degree-12 polynomial lowers its validation loss', async () => {
-    const { page, errors } = await openLab('model=poly&degree=12&n=20&noise=0.3&run=adam;lr=0.05&steps=2000&step=2000');
-    const val = async () => (await status(page)).runs[0].val_loss;
-    const before = await val();
-    assert.ok((await status(page)).runs[0].best_val_step < 2000, 'without a penalty the degree-12 fit overfits');
-    await page.getByLabel('L2 penalty λ₂').fill('0.01');
-    await page.getByLabel('L2 penalty λ₂').dispatchEvent('change');
+  test('overfitting: the validation loss turns up, the ring marks where to stop, L2 flattens it', async () => {
+    const { page, errors } = await openLab();
+    await page.getByLabel('Scene').selectOption('overfitting');
+    await trainedToTheEnd(page);
+    // Each run at its lowest validation loss (the ring), then at the end.
+    const lows = async () => {
+      const out = [];
+      for (const [i, r] of (await status(page)).runs.entries()) {
+        await page.locator('#timeline').fill(String(r.best_val_step));
+        out.push({ step: r.best_val_step, low: (await status(page)).runs[i].val_loss, train: (await status(page)).runs[i].loss });
+      }
+      await page.locator('#timeline').fill('1000');
+      return out;
+    };
+    const plain = await lows();
+    const end = (await status(page)).runs;
+    plain.forEach((p, i) => {
+      assert.ok(p.step < 500, `run ${i + 1}: lowest at step ${p.step}`);
+      assert.ok(end[i].val_loss > 2 * p.low, `run ${i + 1}: validation ${p.low} → ${end[i].val_loss}`);
+      assert.ok(end[i].loss < p.train, `run ${i + 1}: training keeps falling`);
+    });
+    assert.match(await page.locator('#run2-readout').innerText(), /validation [\d.e-]+ \(lowest of the run at step \d+\)/);
+    await page.screenshot({ path: `${shots}/lab-scene-overfitting.png`, fullPage: true });
+    // Add L2 as the caption says: every validation curve flattens near its lowest point.
+    const l2 = page.getByLabel('L2 penalty λ₂');
+    await l2.fill('0.003');
+    await l2.dispatchEvent('change');
+    await trainedToTheEnd(page);
+    assert.match(await query(page), /l2=0\.003/);
+    const flat = await lows();
+    const after = (await status(page)).runs;
+    flat.forEach((p, i) => assert.ok(after[i].val_loss < 1.05 * p.low, `run ${i + 1}: ${p.low} → ${after[i].val_loss}`));
+    assert.ok(flat[2].low < plain[2].low, `Adam's lowest point ${plain[2].low} → ${flat[2].low}`);
+    await page.screenshot({ path: `${shots}/lab-scene-overfitting-l2.png`, fullPage: true });
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('a network learns its points by heart; L2 closes the gap; the data menu offers circles, moons and XOR', async () => {
+    const { page, errors } = await openLab();
+    await page.getByLabel('Scene').selectOption('network-overfits');
+    await trainedToTheEnd(page);
+    const [before] = (await status(page)).runs;
+    assert.ok(before.loss < 0.01 && before.val_loss > 0.3, `training ${before.loss}, validation ${before.val_loss}`);
+    assert.equal(await page.getByLabel('data', { exact: true }).inputValue(), 'circles');
+    await page.screenshot({ path: `${shots}/lab-scene-network-overfits.png`, fullPage: true });
+    const l2 = page.getByLabel('L2 penalty λ₂');
+    await l2.fill('0.003');
+    await l2.dispatchEvent('change');
+    await trainedToTheEnd(page);
+    const [after] = (await status(page)).runs;
+    assert.ok(after.val_loss < before.val_loss / 2, `validation ${before.val_loss} → ${after.val_loss}`);
+    assert.ok(after.val_loss - after.loss < (before.val_loss - before.loss) / 3, 'the gap shrinks');
+    // Another shape draws new points; the link says which.
+    const n0 = await count(page);
+    await page.getByLabel('data', { exact: true }).selectOption('xor');
     await nextFrames(page);
-    assert.match(await query(page), /l2=0\.01/);
-    const after = await val();
-    assert.ok(after < before, `L2 0.01 brings the validation loss from ${before} down to ${after}`);
-    assert.match(await page.locator('#chart-note').innerText(), /ringed where it is lowest/);
+    assert.match(await query(page), /data=xor/);
+    assert.equal(await count(page), n0);
+    assert.ok(await page.getByLabel('class separation').isVisible(), 'XOR has a separation to set');
+    await page.getByLabel('data', { exact: true }).selectOption('moons');
+    await nextFrames(page);
+    assert.equal(await page.getByLabel('class separation').count(), 0, 'the moons have none');
     assert.deepEqual(errors, []);
     await page.close();
   });

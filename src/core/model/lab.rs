@@ -2,7 +2,7 @@
 //! and the training it gave, in the printable forms `optiviz trace --model` writes (CSV and
 //! JSON, the JSON carrying everything needed to reproduce it).
 
-use super::data::{self, derive_seed};
+use super::data::{self, ClassShape, derive_seed};
 use super::dataset::{PointKind, Points};
 use super::{LinearRegression, LogisticRegression, Mlp, Model, PolyRegression, Training, train};
 use crate::core::run::RunSpec;
@@ -81,14 +81,17 @@ pub enum ModelSpec {
         /// Standardise `x` (see [`LinearRegression`]).
         scale_features: bool,
     },
-    /// [`LogisticRegression`] on [`data::two_classes`]`(n, separation, noise)`.
+    /// [`LogisticRegression`] on [`data::classes`]`(shape, n, separation, noise)`.
     Logistic {
         /// Number of points.
         n: usize,
-        /// Distance between the two blobs' centres.
+        /// Distance between the class centres (blobs and XOR).
         separation: f64,
-        /// Standard deviation of each blob.
+        /// Standard deviation of the noise on each coordinate.
         noise: f64,
+        /// How the classes lie (two blobs when absent, as in traces written before shapes).
+        #[serde(default)]
+        shape: ClassShape,
     },
     /// [`PolyRegression`] on [`data::curve`]`(n, noise)`, split into training and validation.
     Poly {
@@ -105,15 +108,18 @@ pub enum ModelSpec {
         /// The fraction of points held out for validation.
         val_fraction: f64,
     },
-    /// [`Mlp`] on [`data::two_classes`]`(n, separation, noise)`, split into training and
+    /// [`Mlp`] on [`data::classes`]`(shape, n, separation, noise)`, split into training and
     /// validation.
     Mlp {
         /// Number of points before the split.
         n: usize,
-        /// Distance between the two blobs' centres.
+        /// Distance between the class centres (blobs and XOR).
         separation: f64,
-        /// Standard deviation of each blob.
+        /// Standard deviation of the noise on each coordinate.
         noise: f64,
+        /// How the classes lie (two blobs when absent, as in traces written before shapes).
+        #[serde(default)]
+        shape: ClassShape,
         /// Hidden units `h`.
         hidden: usize,
         /// Dropout rate `p`.
@@ -255,13 +261,15 @@ impl ModelSpec {
                 n,
                 separation,
                 noise,
+                shape,
             }
             | ModelSpec::Mlp {
                 n,
                 separation,
                 noise,
+                shape,
                 ..
-            } => Points::Classes(data::two_classes(n, separation, noise, data_seed)),
+            } => Points::Classes(data::classes(shape, n, separation, noise, data_seed)),
             ModelSpec::Poly { n, noise, .. } => {
                 Points::Regression(data::curve(n, noise, data_seed))
             }
