@@ -1,7 +1,7 @@
 //! Every lab scene's caption is a claim about the simulation; these tests check each claim
 //! against the lab's own training (numbers derived from the runs, never pinned from them).
 
-use optiviz::core::model::{ModelSpec, Training};
+use optiviz::core::model::{LabModel, Model, ModelSpec, Training};
 use optiviz::state::lab::LabScenario;
 use optiviz::state::lab_scenes::{LAB_SCENES, scene};
 
@@ -224,4 +224,41 @@ fn network_overfits_and_l2_or_dropout_close_the_gap() {
     let (s3, drop) = with("network-overfits", "dropout", "0.3");
     let (train3, val3) = data_losses(&s3, &drop[0]);
     assert!(val3 - train3 < gap / 1.5, "gap {gap} → {}", val3 - train3);
+}
+
+#[test]
+fn xor_a_line_stays_at_ln_2_and_a_hidden_layer_bends_around_the_corners() {
+    let ln2 = std::f64::consts::LN_2;
+    let (s, t) = trained("xor-line");
+    let LabModel::Logistic(m) = s.build().unwrap() else {
+        panic!("logistic regression")
+    };
+    for (i, r) in t.iter().enumerate() {
+        // "the loss stays at ln 2 ≈ 0.693 and half the points are right"
+        assert_eq!(r.params[0], vec![0.0; 3], "from w = 0");
+        assert!(
+            r.full_loss.iter().all(|l| (l - ln2).abs() < 0.01),
+            "run {i}"
+        );
+        assert!((m.accuracy(r.last()) - 0.5).abs() <= 0.05, "run {i}");
+    }
+    let (s2, t2) = trained("xor-network");
+    // "The same 100 XOR points"
+    assert_eq!(s2.data(), s.data());
+    let LabModel::Mlp(net) = s2.build().unwrap() else {
+        panic!("the network")
+    };
+    assert_eq!((net.hidden(), net.samples()), (8, 70));
+    for (i, r) in t2.iter().enumerate() {
+        // "each run's loss falls from ln 2 to below a tenth of it, and every run classifies
+        // more than 95% of the points right"
+        assert!(
+            (r.full_loss[0] - ln2).abs() < 0.05,
+            "run {i}: {}",
+            r.full_loss[0]
+        );
+        assert!(*r.full_loss.last().unwrap() < ln2 / 10.0, "run {i}");
+        let right = net.accuracy(r.last()) * 70.0 + net.val_accuracy(r.last()) * 30.0;
+        assert!(right > 95.0, "run {i}: {right} of 100");
+    }
 }

@@ -174,6 +174,37 @@ describe('the regression lab', () => {
     await page.close();
   });
 
+  test('every scene opens from the menu, paused at step 0 with its caption, and plays', async () => {
+    const { page, errors } = await openLab();
+    const scenes = await page.evaluate(() => [...document.getElementById('scene').options].map((o) => o.value).filter(Boolean));
+    assert.ok(scenes.length >= 5, `${scenes.length} scenes`);
+    for (const id of scenes) {
+      await page.getByLabel('Scene').selectOption(id);
+      await nextFrames(page);
+      const scene = (await settings(page)).scene;
+      assert.equal(scene.id, id);
+      assert.equal(await page.locator('#caption').innerText(), `${scene.title}. ${scene.caption}`);
+      assert.ok(await page.locator('#caption').isVisible(), `${id}: the caption is in view`);
+      assert.equal((await status(page)).step, 0, `${id} opens at step 0`);
+      assert.equal(await page.locator('#play').innerText(), 'Play', `${id} waits for Play`);
+      assert.match(await query(page), new RegExp(`&scene=${id}$`));
+      await page.getByRole('button', { name: 'Play' }).click();
+      await page.waitForFunction(() => window.optiviz.status().step > 5, null, { timeout: 20_000 });
+      await page.getByRole('button', { name: 'Pause' }).click();
+      await trainedToTheEnd(page);
+      await page.screenshot({ path: `${shots}/lab-scene-${id}.png`, fullPage: true });
+    }
+    // A scene's own link opens it the same way.
+    const link = await openLab('scene=xor-line');
+    assert.match(await link.page.locator('#caption').innerText(), /^XOR: no straight line will do\. /);
+    assert.equal((await status(link.page)).step, 0);
+    assert.equal(await link.page.locator('#play').innerText(), 'Play');
+    assert.deepEqual(link.errors, []);
+    await link.page.close();
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   test('feature scaling rounds the landscape: the same data, another valley', async () => {
     const { page, errors } = await openLab();
     const before = await pixels(page, 'landscape-canvas');
