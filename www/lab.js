@@ -3,7 +3,7 @@
 // comes from Rust (pkg/optiviz.js, the `Lab` handle); this file wires controls and pointers to
 // it and runs the frame loop. The whole lab, edited points included, lives in the URL.
 import init, { App, Lab, last_panic } from './pkg/optiviz.js';
-import { $, Player, RunPanels, attempt, fitCanvases, fmt, labelled, legendItems, notice, recover, touchWords, wireKeys } from './runs.js';
+import { $, Player, RunPanels, attempt, fitCanvases, fmt, labelled, legendItems, notice, recover, touchWords, trapped, wireKeys } from './runs.js';
 
 /** What a batch of `b` out of `n` training points makes of gradient descent. */
 const batchKind = (b, n) => (b >= n ? 'batch gradient descent' : b === 1 ? 'stochastic gradient descent' : 'mini-batch gradient descent');
@@ -143,6 +143,12 @@ class LabPage extends Player {
       + (s.least_squares ? ` · least squares (normal equations, ✕ on the landscape): `
         + `${s.param_names[0]} = ${fmt(s.least_squares[0])}, ${s.param_names[1]} = ${fmt(s.least_squares[1])}, loss ${fmt(s.least_squares_loss)}` : '');
     $('reset-points').disabled = !s.edited;
+    const format = s.classes ? 'x1,x2,label' : 'x,y';
+    $('csv-help').textContent = `One point a line, ${format}${s.classes ? ' with label 0 or 1' : ''}, `
+      + 'separated by commas (or semicolons or tabs); a header line, blank lines and lines starting with # are skipped.';
+    // Filled from the points when opened; emptied while closed, so it never shows stale ones.
+    if (!$('csv-box').open) $('csv-text').value = '';
+    $('csv-text').placeholder = s.classes ? 'x1,x2,label\n0.5,1.2,1\n-1,0.3,0' : 'x,y\n0.5,1.2\n1,2.9';
     for (const [id, k] of [['axis-x', 0], ['axis-y', 1]]) {
       const sel = $(id);
       sel.replaceChildren(...s.param_names.map((n, i) => new Option(n, String(i))));
@@ -239,6 +245,56 @@ class LabPage extends Player {
       const v = Number($('batch').value);
       if (attempt(() => this.lab.set_batch(v), $('batch'))) this.syncSettings();
       this.changed();
+    });
+    // Your own points: pasted, loaded from a file, or downloaded as CSV.
+    // Its errors are also shown beside the box, where the student is looking.
+    const csvError = (message) => {
+      $('csv-error').textContent = message;
+      $('csv-error').hidden = !message;
+    };
+    const useCsv = (text, control) => {
+      let problem = '';
+      const used = attempt(() => {
+        try {
+          this.lab.load_csv(text);
+        } catch (e) {
+          if (!trapped(e)) problem = e.message;
+          throw e;
+        }
+      }, control);
+      csvError(problem);
+      if (used) {
+        this.syncSettings();
+        $('csv-text').value = this.lab.points_csv();
+      }
+      this.changed();
+    };
+    $('csv-box').addEventListener('toggle', () => {
+      if ($('csv-box').open && !$('csv-text').value) $('csv-text').value = this.lab.points_csv();
+    });
+    $('csv-use').addEventListener('click', () => useCsv($('csv-text').value, $('csv-text')));
+    $('csv-file').addEventListener('change', async () => {
+      const file = $('csv-file').files[0];
+      if (!file) return;
+      // Bounded before it is read: a huge file never reaches memory.
+      const max = Lab.max_csv_chars();
+      if (file.size > 4 * max) {
+        const problem = `the file ${file.name} has ${file.size} bytes: allowed are CSV files of at most ${max} characters`;
+        notice(problem);
+        csvError(problem);
+        $('csv-file').setAttribute('aria-invalid', 'true');
+      } else {
+        const text = await file.text();
+        $('csv-text').value = text.length > max ? '' : text;
+        useCsv(text, $('csv-file'));
+      }
+      $('csv-file').value = '';
+    });
+    $('csv-download').addEventListener('click', () => {
+      const url = URL.createObjectURL(new Blob([this.lab.points_csv()], { type: 'text/csv' }));
+      const a = Object.assign(document.createElement('a'), { href: url, download: `optiviz-${this.settings.model}-points.csv` });
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(url), 1000);
     });
     $('reset-points').addEventListener('click', () => {
       if (attempt(() => this.lab.reset_points())) this.syncSettings();

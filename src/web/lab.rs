@@ -5,7 +5,7 @@
 
 use super::runs::{self, Edit};
 use super::{PAGE, backend, context, js_err, json, offscreen, rgb};
-use crate::core::model::{LabModel, Points, Trainer, Training};
+use crate::core::model::{LabModel, MAX_CSV_CHARS, Points, Trainer, Training};
 use crate::core::run::RunSpec;
 use crate::core::surface::View;
 use crate::render::lab::{
@@ -777,6 +777,31 @@ impl Lab {
         self.apply(next)?;
         self.data_view = data_view(&self.points);
         Ok(())
+    }
+
+    /// Replaces the points by those of the CSV `text` (one point a line: `x,y` for regression,
+    /// `x1,x2,label` with label 0 or 1 for classes; see
+    /// [`Points::parse_csv`]) and retrains every run. The error names every bad line, what is
+    /// wrong with it and the allowed values; nothing changes then.
+    pub fn load_csv(&mut self, text: &str) -> Result<(), JsError> {
+        let points = Points::parse_csv(text, self.s.model.point_kind()).map_err(js_err)?;
+        let mut next = self.s.clone();
+        next.set_points(Some(points)).map_err(js_err)?;
+        self.apply(next)?;
+        self.data_view = data_view(&self.points);
+        Ok(())
+    }
+
+    /// The points shown (edited or generated, training and validation) as CSV with a header,
+    /// which [`Lab::load_csv`] reads back.
+    pub fn points_csv(&self) -> String {
+        self.points.to_csv()
+    }
+
+    /// The most characters a CSV of points may have (a file larger than this is refused
+    /// before it is read).
+    pub fn max_csv_chars() -> usize {
+        MAX_CSV_CHARS
     }
 
     /// An edit gesture ended: the data view fits the points again.

@@ -205,6 +205,45 @@ describe('the regression lab', () => {
     await page.close();
   });
 
+  test('your own points: a pasted CSV with a bad line is refused line by line, then used, downloaded and loaded', async () => {
+    const { page, errors } = await openLab();
+    await page.getByText('Your own points: CSV').click();
+    const box = page.getByLabel('points, one a line');
+    await page.waitForFunction(() => document.getElementById('csv-text').value !== '');
+    assert.match(await box.inputValue(), /^x,y\n[-\d.e]+,[-\d.e]+\n/, 'the box opens with the current points');
+    await box.fill('x,y\n0,1\n1,three\n2,5\n3,7,1\n');
+    await page.getByRole('button', { name: 'Use these points' }).click();
+    const message = await page.locator('#notice').innerText();
+    assert.match(message, /^2 bad lines in the CSV \(allowed: one point a line, x,y, numbers from -1e6 to 1e6; /);
+    assert.match(message, /line 3 '1,three': y 'three' is not a finite number; line 5 '3,7,1': 3 values, expected 2: x,y/);
+    assert.equal(await box.getAttribute('aria-invalid'), 'true');
+    assert.equal(await page.locator('#csv-error').innerText(), message, 'the message is also beside the box');
+    assert.equal(await count(page), 50, 'nothing changed');
+    await box.fill('x,y\n0,1\n1,3\n2,5\n3,7\n');
+    await page.getByRole('button', { name: 'Use these points' }).click();
+    await nextFrames(page);
+    assert.equal(await page.locator('#notice').isVisible(), false);
+    assert.equal(await page.locator('#csv-error').isVisible(), false);
+    assert.equal(await count(page), 4);
+    assert.match(await query(page), /&points=0,1;1,3;2,5;3,7(&|$)/, 'the link carries them');
+    assert.match(await page.locator('#data-note').innerText(), /w = 2, b = 1,/, 'the least squares of y = 2x + 1');
+    // Download them: the same CSV back.
+    const [download] = await Promise.all([page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download the points' }).click()]);
+    assert.equal(download.suggestedFilename(), 'optiviz-linear-points.csv');
+    const { readFile } = await import('node:fs/promises');
+    assert.equal(await readFile(await download.path(), 'utf8'), 'x,y\n0,1\n1,3\n2,5\n3,7\n');
+    // Load a file of classes into logistic regression.
+    await page.getByLabel('Model', { exact: true }).selectOption('logistic');
+    await page.getByLabel('Load a file').setInputFiles({ name: 'classes.csv', mimeType: 'text/csv', buffer: Buffer.from('x1,x2,label\n0,0,0\n1,1,1\n2,2,1\n') });
+    await nextFrames(page);
+    assert.equal(await count(page), 3);
+    assert.match(await query(page), /&points=0,0,0;1,1,1;2,2,1(&|$)/);
+    await page.screenshot({ path: `${shots}/lab-csv.png`, fullPage: true });
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   test('feature scaling rounds the landscape: the same data, another valley', async () => {
     const { page, errors } = await openLab();
     const before = await pixels(page, 'landscape-canvas');

@@ -14,7 +14,7 @@ mod logistic;
 mod mlp;
 mod poly;
 
-pub use dataset::{MAX_COORDINATE, MAX_POINTS, PointKind, Points};
+pub use dataset::{MAX_COORDINATE, MAX_CSV_CHARS, MAX_POINTS, PointKind, Points};
 pub use lab::{DATA_LIMITS, LabModel, ModelSpec, ModelTrace, batch_refusal, check_data_value};
 pub use linear::LinearRegression;
 pub use logistic::LogisticRegression;
