@@ -3,7 +3,9 @@
 //! says why, and the lab's URL form reads back exactly and never panics.
 
 use optiviz::core::model::data::ClassShape;
-use optiviz::core::model::{LabModel, MAX_POINTS, Model, ModelSpec, ModelTrace, PointKind, Points};
+use optiviz::core::model::{
+    ClassLoss, LabModel, MAX_POINTS, Model, ModelSpec, ModelTrace, PointKind, Points,
+};
 use optiviz::core::optim::{OptimizerKind, RunConfig};
 use optiviz::core::surface::View;
 use optiviz::state::lab::{LabScenario, MAX_HIDDEN};
@@ -672,7 +674,7 @@ fn two_class_data_takes_its_shape_from_the_link() {
     // The page's menu of shapes; circles and moons have no separation to set.
     let mut c = LabScenario::from_query("model=logistic&points=0,0,1;1,1,0").unwrap();
     let keys = |s: &LabScenario| s.data_controls().iter().map(|c| c.key).collect::<Vec<_>>();
-    assert_eq!(keys(&c), ["n", "data", "separation", "noise"]);
+    assert_eq!(keys(&c), ["n", "data", "separation", "noise", "loss"]);
     let menu = c.data_controls()[1].clone();
     assert_eq!(menu.choice.as_deref(), Some("blobs"));
     assert_eq!(
@@ -680,9 +682,70 @@ fn two_class_data_takes_its_shape_from_the_link() {
         ["blobs", "circles", "moons", "xor"]
     );
     c.set_data("data", "circles").unwrap();
-    assert_eq!(keys(&c), ["n", "data", "noise"]);
+    assert_eq!(keys(&c), ["n", "data", "noise", "loss"]);
     assert_eq!(c.points, None, "a new shape draws the points afresh");
     assert_eq!(c.data().unwrap().len(), 100);
+}
+
+#[test]
+fn a_start_and_a_loss_in_the_link() {
+    let s =
+        LabScenario::from_query("model=logistic&loss=mse&start=-3,-3,0.5&run=sgd;lr=0.5").unwrap();
+    assert_eq!(s.start, Some(vec![-3.0, -3.0, 0.5]));
+    assert!(matches!(
+        s.model,
+        ModelSpec::Logistic {
+            loss: ClassLoss::Mse,
+            ..
+        }
+    ));
+    assert!(s.to_query().contains("&loss=mse&"), "{}", s.to_query());
+    assert!(
+        s.to_query().contains("&start=-3,-3,0.5&"),
+        "{}",
+        s.to_query()
+    );
+    assert_eq!(LabScenario::from_query(&s.to_query()), Ok(s.clone()));
+    // Every run starts there.
+    assert_eq!(s.train().unwrap()[0].params[0], vec![-3.0, -3.0, 0.5]);
+    let err = |q: &str| LabScenario::from_query(q).unwrap_err();
+    assert_eq!(
+        err("model=logistic&start=1,2"),
+        "start has 2 values: allowed is one per parameter (3: w1, w2, b)"
+    );
+    assert_eq!(
+        err("start=1,2e7"),
+        "start b = 2e7: allowed values are -1e6 to 1e6"
+    );
+    assert_eq!(
+        err("start=1,x"),
+        "start 'x' is not a finite number: allowed values are one finite number per \
+         parameter, separated by commas"
+    );
+    assert!(err(&format!("start={}", "0,".repeat(300))).starts_with("start has 301 values"));
+    assert_eq!(
+        err("model=logistic&loss=hinge"),
+        "unknown loss 'hinge': allowed values are ce (cross-entropy), mse"
+    );
+    assert_eq!(
+        err("model=mlp&loss=mse"),
+        "'loss' does not apply to model=mlp: allowed are n, data, separation, noise, hidden, \
+         dropout, l2, val"
+    );
+    // A start for another number of parameters gives way to the model's own.
+    let mut p = LabScenario::from_query("model=poly&degree=2&start=1,2,3").unwrap();
+    p.set_data("degree", "3").unwrap();
+    assert_eq!(p.start, None);
+    p.set_start("1, 2, 3, 4").unwrap();
+    assert_eq!(p.start, Some(vec![1.0, 2.0, 3.0, 4.0]));
+    assert!(p.set_start("1,2").is_err());
+    assert_eq!(
+        p.start,
+        Some(vec![1.0, 2.0, 3.0, 4.0]),
+        "nothing changes on error"
+    );
+    p.set_start("").unwrap();
+    assert_eq!(p.start, None);
 }
 
 #[test]
@@ -752,7 +815,9 @@ fn generated_points_are_of_the_models_kind() {
 mod properties {
     use super::*;
     use optiviz::core::model::data::ClassShape;
-    use optiviz::core::model::{DATA_LIMITS, MAX_COORDINATE, MAX_DEGREE, MAX_SECOND_ORDER_PARAMS};
+    use optiviz::core::model::{
+        ClassLoss, DATA_LIMITS, MAX_COORDINATE, MAX_DEGREE, MAX_SECOND_ORDER_PARAMS,
+    };
     use optiviz::core::run::Noise;
     use optiviz::core::schedule::Schedule;
     use optiviz::core::surface::COORDINATE_LIMIT;
@@ -841,7 +906,12 @@ mod properties {
                     n,
                     separation,
                     noise,
-                    shape
+                    shape,
+                    loss: if n % 2 == 0 {
+                        ClassLoss::Mse
+                    } else {
+                        ClassLoss::CrossEntropy
+                    },
                 }),
             (
                 1usize..=MAX_POINTS,
@@ -918,10 +988,16 @@ mod properties {
             proptest::collection::vec(proptest::option::of(0.0f64..1.0), MAX_RUNS),
             (1usize..=20_000, 0usize..30_000),
             (0.0f64..1.0, 0.0f64..1.0),
-            proptest::option::of((finite(), 1e-6f64..1e3, finite(), 1e-6f64..1e3)),
+            (
+                proptest::option::of((finite(), 1e-6f64..1e3, finite(), 1e-6f64..1e3)),
+                proptest::option::of(proptest::collection::vec(
+                    prop_oneof![-10.0f64..10.0, -COORDINATE_LIMIT..=COORDINATE_LIMIT],
+                    4 * MAX_HIDDEN + 1,
+                )),
+            ),
         )
             .prop_map(
-                |((model, points), seed, runs, batches, (steps, step), (a, b), view)| {
+                |((model, points), seed, runs, batches, (steps, step), (a, b), (view, start))| {
                     let m = model.build_with(seed, points.as_ref()).unwrap();
                     let (n, d) = (m.samples(), m.dim());
                     let a_axis = ((a * d as f64) as usize).min(d - 1);
@@ -963,6 +1039,7 @@ mod properties {
                         axes: (a_axis, b_axis),
                         view,
                         scene: None,
+                        start: start.map(|v| v[..d].to_vec()),
                     }
                 },
             )

@@ -206,6 +206,7 @@ fn the_loss_field_is_the_loss_at_each_pixels_parameters() {
         separation: 3.0,
         noise: 0.5,
         shape: optiviz::core::model::data::ClassShape::Blobs,
+        loss: optiviz::core::model::ClassLoss::CrossEntropy,
     };
     let model = spec
         .build_with(0, Some(&Points::Classes(pts.clone())))
@@ -381,6 +382,7 @@ fn a_logistic_runs_decision_boundary() {
         separation: 3.0,
         noise: 0.5,
         shape: optiviz::core::model::data::ClassShape::Blobs,
+        loss: optiviz::core::model::ClassLoss::CrossEntropy,
     };
     let model = spec.build_lab(0, Some(&points)).unwrap();
     let view = View::new(-3.0, 3.0, -2.0, 3.0);

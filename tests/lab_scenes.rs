@@ -262,3 +262,60 @@ fn xor_a_line_stays_at_ln_2_and_a_hidden_layer_bends_around_the_corners() {
         assert!(right > 95.0, "run {i}: {right} of 100");
     }
 }
+
+/// The fraction of points logistic regression gets right at each step of `t`.
+fn accuracies(s: &LabScenario, t: &Training) -> Vec<f64> {
+    let LabModel::Logistic(m) = s.build().unwrap() else {
+        panic!("logistic regression")
+    };
+    t.params.iter().map(|p| m.accuracy(p)).collect()
+}
+
+/// The norm of the full-data gradient at `params`.
+fn gradient_norm(s: &LabScenario, params: &[f64]) -> f64 {
+    let m = s.build().unwrap();
+    let all: Vec<usize> = (0..m.as_model().samples()).collect();
+    let mut g = vec![0.0; params.len()];
+    m.as_model().loss_grad(params, &all, &mut g);
+    g.iter().map(|v| v * v).sum::<f64>().sqrt()
+}
+
+#[test]
+fn mse_crawls_on_confident_mistakes_where_cross_entropy_descends() {
+    let (s, t) = trained("mse-vs-cross-entropy");
+    let start = &t[0].params[0];
+    assert_eq!(start, &vec![-3.0, -3.0, 0.0]);
+    let mse = accuracies(&s, &t[0]);
+    // "started confidently wrong: nearly every point gets the wrong class with p near 0 or 1"
+    assert!(mse[0] <= 0.05, "{} right at the start", mse[0]);
+    let LabModel::Logistic(m) = s.build().unwrap() else {
+        panic!()
+    };
+    let points = s.data().unwrap();
+    let confidently_wrong = (0..points.len())
+        .filter(|&i| {
+            let p = m.probability(start, points.position(i).unwrap());
+            let wrong = (p >= 0.5) != points.class(i).unwrap();
+            wrong && !(0.05..=0.95).contains(&p)
+        })
+        .count();
+    assert!(
+        confidently_wrong >= 90,
+        "{confidently_wrong} of 100 wrong with p beyond 0.05 or 0.95"
+    );
+    // "the gradient is over 100 times smaller than the cross-entropy's"
+    let (_, ce_t) = with("mse-vs-cross-entropy", "loss", "ce");
+    let (ce_s, _) = with("mse-vs-cross-entropy", "loss", "ce");
+    assert!(gradient_norm(&ce_s, start) > 100.0 * gradient_norm(&s, start));
+    // "gradient descent crawls across a plateau for more than 100 steps before it gets 90% of
+    // the points right"
+    let first = |acc: &[f64]| acc.iter().position(|&a| a >= 0.9).unwrap();
+    let k = first(&mse);
+    assert!(k > 100, "90% right at step {k}");
+    let l = &t[0].full_loss;
+    assert!(l[100] > 0.95 * l[0], "a plateau: {} → {}", l[0], l[100]);
+    // "Switch the loss to cross-entropy: from the same start it gets there within 10 steps."
+    assert_eq!(&ce_t[0].params[0], start);
+    let k = first(&accuracies(&ce_s, &ce_t[0]));
+    assert!(k <= 10, "90% right at step {k}");
+}

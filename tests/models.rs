@@ -3,8 +3,8 @@
 //! `trace --model` command line.
 
 use optiviz::core::model::{
-    LinearRegression, LogisticRegression, MAX_SECOND_ORDER_PARAMS, Mlp, Model, PolyRegression,
-    Training, bce_with_logit, data, shape_grad, train,
+    ClassLoss, LinearRegression, LogisticRegression, MAX_SECOND_ORDER_PARAMS, Mlp, Model,
+    PolyRegression, Training, bce_with_logit, data, shape_grad, train,
 };
 use optiviz::core::optim::{OptimizerKind, RunConfig};
 use optiviz::core::run::{Noise, RunSpec};
@@ -92,6 +92,13 @@ mod gradients {
         }
 
         #[test]
+        fn logistic_mse(p in prop::collection::vec(-3.0..3.0f64, 3), b in batch(20)) {
+            let d = data::two_classes(20, 2.0, 1.0, 5);
+            let m = LogisticRegression::with_loss(&d, ClassLoss::Mse);
+            check(&|p, g| m.loss_grad(p, &b, g), &p)?;
+        }
+
+        #[test]
         fn poly(
             p in prop::collection::vec(-2.0..2.0f64, 13),
             b in batch(15),
@@ -137,6 +144,33 @@ mod gradients {
             prop_assert_eq!(g1, g2);
         }
     }
+}
+
+#[test]
+fn logistic_mse_by_hand_and_its_flat_gradient_on_a_confident_mistake() {
+    // One point x = (1, 0) of class 1. At w = 0, b = 0: p = 1/2, the squared error
+    // (1/2 − 1)² = 1/4, ∂L/∂z = 2(p − y)·p(1 − p) = 2·(−1/2)·(1/4) = −1/4, so the gradient is
+    // (−1/4·1, −1/4·0, −1/4) = (−0.25, 0, −0.25).
+    let m = LogisticRegression::with_loss(&[([1.0, 0.0], true)], ClassLoss::Mse);
+    let mut g = [0.0; 3];
+    assert_eq!(m.loss_grad(&[0.0; 3], &[0], &mut g), 0.25);
+    assert_eq!(g, [-0.25, 0.0, -0.25]);
+    // Confidently wrong, z = −5: p = 1/(1 + e⁵) = 0.0066929…; the cross-entropy's ∂L/∂w₁ is
+    // p − 1 = −0.99331, the squared error's 2(p − 1)p(1 − p) = −0.0132075…: 75 times flatter.
+    let p = 1.0 / (1.0 + 5f64.exp());
+    let ce = LogisticRegression::new(&[([1.0, 0.0], true)]);
+    let (mut gc, mut gm) = ([0.0; 3], [0.0; 3]);
+    ce.loss_grad(&[-5.0, 0.0, 0.0], &[0], &mut gc);
+    m.loss_grad(&[-5.0, 0.0, 0.0], &[0], &mut gm);
+    assert!((gc[0] - (p - 1.0)).abs() < 1e-15 && (gc[0] + 0.993_307).abs() < 1e-6);
+    assert!((gm[0] - 2.0 * (p - 1.0) * p * (1.0 - p)).abs() < 1e-15);
+    assert!((gm[0] + 0.013_207_5).abs() < 1e-6, "{}", gm[0]);
+    assert!(gc[0] / gm[0] > 75.0);
+    assert_eq!(ClassLoss::from_id("mse"), Ok(ClassLoss::Mse));
+    assert_eq!(
+        ClassLoss::from_id("hinge"),
+        Err("unknown loss 'hinge': allowed values are ce (cross-entropy), mse".into())
+    );
 }
 
 #[test]

@@ -123,6 +123,9 @@ class LabPage extends Player {
     if (controls) $('data-controls').replaceChildren(...s.controls.map((c) => this.dataControl(c)));
     $('class-row').hidden = !s.classes;
     $('seed').value = s.seed;
+    // The start, for models small enough to type one (linear and logistic regression).
+    $('start-row').hidden = s.param_names.length > 4;
+    if (document.activeElement !== $('start')) $('start').value = s.start.map((v) => fmt(v)).join(', ');
     const batch = $('batch');
     batch.max = s.samples;
     const sizes = [...new Set(s.batches)];
@@ -235,6 +238,10 @@ class LabPage extends Player {
         this.syncSettings();
         this.rebuild();
       }
+    });
+    $('start').addEventListener('change', () => {
+      if (attempt(() => this.lab.set_start($('start').value), $('start'))) this.syncSettings();
+      this.changed();
     });
     $('seed').addEventListener('change', () => {
       const v = Number($('seed').value);

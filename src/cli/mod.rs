@@ -5,7 +5,7 @@
 pub mod serve;
 
 use crate::core::model::data::ClassShape;
-use crate::core::model::{MAX_DEGREE, MAX_POINTS, ModelSpec, ModelTrace};
+use crate::core::model::{ClassLoss, MAX_DEGREE, MAX_POINTS, ModelSpec, ModelTrace};
 use crate::core::optim::{ConfigError, OptimizerKind, RunConfig};
 use crate::core::run::{Noise, RunSpec};
 use crate::core::schedule::{SCHEDULE_FORMS, Schedule};
@@ -203,6 +203,9 @@ struct TraceArgs {
     /// Logistic, mlp: how the two classes lie (default blobs for logistic, moons for mlp).
     #[arg(long, value_enum)]
     data: Option<DataShape>,
+    /// Logistic: the loss, cross-entropy (ce, the default) or the squared error of p (mse).
+    #[arg(long, value_enum)]
+    loss: Option<LossArg>,
     /// Poly: the polynomial's degree, 1 to 12 (default 12).
     #[arg(long, value_parser = whole::<usize>(1, MAX_DEGREE, ""))]
     degree: Option<usize>,
@@ -237,6 +240,15 @@ struct TraceArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "csv")]
     format: Format,
+}
+
+/// `--loss`: the logistic regression's loss ([`ClassLoss`]).
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum LossArg {
+    /// The binary cross-entropy.
+    Ce,
+    /// The squared error of the predicted probability.
+    Mse,
 }
 
 /// `--data`: the shapes of two-class data ([`ClassShape`]).
@@ -488,7 +500,7 @@ fn trace_or_train(args: &TraceArgs) -> Result<(String, Option<String>), String> 
 /// The model options given, each with the models it applies to.
 fn model_options(args: &TraceArgs) -> Vec<(&'static str, &'static [&'static str])> {
     const ALL: &[&str] = &["linear", "logistic", "poly", "mlp"];
-    let options: [(&str, bool, &[&str]); 14] = [
+    let options: [(&str, bool, &[&str]); 15] = [
         ("--n", args.n.is_some(), ALL),
         ("--data-noise", args.data_noise.is_some(), ALL),
         ("--batch-size", args.batch_size.is_some(), ALL),
@@ -501,6 +513,7 @@ fn model_options(args: &TraceArgs) -> Vec<(&'static str, &'static [&'static str]
             &["logistic", "mlp"],
         ),
         ("--data", args.data.is_some(), &["logistic", "mlp"]),
+        ("--loss", args.loss.is_some(), &["logistic"]),
         ("--degree", args.degree.is_some(), &["poly"]),
         ("--l1", args.l1.is_some(), &["poly"]),
         ("--l2", args.l2.is_some(), &["poly", "mlp"]),
@@ -582,11 +595,19 @@ fn train_model(
             separation,
             noise,
             shape,
+            loss,
         } => {
             set(n, args.n);
             set(separation, args.separation);
             set(noise, args.data_noise);
             set(shape, args.data.map(ClassShape::from));
+            set(
+                loss,
+                args.loss.map(|l| match l {
+                    LossArg::Ce => ClassLoss::CrossEntropy,
+                    LossArg::Mse => ClassLoss::Mse,
+                }),
+            );
         }
         ModelSpec::Poly {
             n,

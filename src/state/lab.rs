@@ -32,11 +32,11 @@
 use crate::core::model::data::ClassShape;
 use crate::core::model::dataset::{MAX_POINTS, Points};
 use crate::core::model::{
-    LabModel, MAX_DEGREE, ModelSpec, Trainer, Training, batch_refusal, check_data_value,
+    ClassLoss, LabModel, MAX_DEGREE, ModelSpec, Trainer, Training, batch_refusal, check_data_value,
     check_second_order,
 };
 use crate::core::optim::{OptimizerKind, RunConfig};
-use crate::core::surface::View;
+use crate::core::surface::{COORDINATE_LIMIT, View};
 use crate::state::lab_scenes;
 use crate::state::query::{flag, join_query, read_run, split_query, write_run};
 use crate::state::scenario::{MAX_RUNS, MAX_STEPS, RunEntry};
@@ -75,6 +75,11 @@ pub struct LabScenario {
     /// The one-click scene this lab came from ([`lab_scenes::LAB_SCENES`]), whose caption the
     /// page shows.
     pub scene: Option<String>,
+    /// The parameters every run starts from, one per parameter, each within
+    /// ±[`COORDINATE_LIMIT`]; `None` is the model's own start
+    /// ([`init`](crate::core::model::Model::init) of the seed: zeros, or small seeded weights
+    /// for the network).
+    pub start: Option<Vec<f64>>,
 }
 
 impl Default for LabScenario {
@@ -93,6 +98,7 @@ impl Default for LabScenario {
             axes: (0, 1),
             view: None,
             scene: None,
+            start: None,
         }
     }
 }
@@ -120,7 +126,7 @@ fn whole(text: &str, what: &str, allowed: &str) -> Result<usize, String> {
 fn model_keys(model: &ModelSpec) -> &'static [&'static str] {
     match model {
         ModelSpec::Linear { .. } => &["n", "slope", "intercept", "noise", "scale"],
-        ModelSpec::Logistic { .. } => &["n", "data", "separation", "noise"],
+        ModelSpec::Logistic { .. } => &["n", "data", "separation", "noise", "loss"],
         ModelSpec::Poly { .. } => &["n", "noise", "degree", "l1", "l2", "val"],
         ModelSpec::Mlp { .. } => &[
             "n",
@@ -136,9 +142,10 @@ fn model_keys(model: &ModelSpec) -> &'static [&'static str] {
 }
 
 /// Every key of a model's URL form, whatever the model.
-const ALL_MODEL_KEYS: [&str; 13] = [
+const ALL_MODEL_KEYS: [&str; 14] = [
     "n",
     "data",
+    "loss",
     "slope",
     "intercept",
     "noise",
@@ -200,6 +207,7 @@ fn set_model_key(model: &mut ModelSpec, key: &str, value: &str) -> Result<(), St
         (ModelSpec::Logistic { shape, .. } | ModelSpec::Mlp { shape, .. }, "data") => {
             *shape = ClassShape::from_id(value.trim())?;
         }
+        (ModelSpec::Logistic { loss, .. }, "loss") => *loss = ClassLoss::from_id(value.trim())?,
         (ModelSpec::Poly { degree, .. }, "degree") => {
             let allowed = format!("1 to {MAX_DEGREE}");
             let v = whole(value, "degree", &allowed)?;
@@ -264,6 +272,7 @@ fn model_value(model: &ModelSpec, key: &str) -> Option<String> {
         (ModelSpec::Logistic { shape, .. } | ModelSpec::Mlp { shape, .. }, "data") => {
             shape.id().to_owned()
         }
+        (ModelSpec::Logistic { loss, .. }, "loss") => loss.id().to_owned(),
         (ModelSpec::Poly { degree, .. }, "degree") => degree.to_string(),
         (ModelSpec::Poly { l1, .. }, "l1") => l1.to_string(),
         (ModelSpec::Poly { l2, .. } | ModelSpec::Mlp { l2, .. }, "l2") => l2.to_string(),
@@ -299,6 +308,7 @@ impl LabScenario {
                 separation: 3.0,
                 noise: 0.5,
                 shape: ClassShape::Blobs,
+                loss: ClassLoss::CrossEntropy,
             },
             "poly" => ModelSpec::Poly {
                 n: 20,
@@ -429,7 +439,7 @@ impl LabScenario {
     /// training a little at a time.
     pub fn trainers_on(&self, model: &LabModel) -> Result<Vec<Trainer>, String> {
         let m = model.as_model();
-        let init = m.init(self.seed);
+        let init = self.start.clone().unwrap_or_else(|| m.init(self.seed));
         self.runs
             .iter()
             .enumerate()
@@ -504,6 +514,9 @@ impl LabScenario {
         if let Some(id) = &self.scene {
             lab_scenes::scene(id)?;
         }
+        if let Some(start) = &self.start {
+            check_start(start, m.dim(), &m.param_names())?;
+        }
         if !(1..=MAX_STEPS).contains(&self.steps) {
             return Err(format!(
                 "steps {}: allowed values are 1 to {MAX_STEPS}",
@@ -549,6 +562,10 @@ impl LabScenario {
                 "view",
                 format!("{},{},{},{}", v.x_min, v.x_max, v.y_min, v.y_max),
             ));
+        }
+        if let Some(start) = &self.start {
+            let values: Vec<String> = start.iter().map(f64::to_string).collect();
+            pairs.push(("start", values.join(",")));
         }
         for (run, batch) in self.runs.iter().zip(&self.batches) {
             let mut text = write_run(run);
@@ -643,10 +660,11 @@ impl LabScenario {
                 }
                 "points" => points = Some(value),
                 "scene" => s.scene = Some(lab_scenes::scene(value)?.id.to_owned()),
+                "start" => s.start = Some(parse_start(value)?),
                 _ => {
                     return Err(format!(
                         "unknown part '{key}': allowed are model, {}, seed, batch, steps, step, \
-                         axes, view, run, points, scene",
+                         axes, view, start, run, points, scene",
                         model_keys(&s.model).join(", ")
                     ));
                 }
@@ -675,6 +693,49 @@ impl LabScenario {
         s.validate()?;
         Ok(s)
     }
+}
+
+/// The URL form of a start, `θ₁,θ₂,…` (spaces allowed): each a finite number; whether there
+/// is one per parameter and each is in range is [`check_start`]'s to say.
+fn parse_start(text: &str) -> Result<Vec<f64>, String> {
+    let allowed = "one finite number per parameter, separated by commas";
+    let parts: Vec<&str> = text.split(',').collect();
+    // More values than any model has parameters is refused before they are read.
+    let most = 4 * MAX_HIDDEN + 1;
+    if parts.len() > most {
+        return Err(format!(
+            "start has {} values: allowed are {allowed} (at most {most})",
+            parts.len()
+        ));
+    }
+    parts
+        .into_iter()
+        .map(|v| number(v, "start", allowed))
+        .collect()
+}
+
+/// `start` as the start of a model with `dim` parameters named `names`: one value each, each
+/// within ±[`COORDINATE_LIMIT`]; the error names the problem and the allowed values.
+fn check_start(start: &[f64], dim: usize, names: &[String]) -> Result<(), String> {
+    if start.len() != dim {
+        return Err(format!(
+            "start has {} values: allowed is one per parameter ({dim}: {})",
+            start.len(),
+            names.join(", ")
+        ));
+    }
+    if let Some((i, v)) = start
+        .iter()
+        .enumerate()
+        .find(|(_, v)| v.abs() > COORDINATE_LIMIT)
+    {
+        return Err(format!(
+            "start {} = {}: allowed values are -{COORDINATE_LIMIT:e} to {COORDINATE_LIMIT:e}",
+            names.get(i).map_or("", String::as_str),
+            crate::core::text::number(*v)
+        ));
+    }
+    Ok(())
 }
 
 /// A lab run's URL value split into the surface grammar's run (every item but `batch=B`) and
@@ -753,10 +814,12 @@ impl LabScenario {
                     "hidden" => ("hidden units", 1.0, MAX_HIDDEN as f64, 1.0),
                     "dropout" => ("dropout rate p", 0.0, 0.9, 0.05),
                     "data" => ("data", 0.0, 0.0, 0.0),
+                    "loss" => ("loss", 0.0, 0.0, 0.0),
                     _ => (key, 0.0, 1.0, 0.0),
                 };
                 let choices = match key {
                     "data" => ClassShape::ALL.map(|s| (s.id(), s.label())).to_vec(),
+                    "loss" => ClassLoss::ALL.map(|l| (l.id(), l.label())).to_vec(),
                     _ => Vec::new(),
                 };
                 DataControl {
@@ -816,7 +879,31 @@ impl LabScenario {
                 *b = None;
             }
         }
+        // A start for another number of parameters (the degree or the hidden units changed)
+        // gives way to the model's own.
+        if self
+            .start
+            .as_ref()
+            .is_some_and(|s| s.len() != model.as_model().dim())
+        {
+            self.start = None;
+        }
         self.validate_on(&model)
+    }
+
+    /// Sets the start every run trains from to `text` (`θ₁,θ₂,…`, one value per parameter;
+    /// empty for the model's own start); the error names the problem and the allowed values,
+    /// and nothing changes then.
+    pub fn set_start(&mut self, text: &str) -> Result<(), String> {
+        let mut next = self.clone();
+        next.start = if text.trim().is_empty() {
+            None
+        } else {
+            Some(parse_start(text)?)
+        };
+        next.validate()?;
+        *self = next;
+        Ok(())
     }
 
     /// Sets run `index`'s batch size to `size` (1 to the training points; `size` at or above

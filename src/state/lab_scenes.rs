@@ -21,7 +21,7 @@ pub struct LabScene {
 }
 
 /// Every scene, in the order the page lists them.
-pub const LAB_SCENES: [LabScene; 5] = [
+pub const LAB_SCENES: [LabScene; 6] = [
     LabScene {
         id: "batch-sizes",
         title: "Batch, mini-batch and stochastic gradient descent",
@@ -75,6 +75,19 @@ pub const LAB_SCENES: [LabScene; 5] = [
                   points right, its decision regions wrapped around the four corners.",
         query: "model=mlp&n=100&data=xor&separation=3&noise=0.5&hidden=8&dropout=0&l2=0&val=0.3\
                 &seed=0&steps=300&run=sgd;lr=0.5&run=momentum;lr=0.1&run=adam;lr=0.05",
+    },
+    LabScene {
+        id: "mse-vs-cross-entropy",
+        title: "Squared error against cross-entropy on confident mistakes",
+        caption: "Logistic regression scored by the squared error (p − y)², started confidently \
+                  wrong at w = (−3, −3): nearly every point gets the wrong class with p near 0 \
+                  or 1. There σ′(z) = p(1 − p) is all but 0, so the gradient is over 100 times \
+                  smaller than the cross-entropy's, and gradient descent crawls across a \
+                  plateau for more than 100 steps before it gets 90% of the points right. \
+                  Switch the loss to cross-entropy: from the same start it gets there within 10 \
+                  steps.",
+        query: "model=logistic&n=100&data=blobs&separation=3&noise=0.5&loss=mse&seed=0\
+                &steps=300&start=-3,-3,0&run=sgd;lr=0.5",
     },
 ];
 

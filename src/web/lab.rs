@@ -5,7 +5,7 @@
 
 use super::runs::{self, Edit};
 use super::{PAGE, backend, context, js_err, json, offscreen, rgb};
-use crate::core::model::{LabModel, MAX_CSV_CHARS, Points, Trainer, Training};
+use crate::core::model::{ClassLoss, LabModel, MAX_CSV_CHARS, Points, Trainer, Training};
 use crate::core::run::RunSpec;
 use crate::core::surface::View;
 use crate::render::lab::{
@@ -127,6 +127,10 @@ struct LabSettings {
     formula: &'static str,
     /// The scene the lab came from, `{id, title, caption, query}`, if any.
     scene: Option<&'static LabScene>,
+    /// The parameters every run starts from.
+    start: Vec<f64>,
+    /// Whether the start was set (rather than the model's own).
+    start_set: bool,
 }
 
 /// The lab page's handle.
@@ -338,7 +342,10 @@ impl Lab {
         json(
             &[
                 ("linear", "Linear regression y = w·x + b (MSE)"),
-                ("logistic", "Logistic regression (binary cross-entropy)"),
+                (
+                    "logistic",
+                    "Logistic regression (cross-entropy or squared error)",
+                ),
                 ("poly", "Polynomial regression with L1/L2 (MSE)"),
                 ("mlp", "One-hidden-layer network (cross-entropy)"),
             ]
@@ -348,9 +355,9 @@ impl Lab {
 
     /// Everything the page's lab controls show, as JSON: `{model, seed, batches, samples,
     /// points, edited, classes, steps, axes, param_names, controls: [{key, label, value, min,
-    /// max, step, regenerates}], least_squares, least_squares_loss, formula, scene}`
-    /// (`batches`: each run's samples per step; `scene`: `{id, title, caption, query}` or
-    /// `null`).
+    /// max, step, regenerates, choices, choice}], least_squares, least_squares_loss, formula,
+    /// scene, start, start_set}` (`batches`: each run's samples per step; `scene`: `{id,
+    /// title, caption, query}` or `null`; `start`: the parameters every run starts from).
     pub fn settings(&self) -> String {
         let m = self.model.as_model();
         let ls = self.model.least_squares();
@@ -372,6 +379,9 @@ impl Lab {
             least_squares_loss: ls.map(|p| m.loss(&p)),
             formula: match self.model {
                 LabModel::Linear(_) => "L(w, b) = 1/n Σ (w·xᵢ + b − yᵢ)²",
+                LabModel::Logistic(ref m) if m.class_loss() == ClassLoss::Mse => {
+                    "L(w, b) = 1/n Σ (σ(zᵢ) − yᵢ)²,  zᵢ = w₁x₁ + w₂x₂ + b"
+                }
                 LabModel::Logistic(_) => {
                     "L(w, b) = −1/n Σ [yᵢ ln σ(zᵢ) + (1 − yᵢ) ln(1 − σ(zᵢ))],  zᵢ = w₁x₁ + w₂x₂ + b"
                 }
@@ -383,6 +393,8 @@ impl Lab {
                 }
             },
             scene: self.s.scene.as_deref().and_then(|id| scene(id).ok()),
+            start: self.trainers[self.lead()].training().params[0].clone(),
+            start_set: self.s.start.is_some(),
         })
     }
 
@@ -429,6 +441,16 @@ impl Lab {
     pub fn set_data_choice(&mut self, key: &str, value: &str) -> Result<(), JsError> {
         let mut next = self.s.clone();
         next.set_data(key, value).map_err(js_err)?;
+        self.apply(next)
+    }
+
+    /// Sets the parameters every run starts from: `text` is `θ₁,θ₂,…`, one value per
+    /// parameter within ±1e6, or empty for the model's own start. Errors name the problem
+    /// and the allowed values; nothing changes then.
+    pub fn set_start(&mut self, text: &str) -> Result<(), JsError> {
+        let mut next = self.s.clone();
+        next.set_start(text).map_err(js_err)?;
+        next.view = None;
         self.apply(next)
     }
 

@@ -244,6 +244,40 @@ describe('the regression lab', () => {
     await page.close();
   });
 
+  test('squared error crawls on confident mistakes; cross-entropy from the same start does not', async () => {
+    const { page, errors } = await openLab();
+    await page.getByLabel('Scene').selectOption('mse-vs-cross-entropy');
+    await trainedToTheEnd(page);
+    assert.equal(await page.getByLabel('start θ₀').inputValue(), '-3, -3, 0');
+    assert.equal(await page.getByLabel('loss', { exact: true }).inputValue(), 'mse');
+    assert.match(await page.locator('#formula').innerText(), /^L\(w, b\) = 1\/n Σ \(σ\(zᵢ\) − yᵢ\)²/);
+    const at = async (k) => {
+      await page.locator('#timeline').fill(String(k));
+      return (await status(page)).runs[0];
+    };
+    const first = await at(0);
+    assert.ok(first.accuracy <= 0.05, `${first.accuracy} right at the start`);
+    const plateau = await at(100);
+    assert.ok(plateau.loss > 0.95 * first.loss && plateau.accuracy < 0.9, `step 100: loss ${plateau.loss}, ${plateau.accuracy} right`);
+    await page.screenshot({ path: `${shots}/lab-scene-mse-plateau.png`, fullPage: true });
+    await page.getByLabel('loss', { exact: true }).selectOption('ce');
+    await trainedToTheEnd(page);
+    assert.match(await query(page), /loss=ce/);
+    assert.equal(await page.getByLabel('start θ₀').inputValue(), '-3, -3, 0', 'the same start');
+    assert.ok((await at(10)).accuracy >= 0.9, 'cross-entropy gets 90% right within 10 steps');
+    // Another start, typed.
+    await page.getByLabel('start θ₀').fill('-1, -1, 0');
+    await page.getByLabel('start θ₀').dispatchEvent('change');
+    await nextFrames(page);
+    assert.match(await query(page), /start=-1,-1,0/);
+    assert.deepEqual((await at(0)).params, [-1, -1, 0]);
+    await page.getByLabel('start θ₀').fill('1, 2');
+    await page.getByLabel('start θ₀').dispatchEvent('change');
+    assert.match(await page.locator('#notice').innerText(), /start has 2 values: allowed is one per parameter \(3: w1, w2, b\)/);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   test('feature scaling rounds the landscape: the same data, another valley', async () => {
     const { page, errors } = await openLab();
     const before = await pixels(page, 'landscape-canvas');

@@ -4,7 +4,9 @@
 
 use super::data::{self, ClassShape, derive_seed};
 use super::dataset::{PointKind, Points};
-use super::{LinearRegression, LogisticRegression, Mlp, Model, PolyRegression, Training, train};
+use super::{
+    ClassLoss, LinearRegression, LogisticRegression, Mlp, Model, PolyRegression, Training, train,
+};
 use crate::core::run::RunSpec;
 use crate::core::text::number;
 use serde::{Deserialize, Serialize};
@@ -92,6 +94,9 @@ pub enum ModelSpec {
         /// How the classes lie (two blobs when absent, as in traces written before shapes).
         #[serde(default)]
         shape: ClassShape,
+        /// The loss (the cross-entropy when absent, as in traces written before the choice).
+        #[serde(default)]
+        loss: ClassLoss,
     },
     /// [`PolyRegression`] on [`data::curve`]`(n, noise)`, split into training and validation.
     Poly {
@@ -262,6 +267,7 @@ impl ModelSpec {
                 separation,
                 noise,
                 shape,
+                ..
             }
             | ModelSpec::Mlp {
                 n,
@@ -316,8 +322,8 @@ impl ModelSpec {
             (ModelSpec::Linear { scale_features, .. }, Points::Regression(p)) => {
                 LabModel::Linear(LinearRegression::new(p, *scale_features))
             }
-            (ModelSpec::Logistic { .. }, Points::Classes(p)) => {
-                LabModel::Logistic(LogisticRegression::new(p))
+            (ModelSpec::Logistic { loss, .. }, Points::Classes(p)) => {
+                LabModel::Logistic(LogisticRegression::with_loss(p, *loss))
             }
             (
                 ModelSpec::Poly {

@@ -17,7 +17,7 @@ mod poly;
 pub use dataset::{MAX_COORDINATE, MAX_CSV_CHARS, MAX_POINTS, PointKind, Points};
 pub use lab::{DATA_LIMITS, LabModel, ModelSpec, ModelTrace, batch_refusal, check_data_value};
 pub use linear::LinearRegression;
-pub use logistic::LogisticRegression;
+pub use logistic::{ClassLoss, LogisticRegression};
 pub use mlp::Mlp;
 pub use poly::{MAX_DEGREE, PolyRegression};
 
