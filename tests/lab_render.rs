@@ -15,8 +15,8 @@ use optiviz::core::surface::View;
 use optiviz::render::Theme;
 use optiviz::render::lab::{
     CLASS_COLORS, DATA_BACKGROUND, DataLayer, FitSeries, data_plot_rect, data_to_pixel, data_view,
-    draw_data_view, landscape_view, loss_field, loss_rgba, loss_scaling, pixel_to_data,
-    probability_rgba,
+    draw_data_view, landscape_view, loss_contours, loss_field, loss_rgba, loss_scaling,
+    pixel_to_data, probability_rgba,
 };
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -229,6 +229,48 @@ fn the_loss_field_is_the_loss_at_each_pixels_parameters() {
             "{col},{row}"
         );
     }
+}
+
+#[test]
+fn the_landscapes_contours_lie_on_the_losss_level_sets() {
+    // The MSE over (w, b) of these five points, written out: a quadratic bowl, whose level
+    // sets are ellipses; every contour point must have (nearly) its level's loss.
+    let points = linear_points();
+    let Points::Regression(p) = &points else {
+        unreachable!()
+    };
+    let mse = |a: f64, b: f64| {
+        p.iter().map(|(x, y)| (a * x + b - y).powi(2)).sum::<f64>() / p.len() as f64
+    };
+    let model = linear_spec(false).build_with(0, Some(&points)).unwrap();
+    let view = View::new(-1.0, 3.0, -2.0, 6.0);
+    let (w, h) = (160, 120);
+    let field = loss_field(model.as_ref(), &[0.0, 0.0], (0, 1), &view, w, h);
+    let scaling = loss_scaling(&field);
+    let lines = loss_contours(&field, &scaling, (w, h), &view, 6);
+    assert_eq!(lines.len(), 6);
+    let (mut checked, mut spread) = (0, 0.0f64);
+    for line in &lines {
+        // The level in loss units: the inverse of ln(1 + f − f_min) mapped to [0, 1].
+        let t = scaling.lo + line.level * (scaling.hi - scaling.lo);
+        let level = scaling.f_min + t.exp_m1();
+        assert!(!line.paths.is_empty(), "level {}", line.level);
+        for &(a, b) in line.paths.iter().flatten() {
+            assert!(view.x_min <= a && a <= view.x_max && view.y_min <= b && b <= view.y_max);
+            let off = (mse(a, b) - level).abs() / level;
+            spread = spread.max(off);
+            checked += 1;
+        }
+    }
+    assert!(checked > 500, "{checked} contour points");
+    // Linear interpolation between cell centres 1/40 of the view apart: within 2%.
+    assert!(
+        spread < 0.02,
+        "a contour point's loss is {spread} off its level"
+    );
+    // No raster, no contours; a raster of the wrong size neither.
+    assert!(loss_contours(&[], &scaling, (0, 0), &view, 6).is_empty());
+    assert!(loss_contours(&field[1..], &scaling, (w, h), &view, 6).is_empty());
 }
 
 #[test]

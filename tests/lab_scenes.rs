@@ -1,7 +1,7 @@
 //! Every lab scene's caption is a claim about the simulation; these tests check each claim
 //! against the lab's own training (numbers derived from the runs, never pinned from them).
 
-use optiviz::core::model::{LabModel, Model, ModelSpec, Training};
+use optiviz::core::model::{LabModel, Model, ModelSpec, Points, Training};
 use optiviz::state::lab::LabScenario;
 use optiviz::state::lab_scenes::{LAB_SCENES, scene};
 
@@ -318,4 +318,71 @@ fn mse_crawls_on_confident_mistakes_where_cross_entropy_descends() {
     assert_eq!(&ce_t[0].params[0], start);
     let k = first(&accuracies(&ce_s, &ce_t[0]));
     assert!(k <= 10, "90% right at step {k}");
+}
+
+/// Each run's distance from `target` in parameter space after `k` steps, as a fraction of its
+/// distance at the start.
+fn left_of_the_way(t: &[Training], target: [f64; 2], k: usize) -> Vec<f64> {
+    let d = |p: &[f64]| (p[0] - target[0]).hypot(p[1] - target[1]);
+    t.iter()
+        .map(|r| d(&r.params[k]) / d(&r.params[0]))
+        .collect()
+}
+
+/// The eigenvalues of the squared error's Hessian 2·XᵀX/n over (w, b), X's rows (xᵢ, 1),
+/// largest first, from the points themselves.
+fn curvatures(xs: &[f64]) -> (f64, f64) {
+    let n = xs.len() as f64;
+    let (sxx, sx) = (
+        xs.iter().map(|x| x * x).sum::<f64>() / n,
+        xs.iter().sum::<f64>() / n,
+    );
+    let (a, b, d) = (2.0 * sxx, 2.0 * sx, 2.0);
+    let (mean, root) = ((a + d) / 2.0, (((a - d) / 2.0).powi(2) + b * b).sqrt());
+    (mean + root, mean - root)
+}
+
+#[test]
+fn feature_scaling_turns_a_narrow_valley_round() {
+    let (s, t) = trained("feature-scaling");
+    let Points::Regression(p) = s.data().unwrap() else {
+        panic!("regression points")
+    };
+    let xs: Vec<f64> = p.iter().map(|q| q.0).collect();
+    // "x runs from 0 to 10 ... some 80 times more curved across than along"
+    assert!(xs.iter().all(|x| (0.0..10.0).contains(x)));
+    let (across, along) = curvatures(&xs);
+    assert!(
+        (75.0..85.0).contains(&(across / along)),
+        "{across} / {along}"
+    );
+    let ls = s.build().unwrap().least_squares().unwrap();
+    // "after 100 steps every run is still more than 4% of its way from the least-squares ✕"
+    for (i, f) in left_of_the_way(&t, ls, 100).into_iter().enumerate() {
+        assert!(f > 0.04, "run {i}: {f} of the way left");
+    }
+    // "Tick scale: the bowl turns round (curvature 2 every way), each run takes the default
+    // rate that suits it, and every run is within 1% of the ✕ by step 100."
+    let (scaled, u) = with("feature-scaling", "scale", "1");
+    let mean = xs.iter().sum::<f64>() / xs.len() as f64;
+    let sd = (xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / xs.len() as f64).sqrt();
+    let standard: Vec<f64> = xs.iter().map(|x| (x - mean) / sd).collect();
+    let (a, b) = curvatures(&standard);
+    assert!(
+        (a - 2.0).abs() < 1e-12 && (b - 2.0).abs() < 1e-12,
+        "{a}, {b}"
+    );
+    let defaults = LabScenario::default_runs(&scaled.model);
+    for (run, d) in scaled.runs.iter().zip(&defaults) {
+        assert_eq!(run.spec.optimizer.lr(), d.spec.optimizer.lr());
+    }
+    assert_ne!(scaled.runs, s.runs, "the rates changed");
+    let ls = scaled.build().unwrap().least_squares().unwrap();
+    for (i, f) in left_of_the_way(&u, ls, 100).into_iter().enumerate() {
+        assert!(f < 0.01, "run {i}: {f} of the way left");
+    }
+    // And back: unscaled again, the unscaled defaults.
+    let mut back = scaled.clone();
+    back.set_data("scale", "0").unwrap();
+    assert_eq!(back.runs, s.runs);
 }

@@ -214,7 +214,11 @@ class LabPage extends Player {
 
   /** Sets one data setting; while its slider is dragged (`live`) the sliders are kept as they are. */
   setData(key, value, control, live = false) {
-    if (attempt(() => this.lab.set_data(key, value), control)) this.syncSettings({ controls: !live });
+    if (attempt(() => this.lab.set_data(key, value), control)) {
+      this.syncSettings({ controls: !live });
+      // Scaling the feature may give the runs other rates: their panels say so.
+      if (key === 'scale') this.rebuild();
+    }
     this.changed();
   }
 

@@ -8,7 +8,7 @@
 //! by [`draw_data_view`] (or the surface's [`super::draw_trajectories`] for the landscape).
 
 use super::clip::{clip_path, clip_segment, inside};
-use super::field::{Scaling, viridis_lut};
+use super::field::{ContourLine, Scaling, contour_lines, viridis_lut};
 use super::plot::{DrawResult, Theme, decimate, view_ranges};
 use crate::core::model::{LabModel, Model, Points, Training};
 use crate::core::surface::{COORDINATE_LIMIT, View};
@@ -200,6 +200,35 @@ pub fn loss_scaling(values: &[f64]) -> Scaling {
         lo: 0.0,
         hi: if hi.is_finite() && hi > 0.0 { hi } else { 1.0 },
     }
+}
+
+/// Contour lines of the loss landscape: `levels` levels evenly spaced in the colour scale
+/// `scaling` ([`loss_scaling`]), traced through `values`, a `width × height` raster laid out as
+/// [`loss_field`] lays it out (row 0 at the top) over `view`; the same marching squares as the
+/// surface's contours ([`contour_lines`]).
+pub fn loss_contours(
+    values: &[f64],
+    scaling: &Scaling,
+    (width, height): (usize, usize),
+    view: &View,
+    levels: usize,
+) -> Vec<ContourLine> {
+    if values.len() != width * height {
+        return Vec::new();
+    }
+    // Bottom row first, as contour_lines counts rows; NaN (no loss) as the top colour.
+    let grid: Vec<f64> = (0..height)
+        .rev()
+        .flat_map(|row| values[row * width..(row + 1) * width].iter())
+        .map(|&v| {
+            if v.is_nan() {
+                1.0
+            } else {
+                scaling.normalize(v)
+            }
+        })
+        .collect();
+    contour_lines(&grid, (width, height), view, levels)
 }
 
 /// `width × height` RGBA pixels of `values` (as [`loss_field`] lays them out), each the

@@ -335,7 +335,8 @@ impl LabScenario {
     /// Gradient descent, momentum (0.9) and Adam with learning rates that converge on the
     /// model's default data without diverging: for linear regression on unscaled `x` in
     /// `[0, 10)` (the MSE's largest curvature about 70) SGD at 0.01, momentum at 0.002 and
-    /// Adam at 0.1; for the degree-12 polynomial SGD at 0.3 (at 0.5 it slowly diverges on the
+    /// Adam at 0.1; on scaled `x` (curvature 2 every way) SGD at 0.2, momentum at 0.05 and
+    /// Adam at 0.5; for the degree-12 polynomial SGD at 0.3 (at 0.5 it slowly diverges on the
     /// default data), momentum at 0.1 and Adam at 0.05; for the others SGD at 0.5, momentum at
     /// 0.1 and Adam at 0.05.
     pub fn default_runs(model: &ModelSpec) -> Vec<RunEntry> {
@@ -346,6 +347,7 @@ impl LabScenario {
                 scale_features: false,
                 ..
             } => (0.01, 0.002, 0.1),
+            ModelSpec::Linear { .. } => (0.2, 0.05, 0.5),
             ModelSpec::Poly { .. } => (0.3, 0.1, 0.05),
             _ => (0.5, 0.1, 0.05),
         };
@@ -838,9 +840,12 @@ impl LabScenario {
     }
 
     /// Sets one data or model setting by its URL key from its URL value (`"1"`/`"0"` for the
-    /// `scale` flag). A generator parameter (`n`, `slope`, `intercept`, `noise`, `separation`)
-    /// draws the points afresh, dropping edited ones; the others keep the points. A run's batch
-    /// size larger than the training points left becomes the full batch. On error (an unknown key,
+    /// `scale` flag). A generator parameter (`n`, `slope`, `intercept`, `noise`, `separation`,
+    /// `data`) draws the points afresh, dropping edited ones; the others keep the points. A
+    /// run's batch size larger than the training points left becomes the full batch. Turning
+    /// feature scaling on or off gives every run still at the default learning rate of its
+    /// optimizer ([`LabScenario::default_runs`]) the default rate of the other setting, so
+    /// that each landscape is trained at rates that suit it; other rates are kept. On error (an unknown key,
     /// a value out of range, data that cannot be trained on) nothing changes and the message
     /// names the allowed values.
     pub fn set_data(&mut self, key: &str, value: &str) -> Result<(), String> {
@@ -853,6 +858,25 @@ impl LabScenario {
         set_model_key(&mut next.model, key, value)?;
         if GENERATOR_KEYS.contains(&key) {
             next.points = None;
+        }
+        // Scaling the feature changes the landscape's curvature some seventyfold: a run still
+        // at the default rate of the old landscape takes the new one's, a rate chosen by hand
+        // stays.
+        if key == "scale" {
+            let (old, new) = (
+                LabScenario::default_runs(&self.model),
+                LabScenario::default_runs(&next.model),
+            );
+            for run in &mut next.runs {
+                let o = &mut run.spec.optimizer;
+                let at_default = old.iter().zip(&new).find(|(d, _)| {
+                    d.spec.optimizer.kind == o.kind && d.spec.optimizer.lr() == o.lr()
+                });
+                if let Some((_, d)) = at_default {
+                    o.set("lr", d.spec.optimizer.lr())
+                        .map_err(|e| e.to_string())?;
+                }
+            }
         }
         next.fit_batch_and_validate()?;
         *self = next;

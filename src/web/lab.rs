@@ -8,9 +8,11 @@ use super::{PAGE, backend, context, js_err, json, offscreen, rgb};
 use crate::core::model::{ClassLoss, LabModel, MAX_CSV_CHARS, Points, Trainer, Training};
 use crate::core::run::RunSpec;
 use crate::core::surface::View;
+use crate::render::field::ContourLine;
 use crate::render::lab::{
     DataLayer, FitSeries, data_plot_rect, data_to_pixel, data_view, landscape_minimum,
-    landscape_view, loss_cells, loss_rgba, loss_scaling, pixel_to_data, probability_rgba, project,
+    landscape_view, loss_cells, loss_contours, loss_rgba, loss_scaling, pixel_to_data,
+    probability_rgba, project,
 };
 use crate::render::plot::surface_plot_rect;
 use crate::render::{
@@ -69,6 +71,9 @@ struct LandscapeJob {
     size: (usize, usize),
     values: Vec<f64>,
 }
+
+/// How many contour levels the landscape shows (as many as the surface page's).
+const CONTOURS: usize = 14;
 
 /// Milliseconds of a frame the landscape raster may take ([`LandscapeJob`]).
 const LANDSCAPE_MS: f64 = 5.0;
@@ -161,6 +166,8 @@ pub struct Lab {
     landscape_frame: Option<(PlotRect, View)>,
     /// The landscape raster at its own resolution, smoothed onto the plot each frame.
     landscape_raster: Option<HtmlCanvasElement>,
+    /// The contour lines of that raster, in parameter coordinates.
+    landscape_contours: Vec<ContourLine>,
     /// The raster being computed, when it takes more than a frame.
     landscape_job: Option<LandscapeJob>,
     /// The decision regions' raster.
@@ -315,6 +322,7 @@ impl Lab {
             landscape_key: None,
             landscape_frame: None,
             landscape_raster: None,
+            landscape_contours: Vec::new(),
             landscape_job: None,
             regions_raster: None,
         })
@@ -940,11 +948,12 @@ impl Lab {
         // Models of more than two parameters hold the others at the lead run's current ones,
         // so their landscape changes as it trains; linear regression's never does.
         let held = self.params_now(lead).to_vec();
+        let view_bits = [view.x_min, view.x_max, view.y_min, view.y_max].map(f64::to_bits);
         let key = LandscapeKey {
             version: self.version,
             width: canvas.width(),
             height: canvas.height(),
-            view: [view.x_min, view.x_max, view.y_min, view.y_max].map(f64::to_bits),
+            view: view_bits,
             held: if m.dim() > 2 {
                 held.iter().map(|v| v.to_bits()).collect()
             } else {
@@ -1009,7 +1018,10 @@ impl Lab {
             }
             if job.values.len() == gw * gh {
                 let job = self.landscape_job.take().expect("just computed");
-                let pixels = loss_rgba(&job.values, &loss_scaling(&job.values), gw, gh);
+                let scaling = loss_scaling(&job.values);
+                let pixels = loss_rgba(&job.values, &scaling, gw, gh);
+                self.landscape_contours =
+                    loss_contours(&job.values, &scaling, (gw, gh), &job.view, CONTOURS);
                 self.landscape_key = Some(job.key);
                 Lab::fill_raster(&mut self.landscape_raster, &pixels, (gw, gh))?;
             }
@@ -1027,7 +1039,14 @@ impl Lab {
             .into_iter()
             .collect();
         let (xn, yn) = (name(axes.0), name(axes.1));
-        draw_plane_layer(&area, &view, (&xn, &yn), &[], &minima, &self.theme).map_err(js_err)?;
+        // The contours of the raster shown, while it shows this view (a raster for a new
+        // view may take a few frames; its contours come with it).
+        let contours: &[ContourLine] = match &self.landscape_key {
+            Some(k) if k.view == view_bits => &self.landscape_contours,
+            _ => &[],
+        };
+        draw_plane_layer(&area, &view, (&xn, &yn), contours, &minima, &self.theme)
+            .map_err(js_err)?;
         let step = self.s.step;
         let paths: Vec<(usize, Vec<[f64; 2]>, bool)> = self
             .s

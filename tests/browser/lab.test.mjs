@@ -278,14 +278,33 @@ describe('the regression lab', () => {
     await page.close();
   });
 
-  test('feature scaling rounds the landscape: the same data, another valley', async () => {
-    const { page, errors } = await openLab();
+  test('feature scaling rounds the landscape: the same data, another valley, rates that suit it', async () => {
+    const { page, errors } = await openLab('scene=feature-scaling');
+    await trainedToTheEnd(page);
     const before = await pixels(page, 'landscape-canvas');
     const ls = (await settings(page)).least_squares;
+    // How far each run still is from the least-squares point, as a share of where it began.
+    const left = async (k) => {
+      await page.locator('#timeline').fill(String(k));
+      const s = await settings(page);
+      const runs = (await status(page)).runs;
+      await page.locator('#timeline').fill('0');
+      const start = (await status(page)).runs;
+      const d = (p) => Math.hypot(p[0] - s.least_squares[0], p[1] - s.least_squares[1]);
+      return runs.map((r, i) => d(r.params) / d(start[i].params));
+    };
+    for (const f of await left(100)) assert.ok(f > 0.04, `unscaled: ${f} of the way left at step 100`);
+    await page.screenshot({ path: `${shots}/lab-scene-feature-scaling-off.png` });
     await page.getByLabel('scale the feature (x − mean) / std').check();
-    await nextFrames(page);
+    await trainedToTheEnd(page);
     assert.match(await query(page), /&scale(&|$)/);
+    assert.match(await query(page), /run=sgd;lr=0\.2&run=momentum;lr=0\.05&run=adam;lr=0\.5/, 'each run takes the rate that suits the round bowl');
+    assert.equal(await page.getByRole('spinbutton', { name: 'Run 1 learning rate η' }).inputValue(), '0.2');
     assert.notEqual((await pixels(page, 'landscape-canvas')).hash, before.hash);
+    for (const f of await left(100)) assert.ok(f < 0.01, `scaled: ${f} of the way left at step 100`);
+    await page.locator('#timeline').fill('100');
+    await nextFrames(page);
+    await page.screenshot({ path: `${shots}/lab-scene-feature-scaling-on.png` });
     // In scaled coordinates the intercept is the mean of y, no longer the unscaled intercept.
     assert.notDeepEqual((await settings(page)).least_squares, ls);
     assert.equal((await settings(page)).points, 50, 'the points are the same');
