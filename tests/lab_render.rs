@@ -345,6 +345,7 @@ fn a_linear_runs_line_is_drawn_where_its_formula_puts_it() {
             model: &model,
             points: &points,
             validation: &mask,
+            highlight: None,
         };
         let run = FitSeries {
             color: RED,
@@ -387,6 +388,7 @@ fn a_polynomial_and_validation_points() {
         model: &model,
         points: &points,
         validation: &mask,
+        highlight: None,
     };
     let (rgb, rect) = render(
         &view,
@@ -434,6 +436,7 @@ fn a_logistic_runs_decision_boundary() {
         model: &model,
         points: &points,
         validation: &[],
+        highlight: None,
     };
     let (rgb, rect) = render(
         &view,
@@ -539,6 +542,7 @@ fn the_networks_decision_regions() {
         model: &model,
         points: &points,
         validation: &[],
+        highlight: None,
     };
     let raster = |w: usize, h: usize| probability_rgba(&model, &params, &view, w, h);
     let (rgb, rect) = render(&view, &data, &[], Some(&raster));
@@ -580,4 +584,36 @@ fn clicks_map_to_data_and_back() {
         pixel_to_data(&rect, &view, (62.0, 10.0)),
         [view.x_min, view.y_max]
     );
+}
+
+#[test]
+fn a_steps_batch_is_ringed_in_its_runs_colour() {
+    let points = linear_points();
+    let model = linear_spec(false).build_lab(0, Some(&points)).unwrap();
+    let view = data_view(&points);
+    let mask = vec![false; points.len()];
+    let data = |highlight| DataLayer {
+        model: &model,
+        points: &points,
+        validation: &mask,
+        highlight,
+    };
+    let (plain, rect) = render(&view, &data(None), &[], None);
+    let (ringed, _) = render(&view, &data(Some((&[1, 3][..], RED))), &[], None);
+    // A ring of radius 9 px around points 1 and 3 (and nowhere else): the run's colour on it.
+    let on_ring = |rgb: &[u8], i: usize| {
+        let (cx, cy) = to_px(&rect, &view, points.position(i).unwrap());
+        (0..36).any(|k| {
+            let a = f64::from(k) * std::f64::consts::PI / 18.0;
+            let (x, y) = (cx + 9.0 * a.cos(), cy + 9.0 * a.sin());
+            pixel(rgb, x.round() as i32, y.round() as i32) == (RED.0, RED.1, RED.2)
+        })
+    };
+    for i in 0..points.len() {
+        assert!(
+            !on_ring(&plain, i),
+            "point {i} unringed without a highlight"
+        );
+        assert_eq!(on_ring(&ringed, i), i == 1 || i == 3, "point {i}");
+    }
 }

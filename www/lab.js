@@ -18,7 +18,57 @@ class LabPage extends Player {
       rebuild: () => this.rebuild(),
       legends: (runs) => this.legends(runs),
       controls: (run, i) => [this.batchControl(run, i)],
+      explainSteps: () => this.explainSteps(),
     });
+  }
+
+  /**
+   * "Explain this step" of every run whose rule is open: the gradient of its next step's batch
+   * with the numbers in (the batch ringed on the data view, for the first such run).
+   */
+  explainSteps() {
+    const step = this.lab.step();
+    const open = [...document.querySelectorAll('details.rule[open]')].map((box) => Number(box.dataset.run));
+    const ring = open.length ? open[0] : undefined;
+    if (this.ringed !== ring) {
+      this.ringed = ring;
+      this.lab.set_highlight(ring);
+      this.redraw();
+    }
+    for (const i of open) {
+      const out = $(`run${i}-explain`);
+      const key = `${step}:${this.version}`;
+      if (!out || out.dataset.step === key) continue;
+      out.dataset.step = key;
+      let e = null;
+      try {
+        e = JSON.parse(this.lab.explain_step(i));
+      } catch (err) {
+        if (trapped(err)) throw err;
+        out.textContent = err.message;
+        continue;
+      }
+      if (e === null) {
+        out.textContent = 'This run takes no further step: it has ended or diverged.';
+        continue;
+      }
+      const heading = document.createElement('p');
+      heading.textContent = `The next step, from step ${e.step - 1} to step ${e.step}: the gradient on its batch`
+        + `${i === ring ? ' (ringed on the data view)' : ''}, which the rule above turns into the step`
+        + `${e.shaped ? ' after the run\'s gradient noise and clipping' : ''}:`;
+      const math = document.createElement('div');
+      math.className = 'math';
+      // MathML written by optiviz itself (src/core/explain/), from its own symbols and numbers.
+      math.innerHTML = e.mathml;
+      const plain = document.createElement('pre');
+      plain.className = 'plain';
+      plain.textContent = e.text;
+      const more = document.createElement('details');
+      const label = document.createElement('summary');
+      label.textContent = 'as plain text';
+      more.append(label, plain);
+      out.replaceChildren(heading, math, more);
+    }
   }
 
   /** Run `i`'s batch size: a slider from 1 (stochastic) to every training point (full batch). */
@@ -46,6 +96,7 @@ class LabPage extends Player {
 
   afterRender() {
     this.showStatus();
+    this.explainSteps();
   }
 
   showStatus() {
@@ -91,6 +142,8 @@ class LabPage extends Player {
 
   /** The run panels, from the handle. */
   rebuild() {
+    this.ringed = undefined;
+    this.lab.set_highlight(undefined);
     const runs = JSON.parse(this.lab.runs());
     this.legends(runs);
     $('runs').replaceChildren(...runs.map((run, i) => this.panels.runPanel(run, i, runs.length)));

@@ -370,6 +370,9 @@ pub struct DataLayer<'a> {
     /// `validation[i]`: whether point `i` validates ([`crate::core::model::ModelSpec::validation_mask`];
     /// missing entries count as training points).
     pub validation: &'a [bool],
+    /// Points to ring in a run's colour (a step's batch, explained): their indices and the
+    /// colour; `None` rings nothing.
+    pub highlight: Option<(&'a [usize], RGBColor)>,
 }
 
 /// The endpoints of the line `w₁x₁ + w₂x₂ + b = 0` across `view`, clipped to it; `None` when
@@ -464,6 +467,19 @@ pub fn draw_data_view<DB: DrawingBackend>(
         LabModel::Mlp(_) => {}
     }
     let radius = px(theme, 4.0);
+    // The highlighted points' rings, under the points: a wide ring in the run's colour.
+    if let Some((indices, color)) = data.highlight {
+        let ring = px(theme, 9.0);
+        for p in indices.iter().filter_map(|&i| data.points.position(i)) {
+            if inside(p, view) {
+                let at = (p[0], p[1]);
+                plot.draw(&Circle::new(at, ring, BLACK.stroke_width(px(theme, 4.5))))
+                    .map_err(err)?;
+                plot.draw(&Circle::new(at, ring, color.stroke_width(px(theme, 2.5))))
+                    .map_err(err)?;
+            }
+        }
+    }
     for i in 0..data.points.len() {
         let Some(p) = data.points.position(i) else {
             continue;

@@ -5,7 +5,10 @@
 
 use super::runs::{self, Edit};
 use super::{PAGE, backend, context, js_err, json, offscreen, rgb};
-use crate::core::model::{ClassLoss, LabModel, MAX_CSV_CHARS, Points, Trainer, Training};
+use crate::core::explain::explain_gradient;
+use crate::core::model::{
+    Batches, ClassLoss, LabModel, MAX_CSV_CHARS, ModelSpec, Points, Trainer, Training,
+};
 use crate::core::run::RunSpec;
 use crate::core::surface::View;
 use crate::render::field::ContourLine;
@@ -172,6 +175,8 @@ pub struct Lab {
     landscape_job: Option<LandscapeJob>,
     /// The decision regions' raster.
     regions_raster: Option<HtmlCanvasElement>,
+    /// The run whose next step's batch the data view rings (its step explained), if any.
+    highlight: Option<usize>,
 }
 
 impl Lab {
@@ -245,6 +250,27 @@ impl Lab {
     /// decision regions the data view shades.
     fn lead(&self) -> usize {
         self.s.runs.iter().position(|r| !r.hidden).unwrap_or(0)
+    }
+
+    /// Run `index`'s next step from the point shown: `(k, batch, points)`, the point `k` it
+    /// starts from, the batch of step `k + 1` (training samples) and those samples' indices
+    /// among the points shown; `None` when the run takes no further step.
+    fn next_batch(&self, index: usize) -> Option<(usize, Vec<usize>, Vec<usize>)> {
+        let t = self.trainers.get(index)?.training();
+        let k = self.s.step.min(t.steps());
+        let ended = k >= self.s.steps || t.diverged_at.is_some_and(|d| d <= k + 1);
+        if ended {
+            return None;
+        }
+        let n = self.model.as_model().samples();
+        let seed = ModelSpec::shuffle_seed(self.s.seed);
+        let batch = Batches::of_step(n, self.s.run_batch(index, &self.model), seed, k + 1);
+        let train = self.s.model.train_indices(self.s.seed, self.points.len());
+        let points = batch
+            .iter()
+            .filter_map(|&j| train.get(j).copied())
+            .collect();
+        Some((k, batch, points))
     }
 
     /// Run `i`'s parameters at the current step (its last ones once it has stopped).
@@ -325,6 +351,7 @@ impl Lab {
             landscape_contours: Vec::new(),
             landscape_job: None,
             regions_raster: None,
+            highlight: None,
         })
     }
 
@@ -693,6 +720,42 @@ impl Lab {
     /// Run `index`'s update rule as MathML.
     pub fn rule_mathml(&self, index: usize) -> Result<String, JsError> {
         runs::rule_mathml(&self.s.runs, index)
+    }
+
+    /// Explains run `index`'s next step (from the point shown, step `k`, to step `k + 1`) as
+    /// JSON `{step, points, mathml, text, shaped}`: the gradient on that step's batch as the
+    /// course notes write it, with the numbers in (for the network, backpropagation layer by
+    /// layer; [`crate::core::explain::explain_gradient`]); `points` are the batch's points
+    /// (indices among the points shown), `shaped` whether the run adds noise to or clips the
+    /// gradient before its optimizer sees it. `null` when the run takes no further step (the
+    /// last step, or it diverged).
+    pub fn explain_step(&self, index: usize) -> Result<String, JsError> {
+        let entry = runs::entry(&self.s.runs, index)?;
+        match self.next_batch(index) {
+            None => Ok("null".into()),
+            Some((k, batch, points)) => {
+                let t = self.trainers[index].training();
+                let e = explain_gradient(&self.model, &t.params[k], &batch, k + 1);
+                let spec = &entry.spec;
+                Ok(json(&serde_json::json!({
+                    "step": e.step,
+                    "points": points,
+                    "mathml": e.mathml,
+                    "text": e.text,
+                    "shaped": spec.noise.is_some() || spec.clip_norm.is_some()
+                        || spec.clip_value.is_some(),
+                })))
+            }
+        }
+    }
+
+    /// Rings on the data view the batch of run `index`'s next step (`None`: no ring).
+    pub fn set_highlight(&mut self, index: Option<usize>) -> Result<(), JsError> {
+        if let Some(i) = index {
+            runs::entry(&self.s.runs, i)?;
+        }
+        self.highlight = index;
+        Ok(())
     }
 
     /// The point under device pixel `(px, py)` of the data canvas (within a finger's reach),
@@ -1112,10 +1175,15 @@ impl Lab {
                 params: self.params_now(i),
             })
             .collect();
+        let ringed = self
+            .highlight
+            .filter(|&i| !self.s.runs.get(i).is_none_or(|r| r.hidden))
+            .and_then(|i| Some((self.next_batch(i)?.2, rgb(i))));
         let layer = DataLayer {
             model: &self.model,
             points: &self.points,
             validation: &self.validation,
+            highlight: ringed.as_ref().map(|(p, c)| (p.as_slice(), *c)),
         };
         crate::render::lab::draw_data_view(&area, &view, &layer, &fits, &self.theme)
             .map_err(js_err)?;

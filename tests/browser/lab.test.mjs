@@ -278,6 +278,45 @@ describe('the regression lab', () => {
     await page.close();
   });
 
+  test('explain this step: the batch gradient with its numbers, the batch ringed; backpropagation for the network', async () => {
+    const { page, errors } = await openLab('scene=batch-sizes');
+    const before = await pixels(page, 'data-canvas');
+    await page.locator('#runs details.rule[data-run="1"] > summary').click();
+    await nextFrames(page);
+    const out = page.locator('#run1-explain');
+    assert.match(await out.locator('p').first().innerText(), /^The next step, from step 0 to step 1: the gradient on its batch \(ringed on the data view\)/);
+    const text = await out.locator('pre.plain').textContent();
+    assert.match(text, /^Step 1: the gradient on its batch of n = 8 training points\nxᵢ is the scaled feature/);
+    assert.match(text, /∂L\/∂w = 2\/8·Σᵢ\(wxᵢ \+ b − yᵢ\)xᵢ\n∂L\/∂w = 2\/8·\[\(0·[−\d.()]+ \+ 0 − [\d.]+\)·[−\d.()]+ \+ .* \+ …\] = −?[\d.e]+\n/);
+    assert.equal(await out.locator('math').count(), 1, 'rendered as MathML');
+    assert.notEqual((await pixels(page, 'data-canvas')).hash, before.hash, 'the batch is ringed');
+    await page.getByRole('button', { name: 'Step', exact: true }).click();
+    await nextFrames(page);
+    assert.match(await out.locator('pre.plain').textContent(), /^Step 2: /, 'the explanation follows the step');
+    await page.screenshot({ path: `${shots}/lab-explain.png`, fullPage: true });
+    // Closing it removes the ring.
+    await page.locator('#runs details.rule[data-run="1"] > summary').click();
+    await nextFrames(page);
+    assert.equal((await pixels(page, 'data-canvas')).hash, (await (async () => {
+      await nextFrames(page);
+      return pixels(page, 'data-canvas');
+    })()).hash);
+    await page.close();
+    // The network: backpropagation, layer by layer.
+    const net = await openLab('model=mlp&hidden=3&steps=20&step=4&run=adam;lr=0.05;batch=10');
+    await net.page.locator('#runs details.rule[data-run="0"] > summary').click();
+    await nextFrames(net.page);
+    const plain = await net.page.locator('#run0-explain pre.plain').textContent();
+    assert.match(plain, /^Step 5: the gradient on its batch of n = 10 training points\nForward, the batch's first sample: x = /);
+    for (const line of [/^z⁽¹⁾ = W₁x \+ b₁ = \(/m, /^δ⁽²⁾ = \(p − y\)\/n = /m, /^δ⁽¹⁾ = δ⁽²⁾w₂⊙\(1 − a²\) = /m, /^∂L\/∂W₁ = \[/m]) {
+      assert.match(plain, line);
+    }
+    await net.page.screenshot({ path: `${shots}/lab-explain-network.png`, fullPage: true });
+    assert.deepEqual(net.errors, []);
+    await net.page.close();
+    assert.deepEqual(errors, []);
+  });
+
   test('feature scaling rounds the landscape: the same data, another valley, rates that suit it', async () => {
     const { page, errors } = await openLab('scene=feature-scaling');
     await trainedToTheEnd(page);

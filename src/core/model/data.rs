@@ -231,6 +231,15 @@ pub fn split<T: Clone>(data: &[T], val_fraction: f64, seed: u64) -> (Vec<T>, Vec
     (pick(train), pick(val))
 }
 
+/// Which of `n` points [`split`] (with the same `val_fraction` and `seed`) trains as each
+/// training sample: `train[j]` is the index among the `n` points of training sample `j`.
+pub fn train_indices(n: usize, val_fraction: f64, seed: u64) -> Vec<usize> {
+    let mut rng = Pcg64Mcg::seed_from_u64(seed);
+    let order = permutation(n, &mut rng);
+    let n_val = (val_fraction.clamp(0.0, 1.0) * n as f64).round() as usize;
+    order[n_val..].to_vec()
+}
+
 /// Which of `n` points [`split`] (with the same `val_fraction` and `seed`) puts in the
 /// validation set: `mask[i]` is `true` when point `i` validates, `false` when it trains.
 pub fn validation_mask(n: usize, val_fraction: f64, seed: u64) -> Vec<bool> {

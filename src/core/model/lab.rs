@@ -289,6 +289,18 @@ impl ModelSpec {
         data::validation_mask(n, self.val_fraction(), derive_seed(seed, SPLIT_STREAM))
     }
 
+    /// Which of `n` points (generated or edited, in their order) each training sample is:
+    /// `train[j]` is the point of training sample `j` (the identity for linear and logistic
+    /// regression, which train on every point).
+    pub fn train_indices(&self, seed: u64, n: usize) -> Vec<usize> {
+        match self {
+            ModelSpec::Linear { .. } | ModelSpec::Logistic { .. } => (0..n).collect(),
+            ModelSpec::Poly { .. } | ModelSpec::Mlp { .. } => {
+                data::train_indices(n, self.val_fraction(), derive_seed(seed, SPLIT_STREAM))
+            }
+        }
+    }
+
     /// The model on its data, generated from `seed`; the error names a value out of range.
     /// The same as [`ModelSpec::build_with`]`(seed, None)`.
     pub fn build(&self, seed: u64) -> Result<Box<dyn Model>, String> {

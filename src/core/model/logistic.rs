@@ -83,6 +83,11 @@ impl LogisticRegression {
         }
     }
 
+    /// Training sample `i`: its point and its class; `None` past the end.
+    pub fn sample(&self, i: usize) -> Option<([f64; 2], bool)> {
+        self.data.get(i).copied()
+    }
+
     /// The loss the model is scored by.
     pub fn class_loss(&self) -> ClassLoss {
         self.loss
