@@ -2,7 +2,10 @@
 //! normal equations say, the validation split follows the seed, bad data is an error that
 //! says why, and the lab's URL form reads back exactly and never panics.
 
-use optiviz::core::model::{LabModel, MAX_POINTS, Model, ModelSpec, ModelTrace, PointKind, Points};
+use optiviz::core::model::data::ClassShape;
+use optiviz::core::model::{
+    ClassLoss, LabModel, MAX_POINTS, Model, ModelSpec, ModelTrace, PointKind, Points,
+};
 use optiviz::core::optim::{OptimizerKind, RunConfig};
 use optiviz::core::surface::View;
 use optiviz::state::lab::{LabScenario, MAX_HIDDEN};
@@ -119,6 +122,7 @@ fn editing_a_point_moves_the_least_squares_line_as_the_normal_equations_say() {
         runs: vec![RunEntry::from(
             RunConfig::new(OptimizerKind::Adam).with("lr", 0.1).unwrap(),
         )],
+        batches: vec![None],
         steps: 5000,
         ..LabScenario::default()
     };
@@ -301,7 +305,11 @@ fn a_hand_written_link() {
             scale_features: true
         }
     );
-    assert_eq!((s.seed, s.batch, s.steps, s.step), (7, Some(2), 300, 20));
+    // The lab-wide batch of an older link is the batch of every run without its own.
+    assert_eq!(
+        (s.seed, &s.batches[..], s.steps, s.step),
+        (7, &[Some(2); 2][..], 300, 20)
+    );
     assert_eq!(s.axes, (1, 0));
     assert_eq!(s.view, Some(View::new(-1.0, 4.0, -2.0, 3.0)));
     assert_eq!(s.runs.len(), 2);
@@ -319,9 +327,10 @@ fn a_hand_written_link() {
     // The runs are written exactly as the surface scenario writes them.
     let q = s.to_query();
     assert!(
-        q.contains("&run=sgd;lr=0.05&run=adam;lr=0.1;hidden&"),
+        q.contains("&run=sgd;lr=0.05;batch=2&run=adam;lr=0.1;hidden;batch=2&"),
         "{q}"
     );
+    assert!(!q.contains("&batch="), "{q}");
     assert!(q.ends_with("&points=0.1,2.3;0.5,1.9;-3,100"), "{q}");
     assert_eq!(LabScenario::from_query(&q), Ok(s));
 
@@ -529,6 +538,217 @@ fn malformed_links_name_the_field_the_value_and_the_allowed_values() {
 }
 
 #[test]
+fn each_run_has_its_own_batch_size_in_the_link_and_its_own_batches() {
+    let q = "model=linear&n=20&scale&seed=5&steps=50\
+             &run=sgd;lr=0.1&run=sgd;lr=0.1;batch=4&run=adam;lr=0.05;batch=1";
+    let lab = LabScenario::from_query(q).unwrap();
+    assert_eq!(lab.batches, vec![None, Some(4), Some(1)]);
+    let model = lab.build().unwrap();
+    assert_eq!(
+        (0..3).map(|i| lab.run_batch(i, &model)).collect::<Vec<_>>(),
+        vec![20, 4, 1]
+    );
+    assert_eq!(LabScenario::from_query(&lab.to_query()), Ok(lab.clone()));
+    let runs = lab.train().unwrap();
+    // 20 points in batches of 4: 5 steps an epoch; of 1: 20; the full batch: 1.
+    assert_eq!(
+        (runs[0].epochs[50], runs[1].epochs[50], runs[2].epochs[50]),
+        (50, 10, 3)
+    );
+    // Each run trains as it would alone, whatever the other runs' batch sizes: the batches of
+    // a run are its own, shuffled from the lab's seed.
+    for (i, t) in runs.iter().enumerate() {
+        let alone = ModelTrace::run(
+            lab.model.clone(),
+            lab.runs[i].spec.clone(),
+            None,
+            lab.steps,
+            lab.batches[i],
+            lab.seed,
+        )
+        .unwrap();
+        assert_eq!(&alone.training, t, "run {}", i + 1);
+    }
+    // A run's own batch wins over the lab-wide one of an older link.
+    let old = LabScenario::from_query("model=linear&n=20&batch=5&run=sgd&run=sgd;batch=2").unwrap();
+    assert_eq!(old.batches, vec![Some(5), Some(2)]);
+}
+
+#[test]
+fn a_bad_batch_size_is_refused_with_the_allowed_values() {
+    let err = |q: &str| LabScenario::from_query(q).unwrap_err();
+    assert_eq!(
+        err("model=linear&n=20&run=sgd&run=sgd;batch=21"),
+        "run 2: batch 21: allowed values are 1 to 20 (the training points), or no batch for \
+         the full batch"
+    );
+    assert_eq!(
+        err("model=linear&n=20&run=sgd;batch=0"),
+        "run 1: batch 0: allowed values are 1 to 20 (the training points), or no batch for \
+         the full batch"
+    );
+    assert_eq!(
+        err("run=sgd;batch=x"),
+        "run 1: batch 'x' is not a whole number: allowed values are 1 to the number of \
+         training points"
+    );
+    // 30% of 40 points validate: 28 train.
+    assert_eq!(
+        err("model=poly&n=40&val=0.3&batch=29"),
+        "batch 29: allowed values are 1 to 28 (the training points), or no batch for the full \
+         batch"
+    );
+    // The surface page's runs know no batch.
+    assert!(
+        optiviz::state::scenario::Scenario::from_query("run=sgd;batch=4")
+            .unwrap_err()
+            .contains("batch")
+    );
+}
+
+#[test]
+fn batch_sizes_follow_the_runs_and_the_data() {
+    let mut lab = LabScenario::from_query("model=linear&n=20&run=sgd;batch=4&run=adam").unwrap();
+    lab.set_run_batch(1, Some(2)).unwrap();
+    assert_eq!(lab.batches, vec![Some(4), Some(2)]);
+    // The training points or more is the full batch.
+    lab.set_run_batch(0, Some(20)).unwrap();
+    assert_eq!(lab.batches, vec![None, Some(2)]);
+    assert_eq!(
+        lab.set_run_batch(2, Some(1)),
+        Err("no run 2: allowed indices are 0 to 1".into())
+    );
+    lab.push_run(RunEntry::from(RunConfig::new(OptimizerKind::Sgd)), Some(3));
+    lab.remove_run(0);
+    assert_eq!(lab.batches, vec![Some(2), Some(3)]);
+    assert_eq!(lab.validate(), Ok(()));
+    // Fewer points than a run's batch: that run takes the full batch.
+    lab.set_data("n", "2").unwrap();
+    assert_eq!(lab.batches, vec![Some(2), None]);
+    lab.batches.pop();
+    assert_eq!(
+        lab.validate(),
+        Err("1 batch sizes for 2 runs: allowed is one per run".into())
+    );
+}
+
+#[test]
+fn two_class_data_takes_its_shape_from_the_link() {
+    let s = LabScenario::from_query("model=mlp&data=xor&separation=4&n=8").unwrap();
+    let ModelSpec::Mlp {
+        shape, separation, ..
+    } = s.model
+    else {
+        panic!("{:?}", s.model)
+    };
+    assert_eq!((shape, separation), (ClassShape::Xor, 4.0));
+    assert!(
+        s.to_query()
+            .contains("model=mlp&n=8&data=xor&separation=4&")
+    );
+    assert_eq!(LabScenario::from_query(&s.to_query()), Ok(s.clone()));
+    // The default network learns moons, which no straight line separates.
+    let d = LabScenario::from_query("model=mlp").unwrap();
+    assert!(matches!(
+        d.model,
+        ModelSpec::Mlp {
+            shape: ClassShape::Moons,
+            ..
+        }
+    ));
+    assert!(matches!(
+        LabScenario::from_query("model=logistic").unwrap().model,
+        ModelSpec::Logistic {
+            shape: ClassShape::Blobs,
+            ..
+        }
+    ));
+    assert_eq!(
+        LabScenario::from_query("model=logistic&data=spiral").unwrap_err(),
+        "unknown data 'spiral': allowed values are blobs, circles, moons, xor"
+    );
+    assert_eq!(
+        LabScenario::from_query("model=poly&data=xor").unwrap_err(),
+        "'data' does not apply to model=poly: allowed are n, noise, degree, l1, l2, val"
+    );
+    // The page's menu of shapes; circles and moons have no separation to set.
+    let mut c = LabScenario::from_query("model=logistic&points=0,0,1;1,1,0").unwrap();
+    let keys = |s: &LabScenario| s.data_controls().iter().map(|c| c.key).collect::<Vec<_>>();
+    assert_eq!(keys(&c), ["n", "data", "separation", "noise", "loss"]);
+    let menu = c.data_controls()[1].clone();
+    assert_eq!(menu.choice.as_deref(), Some("blobs"));
+    assert_eq!(
+        menu.choices.iter().map(|c| c.0).collect::<Vec<_>>(),
+        ["blobs", "circles", "moons", "xor"]
+    );
+    c.set_data("data", "circles").unwrap();
+    assert_eq!(keys(&c), ["n", "data", "noise", "loss"]);
+    assert_eq!(c.points, None, "a new shape draws the points afresh");
+    assert_eq!(c.data().unwrap().len(), 100);
+}
+
+#[test]
+fn a_start_and_a_loss_in_the_link() {
+    let s =
+        LabScenario::from_query("model=logistic&loss=mse&start=-3,-3,0.5&run=sgd;lr=0.5").unwrap();
+    assert_eq!(s.start, Some(vec![-3.0, -3.0, 0.5]));
+    assert!(matches!(
+        s.model,
+        ModelSpec::Logistic {
+            loss: ClassLoss::Mse,
+            ..
+        }
+    ));
+    assert!(s.to_query().contains("&loss=mse&"), "{}", s.to_query());
+    assert!(
+        s.to_query().contains("&start=-3,-3,0.5&"),
+        "{}",
+        s.to_query()
+    );
+    assert_eq!(LabScenario::from_query(&s.to_query()), Ok(s.clone()));
+    // Every run starts there.
+    assert_eq!(s.train().unwrap()[0].params[0], vec![-3.0, -3.0, 0.5]);
+    let err = |q: &str| LabScenario::from_query(q).unwrap_err();
+    assert_eq!(
+        err("model=logistic&start=1,2"),
+        "start has 2 values: allowed is one per parameter (3: w1, w2, b)"
+    );
+    assert_eq!(
+        err("start=1,2e7"),
+        "start b = 2e7: allowed values are -1e6 to 1e6"
+    );
+    assert_eq!(
+        err("start=1,x"),
+        "start 'x' is not a finite number: allowed values are one finite number per \
+         parameter, separated by commas"
+    );
+    assert!(err(&format!("start={}", "0,".repeat(300))).starts_with("start has 301 values"));
+    assert_eq!(
+        err("model=logistic&loss=hinge"),
+        "unknown loss 'hinge': allowed values are ce (cross-entropy), mse"
+    );
+    assert_eq!(
+        err("model=mlp&loss=mse"),
+        "'loss' does not apply to model=mlp: allowed are n, data, separation, noise, hidden, \
+         dropout, l2, val"
+    );
+    // A start for another number of parameters gives way to the model's own.
+    let mut p = LabScenario::from_query("model=poly&degree=2&start=1,2,3").unwrap();
+    p.set_data("degree", "3").unwrap();
+    assert_eq!(p.start, None);
+    p.set_start("1, 2, 3, 4").unwrap();
+    assert_eq!(p.start, Some(vec![1.0, 2.0, 3.0, 4.0]));
+    assert!(p.set_start("1,2").is_err());
+    assert_eq!(
+        p.start,
+        Some(vec![1.0, 2.0, 3.0, 4.0]),
+        "nothing changes on error"
+    );
+    p.set_start("").unwrap();
+    assert_eq!(p.start, None);
+}
+
+#[test]
 fn a_step_past_the_end_is_clamped() {
     assert_eq!(
         LabScenario::from_query("steps=100&step=500").unwrap().step,
@@ -538,16 +758,16 @@ fn a_step_past_the_end_is_clamped() {
 
 #[test]
 fn every_run_trains_as_the_command_line_trace_does() {
-    let lab = LabScenario::from_query("model=poly&seed=4&batch=5&steps=200").unwrap();
+    let lab = LabScenario::from_query("model=poly&n=30&val=0.3&seed=4&batch=5&steps=200").unwrap();
     let runs = lab.train().unwrap();
     assert_eq!(runs.len(), 3);
-    for (run, t) in lab.runs.iter().zip(&runs) {
+    for ((run, batch), t) in lab.runs.iter().zip(&lab.batches).zip(&runs) {
         let trace = ModelTrace::run(
             lab.model.clone(),
             run.spec.clone(),
             None,
             lab.steps,
-            lab.batch,
+            *batch,
             lab.seed,
         )
         .unwrap();
@@ -594,7 +814,10 @@ fn generated_points_are_of_the_models_kind() {
 #[cfg(not(target_arch = "wasm32"))]
 mod properties {
     use super::*;
-    use optiviz::core::model::{DATA_LIMITS, MAX_COORDINATE, MAX_DEGREE, MAX_SECOND_ORDER_PARAMS};
+    use optiviz::core::model::data::ClassShape;
+    use optiviz::core::model::{
+        ClassLoss, DATA_LIMITS, MAX_COORDINATE, MAX_DEGREE, MAX_SECOND_ORDER_PARAMS,
+    };
     use optiviz::core::run::Noise;
     use optiviz::core::schedule::Schedule;
     use optiviz::core::surface::COORDINATE_LIMIT;
@@ -673,13 +896,23 @@ mod properties {
                         scale_features,
                     }
                 }),
-            (1usize..=MAX_POINTS, limited("separation"), limited("noise")).prop_map(
-                |(n, separation, noise)| ModelSpec::Logistic {
+            (
+                1usize..=MAX_POINTS,
+                limited("separation"),
+                limited("noise"),
+                any_shape()
+            )
+                .prop_map(|(n, separation, noise, shape)| ModelSpec::Logistic {
                     n,
                     separation,
-                    noise
-                }
-            ),
+                    noise,
+                    shape,
+                    loss: if n % 2 == 0 {
+                        ClassLoss::Mse
+                    } else {
+                        ClassLoss::CrossEntropy
+                    },
+                }),
             (
                 1usize..=MAX_POINTS,
                 limited("noise"),
@@ -698,7 +931,7 @@ mod properties {
                 }),
             (
                 1usize..=MAX_POINTS,
-                limited("separation"),
+                (limited("separation"), any_shape()),
                 limited("noise"),
                 1usize..=MAX_HIDDEN,
                 0.0f64..1.0,
@@ -706,11 +939,12 @@ mod properties {
                 0.0f64..0.5
             )
                 .prop_map(
-                    |(n, separation, noise, hidden, dropout, l2, val_fraction)| {
+                    |(n, (separation, shape), noise, hidden, dropout, l2, val_fraction)| {
                         ModelSpec::Mlp {
                             n,
                             separation,
                             noise,
+                            shape,
                             hidden,
                             dropout,
                             l2,
@@ -719,6 +953,10 @@ mod properties {
                     }
                 ),
         ]
+    }
+
+    fn any_shape() -> impl Strategy<Value = ClassShape> {
+        proptest::sample::select(ClassShape::ALL.to_vec())
     }
 
     /// A model with, maybe, edited points of its kind.
@@ -747,13 +985,19 @@ mod properties {
             any_data(),
             any::<u64>(),
             proptest::collection::vec(any_run(), 1..=MAX_RUNS),
-            proptest::option::of(0.0f64..1.0),
+            proptest::collection::vec(proptest::option::of(0.0f64..1.0), MAX_RUNS),
             (1usize..=20_000, 0usize..30_000),
             (0.0f64..1.0, 0.0f64..1.0),
-            proptest::option::of((finite(), 1e-6f64..1e3, finite(), 1e-6f64..1e3)),
+            (
+                proptest::option::of((finite(), 1e-6f64..1e3, finite(), 1e-6f64..1e3)),
+                proptest::option::of(proptest::collection::vec(
+                    prop_oneof![-10.0f64..10.0, -COORDINATE_LIMIT..=COORDINATE_LIMIT],
+                    4 * MAX_HIDDEN + 1,
+                )),
+            ),
         )
             .prop_map(
-                |((model, points), seed, runs, batch, (steps, step), (a, b), view)| {
+                |((model, points), seed, runs, batches, (steps, step), (a, b), (view, start))| {
                     let m = model.build_with(seed, points.as_ref()).unwrap();
                     let (n, d) = (m.samples(), m.dim());
                     let a_axis = ((a * d as f64) as usize).min(d - 1);
@@ -770,7 +1014,7 @@ mod properties {
                         )
                     });
                     // Newton only where the lab allows it (MAX_SECOND_ORDER_PARAMS).
-                    let runs = runs
+                    let runs: Vec<RunEntry> = runs
                         .into_iter()
                         .map(|mut r| {
                             if d > MAX_SECOND_ORDER_PARAMS
@@ -785,12 +1029,17 @@ mod properties {
                         model,
                         seed,
                         points,
+                        batches: batches[..runs.len()]
+                            .iter()
+                            .map(|b| b.map(|f| 1 + ((f * n as f64) as usize).min(n - 1)))
+                            .collect(),
                         runs,
-                        batch: batch.map(|f| 1 + ((f * n as f64) as usize).min(n - 1)),
                         steps,
                         step: step.min(steps),
                         axes: (a_axis, b_axis),
                         view,
+                        scene: None,
+                        start: start.map(|v| v[..d].to_vec()),
                     }
                 },
             )

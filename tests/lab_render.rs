@@ -15,7 +15,7 @@ use optiviz::core::surface::View;
 use optiviz::render::Theme;
 use optiviz::render::lab::{
     CLASS_COLORS, DATA_BACKGROUND, DataLayer, FitSeries, data_plot_rect, data_view, draw_data_view,
-    landscape_view, loss_field, loss_rgba, loss_scaling, probability_rgba,
+    landscape_view, loss_contours, loss_field, loss_rgba, loss_scaling, probability_rgba,
 };
 use optiviz::render::viewport::Viewport;
 use plotters::coord::Shift;
@@ -205,6 +205,8 @@ fn the_loss_field_is_the_loss_at_each_pixels_parameters() {
         n: 3,
         separation: 3.0,
         noise: 0.5,
+        shape: optiviz::core::model::data::ClassShape::Blobs,
+        loss: optiviz::core::model::ClassLoss::CrossEntropy,
     };
     let model = spec
         .build_with(0, Some(&Points::Classes(pts.clone())))
@@ -227,6 +229,48 @@ fn the_loss_field_is_the_loss_at_each_pixels_parameters() {
             "{col},{row}"
         );
     }
+}
+
+#[test]
+fn the_landscapes_contours_lie_on_the_losss_level_sets() {
+    // The MSE over (w, b) of these five points, written out: a quadratic bowl, whose level
+    // sets are ellipses; every contour point must have (nearly) its level's loss.
+    let points = linear_points();
+    let Points::Regression(p) = &points else {
+        unreachable!()
+    };
+    let mse = |a: f64, b: f64| {
+        p.iter().map(|(x, y)| (a * x + b - y).powi(2)).sum::<f64>() / p.len() as f64
+    };
+    let model = linear_spec(false).build_with(0, Some(&points)).unwrap();
+    let view = View::new(-1.0, 3.0, -2.0, 6.0);
+    let (w, h) = (160, 120);
+    let field = loss_field(model.as_ref(), &[0.0, 0.0], (0, 1), &view, w, h);
+    let scaling = loss_scaling(&field);
+    let lines = loss_contours(&field, &scaling, (w, h), &view, 6);
+    assert_eq!(lines.len(), 6);
+    let (mut checked, mut spread) = (0, 0.0f64);
+    for line in &lines {
+        // The level in loss units: the inverse of ln(1 + f − f_min) mapped to [0, 1].
+        let t = scaling.lo + line.level * (scaling.hi - scaling.lo);
+        let level = scaling.f_min + t.exp_m1();
+        assert!(!line.paths.is_empty(), "level {}", line.level);
+        for &(a, b) in line.paths.iter().flatten() {
+            assert!(view.x_min <= a && a <= view.x_max && view.y_min <= b && b <= view.y_max);
+            let off = (mse(a, b) - level).abs() / level;
+            spread = spread.max(off);
+            checked += 1;
+        }
+    }
+    assert!(checked > 500, "{checked} contour points");
+    // Linear interpolation between cell centres 1/40 of the view apart: within 2%.
+    assert!(
+        spread < 0.02,
+        "a contour point's loss is {spread} off its level"
+    );
+    // No raster, no contours; a raster of the wrong size neither.
+    assert!(loss_contours(&[], &scaling, (0, 0), &view, 6).is_empty());
+    assert!(loss_contours(&field[1..], &scaling, (w, h), &view, 6).is_empty());
 }
 
 #[test]
@@ -301,6 +345,7 @@ fn a_linear_runs_line_is_drawn_where_its_formula_puts_it() {
             model: &model,
             points: &points,
             validation: &mask,
+            highlight: None,
         };
         let run = FitSeries {
             color: RED,
@@ -343,6 +388,7 @@ fn a_polynomial_and_validation_points() {
         model: &model,
         points: &points,
         validation: &mask,
+        highlight: None,
     };
     let (rgb, rect) = render(
         &view,
@@ -379,6 +425,8 @@ fn a_logistic_runs_decision_boundary() {
         n: 4,
         separation: 3.0,
         noise: 0.5,
+        shape: optiviz::core::model::data::ClassShape::Blobs,
+        loss: optiviz::core::model::ClassLoss::CrossEntropy,
     };
     let model = spec.build_lab(0, Some(&points)).unwrap();
     let view = View::new(-3.0, 3.0, -2.0, 3.0);
@@ -388,6 +436,7 @@ fn a_logistic_runs_decision_boundary() {
         model: &model,
         points: &points,
         validation: &[],
+        highlight: None,
     };
     let (rgb, rect) = render(
         &view,
@@ -436,6 +485,7 @@ fn the_networks_decision_regions() {
         n: 4,
         separation: 3.0,
         noise: 0.5,
+        shape: optiviz::core::model::data::ClassShape::Blobs,
         hidden: 1,
         dropout: 0.0,
         l2: 0.0,
@@ -492,6 +542,7 @@ fn the_networks_decision_regions() {
         model: &model,
         points: &points,
         validation: &[],
+        highlight: None,
     };
     let raster = |w: usize, h: usize| probability_rgba(&model, &params, &view, w, h);
     let (rgb, rect) = render(&view, &data, &[], Some(&raster));
@@ -539,4 +590,36 @@ fn clicks_map_to_data_and_back() {
     // One rule at the border: the plot's edges are on it, a pixel beyond is not.
     assert!(port.contains(62.0, 10.0) && port.contains(470.0, 320.0));
     assert!(!port.contains(61.5, 100.0) && !port.contains(200.0, 320.5));
+}
+
+#[test]
+fn a_steps_batch_is_ringed_in_its_runs_colour() {
+    let points = linear_points();
+    let model = linear_spec(false).build_lab(0, Some(&points)).unwrap();
+    let view = data_view(&points);
+    let mask = vec![false; points.len()];
+    let data = |highlight| DataLayer {
+        model: &model,
+        points: &points,
+        validation: &mask,
+        highlight,
+    };
+    let (plain, rect) = render(&view, &data(None), &[], None);
+    let (ringed, _) = render(&view, &data(Some((&[1, 3][..], RED))), &[], None);
+    // A ring of radius 9 px around points 1 and 3 (and nowhere else): the run's colour on it.
+    let on_ring = |rgb: &[u8], i: usize| {
+        let (cx, cy) = to_px(&rect, &view, points.position(i).unwrap());
+        (0..36).any(|k| {
+            let a = f64::from(k) * std::f64::consts::PI / 18.0;
+            let (x, y) = (cx + 9.0 * a.cos(), cy + 9.0 * a.sin());
+            pixel(rgb, x.round() as i32, y.round() as i32) == (RED.0, RED.1, RED.2)
+        })
+    };
+    for i in 0..points.len() {
+        assert!(
+            !on_ring(&plain, i),
+            "point {i} unringed without a highlight"
+        );
+        assert_eq!(on_ring(&ringed, i), i == 1 || i == 3, "point {i}");
+    }
 }

@@ -3,8 +3,8 @@
 //! `trace --model` command line.
 
 use optiviz::core::model::{
-    LinearRegression, LogisticRegression, MAX_SECOND_ORDER_PARAMS, Mlp, Model, PolyRegression,
-    Training, bce_with_logit, data, shape_grad, train,
+    ClassLoss, LinearRegression, LogisticRegression, MAX_SECOND_ORDER_PARAMS, Mlp, Model,
+    PolyRegression, Training, bce_with_logit, data, shape_grad, train,
 };
 use optiviz::core::optim::{OptimizerKind, RunConfig};
 use optiviz::core::run::{Noise, RunSpec};
@@ -92,6 +92,13 @@ mod gradients {
         }
 
         #[test]
+        fn logistic_mse(p in prop::collection::vec(-3.0..3.0f64, 3), b in batch(20)) {
+            let d = data::two_classes(20, 2.0, 1.0, 5);
+            let m = LogisticRegression::with_loss(&d, ClassLoss::Mse);
+            check(&|p, g| m.loss_grad(p, &b, g), &p)?;
+        }
+
+        #[test]
         fn poly(
             p in prop::collection::vec(-2.0..2.0f64, 13),
             b in batch(15),
@@ -137,6 +144,33 @@ mod gradients {
             prop_assert_eq!(g1, g2);
         }
     }
+}
+
+#[test]
+fn logistic_mse_by_hand_and_its_flat_gradient_on_a_confident_mistake() {
+    // One point x = (1, 0) of class 1. At w = 0, b = 0: p = 1/2, the squared error
+    // (1/2 − 1)² = 1/4, ∂L/∂z = 2(p − y)·p(1 − p) = 2·(−1/2)·(1/4) = −1/4, so the gradient is
+    // (−1/4·1, −1/4·0, −1/4) = (−0.25, 0, −0.25).
+    let m = LogisticRegression::with_loss(&[([1.0, 0.0], true)], ClassLoss::Mse);
+    let mut g = [0.0; 3];
+    assert_eq!(m.loss_grad(&[0.0; 3], &[0], &mut g), 0.25);
+    assert_eq!(g, [-0.25, 0.0, -0.25]);
+    // Confidently wrong, z = −5: p = 1/(1 + e⁵) = 0.0066929…; the cross-entropy's ∂L/∂w₁ is
+    // p − 1 = −0.99331, the squared error's 2(p − 1)p(1 − p) = −0.0132075…: 75 times flatter.
+    let p = 1.0 / (1.0 + 5f64.exp());
+    let ce = LogisticRegression::new(&[([1.0, 0.0], true)]);
+    let (mut gc, mut gm) = ([0.0; 3], [0.0; 3]);
+    ce.loss_grad(&[-5.0, 0.0, 0.0], &[0], &mut gc);
+    m.loss_grad(&[-5.0, 0.0, 0.0], &[0], &mut gm);
+    assert!((gc[0] - (p - 1.0)).abs() < 1e-15 && (gc[0] + 0.993_307).abs() < 1e-6);
+    assert!((gm[0] - 2.0 * (p - 1.0) * p * (1.0 - p)).abs() < 1e-15);
+    assert!((gm[0] + 0.013_207_5).abs() < 1e-6, "{}", gm[0]);
+    assert!(gc[0] / gm[0] > 75.0);
+    assert_eq!(ClassLoss::from_id("mse"), Ok(ClassLoss::Mse));
+    assert_eq!(
+        ClassLoss::from_id("hinge"),
+        Err("unknown loss 'hinge': allowed values are ce (cross-entropy), mse".into())
+    );
 }
 
 #[test]
@@ -515,6 +549,102 @@ fn datasets_are_seeded_and_shaped_as_stated() {
 }
 
 #[test]
+fn the_class_shapes_lie_where_their_formulas_put_them() {
+    use data::{CIRCLES_RADII, ClassShape, MOONS_RADIUS, classes};
+    // Blobs are the two-blob generator itself, point for point.
+    assert_eq!(
+        classes(ClassShape::Blobs, 40, 3.0, 0.5, 9),
+        data::two_classes(40, 3.0, 0.5, 9)
+    );
+    for shape in ClassShape::ALL {
+        let pts = classes(shape, 101, 3.0, 0.4, 2);
+        assert_eq!(pts, classes(shape, 101, 3.0, 0.4, 2), "{shape:?} is seeded");
+        assert_ne!(pts, classes(shape, 101, 3.0, 0.4, 3), "{shape:?}");
+        assert_eq!(
+            pts.iter().filter(|p| p.1).count(),
+            51,
+            "{shape:?}: balanced"
+        );
+        assert!(pts.iter().enumerate().all(|(i, p)| p.1 == (i % 2 == 0)));
+        assert_eq!(ClassShape::from_id(shape.id()), Ok(shape));
+    }
+    assert_eq!(
+        ClassShape::from_id("spiral"),
+        Err("unknown data 'spiral': allowed values are blobs, circles, moons, xor".into())
+    );
+    // Without noise each point lies exactly on its class's curve.
+    let close = |a: f64, b: f64| (a - b).abs() < 1e-12;
+    for (x, label) in classes(ClassShape::Circles, 60, 3.0, 0.0, 4) {
+        let r = if label {
+            CIRCLES_RADII.0
+        } else {
+            CIRCLES_RADII.1
+        };
+        assert!(close(x[0].hypot(x[1]), r), "{x:?}");
+    }
+    let r = MOONS_RADIUS;
+    for (x, label) in classes(ClassShape::Moons, 60, 3.0, 0.0, 4) {
+        // Undo the centring: (x/r + 1/2, y/r + 1/4) is on the unit upper arc, or on the
+        // unit arc about (1, 1/2) below it.
+        let (u, v) = (x[0] / r + 0.5, x[1] / r + 0.25);
+        if label {
+            assert!(close(u.hypot(v), 1.0) && v >= -1e-12, "{x:?}");
+        } else {
+            assert!(
+                close((u - 1.0).hypot(v - 0.5), 1.0) && v <= 0.5 + 1e-12,
+                "{x:?}"
+            );
+        }
+    }
+    // XOR: the four corners (±1.5, ±1.5) for separation 3, the class by the signs' agreement,
+    // each corner taken by a quarter of the points.
+    let xor = classes(ClassShape::Xor, 80, 3.0, 0.0, 4);
+    for (x, label) in &xor {
+        assert!(x[0].abs() == 1.5 && x[1].abs() == 1.5, "{x:?}");
+        assert_eq!(*label, x[0] * x[1] > 0.0, "{x:?}");
+    }
+    for corner in [[1.5, 1.5], [-1.5, -1.5], [-1.5, 1.5], [1.5, -1.5]] {
+        assert_eq!(xor.iter().filter(|(x, _)| *x == corner).count(), 20);
+    }
+}
+
+#[test]
+fn circles_moons_and_xor_need_the_hidden_layer() {
+    use data::{ClassShape, classes};
+    // A straight line cannot separate them: logistic regression gets at most 93% right (on
+    // the moons, whose arcs a line mostly divides; near half on circles and XOR), while a
+    // network of 8 hidden units gets nearly all of them.
+    for shape in [ClassShape::Circles, ClassShape::Moons, ClassShape::Xor] {
+        let pts = classes(shape, 200, 3.0, 0.2, 1);
+        let line = LogisticRegression::new(&pts);
+        let t = train(
+            &line,
+            &spec(OptimizerKind::Adam, 0.05),
+            &[0.0; 3],
+            1500,
+            200,
+            0,
+        )
+        .unwrap();
+        let net = Mlp::new(&pts, &[], 8, 0.0, 0.0, 1).unwrap();
+        let u = train(
+            &net,
+            &spec(OptimizerKind::Adam, 0.05),
+            &net.init(1),
+            1500,
+            200,
+            0,
+        )
+        .unwrap();
+        let (a_line, a_net) = (line.accuracy(t.last()), net.accuracy(u.last()));
+        assert!(
+            a_line < 0.93 && a_net > 0.97,
+            "{shape:?}: {a_line} against {a_net}"
+        );
+    }
+}
+
+#[test]
 fn the_network_learns_the_blobs_with_and_without_dropout() {
     let pts = data::two_classes(120, 3.0, 0.6, 3);
     let (tr, va) = data::split(&pts, 0.25, 4);
@@ -604,6 +734,66 @@ mod cli {
         let t = optiviz::core::model::ModelTrace::from_json(&text(&o.stdout)).unwrap();
         assert_eq!(t.training.params.len(), 6);
         assert_eq!(t.to_csv(), out);
+    }
+
+    #[test]
+    fn trace_model_data_picks_the_shape_of_the_classes_as_the_lab_does() {
+        let args = [
+            "trace",
+            "--model",
+            "mlp",
+            "--data",
+            "xor",
+            "--hidden",
+            "3",
+            "--optimizer",
+            "adam",
+            "--steps",
+            "4",
+            "--seed",
+            "5",
+            "--format",
+            "json",
+        ];
+        let o = optiviz(&args);
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        let t = optiviz::core::model::ModelTrace::from_json(&text(&o.stdout)).unwrap();
+        let lab = optiviz::state::lab::LabScenario::from_query(
+            "model=mlp&data=xor&hidden=3&seed=5&steps=4&run=adam",
+        )
+        .unwrap();
+        assert_eq!(t.model, lab.model);
+        assert_eq!(t.training, lab.train().unwrap()[0]);
+        let o = optiviz(&[
+            "trace",
+            "--model",
+            "poly",
+            "--data",
+            "xor",
+            "--optimizer",
+            "sgd",
+        ]);
+        assert!(!o.status.success());
+        assert!(
+            text(&o.stderr).contains("--data applies to --model logistic, mlp, not poly"),
+            "{}",
+            text(&o.stderr)
+        );
+        let o = optiviz(&[
+            "trace",
+            "--model",
+            "mlp",
+            "--data",
+            "spiral",
+            "--optimizer",
+            "sgd",
+        ]);
+        assert!(!o.status.success());
+        let err = text(&o.stderr);
+        assert!(
+            err.contains("spiral") && err.contains("blobs, circles, moons, xor"),
+            "{err}"
+        );
     }
 
     #[test]

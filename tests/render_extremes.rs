@@ -249,3 +249,33 @@ fn log_tick_labels_are_round_and_distinct() {
         );
     }
 }
+
+#[test]
+fn a_faint_line_follows_the_axis_the_others_set() {
+    // A single sample's loss (faint) plunges to 1e-8 while the full loss stays near 1: the
+    // axis is the full loss's, and the faint line far below it changes no pixel.
+    let full = [10.0, 3.0, 1.2, 1.1, 1.1];
+    let below = [1e-6, 1e-7, 1e-8, 1e-7];
+    let faint = MetricSeries {
+        line: Line::Faint,
+        ..series(&below, None)
+    };
+    let draw = |runs: &[MetricSeries<'_>]| {
+        let mut buf = vec![0u8; (SIZE.0 * SIZE.1 * 3) as usize];
+        let texts = Rc::new(RefCell::new(Vec::new()));
+        let result = {
+            let area = Probe::new(&mut buf, SIZE, texts.clone()).into_drawing_area();
+            draw_metric(&area, runs, "loss", 4, 4, &Theme::default())
+        };
+        assert_eq!(result, Ok(()));
+        let texts = texts.borrow().clone();
+        (buf, texts)
+    };
+    let (alone, alone_texts) = draw(&[series(&full, None)]);
+    let (with, with_texts) = draw(&[series(&full, None), faint]);
+    assert_eq!(with_texts, alone_texts);
+    assert!(with == alone, "the faint line below the axis is left out");
+    // Alone, a faint line sets the axis itself.
+    let (_, texts) = draw(&[faint]);
+    assert!(exponents(&texts).iter().any(|&e| e <= -7), "{texts:?}");
+}

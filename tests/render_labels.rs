@@ -312,6 +312,8 @@ fn the_labs_views() {
         n: 40,
         separation: 3.0,
         noise: 0.5,
+        shape: optiviz::core::model::data::ClassShape::Blobs,
+        loss: optiviz::core::model::ClassLoss::CrossEntropy,
     };
     for spec in [linear, logistic] {
         let points: Points = spec.generate(1).unwrap();
@@ -322,6 +324,7 @@ fn the_labs_views() {
             model: &model,
             points: &points,
             validation: &mask,
+            highlight: None,
         };
         let params = vec![0.5; 3];
         let fits = [FitSeries {

@@ -3,7 +3,10 @@
 // comes from Rust (pkg/optiviz.js, the `Lab` handle); this file wires controls and pointers to
 // it and runs the frame loop. The whole lab, edited points included, lives in the URL.
 import init, { App, Lab, last_panic } from './pkg/optiviz.js';
-import { $, Player, RunPanels, attempt, fitCanvases, fmt, legendItems, notice, recover, touchWords, wireKeys } from './runs.js';
+import { $, Player, RunPanels, attempt, fitCanvases, fmt, labelled, legendItems, notice, recover, touchWords, trapped, wireKeys } from './runs.js';
+
+/** What a batch of `b` out of `n` training points makes of gradient descent. */
+const batchKind = (b, n) => (b >= n ? 'batch gradient descent' : b === 1 ? 'stochastic gradient descent' : 'mini-batch gradient descent');
 
 class LabPage extends Player {
   constructor(lab, canvases) {
@@ -14,11 +17,86 @@ class LabPage extends Player {
       changed: () => this.changed(),
       rebuild: () => this.rebuild(),
       legends: (runs) => this.legends(runs),
+      controls: (run, i) => [this.batchControl(run, i)],
+      explainSteps: () => this.explainSteps(),
     }, JSON.parse(App.limits()));
+  }
+
+  /**
+   * "Explain this step" of every run whose rule is open: the gradient of its next step's batch
+   * with the numbers in (the batch ringed on the data view, for the first such run).
+   */
+  explainSteps() {
+    const step = this.lab.step();
+    const open = [...document.querySelectorAll('details.rule[open]')].map((box) => Number(box.dataset.run));
+    const ring = open.length ? open[0] : undefined;
+    if (this.ringed !== ring) {
+      this.ringed = ring;
+      this.lab.set_highlight(ring);
+      this.redraw();
+    }
+    for (const i of open) {
+      const out = $(`run${i}-explain`);
+      const key = `${step}:${this.version}`;
+      if (!out || out.dataset.step === key) continue;
+      out.dataset.step = key;
+      let e = null;
+      try {
+        e = JSON.parse(this.lab.explain_step(i));
+      } catch (err) {
+        if (trapped(err)) throw err;
+        out.textContent = err.message;
+        continue;
+      }
+      if (e === null) {
+        out.textContent = 'This run takes no further step: it has ended or diverged.';
+        continue;
+      }
+      const heading = document.createElement('p');
+      heading.textContent = `The next step, from step ${e.step - 1} to step ${e.step}: the gradient on its batch`
+        + `${i === ring ? ' (ringed on the data view)' : ''}, which the rule above turns into the step`
+        + `${e.shaped ? ' after the run\'s gradient noise and clipping' : ''}:`;
+      const math = document.createElement('div');
+      math.className = 'math';
+      // MathML written by optiviz itself (src/core/explain/), from its own symbols and numbers.
+      math.innerHTML = e.mathml;
+      const plain = document.createElement('pre');
+      plain.className = 'plain';
+      plain.textContent = e.text;
+      const more = document.createElement('details');
+      const label = document.createElement('summary');
+      label.textContent = 'as plain text';
+      more.append(label, plain);
+      out.replaceChildren(heading, math, more);
+    }
+  }
+
+  /** Run `i`'s batch size: a slider from 1 (stochastic) to every training point (full batch). */
+  batchControl(run, i) {
+    const input = document.createElement('input');
+    input.type = 'range';
+    input.min = 1;
+    input.max = run.samples;
+    input.step = 1;
+    input.value = run.batch;
+    const out = document.createElement('output');
+    const show = (b) => { out.value = b >= run.samples ? `all ${run.samples}` : String(b); };
+    show(run.batch);
+    input.addEventListener('input', () => {
+      const b = Number(input.value);
+      if (attempt(() => this.lab.set_run_batch(i, b), input)) show(b);
+      this.syncSettings();
+      this.legends(JSON.parse(this.lab.runs()));
+      this.changed();
+    });
+    const row = labelled(i, 'batch', 'batch size', input, out);
+    row.title = 'Samples per step: 1 is stochastic gradient descent, all of them batch gradient descent';
+    return row;
   }
 
   afterRender() {
     this.showStatus();
+    this.explainSteps();
   }
 
   showStatus() {
@@ -40,8 +118,9 @@ class LabPage extends Player {
       const params = names.length <= 4
         ? r.params.map((v, k) => `${names[k]} = ${fmt(v)}`).join(', ')
         : `${names.length} parameters`;
+      const full = r.batch >= this.settings.samples;
       const parts = [`step ${r.step} · epoch ${r.epoch}`, `loss ${fmt(r.loss)}`];
-      if (r.batch_loss !== null && !this.settings.full_batch) parts.push(`batch loss ${fmt(r.batch_loss)}`);
+      if (r.batch_loss !== null && !full) parts.push(`batch loss ${fmt(r.batch_loss)}`);
       if (r.val_loss !== null) parts.push(`validation ${fmt(r.val_loss)} (lowest of the run at step ${r.best_val_step})`);
       if (r.accuracy !== null) parts.push(`accuracy ${(100 * r.accuracy).toFixed(1)}%`);
       parts.push(params);
@@ -49,8 +128,12 @@ class LabPage extends Player {
         ? `diverged at step ${r.diverged_at}: last finite ${params}`
         : parts.join(' · ');
     });
+    const steps = (k) => `${k} step${k === 1 ? '' : 's'}`;
+    const sizes = [...new Set(status.runs.map((r) => r.batch))];
     $('lab-status').textContent = `Step ${status.step}, epoch ${Math.max(0, ...epochs)}: `
-      + `${status.per_epoch} step${status.per_epoch === 1 ? '' : 's'} per epoch at batch size ${this.settings.batch}.`;
+      + (sizes.length === 1
+        ? `${steps(status.runs[0].per_epoch)} per epoch at batch size ${sizes[0]}.`
+        : `${status.runs.map((r, i) => `run ${i + 1} ${steps(r.per_epoch)} per epoch (batch ${r.batch})`).join(', ')}.`);
   }
 
   legends(runs) {
@@ -59,6 +142,8 @@ class LabPage extends Player {
 
   /** The run panels, from the handle. */
   rebuild() {
+    this.ringed = undefined;
+    this.lab.set_highlight(undefined);
     const runs = JSON.parse(this.lab.runs());
     this.legends(runs);
     $('runs').replaceChildren(...runs.map((run, i) => this.panels.runPanel(run, i, runs.length)));
@@ -91,18 +176,35 @@ class LabPage extends Player {
     if (controls) $('data-controls').replaceChildren(...s.controls.map((c) => this.dataControl(c)));
     $('class-row').hidden = !s.classes;
     $('seed').value = s.seed;
+    // The start, for models small enough to type one (linear and logistic regression).
+    $('start-row').hidden = s.param_names.length > 4;
+    if (document.activeElement !== $('start')) $('start').value = s.start.map((v) => fmt(v)).join(', ');
     const batch = $('batch');
     batch.max = s.samples;
-    batch.value = s.batch;
-    $('batch-value').value = s.full_batch ? `all ${s.samples}` : String(s.batch);
-    const kind = s.full_batch ? 'batch gradient descent' : s.batch === 1 ? 'stochastic gradient descent' : 'mini-batch gradient descent';
-    $('batch-note').textContent = `${kind}: each step uses ${s.batch} of ${s.samples} training points, shuffled every epoch (seeded).`;
+    const sizes = [...new Set(s.batches)];
+    const same = sizes.length === 1;
+    const full = s.batches.every((b) => b >= s.samples);
+    batch.value = same ? sizes[0] : s.samples;
+    $('batch-value').value = !same ? 'per run' : full ? `all ${s.samples}` : String(sizes[0]);
+    $('batch-note').textContent = same
+      ? `${batchKind(sizes[0], s.samples)}: each step uses ${sizes[0]} of ${s.samples} training points, shuffled every epoch (seeded).`
+      : `each run its own batch size (in its panel): ${s.batches.map((b, i) => `run ${i + 1} ${batchKind(b, s.samples)} (${b} of ${s.samples})`).join(', ')}; each run reshuffles every epoch (seeded).`;
+    const scene = s.scene;
+    $('scene').value = scene?.id ?? '';
+    $('caption').hidden = !scene;
+    $('caption').textContent = scene ? `${scene.title}. ${scene.caption}` : '';
     const val = s.points - s.samples;
     $('data-note').textContent = `${s.points} points: ${s.samples} train${val ? `, ${val} validate (rings)` : ''}`
       + `${s.edited ? ' · edited by hand' : ''}`
       + (s.least_squares ? ` · least squares (normal equations, ✕ on the landscape): `
         + `${s.param_names[0]} = ${fmt(s.least_squares[0])}, ${s.param_names[1]} = ${fmt(s.least_squares[1])}, loss ${fmt(s.least_squares_loss)}` : '');
     $('reset-points').disabled = !s.edited;
+    const format = s.classes ? 'x1,x2,label' : 'x,y';
+    $('csv-help').textContent = `One point a line, ${format}${s.classes ? ' with label 0 or 1' : ''}, `
+      + 'separated by commas (or semicolons or tabs); a header line, blank lines and lines starting with # are skipped.';
+    // Filled from the points when opened; emptied while closed, so it never shows stale ones.
+    if (!$('csv-box').open) $('csv-text').value = '';
+    $('csv-text').placeholder = s.classes ? 'x1,x2,label\n0.5,1.2,1\n-1,0.3,0' : 'x,y\n0.5,1.2\n1,2.9';
     for (const [id, k] of [['axis-x', 0], ['axis-y', 1]]) {
       const sel = $(id);
       sel.replaceChildren(...s.param_names.map((n, i) => new Option(n, String(i))));
@@ -111,7 +213,7 @@ class LabPage extends Player {
     $('axes-row').hidden = s.param_names.length <= 2;
     $('max-steps').value = s.steps;
     $('chart-note').textContent = 'Loss against step: solid on all training points'
-      + (s.full_batch ? '' : ', faint on each step\'s mini-batch')
+      + (full ? '' : ', faint on each step\'s mini-batch')
       + (val ? ', dashed on the validation points, ringed where it is lowest (where early stopping would stop)' : '')
       + '.';
   }
@@ -123,6 +225,19 @@ class LabPage extends Player {
     const label = document.createElement('label');
     label.htmlFor = id;
     label.textContent = c.label;
+    if (c.choices.length) {
+      row.className = 'param';
+      const select = document.createElement('select');
+      select.id = id;
+      for (const [value, text] of c.choices) select.add(new Option(text, value));
+      select.value = c.choice;
+      select.addEventListener('change', () => {
+        if (attempt(() => this.lab.set_data_choice(c.key, select.value), select)) this.syncSettings();
+        this.changed();
+      });
+      row.append(label, select);
+      return row;
+    }
     const input = document.createElement('input');
     input.id = id;
     if (c.step === 0) {
@@ -152,17 +267,38 @@ class LabPage extends Player {
 
   /** Sets one data setting; while its slider is dragged (`live`) the sliders are kept as they are. */
   setData(key, value, control, live = false) {
-    if (attempt(() => this.lab.set_data(key, value), control)) this.syncSettings({ controls: !live });
+    if (attempt(() => this.lab.set_data(key, value), control)) {
+      this.syncSettings({ controls: !live });
+      // Scaling the feature may give the runs other rates: their panels say so.
+      if (key === 'scale') this.rebuild();
+    }
     this.changed();
   }
 
   wireControls() {
+    const scene = $('scene');
+    scene.add(new Option('— choose a scene —', ''));
+    for (const p of JSON.parse(Lab.scenes())) scene.add(new Option(p.title, p.id));
+    scene.addEventListener('change', () => {
+      if (!scene.value) return;
+      // A scene opens paused at step 0 and waits for Play, so the teacher speaks first.
+      if (attempt(() => this.lab.load_scene(scene.value), scene)) {
+        this.setPlaying(false);
+        this.syncSettings();
+        this.rebuild();
+        $('caption').scrollIntoView({ block: 'nearest' });
+      }
+    });
     for (const m of JSON.parse(Lab.models())) $('model').add(new Option(m.label, m.id));
     $('model').addEventListener('change', () => {
       if (attempt(() => this.lab.set_model($('model').value), $('model'))) {
         this.syncSettings();
         this.rebuild();
       }
+    });
+    $('start').addEventListener('change', () => {
+      if (attempt(() => this.lab.set_start($('start').value), $('start'))) this.syncSettings();
+      this.changed();
     });
     $('seed').addEventListener('change', () => {
       const v = Number($('seed').value);
@@ -173,6 +309,56 @@ class LabPage extends Player {
       const v = Number($('batch').value);
       if (attempt(() => this.lab.set_batch(v), $('batch'))) this.syncSettings();
       this.changed();
+    });
+    // Your own points: pasted, loaded from a file, or downloaded as CSV.
+    // Its errors are also shown beside the box, where the student is looking.
+    const csvError = (message) => {
+      $('csv-error').textContent = message;
+      $('csv-error').hidden = !message;
+    };
+    const useCsv = (text, control) => {
+      let problem = '';
+      const used = attempt(() => {
+        try {
+          this.lab.load_csv(text);
+        } catch (e) {
+          if (!trapped(e)) problem = e.message;
+          throw e;
+        }
+      }, control);
+      csvError(problem);
+      if (used) {
+        this.syncSettings();
+        $('csv-text').value = this.lab.points_csv();
+      }
+      this.changed();
+    };
+    $('csv-box').addEventListener('toggle', () => {
+      if ($('csv-box').open && !$('csv-text').value) $('csv-text').value = this.lab.points_csv();
+    });
+    $('csv-use').addEventListener('click', () => useCsv($('csv-text').value, $('csv-text')));
+    $('csv-file').addEventListener('change', async () => {
+      const file = $('csv-file').files[0];
+      if (!file) return;
+      // Bounded before it is read: a huge file never reaches memory.
+      const max = Lab.max_csv_chars();
+      if (file.size > 4 * max) {
+        const problem = `the file ${file.name} has ${file.size} bytes: allowed are CSV files of at most ${max} characters`;
+        notice(problem);
+        csvError(problem);
+        $('csv-file').setAttribute('aria-invalid', 'true');
+      } else {
+        const text = await file.text();
+        $('csv-text').value = text.length > max ? '' : text;
+        useCsv(text, $('csv-file'));
+      }
+      $('csv-file').value = '';
+    });
+    $('csv-download').addEventListener('click', () => {
+      const url = URL.createObjectURL(new Blob([this.lab.points_csv()], { type: 'text/csv' }));
+      const a = Object.assign(document.createElement('a'), { href: url, download: `optiviz-${this.settings.model}-points.csv` });
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(url), 1000);
     });
     $('reset-points').addEventListener('click', () => {
       if (attempt(() => this.lab.reset_points())) this.syncSettings();
@@ -371,7 +557,8 @@ async function main() {
   };
   recover(page, (query) => new Lab(...canvases, devicePixelRatio, query), last_panic);
   document.body.dataset.ready = 'true';
-  if (lab.step() === 0) page.setPlaying(true);
+  // A scene's link opens paused at its start, waiting for Play.
+  if (lab.step() === 0 && !page.settings.scene) page.setPlaying(true);
 }
 
 main().catch((e) => {

@@ -144,7 +144,8 @@ export function swatchItem(color, words) {
  * Builds the run panels for `handle` (the surface page's App or the lab's Lab, which answer
  * the same run methods). `hooks`: `changed()` after a setting changed, `rebuild()` after runs
  * were added, removed or switched optimizer, `legends(runs)` after one was shown or hidden,
- * and optionally `explainSteps()` (the surface page's "explain this step").
+ * and optionally `explainSteps()` (the surface page's "explain this step") and
+ * `controls(run, i)` (a page's own controls of run `i`, after its hyperparameters).
  */
 export class RunPanels {
   constructor(handle, kinds, hooks, limits) {
@@ -363,6 +364,7 @@ export class RunPanels {
     });
     set.append(legend, tools, pick, readout, teach,
       ...run.params.map((p) => this.paramControl(i, p)),
+      ...(this.hooks.controls?.(run, i) ?? []),
       ...run.flags.map((f) => this.flagControl(i, f)),
       this.extrasControls(run, i),
       rule);

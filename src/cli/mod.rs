@@ -4,13 +4,14 @@
 
 pub mod serve;
 
-use crate::core::model::{MAX_DEGREE, MAX_POINTS, ModelSpec, ModelTrace};
+use crate::core::model::data::ClassShape;
+use crate::core::model::{ClassLoss, MAX_DEGREE, MAX_POINTS, ModelSpec, ModelTrace};
 use crate::core::optim::{ConfigError, OptimizerKind, RunConfig};
 use crate::core::run::{Noise, RunSpec};
 use crate::core::schedule::{SCHEDULE_FORMS, Schedule};
 use crate::core::surface::Surface;
 use crate::core::trace::Trace;
-use crate::state::lab::MAX_HIDDEN;
+use crate::state::lab::{LabScenario, MAX_HIDDEN};
 use crate::state::scenario::MAX_STEPS;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -183,7 +184,7 @@ struct TraceArgs {
     #[arg(long, default_value_t = 0)]
     seed: u64,
     /// Model: number of data points, 1 to 500 as in the lab (default 50 linear, 100
-    /// logistic and mlp, 30 poly).
+    /// logistic and mlp, 20 poly).
     #[arg(long, value_parser = whole::<usize>(1, MAX_POINTS, " (the lab's limit)"))]
     n: Option<usize>,
     /// Linear: the true slope of the data (default 2).
@@ -196,10 +197,16 @@ struct TraceArgs {
     /// logistic and mlp).
     #[arg(long, value_parser = number)]
     data_noise: Option<f64>,
-    /// Logistic, mlp: distance between the two blobs' centres (default 3).
+    /// Logistic, mlp: distance between the class centres of blobs and xor (default 3).
     #[arg(long, value_parser = number)]
     separation: Option<f64>,
-    /// Poly: the polynomial's degree, 1 to 12 (default 3).
+    /// Logistic, mlp: how the two classes lie (default blobs for logistic, moons for mlp).
+    #[arg(long, value_enum)]
+    data: Option<DataShape>,
+    /// Logistic: the loss, cross-entropy (ce, the default) or the squared error of p (mse).
+    #[arg(long, value_enum)]
+    loss: Option<LossArg>,
+    /// Poly: the polynomial's degree, 1 to 12 (default 12).
     #[arg(long, value_parser = whole::<usize>(1, MAX_DEGREE, ""))]
     degree: Option<usize>,
     /// Poly: L1 penalty λ₁ (default 0).
@@ -214,7 +221,7 @@ struct TraceArgs {
     /// Mlp: dropout rate on the hidden layer, 0 ≤ p < 1 (default 0).
     #[arg(long, value_parser = number)]
     dropout: Option<f64>,
-    /// Poly, mlp: fraction of the points held out for validation (default 0.3).
+    /// Poly, mlp: fraction of the points held out for validation (default 0.5 poly, 0.3 mlp).
     #[arg(long, value_parser = number)]
     val_fraction: Option<f64>,
     /// Model: samples per step, 1 to the training points (default: all, batch gradient
@@ -233,6 +240,39 @@ struct TraceArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "csv")]
     format: Format,
+}
+
+/// `--loss`: the logistic regression's loss ([`ClassLoss`]).
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum LossArg {
+    /// The binary cross-entropy.
+    Ce,
+    /// The squared error of the predicted probability.
+    Mse,
+}
+
+/// `--data`: the shapes of two-class data ([`ClassShape`]).
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum DataShape {
+    /// Two Gaussian blobs.
+    Blobs,
+    /// A disc inside a ring.
+    Circles,
+    /// Two interleaved half-moons.
+    Moons,
+    /// Four blobs, opposite corners alike.
+    Xor,
+}
+
+impl From<DataShape> for ClassShape {
+    fn from(d: DataShape) -> ClassShape {
+        match d {
+            DataShape::Blobs => ClassShape::Blobs,
+            DataShape::Circles => ClassShape::Circles,
+            DataShape::Moons => ClassShape::Moons,
+            DataShape::Xor => ClassShape::Xor,
+        }
+    }
 }
 
 /// The largest `bench --size`: the page's largest basin map (512 × 512).
@@ -460,7 +500,7 @@ fn trace_or_train(args: &TraceArgs) -> Result<(String, Option<String>), String> 
 /// The model options given, each with the models it applies to.
 fn model_options(args: &TraceArgs) -> Vec<(&'static str, &'static [&'static str])> {
     const ALL: &[&str] = &["linear", "logistic", "poly", "mlp"];
-    let options: [(&str, bool, &[&str]); 13] = [
+    let options: [(&str, bool, &[&str]); 15] = [
         ("--n", args.n.is_some(), ALL),
         ("--data-noise", args.data_noise.is_some(), ALL),
         ("--batch-size", args.batch_size.is_some(), ALL),
@@ -472,6 +512,8 @@ fn model_options(args: &TraceArgs) -> Vec<(&'static str, &'static [&'static str]
             args.separation.is_some(),
             &["logistic", "mlp"],
         ),
+        ("--data", args.data.is_some(), &["logistic", "mlp"]),
+        ("--loss", args.loss.is_some(), &["logistic"]),
         ("--degree", args.degree.is_some(), &["poly"]),
         ("--l1", args.l1.is_some(), &["poly"]),
         ("--l2", args.l2.is_some(), &["poly", "mlp"]),
@@ -488,6 +530,13 @@ fn model_options(args: &TraceArgs) -> Vec<(&'static str, &'static [&'static str]
         .filter(|(_, given, _)| *given)
         .map(|(name, _, models)| (name, models))
         .collect()
+}
+
+/// `*slot = value` when the option was given.
+fn set<T>(slot: &mut T, value: Option<T>) {
+    if let Some(v) = value {
+        *slot = v;
+    }
 }
 
 fn parse_init(text: &str) -> Result<Vec<f64>, String> {
@@ -525,38 +574,76 @@ fn train_model(
     if args.condition.is_some() || args.angle.is_some() {
         return Err("--condition and --angle apply to --surface bowl only, not --model".into());
     }
-    let noise = |default: f64| args.data_noise.unwrap_or(default);
-    let model = match kind {
-        ModelKind::Linear => ModelSpec::Linear {
-            n: args.n.unwrap_or(50),
-            slope: args.slope.unwrap_or(2.0),
-            intercept: args.intercept.unwrap_or(1.0),
-            noise: noise(1.0),
-            scale_features: args.scale_features,
-        },
-        ModelKind::Logistic => ModelSpec::Logistic {
-            n: args.n.unwrap_or(100),
-            separation: args.separation.unwrap_or(3.0),
-            noise: noise(0.5),
-        },
-        ModelKind::Poly => ModelSpec::Poly {
-            n: args.n.unwrap_or(30),
-            noise: noise(0.2),
-            degree: args.degree.unwrap_or(3),
-            l1: args.l1.unwrap_or(0.0),
-            l2: args.l2.unwrap_or(0.0),
-            val_fraction: args.val_fraction.unwrap_or(0.3),
-        },
-        ModelKind::Mlp => ModelSpec::Mlp {
-            n: args.n.unwrap_or(100),
-            separation: args.separation.unwrap_or(3.0),
-            noise: noise(0.5),
-            hidden: args.hidden.unwrap_or(8),
-            dropout: args.dropout.unwrap_or(0.0),
-            l2: args.l2.unwrap_or(0.0),
-            val_fraction: args.val_fraction.unwrap_or(0.3),
-        },
-    };
+    // The lab's defaults, each overridden by its option when given.
+    let mut model = LabScenario::default_model(id)?;
+    match &mut model {
+        ModelSpec::Linear {
+            n,
+            slope,
+            intercept,
+            noise,
+            scale_features,
+        } => {
+            set(n, args.n);
+            set(slope, args.slope);
+            set(intercept, args.intercept);
+            set(noise, args.data_noise);
+            *scale_features = args.scale_features;
+        }
+        ModelSpec::Logistic {
+            n,
+            separation,
+            noise,
+            shape,
+            loss,
+        } => {
+            set(n, args.n);
+            set(separation, args.separation);
+            set(noise, args.data_noise);
+            set(shape, args.data.map(ClassShape::from));
+            set(
+                loss,
+                args.loss.map(|l| match l {
+                    LossArg::Ce => ClassLoss::CrossEntropy,
+                    LossArg::Mse => ClassLoss::Mse,
+                }),
+            );
+        }
+        ModelSpec::Poly {
+            n,
+            noise,
+            degree,
+            l1,
+            l2,
+            val_fraction,
+        } => {
+            set(n, args.n);
+            set(noise, args.data_noise);
+            set(degree, args.degree);
+            set(l1, args.l1);
+            set(l2, args.l2);
+            set(val_fraction, args.val_fraction);
+        }
+        ModelSpec::Mlp {
+            n,
+            separation,
+            noise,
+            shape,
+            hidden,
+            dropout,
+            l2,
+            val_fraction,
+        } => {
+            set(n, args.n);
+            set(separation, args.separation);
+            set(noise, args.data_noise);
+            set(shape, args.data.map(ClassShape::from));
+            set(hidden, args.hidden);
+            set(dropout, args.dropout);
+            set(l2, args.l2);
+            set(val_fraction, args.val_fraction);
+        }
+    }
     let init = args.start.as_deref().map(parse_init).transpose()?;
     let spec = run_spec(args)?;
     ModelTrace::run(model, spec, init, args.steps, args.batch_size, args.seed)

@@ -161,51 +161,79 @@ impl Field {
                 self.scaling.normalize(self.surface.value(p))
             })
             .collect();
-        let thresholds: Vec<f64> = (1..=levels)
-            .map(|k| k as f64 / (levels + 1) as f64)
-            .collect();
-        // contour-rs puts grid value (i, j) at (origin + (i + ½)·step, origin + (j + ½)·step).
-        let builder = ContourBuilder::new(n, n, true)
-            .x_origin(v.x_min)
-            .y_origin(v.y_min)
-            .x_step(dx)
-            .y_step(dy);
-        let lines = builder
-            .lines(&values, &thresholds)
-            .expect("the grid has exactly n × n values");
-        // The traced rings close along the grid's border where a level's region reaches it;
-        // those border runs are not isolines (marching squares never puts an isoline point on
-        // the border itself, only half a cell inside), so split each ring there.
-        let on_border = |x: f64, y: f64| {
-            let tol = 1e-9 * (dx + dy);
-            (x - v.x_min).abs() < tol
-                || (x - v.x_max).abs() < tol
-                || (y - v.y_min).abs() < tol
-                || (y - v.y_max).abs() < tol
-        };
-        lines
-            .into_iter()
-            .map(|line| {
-                let (geometry, level) = line.into_inner();
-                let mut paths = Vec::new();
-                for ring in geometry.0 {
-                    let mut path: Vec<(f64, f64)> = Vec::new();
-                    for c in ring.0 {
-                        if on_border(c.x, c.y) {
-                            if path.len() > 1 {
-                                paths.push(std::mem::take(&mut path));
-                            }
-                            path.clear();
-                        } else {
-                            path.push((c.x, c.y));
+        contour_lines(&values, (n, n), v, levels)
+    }
+}
+
+/// Contour lines at `levels` evenly spaced normalized values (`k / (levels + 1)`, `k` from 1),
+/// traced by marching squares on a `cols × rows` grid of values already mapped to `[0, 1]`
+/// over `view`: `values[i + j·cols]` is the value at the centre of cell `(i, j)`, counted from
+/// `(x_min, y_min)` (row 0 at the bottom). The surface's [`Field::contours`] and the lab's
+/// loss landscape ([`crate::render::lab::loss_contours`]) both trace theirs here.
+///
+/// A grid narrower than 2 cells either way has no lines.
+///
+/// # Panics
+///
+/// When `values` does not hold `cols × rows` values.
+pub fn contour_lines(
+    values: &[f64],
+    (cols, rows): (usize, usize),
+    view: &View,
+    levels: usize,
+) -> Vec<ContourLine> {
+    if cols < 2 || rows < 2 {
+        return Vec::new();
+    }
+    let v = view;
+    let (dx, dy) = (
+        (v.x_max - v.x_min) / cols as f64,
+        (v.y_max - v.y_min) / rows as f64,
+    );
+    let thresholds: Vec<f64> = (1..=levels)
+        .map(|k| k as f64 / (levels + 1) as f64)
+        .collect();
+    // contour-rs puts grid value (i, j) at (origin + (i + ½)·step, origin + (j + ½)·step).
+    let builder = ContourBuilder::new(cols, rows, true)
+        .x_origin(v.x_min)
+        .y_origin(v.y_min)
+        .x_step(dx)
+        .y_step(dy);
+    let lines = builder
+        .lines(values, &thresholds)
+        .expect("the grid has exactly cols × rows values");
+    // The traced rings close along the grid's border where a level's region reaches it;
+    // those border runs are not isolines (marching squares never puts an isoline point on
+    // the border itself, only half a cell inside), so split each ring there.
+    let on_border = |x: f64, y: f64| {
+        let tol = 1e-9 * (dx + dy);
+        (x - v.x_min).abs() < tol
+            || (x - v.x_max).abs() < tol
+            || (y - v.y_min).abs() < tol
+            || (y - v.y_max).abs() < tol
+    };
+    lines
+        .into_iter()
+        .map(|line| {
+            let (geometry, level) = line.into_inner();
+            let mut paths = Vec::new();
+            for ring in geometry.0 {
+                let mut path: Vec<(f64, f64)> = Vec::new();
+                for c in ring.0 {
+                    if on_border(c.x, c.y) {
+                        if path.len() > 1 {
+                            paths.push(std::mem::take(&mut path));
                         }
-                    }
-                    if path.len() > 1 {
-                        paths.push(path);
+                        path.clear();
+                    } else {
+                        path.push((c.x, c.y));
                     }
                 }
-                ContourLine { level, paths }
-            })
-            .collect()
-    }
+                if path.len() > 1 {
+                    paths.push(path);
+                }
+            }
+            ContourLine { level, paths }
+        })
+        .collect()
 }

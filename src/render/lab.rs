@@ -8,7 +8,7 @@
 //! by [`draw_data_view`] (or the surface's [`super::draw_trajectories`] for the landscape).
 
 use super::clip::{clip_path, clip_segment, inside};
-use super::field::{Scaling, viridis_lut};
+use super::field::{ContourLine, Scaling, contour_lines, viridis_lut};
 use super::plot::{DrawResult, decimate, draw_plane_axes, plane_chart};
 use super::theme::{PAGE, Theme};
 use crate::core::model::{LabModel, Model, Points, Training};
@@ -189,6 +189,35 @@ pub fn loss_scaling(values: &[f64]) -> Scaling {
     }
 }
 
+/// Contour lines of the loss landscape: `levels` levels evenly spaced in the colour scale
+/// `scaling` ([`loss_scaling`]), traced through `values`, a `width × height` raster laid out as
+/// [`loss_field`] lays it out (row 0 at the top) over `view`; the same marching squares as the
+/// surface's contours ([`contour_lines`]).
+pub fn loss_contours(
+    values: &[f64],
+    scaling: &Scaling,
+    (width, height): (usize, usize),
+    view: &View,
+    levels: usize,
+) -> Vec<ContourLine> {
+    if values.len() != width * height {
+        return Vec::new();
+    }
+    // Bottom row first, as contour_lines counts rows; NaN (no loss) as the top colour.
+    let grid: Vec<f64> = (0..height)
+        .rev()
+        .flat_map(|row| values[row * width..(row + 1) * width].iter())
+        .map(|&v| {
+            if v.is_nan() {
+                1.0
+            } else {
+                scaling.normalize(v)
+            }
+        })
+        .collect();
+    contour_lines(&grid, (width, height), view, levels)
+}
+
 /// `width × height` RGBA pixels of `values` (as [`loss_field`] lays them out), each the
 /// viridis colour ([`viridis_lut`]) of its value normalised by `scaling`
 /// ([`Scaling::normalize`]; non-finite values take the top colour), as the surface heatmap.
@@ -289,6 +318,9 @@ pub struct DataLayer<'a> {
     /// `validation[i]`: whether point `i` validates ([`crate::core::model::ModelSpec::validation_mask`];
     /// missing entries count as training points).
     pub validation: &'a [bool],
+    /// Points to ring in a run's colour (a step's batch, explained): their indices and the
+    /// colour; `None` rings nothing.
+    pub highlight: Option<(&'a [usize], RGBColor)>,
 }
 
 /// The endpoints of the line `w₁x₁ + w₂x₂ + b = 0` across `view`, clipped to it; `None` when
@@ -369,6 +401,19 @@ pub fn draw_data_view<DB: DrawingBackend>(
         LabModel::Mlp(_) => {}
     }
     let radius = theme.px(4.0);
+    // The highlighted points' rings, under the points: a wide ring in the run's colour.
+    if let Some((indices, color)) = data.highlight {
+        let ring = theme.px(9.0);
+        for p in indices.iter().filter_map(|&i| data.points.position(i)) {
+            if inside(p, view) {
+                let at = (p[0], p[1]);
+                plot.draw(&Circle::new(at, ring, BLACK.stroke_width(theme.px(4.5))))
+                    .map_err(err)?;
+                plot.draw(&Circle::new(at, ring, color.stroke_width(theme.px(2.5))))
+                    .map_err(err)?;
+            }
+        }
+    }
     for i in 0..data.points.len() {
         let Some(p) = data.points.position(i) else {
             continue;

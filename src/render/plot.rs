@@ -614,7 +614,9 @@ pub enum Line {
     /// A solid line: the run's main quantity (the full loss).
     #[default]
     Solid,
-    /// A thin translucent line: a noisy quantity drawn behind (the mini-batch loss).
+    /// A thin translucent line: a noisy quantity drawn behind (the mini-batch loss). It does
+    /// not set the y axis while any other line is drawn, and what falls outside the axis is
+    /// left out (a single sample's loss may reach 1e-8 while the full loss stays near 1).
     Faint,
     /// A dashed line: a second quantity (the validation loss).
     Dashed,
@@ -680,9 +682,12 @@ pub fn draw_metric<DB: DrawingBackend>(
                 (lo.min(y), hi.max(y))
             })
     };
-    let (lo, hi) = match range(&mut runs.iter().filter(|r| !r.runs_away())) {
+    // Faint lines follow the axis the others set, when there are others.
+    let sets_axis =
+        |r: &&MetricSeries<'_>| r.line != Line::Faint || runs.iter().all(|r| r.line == Line::Faint);
+    let (lo, hi) = match range(&mut runs.iter().filter(sets_axis).filter(|r| !r.runs_away())) {
         (lo, hi) if lo.is_finite() => (lo, hi),
-        _ => range(&mut runs.iter()),
+        _ => range(&mut runs.iter().filter(sets_axis)),
     };
     let (lo, hi) = if lo.is_finite() && hi.is_finite() {
         let pad = ((hi - lo) * 0.05).max(match axis {
@@ -797,12 +802,29 @@ pub fn draw_metric<DB: DrawingBackend>(
             Line::Solid => chart
                 .draw_series(LineSeries::new(points, color.stroke_width(theme.px(2.0))))
                 .map(|_| ()),
-            Line::Faint => chart
-                .draw_series(LineSeries::new(
-                    points,
-                    color.mix(0.45).stroke_width(theme.px(1.0)),
-                ))
-                .map(|_| ()),
+            Line::Faint => {
+                // The parts within the axis, each drawn on its own.
+                let mut within: Vec<(f64, f64)> = Vec::new();
+                let mut parts = Vec::new();
+                for (k, &l) in run.values.iter().enumerate() {
+                    let y = axis.position(l);
+                    if l.is_finite() && (lo..=hi).contains(&y) {
+                        within.push((k as f64, y));
+                    } else if !within.is_empty() {
+                        parts.push(std::mem::take(&mut within));
+                    }
+                }
+                parts.push(within);
+                let style = color.mix(0.45).stroke_width(theme.px(1.0));
+                parts
+                    .into_iter()
+                    .filter(|p| !p.is_empty())
+                    .try_for_each(|p| {
+                        chart
+                            .draw_series(LineSeries::new(decimate(&p, scale, 0.75), style))
+                            .map(|_| ())
+                    })
+            }
             Line::Dashed => chart
                 .draw_series(DashedLineSeries::new(
                     points,

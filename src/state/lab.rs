@@ -1,33 +1,43 @@
 //! The regression lab's scenario: everything on the lab page (the model and its data
-//! generator, the seed, the edited points, the runs, the batch size, the steps, the loss
-//! landscape's axes and view), its URL form, and the training of every run.
+//! generator, the seed, the edited points, the runs and each one's batch size, the steps, the
+//! loss landscape's axes and view, the scene it came from), its URL form, and the training of
+//! every run.
 //!
 //! The URL form is a query string a teacher can read and edit:
 //!
 //! ```text
-//! ?model=linear&n=40&slope=2&intercept=1&noise=0.5&scale&seed=7&batch=8&steps=300&step=0
+//! ?model=linear&n=40&slope=2&intercept=1&noise=0.5&scale&seed=7&steps=300&step=0
 //!  &axes=0,1&view=-1,4,-2,3
-//!  &run=sgd;lr=0.05&run=adam;lr=0.1
-//!  &points=0.1,2.3;0.5,1.9
+//!  &run=sgd;lr=0.05;batch=8&run=adam;lr=0.1
+//!  &points=0.1,2.3;0.5,1.9&scene=batch-sizes
 //! ```
 //!
 //! `model` is `linear` (parameters `n`, `slope`, `intercept`, `noise`, flag `scale`),
 //! `logistic` (`n`, `separation`, `noise`), `poly` (`n`, `noise`, `degree`, `l1`, `l2`, `val`)
 //! or `mlp` (`n`, `separation`, `noise`, `hidden`, `dropout`, `l2`, `val`); `val` is the
-//! fraction of points held out for validation. Each `run` has exactly the syntax of the
-//! surface scenario's runs ([`crate::state::scenario`]). `batch` is the number of samples per step;
-//! without it, every step uses every training point (batch gradient descent). `points` (when
+//! fraction of points held out for validation. Each `run` has the syntax of the surface
+//! scenario's runs ([`crate::state::scenario`]) plus, on the lab only, the item `batch=B`: the
+//! run's samples per step, 1 (stochastic gradient descent) to the training points; a run
+//! without it uses every training point in every step (batch gradient descent). Each run
+//! draws its own batches, reshuffled every epoch from the lab's seed, so two runs of the same
+//! batch size see the same batches and differ only by their optimizer. A top-level
+//! `batch=B` (the older, lab-wide form) is the batch size of every run without its own; links
+//! are written with each run's own. `scene` names the one-click scene the lab came from
+//! ([`crate::state::lab_scenes`]): alone it opens the scene, and every other key overrides the
+//! scene's. `points` (when
 //! the user edited the data) lists `x,y` pairs for linear and polynomial regression, `x1,x2,c`
 //! triples (`c` 0 or 1) for logistic regression and the network, separated by `;`. Numbers are
 //! written in Rust's shortest round-trip form, so reading a link back gives the same bits.
 
+use crate::core::model::data::ClassShape;
 use crate::core::model::dataset::{MAX_POINTS, Points};
 use crate::core::model::{
-    LabModel, MAX_DEGREE, ModelSpec, Trainer, Training, batch_refusal, check_data_value,
+    ClassLoss, LabModel, MAX_DEGREE, ModelSpec, Trainer, Training, batch_refusal, check_data_value,
     check_second_order,
 };
 use crate::core::optim::{OptimizerKind, RunConfig};
-use crate::core::surface::View;
+use crate::core::surface::{COORDINATE_LIMIT, View};
+use crate::state::lab_scenes;
 use crate::state::query::{flag, join_query, read_run, split_query, write_run};
 use crate::state::scenario::{MAX_RUNS, MAX_STEPS, RunEntry};
 
@@ -48,9 +58,10 @@ pub struct LabScenario {
     /// The runs, in order (1 to [`MAX_RUNS`]; a query without runs keeps the model's default
     /// three, [`LabScenario::default_runs`]).
     pub runs: Vec<RunEntry>,
-    /// Samples per step, 1 to the number of training points; `None` is the full batch (batch
-    /// gradient descent, every training point in every step).
-    pub batch: Option<usize>,
+    /// Each run's samples per step (`batches[i]` for `runs[i]`, one per run), 1 to the number
+    /// of training points; `None` is the full batch (batch gradient descent, every training
+    /// point in every step).
+    pub batches: Vec<Option<usize>>,
     /// How many steps every run trains (1 to [`MAX_STEPS`]).
     pub steps: usize,
     /// The current step (at most `steps`).
@@ -61,22 +72,33 @@ pub struct LabScenario {
     /// The loss landscape's region over the two parameters; `None` is automatic (fitted to
     /// the runs' paths).
     pub view: Option<View>,
+    /// The one-click scene this lab came from ([`lab_scenes::LAB_SCENES`]), whose caption the
+    /// page shows.
+    pub scene: Option<String>,
+    /// The parameters every run starts from, one per parameter, each within
+    /// ±[`COORDINATE_LIMIT`]; `None` is the model's own start
+    /// ([`init`](crate::core::model::Model::init) of the seed: zeros, or small seeded weights
+    /// for the network).
+    pub start: Option<Vec<f64>>,
 }
 
 impl Default for LabScenario {
     /// Gradient descent, momentum and Adam fitting a line to 50 noisy points.
     fn default() -> Self {
         let model = LabScenario::default_model("linear").expect("linear is a model");
+        let runs = LabScenario::default_runs(&model);
         LabScenario {
-            runs: LabScenario::default_runs(&model),
+            batches: vec![None; runs.len()],
+            runs,
             model,
             seed: 0,
             points: None,
-            batch: None,
             steps: 300,
             step: 0,
             axes: (0, 1),
             view: None,
+            scene: None,
+            start: None,
         }
     }
 }
@@ -104,15 +126,26 @@ fn whole(text: &str, what: &str, allowed: &str) -> Result<usize, String> {
 fn model_keys(model: &ModelSpec) -> &'static [&'static str] {
     match model {
         ModelSpec::Linear { .. } => &["n", "slope", "intercept", "noise", "scale"],
-        ModelSpec::Logistic { .. } => &["n", "separation", "noise"],
+        ModelSpec::Logistic { .. } => &["n", "data", "separation", "noise", "loss"],
         ModelSpec::Poly { .. } => &["n", "noise", "degree", "l1", "l2", "val"],
-        ModelSpec::Mlp { .. } => &["n", "separation", "noise", "hidden", "dropout", "l2", "val"],
+        ModelSpec::Mlp { .. } => &[
+            "n",
+            "data",
+            "separation",
+            "noise",
+            "hidden",
+            "dropout",
+            "l2",
+            "val",
+        ],
     }
 }
 
 /// Every key of a model's URL form, whatever the model.
-const ALL_MODEL_KEYS: [&str; 12] = [
+const ALL_MODEL_KEYS: [&str; 14] = [
     "n",
+    "data",
+    "loss",
     "slope",
     "intercept",
     "noise",
@@ -171,6 +204,10 @@ fn set_model_key(model: &mut ModelSpec, key: &str, value: &str) -> Result<(), St
             ModelSpec::Logistic { separation, .. } | ModelSpec::Mlp { separation, .. },
             "separation",
         ) => *separation = limited(value)?,
+        (ModelSpec::Logistic { shape, .. } | ModelSpec::Mlp { shape, .. }, "data") => {
+            *shape = ClassShape::from_id(value.trim())?;
+        }
+        (ModelSpec::Logistic { loss, .. }, "loss") => *loss = ClassLoss::from_id(value.trim())?,
         (ModelSpec::Poly { degree, .. }, "degree") => {
             let allowed = format!("1 to {MAX_DEGREE}");
             let v = whole(value, "degree", &allowed)?;
@@ -232,6 +269,10 @@ fn model_value(model: &ModelSpec, key: &str) -> Option<String> {
             ModelSpec::Logistic { separation, .. } | ModelSpec::Mlp { separation, .. },
             "separation",
         ) => separation.to_string(),
+        (ModelSpec::Logistic { shape, .. } | ModelSpec::Mlp { shape, .. }, "data") => {
+            shape.id().to_owned()
+        }
+        (ModelSpec::Logistic { loss, .. }, "loss") => loss.id().to_owned(),
         (ModelSpec::Poly { degree, .. }, "degree") => degree.to_string(),
         (ModelSpec::Poly { l1, .. }, "l1") => l1.to_string(),
         (ModelSpec::Poly { l2, .. } | ModelSpec::Mlp { l2, .. }, "l2") => l2.to_string(),
@@ -246,10 +287,13 @@ fn model_value(model: &ModelSpec, key: &str) -> Option<String> {
 
 impl LabScenario {
     /// The model `id` (`linear`, `logistic`, `poly` or `mlp`) with its default data: 50 points
-    /// on `y = 2x + 1` with noise 1 (linear), 100 points in two blobs 3 apart with noise 0.5
-    /// (logistic, mlp with 8 hidden units), 30 points of `sin(πx)` with noise 0.2 fitted by a
-    /// cubic (poly); 30% of the points validate (poly, mlp). The same defaults as
-    /// `optiviz trace --model`.
+    /// on `y = 2x + 1` with noise 1 (linear); 100 points in two blobs 3 apart with noise 0.5
+    /// (logistic), which a straight line separates; 100 points on two moons with noise 0.5 for
+    /// a network of 8 hidden units (mlp), which no straight line separates, 30% of them held
+    /// out for validation; 20 points of `sin(πx)` with noise 0.2 fitted by a polynomial of
+    /// degree 12, half of them held out (poly): few noisy points and more parameters than
+    /// training points, so that the validation loss visibly turns up while the training loss
+    /// keeps falling. The same defaults as `optiviz trace --model`.
     pub fn default_model(id: &str) -> Result<ModelSpec, String> {
         Ok(match id {
             "linear" => ModelSpec::Linear {
@@ -263,19 +307,22 @@ impl LabScenario {
                 n: 100,
                 separation: 3.0,
                 noise: 0.5,
+                shape: ClassShape::Blobs,
+                loss: ClassLoss::CrossEntropy,
             },
             "poly" => ModelSpec::Poly {
-                n: 30,
+                n: 20,
                 noise: 0.2,
-                degree: 3,
+                degree: 12,
                 l1: 0.0,
                 l2: 0.0,
-                val_fraction: 0.3,
+                val_fraction: 0.5,
             },
             "mlp" => ModelSpec::Mlp {
                 n: 100,
                 separation: 3.0,
                 noise: 0.5,
+                shape: ClassShape::Moons,
                 hidden: 8,
                 dropout: 0.0,
                 l2: 0.0,
@@ -288,7 +335,10 @@ impl LabScenario {
     /// Gradient descent, momentum (0.9) and Adam with learning rates that converge on the
     /// model's default data without diverging: for linear regression on unscaled `x` in
     /// `[0, 10)` (the MSE's largest curvature about 70) SGD at 0.01, momentum at 0.002 and
-    /// Adam at 0.1; for the others SGD at 0.5, momentum at 0.1 and Adam at 0.05.
+    /// Adam at 0.1; on scaled `x` (curvature 2 every way) SGD at 0.2, momentum at 0.05 and
+    /// Adam at 0.5; for the degree-12 polynomial SGD at 0.3 (at 0.5 it slowly diverges on the
+    /// default data), momentum at 0.1 and Adam at 0.05; for the others SGD at 0.5, momentum at
+    /// 0.1 and Adam at 0.05.
     pub fn default_runs(model: &ModelSpec) -> Vec<RunEntry> {
         let config =
             |kind, lr| RunEntry::from(RunConfig::new(kind).with("lr", lr).expect("valid lr"));
@@ -297,6 +347,8 @@ impl LabScenario {
                 scale_features: false,
                 ..
             } => (0.01, 0.002, 0.1),
+            ModelSpec::Linear { .. } => (0.2, 0.05, 0.5),
+            ModelSpec::Poly { .. } => (0.3, 0.1, 0.05),
             _ => (0.5, 0.1, 0.05),
         };
         vec![
@@ -325,14 +377,50 @@ impl LabScenario {
         self.model.build_lab(self.seed, self.points.as_ref())
     }
 
-    /// The batch size training uses: [`LabScenario::batch`], else every training point.
-    pub fn batch_size(&self, model: &LabModel) -> usize {
+    /// The batch size run `index` trains with: its own ([`LabScenario::batches`]), else every
+    /// training point of `model` (this scenario's model, built).
+    pub fn run_batch(&self, index: usize, model: &LabModel) -> usize {
         let n = model.as_model().samples();
-        self.batch.unwrap_or(n).clamp(1, n.max(1))
+        self.batches
+            .get(index)
+            .copied()
+            .flatten()
+            .unwrap_or(n)
+            .clamp(1, n.max(1))
+    }
+
+    /// Whether run `index` trains on every training point in every step (batch gradient
+    /// descent).
+    pub fn full_batch(&self, index: usize, model: &LabModel) -> bool {
+        self.run_batch(index, model) >= model.as_model().samples()
+    }
+
+    /// Adds `entry` as the last run, training on batches of `batch` (`None`: the full batch).
+    /// No check: [`LabScenario::validate`] says whether the result is a lab.
+    pub fn push_run(&mut self, entry: RunEntry, batch: Option<usize>) {
+        self.runs.push(entry);
+        self.batches.push(batch);
+    }
+
+    /// Removes run `index` and its batch size (nothing when there is no such run).
+    pub fn remove_run(&mut self, index: usize) {
+        if index < self.runs.len() {
+            self.runs.remove(index);
+        }
+        if index < self.batches.len() {
+            self.batches.remove(index);
+        }
+    }
+
+    /// Replaces every run by `runs`, each with the full batch.
+    pub fn set_runs(&mut self, runs: Vec<RunEntry>) {
+        self.batches = vec![None; runs.len()];
+        self.runs = runs;
     }
 
     /// Trains every run for [`LabScenario::steps`] steps from the model's
-    /// [`init`](crate::core::model::Model::init)`(seed)`, with the batch size and the seed's shuffling
+    /// [`init`](crate::core::model::Model::init)`(seed)`, each with its own batch size
+    /// ([`LabScenario::run_batch`]) and its own batches shuffled from the seed
     /// ([`ModelSpec::shuffle_seed`]): one [`Training`] per run, in order. The same numbers as
     /// `optiviz trace --model` with the same settings.
     pub fn train(&self) -> Result<Vec<Training>, String> {
@@ -353,8 +441,7 @@ impl LabScenario {
     /// training a little at a time.
     pub fn trainers_on(&self, model: &LabModel) -> Result<Vec<Trainer>, String> {
         let m = model.as_model();
-        let init = m.init(self.seed);
-        let batch = self.batch_size(model);
+        let init = self.start.clone().unwrap_or_else(|| m.init(self.seed));
         self.runs
             .iter()
             .enumerate()
@@ -364,7 +451,7 @@ impl LabScenario {
                     &run.spec,
                     &init,
                     self.steps,
-                    batch,
+                    self.run_batch(i, model),
                     ModelSpec::shuffle_seed(self.seed),
                 )
                 .map_err(|e| format!("run {}: {e}", i + 1))
@@ -411,11 +498,26 @@ impl LabScenario {
                 })
                 .map_err(|e| format!("run {}: {e}", i + 1))?;
         }
-        if let Some(b) = self.batch {
-            let n = m.samples();
-            if !(1..=n).contains(&b) {
-                return Err(batch_refusal("batch", b, n));
+        if self.batches.len() != self.runs.len() {
+            return Err(format!(
+                "{} batch sizes for {} runs: allowed is one per run",
+                self.batches.len(),
+                self.runs.len()
+            ));
+        }
+        let n = m.samples();
+        for (i, b) in self.batches.iter().enumerate() {
+            if let Some(b) = *b
+                && !(1..=n).contains(&b)
+            {
+                return Err(format!("run {}: {}", i + 1, batch_refusal("batch", b, n)));
             }
+        }
+        if let Some(id) = &self.scene {
+            lab_scenes::scene(id)?;
+        }
+        if let Some(start) = &self.start {
+            check_start(start, m.dim(), &m.param_names())?;
         }
         if !(1..=MAX_STEPS).contains(&self.steps) {
             return Err(format!(
@@ -454,9 +556,6 @@ impl LabScenario {
             }
         }
         pairs.push(("seed", self.seed.to_string()));
-        if let Some(b) = self.batch {
-            pairs.push(("batch", b.to_string()));
-        }
         pairs.push(("steps", self.steps.to_string()));
         pairs.push(("step", self.step.to_string()));
         pairs.push(("axes", format!("{},{}", self.axes.0, self.axes.1)));
@@ -466,11 +565,22 @@ impl LabScenario {
                 format!("{},{},{},{}", v.x_min, v.x_max, v.y_min, v.y_max),
             ));
         }
-        for run in &self.runs {
-            pairs.push(("run", write_run(run)));
+        if let Some(start) = &self.start {
+            let values: Vec<String> = start.iter().map(f64::to_string).collect();
+            pairs.push(("start", values.join(",")));
+        }
+        for (run, batch) in self.runs.iter().zip(&self.batches) {
+            let mut text = write_run(run);
+            if let Some(b) = batch {
+                text.push_str(&format!(";batch={b}"));
+            }
+            pairs.push(("run", text));
         }
         if let Some(p) = &self.points {
             pairs.push(("points", p.to_query_value()));
+        }
+        if let Some(id) = &self.scene {
+            pairs.push(("scene", id.clone()));
         }
         join_query(pairs)
     }
@@ -478,15 +588,26 @@ impl LabScenario {
     /// Reads a query string (with or without its leading `?`). Anything malformed is an error
     /// that names the field, the bad value and the allowed values; missing parts take the
     /// defaults (the model's default data and runs, seed 0, the full batch, 300 steps, axes
-    /// 0 and 1, the automatic view), and an empty query is the default lab.
+    /// 0 and 1, the automatic view), and an empty query is the default lab. With `scene=ID`
+    /// the missing parts take the scene's values instead ([`lab_scenes::LabScene::scenario`]);
+    /// a `model` other than the scene's starts from that model's defaults.
     pub fn from_query(query: &str) -> Result<LabScenario, String> {
         let pairs = split_query(query)?;
-        let mut s = LabScenario::default();
-        if let Some((_, id)) = pairs.iter().rev().find(|(k, _)| *k == "model") {
+        let mut s = match pairs.iter().rev().find(|(k, _)| *k == "scene") {
+            Some((_, id)) => lab_scenes::scene(id)?.scenario(),
+            None => LabScenario::default(),
+        };
+        if let Some((_, id)) = pairs.iter().rev().find(|(k, _)| *k == "model")
+            && id != s.model.id()
+        {
             s.model = LabScenario::default_model(id)?;
+            s.points = None;
+            s.set_runs(LabScenario::default_runs(&s.model));
         }
         let mut runs = Vec::new();
+        let mut batches = Vec::new();
         let mut points = None;
+        let mut lab_batch = None;
         for (key, value) in &pairs {
             let value = value.as_str();
             match *key {
@@ -501,8 +622,7 @@ impl LabScenario {
                     })?;
                 }
                 "batch" => {
-                    let b = whole(value, "batch", "1 to the number of training points")?;
-                    s.batch = Some(b);
+                    lab_batch = Some(whole(value, "batch", "1 to the number of training points")?);
                 }
                 "steps" => {
                     let allowed = format!("1 to {MAX_STEPS}");
@@ -535,13 +655,18 @@ impl LabScenario {
                     if runs.len() == MAX_RUNS {
                         return Err(format!("more than {MAX_RUNS} runs"));
                     }
-                    runs.push(read_run(value).map_err(|e| format!("run {}: {e}", runs.len() + 1))?);
+                    let at = |e: String| format!("run {}: {e}", runs.len() + 1);
+                    let (text, batch) = split_run_batch(value).map_err(at)?;
+                    runs.push(read_run(&text).map_err(at)?);
+                    batches.push(batch);
                 }
                 "points" => points = Some(value),
+                "scene" => s.scene = Some(lab_scenes::scene(value)?.id.to_owned()),
+                "start" => s.start = Some(parse_start(value)?),
                 _ => {
                     return Err(format!(
                         "unknown part '{key}': allowed are model, {}, seed, batch, steps, step, \
-                         axes, view, run, points",
+                         axes, view, start, run, points, scene",
                         model_keys(&s.model).join(", ")
                     ));
                 }
@@ -553,19 +678,86 @@ impl LabScenario {
                 Points::parse(text, kind).map_err(|e| format!("{e} (model={})", s.model.id()))?,
             );
         }
-        s.runs = if runs.is_empty() {
-            LabScenario::default_runs(&s.model)
-        } else {
-            runs
-        };
+        if !runs.is_empty() {
+            s.runs = runs;
+            s.batches = batches;
+        }
+        if let Some(b) = lab_batch {
+            let n = s.build()?.as_model().samples();
+            if !(1..=n).contains(&b) {
+                return Err(batch_refusal("batch", b, n));
+            }
+            for own in &mut s.batches {
+                own.get_or_insert(b);
+            }
+        }
         s.step = s.step.min(s.steps);
         s.validate()?;
         Ok(s)
     }
 }
 
-/// One control of the lab's data and model settings, for the page to build a slider or a
-/// checkbox from: its URL key, label, current value, range and step.
+/// The URL form of a start, `θ₁,θ₂,…` (spaces allowed): each a finite number; whether there
+/// is one per parameter and each is in range is [`check_start`]'s to say.
+fn parse_start(text: &str) -> Result<Vec<f64>, String> {
+    let allowed = "one finite number per parameter, separated by commas";
+    let parts: Vec<&str> = text.split(',').collect();
+    // More values than any model has parameters is refused before they are read.
+    let most = 4 * MAX_HIDDEN + 1;
+    if parts.len() > most {
+        return Err(format!(
+            "start has {} values: allowed are {allowed} (at most {most})",
+            parts.len()
+        ));
+    }
+    parts
+        .into_iter()
+        .map(|v| number(v, "start", allowed))
+        .collect()
+}
+
+/// `start` as the start of a model with `dim` parameters named `names`: one value each, each
+/// within ±[`COORDINATE_LIMIT`]; the error names the problem and the allowed values.
+fn check_start(start: &[f64], dim: usize, names: &[String]) -> Result<(), String> {
+    if start.len() != dim {
+        return Err(format!(
+            "start has {} values: allowed is one per parameter ({dim}: {})",
+            start.len(),
+            names.join(", ")
+        ));
+    }
+    if let Some((i, v)) = start
+        .iter()
+        .enumerate()
+        .find(|(_, v)| v.abs() > COORDINATE_LIMIT)
+    {
+        return Err(format!(
+            "start {} = {}: allowed values are -{COORDINATE_LIMIT:e} to {COORDINATE_LIMIT:e}",
+            names.get(i).map_or("", String::as_str),
+            crate::core::text::number(*v)
+        ));
+    }
+    Ok(())
+}
+
+/// A lab run's URL value split into the surface grammar's run (every item but `batch=B`) and
+/// its batch size (`None` without a `batch` item); a `batch` that is not a whole number is an
+/// error naming the allowed values (whether it fits the data is [`LabScenario::validate`]'s
+/// to say).
+fn split_run_batch(text: &str) -> Result<(String, Option<usize>), String> {
+    let mut batch = None;
+    let mut rest = Vec::new();
+    for item in text.split(';') {
+        match item.trim().strip_prefix("batch=") {
+            Some(v) => batch = Some(whole(v, "batch", "1 to the number of training points")?),
+            None => rest.push(item),
+        }
+    }
+    Ok((rest.join(";"), batch))
+}
+
+/// One control of the lab's data and model settings, for the page to build a slider, a
+/// checkbox or a menu from: its URL key, label, current value, range and step, or choices.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct DataControl {
     /// The URL key ([`LabScenario::set_data`] takes it).
@@ -583,16 +775,27 @@ pub struct DataControl {
     /// Whether changing it draws new points (a generator parameter) rather than changing the
     /// model on the same points.
     pub regenerates: bool,
+    /// For a choice among names (a menu rather than a slider): each choice's URL value and
+    /// label; empty for sliders and checkboxes.
+    pub choices: Vec<(&'static str, &'static str)>,
+    /// The current choice's URL value, for a menu.
+    pub choice: Option<String>,
 }
 
 /// The generator's parameters: changing one draws the data afresh (edited points are dropped).
-const GENERATOR_KEYS: [&str; 5] = ["n", "slope", "intercept", "noise", "separation"];
+const GENERATOR_KEYS: [&str; 6] = ["n", "slope", "intercept", "noise", "separation", "data"];
 
 impl LabScenario {
     /// The controls of the current model's data and settings, in the URL form's order.
     pub fn data_controls(&self) -> Vec<DataControl> {
+        let shape = match self.model {
+            ModelSpec::Logistic { shape, .. } | ModelSpec::Mlp { shape, .. } => Some(shape),
+            _ => None,
+        };
         model_keys(&self.model)
             .iter()
+            // The circles' and moons' geometry is fixed: no separation slider for them.
+            .filter(|&&key| key != "separation" || shape.is_none_or(ClassShape::uses_separation))
             .map(|&key| {
                 let value = match model_value(&self.model, key) {
                     Some(v) if key == "scale" => f64::from(u8::from(v.is_empty())),
@@ -612,7 +815,14 @@ impl LabScenario {
                     "val" => ("validation share", 0.0, 0.8, 0.05),
                     "hidden" => ("hidden units", 1.0, MAX_HIDDEN as f64, 1.0),
                     "dropout" => ("dropout rate p", 0.0, 0.9, 0.05),
+                    "data" => ("data", 0.0, 0.0, 0.0),
+                    "loss" => ("loss", 0.0, 0.0, 0.0),
                     _ => (key, 0.0, 1.0, 0.0),
+                };
+                let choices = match key {
+                    "data" => ClassShape::ALL.map(|s| (s.id(), s.label())).to_vec(),
+                    "loss" => ClassLoss::ALL.map(|l| (l.id(), l.label())).to_vec(),
+                    _ => Vec::new(),
                 };
                 DataControl {
                     key,
@@ -622,15 +832,20 @@ impl LabScenario {
                     max,
                     step,
                     regenerates: GENERATOR_KEYS.contains(&key),
+                    choice: model_value(&self.model, key).filter(|_| !choices.is_empty()),
+                    choices,
                 }
             })
             .collect()
     }
 
     /// Sets one data or model setting by its URL key from its URL value (`"1"`/`"0"` for the
-    /// `scale` flag). A generator parameter (`n`, `slope`, `intercept`, `noise`, `separation`)
-    /// draws the points afresh, dropping edited ones; the others keep the points. A batch size
-    /// larger than the training points left becomes the full batch. On error (an unknown key,
+    /// `scale` flag). A generator parameter (`n`, `slope`, `intercept`, `noise`, `separation`,
+    /// `data`) draws the points afresh, dropping edited ones; the others keep the points. A
+    /// run's batch size larger than the training points left becomes the full batch. Turning
+    /// feature scaling on or off gives every run still at the default learning rate of its
+    /// optimizer ([`LabScenario::default_runs`]) the default rate of the other setting, so
+    /// that each landscape is trained at rates that suit it; other rates are kept. On error (an unknown key,
     /// a value out of range, data that cannot be trained on) nothing changes and the message
     /// names the allowed values.
     pub fn set_data(&mut self, key: &str, value: &str) -> Result<(), String> {
@@ -644,13 +859,32 @@ impl LabScenario {
         if GENERATOR_KEYS.contains(&key) {
             next.points = None;
         }
+        // Scaling the feature changes the landscape's curvature some seventyfold: a run still
+        // at the default rate of the old landscape takes the new one's, a rate chosen by hand
+        // stays.
+        if key == "scale" {
+            let (old, new) = (
+                LabScenario::default_runs(&self.model),
+                LabScenario::default_runs(&next.model),
+            );
+            for run in &mut next.runs {
+                let o = &mut run.spec.optimizer;
+                let at_default = old.iter().zip(&new).find(|(d, _)| {
+                    d.spec.optimizer.kind == o.kind && d.spec.optimizer.lr() == o.lr()
+                });
+                if let Some((_, d)) = at_default {
+                    o.set("lr", d.spec.optimizer.lr())
+                        .map_err(|e| e.to_string())?;
+                }
+            }
+        }
         next.fit_batch_and_validate()?;
         *self = next;
         Ok(())
     }
 
-    /// Replaces the points by `points` (or the generated ones, with `None`), keeping the batch
-    /// size within the training points; on error nothing changes.
+    /// Replaces the points by `points` (or the generated ones, with `None`), keeping every
+    /// run's batch size within the training points; on error nothing changes.
     pub fn set_points(&mut self, points: Option<Points>) -> Result<(), String> {
         let mut next = self.clone();
         next.points = points;
@@ -659,14 +893,60 @@ impl LabScenario {
         Ok(())
     }
 
-    /// A batch size above the number of training points becomes the full batch; then
+    /// Every batch size above the number of training points becomes the full batch; then
     /// [`LabScenario::validate`].
     fn fit_batch_and_validate(&mut self) -> Result<(), String> {
         let model = self.build()?;
         let n = model.as_model().samples();
-        if self.batch.is_some_and(|b| b > n) {
-            self.batch = None;
+        for b in &mut self.batches {
+            if b.is_some_and(|b| b > n) {
+                *b = None;
+            }
+        }
+        // A start for another number of parameters (the degree or the hidden units changed)
+        // gives way to the model's own.
+        if self
+            .start
+            .as_ref()
+            .is_some_and(|s| s.len() != model.as_model().dim())
+        {
+            self.start = None;
         }
         self.validate_on(&model)
+    }
+
+    /// Sets the start every run trains from to `text` (`θ₁,θ₂,…`, one value per parameter;
+    /// empty for the model's own start); the error names the problem and the allowed values,
+    /// and nothing changes then.
+    pub fn set_start(&mut self, text: &str) -> Result<(), String> {
+        let mut next = self.clone();
+        next.start = if text.trim().is_empty() {
+            None
+        } else {
+            Some(parse_start(text)?)
+        };
+        next.validate()?;
+        *self = next;
+        Ok(())
+    }
+
+    /// Sets run `index`'s batch size to `size` (1 to the training points; `size` at or above
+    /// them, or `None`, is the full batch); the error names the allowed values, and nothing
+    /// changes then.
+    pub fn set_run_batch(&mut self, index: usize, size: Option<usize>) -> Result<(), String> {
+        if index >= self.runs.len() {
+            return Err(format!(
+                "no run {index}: allowed indices are 0 to {}",
+                self.runs.len().saturating_sub(1)
+            ));
+        }
+        let model = self.build()?;
+        let n = model.as_model().samples();
+        if size == Some(0) {
+            return Err(batch_refusal("batch", 0, n));
+        }
+        self.batches.resize(self.runs.len(), None);
+        self.batches[index] = size.filter(|&b| b < n);
+        Ok(())
     }
 }

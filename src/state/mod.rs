@@ -2,10 +2,12 @@
 //! one-click stories, and the URL grammar that writes each as a link and reads it back.
 //!
 //! Dependencies point one way: [`query`] reads [`scenario`] and [`presets`]; [`presets`]
-//! builds [`scenario`]s; [`lab`] borrows the run grammar of [`query`]. Nothing in the core
-//! imports this layer.
+//! builds [`scenario`]s; [`lab`] borrows the run grammar of [`query`]; [`lab_scenes`] (the
+//! lab's one-click scenes) builds [`lab`] scenarios, which name their scene. Nothing in the
+//! core imports this layer.
 
 pub mod lab;
+pub mod lab_scenes;
 pub mod presets;
 pub mod query;
 pub mod scenario;

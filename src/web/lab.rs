@@ -5,12 +5,16 @@
 
 use super::runs::{self, Edit};
 use super::{PAGE, backend, context, js_err, json, offscreen, rgb};
-use crate::core::model::{LabModel, Points, Trainer, Training};
+use crate::core::explain::explain_gradient;
+use crate::core::model::{
+    Batches, ClassLoss, LabModel, MAX_CSV_CHARS, ModelSpec, Points, Trainer, Training,
+};
 use crate::core::run::RunSpec;
 use crate::core::surface::View;
+use crate::render::field::ContourLine;
 use crate::render::lab::{
     DataLayer, FitSeries, data_plot_rect, data_view, landscape_minimum, landscape_view, loss_cells,
-    loss_rgba, loss_scaling, probability_rgba, project,
+    loss_contours, loss_rgba, loss_scaling, probability_rgba, project,
 };
 use crate::render::plot::surface_frame;
 use crate::render::viewport::Viewport;
@@ -19,6 +23,7 @@ use crate::render::{
 };
 use crate::state::lab::DataControl;
 use crate::state::lab::LabScenario;
+use crate::state::lab_scenes::{LAB_SCENES, LabScene, scene};
 use crate::state::scenario::{MAX_STEPS, whole_in};
 use plotters::prelude::*;
 use serde::Serialize;
@@ -60,6 +65,9 @@ struct LandscapeJob {
     values: Vec<f64>,
 }
 
+/// How many contour levels the landscape shows (as many as the surface page's).
+const CONTOURS: usize = 14;
+
 /// Milliseconds of a frame the landscape raster may take ([`LandscapeJob`]).
 const LANDSCAPE_MS: f64 = 5.0;
 
@@ -82,6 +90,10 @@ struct LabRunStatus {
     params: Vec<f64>,
     diverged_at: Option<usize>,
     best_val_step: Option<usize>,
+    /// The run's samples per step.
+    batch: usize,
+    /// The run's steps per epoch, `⌈n / batch⌉`.
+    per_epoch: usize,
 }
 
 #[derive(Serialize)]
@@ -91,7 +103,6 @@ struct LabStatus {
     /// catches up.
     trained: usize,
     max_steps: usize,
-    per_epoch: usize,
     runs: Vec<LabRunStatus>,
 }
 
@@ -99,8 +110,8 @@ struct LabStatus {
 struct LabSettings {
     model: &'static str,
     seed: u64,
-    batch: usize,
-    full_batch: bool,
+    /// Each run's samples per step.
+    batches: Vec<usize>,
     samples: usize,
     points: usize,
     edited: bool,
@@ -112,6 +123,12 @@ struct LabSettings {
     least_squares: Option<[f64; 2]>,
     least_squares_loss: Option<f64>,
     formula: &'static str,
+    /// The scene the lab came from, `{id, title, caption, query}`, if any.
+    scene: Option<&'static LabScene>,
+    /// The parameters every run starts from.
+    start: Vec<f64>,
+    /// Whether the start was set (rather than the model's own).
+    start_set: bool,
 }
 
 /// The lab page's handle.
@@ -142,10 +159,14 @@ pub struct Lab {
     landscape_frame: Option<Viewport>,
     /// The landscape raster at its own resolution, smoothed onto the plot each frame.
     landscape_raster: Option<HtmlCanvasElement>,
+    /// The contour lines of that raster, in parameter coordinates.
+    landscape_contours: Vec<ContourLine>,
     /// The raster being computed, when it takes more than a frame.
     landscape_job: Option<LandscapeJob>,
     /// The decision regions' raster.
     regions_raster: Option<HtmlCanvasElement>,
+    /// The run whose next step's batch the data view rings (its step explained), if any.
+    highlight: Option<usize>,
 }
 
 impl Lab {
@@ -193,6 +214,16 @@ impl Lab {
         Ok(())
     }
 
+    /// A batch size from the page (0 or the training points: the full batch, `None`), checked
+    /// against the training points.
+    fn batch_size(&self, size: f64) -> Result<Option<usize>, JsError> {
+        let n = self.model.as_model().samples();
+        let size = whole_in(size, "batch size", 0, n as u64)
+            .map_err(|e| js_err(format!("{e} (the training points; 0 is the full batch)")))?
+            as usize;
+        Ok((size != 0 && size < n).then_some(size))
+    }
+
     /// Retrains run `index` with `spec`; on error the run stays as it was.
     fn retrain(&mut self, index: usize, spec: RunSpec) -> Result<(), JsError> {
         let mut next = self.s.clone();
@@ -209,6 +240,27 @@ impl Lab {
     /// decision regions the data view shades.
     fn lead(&self) -> usize {
         self.s.runs.iter().position(|r| !r.hidden).unwrap_or(0)
+    }
+
+    /// Run `index`'s next step from the point shown: `(k, batch, points)`, the point `k` it
+    /// starts from, the batch of step `k + 1` (training samples) and those samples' indices
+    /// among the points shown; `None` when the run takes no further step.
+    fn next_batch(&self, index: usize) -> Option<(usize, Vec<usize>, Vec<usize>)> {
+        let t = self.trainers.get(index)?.training();
+        let k = self.s.step.min(t.steps());
+        let ended = k >= self.s.steps || t.diverged_at.is_some_and(|d| d <= k + 1);
+        if ended {
+            return None;
+        }
+        let n = self.model.as_model().samples();
+        let seed = ModelSpec::shuffle_seed(self.s.seed);
+        let batch = Batches::of_step(n, self.s.run_batch(index, &self.model), seed, k + 1);
+        let train = self.s.model.train_indices(self.s.seed, self.points.len());
+        let points = batch
+            .iter()
+            .filter_map(|&j| train.get(j).copied())
+            .collect();
+        Some((k, batch, points))
     }
 
     /// Run `i`'s parameters at the current step (its last ones once it has stopped).
@@ -291,8 +343,10 @@ impl Lab {
             landscape_key: None,
             landscape_frame: None,
             landscape_raster: None,
+            landscape_contours: Vec::new(),
             landscape_job: None,
             regions_raster: None,
+            highlight: None,
         })
     }
 
@@ -318,7 +372,10 @@ impl Lab {
         json(
             &[
                 ("linear", "Linear regression y = w·x + b (MSE)"),
-                ("logistic", "Logistic regression (binary cross-entropy)"),
+                (
+                    "logistic",
+                    "Logistic regression (cross-entropy or squared error)",
+                ),
                 ("poly", "Polynomial regression with L1/L2 (MSE)"),
                 ("mlp", "One-hidden-layer network (cross-entropy)"),
             ]
@@ -326,17 +383,20 @@ impl Lab {
         )
     }
 
-    /// Everything the page's lab controls show, as JSON: `{model, seed, batch, full_batch,
-    /// samples, points, edited, classes, steps, axes, param_names, controls: [{key, label,
-    /// value, min, max, step, regenerates}], least_squares, least_squares_loss, formula}`.
+    /// Everything the page's lab controls show, as JSON: `{model, seed, batches, samples,
+    /// points, edited, classes, steps, axes, param_names, controls: [{key, label, value, min,
+    /// max, step, regenerates, choices, choice}], least_squares, least_squares_loss, formula,
+    /// scene, start, start_set}` (`batches`: each run's samples per step; `scene`: `{id,
+    /// title, caption, query}` or `null`; `start`: the parameters every run starts from).
     pub fn settings(&self) -> String {
         let m = self.model.as_model();
         let ls = self.model.least_squares();
         json(&LabSettings {
             model: self.s.model.id(),
             seed: self.s.seed,
-            batch: self.s.batch_size(&self.model),
-            full_batch: self.s.batch.is_none(),
+            batches: (0..self.s.runs.len())
+                .map(|i| self.s.run_batch(i, &self.model))
+                .collect(),
             samples: m.samples(),
             points: self.points.len(),
             edited: self.s.points.is_some(),
@@ -349,6 +409,9 @@ impl Lab {
             least_squares_loss: ls.map(|p| m.loss(&p)),
             formula: match self.model {
                 LabModel::Linear(_) => "L(w, b) = 1/n Σ (w·xᵢ + b − yᵢ)²",
+                LabModel::Logistic(ref m) if m.class_loss() == ClassLoss::Mse => {
+                    "L(w, b) = 1/n Σ (σ(zᵢ) − yᵢ)²,  zᵢ = w₁x₁ + w₂x₂ + b"
+                }
                 LabModel::Logistic(_) => {
                     "L(w, b) = −1/n Σ [yᵢ ln σ(zᵢ) + (1 − yᵢ) ln(1 − σ(zᵢ))],  zᵢ = w₁x₁ + w₂x₂ + b"
                 }
@@ -359,21 +422,38 @@ impl Lab {
                     "L = −1/n Σ [yᵢ ln pᵢ + (1 − yᵢ) ln(1 − pᵢ)] + λ₂ Σ W²,  p = σ(w₂·(tanh(W₁x + b₁) ⊙ r) + b₂), r the dropout mask"
                 }
             },
+            scene: self.s.scene.as_deref().and_then(|id| scene(id).ok()),
+            start: self.trainers[self.lead()].training().params[0].clone(),
+            start_set: self.s.start.is_some(),
         })
     }
 
+    /// The one-click scenes as JSON `[{id, title, caption, query}]`, in the menu's order.
+    pub fn scenes() -> String {
+        json(&LAB_SCENES)
+    }
+
+    /// Opens scene `id` (its lab, at step 0); the animation speed is kept. An unknown id is an
+    /// error naming the allowed ones, and nothing changes then.
+    pub fn load_scene(&mut self, id: &str) -> Result<(), JsError> {
+        let next = scene(id).map_err(js_err)?.scenario();
+        self.apply(next)?;
+        self.data_view = data_view(&self.points);
+        Ok(())
+    }
+
     /// Switches to model `id` (`linear`, `logistic`, `poly`, `mlp`) with its default data,
-    /// runs and batch; the seed and the number of steps are kept.
+    /// runs and batch (leaving any scene); the seed and the number of steps are kept.
     pub fn set_model(&mut self, id: &str) -> Result<(), JsError> {
         let model = LabScenario::default_model(id).map_err(js_err)?;
-        let next = LabScenario {
-            runs: LabScenario::default_runs(&model),
+        let mut next = LabScenario {
             model,
             seed: self.s.seed,
             steps: self.s.steps,
             step: 0,
             ..LabScenario::default()
         };
+        next.set_runs(LabScenario::default_runs(&next.model));
         self.apply(next)
     }
 
@@ -382,6 +462,25 @@ impl Lab {
     pub fn set_data(&mut self, key: &str, value: f64) -> Result<(), JsError> {
         let mut next = self.s.clone();
         next.set_data(key, &value.to_string()).map_err(js_err)?;
+        self.apply(next)
+    }
+
+    /// Sets one data setting that is a choice among names (a control with `choices`, such
+    /// as `data`: `blobs`, `circles`, `moons`, `xor`) to the choice `value`. Errors name the
+    /// allowed values; nothing changes then.
+    pub fn set_data_choice(&mut self, key: &str, value: &str) -> Result<(), JsError> {
+        let mut next = self.s.clone();
+        next.set_data(key, value).map_err(js_err)?;
+        self.apply(next)
+    }
+
+    /// Sets the parameters every run starts from: `text` is `θ₁,θ₂,…`, one value per
+    /// parameter within ±1e6, or empty for the model's own start. Errors name the problem
+    /// and the allowed values; nothing changes then.
+    pub fn set_start(&mut self, text: &str) -> Result<(), JsError> {
+        let mut next = self.s.clone();
+        next.set_start(text).map_err(js_err)?;
+        next.view = None;
         self.apply(next)
     }
 
@@ -394,15 +493,24 @@ impl Lab {
         self.apply(next)
     }
 
-    /// Samples per step: 1 (stochastic) to the number of training points (batch gradient
-    /// descent, also what 0 means).
+    /// Every run's samples per step: 1 (stochastic) to the number of training points (batch
+    /// gradient descent, also what 0 means).
     pub fn set_batch(&mut self, size: f64) -> Result<(), JsError> {
         let mut next = self.s.clone();
-        let n = self.model.as_model().samples();
-        let size = whole_in(size, "batch size", 0, n as u64)
-            .map_err(|e| js_err(format!("{e} (the training points; 0 is the full batch)")))?
-            as usize;
-        next.batch = (size != 0 && size < n).then_some(size);
+        let size = self.batch_size(size)?;
+        for i in 0..next.runs.len() {
+            next.set_run_batch(i, size).map_err(js_err)?;
+        }
+        self.apply(next)
+    }
+
+    /// Run `index`'s samples per step: 1 (stochastic) to the number of training points (batch
+    /// gradient descent, also what 0 means). Each run draws its own batches from the seed.
+    pub fn set_run_batch(&mut self, index: usize, size: f64) -> Result<(), JsError> {
+        runs::entry(&self.s.runs, index)?;
+        let mut next = self.s.clone();
+        let size = self.batch_size(size)?;
+        next.set_run_batch(index, size).map_err(js_err)?;
         self.apply(next)
     }
 
@@ -509,9 +617,31 @@ impl Lab {
         Ok(())
     }
 
-    /// The runs as JSON, for the run panels (the surface page's form).
+    /// The runs as JSON, for the run panels: the surface page's form, each run with its
+    /// `batch` (samples per step) and `samples` (the training points) besides, and its legend
+    /// naming its batch size when not every run uses the full batch ("2 · Gradient descent
+    /// η=0.1 · batch 8").
     pub fn runs(&self) -> String {
-        runs::runs_json(&self.s.runs)
+        let mut runs: Vec<serde_json::Value> =
+            serde_json::from_str(&runs::runs_json(&self.s.runs)).expect("runs_json writes JSON");
+        let n = self.model.as_model().samples();
+        let batches: Vec<usize> = (0..runs.len())
+            .map(|i| self.s.run_batch(i, &self.model))
+            .collect();
+        let all_full = batches.iter().all(|&b| b >= n);
+        for (run, &b) in runs.iter_mut().zip(&batches) {
+            run["batch"] = b.into();
+            run["samples"] = n.into();
+            if !all_full && let Some(legend) = run["legend"].as_str() {
+                let what = if b >= n {
+                    "full batch".to_owned()
+                } else {
+                    format!("batch {b}")
+                };
+                run["legend"] = format!("{legend} · {what}").into();
+            }
+        }
+        json(&runs)
     }
 
     /// Sets hyperparameter `name` of run `index` and retrains it.
@@ -556,19 +686,21 @@ impl Lab {
         Ok(())
     }
 
-    /// Adds a run of optimizer `id` with torch's defaults (at most 8 runs).
+    /// Adds a run of optimizer `id` with torch's defaults and the full batch (at most 8
+    /// runs).
     pub fn add_run(&mut self, id: &str) -> Result<(), JsError> {
         let entry = runs::new_entry(&self.s.runs, Ok(id))?;
         let mut next = self.s.clone();
-        next.runs.push(entry);
+        next.push_run(entry, None);
         self.apply(next)
     }
 
-    /// Adds a copy of run `index` (at most 8 runs).
+    /// Adds a copy of run `index`, its batch size included (at most 8 runs).
     pub fn duplicate_run(&mut self, index: usize) -> Result<(), JsError> {
         let entry = runs::new_entry(&self.s.runs, Err(index))?;
         let mut next = self.s.clone();
-        next.runs.push(entry);
+        let batch = next.batches.get(index).copied().flatten();
+        next.push_run(entry, batch);
         self.apply(next)
     }
 
@@ -576,13 +708,49 @@ impl Lab {
     pub fn remove_run(&mut self, index: usize) -> Result<(), JsError> {
         runs::removable(&self.s.runs, index)?;
         let mut next = self.s.clone();
-        next.runs.remove(index);
+        next.remove_run(index);
         self.apply(next)
     }
 
     /// Run `index`'s update rule as MathML.
     pub fn rule_mathml(&self, index: usize) -> Result<String, JsError> {
         runs::rule_mathml(&self.s.runs, index)
+    }
+
+    /// Explains run `index`'s next step (from the point shown, step `k`, to step `k + 1`) as
+    /// JSON `{step, points, mathml, text, shaped}`: the gradient on that step's batch as the
+    /// course notes write it, with the numbers in (for the network, backpropagation layer by
+    /// layer; [`crate::core::explain::explain_gradient`]); `points` are the batch's points
+    /// (indices among the points shown), `shaped` whether the run adds noise to or clips the
+    /// gradient before its optimizer sees it. `null` when the run takes no further step (the
+    /// last step, or it diverged).
+    pub fn explain_step(&self, index: usize) -> Result<String, JsError> {
+        let entry = runs::entry(&self.s.runs, index)?;
+        match self.next_batch(index) {
+            None => Ok("null".into()),
+            Some((k, batch, points)) => {
+                let t = self.trainers[index].training();
+                let e = explain_gradient(&self.model, &t.params[k], &batch, k + 1);
+                let spec = &entry.spec;
+                Ok(json(&serde_json::json!({
+                    "step": e.step,
+                    "points": points,
+                    "mathml": e.mathml,
+                    "text": e.text,
+                    "shaped": spec.noise.is_some() || spec.clip_norm.is_some()
+                        || spec.clip_value.is_some(),
+                })))
+            }
+        }
+    }
+
+    /// Rings on the data view the batch of run `index`'s next step (`None`: no ring).
+    pub fn set_highlight(&mut self, index: Option<usize>) -> Result<(), JsError> {
+        if let Some(i) = index {
+            runs::entry(&self.s.runs, i)?;
+        }
+        self.highlight = index;
+        Ok(())
     }
 
     /// The point under device pixel `(px, py)` of the data canvas (within a finger's reach),
@@ -700,22 +868,48 @@ impl Lab {
         Ok(())
     }
 
+    /// Replaces the points by those of the CSV `text` (one point a line: `x,y` for regression,
+    /// `x1,x2,label` with label 0 or 1 for classes; see
+    /// [`Points::parse_csv`]) and retrains every run. The error names every bad line, what is
+    /// wrong with it and the allowed values; nothing changes then.
+    pub fn load_csv(&mut self, text: &str) -> Result<(), JsError> {
+        let points = Points::parse_csv(text, self.s.model.point_kind()).map_err(js_err)?;
+        let mut next = self.s.clone();
+        next.set_points(Some(points)).map_err(js_err)?;
+        self.apply(next)?;
+        self.data_view = data_view(&self.points);
+        Ok(())
+    }
+
+    /// The points shown (edited or generated, training and validation) as CSV with a header,
+    /// which [`Lab::load_csv`] reads back.
+    pub fn points_csv(&self) -> String {
+        self.points.to_csv()
+    }
+
+    /// The most characters a CSV of points may have (a file larger than this is refused
+    /// before it is read).
+    pub fn max_csv_chars() -> usize {
+        MAX_CSV_CHARS
+    }
+
     /// An edit gesture ended: the data view fits the points again.
     pub fn end_edit(&mut self) {
         self.data_view = data_view(&self.points);
     }
 
-    /// Where every run stands at the current step, as JSON: `{step, max_steps, per_epoch,
+    /// Where every run stands at the current step, as JSON: `{step, trained, max_steps,
     /// runs: [{step, epoch, loss, batch_loss, val_loss, accuracy, params, diverged_at,
-    /// best_val_step}]}`; `diverged_at` once the animation has reached it.
+    /// best_val_step, batch, per_epoch}]}`; `diverged_at` once the animation has reached it.
     pub fn status(&self) -> String {
         let step = self.s.step;
         let samples = self.model.as_model().samples();
-        let batch = self.s.batch_size(&self.model);
         let runs = self
             .trainings()
-            .map(|t| {
+            .enumerate()
+            .map(|(i, t)| {
                 let k = step.min(t.steps());
+                let batch = self.s.run_batch(i, &self.model);
                 let params = t.params[k].clone();
                 LabRunStatus {
                     step: k,
@@ -731,6 +925,8 @@ impl Lab {
                     params,
                     diverged_at: t.diverged_at.filter(|&d| d <= step),
                     best_val_step: t.best_val_step,
+                    batch,
+                    per_epoch: samples.div_ceil(batch.max(1)),
                 }
             })
             .collect();
@@ -738,7 +934,6 @@ impl Lab {
             step,
             trained: self.trained(),
             max_steps: self.s.steps,
-            per_epoch: samples.div_ceil(batch.max(1)),
             runs,
         })
     }
@@ -812,11 +1007,12 @@ impl Lab {
         // Models of more than two parameters hold the others at the lead run's current ones,
         // so their landscape changes as it trains; linear regression's never does.
         let held = self.params_now(lead).to_vec();
+        let view_bits = [view.x_min, view.x_max, view.y_min, view.y_max].map(f64::to_bits);
         let key = LandscapeKey {
             version: self.version,
             width: canvas.width(),
             height: canvas.height(),
-            view: [view.x_min, view.x_max, view.y_min, view.y_max].map(f64::to_bits),
+            view: view_bits,
             held: if m.dim() > 2 {
                 held.iter().map(|v| v.to_bits()).collect()
             } else {
@@ -881,7 +1077,10 @@ impl Lab {
             }
             if job.values.len() == gw * gh {
                 let job = self.landscape_job.take().expect("just computed");
-                let pixels = loss_rgba(&job.values, &loss_scaling(&job.values), gw, gh);
+                let scaling = loss_scaling(&job.values);
+                let pixels = loss_rgba(&job.values, &scaling, gw, gh);
+                self.landscape_contours =
+                    loss_contours(&job.values, &scaling, (gw, gh), &job.view, CONTOURS);
                 self.landscape_key = Some(job.key);
                 Lab::fill_raster(&mut self.landscape_raster, &pixels, (gw, gh))?;
             }
@@ -899,7 +1098,14 @@ impl Lab {
             .into_iter()
             .collect();
         let (xn, yn) = (name(axes.0), name(axes.1));
-        draw_plane_layer(&area, &view, (&xn, &yn), &[], &minima, &self.theme).map_err(js_err)?;
+        // The contours of the raster shown, while it shows this view (a raster for a new
+        // view may take a few frames; its contours come with it).
+        let contours: &[ContourLine] = match &self.landscape_key {
+            Some(k) if k.view == view_bits => &self.landscape_contours,
+            _ => &[],
+        };
+        draw_plane_layer(&area, &view, (&xn, &yn), contours, &minima, &self.theme)
+            .map_err(js_err)?;
         let step = self.s.step;
         let paths: Vec<(usize, Vec<[f64; 2]>, bool)> = self
             .s
@@ -965,10 +1171,15 @@ impl Lab {
                 params: self.params_now(i),
             })
             .collect();
+        let ringed = self
+            .highlight
+            .filter(|&i| !self.s.runs.get(i).is_none_or(|r| r.hidden))
+            .and_then(|i| Some((self.next_batch(i)?.2, rgb(i))));
         let layer = DataLayer {
             model: &self.model,
             points: &self.points,
             validation: &self.validation,
+            highlight: ringed.as_ref().map(|(p, c)| (p.as_slice(), *c)),
         };
         crate::render::lab::draw_data_view(&area, &view, &layer, &fits, &self.theme)
             .map_err(js_err)?;
@@ -989,7 +1200,7 @@ impl Lab {
             let k = step.min(t.steps());
             let label = entry.spec.optimizer.kind.label();
             // The mini-batch loss (faint, behind), when batches are not the whole data.
-            if self.s.batch.is_some() {
+            if !self.s.full_batch(i, &self.model) {
                 series.push(MetricSeries {
                     label,
                     color: rgb(i),

@@ -28,7 +28,7 @@ const EXTREMES = ['1e308', '-1e308', '5e-324', '-1', '0', '1', '1844674407370955
 const OPTIMIZERS = ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adadelta', 'adam', 'amsgrad', 'adamw',
   'adamax', 'nadam', 'radam', 'lion', 'newton', 'nope'];
 const RUN_ITEMS = ['lr', 'momentum', 'beta1', 'beta2', 'eps', 'weight_decay', 'alpha', 'rho', 'damping', 'clip_norm',
-  'clip_value', 'schedule', 'noise', 'dampening'];
+  'clip_value', 'schedule', 'noise', 'dampening', 'batch'];
 const FLAGS = ['hidden', 'classical', '!bias_correction', 'centered', 'amsgrad', 'nesterov'];
 const PAGES = {
   '': {
@@ -41,8 +41,8 @@ const PAGES = {
   'lab.html': {
     good: 'model=mlp&n=40&hidden=3&seed=2&batch=8&steps=100&step=10&axes=0,1&run=adam;lr=0.05&run=newton',
     keys: ['model', 'n', 'slope', 'intercept', 'noise', 'separation', 'degree', 'l1', 'l2', 'hidden', 'dropout', 'val',
-      'scale', 'seed', 'batch', 'steps', 'step', 'axes', 'view', 'points'],
-    words: ['linear', 'logistic', 'poly', 'mlp', '0,1;1,2', '0,0,1;1,1,0'],
+      'scale', 'seed', 'batch', 'steps', 'step', 'axes', 'view', 'points', 'scene', 'data'],
+    words: ['linear', 'logistic', 'poly', 'mlp', '0,1;1,2', '0,0,1;1,1,0', 'batch-sizes', 'overfitting', 'moons', 'xor'],
     canvas: 'data-canvas',
   },
 };

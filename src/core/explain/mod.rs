@@ -4,6 +4,9 @@
 //! - [`rule_mathml`] writes the exact rule a [`RunConfig`](crate::core::optim::RunConfig) runs, as a
 //!   MathML `<math display="block">` element (one `<mtable>` row per line of the rule), and
 //!   [`rule_text`] the same rule as plain text.
+//! - [`explain_gradient`] explains one training step of a regression lab model: the gradient
+//!   on the step's batch as the course notes write it, with the batch's numbers in, and for the
+//!   network backpropagation layer by layer.
 //! - [`explain`] replays a run exactly as [`crate::core::run::simulate`] does (same gradient, noise,
 //!   clipping, schedule and Hessian) up to the step asked for, and returns an [`Explanation`]:
 //!   the numbers before and after the step, the optimizer's state
@@ -31,10 +34,12 @@
 //!   Chromium, Firefox and Safari render natively: nothing is fetched at run time.
 
 mod format;
+mod gradient;
 mod math;
 mod rules;
 mod step;
 
 pub use format::format_number;
+pub use gradient::{GradientExplanation, explain_gradient};
 pub use rules::{rule_mathml, rule_text};
 pub use step::{Explanation, Scaling, explain, scaling_at};

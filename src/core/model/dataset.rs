@@ -18,6 +18,13 @@ pub const MAX_POINTS: usize = 500;
 /// the least-squares sums stay finite.
 pub const MAX_COORDINATE: f64 = 1e6;
 
+/// The most characters a CSV of points may have: 500 points of two 24-digit numbers fit many
+/// times over, and parsing it stays far under a frame.
+pub const MAX_CSV_CHARS: usize = 100_000;
+
+/// The most bad lines a CSV error lists one by one (the rest are counted).
+const MAX_LISTED: usize = 12;
+
 /// What a model learns from: `(x, y)` points for 1-D regression (linear, polynomial), or
 /// labelled 2-D points for classification (logistic regression, the network).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -221,6 +228,165 @@ impl Points {
             }
         }
         out
+    }
+
+    /// The points as CSV, with a header: `x,y` then one `x,y` line per point for regression,
+    /// `x1,x2,label` then `x1,x2,0` or `…,1` for classes; numbers in Rust's shortest
+    /// round-trip form, so [`Points::parse_csv`] reads back the same points.
+    pub fn to_csv(&self) -> String {
+        let mut out = String::new();
+        match self {
+            Points::Regression(p) => {
+                out.push_str("x,y\n");
+                for (x, y) in p {
+                    let _ = writeln!(out, "{x},{y}");
+                }
+            }
+            Points::Classes(p) => {
+                out.push_str("x1,x2,label\n");
+                for (x, c) in p {
+                    let _ = writeln!(out, "{},{},{}", x[0], x[1], u8::from(*c));
+                }
+            }
+        }
+        out
+    }
+
+    /// Reads points of `kind` from CSV text: one point a line, `x,y` for regression or
+    /// `x1,x2,label` (label 0 or 1) for classes, values separated by commas, semicolons or
+    /// tabs. Blank lines, lines starting with `#` and a first line that does not start with
+    /// a number (a header such as `x,y`) are skipped. Every bad line is reported, each by its
+    /// number, its text and what is wrong with it, with the allowed values; so are too many
+    /// points (more than [`MAX_POINTS`]), none at all, and text longer than
+    /// [`MAX_CSV_CHARS`]. Never panics.
+    pub fn parse_csv(text: &str, kind: PointKind) -> Result<Points, String> {
+        let chars = text.chars().count();
+        if chars > MAX_CSV_CHARS {
+            return Err(format!(
+                "the CSV has {chars} characters: allowed are at most {MAX_CSV_CHARS} (about \
+                 {MAX_POINTS} points)"
+            ));
+        }
+        let columns = match kind {
+            PointKind::Regression => 2,
+            PointKind::Classes => 3,
+        };
+        let format = match kind {
+            PointKind::Regression => "x,y",
+            PointKind::Classes => "x1,x2,label",
+        };
+        let mut points = Vec::new();
+        let mut bad: Vec<String> = Vec::new();
+        let mut first = true;
+        // A byte-order mark (spreadsheets write one) is no part of the first value.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        for (i, raw) in text.lines().enumerate() {
+            let line = raw.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let fields: Vec<&str> = line.split([',', ';', '\t']).map(str::trim).collect();
+            let header = first && fields[0].parse::<f64>().is_err();
+            first = false;
+            if header {
+                continue;
+            }
+            match Self::csv_point(&fields, kind, columns, format) {
+                Ok(p) => points.push(p),
+                Err(problem) => {
+                    let shown: String = line.chars().take(40).collect();
+                    let more = if shown.len() < line.len() { "…" } else { "" };
+                    bad.push(format!("line {} '{shown}{more}': {problem}", i + 1));
+                }
+            }
+        }
+        if !bad.is_empty() {
+            let count = bad.len();
+            let mut listed = bad[..count.min(MAX_LISTED)].join("; ");
+            if count > MAX_LISTED {
+                let _ = write!(listed, "; and {} more", count - MAX_LISTED);
+            }
+            let lines = if count == 1 { "line" } else { "lines" };
+            return Err(format!(
+                "{count} bad {lines} in the CSV (allowed: one point a line, {format}{}, numbers \
+                 from -{MAX_COORDINATE:e} to {MAX_COORDINATE:e}; a header line, blank lines and \
+                 lines starting with # are skipped): {listed}",
+                if kind == PointKind::Classes {
+                    " with label 0 or 1"
+                } else {
+                    ""
+                }
+            ));
+        }
+        if points.len() > MAX_POINTS {
+            return Err(format!(
+                "the CSV has {} points: allowed are 1 to {MAX_POINTS} points",
+                points.len()
+            ));
+        }
+        if points.is_empty() {
+            return Err(format!(
+                "the CSV has no points: allowed are 1 to {MAX_POINTS} lines of {format}"
+            ));
+        }
+        let points = match kind {
+            PointKind::Regression => {
+                Points::Regression(points.into_iter().map(|(p, _)| (p[0], p[1])).collect())
+            }
+            PointKind::Classes => Points::Classes(points),
+        };
+        points.validate()?;
+        Ok(points)
+    }
+
+    /// One CSV line's fields as a point (the class is `false` for regression), or what is
+    /// wrong with them.
+    fn csv_point(
+        fields: &[&str],
+        kind: PointKind,
+        columns: usize,
+        format: &str,
+    ) -> Result<([f64; 2], bool), String> {
+        if fields.len() != columns {
+            let other = match (kind, fields.len()) {
+                (PointKind::Regression, 3) => " (x1,x2,label is for the models of classes)",
+                (PointKind::Classes, 2) => " (x,y is for the regression models)",
+                _ => "",
+            };
+            return Err(format!(
+                "{} values, expected {columns}: {format}{other}",
+                fields.len()
+            ));
+        }
+        let names = match kind {
+            PointKind::Regression => ["x", "y"],
+            PointKind::Classes => ["x1", "x2"],
+        };
+        let mut at = [0.0; 2];
+        for (k, name) in names.iter().enumerate() {
+            let v = fields[k];
+            let x = v
+                .parse::<f64>()
+                .ok()
+                .filter(|x| x.is_finite())
+                .ok_or_else(|| format!("{name} '{v}' is not a finite number"))?;
+            if x.abs() > MAX_COORDINATE {
+                return Err(format!(
+                    "{name} {} is out of range -{MAX_COORDINATE:e} to {MAX_COORDINATE:e}",
+                    crate::core::text::number(x)
+                ));
+            }
+            at[k] = x;
+        }
+        let class = match kind {
+            PointKind::Regression => false,
+            PointKind::Classes => match fields[2] {
+                "0" => false,
+                "1" => true,
+                other => return Err(format!("label '{other}' is not 0 or 1")),
+            },
+        };
+        Ok((at, class))
     }
 
     /// Reads the URL form of points of `kind` (see [`Points::to_query_value`]) and checks the

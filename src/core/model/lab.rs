@@ -2,9 +2,11 @@
 //! and the training it gave, in the printable forms `optiviz trace --model` writes (CSV and
 //! JSON, the JSON carrying everything needed to reproduce it).
 
-use super::data::{self, derive_seed};
+use super::data::{self, ClassShape, derive_seed};
 use super::dataset::{PointKind, Points};
-use super::{LinearRegression, LogisticRegression, Mlp, Model, PolyRegression, Training, train};
+use super::{
+    ClassLoss, LinearRegression, LogisticRegression, Mlp, Model, PolyRegression, Training, train,
+};
 use crate::core::run::RunSpec;
 use crate::core::text::number;
 use serde::{Deserialize, Serialize};
@@ -81,14 +83,20 @@ pub enum ModelSpec {
         /// Standardise `x` (see [`LinearRegression`]).
         scale_features: bool,
     },
-    /// [`LogisticRegression`] on [`data::two_classes`]`(n, separation, noise)`.
+    /// [`LogisticRegression`] on [`data::classes`]`(shape, n, separation, noise)`.
     Logistic {
         /// Number of points.
         n: usize,
-        /// Distance between the two blobs' centres.
+        /// Distance between the class centres (blobs and XOR).
         separation: f64,
-        /// Standard deviation of each blob.
+        /// Standard deviation of the noise on each coordinate.
         noise: f64,
+        /// How the classes lie (two blobs when absent, as in traces written before shapes).
+        #[serde(default)]
+        shape: ClassShape,
+        /// The loss (the cross-entropy when absent, as in traces written before the choice).
+        #[serde(default)]
+        loss: ClassLoss,
     },
     /// [`PolyRegression`] on [`data::curve`]`(n, noise)`, split into training and validation.
     Poly {
@@ -105,15 +113,18 @@ pub enum ModelSpec {
         /// The fraction of points held out for validation.
         val_fraction: f64,
     },
-    /// [`Mlp`] on [`data::two_classes`]`(n, separation, noise)`, split into training and
+    /// [`Mlp`] on [`data::classes`]`(shape, n, separation, noise)`, split into training and
     /// validation.
     Mlp {
         /// Number of points before the split.
         n: usize,
-        /// Distance between the two blobs' centres.
+        /// Distance between the class centres (blobs and XOR).
         separation: f64,
-        /// Standard deviation of each blob.
+        /// Standard deviation of the noise on each coordinate.
         noise: f64,
+        /// How the classes lie (two blobs when absent, as in traces written before shapes).
+        #[serde(default)]
+        shape: ClassShape,
         /// Hidden units `h`.
         hidden: usize,
         /// Dropout rate `p`.
@@ -255,13 +266,16 @@ impl ModelSpec {
                 n,
                 separation,
                 noise,
+                shape,
+                ..
             }
             | ModelSpec::Mlp {
                 n,
                 separation,
                 noise,
+                shape,
                 ..
-            } => Points::Classes(data::two_classes(n, separation, noise, data_seed)),
+            } => Points::Classes(data::classes(shape, n, separation, noise, data_seed)),
             ModelSpec::Poly { n, noise, .. } => {
                 Points::Regression(data::curve(n, noise, data_seed))
             }
@@ -273,6 +287,18 @@ impl ModelSpec {
     /// point. All `false` for linear and logistic regression, which train on every point.
     pub fn validation_mask(&self, seed: u64, n: usize) -> Vec<bool> {
         data::validation_mask(n, self.val_fraction(), derive_seed(seed, SPLIT_STREAM))
+    }
+
+    /// Which of `n` points (generated or edited, in their order) each training sample is:
+    /// `train[j]` is the point of training sample `j` (the identity for linear and logistic
+    /// regression, which train on every point).
+    pub fn train_indices(&self, seed: u64, n: usize) -> Vec<usize> {
+        match self {
+            ModelSpec::Linear { .. } | ModelSpec::Logistic { .. } => (0..n).collect(),
+            ModelSpec::Poly { .. } | ModelSpec::Mlp { .. } => {
+                data::train_indices(n, self.val_fraction(), derive_seed(seed, SPLIT_STREAM))
+            }
+        }
     }
 
     /// The model on its data, generated from `seed`; the error names a value out of range.
@@ -308,8 +334,8 @@ impl ModelSpec {
             (ModelSpec::Linear { scale_features, .. }, Points::Regression(p)) => {
                 LabModel::Linear(LinearRegression::new(p, *scale_features))
             }
-            (ModelSpec::Logistic { .. }, Points::Classes(p)) => {
-                LabModel::Logistic(LogisticRegression::new(p))
+            (ModelSpec::Logistic { loss, .. }, Points::Classes(p)) => {
+                LabModel::Logistic(LogisticRegression::with_loss(p, *loss))
             }
             (
                 ModelSpec::Poly {

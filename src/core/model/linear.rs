@@ -51,6 +51,12 @@ impl LinearRegression {
         }
     }
 
+    /// Training sample `i`: `(xᵢ, yᵢ)`, `x` standardised when scaling is on (as the model
+    /// sees it); `None` past the end.
+    pub fn sample(&self, i: usize) -> Option<(f64, f64)> {
+        Some((*self.xs.get(i)?, self.ys[i]))
+    }
+
     /// `(μ, s)` of the feature scaling, if on.
     pub fn scaling(&self) -> Option<(f64, f64)> {
         self.scaling

@@ -77,6 +77,16 @@ impl Mlp {
         self.hidden
     }
 
+    /// The dropout rate `p` and the weight penalty `λ`.
+    pub fn regularization(&self) -> (f64, f64) {
+        (self.dropout, self.l2)
+    }
+
+    /// Training sample `i`: its point and its class; `None` past the end.
+    pub fn sample(&self, i: usize) -> Option<([f64; 2], bool)> {
+        self.train.get(i).copied()
+    }
+
     /// The dropout mask of training step `step` for a batch of `batch_len` samples: `h`
     /// factors per sample (sample after sample), each `1/(1 − p)` (kept) or 0 (dropped).
     /// All ones when the dropout rate is 0.

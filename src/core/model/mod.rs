@@ -14,10 +14,10 @@ mod logistic;
 mod mlp;
 mod poly;
 
-pub use dataset::{MAX_COORDINATE, MAX_POINTS, PointKind, Points};
+pub use dataset::{MAX_COORDINATE, MAX_CSV_CHARS, MAX_POINTS, PointKind, Points};
 pub use lab::{DATA_LIMITS, LabModel, ModelSpec, ModelTrace, batch_refusal, check_data_value};
 pub use linear::LinearRegression;
-pub use logistic::LogisticRegression;
+pub use logistic::{ClassLoss, LogisticRegression};
 pub use mlp::Mlp;
 pub use poly::{MAX_DEGREE, PolyRegression};
 
@@ -138,6 +138,20 @@ impl Batches {
         let start = self.next;
         self.next = (start + self.batch_size).min(self.n);
         (self.epoch, &self.order[start..self.next])
+    }
+
+    /// The batch of step `step` (from 1) of batches of `batch_size` out of `n` samples
+    /// shuffled from `seed`: what [`Batches::next_batch`] returns the `step`-th time, by
+    /// replaying the batches before it (a permutation of `n` per epoch). Empty for step 0.
+    pub fn of_step(n: usize, batch_size: usize, seed: u64, step: usize) -> Vec<usize> {
+        if step == 0 || n == 0 {
+            return Vec::new();
+        }
+        let mut batches = Batches::new(n, batch_size, seed);
+        for _ in 1..step {
+            batches.next_batch();
+        }
+        batches.next_batch().1.to_vec()
     }
 }
 

@@ -64,6 +64,16 @@ impl PolyRegression {
         self.degree
     }
 
+    /// The penalties `(λ₁, λ₂)`.
+    pub fn penalties(&self) -> (f64, f64) {
+        (self.l1, self.l2)
+    }
+
+    /// Training sample `i`: `(xᵢ, yᵢ)`; `None` past the end.
+    pub fn sample(&self, i: usize) -> Option<(f64, f64)> {
+        self.train.get(i).copied()
+    }
+
     /// `ŷ(x)`.
     pub fn predict(&self, params: &[f64], x: f64) -> f64 {
         // Horner: ((w_d x + w_{d−1}) x + … + w₁) x + b.
