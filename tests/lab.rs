@@ -1040,6 +1040,8 @@ mod properties {
                         view,
                         scene: None,
                         start: start.map(|v| v[..d].to_vec()),
+                        // Either way, as the seed falls (the tuple of strategies is full).
+                        large: seed % 2 == 1,
                     }
                 },
             )
@@ -1079,4 +1081,22 @@ mod properties {
             }
         }
     }
+}
+
+#[test]
+fn large_text_is_a_flag_of_the_lab_link() {
+    // Off unless the link says so; alone, =1 or =true turn it on, and it is written back alone.
+    assert!(!LabScenario::from_query("").unwrap().large);
+    for on in ["large", "large=1", "large=true"] {
+        let s = LabScenario::from_query(&format!("model=poly&{on}")).unwrap();
+        assert!(s.large, "{on}");
+        assert!(s.to_query().split('&').any(|p| p == "large"), "{on}");
+    }
+    assert!(!LabScenario::from_query("large=0").unwrap().large);
+    // A scene keeps it: the scene's own lab, large.
+    let s = LabScenario::from_query("scene=batch-sizes&large").unwrap();
+    assert!(s.large && s.scene.as_deref() == Some("batch-sizes"));
+    // Anything else is refused with the allowed values.
+    let e = LabScenario::from_query("large=maybe").unwrap_err();
+    assert!(e.contains("large 'maybe'") && e.contains("large=0"), "{e}");
 }

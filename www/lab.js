@@ -212,7 +212,7 @@ class LabPage extends Player {
     }
     $('axes-row').hidden = s.param_names.length <= 2;
     $('max-steps').value = s.steps;
-    $('chart-note').textContent = 'Loss against step: solid on all training points'
+    $('chart-note').textContent = 'Solid: the loss on all training points'
       + (full ? '' : ', faint on each step\'s mini-batch')
       + (val ? ', dashed on the validation points, ringed where it is lowest (where early stopping would stop)' : '')
       + '.';
@@ -403,8 +403,17 @@ class LabPage extends Player {
       }
       setTimeout(() => { $('copy-link').textContent = 'Copy link'; }, 2000);
     });
+    $('large').addEventListener('click', () => this.setLarge(!this.lab.large()));
     wireKeys(this);
     touchWords();
+  }
+
+  /** Large text, for a projector: the page's text (in rem) and the plots' labels grow. */
+  setLarge(on) {
+    this.lab.set_large(on);
+    document.body.classList.toggle('large', on);
+    $('large').setAttribute('aria-pressed', String(on));
+    this.changed();
   }
 
   /**
@@ -536,6 +545,7 @@ async function main() {
   page.wireLandscape();
   page.syncSettings();
   page.rebuild();
+  if (lab.large()) page.setLarge(true);
   // The data view's pixel rectangle is known once it has been drawn.
   lab.render();
   const problem = lab.load_error();

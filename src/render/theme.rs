@@ -12,11 +12,27 @@ pub struct Theme {
     pub font_px: f64,
 }
 
+impl Theme {
+    /// The plots' base text size, in CSS pixels.
+    pub const FONT_PX: f64 = 13.0;
+    /// The plots' base text size under large text (for a projector), in CSS pixels.
+    pub const LARGE_FONT_PX: f64 = 18.0;
+
+    /// The base text size with large text `on` or off.
+    pub fn font_for(large: bool) -> f64 {
+        if large {
+            Theme::LARGE_FONT_PX
+        } else {
+            Theme::FONT_PX
+        }
+    }
+}
+
 impl Default for Theme {
     fn default() -> Self {
         Theme {
             dpr: 1.0,
-            font_px: 13.0,
+            font_px: Theme::FONT_PX,
         }
     }
 }

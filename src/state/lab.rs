@@ -24,7 +24,7 @@
 //! `batch=B` (the older, lab-wide form) is the batch size of every run without its own; links
 //! are written with each run's own. `scene` names the one-click scene the lab came from
 //! ([`crate::state::lab_scenes`]): alone it opens the scene, and every other key overrides the
-//! scene's. `points` (when
+//! scene's. `large` turns on large text for a projector. `points` (when
 //! the user edited the data) lists `x,y` pairs for linear and polynomial regression, `x1,x2,c`
 //! triples (`c` 0 or 1) for logistic regression and the network, separated by `;`. Numbers are
 //! written in Rust's shortest round-trip form, so reading a link back gives the same bits.
@@ -80,6 +80,9 @@ pub struct LabScenario {
     /// ([`init`](crate::core::model::Model::init) of the seed: zeros, or small seeded weights
     /// for the network).
     pub start: Option<Vec<f64>>,
+    /// Large text (for a projector): the page's text and the plots' labels enlarged; kept
+    /// when a scene or a model is chosen.
+    pub large: bool,
 }
 
 impl Default for LabScenario {
@@ -99,6 +102,7 @@ impl Default for LabScenario {
             view: None,
             scene: None,
             start: None,
+            large: false,
         }
     }
 }
@@ -582,6 +586,9 @@ impl LabScenario {
         if let Some(id) = &self.scene {
             pairs.push(("scene", id.clone()));
         }
+        if self.large {
+            pairs.push(("large", String::new()));
+        }
         join_query(pairs)
     }
 
@@ -663,10 +670,11 @@ impl LabScenario {
                 "points" => points = Some(value),
                 "scene" => s.scene = Some(lab_scenes::scene(value)?.id.to_owned()),
                 "start" => s.start = Some(parse_start(value)?),
+                "large" => s.large = flag("large", value)?,
                 _ => {
                     return Err(format!(
                         "unknown part '{key}': allowed are model, {}, seed, batch, steps, step, \
-                         axes, view, start, run, points, scene",
+                         axes, view, start, run, points, scene, large",
                         model_keys(&s.model).join(", ")
                     ));
                 }

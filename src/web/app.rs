@@ -275,7 +275,7 @@ impl App {
     /// Switches large text on or off; the page scales its text, the plots their labels.
     pub fn set_large(&mut self, on: bool) {
         self.scenario.large = on;
-        self.theme.font_px = if on { 18.0 } else { 13.0 };
+        self.theme.font_px = Theme::font_for(on);
         self.painted = None;
     }
 

@@ -202,7 +202,9 @@ impl Lab {
         let (model, points, validation, trainers) = Lab::load(&next).map_err(js_err)?;
         // Fresh points (generated anew) get a fitted view; edits keep it until they end.
         let refit = next.points.is_none() && points != self.points;
+        let large = self.s.large;
         self.s = next;
+        self.s.large = large;
         self.model = model;
         self.points = points;
         self.validation = validation;
@@ -318,6 +320,7 @@ impl Lab {
             }
         };
         let (model, points, validation, trainers) = loaded;
+        let font_px = Theme::font_for(s.large);
         Ok(Lab {
             data_view: data_view(&points),
             s,
@@ -335,7 +338,7 @@ impl Lab {
                 } else {
                     1.0
                 },
-                ..Theme::default()
+                font_px,
             },
             load_error,
             speed: 30.0,
@@ -426,6 +429,18 @@ impl Lab {
             start: self.trainers[self.lead()].training().params[0].clone(),
             start_set: self.s.start.is_some(),
         })
+    }
+
+    /// Whether large text (projector mode) is on.
+    pub fn large(&self) -> bool {
+        self.s.large
+    }
+
+    /// Switches large text on or off: the page scales its text, the plots their labels (in
+    /// the surface page's sizes, [`Theme::LARGE_FONT_PX`]).
+    pub fn set_large(&mut self, on: bool) {
+        self.s.large = on;
+        self.theme.font_px = Theme::font_for(on);
     }
 
     /// The one-click scenes as JSON `[{id, title, caption, query}]`, in the menu's order.

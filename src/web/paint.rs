@@ -44,7 +44,7 @@ impl App {
     /// Rust and put on the canvas in one call, then contours, axes and minima) is repainted only
     /// when the canvas size, the surface or the view changed.
     pub fn render(&mut self) -> Result<(), JsError> {
-        if self.scenario.large != (self.theme.font_px > 13.0) {
+        if self.theme.font_px != Theme::font_for(self.scenario.large) {
             self.set_large(self.scenario.large);
         }
         let key = Painted {

@@ -316,3 +316,58 @@ describe('a phone in a student\'s hand', () => {
     await page.close();
   });
 });
+
+describe('the lab on one screen', () => {
+  // A scene (its caption a band above the pictures) with the polynomial, whose landscape has an
+  // axis menu under it, at both projector sizes, Large text off and on.
+  for (const [w, hgt] of [[1280, 720], [1920, 1080]]) {
+    for (const large of [false, true]) {
+      const what = `at ${w}×${hgt}${large ? ' with large text' : ''}`;
+      test(`${what} the landscape, the data, the loss chart, the timeline and the controls are all visible`, async () => {
+        const { page, errors } = await h.open(`lab.html?scene=overfitting${large ? '&large' : ''}`, w, hgt);
+        await nextFrames(page);
+        for (const sel of ['#caption', '#landscape-canvas', '#data-canvas', '#lab-chart', '#landscape-fit', '#plot-legend',
+          '#timeline', '#step-count', '#play', '#one-step', '#reset', '#large', '#copy-link']) {
+          assert.ok(await onScreen(page, sel), `${sel} is on screen ${what}`);
+        }
+        assert.equal(await page.evaluate(() => document.scrollingElement.scrollHeight <= innerHeight), true);
+        // Three squares side by side, of one size, each large enough to read.
+        const boxes = await Promise.all(['#landscape-canvas', '#data-canvas', '#lab-chart'].map((s) => page.locator(s).boundingBox()));
+        for (const b of boxes) {
+          assert.ok(Math.abs(b.width - b.height) < 2 && Math.abs(b.width - boxes[0].width) < 2, `squares of one size: ${JSON.stringify(boxes)}`);
+          assert.ok(b.width >= 250, `each picture is ${b.width} px ${what}`);
+          assert.ok(Math.abs(b.y - boxes[0].y) < 2, 'side by side');
+        }
+        await page.screenshot({ path: `${shots}/lab-one-screen-${w}${large ? '-large' : ''}.png` });
+        assert.deepEqual(errors, []);
+        await page.close();
+      });
+    }
+  }
+
+  test('large text in the lab enlarges what a class reads, and travels in the link', async () => {
+    const { page, errors } = await h.open('lab.html', 1920, 1080);
+    await nextFrames(page);
+    const before = { legend: await fontPx(page, '#plot-legend li'), readout: await fontPx(page, '.readout') };
+    await page.getByRole('button', { name: 'Large text' }).click();
+    await nextFrames(page);
+    const after = { legend: await fontPx(page, '#plot-legend li'), readout: await fontPx(page, '.readout') };
+    assert.ok(after.legend >= before.legend * 1.25, `legend ${before.legend} → ${after.legend} px`);
+    assert.ok(after.readout >= before.readout * 1.25, `readout ${before.readout} → ${after.readout} px`);
+    const link = await page.evaluate(() => window.optiviz.query());
+    assert.match(link, /(^|&)large(&|$)/);
+    // A scene chosen from the menu keeps it; the link opens with it on.
+    await page.getByLabel('Scene').selectOption('batch-sizes');
+    await nextFrames(page);
+    assert.equal(await page.locator('#large').getAttribute('aria-pressed'), 'true');
+    const reopened = await h.open(`lab.html?${await page.evaluate(() => window.optiviz.query())}`, 1920, 1080);
+    await nextFrames(reopened.page);
+    assert.equal(await reopened.page.locator('#large').getAttribute('aria-pressed'), 'true');
+    assert.ok(await fontPx(reopened.page, '.readout') >= before.readout * 1.25);
+    await page.getByRole('button', { name: 'Large text' }).click();
+    assert.doesNotMatch(await page.evaluate(() => window.optiviz.query()), /(^|&)large(&|$)/);
+    assert.deepEqual([...errors, ...reopened.errors], []);
+    await reopened.page.close();
+    await page.close();
+  });
+});
