@@ -506,7 +506,10 @@ fn malformed_links_name_the_field_the_value_and_the_allowed_values() {
         err("run=adam;beta1=2"),
         "run 1: invalid beta1 = 2: allowed values are 0 ≤ beta1 < 1"
     );
-    assert_eq!(err(&"run=sgd&".repeat(MAX_RUNS + 1)), "more than 8 runs");
+    assert_eq!(
+        err(&"run=sgd&".repeat(MAX_RUNS + 1)),
+        "more than 8 runs: run 9 left out"
+    );
     assert_eq!(
         err("points="),
         "invalid points: the data is empty: allowed are 1 to 500 points (model=linear)"
@@ -1056,6 +1059,43 @@ mod properties {
         }
 
         #[test]
+        fn any_link_gives_a_lab_and_its_problems(q in "\\PC{0,80}") {
+            let (s, problems) = LabScenario::read_query(&q);
+            prop_assert_eq!(s.validate(), Ok(()));
+            prop_assert!(problems.iter().all(|p| !p.is_empty()));
+            prop_assert_eq!(LabScenario::from_query(&q).is_ok(), problems.is_empty());
+        }
+
+        #[test]
+        fn bad_parts_in_a_good_link_are_each_left_out(
+            s in any_lab(),
+            bad in proptest::collection::vec(
+                prop_oneof![
+                    Just("run=adam;beta1=2"),
+                    Just("seed=-1"),
+                    Just("steps=0"),
+                    Just("nonsense=1"),
+                    Just("large=maybe"),
+                    Just("view=1,0,0,1"),
+                    Just("scene=nope"),
+                    Just("model=svm"),
+                ],
+                1..4,
+            ),
+            at in 0usize..100,
+        ) {
+            let good = s.to_query();
+            let mut parts: Vec<&str> = good.split('&').collect();
+            for (i, b) in bad.iter().enumerate() {
+                let k = (at + 7 * i) % (parts.len() + 1);
+                parts.insert(k, b);
+            }
+            let (read, problems) = LabScenario::read_query(&parts.join("&"));
+            prop_assert_eq!(read, s);
+            prop_assert_eq!(problems.len(), bad.len(), "{:?}", problems);
+        }
+
+        #[test]
         fn any_text_is_a_lab_or_an_explanation(q in "\\PC{0,80}") {
             if let Err(e) = LabScenario::from_query(&q) {
                 prop_assert!(!e.is_empty());
@@ -1099,4 +1139,41 @@ fn large_text_is_a_flag_of_the_lab_link() {
     // Anything else is refused with the allowed values.
     let e = LabScenario::from_query("large=maybe").unwrap_err();
     assert!(e.contains("large 'maybe'") && e.contains("large=0"), "{e}");
+}
+
+#[test]
+fn a_bad_link_keeps_every_good_part_and_names_each_bad_one() {
+    let (s, problems) = LabScenario::read_query(
+        "model=poly&degree=99&run=adam;beta1=2&run=sgd;lr=0.1&steps=50&start=1,2&axes=0,99&large&seed=x",
+    );
+    // The good parts: the polynomial (its default degree), the one good run, 50 steps, large.
+    assert_eq!(s.model.id(), "poly");
+    assert_eq!(s.model, LabScenario::default_model("poly").unwrap());
+    assert_eq!(s.runs.len(), 1);
+    assert_eq!(s.runs[0].spec.optimizer.kind, OptimizerKind::Sgd);
+    assert_eq!((s.steps, s.large, s.seed), (50, true, 0));
+    // The bad ones, read part by part in the link's order, then what only the lab can check.
+    assert_eq!(problems.len(), 5, "{problems:?}");
+    assert!(problems[0].starts_with("degree 99"), "{}", problems[0]);
+    assert!(
+        problems[1].starts_with("run 1: invalid beta1 = 2"),
+        "{}",
+        problems[1]
+    );
+    assert!(problems[2].starts_with("seed 'x'"), "{}", problems[2]);
+    assert!(problems[3].contains("start"), "{}", problems[3]);
+    assert!(problems[4].starts_with("axes '0,99'"), "{}", problems[4]);
+    assert_eq!((s.start.clone(), s.axes), (None, (0, 1)));
+    // Points that do not parse leave the generated ones; a batch too large, the full batch.
+    let (s, problems) = LabScenario::read_query("points=1,2;3,x&run=sgd;batch=999&run=adam");
+    assert_eq!(
+        (s.points.clone(), s.batches.clone()),
+        (None, vec![None, None])
+    );
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert!(
+        problems[1].starts_with("run 1: batch 999"),
+        "{}",
+        problems[1]
+    );
 }

@@ -549,9 +549,11 @@ async function main() {
   // The data view's pixel rectangle is known once it has been drawn.
   lab.render();
   const problem = lab.load_error();
+  // A link with bad parts shows the rest, names each part left out, and stays in the address
+  // bar as typed, to be corrected there, until the user changes something.
   if (problem) {
-    notice(`This link could not be loaded (${problem}); showing the default lab instead.`, 'link');
-    history.replaceState(null, '', `?${lab.query()}`);
+    notice(`Parts of this link were left out and the rest is shown: ${problem}. The address bar keeps the link as typed, to correct it there.`, 'link');
+    page.holdAddress();
   }
   new ResizeObserver(() => page.redraw()).observe(document.body);
   // A read-only handle for the console and the browser tests.

@@ -38,7 +38,7 @@ use crate::core::model::{
 use crate::core::optim::{OptimizerKind, RunConfig};
 use crate::core::surface::{COORDINATE_LIMIT, View};
 use crate::state::lab_scenes;
-use crate::state::query::{flag, join_query, read_run, split_query, write_run};
+use crate::state::query::{flag, join_query, read_run, split_query_keeping, write_run};
 use crate::state::scenario::{MAX_RUNS, MAX_STEPS, RunEntry};
 
 /// The most hidden units the lab's network may have.
@@ -597,111 +597,236 @@ impl LabScenario {
     /// defaults (the model's default data and runs, seed 0, the full batch, 300 steps, axes
     /// 0 and 1, the automatic view), and an empty query is the default lab. With `scene=ID`
     /// the missing parts take the scene's values instead ([`lab_scenes::LabScene::scenario`]);
-    /// a `model` other than the scene's starts from that model's defaults.
+    /// a `model` other than the scene's starts from that model's defaults. The first of
+    /// [`LabScenario::read_query`]'s problems is the error.
     pub fn from_query(query: &str) -> Result<LabScenario, String> {
-        let pairs = split_query(query)?;
-        let mut s = match pairs.iter().rev().find(|(k, _)| *k == "scene") {
-            Some((_, id)) => lab_scenes::scene(id)?.scenario(),
-            None => LabScenario::default(),
-        };
-        if let Some((_, id)) = pairs.iter().rev().find(|(k, _)| *k == "model")
-            && id != s.model.id()
+        let (s, problems) = LabScenario::read_query(query);
+        match problems.into_iter().next() {
+            Some(e) => Err(e),
+            None => Ok(s),
+        }
+    }
+
+    /// Reads a query string as [`LabScenario::from_query`] does, but keeps every part that is
+    /// good: returns the lab those parts make and each part left out, in the link's order,
+    /// with why and the allowed values (one bad run is dropped, not the lab; a start with the
+    /// wrong number of values leaves the model's own start; points that do not parse leave the
+    /// generated ones). What only the whole lab can check (a batch larger than the training
+    /// points, a start for another model, axes beyond its parameters, Newton on a network too
+    /// large for its Hessian) is checked last and reported the same way.
+    pub fn read_query(query: &str) -> (LabScenario, Vec<String>) {
+        let pairs = split_query_keeping(query);
+        let mut problems = Vec::new();
+        let value_of = |v: &Result<String, String>| v.as_ref().ok().cloned();
+        // The last scene that exists sets the lab; the last model that exists, its model.
+        let scene = pairs
+            .iter()
+            .filter(|(k, _)| *k == "scene")
+            .filter_map(|(_, v)| lab_scenes::scene(&value_of(v)?).ok())
+            .next_back();
+        let mut s = scene.map_or_else(LabScenario::default, |sc| sc.scenario());
+        let model = pairs
+            .iter()
+            .filter(|(k, _)| *k == "model")
+            .filter_map(|(_, v)| LabScenario::default_model(&value_of(v)?).ok())
+            .next_back();
+        if let Some(model) = model
+            && model.id() != s.model.id()
         {
-            s.model = LabScenario::default_model(id)?;
+            s.model = model;
             s.points = None;
             s.set_runs(LabScenario::default_runs(&s.model));
         }
         let mut runs = Vec::new();
         let mut batches = Vec::new();
+        let mut run_number = 0;
         let mut points = None;
         let mut lab_batch = None;
         for (key, value) in &pairs {
-            let value = value.as_str();
-            match *key {
-                "model" => {}
-                k if ALL_MODEL_KEYS.contains(&k) => set_model_key(&mut s.model, k, value)?,
-                "seed" => {
-                    s.seed = value.trim().parse::<u64>().map_err(|_| {
+            let value = match value {
+                Ok(v) => v.as_str(),
+                Err(e) => {
+                    problems.push(e.clone());
+                    continue;
+                }
+            };
+            let read = match *key {
+                "model" => LabScenario::default_model(value).map(|_| ()),
+                "scene" => lab_scenes::scene(value).map(|sc| s.scene = Some(sc.id.to_owned())),
+                k if ALL_MODEL_KEYS.contains(&k) => set_model_key(&mut s.model, k, value),
+                "seed" => value
+                    .trim()
+                    .parse::<u64>()
+                    .map(|v| s.seed = v)
+                    .map_err(|_| {
                         format!(
                             "seed '{value}' is not a whole number: allowed values are 0 to {}",
                             u64::MAX
                         )
-                    })?;
-                }
-                "batch" => {
-                    lab_batch = Some(whole(value, "batch", "1 to the number of training points")?);
-                }
+                    }),
+                "batch" => whole(value, "batch", "1 to the number of training points")
+                    .map(|b| lab_batch = Some(b)),
                 "steps" => {
                     let allowed = format!("1 to {MAX_STEPS}");
-                    let n = whole(value, "steps", &allowed)?;
-                    if !(1..=MAX_STEPS).contains(&n) {
-                        return Err(format!("steps {n}: allowed values are {allowed}"));
-                    }
-                    s.steps = n;
+                    whole(value, "steps", &allowed).and_then(|n| {
+                        if (1..=MAX_STEPS).contains(&n) {
+                            s.steps = n;
+                            Ok(())
+                        } else {
+                            Err(format!("steps {n}: allowed values are {allowed}"))
+                        }
+                    })
                 }
-                "step" => s.step = whole(value, "step", "0 to steps")?,
+                "step" => whole(value, "step", "0 to steps").map(|k| s.step = k),
                 "axes" => {
                     let allowed = "two different parameter indices, such as 0,1";
                     let parts: Vec<&str> = value.split(',').collect();
-                    let [a, b] = parts[..] else {
-                        return Err(format!("axes '{value}' needs {allowed}"));
-                    };
-                    s.axes = (whole(a, "axes", allowed)?, whole(b, "axes", allowed)?);
+                    match parts[..] {
+                        [a, b] => whole(a, "axes", allowed)
+                            .and_then(|a| Ok((a, whole(b, "axes", allowed)?)))
+                            .map(|axes| s.axes = axes),
+                        _ => Err(format!("axes '{value}' needs {allowed}")),
+                    }
                 }
                 "view" => {
                     let parts: Vec<&str> = value.split(',').collect();
                     let allowed = "x_min,x_max,y_min,y_max";
-                    let [a, b, c, d] = parts[..] else {
-                        return Err(format!("view '{value}' needs 4 numbers {allowed}"));
-                    };
-                    let num = |t| number(t, "view", allowed);
-                    let (x_min, x_max, y_min, y_max) = (num(a)?, num(b)?, num(c)?, num(d)?);
-                    s.view = Some(View::new(x_min, x_max, y_min, y_max));
+                    match parts[..] {
+                        [a, b, c, d] => {
+                            let num = |t| number(t, "view", allowed);
+                            (|| {
+                                let view = View::new(num(a)?, num(b)?, num(c)?, num(d)?);
+                                view.check()?;
+                                s.view = Some(view);
+                                Ok(())
+                            })()
+                        }
+                        _ => Err(format!("view '{value}' needs 4 numbers {allowed}")),
+                    }
                 }
                 "run" => {
+                    run_number += 1;
+                    let at = |e: String| format!("run {run_number}: {e}");
                     if runs.len() == MAX_RUNS {
-                        return Err(format!("more than {MAX_RUNS} runs"));
+                        Err(format!(
+                            "more than {MAX_RUNS} runs: run {run_number} left out"
+                        ))
+                    } else {
+                        split_run_batch(value)
+                            .and_then(|(text, batch)| Ok((read_run(&text)?, batch)))
+                            .and_then(|(run, batch)| {
+                                run.spec.validate().map_err(|e| e.to_string())?;
+                                Ok((run, batch))
+                            })
+                            .map(|(run, batch)| {
+                                runs.push((run_number, run));
+                                batches.push(batch);
+                            })
+                            .map_err(at)
                     }
-                    let at = |e: String| format!("run {}: {e}", runs.len() + 1);
-                    let (text, batch) = split_run_batch(value).map_err(at)?;
-                    runs.push(read_run(&text).map_err(at)?);
-                    batches.push(batch);
                 }
-                "points" => points = Some(value),
-                "scene" => s.scene = Some(lab_scenes::scene(value)?.id.to_owned()),
-                "start" => s.start = Some(parse_start(value)?),
-                "large" => s.large = flag("large", value)?,
-                _ => {
-                    return Err(format!(
-                        "unknown part '{key}': allowed are model, {}, seed, batch, steps, step, \
-                         axes, view, start, run, points, scene, large",
-                        model_keys(&s.model).join(", ")
-                    ));
+                "points" => {
+                    points = Some(value);
+                    Ok(())
                 }
+                "start" => parse_start(value).map(|v| s.start = Some(v)),
+                "large" => flag("large", value).map(|on| s.large = on),
+                _ => Err(format!(
+                    "unknown part '{key}': allowed are model, {}, seed, batch, steps, step, \
+                     axes, view, start, run, points, scene, large",
+                    model_keys(&s.model).join(", ")
+                )),
+            };
+            if let Err(e) = read {
+                problems.push(e);
             }
         }
         if let Some(text) = points {
-            let kind = s.model.point_kind();
-            s.points = Some(
-                Points::parse(text, kind).map_err(|e| format!("{e} (model={})", s.model.id()))?,
-            );
+            match Points::parse(text, s.model.point_kind()) {
+                Ok(p) => s.points = Some(p),
+                Err(e) => problems.push(format!("{e} (model={})", s.model.id())),
+            }
         }
-        if !runs.is_empty() {
-            s.runs = runs;
-            s.batches = batches;
+        // What only the whole lab can check, each part that fails it left out.
+        let model = match s.build() {
+            Ok(m) => m,
+            Err(e) => {
+                problems.push(e);
+                s.points = None;
+                match s.build() {
+                    Ok(m) => m,
+                    Err(e) => {
+                        problems.push(e);
+                        return (LabScenario::default(), problems);
+                    }
+                }
+            }
+        };
+        let m = model.as_model();
+        let (n, dim) = (m.samples(), m.dim());
+        let mut kept = Vec::new();
+        let mut kept_batches = Vec::new();
+        for ((number, run), batch) in runs.into_iter().zip(batches) {
+            let fits = run
+                .spec
+                .optimizer
+                .build()
+                .and_then(|o| check_second_order(run.spec.optimizer.kind, o.as_ref(), dim));
+            match fits {
+                Ok(()) => {
+                    kept.push(run);
+                    kept_batches.push(batch);
+                }
+                Err(e) => problems.push(format!("run {number}: {e}")),
+            }
+        }
+        if !kept.is_empty() {
+            s.runs = kept;
+            s.batches = kept_batches;
         }
         if let Some(b) = lab_batch {
-            let n = s.build()?.as_model().samples();
-            if !(1..=n).contains(&b) {
-                return Err(batch_refusal("batch", b, n));
-            }
-            for own in &mut s.batches {
-                own.get_or_insert(b);
+            if (1..=n).contains(&b) {
+                for own in &mut s.batches {
+                    own.get_or_insert(b);
+                }
+            } else {
+                problems.push(batch_refusal("batch", b, n));
             }
         }
+        for (i, b) in s.batches.iter_mut().enumerate() {
+            if let Some(size) = *b
+                && !(1..=n).contains(&size)
+            {
+                problems.push(format!(
+                    "run {}: {}",
+                    i + 1,
+                    batch_refusal("batch", size, n)
+                ));
+                *b = None;
+            }
+        }
+        if let Some(start) = &s.start
+            && let Err(e) = check_start(start, dim, &m.param_names())
+        {
+            problems.push(e);
+            s.start = None;
+        }
+        let (a, b) = s.axes;
+        if a == b || a >= dim || b >= dim {
+            problems.push(format!(
+                "axes '{a},{b}': allowed values are two different parameter indices from 0 to {} \
+                 ({})",
+                dim - 1,
+                m.param_names().join(", ")
+            ));
+            s.axes = (0, 1);
+        }
         s.step = s.step.min(s.steps);
-        s.validate()?;
-        Ok(s)
+        if let Err(e) = s.validate_on(&model) {
+            problems.push(e);
+            return (LabScenario::default(), problems);
+        }
+        (s, problems)
     }
 }
 

@@ -42,18 +42,9 @@ pub(crate) fn join_query(pairs: Vec<(&str, String)>) -> String {
 }
 
 /// Splits a query string (with or without its leading `?`) into its `(key, value)` pairs, in
-/// order, values percent-decoded (a key alone has the value `""`); a value that is not UTF-8 is
-/// an error naming its key.
-pub(crate) fn split_query(query: &str) -> Result<Vec<(&str, String)>, String> {
-    split_query_keeping(query)
-        .into_iter()
-        .map(|(key, value)| value.map(|v| (key, v)))
-        .collect()
-}
-
-/// [`split_query`] pair by pair: each key with its value, or why the value cannot be read
-/// (it is not UTF-8).
-fn split_query_keeping(query: &str) -> Vec<(&str, Result<String, String>)> {
+/// order, values percent-decoded (a key alone has the value `""`): each key with its value, or
+/// why the value cannot be read (it is not UTF-8), naming its key.
+pub(crate) fn split_query_keeping(query: &str) -> Vec<(&str, Result<String, String>)> {
     let query = query.strip_prefix('?').unwrap_or(query);
     query
         .split('&')

@@ -296,8 +296,8 @@ impl Lab {
 #[wasm_bindgen]
 impl Lab {
     /// A new lab painting on `landscape`, `data` and `chart`; `dpr` is the device-pixel ratio
-    /// and `query` the page's URL query (a malformed one loads the default lab and
-    /// [`Lab::load_error`] says why).
+    /// and `query` the page's URL query (its good parts are loaded and [`Lab::load_error`]
+    /// names each bad one: [`LabScenario::read_query`]).
     #[wasm_bindgen(constructor)]
     pub fn new(
         landscape: HtmlCanvasElement,
@@ -306,10 +306,8 @@ impl Lab {
         dpr: f64,
         query: &str,
     ) -> Result<Lab, JsError> {
-        let (s, mut load_error) = match LabScenario::from_query(query) {
-            Ok(s) => (s, None),
-            Err(e) => (LabScenario::default(), Some(e)),
-        };
+        let (s, problems) = LabScenario::read_query(query);
+        let mut load_error = (!problems.is_empty()).then(|| problems.join("; "));
         let (s, loaded) = match Lab::load(&s) {
             Ok(l) => (s, l),
             Err(e) => {
@@ -353,7 +351,8 @@ impl Lab {
         })
     }
 
-    /// Why the lab in the link could not be shown (the default is shown instead), if so.
+    /// The parts of the link that were left out, each with why and the allowed values,
+    /// joined by `; ` (the rest of the link is shown), if any were.
     pub fn load_error(&self) -> Option<String> {
         self.load_error.clone()
     }

@@ -497,9 +497,24 @@ describe('the regression lab', () => {
     assert.equal((await status(page)).step, 40);
     assert.deepEqual(errors, []);
     await page.close();
-    const bad = await openLab('model=linear&degree=3');
-    assert.match(await bad.page.locator('#notice').innerText(), /'degree' does not apply to model=linear: allowed are n, slope, intercept, noise, scale/);
-    assert.equal((await settings(bad.page)).model, 'linear', 'the default lab is shown');
+    // A bad link keeps every good part, names each bad one, and stays in the address bar as
+    // typed until the user changes something.
+    const typed = 'model=poly&degree=3&run=adam;beta1=2&run=sgd;lr=0.1&steps=50&slope=2';
+    const bad = await openLab(typed);
+    const text = await bad.page.locator('#notice').innerText();
+    assert.match(text, /run 1: invalid beta1 = 2: allowed values are 0 ≤ beta1 < 1/);
+    assert.match(text, /'slope' does not apply to model=poly: allowed are n, noise, degree, l1, l2, val/);
+    const s = await settings(bad.page);
+    assert.equal(s.model, 'poly');
+    assert.equal(s.steps, 50);
+    assert.equal((await bad.page.locator('#runs fieldset').count()), 1, 'the good run, alone');
+    assert.equal(await bad.page.evaluate(() => location.search.slice(1)), typed);
+    await bad.page.getByRole('button', { name: 'Large text' }).click();
+    // A change writes the lab's own link (shortly after) and the notice goes.
+    await bad.page.waitForFunction((typed) => location.search.slice(1) !== typed, typed);
+    const written = await bad.page.evaluate(() => location.search.slice(1));
+    assert.match(written, /^model=poly&.*&steps=50&.*&run=sgd;lr=0\.1&large$/);
+    assert.equal(await bad.page.locator('#notice').isHidden(), true);
     await bad.page.close();
   });
 
