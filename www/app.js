@@ -3,7 +3,7 @@
 // of the plots comes from Rust (pkg/optiviz.js); the scenario lives in the URL.
 import init, { App, basin_legend, basin_tasks, check_tuning, last_panic, sweep_tasks } from './pkg/optiviz.js';
 import { Job, pagePool } from './pool.js';
-import { $, Player, RunPanels, attempt, fitCanvases, fmt, fmtDecay, legendItems, notice, recover, swatchItem, touchWords, trapped, wireKeys } from './runs.js';
+import { $, Player, RunPanels, attempt, fitCanvases, fmt, fmtDecay, legendItems, notice, recover, showExplanation, swatchItem, touchWords, trapped, wireKeys } from './runs.js';
 
 /** The page: the Rust handle, the frame loop and every control. */
 /** `n` and the noun, plural unless `n` is 1. */
@@ -131,35 +131,8 @@ class Page extends Player {
     const step = this.app.step();
     for (const box of document.querySelectorAll('details.rule[open]')) {
       const i = Number(box.dataset.run);
-      const out = $(`run${i}-explain`);
-      const key = `${step}:${this.version}`;
-      if (out.dataset.step === key) continue;
-      out.dataset.step = key;
-      let e = null;
-      try {
-        e = JSON.parse(this.app.explain(i));
-      } catch (err) {
-        if (trapped(err)) throw err;
-        out.textContent = err.message;
-        continue;
-      }
-      if (e === null) {
-        out.textContent = 'This run takes no further step: it has ended or diverged.';
-        continue;
-      }
-      const heading = document.createElement('p');
-      heading.textContent = `This step, from step ${e.step - 1} to step ${e.step}, with its numbers:`;
-      const math = document.createElement('div');
-      math.className = 'math';
-      math.innerHTML = e.mathml;
-      const plain = document.createElement('pre');
-      plain.className = 'plain';
-      plain.textContent = e.text;
-      const more = document.createElement('details');
-      const label = document.createElement('summary');
-      label.textContent = 'as plain text';
-      more.append(label, plain);
-      out.replaceChildren(heading, math, more);
+      showExplanation($(`run${i}-explain`), `${step}:${this.version}`, () => this.app.explain(i),
+        (e) => `This step, from step ${e.step - 1} to step ${e.step}, with its numbers:`);
     }
   }
 

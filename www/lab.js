@@ -3,7 +3,7 @@
 // comes from Rust (pkg/optiviz.js, the `Lab` handle); this file wires controls and pointers to
 // it and runs the frame loop. The whole lab, edited points included, lives in the URL.
 import init, { App, Lab, last_panic } from './pkg/optiviz.js';
-import { $, Player, RunPanels, attempt, fitCanvases, fmt, labelled, legendItems, notice, recover, touchWords, trapped, wireKeys } from './runs.js';
+import { $, Player, RunPanels, attempt, fitCanvases, fmt, labelled, legendItems, notice, recover, showExplanation, touchWords, trapped, wireKeys } from './runs.js';
 
 /** What a batch of `b` out of `n` training points makes of gradient descent. */
 const batchKind = (b, n) => (b >= n ? 'batch gradient descent' : b === 1 ? 'stochastic gradient descent' : 'mini-batch gradient descent');
@@ -36,38 +36,10 @@ class LabPage extends Player {
       this.redraw();
     }
     for (const i of open) {
-      const out = $(`run${i}-explain`);
-      const key = `${step}:${this.version}`;
-      if (!out || out.dataset.step === key) continue;
-      out.dataset.step = key;
-      let e = null;
-      try {
-        e = JSON.parse(this.lab.explain_step(i));
-      } catch (err) {
-        if (trapped(err)) throw err;
-        out.textContent = err.message;
-        continue;
-      }
-      if (e === null) {
-        out.textContent = 'This run takes no further step: it has ended or diverged.';
-        continue;
-      }
-      const heading = document.createElement('p');
-      heading.textContent = `The next step, from step ${e.step - 1} to step ${e.step}: the gradient on its batch`
-        + `${i === ring ? ' (ringed on the data view)' : ''}, which the rule above turns into the step`
-        + `${e.shaped ? ' after the run\'s gradient noise and clipping' : ''}:`;
-      const math = document.createElement('div');
-      math.className = 'math';
-      // MathML written by optiviz itself (src/core/explain/), from its own symbols and numbers.
-      math.innerHTML = e.mathml;
-      const plain = document.createElement('pre');
-      plain.className = 'plain';
-      plain.textContent = e.text;
-      const more = document.createElement('details');
-      const label = document.createElement('summary');
-      label.textContent = 'as plain text';
-      more.append(label, plain);
-      out.replaceChildren(heading, math, more);
+      showExplanation($(`run${i}-explain`), `${step}:${this.version}`, () => this.lab.explain_step(i),
+        (e) => `The next step, from step ${e.step - 1} to step ${e.step}: the gradient on its batch`
+          + `${i === ring ? ' (ringed on the data view)' : ''}, which the rule above turns into the step`
+          + `${e.shaped ? ' after the run\'s gradient noise and clipping' : ''}:`);
     }
   }
 

@@ -586,3 +586,39 @@ export function recover(player, make, lastPanic) {
     player.adopt(handle);
   });
 }
+
+/**
+ * Shows one step explained in `out` (a run's "explain this step" box), unless it already shows
+ * the step `key` names: `explain()` gives the step's JSON from Rust (`{step, mathml, text, …}`,
+ * or null when the run takes no further step) and `heading(e)` the words above its formula.
+ */
+export function showExplanation(out, key, explain, heading) {
+  if (!out || out.dataset.step === key) return;
+  out.dataset.step = key;
+  let e = null;
+  try {
+    e = JSON.parse(explain());
+  } catch (err) {
+    if (trapped(err)) throw err;
+    out.textContent = err.message;
+    return;
+  }
+  if (e === null) {
+    out.textContent = 'This run takes no further step: it has ended or diverged.';
+    return;
+  }
+  const words = document.createElement('p');
+  words.textContent = heading(e);
+  const math = document.createElement('div');
+  math.className = 'math';
+  // MathML written by optiviz itself (src/core/explain/), from its own symbols and numbers.
+  math.innerHTML = e.mathml;
+  const plain = document.createElement('pre');
+  plain.className = 'plain';
+  plain.textContent = e.text;
+  const more = document.createElement('details');
+  const label = document.createElement('summary');
+  label.textContent = 'as plain text';
+  more.append(label, plain);
+  out.replaceChildren(words, math, more);
+}

@@ -30,44 +30,6 @@ impl App {
         self.replace(index, spec)
     }
 
-    /// Sets hyperparameter `name` of run `index` and re-simulates that run. A bad index, name
-    /// or value is an error that names the allowed values, and leaves the run as it was.
-    pub fn set_param(&mut self, index: usize, name: &str, value: f64) -> Result<(), JsError> {
-        self.edit(index, Edit::Param(name, value))
-    }
-
-    /// Switches flag `name` of run `index` and re-simulates that run.
-    pub fn set_flag(&mut self, index: usize, name: &str, on: bool) -> Result<(), JsError> {
-        self.edit(index, Edit::Flag(name, on))
-    }
-
-    /// Sets run `index`'s learning-rate schedule from its text form (`constant`,
-    /// `step:size=100,gamma=0.5`, `exp:gamma=0.99`, `cosine:t_max=500`, `warmup:steps=50`).
-    pub fn set_schedule(&mut self, index: usize, text: &str) -> Result<(), JsError> {
-        self.edit(index, Edit::Schedule(text))
-    }
-
-    /// Sets run `index`'s gradient clipping: by norm and by value, each off when `None`.
-    pub fn set_clipping(
-        &mut self,
-        index: usize,
-        norm: Option<f64>,
-        value: Option<f64>,
-    ) -> Result<(), JsError> {
-        self.edit(index, Edit::Clipping(norm, value))
-    }
-
-    /// Sets run `index`'s gradient noise: standard deviation `sigma` (0 switches it off) and
-    /// the generator's `seed`.
-    pub fn set_noise(&mut self, index: usize, sigma: f64, seed: f64) -> Result<(), JsError> {
-        self.edit(index, Edit::Noise(sigma, seed))
-    }
-
-    /// Gives run `index` the optimizer `id`, with torch's defaults, and re-simulates it.
-    pub fn set_optimizer(&mut self, index: usize, id: &str) -> Result<(), JsError> {
-        self.edit(index, Edit::Optimizer(id))
-    }
-
     /// Shows or hides run `index` (a hidden run keeps its settings and is still simulated).
     pub fn set_hidden(&mut self, index: usize, hidden: bool) -> Result<(), JsError> {
         self.entry(index)?;
@@ -116,3 +78,5 @@ impl App {
         Ok(())
     }
 }
+
+runs::run_setters!(App);

@@ -658,41 +658,6 @@ impl Lab {
         json(&runs)
     }
 
-    /// Sets hyperparameter `name` of run `index` and retrains it.
-    pub fn set_param(&mut self, index: usize, name: &str, value: f64) -> Result<(), JsError> {
-        self.edit(index, Edit::Param(name, value))
-    }
-
-    /// Switches flag `name` of run `index` and retrains it.
-    pub fn set_flag(&mut self, index: usize, name: &str, on: bool) -> Result<(), JsError> {
-        self.edit(index, Edit::Flag(name, on))
-    }
-
-    /// Sets run `index`'s learning-rate schedule from its text form.
-    pub fn set_schedule(&mut self, index: usize, text: &str) -> Result<(), JsError> {
-        self.edit(index, Edit::Schedule(text))
-    }
-
-    /// Sets run `index`'s gradient clipping by norm and by value (each off when `None`).
-    pub fn set_clipping(
-        &mut self,
-        index: usize,
-        norm: Option<f64>,
-        value: Option<f64>,
-    ) -> Result<(), JsError> {
-        self.edit(index, Edit::Clipping(norm, value))
-    }
-
-    /// Sets run `index`'s gradient noise (σ = 0 is off) and its seed.
-    pub fn set_noise(&mut self, index: usize, sigma: f64, seed: f64) -> Result<(), JsError> {
-        self.edit(index, Edit::Noise(sigma, seed))
-    }
-
-    /// Gives run `index` the optimizer `id` with torch's defaults, and retrains it.
-    pub fn set_optimizer(&mut self, index: usize, id: &str) -> Result<(), JsError> {
-        self.edit(index, Edit::Optimizer(id))
-    }
-
     /// Shows or hides run `index` (a hidden run is still trained).
     pub fn set_hidden(&mut self, index: usize, hidden: bool) -> Result<(), JsError> {
         runs::entry(&self.s.runs, index)?;
@@ -1258,3 +1223,5 @@ fn raster_size(w: usize, h: usize, cells: f64) -> (usize, usize) {
         ((h as f64 / shrink) as usize).max(8),
     )
 }
+
+runs::run_setters!(Lab);

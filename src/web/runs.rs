@@ -171,3 +171,80 @@ pub(super) fn rule_mathml(runs: &[RunEntry], index: usize) -> Result<String, JsE
         &entry(runs, index)?.spec.optimizer,
     ))
 }
+
+/// Exports the setters of a run panel (`set_param`, `set_flag`, `set_schedule`,
+/// `set_clipping`, `set_noise`, `set_optimizer`) on a page's handle, each one [`Edit`] through
+/// the handle's own `edit(index, Edit)`: the surface page's `App` simulates the run again, the
+/// lab's `Lab` retrains it. One definition, so both pages' panels take exactly the same edits.
+macro_rules! run_setters {
+    ($handle:ty) => {
+        #[wasm_bindgen::prelude::wasm_bindgen]
+        impl $handle {
+            /// Sets hyperparameter `name` of run `index` and computes that run again. A bad
+            /// index, name or value is an error that names the allowed values, and leaves the
+            /// run as it was.
+            pub fn set_param(
+                &mut self,
+                index: usize,
+                name: &str,
+                value: f64,
+            ) -> Result<(), wasm_bindgen::JsError> {
+                self.edit(index, $crate::web::runs::Edit::Param(name, value))
+            }
+
+            /// Switches flag `name` of run `index` and computes that run again.
+            pub fn set_flag(
+                &mut self,
+                index: usize,
+                name: &str,
+                on: bool,
+            ) -> Result<(), wasm_bindgen::JsError> {
+                self.edit(index, $crate::web::runs::Edit::Flag(name, on))
+            }
+
+            /// Sets run `index`'s learning-rate schedule from its text form (`constant`,
+            /// `step:size=100,gamma=0.5`, `exp:gamma=0.99`, `cosine:t_max=500`,
+            /// `warmup:steps=50`).
+            pub fn set_schedule(
+                &mut self,
+                index: usize,
+                text: &str,
+            ) -> Result<(), wasm_bindgen::JsError> {
+                self.edit(index, $crate::web::runs::Edit::Schedule(text))
+            }
+
+            /// Sets run `index`'s gradient clipping: by norm and by value, each off when
+            /// `None`.
+            pub fn set_clipping(
+                &mut self,
+                index: usize,
+                norm: Option<f64>,
+                value: Option<f64>,
+            ) -> Result<(), wasm_bindgen::JsError> {
+                self.edit(index, $crate::web::runs::Edit::Clipping(norm, value))
+            }
+
+            /// Sets run `index`'s gradient noise: standard deviation `sigma` (0 switches it
+            /// off) and the generator's `seed`.
+            pub fn set_noise(
+                &mut self,
+                index: usize,
+                sigma: f64,
+                seed: f64,
+            ) -> Result<(), wasm_bindgen::JsError> {
+                self.edit(index, $crate::web::runs::Edit::Noise(sigma, seed))
+            }
+
+            /// Gives run `index` the optimizer `id`, with torch's defaults, and computes that
+            /// run again.
+            pub fn set_optimizer(
+                &mut self,
+                index: usize,
+                id: &str,
+            ) -> Result<(), wasm_bindgen::JsError> {
+                self.edit(index, $crate::web::runs::Edit::Optimizer(id))
+            }
+        }
+    };
+}
+pub(super) use run_setters;
