@@ -3,8 +3,9 @@
 //! and the map carries axes over its start grid with the known minima marked.
 #![cfg(not(target_arch = "wasm32"))]
 
-mod probe;
+mod common;
 
+use common::probe::{Label, Probe};
 use optiviz::core::compare::{Basin, BasinGrid};
 use optiviz::core::surface::{Surface, View};
 use optiviz::render::Theme;
@@ -13,7 +14,6 @@ use optiviz::render::basin::{
     draw_basin_map,
 };
 use plotters::prelude::*;
-use probe::{Label, Probe};
 use proptest::prelude::*;
 use std::ops::Range;
 

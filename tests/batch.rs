@@ -1,6 +1,7 @@
 //! Batched runs give what lone runs give, bit for bit: the lanes of a `Batch` against
 //! `simulate`, the batched basin map and learning-rate sweep against their one-at-a-time forms.
 
+mod common;
 use optiviz::core::batch::Batch;
 use optiviz::core::compare::{
     Basin, BasinGrid, Objective, log_space, lr_scores, lr_sweep, lr_sweep_single, score,
@@ -265,15 +266,14 @@ fn a_batch_refuses_what_a_lone_run_refuses() {
 #[cfg(not(target_arch = "wasm32"))]
 mod properties {
     use super::*;
+    use crate::common::strategies::any_config;
     use proptest::prelude::*;
 
     /// A configuration with every hyperparameter inside its slider range and random flags,
     /// schedule, clipping and noise.
     fn any_spec() -> impl Strategy<Value = RunSpec> {
         (
-            proptest::sample::select(OptimizerKind::ALL.to_vec()),
-            proptest::collection::vec(0.0f64..1.0, 6),
-            proptest::collection::vec(any::<bool>(), 2),
+            any_config(),
             proptest::option::of((0.0f64..3.0, any::<u64>())),
             proptest::option::of(0.1f64..50.0),
             proptest::option::of(0.1f64..50.0),
@@ -284,24 +284,14 @@ mod properties {
                     .prop_map(|(t_max, eta_min)| Schedule::Cosine { t_max, eta_min }),
             ],
         )
-            .prop_map(
-                |(kind, fractions, bits, noise, clip_norm, clip_value, schedule)| {
-                    let mut c = RunConfig::new(kind);
-                    for (p, f) in kind.params().iter().zip(fractions) {
-                        c.set(p.name, p.slider[0] + f * (p.slider[1] - p.slider[0]))
-                            .unwrap();
-                    }
-                    for (flag, on) in kind.flags().iter().zip(bits) {
-                        c.set_flag(flag.name, on).unwrap();
-                    }
-                    let mut spec = RunSpec::from(c);
-                    spec.noise = noise.map(|(sigma, seed)| Noise { sigma, seed });
-                    spec.clip_norm = clip_norm;
-                    spec.clip_value = clip_value;
-                    spec.schedule = schedule;
-                    spec
-                },
-            )
+            .prop_map(|(c, noise, clip_norm, clip_value, schedule)| {
+                let mut spec = RunSpec::from(c);
+                spec.noise = noise.map(|(sigma, seed)| Noise { sigma, seed });
+                spec.clip_norm = clip_norm;
+                spec.clip_value = clip_value;
+                spec.schedule = schedule;
+                spec
+            })
     }
 
     proptest! {

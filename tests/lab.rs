@@ -2,6 +2,7 @@
 //! normal equations say, the validation split follows the seed, bad data is an error that
 //! says why, and the lab's URL form reads back exactly and never panics.
 
+mod common;
 use optiviz::core::model::data::ClassShape;
 use optiviz::core::model::{
     ClassLoss, LabModel, MAX_POINTS, Model, ModelSpec, ModelTrace, PointKind, Points,
@@ -817,45 +818,13 @@ fn generated_points_are_of_the_models_kind() {
 #[cfg(not(target_arch = "wasm32"))]
 mod properties {
     use super::*;
+    use crate::common::strategies::any_run;
     use optiviz::core::model::data::ClassShape;
     use optiviz::core::model::{
         ClassLoss, DATA_LIMITS, MAX_COORDINATE, MAX_DEGREE, MAX_SECOND_ORDER_PARAMS,
     };
-    use optiviz::core::run::Noise;
-    use optiviz::core::schedule::Schedule;
     use optiviz::core::surface::COORDINATE_LIMIT;
     use proptest::prelude::*;
-
-    fn any_run() -> impl Strategy<Value = RunEntry> {
-        (
-            proptest::sample::select(OptimizerKind::ALL.to_vec()),
-            proptest::collection::vec(0.0f64..1.0, 6),
-            proptest::collection::vec(any::<bool>(), 2),
-            any::<bool>(),
-            proptest::option::of((0.0f64..5.0, any::<u64>())),
-            proptest::option::of(1e-3f64..100.0),
-            prop_oneof![
-                Just(Schedule::Constant),
-                (1u32..1000, 0.01f64..1.0).prop_map(|(size, gamma)| Schedule::Step { size, gamma })
-            ],
-        )
-            .prop_map(|(kind, fractions, bits, hidden, noise, clip, schedule)| {
-                let mut c = RunConfig::new(kind);
-                for (p, f) in kind.params().iter().zip(fractions) {
-                    c.set(p.name, p.slider[0] + f * (p.slider[1] - p.slider[0]))
-                        .unwrap();
-                }
-                for (flag, on) in kind.flags().iter().zip(bits) {
-                    c.set_flag(flag.name, on).unwrap();
-                }
-                let mut entry = RunEntry::from(c);
-                entry.hidden = hidden;
-                entry.spec.noise = noise.map(|(sigma, seed)| Noise { sigma, seed });
-                entry.spec.clip_norm = clip;
-                entry.spec.schedule = schedule;
-                entry
-            })
-    }
 
     /// Any finite number, from everyday values to the extremes.
     fn finite() -> impl Strategy<Value = f64> {

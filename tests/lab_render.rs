@@ -6,9 +6,9 @@
 //! backend that forwards shapes to a `BitMapBackend` and records text (`tests/probe`).
 #![cfg(not(target_arch = "wasm32"))]
 
-mod probe;
+mod common;
 
-use probe::Probe;
+use common::probe::Probe;
 
 use optiviz::core::model::{LabModel, ModelSpec, Points, Training};
 use optiviz::core::surface::View;

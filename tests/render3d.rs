@@ -10,9 +10,9 @@
 //! of drawing; the pixels checked are those of the shapes alone.
 #![cfg(not(target_arch = "wasm32"))]
 
-mod probe;
+mod common;
 
-use probe::Probe;
+use common::probe::Probe;
 
 use optiviz::core::surface::{Surface, View};
 use optiviz::render::mesh::Mesh;

@@ -6,13 +6,13 @@
 //! backend that forwards shapes to a `BitMapBackend` and records text (`tests/probe`).
 #![cfg(not(target_arch = "wasm32"))]
 
-mod probe;
+mod common;
 
+use common::probe::Probe;
 use optiviz::core::surface::View;
 use optiviz::render::lab::landscape_view;
 use optiviz::render::{Line, MetricSeries, Theme, draw_metric, draw_surface_layer};
 use plotters::prelude::*;
-use probe::Probe;
 use std::cell::RefCell;
 use std::rc::Rc;
 

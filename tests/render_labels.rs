@@ -12,8 +12,9 @@
 //! rather than suiting one font.
 #![cfg(not(target_arch = "wasm32"))]
 
-mod probe;
+mod common;
 
+use common::probe::{Label, Probe};
 use optiviz::core::model::{ModelSpec, Points};
 use optiviz::core::surface::{Surface, View};
 use optiviz::render::basin::draw_basin_map;
@@ -27,7 +28,6 @@ use optiviz::render::{
 };
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use probe::{Label, Probe};
 
 /// The text sizes and densities checked: normal and Large text, at 1 and 2 device pixels per
 /// CSS pixel.

@@ -2,12 +2,12 @@
 //! ten), and each run's divergence marks visible beside the others'.
 #![cfg(not(target_arch = "wasm32"))]
 
-mod probe;
+mod common;
 
+use common::probe::Probe;
 use optiviz::render::Theme;
 use optiviz::render::plot::{SweepAxis, SweepSeries, draw_sweep};
 use plotters::prelude::*;
-use probe::Probe;
 use std::cell::RefCell;
 use std::rc::Rc;
 

@@ -2,6 +2,7 @@
 //! parts keeps every valid one and names each bad one (the strict reading refuses it with
 //! them all), never a panic.
 
+mod common;
 use optiviz::core::optim::OptimizerKind;
 use optiviz::core::run::Noise;
 use optiviz::core::schedule::Schedule;
@@ -364,40 +365,9 @@ fn a_step_past_the_end_is_clamped() {
 #[cfg(not(target_arch = "wasm32"))]
 mod properties {
     use super::*;
-    use optiviz::core::optim::RunConfig;
-    use optiviz::state::scenario::{LESSON_CONTROLS, RunEntry};
+    use crate::common::strategies::any_run;
+    use optiviz::state::scenario::LESSON_CONTROLS;
     use proptest::prelude::*;
-
-    fn any_run() -> impl Strategy<Value = RunEntry> {
-        (
-            proptest::sample::select(OptimizerKind::ALL.to_vec()),
-            proptest::collection::vec(0.0f64..1.0, 6),
-            proptest::collection::vec(any::<bool>(), 2),
-            any::<bool>(),
-            proptest::option::of((0.0f64..5.0, any::<u64>())),
-            proptest::option::of(1e-3f64..100.0),
-            prop_oneof![
-                Just(Schedule::Constant),
-                (1u32..1000, 0.01f64..1.0).prop_map(|(size, gamma)| Schedule::Step { size, gamma })
-            ],
-        )
-            .prop_map(|(kind, fractions, bits, hidden, noise, clip, schedule)| {
-                let mut c = RunConfig::new(kind);
-                for (p, f) in kind.params().iter().zip(fractions) {
-                    c.set(p.name, p.slider[0] + f * (p.slider[1] - p.slider[0]))
-                        .unwrap();
-                }
-                for (flag, on) in kind.flags().iter().zip(bits) {
-                    c.set_flag(flag.name, on).unwrap();
-                }
-                let mut entry = RunEntry::from(c);
-                entry.hidden = hidden;
-                entry.spec.noise = noise.map(|(sigma, seed)| Noise { sigma, seed });
-                entry.spec.clip_norm = clip;
-                entry.spec.schedule = schedule;
-                entry
-            })
-    }
 
     /// A part no link may carry, with what its problem names: a bad run, a value out of its
     /// range, a word where a number goes, an unknown key or name.

@@ -9,7 +9,6 @@
 //! `src/web/canvas.rs`, says the same of a line). Each text drawn is recorded with the box
 //! it covers on the canvas ([`Label::bounds`]), from its anchor and rotation as the canvas
 //! backend places it.
-#![allow(dead_code)]
 
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
