@@ -1051,3 +1051,70 @@ fn steps_that_do_not_exist_are_errors() {
         Err(ConfigError::OutOfRange { name: "beta1", .. })
     ));
 }
+
+/// The course notes' notation (`Notation::Notes`): the loss J and momentum's γ; the notes'
+/// momentum v ← γv + η∇J(θ), θ ← θ − v is the textbook flag's rule exactly, and torch's form
+/// says how it differs; every other symbol is written as torch writes it.
+#[test]
+fn the_notes_notation_writes_the_notes_symbols() {
+    use optiviz::core::explain::{Notation, rule_mathml_in, rule_text_in};
+    let mut m = RunConfig::new(OptimizerKind::Momentum);
+    assert_eq!(
+        rule_text_in(&m, Notation::Notes)
+            .lines()
+            .take(4)
+            .collect::<Vec<_>>(),
+        [
+            "g ← ∇J(θ)",
+            "b ← g   (t = 1)",
+            "b ← γb + g   (t > 1)",
+            "θ ← θ − ηb"
+        ]
+    );
+    let torch_form = rule_text_in(&m, Notation::Notes);
+    assert!(
+        torch_form.contains("v ← γv + η∇J(θ), θ ← θ − v") && torch_form.contains("textbook"),
+        "{torch_form}"
+    );
+    m.set_flag("classical", true).unwrap();
+    assert_eq!(
+        rule_text_in(&m, Notation::Notes),
+        "g ← ∇J(θ)\nv ← ηg   (t = 1)\nv ← γv + ηg   (t > 1)\nθ ← θ − v"
+    );
+    assert!(rule_mathml_in(&m, Notation::Notes).contains("<mi>γ</mi>"));
+    // Torch's notation is the rule as it always was.
+    assert_eq!(rule_text_in(&m, Notation::Torch), rule_text(&m));
+    // Adam: the notes' m̂, v̂ and ε outside the root are torch's too; only f becomes J.
+    let adam = RunConfig::new(OptimizerKind::Adam);
+    assert_eq!(
+        rule_text_in(&adam, Notation::Notes),
+        rule_text(&adam).replace("∇f(θ)", "∇J(θ)")
+    );
+    assert!(rule_text(&adam).ends_with("θ ← θ − ηm̂/(√v̂ + ε)"));
+    // NAdam's μₜ is its own momentum schedule, not the notes' γ.
+    let nadam = RunConfig::new(OptimizerKind::Nadam);
+    assert!(rule_text_in(&nadam, Notation::Notes).contains("μₜ"));
+    assert!(!rule_text_in(&nadam, Notation::Notes).contains('γ'));
+    assert_eq!(Notation::from_id("notes"), Ok(Notation::Notes));
+    assert_eq!(
+        Notation::from_id("latex"),
+        Err("notation 'latex': allowed values are torch, notes".to_owned())
+    );
+}
+
+/// A step explained in the notes' notation has the same numbers, in the notes' symbols.
+#[test]
+fn a_step_explained_in_the_notes_notation_keeps_its_numbers() {
+    use optiviz::core::explain::{Notation, explain_in};
+    let mut spec = RunSpec::from(RunConfig::new(OptimizerKind::Momentum));
+    spec.optimizer.set("lr", 0.001).unwrap();
+    let torch = explain(&Surface::Rosenbrock, &spec, [-1.2, 1.0], 3).unwrap();
+    let notes = explain_in(&Surface::Rosenbrock, &spec, [-1.2, 1.0], 3, Notation::Notes).unwrap();
+    assert_eq!(notes.theta_after, torch.theta_after);
+    assert!(
+        notes.text.contains("∇J(θ)") && notes.text.contains('γ'),
+        "{}",
+        notes.text
+    );
+    assert!(!notes.text.contains('μ'), "{}", notes.text);
+}

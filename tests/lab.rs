@@ -1014,6 +1014,11 @@ mod properties {
                         start: start.map(|v| v[..d].to_vec()),
                         // Either way, as the seed falls (the tuple of strategies is full).
                         large: seed % 2 == 1,
+                        notation: if seed % 3 == 0 {
+                            optiviz::core::explain::Notation::Notes
+                        } else {
+                            optiviz::core::explain::Notation::Torch
+                        },
                     }
                 },
             )
@@ -1105,6 +1110,14 @@ fn large_text_is_a_flag_of_the_lab_link() {
     // A scene keeps it: the scene's own lab, large.
     let s = LabScenario::from_query("scene=batch-sizes&large").unwrap();
     assert!(s.large && s.scene.as_deref() == Some("batch-sizes"));
+    // The notation travels the same way.
+    let s = LabScenario::from_query("scene=batch-sizes&notation=notes").unwrap();
+    assert_eq!(s.notation, optiviz::core::explain::Notation::Notes);
+    assert!(s.to_query().ends_with("&notation=notes"));
+    assert_eq!(
+        LabScenario::from_query("notation=latex"),
+        Err("notation 'latex': allowed values are torch, notes".to_owned())
+    );
     // Anything else is refused with the allowed values.
     let e = LabScenario::from_query("large=maybe").unwrap_err();
     assert!(e.contains("large 'maybe'") && e.contains("large=0"), "{e}");

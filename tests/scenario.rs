@@ -456,6 +456,12 @@ mod properties {
                         speed,
                         lesson,
                         large,
+                        // Either way, as the start falls (the tuple of strategies is full).
+                        notation: if start.0 < 0.0 {
+                            optiviz::core::explain::Notation::Notes
+                        } else {
+                            optiviz::core::explain::Notation::Torch
+                        },
                         overlay,
                         chart,
                         story: None,

@@ -159,7 +159,20 @@ export class RunPanels {
   /** A run's setting changed: its legend may read differently now. */
   edited() {
     this.hooks.legends(JSON.parse(this.handle.runs()));
+    this.refreshRules();
     this.hooks.changed();
+  }
+
+  /**
+   * Writes every run's update rule again (a flag chooses its form, a hyperparameter at 0 drops
+   * its term, the notation its symbols), and lets each open explanation be worked out again.
+   */
+  refreshRules() {
+    for (const box of document.querySelectorAll('details.rule')) {
+      const k = Number(box.dataset.run);
+      box.querySelector('.math').innerHTML = this.handle.rule_mathml(k);
+      delete $(`run${k}-explain`)?.dataset.step;
+    }
   }
 
   /** One slider, its label and its value, for hyperparameter `p` of run `i`. */
@@ -357,7 +370,7 @@ export class RunPanels {
     step.className = 'explain';
     step.id = `run${i}-explain`;
     step.setAttribute('aria-live', 'polite');
-    rule.append(summary, math, reference, step);
+    rule.append(summary, this.notationControl(i), math, reference, step);
     rule.addEventListener('toggle', () => {
       delete step.dataset.step;
       this.hooks.explainSteps?.();
@@ -369,6 +382,29 @@ export class RunPanels {
       this.extrasControls(run, i),
       rule);
     return set;
+  }
+
+  /**
+   * The notation the update rules are written in, one choice for the whole page: torch's
+   * symbols or the course notes' (every run's rule and explanation follow, and the link).
+   */
+  notationControl(i) {
+    const select = document.createElement('select');
+    select.id = `run${i}-notation`;
+    select.className = 'notation';
+    for (const n of this.limits.notations) select.add(new Option(n.label, n.id));
+    select.value = this.handle.notation();
+    select.addEventListener('change', () => {
+      if (!attempt(() => this.handle.set_notation(select.value), select)) return;
+      for (const other of document.querySelectorAll('select.notation')) other.value = select.value;
+      this.refreshRules();
+      this.hooks.changed();
+      this.hooks.explainSteps?.();
+    });
+    const row = labelled(i, 'notation', 'written in', select);
+    // Shown and hidden with the rule it belongs to (a lesson naming 'explain' keeps it).
+    row.dataset.key = 'explain';
+    return row;
   }
 
 }

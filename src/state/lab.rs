@@ -24,11 +24,13 @@
 //! `batch=B` (the older, lab-wide form) is the batch size of every run without its own; links
 //! are written with each run's own. `scene` names the one-click scene the lab came from
 //! ([`crate::state::lab_scenes`]): alone it opens the scene, and every other key overrides the
-//! scene's. `large` turns on large text for a projector. `points` (when
+//! scene's. `large` turns on large text for a projector, `notation=notes` writes the update
+//! rules in the course notes' symbols. `points` (when
 //! the user edited the data) lists `x,y` pairs for linear and polynomial regression, `x1,x2,c`
 //! triples (`c` 0 or 1) for logistic regression and the network, separated by `;`. Numbers are
 //! written in Rust's shortest round-trip form, so reading a link back gives the same bits.
 
+use crate::core::explain::Notation;
 use crate::core::model::data::ClassShape;
 use crate::core::model::dataset::{MAX_POINTS, Points};
 use crate::core::model::{
@@ -83,6 +85,9 @@ pub struct LabScenario {
     /// Large text (for a projector): the page's text and the plots' labels enlarged; kept
     /// when a scene or a model is chosen.
     pub large: bool,
+    /// The symbols the update rules are written in: torch's, or the course notes'
+    /// (`&notation=notes`); kept when a scene or a model is chosen.
+    pub notation: Notation,
 }
 
 impl Default for LabScenario {
@@ -103,6 +108,7 @@ impl Default for LabScenario {
             scene: None,
             start: None,
             large: false,
+            notation: Notation::Torch,
         }
     }
 }
@@ -589,6 +595,9 @@ impl LabScenario {
         if self.large {
             pairs.push(("large", String::new()));
         }
+        if self.notation != Notation::Torch {
+            pairs.push(("notation", self.notation.id().to_owned()));
+        }
         join_query(pairs)
     }
 
@@ -731,9 +740,10 @@ impl LabScenario {
                 }
                 "start" => parse_start(value).map(|v| s.start = Some(v)),
                 "large" => flag("large", value).map(|on| s.large = on),
+                "notation" => Notation::from_id(value).map(|n| s.notation = n),
                 _ => Err(format!(
                     "unknown part '{key}': allowed are model, {}, seed, batch, steps, step, \
-                     axes, view, start, run, points, scene, large",
+                     axes, view, start, run, points, scene, large, notation",
                     model_keys(&s.model).join(", ")
                 )),
             };

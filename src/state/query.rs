@@ -5,6 +5,7 @@
 //! and lesson name is checked here, where it enters, and an error names the part, the value
 //! and the allowed values.
 
+use crate::core::explain::Notation;
 use crate::core::optim::{OptimizerKind, RunConfig};
 use crate::core::run::{MAX_STEPS, Noise};
 use crate::core::schedule::Schedule;
@@ -268,6 +269,9 @@ impl Scenario {
         if self.overlay {
             pairs.push(("overlay", String::new()));
         }
+        if self.notation != Notation::Torch {
+            pairs.push(("notation", self.notation.id().to_owned()));
+        }
         if self.chart != Chart::Loss {
             pairs.push(("chart", self.chart.id().to_owned()));
         }
@@ -423,6 +427,10 @@ impl Scenario {
                     Ok(c) => s.chart = c,
                     Err(e) => problem(e),
                 },
+                "notation" => match Notation::from_id(value) {
+                    Ok(n) => s.notation = n,
+                    Err(e) => problem(e),
+                },
                 // The scene was set by the last story that exists.
                 "story" => {
                     if let Err(e) = presets::preset(value) {
@@ -431,7 +439,7 @@ impl Scenario {
                 }
                 _ => problem(format!(
                     "unknown part '{key}': allowed are surface, k, angle, start, view, steps, \
-                     step, speed, run, lesson, large, overlay, chart, story, theory, keep_rates"
+                     step, speed, run, lesson, large, notation, overlay, chart, story, theory, keep_rates"
                 )),
             }
         }

@@ -8,7 +8,7 @@
 //!  &run=sgd;lr=0.001
 //!  &run=momentum;lr=0.001;momentum=0.9;classical
 //!  &run=adam;lr=0.05;!bias_correction;schedule=cosine:t_max=500,eta_min=0;noise=0.5@7;hidden
-//!  &lesson=lr&large&overlay&chart=grad
+//!  &lesson=lr&large&notation=notes&overlay&chart=grad
 //! ```
 //!
 //! Each `run` is `KIND` then `;`-separated items: `name=value` for a hyperparameter, `flag` or
@@ -16,6 +16,7 @@
 //! `noise=SIGMA@SEED`, `hidden`. Numbers are written in Rust's shortest round-trip form, so
 //! reading a link back gives the same bits.
 
+use crate::core::explain::Notation;
 use crate::core::optim::{OptimizerKind, RunConfig};
 use crate::core::run::{RunSpec, Trajectory};
 use crate::core::surface::{COORDINATE_LIMIT, Surface, View};
@@ -66,6 +67,9 @@ pub struct Scenario {
     pub lesson: Option<Vec<String>>,
     /// Large text, for a projector.
     pub large: bool,
+    /// The symbols the update rules and "explain this step" are written in: torch's, or the
+    /// course notes' (`&notation=notes`).
+    pub notation: Notation,
     /// The teaching overlay: gradient step and actual update drawn at each run's head.
     pub overlay: bool,
     /// What the chart under the plot shows.
@@ -164,6 +168,7 @@ impl Default for Scenario {
             speed: 300.0,
             lesson: None,
             large: false,
+            notation: Notation::Torch,
             overlay: false,
             chart: Chart::Loss,
             story: None,

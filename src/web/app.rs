@@ -126,18 +126,21 @@ impl App {
         Ok(())
     }
 
-    /// The bounds both pages' run panels hold their controls to, as JSON `{max_runs,
-    /// noise_slider: [lo, hi]}`: the most runs a scenario holds, and the range of the gradient
-    /// noise slider ([`crate::core::run::NOISE_SLIDER`]).
+    /// The bounds and choices both pages' run panels hold their controls to, as JSON
+    /// `{max_runs, noise_slider: [lo, hi], notations: [{id, label}]}`: the most runs a scenario
+    /// holds, the range of the gradient noise slider ([`crate::core::run::NOISE_SLIDER`]), and
+    /// the notations the update rules can be written in ([`Notation`]).
     pub fn limits() -> String {
         #[derive(Serialize)]
         struct Limits {
             max_runs: usize,
             noise_slider: [f64; 2],
+            notations: Vec<runs::NotationView>,
         }
         json(&Limits {
             max_runs: crate::state::scenario::MAX_RUNS,
             noise_slider: crate::core::run::NOISE_SLIDER,
+            notations: runs::notation_views(),
         })
     }
 
@@ -351,7 +354,19 @@ impl App {
 
     /// Run `index`'s update rule as a MathML `<math>` element, honouring its flags.
     pub fn rule_mathml(&self, index: usize) -> Result<String, JsError> {
-        runs::rule_mathml(&self.scenario.runs, index)
+        runs::rule_mathml(&self.scenario.runs, index, self.scenario.notation)
+    }
+
+    /// The notation the rules are written in (`torch` or `notes`).
+    pub fn notation(&self) -> String {
+        self.scenario.notation.id().to_owned()
+    }
+
+    /// Writes the rules and explanations in notation `id` (`torch` or `notes`); an unknown
+    /// id is an error naming the allowed ones, and nothing changes then.
+    pub fn set_notation(&mut self, id: &str) -> Result<(), JsError> {
+        self.scenario.notation = Notation::from_id(id).map_err(js_err)?;
+        Ok(())
     }
 
     /// Explains run `index`'s next step from the current one (point k to point k + 1) with
@@ -366,8 +381,9 @@ impl App {
             return Ok("null".into());
         }
         let s = &self.scenario;
-        let explanation = crate::core::explain::explain(&s.surface, &entry.spec, s.start, k + 1)
-            .map_err(js_err)?;
+        let explanation =
+            crate::core::explain::explain_in(&s.surface, &entry.spec, s.start, k + 1, s.notation)
+                .map_err(js_err)?;
         Ok(json(&explanation))
     }
 
@@ -403,10 +419,10 @@ impl App {
     pub fn load_preset(&mut self, id: &str) -> Result<(), JsError> {
         let scenario = preset(id).map_err(js_err)?.scenario();
         let s = &self.scenario;
-        let keep = (s.large, s.lesson.clone(), s.keep_rates);
+        let keep = (s.large, s.notation, s.lesson.clone(), s.keep_rates);
         self.scenario = scenario;
         let s = &mut self.scenario;
-        (s.large, s.lesson, s.keep_rates) = keep;
+        (s.large, s.notation, s.lesson, s.keep_rates) = keep;
         self.resimulate_all().map_err(js_err)
     }
 

@@ -5,7 +5,7 @@
 
 use super::runs::{self, Edit};
 use super::{PAGE, backend, context, js_err, json, offscreen, rgb};
-use crate::core::explain::explain_gradient;
+use crate::core::explain::{Notation, explain_gradient};
 use crate::core::model::{
     Batches, ClassLoss, LabModel, MAX_CSV_CHARS, ModelSpec, Points, Trainer, Training,
 };
@@ -202,9 +202,9 @@ impl Lab {
         let (model, points, validation, trainers) = Lab::load(&next).map_err(js_err)?;
         // Fresh points (generated anew) get a fitted view; edits keep it until they end.
         let refit = next.points.is_none() && points != self.points;
-        let large = self.s.large;
+        let (large, notation) = (self.s.large, self.s.notation);
         self.s = next;
-        self.s.large = large;
+        (self.s.large, self.s.notation) = (large, notation);
         self.model = model;
         self.points = points;
         self.validation = validation;
@@ -433,6 +433,18 @@ impl Lab {
     /// Whether large text (projector mode) is on.
     pub fn large(&self) -> bool {
         self.s.large
+    }
+
+    /// The notation the rules are written in (`torch` or `notes`).
+    pub fn notation(&self) -> String {
+        self.s.notation.id().to_owned()
+    }
+
+    /// Writes the rules in notation `id` (`torch` or `notes`); an unknown id is an error
+    /// naming the allowed ones, and nothing changes then.
+    pub fn set_notation(&mut self, id: &str) -> Result<(), JsError> {
+        self.s.notation = Notation::from_id(id).map_err(js_err)?;
+        Ok(())
     }
 
     /// Switches large text on or off: the page scales its text, the plots their labels (in
@@ -693,7 +705,7 @@ impl Lab {
 
     /// Run `index`'s update rule as MathML.
     pub fn rule_mathml(&self, index: usize) -> Result<String, JsError> {
-        runs::rule_mathml(&self.s.runs, index)
+        runs::rule_mathml(&self.s.runs, index, self.s.notation)
     }
 
     /// Explains run `index`'s next step (from the point shown, step `k`, to step `k + 1`) as

@@ -3,7 +3,7 @@
 //! every other method answers one control.
 
 use crate::core::compare::{SweepMetric, SweepProgress};
-use crate::core::explain::Scaling;
+use crate::core::explain::{Notation, Scaling};
 use crate::core::optim::{ConfigError, OptimizerKind, RunConfig};
 use crate::core::run::{RunSpec, StepParts, Trajectory, simulate};
 use crate::core::surface::{Surface, View};

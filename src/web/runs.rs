@@ -2,6 +2,7 @@
 //! change a panel makes to one run (shared by the surface page's `App` and the lab's `Lab`).
 
 use super::js_err;
+use crate::core::explain::Notation;
 use crate::core::optim::{Flag, HyperParam, OptimizerKind, RunConfig};
 use crate::core::run::{Noise, RunSpec};
 use crate::core::schedule::Schedule;
@@ -165,11 +166,37 @@ pub(super) fn removable(runs: &[RunEntry], index: usize) -> Result<(), JsError> 
     Ok(())
 }
 
-/// The update rule of run `index` as MathML.
-pub(super) fn rule_mathml(runs: &[RunEntry], index: usize) -> Result<String, JsError> {
-    Ok(crate::core::explain::rule_mathml(
+/// The update rule of run `index` as MathML, written in `notation`.
+pub(super) fn rule_mathml(
+    runs: &[RunEntry],
+    index: usize,
+    notation: Notation,
+) -> Result<String, JsError> {
+    Ok(crate::core::explain::rule_mathml_in(
         &entry(runs, index)?.spec.optimizer,
+        notation,
     ))
+}
+
+/// A notation as the page's menu offers it.
+#[derive(Serialize)]
+pub(super) struct NotationView {
+    id: &'static str,
+    label: &'static str,
+}
+
+/// The notations, in the order the page offers them.
+pub(super) fn notation_views() -> Vec<NotationView> {
+    Notation::ALL
+        .into_iter()
+        .map(|n| NotationView {
+            id: n.id(),
+            label: match n {
+                Notation::Torch => "torch.optim's symbols",
+                Notation::Notes => "the course notes' symbols",
+            },
+        })
+        .collect()
 }
 
 /// Exports the setters of a run panel (`set_param`, `set_flag`, `set_schedule`,

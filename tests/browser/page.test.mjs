@@ -148,6 +148,38 @@ describe('the optiviz page', () => {
     await page.close();
   });
 
+  test("the rules in the course notes' symbols: γ, ∇J(θ), and what torch's momentum does differently", async () => {
+    const { page, errors } = await h.open('?run=momentum;lr=0.001&run=adam;lr=0.05&step=10', 1280, 900);
+    await nextFrames(page);
+    const panel = page.locator('#runs fieldset').nth(0);
+    await panel.getByText('update rule').click();
+    // The rule's characters as written (innerText would give MathML's italic letters).
+    const rule = async () => (await panel.locator('.math').first().textContent()).replace(/[\u2062\s]/g, '');
+    assert.match(await rule(), /μ/);
+    await page.getByRole('combobox', { name: 'Run 1 written in' }).selectOption({ label: "the course notes' symbols" });
+    await nextFrames(page);
+    const notes = await rule();
+    assert.match(notes, /γ/);
+    assert.match(notes, /∇J/);
+    assert.match(notes, /textbookmomentumforthenotes'formexactly/);
+    // The step explained follows, with the same numbers; the other run's menu too; the link.
+    assert.match(await panel.locator('.explain .plain').textContent(), /∇J\(θ\)/);
+    assert.equal(await page.locator('#run1-notation').inputValue(), 'notes');
+    await page.waitForFunction(() => location.search.includes('notation=notes'));
+    // The textbook flag writes the notes' momentum exactly, without the sentence.
+    await page.getByRole('checkbox', { name: 'Run 1 textbook momentum' }).check();
+    await nextFrames(page);
+    assert.doesNotMatch(await rule(), /textbookmomentumforthenotes'form/);
+    assert.match(await rule(), /v←γv\+ηg/);
+    // The link opens in the notes' symbols.
+    const again = await h.open(`?${await page.evaluate(() => window.optiviz.query())}`, 1280, 900);
+    const menu = again.page.locator('#run0-notation');
+    assert.equal(await menu.inputValue(), 'notes');
+    assert.deepEqual([...errors, ...again.errors], []);
+    await again.page.close();
+    await page.close();
+  });
+
   test('schedule, clipping and noise wrap any optimizer; bad input is explained', async () => {
     const { page, errors } = await open();
     await pause(page);

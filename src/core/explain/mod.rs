@@ -15,6 +15,10 @@
 //!   coordinate ([`Scaling`]: the accumulated squares, the denominator dᵢ and the rate η/dᵢ),
 //!   which [`scaling_at`] gives alone for the step overlay to draw.
 //!
+//! Each is written in torch.optim's symbols, or ([`rule_mathml_in`], [`explain_in`]) in the
+//! course notes' ([`Notation`]: the loss J, momentum's γ, and a sentence where the notes' form
+//! of momentum differs from torch's).
+//!
 //! Conventions, the same for every optimizer:
 //! - The symbols are those of [`crate::core::optim::HyperParam::symbol`] (η, μ, τ, λ, β₁, β₂, ε, α,
 //!   ρ, κ, s₀, ψ, δ) and the notation of each optimizer's rustdoc (θ the parameters, g the
@@ -36,10 +40,12 @@
 mod format;
 mod gradient;
 mod math;
+mod notation;
 mod rules;
 mod step;
 
 pub use format::format_number;
 pub use gradient::{GradientExplanation, explain_gradient};
-pub use rules::{rule_mathml, rule_text};
-pub use step::{Explanation, Scaling, explain, scaling_at};
+pub use notation::Notation;
+pub use rules::{rule_mathml, rule_mathml_in, rule_text, rule_text_in};
+pub use step::{Explanation, Scaling, explain, explain_in, scaling_at};

@@ -7,6 +7,7 @@ use super::math::{
     np, one_minus, op, paren, paren_if_row, render_mathml, render_text, row, sqrt, sub, sup, tilde,
     vector,
 };
+use super::notation::{Notation, written_in};
 use super::rules::{Params, bias};
 use crate::core::optim::{ConfigError, OptimizerKind, RunConfig, StateVar};
 use crate::core::run::MAX_STEPS;
@@ -122,8 +123,20 @@ pub fn explain(
     start: [f64; 2],
     step: usize,
 ) -> Result<Explanation, ConfigError> {
+    explain_in(surface, spec, start, step, Notation::Torch)
+}
+
+/// [`explain`], its lines written in `notation` (the numbers are the same).
+pub fn explain_in(
+    surface: &Surface,
+    spec: &RunSpec,
+    start: [f64; 2],
+    step: usize,
+    notation: Notation,
+) -> Result<Explanation, ConfigError> {
     let replayed = replay(surface, spec, start, step)?;
     let (items, scaling) = replayed.items(spec);
+    let items = written_in(items, notation, &spec.optimizer);
     let s = replayed.step;
     Ok(Explanation {
         step: s.k,
