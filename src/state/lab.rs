@@ -663,10 +663,14 @@ impl LabScenario {
                 "points" => points = Some(value),
                 "scene" => s.scene = Some(lab_scenes::scene(value)?.id.to_owned()),
                 "start" => s.start = Some(parse_start(value)?),
+                // The page's language (read by the pages' own catalogue; here only checked).
+                "lang" => {
+                    crate::state::course::Lang::from_id(value)?;
+                }
                 _ => {
                     return Err(format!(
                         "unknown part '{key}': allowed are model, {}, seed, batch, steps, step, \
-                         axes, view, start, run, points, scene",
+                         axes, view, start, run, points, scene, lang",
                         model_keys(&s.model).join(", ")
                     ));
                 }
