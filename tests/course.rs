@@ -207,21 +207,27 @@ fn a_link_s_language_is_checked_on_both_pages() {
     );
 }
 
-proptest::proptest! {
-    /// Any text as a language: en or zh, or an error naming it and the allowed values; the
-    /// surface page keeps the rest of a link whatever its lang says.
-    #[test]
-    fn any_lang_is_read_or_named(text in "\\PC{0,12}") {
-        match Lang::from_id(&text) {
-            Ok(lang) => proptest::prop_assert_eq!(lang.id(), text.as_str()),
-            Err(e) => {
-                proptest::prop_assert!(text != "en" && text != "zh");
-                proptest::prop_assert_eq!(e, format!("unknown language '{text}': allowed values are en, zh"));
+// Property tests run natively (proptest does not build for wasm32).
+#[cfg(not(target_arch = "wasm32"))]
+mod properties {
+    use super::*;
+
+    proptest::proptest! {
+        /// Any text as a language: en or zh, or an error naming it and the allowed values; the
+        /// surface page keeps the rest of a link whatever its lang says.
+        #[test]
+        fn any_lang_is_read_or_named(text in "\\PC{0,12}") {
+            match Lang::from_id(&text) {
+                Ok(lang) => proptest::prop_assert_eq!(lang.id(), text.as_str()),
+                Err(e) => {
+                    proptest::prop_assert!(text != "en" && text != "zh");
+                    proptest::prop_assert_eq!(e, format!("unknown language '{text}': allowed values are en, zh"));
+                }
             }
+            let encoded: String = text.bytes().map(|b| format!("%{b:02X}")).collect();
+            let (s, problems) = Scenario::read_query(&format!("story=saddle-point&lang={encoded}"));
+            proptest::prop_assert_eq!(s, preset("saddle-point").unwrap().scenario());
+            proptest::prop_assert!(problems.len() <= 1);
         }
-        let encoded: String = text.bytes().map(|b| format!("%{b:02X}")).collect();
-        let (s, problems) = Scenario::read_query(&format!("story=saddle-point&lang={encoded}"));
-        proptest::prop_assert_eq!(s, preset("saddle-point").unwrap().scenario());
-        proptest::prop_assert!(problems.len() <= 1);
     }
 }
