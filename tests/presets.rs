@@ -157,3 +157,73 @@ fn noisy_gradients_adam_settles_lower_on_average() {
     // SGD keeps bouncing: its late losses never settle below 1e-4 for long.
     assert!(t[0].losses[500..].iter().filter(|&&l| l < 1e-4).count() < 50);
 }
+
+/// Rosenbrock's gradient by hand: (−2(1 − x) − 400x(y − x²), 200(y − x²)).
+fn rosenbrock_gradient([x, y]: [f64; 2]) -> [f64; 2] {
+    [
+        -2.0 * (1.0 - x) - 400.0 * x * (y - x * x),
+        200.0 * (y - x * x),
+    ]
+}
+
+#[test]
+fn adagrad_stalls_on_the_floor_while_rmsprop_reaches_the_minimum() {
+    let (s, t) = runs("adagrad-rmsprop");
+    let (adagrad, rmsprop) = (&t[0], &t[1]);
+    assert_eq!((adagrad.diverged_at, rmsprop.diverged_at), (None, None));
+    // Started on the steep wall: the first gradient is hundreds long.
+    let g = rosenbrock_gradient(s.start);
+    assert!(g[0].hypot(g[1]) > 100.0, "{g:?}");
+    let dist = |p: [f64; 2]| (p[0] - 1.0).hypot(p[1] - 1.0);
+    assert!(adagrad.losses[1500] > 1.0, "{}", adagrad.losses[1500]);
+    assert!(
+        dist(adagrad.points[1500]) > 1.0,
+        "{:?}",
+        adagrad.points[1500]
+    );
+    assert!(rmsprop.losses[1500] < 0.05, "{}", rmsprop.losses[1500]);
+    // AdaGrad's steps shrink: its first is η = 0.5 along each axis, and once it is on the
+    // floor (from step 200) each is under 0.005 long; RMSprop's stay about η = 0.01 long.
+    let step = |run: &Trajectory, k: usize| {
+        (run.points[k + 1][0] - run.points[k][0]).hypot(run.points[k + 1][1] - run.points[k][1])
+    };
+    assert!((step(adagrad, 0) - 0.5 * 2f64.sqrt()).abs() < 1e-6);
+    let longest = (200..1500).map(|k| step(adagrad, k)).fold(0.0, f64::max);
+    assert!(longest < 0.005, "AdaGrad's longest late step {longest}");
+    let late = (1400..1500).map(|k| step(rmsprop, k)).sum::<f64>() / 100.0;
+    assert!((0.005..0.03).contains(&late), "RMSprop's late step {late}");
+}
+
+#[test]
+fn lr_decay_settles_lower_than_a_constant_rate_under_the_same_noise() {
+    let (s, t) = runs("lr-decay");
+    assert_eq!(s.runs[0].spec.noise, s.runs[1].spec.noise, "the same noise");
+    let (constant, decayed) = (&t[0], &t[1]);
+    // One run for the first 100 steps (the rate first halves after step 100).
+    assert_eq!(constant.points[..=100], decayed.points[..=100]);
+    assert_ne!(constant.points[101], decayed.points[101]);
+    let late_mean =
+        |run: &Trajectory| run.losses[500..].iter().sum::<f64>() / (run.losses.len() - 500) as f64;
+    let (c, d) = (late_mean(constant), late_mean(decayed));
+    assert!(d * 5.0 < c, "decayed {d} vs constant {c}");
+}
+
+#[test]
+fn clipping_keeps_a_steep_start_finite_where_plain_descent_diverges() {
+    let (s, t) = runs("gradient-clipping");
+    let g = rosenbrock_gradient(s.start);
+    assert!(g[0].hypot(g[1]) > 1700.0, "{g:?}");
+    let (plain, clipped) = (&t[0], &t[1]);
+    let step = |run: &Trajectory, k: usize| {
+        (run.points[k + 1][0] - run.points[k][0]).hypot(run.points[k + 1][1] - run.points[k][1])
+    };
+    assert!(step(plain, 0) > 3.0, "{}", step(plain, 0));
+    assert!(
+        plain.diverged_at.is_some_and(|k| k <= 15),
+        "{:?}",
+        plain.diverged_at
+    );
+    assert_eq!(clipped.diverged_at, None);
+    assert!((0..1500).all(|k| step(clipped, k) <= 0.02 + 1e-12));
+    assert!(clipped.losses[1500] < 0.05, "{}", clipped.losses[1500]);
+}

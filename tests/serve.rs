@@ -447,3 +447,19 @@ mod tempdir {
         }
     }
 }
+
+#[test]
+fn the_real_folder_serves_every_page_and_its_script() {
+    let www = Path::new(env!("CARGO_MANIFEST_DIR")).join("www");
+    let addr = Server::bind(&www, 0).unwrap().spawn();
+    for (path, kind) in [
+        ("/course.html", "text/html; charset=utf-8"),
+        ("/course.js", "text/javascript; charset=utf-8"),
+        ("/lab.html", "text/html; charset=utf-8"),
+        ("/", "text/html; charset=utf-8"),
+    ] {
+        let (status, response) = request(addr, "GET", path);
+        assert_eq!(status, 200, "{path}");
+        assert_eq!(header(&response, "Content-Type"), Some(kind), "{path}");
+    }
+}

@@ -741,9 +741,11 @@ impl LabScenario {
                 "start" => parse_start(value).map(|v| s.start = Some(v)),
                 "large" => flag("large", value).map(|on| s.large = on),
                 "notation" => Notation::from_id(value).map(|n| s.notation = n),
+                // The page's language (read by the pages' own catalogue; here only checked).
+                "lang" => crate::state::course::Lang::from_id(value).map(|_| ()),
                 _ => Err(format!(
                     "unknown part '{key}': allowed are model, {}, seed, batch, steps, step, \
-                     axes, view, start, run, points, scene, large, notation",
+                     axes, view, start, run, points, scene, large, notation, lang",
                     model_keys(&s.model).join(", ")
                 )),
             };

@@ -3,9 +3,11 @@
 //!
 //! Dependencies point one way: [`query`] reads [`scenario`] and [`presets`]; [`presets`]
 //! builds [`scenario`]s; [`lab`] borrows the run grammar of [`query`]; [`lab_scenes`] (the
-//! lab's one-click scenes) builds [`lab`] scenarios, which name their scene. Nothing in the
-//! core imports this layer.
+//! lab's one-click scenes) builds [`lab`] scenarios, which name their scene; [`course`] (the
+//! walk through the course) names stories and scenes, and its [`course::Lang`] is the `lang=`
+//! both links accept. Nothing in the core imports this layer.
 
+pub mod course;
 pub mod lab;
 pub mod lab_scenes;
 pub mod presets;

@@ -18,7 +18,7 @@ pub struct Preset {
 }
 
 /// Every preset, in the order the page lists them.
-pub const PRESETS: [Preset; 6] = [
+pub const PRESETS: [Preset; 9] = [
     Preset {
         id: "rosenbrock-valley",
         title: "The Rosenbrock valley",
@@ -76,6 +76,38 @@ pub const PRESETS: [Preset; 6] = [
                   loss on average.",
         query: "surface=bowl&k=10&angle=0&start=-2.5,1.5&steps=1000&speed=100\
                 &run=sgd;lr=0.05;noise=2@1&run=adam;lr=0.05;noise=2@1",
+    },
+    Preset {
+        id: "adagrad-rmsprop",
+        title: "AdaGrad against RMSprop: a memory that fades",
+        caption: "Both start on the valley's steep wall. AdaGrad adds up every squared \
+                  gradient, the wall's huge ones included, so on the gently sloping floor its \
+                  steps are a few thousandths long, and after 1500 steps it is still far from \
+                  (1, 1), loss above 1. \
+                  RMSprop's running average forgets the wall, its steps stay about η long, and \
+                  it ends near (1, 1), loss below 0.05.",
+        query: "surface=rosenbrock&start=-1.5,2.5&steps=1500&speed=200\
+                &run=adagrad;lr=0.5&run=rmsprop;lr=0.01",
+    },
+    Preset {
+        id: "lr-decay",
+        title: "Learning-rate decay: settling despite noise",
+        caption: "Both runs get the same noisy gradients (σ = 2, the same seed) at η = 0.05, and \
+                  for 100 steps they are one run. Then the second halves η every 100 steps: its \
+                  bounce around the minimum shrinks, and over the last 500 steps its loss is on \
+                  average over 5 times lower than the constant rate's.",
+        query: "surface=bowl&k=10&angle=0&start=-2.5,1.5&steps=1000&speed=100\
+                &run=sgd;lr=0.05;noise=2@1&run=sgd;lr=0.05;schedule=step:size=100,gamma=0.5;noise=2@1",
+    },
+    Preset {
+        id: "gradient-clipping",
+        title: "Gradient clipping: surviving a steep wall",
+        caption: "On the valley's steep wall the gradient is over 1700 long, so plain gradient \
+                  descent's first step at η = 0.002 is over 3 long, and it diverges within 15 \
+                  steps. Clipped to norm 10, no step is longer than 0.02: the same η walks down \
+                  the wall and along the valley, loss below 0.05 after 1500 steps.",
+        query: "surface=rosenbrock&start=-1.5,-0.5&steps=1500&speed=200\
+                &run=sgd;lr=0.002&run=sgd;lr=0.002;clip_norm=10",
     },
 ];
 

@@ -431,6 +431,12 @@ impl Scenario {
                     Ok(n) => s.notation = n,
                     Err(e) => problem(e),
                 },
+                // The page's language (read by the pages' own catalogue; here only checked).
+                "lang" => {
+                    if let Err(e) = crate::state::course::Lang::from_id(value) {
+                        problem(e);
+                    }
+                }
                 // The scene was set by the last story that exists.
                 "story" => {
                     if let Err(e) = presets::preset(value) {
@@ -439,7 +445,7 @@ impl Scenario {
                 }
                 _ => problem(format!(
                     "unknown part '{key}': allowed are surface, k, angle, start, view, steps, \
-                     step, speed, run, lesson, large, notation, overlay, chart, story, theory, keep_rates"
+                     step, speed, run, lesson, large, notation, overlay, chart, story, theory, keep_rates, lang"
                 )),
             }
         }

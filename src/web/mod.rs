@@ -33,6 +33,7 @@ use crate::render::theme::PAGE;
 
 mod app;
 mod canvas;
+mod course;
 mod edits;
 mod jobs;
 mod lab;

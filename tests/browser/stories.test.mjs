@@ -15,6 +15,9 @@ const STORIES = [
   ['too-large', 'rosenbrock'],
   ['bias-correction', 'bowl'],
   ['noisy-gradients', 'bowl'],
+  ['adagrad-rmsprop', 'rosenbrock'],
+  ['lr-decay', 'bowl'],
+  ['gradient-clipping', 'rosenbrock'],
 ];
 
 /** The smallest distance between any two shown runs' current points, in CSS pixels. */
