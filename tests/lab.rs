@@ -821,6 +821,7 @@ mod properties {
     use optiviz::core::run::Noise;
     use optiviz::core::schedule::Schedule;
     use optiviz::core::surface::COORDINATE_LIMIT;
+    use optiviz::state::i18n::Lang;
     use proptest::prelude::*;
 
     fn any_run() -> impl Strategy<Value = RunEntry> {
@@ -1040,6 +1041,8 @@ mod properties {
                         view,
                         scene: None,
                         start: start.map(|v| v[..d].to_vec()),
+                        // Every language, or none, in turn (the link carries it).
+                        lang: [None, Some(Lang::En), Some(Lang::Zh)][steps % 3],
                     }
                 },
             )

@@ -365,6 +365,7 @@ fn a_step_past_the_end_is_clamped() {
 mod properties {
     use super::*;
     use optiviz::core::optim::RunConfig;
+    use optiviz::state::i18n::Lang;
     use optiviz::state::scenario::{LESSON_CONTROLS, RunEntry};
     use proptest::prelude::*;
 
@@ -491,6 +492,8 @@ mod properties {
                         story: None,
                         theory,
                         keep_rates,
+                        // Every language, or none, in turn (the link carries it).
+                        lang: [None, Some(Lang::En), Some(Lang::Zh)][steps % 3],
                     }
                 },
             )

@@ -37,6 +37,7 @@ use crate::core::model::{
 };
 use crate::core::optim::{OptimizerKind, RunConfig};
 use crate::core::surface::{COORDINATE_LIMIT, View};
+use crate::state::i18n::Lang;
 use crate::state::lab_scenes;
 use crate::state::query::{flag, join_query, read_run, split_query, write_run};
 use crate::state::scenario::{MAX_RUNS, MAX_STEPS, RunEntry};
@@ -80,6 +81,8 @@ pub struct LabScenario {
     /// ([`init`](crate::core::model::Model::init) of the seed: zeros, or small seeded weights
     /// for the network).
     pub start: Option<Vec<f64>>,
+    /// The page's language as the link chose it (`lang=zh`); `None` follows the browser.
+    pub lang: Option<Lang>,
 }
 
 impl Default for LabScenario {
@@ -99,6 +102,7 @@ impl Default for LabScenario {
             view: None,
             scene: None,
             start: None,
+            lang: None,
         }
     }
 }
@@ -582,6 +586,9 @@ impl LabScenario {
         if let Some(id) = &self.scene {
             pairs.push(("scene", id.clone()));
         }
+        if let Some(lang) = self.lang {
+            pairs.push(("lang", lang.code().to_owned()));
+        }
         join_query(pairs)
     }
 
@@ -663,10 +670,11 @@ impl LabScenario {
                 "points" => points = Some(value),
                 "scene" => s.scene = Some(lab_scenes::scene(value)?.id.to_owned()),
                 "start" => s.start = Some(parse_start(value)?),
+                "lang" => s.lang = Some(Lang::from_code(value)?),
                 _ => {
                     return Err(format!(
                         "unknown part '{key}': allowed are model, {}, seed, batch, steps, step, \
-                         axes, view, start, run, points, scene",
+                         axes, view, start, run, points, scene, lang",
                         model_keys(&s.model).join(", ")
                     ));
                 }

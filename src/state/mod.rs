@@ -6,6 +6,7 @@
 //! lab's one-click scenes) builds [`lab`] scenarios, which name their scene. Nothing in the
 //! core imports this layer.
 
+pub mod i18n;
 pub mod lab;
 pub mod lab_scenes;
 pub mod presets;

@@ -9,6 +9,7 @@ use crate::core::optim::{OptimizerKind, RunConfig};
 use crate::core::run::{MAX_STEPS, Noise};
 use crate::core::schedule::Schedule;
 use crate::core::surface::{Surface, View};
+use crate::state::i18n::Lang;
 use crate::state::presets;
 use crate::state::scenario::{Chart, LESSON_CONTROLS, MAX_RUNS, RunEntry, Scenario, check_start};
 use percent_encoding::{AsciiSet, CONTROLS, percent_decode_str, utf8_percent_encode};
@@ -289,6 +290,9 @@ impl Scenario {
         if self.keep_rates {
             pairs.push(("keep_rates", String::new()));
         }
+        if let Some(lang) = self.lang {
+            pairs.push(("lang", lang.code().to_owned()));
+        }
         join_query(pairs)
     }
 
@@ -428,6 +432,10 @@ impl Scenario {
                     },
                     Err(e) => problem(e),
                 },
+                "lang" => match Lang::from_code(value) {
+                    Ok(l) => s.lang = Some(l),
+                    Err(e) => problem(e),
+                },
                 "chart" => match Chart::from_id(value) {
                     Ok(c) => s.chart = c,
                     Err(e) => problem(e),
@@ -440,7 +448,7 @@ impl Scenario {
                 }
                 _ => problem(format!(
                     "unknown part '{key}': allowed are surface, k, angle, start, view, steps, \
-                     step, speed, run, lesson, large, overlay, chart, story, theory, keep_rates"
+                     step, speed, run, lesson, large, overlay, chart, story, theory, keep_rates, lang"
                 )),
             }
         }

@@ -19,6 +19,7 @@
 use crate::core::optim::{OptimizerKind, RunConfig};
 use crate::core::run::{RunSpec, Trajectory};
 use crate::core::surface::{COORDINATE_LIMIT, Surface, View};
+use crate::state::i18n::Lang;
 use serde::{Deserialize, Serialize};
 
 /// The most runs a scenario holds.
@@ -78,6 +79,9 @@ pub struct Scenario {
     /// Keep every run's learning rate when the surface changes or a run is added, instead of
     /// the working rate [`crate::core::rates::working_lr`] chooses.
     pub keep_rates: bool,
+    /// The page's language as the link chose it (`lang=zh`); `None` follows the browser.
+    #[serde(default)]
+    pub lang: Option<Lang>,
 }
 
 /// The quantity the chart under the plot draws against the step.
@@ -169,6 +173,7 @@ impl Default for Scenario {
             story: None,
             theory: false,
             keep_rates: false,
+            lang: None,
         }
     }
 }

@@ -78,6 +78,7 @@ impl App {
             sweep_metric: SweepMetric::Loss,
             sweep_frame: None,
             scalings: Default::default(),
+            lang: Lang::En,
         };
         if let Err(e) = app.resimulate_all() {
             // Each run was built as it was read, so this is not expected; stay usable.
@@ -97,6 +98,24 @@ impl App {
     /// The scenario as a URL query (without `?`): a link to exactly what is on screen.
     pub fn query(&self) -> String {
         self.scenario.to_query()
+    }
+
+    /// The page's language as the link chose it (`en` or `zh`), or `undefined` when it did
+    /// not (the page then follows the browser: [`super::browser_lang`]).
+    pub fn lang(&self) -> Option<String> {
+        self.scenario.lang.map(|l| l.code().to_owned())
+    }
+
+    /// Shows the page in language `code` (`en` or `zh`); with `in_link`, the link carries it
+    /// from now on (the user chose it), otherwise it only follows the browser. An unknown
+    /// code is an error naming the allowed ones; nothing changes then.
+    pub fn set_lang(&mut self, code: &str, in_link: bool) -> Result<(), JsError> {
+        let lang = Lang::from_code(code).map_err(js_err)?;
+        self.lang = lang;
+        if in_link {
+            self.scenario.lang = Some(lang);
+        }
+        Ok(())
     }
 
     /// Panics with `message`. It exists only so that the browser test
@@ -398,15 +417,15 @@ impl App {
         json(&PRESETS)
     }
 
-    /// Loads preset `id`: its whole scenario, from step 0 (keeping large text, the lesson and
-    /// whether rates are kept).
+    /// Loads preset `id`: its whole scenario, from step 0 (keeping large text, the lesson,
+    /// whether rates are kept and the language).
     pub fn load_preset(&mut self, id: &str) -> Result<(), JsError> {
         let scenario = preset(id).map_err(js_err)?.scenario();
         let s = &self.scenario;
-        let keep = (s.large, s.lesson.clone(), s.keep_rates);
+        let keep = (s.large, s.lesson.clone(), s.keep_rates, s.lang);
         self.scenario = scenario;
         let s = &mut self.scenario;
-        (s.large, s.lesson, s.keep_rates) = keep;
+        (s.large, s.lesson, s.keep_rates, s.lang) = keep;
         self.resimulate_all().map_err(js_err)
     }
 

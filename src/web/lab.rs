@@ -21,6 +21,7 @@ use crate::render::viewport::Viewport;
 use crate::render::{
     Line, MetricSeries, Theme, TrajectorySeries, draw_metric, draw_plane_layer, draw_trajectories,
 };
+use crate::state::i18n::Lang;
 use crate::state::lab::DataControl;
 use crate::state::lab::LabScenario;
 use crate::state::lab_scenes::{LAB_SCENES, LabScene, scene};
@@ -167,6 +168,8 @@ pub struct Lab {
     regions_raster: Option<HtmlCanvasElement>,
     /// The run whose next step's batch the data view rings (its step explained), if any.
     highlight: Option<usize>,
+    /// The language the lab is shown in (the link's, or the browser's).
+    lang: Lang,
 }
 
 impl Lab {
@@ -198,7 +201,9 @@ impl Lab {
     }
 
     /// Makes `next` the scenario when it trains; otherwise nothing changes.
-    fn apply(&mut self, next: LabScenario) -> Result<(), JsError> {
+    fn apply(&mut self, mut next: LabScenario) -> Result<(), JsError> {
+        // The language is the page's, whatever scene or model comes.
+        next.lang = self.s.lang;
         let (model, points, validation, trainers) = Lab::load(&next).map_err(js_err)?;
         // Fresh points (generated anew) get a fitted view; edits keep it until they end.
         let refit = next.points.is_none() && points != self.points;
@@ -347,6 +352,7 @@ impl Lab {
             landscape_job: None,
             regions_raster: None,
             highlight: None,
+            lang: Lang::En,
         })
     }
 
@@ -358,6 +364,24 @@ impl Lab {
     /// The lab as a URL query (without `?`): a link to exactly what is on screen.
     pub fn query(&self) -> String {
         self.s.to_query()
+    }
+
+    /// The page's language as the link chose it (`en` or `zh`), or `undefined` when it did
+    /// not (the page then follows the browser: [`super::browser_lang`]).
+    pub fn lang(&self) -> Option<String> {
+        self.s.lang.map(|l| l.code().to_owned())
+    }
+
+    /// Shows the lab in language `code` (`en` or `zh`); with `in_link`, the link carries it
+    /// from now on (the user chose it), otherwise it only follows the browser. An unknown
+    /// code is an error naming the allowed ones; nothing changes then.
+    pub fn set_lang(&mut self, code: &str, in_link: bool) -> Result<(), JsError> {
+        let lang = Lang::from_code(code).map_err(js_err)?;
+        self.lang = lang;
+        if in_link {
+            self.s.lang = Some(lang);
+        }
+        Ok(())
     }
 
     /// Panics with `message`. It exists only so that the browser test

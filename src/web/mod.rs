@@ -14,6 +14,7 @@ use crate::render::{
     Camera, Field, Line, MetricSeries, RUN_COLORS, StepArrows, Theme, TrajectorySeries,
     draw_metric, draw_surface_3d, draw_surface_layer, draw_trajectories,
 };
+use crate::state::i18n::{self, Lang};
 use crate::state::presets::{PRESETS, preset};
 use crate::state::scenario::{Chart, MAX_STEPS, RunEntry, Scenario, whole_in};
 use canvas::Canvas;
@@ -68,6 +69,21 @@ fn start() {
 #[wasm_bindgen]
 pub fn last_panic() -> Option<String> {
     LAST_PANIC.with(|last| last.try_borrow().ok().and_then(|l| l.clone()))
+}
+
+/// The catalogue of language `lang` (`en` or `zh`) as a JSON object of key → template
+/// ([`crate::state::i18n`]); an unknown language is an error naming the allowed ones.
+#[wasm_bindgen]
+pub fn catalogue(lang: &str) -> Result<String, JsError> {
+    Ok(i18n::catalogue_json(Lang::from_code(lang).map_err(js_err)?).to_owned())
+}
+
+/// The page's language that follows the browser's preferred `languages` (joined by commas,
+/// as `navigator.languages`): `zh` when the first English or Chinese one is Chinese, else `en`
+/// ([`Lang::from_browser`]).
+#[wasm_bindgen]
+pub fn browser_lang(languages: &str) -> String {
+    Lang::from_browser(languages).code().to_owned()
 }
 
 /// The legend of a basin map of the scenario `query` in `mode` (`minimum` or `steps`), its
@@ -215,6 +231,8 @@ pub struct App {
     camera: Camera,
     /// The step overlay's last [`App::scaling`] of each run, with what it was computed for.
     scalings: std::cell::RefCell<Vec<(paint::ScalingKey, Option<Scaling>)>>,
+    /// The language the page is shown in (the link's, or the browser's).
+    lang: Lang,
 }
 
 fn context(canvas: &HtmlCanvasElement) -> Result<CanvasRenderingContext2d, JsError> {
