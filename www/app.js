@@ -32,7 +32,7 @@ class Page extends Player {
   constructor(app, canvases) {
     super(app, canvases);
     this.app = app;
-    this.kinds = JSON.parse(App.optimizers());
+    this.kinds = JSON.parse(App.optimizers(lang));
     this.surfaces = JSON.parse(App.surfaces(lang));
     this.panels = new RunPanels(app, this.kinds, {
       changed: () => this.changed(),
@@ -212,6 +212,8 @@ class Page extends Player {
     const surface = $('surface');
     this.surfaces = JSON.parse(App.surfaces(lang));
     surface.replaceChildren(...this.surfaces.map((s) => new Option(s.label, s.id)));
+    this.kinds = JSON.parse(App.optimizers(lang));
+    this.panels.kinds = this.kinds;
     const addKind = $('add-kind');
     const kind = addKind.value || 'nesterov';
     addKind.replaceChildren(...this.kinds.map((k) => new Option(k.label, k.id)));
@@ -286,7 +288,9 @@ class Page extends Player {
     $('story').value = story?.id ?? '';
     $('caption').hidden = !story;
     // "Who escapes?" needs no full stop after it.
-    $('caption').textContent = story ? `${story.title}${/[.?!]$/.test(story.title) ? '' : '.'} ${story.caption}` : '';
+    const asked = /[.?!。？！]$/.test(story?.title ?? '');
+    $('caption').textContent = !story ? ''
+      : asked ? t('story.caption_asked', story) : t('story.caption', story);
     $('keep-rates').checked = this.app.keep_rates();
     $('overlay').checked = this.app.overlay();
     $('chart').value = this.app.chart();

@@ -13,7 +13,7 @@ class LabPage extends Player {
   constructor(lab, canvases) {
     super(lab, canvases);
     this.lab = lab;
-    this.kinds = JSON.parse(App.optimizers());
+    this.kinds = JSON.parse(App.optimizers(lang));
     this.panels = new RunPanels(lab, this.kinds, {
       changed: () => this.changed(),
       rebuild: () => this.rebuild(),
@@ -158,6 +158,8 @@ class LabPage extends Player {
     const model = $('model');
     model.replaceChildren(...JSON.parse(Lab.models(lang)).map((m) => new Option(m.label, m.id)));
     if (this.settings) model.value = this.settings.model;
+    this.kinds = JSON.parse(App.optimizers(lang));
+    this.panels.kinds = this.kinds;
     const addKind = $('add-kind');
     const kind = addKind.value;
     addKind.replaceChildren(...this.kinds.map((k) => new Option(k.label, k.id)));
@@ -220,7 +222,7 @@ class LabPage extends Player {
     const scene = s.scene;
     $('scene').value = scene?.id ?? '';
     $('caption').hidden = !scene;
-    $('caption').textContent = scene ? `${scene.title}. ${scene.caption}` : '';
+    $('caption').textContent = scene ? t('story.caption', scene) : '';
     const val = s.points - s.samples;
     $('data-note').textContent = t('lab.points_note', { points: s.points, train: s.samples })
       + (val ? t('lab.points_validate', { val }) : '')

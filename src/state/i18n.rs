@@ -99,6 +99,21 @@ pub fn text(lang: Lang, key: &str) -> &str {
         .map_or(key, String::as_str)
 }
 
+/// The template of `key` in `lang`, or English's where `lang` lacks it; `None` when neither
+/// has it.
+pub fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
+    catalogue(lang)
+        .get(key)
+        .or_else(|| catalogue(Lang::En).get(key))
+        .map(String::as_str)
+}
+
+/// The name `prefix.id` in `lang` (an optimizer's, a surface's, a hyperparameter's …), or
+/// `fallback` (the name the core gives it) where no catalogue has it.
+pub fn name(lang: Lang, prefix: &str, id: &str, fallback: &'static str) -> &'static str {
+    lookup(lang, &format!("{prefix}.{id}")).unwrap_or(fallback)
+}
+
 /// The template of `key` in `lang` with each `{name}` of `vars` replaced by its value;
 /// placeholders not in `vars` stay as written.
 pub fn fill(lang: Lang, key: &str, vars: &[(&str, &dyn Display)]) -> String {
@@ -153,5 +168,48 @@ pub fn placeholders(template: &str) -> BTreeSet<String> {
 /// The keys the code builds from names rather than writing out (a story's or a scene's
 /// title and caption, by its id), for `tests/i18n.rs`'s check that every key is used.
 pub fn built_keys() -> Vec<String> {
-    Vec::new()
+    use crate::core::model::ClassLoss;
+    use crate::core::model::data::ClassShape;
+    use crate::core::optim::OptimizerKind;
+    use crate::core::surface::Surface;
+    let mut keys: Vec<String> = Vec::new();
+    for kind in OptimizerKind::ALL {
+        keys.push(format!("optimizer.{}", kind.id()));
+        keys.extend(kind.params().iter().map(|p| format!("param.{}", p.name)));
+        for f in kind.flags() {
+            keys.push(format!("flag.{}", f.name));
+            keys.push(format!("flag.{}.doc", f.name));
+        }
+    }
+    keys.extend(
+        Surface::all()
+            .iter()
+            .map(|s| format!("surface.{}", s.info().id)),
+    );
+    keys.extend(
+        crate::state::lab::MODEL_IDS
+            .iter()
+            .map(|m| format!("model.{m}")),
+    );
+    keys.extend(
+        crate::state::lab::ALL_MODEL_KEYS
+            .iter()
+            .map(|k| format!("data.{k}")),
+    );
+    keys.extend(ClassShape::ALL.iter().map(|s| format!("shape.{}", s.id())));
+    keys.extend(ClassLoss::ALL.iter().map(|l| format!("loss.{}", l.id())));
+    let stories = crate::state::presets::PRESETS
+        .iter()
+        .map(|p| ("story", p.id));
+    let scenes = crate::state::lab_scenes::LAB_SCENES
+        .iter()
+        .map(|s| ("scene", s.id));
+    keys.extend(
+        stories
+            .chain(scenes)
+            .flat_map(|(kind, id)| ["title", "caption"].map(|part| format!("{kind}.{id}.{part}"))),
+    );
+    keys.sort();
+    keys.dedup();
+    keys
 }

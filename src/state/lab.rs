@@ -146,7 +146,11 @@ fn model_keys(model: &ModelSpec) -> &'static [&'static str] {
 }
 
 /// Every key of a model's URL form, whatever the model.
-const ALL_MODEL_KEYS: [&str; 14] = [
+/// The lab's models by id, in the menu's order.
+pub const MODEL_IDS: [&str; 4] = ["linear", "logistic", "poly", "mlp"];
+
+/// Every data or model setting's URL key, of any model.
+pub const ALL_MODEL_KEYS: [&str; 14] = [
     "n",
     "data",
     "loss",

@@ -160,21 +160,32 @@ impl App {
         })
     }
 
-    /// Every optimizer as JSON: `[{id, label}]`, in the order the page lists them.
-    pub fn optimizers() -> String {
+    /// Every optimizer as JSON: `[{id, label}]`, in the order the page lists them, named in
+    /// `lang` (`en` or `zh`; English when it is neither).
+    pub fn optimizers(lang: &str) -> String {
+        let lang = Lang::from_code(lang).unwrap_or_default();
         let kinds: Vec<KindView> = OptimizerKind::ALL
             .iter()
             .map(|k| KindView {
                 id: k.id(),
-                label: k.label(),
+                label: i18n::name(lang, "optimizer", k.id(), k.label()),
             })
             .collect();
         json(&kinds)
     }
 
-    /// Every surface as JSON: `[{id, label, formula}]`.
-    pub fn surfaces() -> String {
-        let infos: Vec<_> = Surface::all().iter().map(Surface::info).collect();
+    /// Every surface as JSON: `[{id, label, formula}]`, named in `lang` (`en` or `zh`;
+    /// English when it is neither).
+    pub fn surfaces(lang: &str) -> String {
+        let lang = Lang::from_code(lang).unwrap_or_default();
+        let infos: Vec<_> = Surface::all()
+            .iter()
+            .map(Surface::info)
+            .map(|mut info| {
+                info.label = i18n::name(lang, "surface", info.id, info.label);
+                info
+            })
+            .collect();
         json(&infos)
     }
 
@@ -412,9 +423,11 @@ impl App {
         self.scenario.chart.id().to_owned()
     }
 
-    /// Every preset as JSON: `[{id, title, caption, query}]`.
-    pub fn presets() -> String {
-        json(&PRESETS)
+    /// Every preset as JSON `[{id, title, caption, query}]` in language `lang` (`en` or `zh`;
+    /// English when it is neither).
+    pub fn presets(lang: &str) -> String {
+        let lang = Lang::from_code(lang).unwrap_or_default();
+        json(&PRESETS.iter().map(|p| p.view(lang)).collect::<Vec<_>>())
     }
 
     /// Loads preset `id`: its whole scenario, from step 0 (keeping large text, the lesson,
@@ -436,7 +449,8 @@ impl App {
                 .scenario
                 .story
                 .as_deref()
-                .and_then(|id| preset(id).ok()),
+                .and_then(|id| preset(id).ok())
+                .map(|p| p.view(self.lang)),
         )
     }
 }

@@ -21,10 +21,10 @@ use crate::render::viewport::Viewport;
 use crate::render::{
     Line, MetricSeries, Theme, TrajectorySeries, draw_metric, draw_plane_layer, draw_trajectories,
 };
-use crate::state::i18n::Lang;
+use crate::state::i18n::{self, Lang};
 use crate::state::lab::DataControl;
 use crate::state::lab::LabScenario;
-use crate::state::lab_scenes::{LAB_SCENES, LabScene, scene};
+use crate::state::lab_scenes::{LAB_SCENES, scene};
 use crate::state::scenario::{MAX_STEPS, whole_in};
 use plotters::prelude::*;
 use serde::Serialize;
@@ -125,7 +125,7 @@ struct LabSettings {
     least_squares_loss: Option<f64>,
     formula: &'static str,
     /// The scene the lab came from, `{id, title, caption, query}`, if any.
-    scene: Option<&'static LabScene>,
+    scene: Option<serde_json::Value>,
     /// The parameters every run starts from.
     start: Vec<f64>,
     /// Whether the start was set (rather than the model's own).
@@ -392,7 +392,8 @@ impl Lab {
     }
 
     /// The models as JSON `[{id, label}]`.
-    pub fn models() -> String {
+    pub fn models(lang: &str) -> String {
+        let lang = Lang::from_code(lang).unwrap_or_default();
         json(
             &[
                 ("linear", "Linear regression y = w·x + b (MSE)"),
@@ -403,7 +404,10 @@ impl Lab {
                 ("poly", "Polynomial regression with L1/L2 (MSE)"),
                 ("mlp", "One-hidden-layer network (cross-entropy)"),
             ]
-            .map(|(id, label)| serde_json::json!({"id": id, "label": label})),
+            .map(|(id, label)| {
+                let label = i18n::name(lang, "model", id, label);
+                serde_json::json!({"id": id, "label": label})
+            }),
         )
     }
 
@@ -428,7 +432,20 @@ impl Lab {
             steps: self.s.steps,
             axes: [self.s.axes.0, self.s.axes.1],
             param_names: m.param_names(),
-            controls: self.s.data_controls(),
+            controls: self
+                .s
+                .data_controls()
+                .into_iter()
+                .map(|mut c| {
+                    // Each setting's name, and its choices', in the lab's language.
+                    c.label = i18n::name(self.lang, "data", c.key, c.label);
+                    for (id, label) in &mut c.choices {
+                        let prefix = if c.key == "loss" { "loss" } else { "shape" };
+                        *label = i18n::name(self.lang, prefix, id, label);
+                    }
+                    c
+                })
+                .collect(),
             least_squares: ls,
             least_squares_loss: ls.map(|p| m.loss(&p)),
             formula: match self.model {
@@ -446,15 +463,22 @@ impl Lab {
                     "L = −1/n Σ [yᵢ ln pᵢ + (1 − yᵢ) ln(1 − pᵢ)] + λ₂ Σ W²,  p = σ(w₂·(tanh(W₁x + b₁) ⊙ r) + b₂), r the dropout mask"
                 }
             },
-            scene: self.s.scene.as_deref().and_then(|id| scene(id).ok()),
+            scene: self
+                .s
+                .scene
+                .as_deref()
+                .and_then(|id| scene(id).ok())
+                .map(|s| s.view(self.lang)),
             start: self.trainers[self.lead()].training().params[0].clone(),
             start_set: self.s.start.is_some(),
         })
     }
 
-    /// The one-click scenes as JSON `[{id, title, caption, query}]`, in the menu's order.
-    pub fn scenes() -> String {
-        json(&LAB_SCENES)
+    /// The one-click scenes as JSON `[{id, title, caption, query}]` in language `lang` (`en`
+    /// or `zh`; English when it is neither), in the menu's order.
+    pub fn scenes(lang: &str) -> String {
+        let lang = Lang::from_code(lang).unwrap_or_default();
+        json(&LAB_SCENES.iter().map(|s| s.view(lang)).collect::<Vec<_>>())
     }
 
     /// Opens scene `id` (its lab, at step 0); the animation speed is kept. An unknown id is an
@@ -647,7 +671,8 @@ impl Lab {
     /// η=0.1 · batch 8").
     pub fn runs(&self) -> String {
         let mut runs: Vec<serde_json::Value> =
-            serde_json::from_str(&runs::runs_json(&self.s.runs)).expect("runs_json writes JSON");
+            serde_json::from_str(&runs::runs_json(&self.s.runs, self.lang))
+                .expect("runs_json writes JSON");
         let n = self.model.as_model().samples();
         let batches: Vec<usize> = (0..runs.len())
             .map(|i| self.s.run_batch(i, &self.model))
