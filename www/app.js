@@ -360,7 +360,7 @@ class Page extends Player {
           fitCanvases([c]);
           this.app.paint_basins(c, query, maps[k], n, n, mode, steps);
         });
-        $('basin-legend').replaceChildren(...JSON.parse(basin_legend(query, mode, steps)).map((e) => swatchItem(e.color, e.label)));
+        $('basin-legend').replaceChildren(...JSON.parse(basin_legend(query, mode, steps, lang)).map((e) => swatchItem(e.color, e.label)));
       };
       /** @type {import('./types.js').Task[]} */
       const tasks = sides.flatMap(([, run], side) => JSON.parse(basin_tasks(query, run, n, steps, job.pool.size, side)));
@@ -510,7 +510,9 @@ class Page extends Player {
           for (const t of found.filter((t) => !t.error)) {
             t.names.forEach((name, k) => attempt(() => this.app.set_param(t.run, name, Number(t.best[k].toPrecision(6))), undefined, 'tune'));
           }
-          $('tune-result').replaceChildren(...found.map(tunedItem));
+          // Each run's optimizer named in the page's language (the workers name it in English).
+          const labels = JSON.parse(this.app.runs()).map((r) => r.label);
+          $('tune-result').replaceChildren(...found.map((tuned) => tunedItem({ ...tuned, label: labels[tuned.run] ?? tuned.label })));
           job.status.value = t('tune.done', { runs: runCount(runs.length), budget, ms: ms.toFixed(0) });
           this.rebuild();
         },

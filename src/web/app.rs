@@ -370,7 +370,10 @@ impl App {
             .enumerate()
             .map(|(i, ((entry, t), &ms))| ResultRow {
                 run: i + 1,
-                label: entry.spec.optimizer.kind.label().to_owned(),
+                label: {
+                    let kind = entry.spec.optimizer.kind;
+                    i18n::name(self.lang, "optimizer", kind.id(), kind.label()).to_owned()
+                },
                 result: crate::core::compare::result(&self.scenario.surface, t, tol),
                 compute_ms: ms,
             })

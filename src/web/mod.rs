@@ -88,15 +88,37 @@ pub fn browser_lang(languages: &str) -> String {
 
 /// The legend of a basin map of the scenario `query` in `mode` (`minimum` or `steps`), its
 /// runs allowed `steps` steps, as JSON `[{label, color}]` (`color` as `#rrggbb`):
-/// [`crate::render::basin::basin_legend`].
+/// [`crate::render::basin::basin_legend`], its words in language `lang` (`en` or `zh`;
+/// English when it is neither).
 #[wasm_bindgen]
-pub fn basin_legend(query: &str, mode: &str, steps: usize) -> Result<String, JsError> {
+pub fn basin_legend(query: &str, mode: &str, steps: usize, lang: &str) -> Result<String, JsError> {
     let s = Scenario::from_query(query).map_err(js_err)?;
+    let lang = Lang::from_code(lang).unwrap_or_default();
     let minima: Vec<[f64; 2]> = s.surface.minima().iter().map(|m| [m[0], m[1]]).collect();
+    let mode = BasinMode::from_name(mode);
+    // The words in `lang`, entry by entry, in the order the legend lists them.
+    let number = crate::core::explain::format_number;
+    let mut words: Vec<String> = match mode {
+        BasinMode::Minimum => minima
+            .iter()
+            .map(|m| {
+                let (x, y) = (number(m[0]), number(m[1]));
+                i18n::fill(lang, "basins.legend_minimum", &[("x", &x), ("y", &y)])
+            })
+            .chain([i18n::fill(lang, "basins.legend_elsewhere", &[])])
+            .collect(),
+        BasinMode::Steps => vec![
+            i18n::fill(lang, "basins.legend_one", &[]),
+            i18n::fill(lang, "basins.legend_n", &[("n", &steps)]),
+        ],
+    };
+    words.push(i18n::fill(lang, "basins.legend_not", &[("n", &steps)]));
+    words.push(i18n::fill(lang, "basins.legend_diverged", &[]));
     let entries: Vec<serde_json::Value> =
-        crate::render::basin::basin_legend(&minima, BasinMode::from_name(mode), steps)
+        crate::render::basin::basin_legend(&minima, mode, steps)
             .into_iter()
-            .map(|(label, [r, g, b])| {
+            .zip(words)
+            .map(|((_, [r, g, b]), label)| {
                 serde_json::json!({"label": label, "color": format!("#{r:02x}{g:02x}{b:02x}")})
             })
             .collect();
