@@ -279,3 +279,36 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn the_pictures_words_and_fonts_follow_the_language() {
+    use optiviz::render::Theme;
+    let en = Theme::default();
+    let zh = Theme {
+        lang: Lang::Zh,
+        ..Theme::default()
+    };
+    assert_eq!(en.word("step"), "step");
+    assert_eq!(zh.word("step"), "步数");
+    assert_eq!(
+        zh.word("learning rate η (log scale)"),
+        "学习率 η（对数刻度）"
+    );
+    assert_eq!(en.log_title("loss", false), "loss (log scale)");
+    assert_eq!(zh.log_title("损失", true), "损失（对数）");
+    // Every word a picture draws has its Chinese.
+    for w in i18n::CANVAS_WORDS {
+        assert_ne!(zh.word(w), w, "canvas.{w} is not translated");
+    }
+    // English keeps the plain family; Chinese names fonts with CJK glyphs on every system.
+    let family = |t: &Theme| t.font(1.0).font.get_name().to_owned();
+    assert_eq!(family(&en), "sans-serif");
+    for f in [
+        "PingFang SC",
+        "Microsoft YaHei",
+        "Noto Sans CJK SC",
+        "sans-serif",
+    ] {
+        assert!(family(&zh).contains(f), "{} lacks {f}", family(&zh));
+    }
+}

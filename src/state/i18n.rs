@@ -165,6 +165,26 @@ pub fn placeholders(template: &str) -> BTreeSet<String> {
     names
 }
 
+/// The words the pictures draw (axis titles), in English: each is translated by the
+/// catalogue's `canvas.<english>` ([`crate::render::Theme::word`]).
+pub const CANVAS_WORDS: [&str; 15] = [
+    "step",
+    "no known minimum on this surface",
+    "learning rate η (log scale)",
+    "learning rate η (log)",
+    "learning rate η",
+    "momentum μ",
+    "final loss (log scale)",
+    "final loss (log)",
+    "final loss",
+    "loss",
+    "steps to 1e-6 (log scale)",
+    "steps to 1e-6 (log)",
+    "steps to 1e-6",
+    "steps",
+    "f (log scale)",
+];
+
 /// The keys the code builds from names rather than writing out (a story's or a scene's
 /// title and caption, by its id), for `tests/i18n.rs`'s check that every key is used.
 pub fn built_keys() -> Vec<String> {
@@ -196,6 +216,9 @@ pub fn built_keys() -> Vec<String> {
             .iter()
             .map(|k| format!("data.{k}")),
     );
+    keys.extend(CANVAS_WORDS.iter().map(|w| format!("canvas.{w}")));
+    keys.push("canvas.log".into());
+    keys.push("canvas.log_scale".into());
     keys.extend(ClassShape::ALL.iter().map(|s| format!("shape.{}", s.id())));
     keys.extend(ClassLoss::ALL.iter().map(|l| format!("loss.{}", l.id())));
     let stories = crate::state::presets::PRESETS

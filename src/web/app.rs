@@ -112,6 +112,7 @@ impl App {
     pub fn set_lang(&mut self, code: &str, in_link: bool) -> Result<(), JsError> {
         let lang = Lang::from_code(code).map_err(js_err)?;
         self.lang = lang;
+        self.theme.lang = lang;
         if in_link {
             self.scenario.lang = Some(lang);
         }

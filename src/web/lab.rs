@@ -378,6 +378,7 @@ impl Lab {
     pub fn set_lang(&mut self, code: &str, in_link: bool) -> Result<(), JsError> {
         let lang = Lang::from_code(code).map_err(js_err)?;
         self.lang = lang;
+        self.theme.lang = lang;
         if in_link {
             self.s.lang = Some(lang);
         }
@@ -1173,7 +1174,10 @@ impl Lab {
             .s
             .runs
             .iter()
-            .map(|r| r.spec.optimizer.kind.label())
+            .map(|r| {
+                let kind = r.spec.optimizer.kind;
+                i18n::name(self.lang, "optimizer", kind.id(), kind.label())
+            })
             .collect();
         let series: Vec<TrajectorySeries<'_>> = paths
             .iter()
@@ -1247,7 +1251,8 @@ impl Lab {
                 continue;
             }
             let k = step.min(t.steps());
-            let label = entry.spec.optimizer.kind.label();
+            let kind = entry.spec.optimizer.kind;
+            let label = i18n::name(self.lang, "optimizer", kind.id(), kind.label());
             // The mini-batch loss (faint, behind), when batches are not the whole data.
             if !self.s.full_batch(i, &self.model) {
                 series.push(MetricSeries {
@@ -1278,7 +1283,15 @@ impl Lab {
                 });
             }
         }
-        draw_metric(&area, &series, "loss", self.s.steps, step, &self.theme).map_err(js_err)?;
+        draw_metric(
+            &area,
+            &series,
+            self.theme.word("loss"),
+            self.s.steps,
+            step,
+            &self.theme,
+        )
+        .map_err(js_err)?;
         area.present().map_err(js_err)
     }
 }
