@@ -218,6 +218,9 @@ pub fn built_keys() -> Vec<String> {
     );
     keys.extend(CANVAS_WORDS.iter().map(|w| format!("canvas.{w}")));
     keys.push("canvas.log".into());
+    // The formulas with words in them: the bowl's and the lab's network's.
+    keys.push("formula.bowl".into());
+    keys.push("formula.mlp".into());
     keys.push("canvas.log_scale".into());
     keys.extend(ClassShape::ALL.iter().map(|s| format!("shape.{}", s.id())));
     keys.extend(ClassLoss::ALL.iter().map(|l| format!("loss.{}", l.id())));

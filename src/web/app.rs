@@ -184,6 +184,8 @@ impl App {
             .map(Surface::info)
             .map(|mut info| {
                 info.label = i18n::name(lang, "surface", info.id, info.label);
+                // The one formula with words in it (the bowl's rotation).
+                info.formula = i18n::name(lang, "formula", info.id, info.formula);
                 info
             })
             .collect();

@@ -461,7 +461,13 @@ impl Lab {
                     "L(w, b) = 1/n Σ (w₁xᵢ + … + w_d xᵢᵈ + b − yᵢ)² + λ₁ Σ|wₖ| + λ₂ Σ wₖ²"
                 }
                 LabModel::Mlp(_) => {
-                    "L = −1/n Σ [yᵢ ln pᵢ + (1 − yᵢ) ln(1 − pᵢ)] + λ₂ Σ W²,  p = σ(w₂·(tanh(W₁x + b₁) ⊙ r) + b₂), r the dropout mask"
+                    // The one formula with words in it (the dropout mask).
+                    i18n::name(
+                        self.lang,
+                        "formula",
+                        "mlp",
+                        "L = −1/n Σ [yᵢ ln pᵢ + (1 − yᵢ) ln(1 − pᵢ)] + λ₂ Σ W²,  p = σ(w₂·(tanh(W₁x + b₁) ⊙ r) + b₂), r the dropout mask",
+                    )
                 }
             },
             scene: self

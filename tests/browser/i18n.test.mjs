@@ -22,13 +22,13 @@ const ALLOWED = new Set(`
 /**
  * Every Latin word of the page's text that is not allowed, with where it is: the text of every
  * element under `body` (menus' options included, closed folds too), and the visible titles
- * and accessible names; formulas (MathML, the plain-text forms, the surface's formula) and the
- * hidden noscript text are left out.
+ * and accessible names; formulas (MathML, their plain-text forms, the step overlay's numbers)
+ * and the hidden noscript text are left out.
  */
 function english(page) {
   return page.evaluate((allowed) => {
     const allow = new Set(allowed);
-    const skip = 'noscript, script, style, math, .math, pre, #formula, .teach';
+    const skip = 'noscript, script, style, math, .math, pre, .teach';
     const found = [];
     const check = (text, where) => {
       // Code stays code: torch's signatures (torch.optim.SGD(lr, momentum)) and the schedule
@@ -72,6 +72,11 @@ describe('the Chinese surface page', () => {
     await page.locator('details.extras > summary').first().click();
     await page.locator('#one-step').click();
     await nextFrames(page, 5);
+    assert.deepEqual(await english(page), []);
+    // The bowl's formula has words in it, and a theory fold.
+    await page.locator('#surface').selectOption('bowl');
+    await nextFrames(page, 5);
+    assert.match(await page.locator('#formula').textContent(), /旋转/);
     assert.deepEqual(await english(page), []);
     assert.deepEqual(errors, []);
     await page.close();
