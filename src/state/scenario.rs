@@ -213,7 +213,12 @@ pub fn legends_in(runs: &[RunEntry], lang: Lang) -> Vec<String> {
             for f in kind.flags() {
                 let on = config.get_flag(f.name).unwrap_or(false);
                 if on && same.iter().any(|c| c.get_flag(f.name).is_ok_and(|o| !o)) {
-                    text.push_str(&format!(" {}", f.name));
+                    // English names the option as the link does; Chinese by its label.
+                    let name = match lang {
+                        Lang::En => f.name,
+                        _ => i18n::name(lang, "flag", f.name, f.name),
+                    };
+                    text.push_str(&format!(" {name}"));
                 }
             }
             text

@@ -78,6 +78,11 @@ describe('the Chinese surface page', () => {
     await nextFrames(page, 5);
     assert.match(await page.locator('#formula').textContent(), /旋转/);
     assert.deepEqual(await english(page), []);
+    // Two runs of one optimizer told apart by an option: the option's Chinese name.
+    await page.locator('#story').selectOption('bias-correction');
+    await nextFrames(page, 5);
+    assert.match(await page.locator('#plot-legend').textContent(), /偏差修正/);
+    assert.deepEqual(await english(page), []);
     assert.deepEqual(errors, []);
     await page.close();
   });
