@@ -824,6 +824,7 @@ mod properties {
         ClassLoss, DATA_LIMITS, MAX_COORDINATE, MAX_DEGREE, MAX_SECOND_ORDER_PARAMS,
     };
     use optiviz::core::surface::COORDINATE_LIMIT;
+    use optiviz::state::i18n::Lang;
     use proptest::prelude::*;
 
     /// Any finite number, from everyday values to the extremes.
@@ -1019,6 +1020,8 @@ mod properties {
                         } else {
                             optiviz::core::explain::Notation::Torch
                         },
+                        // Every language, or none, in turn (the link carries it).
+                        lang: [None, Some(Lang::En), Some(Lang::Zh)][steps % 3],
                     }
                 },
             )

@@ -2,6 +2,7 @@
 //! against the lab's own training (numbers derived from the runs, never pinned from them).
 
 use optiviz::core::model::{LabModel, Model, ModelSpec, Points, Training};
+use optiviz::state::i18n::Lang;
 use optiviz::state::lab::LabScenario;
 use optiviz::state::lab_scenes::{LAB_SCENES, scene};
 
@@ -49,7 +50,7 @@ fn every_scene_loads_and_links_back_to_itself() {
             p.id
         );
         assert!(
-            p.caption.matches(". ").count() >= 1,
+            p.caption(Lang::En).matches(". ").count() >= 1,
             "{}: two sentences",
             p.id
         );

@@ -1,6 +1,7 @@
 //! Every preset's caption is a claim about the simulation; these tests check each claim.
 
 use optiviz::core::run::{Trajectory, simulate};
+use optiviz::state::i18n::Lang;
 use optiviz::state::presets::{PRESETS, preset};
 use optiviz::state::scenario::Scenario;
 
@@ -30,7 +31,7 @@ fn every_preset_loads_and_links_back_to_itself() {
             p.id
         );
         assert!(
-            p.caption.matches(". ").count() >= 1,
+            p.caption(Lang::En).matches(". ").count() >= 1,
             "{}: two sentences",
             p.id
         );

@@ -547,7 +547,11 @@ fn odd_areas_views_and_themes_do_not_panic() {
         (-2.0, 13.0),
         (f64::NAN, 13.0),
     ] {
-        let theme = Theme { dpr, font_px };
+        let theme = Theme {
+            dpr,
+            font_px,
+            ..Theme::default()
+        };
         render_sized(&f, &runs, Camera::default(), (W, H), &theme)
             .unwrap_or_else(|e| panic!("{theme:?}: {e}"));
     }

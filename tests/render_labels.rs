@@ -35,7 +35,11 @@ fn themes() -> Vec<Theme> {
     let mut out = Vec::new();
     for font_px in [13.0, 18.0] {
         for dpr in [1.0, 2.0] {
-            out.push(Theme { dpr, font_px });
+            out.push(Theme {
+                dpr,
+                font_px,
+                ..Theme::default()
+            });
         }
     }
     out

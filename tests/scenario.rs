@@ -366,6 +366,7 @@ fn a_step_past_the_end_is_clamped() {
 mod properties {
     use super::*;
     use crate::common::strategies::any_run;
+    use optiviz::state::i18n::Lang;
     use optiviz::state::scenario::LESSON_CONTROLS;
     use proptest::prelude::*;
 
@@ -467,6 +468,8 @@ mod properties {
                         story: None,
                         theory,
                         keep_rates,
+                        // Every language, or none, in turn (the link carries it).
+                        lang: [None, Some(Lang::En), Some(Lang::Zh)][steps % 3],
                     }
                 },
             )

@@ -3,27 +3,28 @@
 // of the plots comes from Rust (pkg/optiviz.js); the scenario lives in the URL.
 import init, { App, basin_legend, basin_tasks, check_tuning, last_panic, sweep_tasks } from './pkg/optiviz.js';
 import { Job, pagePool } from './pool.js';
+import { lang, startLanguage, t, wireLanguage } from './i18n.js';
 import { $, Player, RunPanels, attempt, fitCanvases, fmt, fmtDecay, legendItems, notice, recover, showExplanation, swatchItem, touchWords, trapped, wireKeys } from './runs.js';
 
 /** The page: the Rust handle, the frame loop and every control. */
-/** `n` and the noun, plural unless `n` is 1. */
-const count = (n, noun) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+/** `n` runs, in words. */
+const runCount = (n) => (n === 1 ? t('count.run') : t('count.runs', { n }));
 
 /**
  * One run's tuning outcome as a list item: the values it moved, and the search it ran.
- * @param {import('./types.js').Tuned} t
+ * @param {import('./types.js').Tuned} tuned
  */
-function tunedItem(t) {
+function tunedItem(tuned) {
   const li = document.createElement('li');
-  if (t.error) {
-    li.append(`run ${t.run + 1} · ${t.label}: not tuned (${t.error})`);
+  if (tuned.error) {
+    li.append(t('tune.not_tuned', { run: tuned.run + 1, label: tuned.label, error: tuned.error }));
     return li;
   }
   // The learning rate first, then the decays, shown as decays (0.9995, not 1).
   const show = (k, v) => (k === 0 ? fmt(v) : fmtDecay(v));
-  const moved = t.names.map((_, k) => `${t.symbols[k]} ${show(k, t.from[k])} → ${show(k, t.best[k])}`).join(', ');
-  li.append(`run ${t.run + 1} · ${t.label}: ${moved} (score ${fmt(t.best_score)}, ${t.evaluated} simulations)`,
-    Object.assign(document.createElement('small'), { textContent: t.search }));
+  const moved = tuned.names.map((_, k) => `${tuned.symbols[k]} ${show(k, tuned.from[k])} → ${show(k, tuned.best[k])}`).join(', ');
+  li.append(t('tune.moved', { run: tuned.run + 1, label: tuned.label, moved, score: fmt(tuned.best_score), n: tuned.evaluated }),
+    Object.assign(document.createElement('small'), { textContent: tuned.search }));
   return li;
 }
 
@@ -31,8 +32,8 @@ class Page extends Player {
   constructor(app, canvases) {
     super(app, canvases);
     this.app = app;
-    this.kinds = JSON.parse(App.optimizers());
-    this.surfaces = JSON.parse(App.surfaces());
+    this.kinds = JSON.parse(App.optimizers(lang));
+    this.surfaces = JSON.parse(App.surfaces(lang));
     this.panels = new RunPanels(app, this.kinds, {
       changed: () => this.changed(),
       rebuild: () => this.rebuild(),
@@ -118,11 +119,11 @@ class Page extends Player {
       if (!attempt(() => { csv = this.app.results_csv(Number($('tolerance').value), column, dir > 0); }, $('tolerance'), 'tolerance')) return;
       try {
         await navigator.clipboard.writeText(csv);
-        $('copy-results').textContent = 'Copied';
+        $('copy-results').textContent = t('results.copied');
       } catch {
-        $('copy-results').textContent = 'Copy failed';
+        $('copy-results').textContent = t('results.copy_failed');
       }
-      setTimeout(() => { $('copy-results').textContent = 'Copy as CSV'; }, 2000);
+      setTimeout(() => { $('copy-results').textContent = t('results.copy'); }, 2000);
     });
   }
 
@@ -132,14 +133,14 @@ class Page extends Player {
     for (const box of document.querySelectorAll('details.rule[open]')) {
       const i = Number(box.dataset.run);
       showExplanation($(`run${i}-explain`), `${step}:${this.version}`, () => this.app.explain(i),
-        (e) => `This step, from step ${e.step - 1} to step ${e.step}, with its numbers:`);
+        (e) => t('explain.heading', { from: e.step - 1, to: e.step }));
     }
   }
 
   showStatus() {
     /** @type {import('./types.js').Status} */
     const status = JSON.parse(this.app.status());
-    $('step-count').value = `${status.step} / ${status.max_steps}`;
+    $('step-count').value = t('step.of', { step: status.step, max: status.max_steps });
     const timeline = $('timeline');
     timeline.max = status.max_steps;
     if (document.activeElement !== timeline) timeline.value = status.step;
@@ -149,23 +150,47 @@ class Page extends Player {
       if (!el) return;
       el.classList.toggle('diverged', r.diverged_at !== null);
       el.textContent = r.diverged_at !== null
-        ? `diverged at step ${r.diverged_at}: last finite point (${fmt(r.x)}, ${fmt(r.y)})`
-        : `step ${r.step} · loss ${fmt(r.loss)} · at (${fmt(r.x)}, ${fmt(r.y)})`;
+        ? t('readout.diverged', { step: r.diverged_at, x: fmt(r.x), y: fmt(r.y) })
+        : t('readout.step', { step: r.step, loss: fmt(r.loss), x: fmt(r.x), y: fmt(r.y) });
       const teach = $(`run${i}-teach`);
       teach.hidden = !overlay || !r.teach;
       if (overlay && r.teach) {
-        const t = r.teach;
+        const step = r.teach;
         const pair = (v) => `(${v.map((x) => (x === null ? '–' : fmt(x))).join(', ')})`;
         const s = r.scaling;
-        teach.textContent = `g = ${pair(t.g)} · η = ${fmt(t.lr)} · Δθ = ${pair(t.update)} · `
-          + `effective step −Δθᵢ/gᵢ = ${pair(t.effective)}`
-          + (t.carry ? ` · momentum's share Δθ + ηg = ${pair(t.carry)} (yellow)` : '')
+        teach.textContent = t('teach.base', { g: pair(step.g), lr: fmt(step.lr), update: pair(step.update), effective: pair(step.effective) })
+          + (step.carry ? t('teach.carry', { carry: pair(step.carry) }) : '')
           // An adaptive method: what each coordinate accumulated, and the rate it leaves.
-          + (s ? ` · ${s.symbol} = ${pair(s.accumulated)} · dᵢ = ${pair(s.denominator)} · `
-            + `η/dᵢ = ${pair(s.rate)} against η = ${fmt(s.lr)}: per coordinate, the bar in colour `
-            + `−(η/dᵢ)gᵢ = ${pair(s.scaled)} under the white −ηgᵢ` : '');
+          + (s ? t('teach.scaling', { symbol: s.symbol, accumulated: pair(s.accumulated), denominator: pair(s.denominator),
+            rate: pair(s.rate), lr: fmt(s.lr), scaled: pair(s.scaled) }) : '');
       }
     });
+  }
+
+  /** After the language changed: everything this script wrote, written again. */
+  relabel() {
+    this.fillMenus();
+    this.syncControls();
+    this.rebuild();
+    this.setPlaying(this.playing);
+    this.resultsKey = undefined;
+    touchWords();
+  }
+
+  /** The menus of stories, surfaces and optimizers, in the page's language. */
+  fillMenus() {
+    const story = $('story');
+    story.replaceChildren(new Option(t('story.choose'), ''),
+      ...JSON.parse(App.presets(lang)).map((p) => new Option(p.title, p.id)));
+    const surface = $('surface');
+    this.surfaces = JSON.parse(App.surfaces(lang));
+    surface.replaceChildren(...this.surfaces.map((s) => new Option(s.label, s.id)));
+    this.kinds = JSON.parse(App.optimizers(lang));
+    this.panels.kinds = this.kinds;
+    const addKind = $('add-kind');
+    const kind = addKind.value || 'nesterov';
+    addKind.replaceChildren(...this.kinds.map((k) => new Option(k.label, k.id)));
+    addKind.value = kind;
   }
 
   /** The legends of the plot and the chart: every shown run's colour and optimizer. */
@@ -236,12 +261,14 @@ class Page extends Player {
     $('story').value = story?.id ?? '';
     $('caption').hidden = !story;
     // "Who escapes?" needs no full stop after it.
-    $('caption').textContent = story ? `${story.title}${/[.?!]$/.test(story.title) ? '' : '.'} ${story.caption}` : '';
+    const asked = /[.?!。？！]$/.test(story?.title ?? '');
+    $('caption').textContent = !story ? ''
+      : asked ? t('story.caption_asked', story) : t('story.caption', story);
     $('keep-rates').checked = this.app.keep_rates();
     $('overlay').checked = this.app.overlay();
     $('chart').value = this.app.chart();
     $('speed').value = Math.log10(this.app.speed());
-    $('speed-value').value = `${fmt(this.app.speed())}/s`;
+    $('speed-value').value = t('speed.value', { v: fmt(this.app.speed()) });
     $('max-steps').value = this.app.max_steps();
     this.showTheory();
   }
@@ -254,12 +281,9 @@ class Page extends Player {
     $('eigenvectors').checked = this.app.theory_shown();
     if (th === null) return;
     const [lo, hi] = th.eigenvalues;
-    $('theory-numbers').textContent = `Hessian eigenvalues λmin = ${fmt(lo)}, λmax = ${fmt(hi)}; `
-      + `condition number κ = ${fmt(th.condition)}. Gradient descent diverges for η ≥ 2/λmax = `
-      + `${fmt(th.gd_divergence_lr)}; its best fixed rate is 2/(λmin + λmax) = ${fmt(th.gd_best_lr)}, `
-      + `shrinking the distance to the minimum by ${fmt(th.gd_best_rate)} per step. Heavy-ball `
-      + `momentum at best: η = ${fmt(th.heavy_ball_lr)}, μ = ${fmt(th.heavy_ball_momentum)}, `
-      + `rate ${fmt(th.heavy_ball_rate)} per step.`;
+    $('theory-numbers').textContent = t('theory.numbers', { lo: fmt(lo), hi: fmt(hi), condition: fmt(th.condition),
+      diverge: fmt(th.gd_divergence_lr), best: fmt(th.gd_best_lr), rate: fmt(th.gd_best_rate),
+      hb_lr: fmt(th.heavy_ball_lr), hb_mu: fmt(th.heavy_ball_momentum), hb_rate: fmt(th.heavy_ball_rate) });
   }
 
   /**
@@ -309,7 +333,7 @@ class Page extends Player {
           fitCanvases([c]);
           this.app.paint_basins(c, query, maps[k], n, n, mode, steps);
         });
-        $('basin-legend').replaceChildren(...JSON.parse(basin_legend(query, mode, steps)).map((e) => swatchItem(e.color, e.label)));
+        $('basin-legend').replaceChildren(...JSON.parse(basin_legend(query, mode, steps, lang)).map((e) => swatchItem(e.color, e.label)));
       };
       /** @type {import('./types.js').Task[]} */
       const tasks = sides.flatMap(([, run], side) => JSON.parse(basin_tasks(query, run, n, steps, job.pool.size, side)));
@@ -322,9 +346,9 @@ class Page extends Player {
         },
         done: (ms) => {
           paint();
-          job.status.value = `2 maps of ${n} × ${n} starts in ${(ms / 1000).toFixed(2)} s on ${job.pool.size} workers`;
+          job.status.value = t('basins.done', { n, s: (ms / 1000).toFixed(2), workers: job.pool.size });
         },
-        what: 'basin map',
+        what: t('basins.what'),
       });
       this.repaintBasins = paint;
     });
@@ -339,8 +363,8 @@ class Page extends Player {
     const keep = select.value;
     const [first] = JSON.parse(this.app.runs());
     this.multiplesParams = new Map(first.params.map((p) => [p.name, p]));
-    select.replaceChildren(...first.params.map((p) => new Option(p.label === p.name ? `${p.symbol} (${p.name})` : `${p.label} ${p.symbol}`, p.name)),
-      new Option("optimizer (torch's defaults)", 'optimizer'), new Option('surface', 'surface'));
+    select.replaceChildren(...first.params.map((p) => new Option(p.label === p.name ? t('multiples.symbol_name', { symbol: p.symbol, name: p.name }) : `${p.label} ${p.symbol}`, p.name)),
+      new Option(t('multiples.vary_optimizer'), 'optimizer'), new Option(t('multiples.vary_surface'), 'surface'));
     select.value = [...select.options].some((o) => o.value === keep) ? keep : 'lr';
     this.multiplesRange(select.value !== keep);
   }
@@ -353,7 +377,7 @@ class Page extends Player {
     const p = this.multiplesParams?.get($('multiples-vary').value);
     for (const id of ['multiples-lo', 'multiples-hi', 'multiples-lo-label', 'multiples-hi-label']) $(id).hidden = !p;
     if (!p) return;
-    $('multiples-lo-label').textContent = `${p.symbol} from`;
+    $('multiples-lo-label').textContent = t('multiples.from', { symbol: p.symbol });
     if (reset) {
       const [lo, hi] = p.vary;
       $('multiples-lo').value = lo;
@@ -414,8 +438,8 @@ class Page extends Player {
           job.progress(parts / tasks.length);
           this.redraw();
         },
-        done: (ms) => { job.status.value = `${count(runs.length, 'run')} × ${lrs.length} rates in ${ms.toFixed(0)} ms`; },
-        what: 'sweep',
+        done: (ms) => { job.status.value = t('sweep.done', { runs: runCount(runs.length), rates: lrs.length, ms: ms.toFixed(0) }); },
+        what: t('sweep.what'),
       });
     });
     $('sweep-metric').addEventListener('change', () => {
@@ -459,11 +483,13 @@ class Page extends Player {
           for (const t of found.filter((t) => !t.error)) {
             t.names.forEach((name, k) => attempt(() => this.app.set_param(t.run, name, Number(t.best[k].toPrecision(6))), undefined, 'tune'));
           }
-          $('tune-result').replaceChildren(...found.map(tunedItem));
-          job.status.value = `${count(runs.length, 'run')} × ${budget} simulations in ${ms.toFixed(0)} ms`;
+          // Each run's optimizer named in the page's language (the workers name it in English).
+          const labels = JSON.parse(this.app.runs()).map((r) => r.label);
+          $('tune-result').replaceChildren(...found.map((tuned) => tunedItem({ ...tuned, label: labels[tuned.run] ?? tuned.label })));
+          job.status.value = t('tune.done', { runs: runCount(runs.length), budget, ms: ms.toFixed(0) });
           this.rebuild();
         },
-        what: 'tune',
+        what: t('tune.what'),
       });
     });
   }
@@ -490,7 +516,7 @@ class Page extends Player {
 
   wireToolbar() {
     const select = $('surface');
-    for (const s of this.surfaces) select.add(new Option(s.label, s.id));
+    this.fillMenus();
     select.addEventListener('change', () => {
       attempt(() => this.app.set_surface(select.value), select);
       this.syncControls();
@@ -501,8 +527,6 @@ class Page extends Player {
       this.remember();
     });
     const story = $('story');
-    story.add(new Option('— choose a story —', ''));
-    for (const p of JSON.parse(App.presets())) story.add(new Option(p.title, p.id));
     story.addEventListener('change', () => {
       if (!story.value) return;
       // A story opens paused at step 0 and waits for Play, so the teacher speaks first.
@@ -556,7 +580,7 @@ class Page extends Player {
     const speed = $('speed');
     speed.addEventListener('input', () => {
       attempt(() => this.app.set_speed(Number((10 ** Number(speed.value)).toPrecision(2))), speed);
-      $('speed-value').value = `${fmt(this.app.speed())}/s`;
+      $('speed-value').value = t('speed.value', { v: fmt(this.app.speed()) });
       this.remember();
     });
     const maxSteps = $('max-steps');
@@ -569,11 +593,11 @@ class Page extends Player {
       history.replaceState(null, '', `?${this.app.query()}`);
       try {
         await navigator.clipboard.writeText(location.href);
-        $('copy-link').textContent = 'Link copied';
+        $('copy-link').textContent = t('link.copied');
       } catch {
-        $('copy-link').textContent = 'Link in the address bar';
+        $('copy-link').textContent = t('link.in_bar');
       }
-      setTimeout(() => { $('copy-link').textContent = 'Copy link'; }, 2000);
+      setTimeout(() => { $('copy-link').textContent = t('toolbar.copy_link'); }, 2000);
     });
     $('reset-view').addEventListener('click', () => {
       this.app.reset_view();
@@ -586,8 +610,6 @@ class Page extends Player {
       this.changed();
     });
     const addKind = $('add-kind');
-    for (const k of this.kinds) addKind.add(new Option(k.label, k.id));
-    addKind.value = 'nesterov';
     $('add-run').addEventListener('click', () => {
       if (attempt(() => this.app.add_run(addKind.value), addKind)) this.rebuild();
     });
@@ -609,7 +631,7 @@ class Page extends Player {
     const probe = (px, py) => {
       if (!this.app.on_plot(px, py)) return;
       const p = JSON.parse(this.app.probe(px, py));
-      $('probe').textContent = `f(${fmt(p.x)}, ${fmt(p.y)}) = ${fmt(p.f)} · ∇f = (${fmt(p.gx)}, ${fmt(p.gy)})`;
+      $('probe').textContent = t('probe.value', { x: fmt(p.x), y: fmt(p.y), f: fmt(p.f), gx: fmt(p.gx), gy: fmt(p.gy) });
     };
     canvas.addEventListener('pointerdown', (e) => {
       const [px, py] = at(e);
@@ -697,8 +719,10 @@ async function main() {
   const canvases = [$('surface-canvas'), $('trajectory-canvas'), $('loss-canvas')];
   fitCanvases(canvases);
   const app = new App(...canvases, devicePixelRatio, location.search);
+  startLanguage(app);
   const page = new Page(app, canvases);
   page.wireToolbar();
+  wireLanguage(page, () => page.relabel());
   wireKeys(page);
   touchWords();
   page.wirePlot();
@@ -718,7 +742,7 @@ async function main() {
   // bar as typed, to be corrected there, until the user changes something.
   const problem = app.load_error();
   if (problem) {
-    notice(`Parts of this link were left out and the rest is shown: ${problem}. The address bar keeps the link as typed, to correct it there.`, 'link');
+    notice(t('notice.link_parts', { problem }), 'link');
     page.holdAddress();
   }
   new ResizeObserver(() => page.redraw()).observe(document.body);
@@ -745,6 +769,6 @@ async function main() {
 }
 
 main().catch((e) => {
-  notice(`optiviz could not start: ${e.message ?? e}`, 'start');
+  notice(t('notice.start_failed', { error: e.message ?? e }), 'start');
   console.error(e);
 });

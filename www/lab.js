@@ -3,16 +3,17 @@
 // comes from Rust (pkg/optiviz.js, the `Lab` handle); this file wires controls and pointers to
 // it and runs the frame loop. The whole lab, edited points included, lives in the URL.
 import init, { App, Lab, last_panic } from './pkg/optiviz.js';
+import { lang, startLanguage, t, wireLanguage } from './i18n.js';
 import { $, Player, RunPanels, attempt, fitCanvases, fmt, labelled, legendItems, notice, recover, showExplanation, touchWords, trapped, wireKeys } from './runs.js';
 
 /** What a batch of `b` out of `n` training points makes of gradient descent. */
-const batchKind = (b, n) => (b >= n ? 'batch gradient descent' : b === 1 ? 'stochastic gradient descent' : 'mini-batch gradient descent');
+const batchKind = (b, n) => (b >= n ? t('lab.kind_bgd') : b === 1 ? t('lab.kind_sgd') : t('lab.kind_mbgd'));
 
 class LabPage extends Player {
   constructor(lab, canvases) {
     super(lab, canvases);
     this.lab = lab;
-    this.kinds = JSON.parse(App.optimizers());
+    this.kinds = JSON.parse(App.optimizers(lang));
     this.panels = new RunPanels(lab, this.kinds, {
       changed: () => this.changed(),
       rebuild: () => this.rebuild(),
@@ -36,10 +37,14 @@ class LabPage extends Player {
       this.redraw();
     }
     for (const i of open) {
+      const ringed = i === ring;
       showExplanation($(`run${i}-explain`), `${step}:${this.version}`, () => this.lab.explain_step(i),
-        (e) => `The next step, from step ${e.step - 1} to step ${e.step}: the gradient on its batch`
-          + `${i === ring ? ' (ringed on the data view)' : ''}, which the rule above turns into the step`
-          + `${e.shaped ? ' after the run\'s gradient noise and clipping' : ''}:`);
+        (e) => {
+          const steps = { from: e.step - 1, to: e.step };
+          return e.shaped
+            ? (ringed ? t('lab.explain_shaped_ringed', steps) : t('lab.explain_shaped', steps))
+            : (ringed ? t('lab.explain_heading_ringed', steps) : t('lab.explain_heading', steps));
+        });
     }
   }
 
@@ -52,7 +57,7 @@ class LabPage extends Player {
     input.step = 1;
     input.value = run.batch;
     const out = document.createElement('output');
-    const show = (b) => { out.value = b >= run.samples ? `all ${run.samples}` : String(b); };
+    const show = (b) => { out.value = b >= run.samples ? t('lab.all_n', { n: run.samples }) : String(b); };
     show(run.batch);
     input.addEventListener('input', () => {
       const b = Number(input.value);
@@ -61,8 +66,8 @@ class LabPage extends Player {
       this.legends(JSON.parse(this.lab.runs()));
       this.changed();
     });
-    const row = labelled(i, 'batch', 'batch size', input, out);
-    row.title = 'Samples per step: 1 is stochastic gradient descent, all of them batch gradient descent';
+    const row = labelled(i, 'batch', t('lab.batch_size'), input, out);
+    row.title = t('lab.batch_title');
     return row;
   }
 
@@ -75,8 +80,8 @@ class LabPage extends Player {
     const status = JSON.parse(this.lab.status());
     this.status = status;
     $('step-count').value = status.trained < status.max_steps
-      ? `${status.step} / ${status.max_steps} · training ${status.trained}`
-      : `${status.step} / ${status.max_steps}`;
+      ? t('lab.step_training', { step: status.step, max: status.max_steps, trained: status.trained })
+      : t('step.of', { step: status.step, max: status.max_steps });
     const timeline = $('timeline');
     timeline.max = status.max_steps;
     if (document.activeElement !== timeline) timeline.value = status.step;
@@ -89,23 +94,50 @@ class LabPage extends Player {
       el.classList.toggle('diverged', r.diverged_at !== null);
       const params = names.length <= 4
         ? r.params.map((v, k) => `${names[k]} = ${fmt(v)}`).join(', ')
-        : `${names.length} parameters`;
+        : t('lab.n_params', { n: names.length });
       const full = r.batch >= this.settings.samples;
-      const parts = [`step ${r.step} · epoch ${r.epoch}`, `loss ${fmt(r.loss)}`];
-      if (r.batch_loss !== null && !full) parts.push(`batch loss ${fmt(r.batch_loss)}`);
-      if (r.val_loss !== null) parts.push(`validation ${fmt(r.val_loss)} (lowest of the run at step ${r.best_val_step})`);
-      if (r.accuracy !== null) parts.push(`accuracy ${(100 * r.accuracy).toFixed(1)}%`);
+      const parts = [t('lab.step_epoch', { step: r.step, epoch: r.epoch }), t('lab.loss', { v: fmt(r.loss) })];
+      if (r.batch_loss !== null && !full) parts.push(t('lab.batch_loss', { v: fmt(r.batch_loss) }));
+      if (r.val_loss !== null) parts.push(t('lab.validation', { v: fmt(r.val_loss), step: r.best_val_step }));
+      if (r.accuracy !== null) parts.push(t('lab.accuracy', { v: (100 * r.accuracy).toFixed(1) }));
       parts.push(params);
       el.textContent = r.diverged_at !== null
-        ? `diverged at step ${r.diverged_at}: last finite ${params}`
+        ? t('lab.diverged', { step: r.diverged_at, params })
         : parts.join(' · ');
     });
-    const steps = (k) => `${k} step${k === 1 ? '' : 's'}`;
+    const steps = (k) => (k === 1 ? t('count.step') : t('count.steps', { n: k }));
     const sizes = [...new Set(status.runs.map((r) => r.batch))];
-    $('lab-status').textContent = `Step ${status.step}, epoch ${Math.max(0, ...epochs)}: `
-      + (sizes.length === 1
-        ? `${steps(status.runs[0].per_epoch)} per epoch at batch size ${sizes[0]}.`
-        : `${status.runs.map((r, i) => `run ${i + 1} ${steps(r.per_epoch)} per epoch (batch ${r.batch})`).join(', ')}.`);
+    const rest = sizes.length === 1
+      ? t('lab.status_one', { steps: steps(status.runs[0].per_epoch), batch: sizes[0] })
+      : t('lab.status_runs', { list: status.runs.map((r, i) => t('lab.status_run', { run: i + 1, steps: steps(r.per_epoch), batch: r.batch })).join(', ') });
+    $('lab-status').textContent = t('lab.status', { step: status.step, epoch: Math.max(0, ...epochs), rest });
+  }
+
+  /** After the language changed: everything this script wrote, written again. */
+  relabel() {
+    this.fillMenus();
+    this.syncSettings();
+    this.rebuild();
+    this.syncSpeed();
+    this.setPlaying(this.playing);
+    touchWords();
+  }
+
+  /** The menus of scenes, models and optimizers, in the page's language. */
+  fillMenus() {
+    const scene = $('scene');
+    scene.replaceChildren(new Option(t('scene.choose'), ''),
+      ...JSON.parse(Lab.scenes(lang)).map((p) => new Option(p.title, p.id)));
+    scene.value = this.settings?.scene?.id ?? '';
+    const model = $('model');
+    model.replaceChildren(...JSON.parse(Lab.models(lang)).map((m) => new Option(m.label, m.id)));
+    if (this.settings) model.value = this.settings.model;
+    this.kinds = JSON.parse(App.optimizers(lang));
+    this.panels.kinds = this.kinds;
+    const addKind = $('add-kind');
+    const kind = addKind.value;
+    addKind.replaceChildren(...this.kinds.map((k) => new Option(k.label, k.id)));
+    if (kind) addKind.value = kind;
   }
 
   legends(runs) {
@@ -136,7 +168,7 @@ class LabPage extends Player {
 
   syncSpeed() {
     $('speed').value = Math.log10(this.lab.speed());
-    $('speed-value').value = `${fmt(this.lab.speed())}/s`;
+    $('speed-value').value = t('speed.value', { v: fmt(this.lab.speed()) });
   }
 
   /** Everything about the model and its data: controls, axes, batch size, notes. */
@@ -157,23 +189,23 @@ class LabPage extends Player {
     const same = sizes.length === 1;
     const full = s.batches.every((b) => b >= s.samples);
     batch.value = same ? sizes[0] : s.samples;
-    $('batch-value').value = !same ? 'per run' : full ? `all ${s.samples}` : String(sizes[0]);
+    $('batch-value').value = !same ? t('lab.per_run') : full ? t('lab.all_n', { n: s.samples }) : String(sizes[0]);
     $('batch-note').textContent = same
-      ? `${batchKind(sizes[0], s.samples)}: each step uses ${sizes[0]} of ${s.samples} training points, shuffled every epoch (seeded).`
-      : `each run its own batch size (in its panel): ${s.batches.map((b, i) => `run ${i + 1} ${batchKind(b, s.samples)} (${b} of ${s.samples})`).join(', ')}; each run reshuffles every epoch (seeded).`;
+      ? t('lab.batch_note_one', { kind: batchKind(sizes[0], s.samples), batch: sizes[0], n: s.samples })
+      : t('lab.batch_note_runs', { list: s.batches.map((b, i) => t('lab.batch_note_run', { run: i + 1, kind: batchKind(b, s.samples), batch: b, n: s.samples })).join(', ') });
     const scene = s.scene;
     $('scene').value = scene?.id ?? '';
     $('caption').hidden = !scene;
-    $('caption').textContent = scene ? `${scene.title}. ${scene.caption}` : '';
+    $('caption').textContent = scene ? t('story.caption', scene) : '';
     const val = s.points - s.samples;
-    $('data-note').textContent = `${s.points} points: ${s.samples} train${val ? `, ${val} validate (rings)` : ''}`
-      + `${s.edited ? ' · edited by hand' : ''}`
-      + (s.least_squares ? ` · least squares (normal equations, ✕ on the landscape): `
-        + `${s.param_names[0]} = ${fmt(s.least_squares[0])}, ${s.param_names[1]} = ${fmt(s.least_squares[1])}, loss ${fmt(s.least_squares_loss)}` : '');
+    $('data-note').textContent = t('lab.points_note', { points: s.points, train: s.samples })
+      + (val ? t('lab.points_validate', { val }) : '')
+      + (s.edited ? t('lab.edited') : '')
+      + (s.least_squares ? t('lab.least_squares', { a: s.param_names[0], va: fmt(s.least_squares[0]),
+        b: s.param_names[1], vb: fmt(s.least_squares[1]), loss: fmt(s.least_squares_loss) }) : '');
     $('reset-points').disabled = !s.edited;
     const format = s.classes ? 'x1,x2,label' : 'x,y';
-    $('csv-help').textContent = `One point a line, ${format}${s.classes ? ' with label 0 or 1' : ''}, `
-      + 'separated by commas (or semicolons or tabs); a header line, blank lines and lines starting with # are skipped.';
+    $('csv-help').textContent = s.classes ? t('csv.help_classes', { format }) : t('csv.help', { format });
     // Filled from the points when opened; emptied while closed, so it never shows stale ones.
     if (!$('csv-box').open) $('csv-text').value = '';
     $('csv-text').placeholder = s.classes ? 'x1,x2,label\n0.5,1.2,1\n-1,0.3,0' : 'x,y\n0.5,1.2\n1,2.9';
@@ -184,10 +216,10 @@ class LabPage extends Player {
     }
     $('axes-row').hidden = s.param_names.length <= 2;
     $('max-steps').value = s.steps;
-    $('chart-note').textContent = 'Solid: the loss on all training points'
-      + (full ? '' : ', faint on each step\'s mini-batch')
-      + (val ? ', dashed on the validation points, ringed where it is lowest (where early stopping would stop)' : '')
-      + '.';
+    const notes = full
+      ? [t('lab.chart_note'), t('lab.chart_note_val')]
+      : [t('lab.chart_note_batch'), t('lab.chart_note_batch_val')];
+    $('chart-note').textContent = notes[val ? 1 : 0];
   }
 
   /** A slider (or checkbox) for one data or model setting. */
@@ -249,8 +281,7 @@ class LabPage extends Player {
 
   wireControls() {
     const scene = $('scene');
-    scene.add(new Option('— choose a scene —', ''));
-    for (const p of JSON.parse(Lab.scenes())) scene.add(new Option(p.title, p.id));
+    this.fillMenus();
     scene.addEventListener('change', () => {
       if (!scene.value) return;
       // A scene opens paused at step 0 and waits for Play, so the teacher speaks first.
@@ -261,7 +292,6 @@ class LabPage extends Player {
         $('caption').scrollIntoView({ block: 'nearest' });
       }
     });
-    for (const m of JSON.parse(Lab.models())) $('model').add(new Option(m.label, m.id));
     $('model').addEventListener('change', () => {
       if (attempt(() => this.lab.set_model($('model').value), $('model'))) {
         this.syncSettings();
@@ -315,7 +345,7 @@ class LabPage extends Player {
       // Bounded before it is read: a huge file never reaches memory.
       const max = Lab.max_csv_chars();
       if (file.size > 4 * max) {
-        const problem = `the file ${file.name} has ${file.size} bytes: allowed are CSV files of at most ${max} characters`;
+        const problem = t('csv.too_big', { name: file.name, size: file.size, max });
         notice(problem);
         csvError(problem);
         $('csv-file').setAttribute('aria-invalid', 'true');
@@ -342,7 +372,6 @@ class LabPage extends Player {
         this.changed();
       });
     }
-    for (const k of this.kinds) $('add-kind').add(new Option(k.label, k.id));
     $('add-run').addEventListener('click', () => {
       if (attempt(() => this.lab.add_run($('add-kind').value))) this.rebuild();
     });
@@ -353,7 +382,7 @@ class LabPage extends Player {
     this.syncSpeed();
     speed.addEventListener('input', () => {
       const v = Number((10 ** Number(speed.value)).toPrecision(2));
-      if (attempt(() => this.lab.set_speed(v), speed)) $('speed-value').value = `${fmt(v)}/s`;
+      if (attempt(() => this.lab.set_speed(v), speed)) $('speed-value').value = t('speed.value', { v: fmt(v) });
     });
     $('max-steps').addEventListener('change', () => {
       if (attempt(() => this.lab.set_max_steps(Number($('max-steps').value)), $('max-steps'))) this.syncSettings();
@@ -369,11 +398,11 @@ class LabPage extends Player {
       history.replaceState(null, '', url);
       try {
         await navigator.clipboard.writeText(url);
-        $('copy-link').textContent = 'Copied';
+        $('copy-link').textContent = t('results.copied');
       } catch {
-        $('copy-link').textContent = 'Link in the address bar';
+        $('copy-link').textContent = t('link.in_bar');
       }
-      setTimeout(() => { $('copy-link').textContent = 'Copy link'; }, 2000);
+      setTimeout(() => { $('copy-link').textContent = t('toolbar.copy_link'); }, 2000);
     });
     $('large').addEventListener('click', () => this.setLarge(!this.lab.large()));
     wireKeys(this);
@@ -511,8 +540,10 @@ async function main() {
   const canvases = [$('landscape-canvas'), $('data-canvas'), $('lab-chart')];
   fitCanvases(canvases);
   const lab = new Lab(...canvases, devicePixelRatio, location.search);
+  startLanguage(lab);
   const page = new LabPage(lab, canvases);
   page.wireControls();
+  wireLanguage(page, () => page.relabel());
   page.wireData();
   page.wireLandscape();
   page.syncSettings();
@@ -524,7 +555,7 @@ async function main() {
   // A link with bad parts shows the rest, names each part left out, and stays in the address
   // bar as typed, to be corrected there, until the user changes something.
   if (problem) {
-    notice(`Parts of this link were left out and the rest is shown: ${problem}. The address bar keeps the link as typed, to correct it there.`, 'link');
+    notice(t('notice.link_parts', { problem }), 'link');
     page.holdAddress();
   }
   new ResizeObserver(() => page.redraw()).observe(document.body);
@@ -546,6 +577,6 @@ async function main() {
 }
 
 main().catch((e) => {
-  notice(`optiviz could not start: ${e.message ?? e}`, 'start');
+  notice(t('notice.start_failed', { error: e.message ?? e }), 'start');
   console.error(e);
 });

@@ -3,6 +3,7 @@
 // the browser reports. Jobs queue their tasks on it and it deals them to whichever worker is
 // free; each job hears its own parts as they arrive. Cancelling a job ends only its tasks: the
 // workers busy with them are ended at once and replaced when more tasks come.
+import { t } from './i18n.js';
 import { notice } from './runs.js';
 
 /** Workers to use: one per reported core, at most eight. */
@@ -61,7 +62,7 @@ export class Pool {
     // A worker that cannot load its script or its wasm ends its run with a message.
     slot.worker.onerror = (e) => {
       e.preventDefault();
-      if (slot.item) this.fail(slot.item.run, `a worker stopped: ${e.message || 'it could not load the page\'s wasm'}`);
+      if (slot.item) this.fail(slot.item.run, t('job.worker_stopped', { error: e.message || t('job.worker_load') }));
     };
     slot.worker.onmessage = (e) => {
       const m = e.data;
@@ -138,7 +139,7 @@ export class Job {
     this.bar = document.getElementById(`${prefix}-progress`);
     this.status = document.getElementById(`${prefix}-time`);
     this.stop.addEventListener('click', () => {
-      if (this.current && this.pool.stop(this.current)) this.status.value = 'cancelled';
+      if (this.current && this.pool.stop(this.current)) this.status.value = t('job.cancelled');
     });
   }
 
@@ -162,7 +163,7 @@ export class Job {
     this.notice('');
     const t0 = performance.now();
     this.bar.value = 0;
-    this.status.value = 'computing…';
+    this.status.value = t('job.computing');
     this.stop.disabled = false;
     this.start.disabled = true;
     const run = this.pool.start(tasks, {
@@ -173,7 +174,7 @@ export class Job {
       },
       error: (message) => {
         this.status.value = '';
-        this.notice(`${what}: ${message}`);
+        this.notice(t('job.failed', { what, message }));
       },
     });
     this.current = run;

@@ -4,6 +4,8 @@
 // runs (`runs()`), every change goes straight to the handle, whose errors name the allowed
 // values and are shown instead of thrown.
 
+import { lang, t } from './i18n.js';
+
 export const $ = (id) => document.getElementById(id);
 
 /**
@@ -12,7 +14,7 @@ export const $ = (id) => document.getElementById(id);
  * as what it is rather than thrown on.
  */
 export function fmt(v) {
-  if (typeof v !== 'number' || Number.isNaN(v)) return 'not a number';
+  if (typeof v !== 'number' || Number.isNaN(v)) return t('num.nan');
   if (!Number.isFinite(v)) return v > 0 ? '∞' : '−∞';
   if (v === 0) return '0';
   const a = Math.abs(v);
@@ -243,12 +245,12 @@ export class RunPanels {
     box.dataset.key = 'extras';
     box.open = run.schedule !== 'constant' || run.clip_norm !== null || run.clip_value !== null || run.noise !== null;
     const summary = document.createElement('summary');
-    summary.textContent = 'schedule · clipping · noise';
+    summary.textContent = t('runs.extras');
     const schedule = document.createElement('input');
     schedule.type = 'text';
     schedule.value = run.schedule;
     schedule.spellcheck = false;
-    schedule.title = 'constant, step:size=N,gamma=X, exp:gamma=X, cosine:t_max=N[,eta_min=X], warmup:steps=N[,start=X]';
+    schedule.title = t('runs.schedule_title');
     schedule.addEventListener('change', () => {
       attempt(() => this.handle.set_schedule(i, schedule.value), schedule);
       this.hooks.changed();
@@ -258,7 +260,7 @@ export class RunPanels {
       input.type = 'number';
       input.min = '0';
       input.step = 'any';
-      input.placeholder = 'off';
+      input.placeholder = t('runs.off');
       input.value = value ?? '';
       return input;
     };
@@ -289,11 +291,11 @@ export class RunPanels {
     sigma.addEventListener('input', setNoise);
     seed.addEventListener('change', setNoise);
     box.append(summary,
-      labelled(i, 'schedule', 'lr schedule', schedule),
-      labelled(i, 'clip-norm', 'clip norm ‖g‖ ≤', clipNorm),
-      labelled(i, 'clip-value', 'clip value |gᵢ| ≤', clipValue),
-      labelled(i, 'noise', 'gradient noise σ', sigma, sigmaOut),
-      labelled(i, 'seed', 'noise seed', seed));
+      labelled(i, 'schedule', t('runs.schedule'), schedule),
+      labelled(i, 'clip-norm', t('runs.clip_norm'), clipNorm),
+      labelled(i, 'clip-value', t('runs.clip_value'), clipValue),
+      labelled(i, 'noise', t('runs.noise'), sigma, sigmaOut),
+      labelled(i, 'seed', t('runs.noise_seed'), seed));
     return box;
   }
 
@@ -307,7 +309,7 @@ export class RunPanels {
     swatch.style.background = run.color;
     const name = document.createElement('span');
     name.id = `run${i}-legend`;
-    name.textContent = `Run ${i + 1}`;
+    name.textContent = t('runs.run', { n: i + 1 });
     legend.append(swatch, name);
 
     const tools = document.createElement('div');
@@ -321,17 +323,17 @@ export class RunPanels {
       this.hooks.legends(JSON.parse(this.handle.runs()));
       this.hooks.changed();
     });
-    const showRow = labelled(i, 'shown', 'shown', shown);
+    const showRow = labelled(i, 'shown', t('runs.shown'), shown);
     showRow.className = 'flag';
     showRow.prepend(shown);
-    const copy = button('Duplicate', 'Add a copy of this run', () => {
+    const copy = button(t('runs.duplicate'), t('runs.duplicate_title'), () => {
       if (attempt(() => this.handle.duplicate_run(i))) this.hooks.rebuild();
     });
-    copy.setAttribute('aria-label', `Duplicate run ${i + 1}`);
-    const remove = button('Remove', 'Remove this run', () => {
+    copy.setAttribute('aria-label', t('runs.duplicate_label', { n: i + 1 }));
+    const remove = button(t('runs.remove'), t('runs.remove_title'), () => {
       if (attempt(() => this.handle.remove_run(i))) this.hooks.rebuild();
     });
-    remove.setAttribute('aria-label', `Remove run ${i + 1}`);
+    remove.setAttribute('aria-label', t('runs.remove_label', { n: i + 1 }));
     remove.disabled = count === 1;
     tools.append(showRow, copy, remove);
 
@@ -343,7 +345,7 @@ export class RunPanels {
       attempt(() => this.handle.set_optimizer(i, select.value), select);
       this.hooks.rebuild();
     });
-    const pick = labelled(i, 'kind', 'optimizer', select);
+    const pick = labelled(i, 'kind', t('runs.optimizer'), select);
     pick.dataset.key = 'runs';
 
     const readout = document.createElement('p');
@@ -358,7 +360,7 @@ export class RunPanels {
     rule.dataset.key = 'explain';
     rule.dataset.run = i;
     const summary = document.createElement('summary');
-    summary.textContent = this.hooks.explainSteps ? 'update rule · explain this step' : 'update rule';
+    summary.textContent = this.hooks.explainSteps ? t('runs.rule_explain') : t('runs.rule');
     const math = document.createElement('div');
     math.className = 'math';
     // MathML written by optiviz itself (src/core/explain/), from its own symbols and numbers.
@@ -392,7 +394,8 @@ export class RunPanels {
     const select = document.createElement('select');
     select.id = `run${i}-notation`;
     select.className = 'notation';
-    for (const n of this.limits.notations) select.add(new Option(n.label, n.id));
+    const words = { torch: t('notation.torch'), notes: t('notation.notes') };
+    for (const id of this.limits.notations) select.add(new Option(words[id] ?? id, id));
     select.value = this.handle.notation();
     select.addEventListener('change', () => {
       if (!attempt(() => this.handle.set_notation(select.value), select)) return;
@@ -401,7 +404,7 @@ export class RunPanels {
       this.hooks.changed();
       this.hooks.explainSteps?.();
     });
-    const row = labelled(i, 'notation', 'written in', select);
+    const row = labelled(i, 'notation', t('run.written_in'), select);
     // Shown and hidden with the rule it belongs to (a lesson naming 'explain' keeps it).
     row.dataset.key = 'explain';
     return row;
@@ -492,7 +495,7 @@ export class Player {
       }
     } catch (e) {
       if (trapped(e)) throw e;
-      notice(`drawing failed: ${e.message}`, 'draw');
+      notice(t('notice.draw_failed', { error: e.message }), 'draw');
     }
     this.afterRender();
     if (this.playing || training) this.redraw();
@@ -514,7 +517,7 @@ export class Player {
   setPlaying(on) {
     this.playing = on;
     const play = $('play');
-    play.textContent = on ? 'Pause' : 'Play';
+    play.textContent = on ? t('toolbar.pause') : t('toolbar.play');
     play.setAttribute('aria-pressed', String(on));
     if (!on) this.remember();
     this.redraw();
@@ -604,8 +607,7 @@ export function recover(player, make, lastPanic) {
     if (!trapped(e)) return false;
     player.broken = true;
     player.setPlaying(false);
-    $('panic-message').textContent = `optiviz stopped on an internal error (${lastPanic() ?? e.message}). `
-      + 'Reset to go on from the last state in the link, without reloading the page.';
+    $('panic-message').textContent = t('panic.message', { error: lastPanic() ?? e.message });
     $('panic').hidden = false;
     return true;
   };
@@ -619,6 +621,8 @@ export function recover(player, make, lastPanic) {
       handle = make('');
     }
     $('panic').hidden = true;
+    // The new handle speaks the page's language, and the link keeps carrying it if it did.
+    handle.set_lang(lang, handle.lang() !== undefined);
     player.adopt(handle);
   });
 }
@@ -640,7 +644,7 @@ export function showExplanation(out, key, explain, heading) {
     return;
   }
   if (e === null) {
-    out.textContent = 'This run takes no further step: it has ended or diverged.';
+    out.textContent = t('explain.ended');
     return;
   }
   const words = document.createElement('p');
@@ -654,7 +658,7 @@ export function showExplanation(out, key, explain, heading) {
   plain.textContent = e.text;
   const more = document.createElement('details');
   const label = document.createElement('summary');
-  label.textContent = 'as plain text';
+  label.textContent = t('explain.plain');
   more.append(label, plain);
   out.replaceChildren(words, math, more);
 }

@@ -715,8 +715,8 @@ pub fn draw_metric<DB: DrawingBackend>(
         MetricAxis::Linear => axes::linear_ticks(lo, hi, n, None),
     };
     let log_titles = [
-        format!("{name} (log scale)"),
-        format!("{name} (log)"),
+        theme.log_title(name, false),
+        theme.log_title(name, true),
         name.to_owned(),
     ];
     let titles: Vec<&str> = match axis {
@@ -728,7 +728,7 @@ pub fn draw_metric<DB: DrawingBackend>(
         &AxisText {
             ticks: &x_ticks,
             most: 6,
-            titles: &["step"],
+            titles: &[theme.word("step")],
         },
         &AxisText {
             ticks: &y_ticks,
@@ -951,15 +951,15 @@ pub fn draw_rate_map<DB: DrawingBackend>(
             ticks: &x_ticks,
             most: 5,
             titles: &[
-                "learning rate η (log scale)",
-                "learning rate η (log)",
-                "learning rate η",
+                theme.word("learning rate η (log scale)"),
+                theme.word("learning rate η (log)"),
+                theme.word("learning rate η"),
             ],
         },
         &AxisText {
             ticks: &y_ticks,
             most: 5,
-            titles: &["momentum μ", "μ"],
+            titles: &[theme.word("momentum μ"), "μ"],
         },
         &theme.font(0.85),
         &theme.font(0.9),
@@ -1188,19 +1188,19 @@ pub fn draw_sweep<DB: DrawingBackend>(
     let (y_titles, steps_axis): (&[&str], bool) = match axis {
         SweepAxis::FinalLoss => (
             &[
-                "final loss (log scale)",
-                "final loss (log)",
-                "final loss",
-                "loss",
+                theme.word("final loss (log scale)"),
+                theme.word("final loss (log)"),
+                theme.word("final loss"),
+                theme.word("loss"),
             ],
             false,
         ),
         SweepAxis::Steps(_) => (
             &[
-                "steps to 1e-6 (log scale)",
-                "steps to 1e-6 (log)",
-                "steps to 1e-6",
-                "steps",
+                theme.word("steps to 1e-6 (log scale)"),
+                theme.word("steps to 1e-6 (log)"),
+                theme.word("steps to 1e-6"),
+                theme.word("steps"),
             ],
             true,
         ),
@@ -1230,9 +1230,9 @@ pub fn draw_sweep<DB: DrawingBackend>(
             ticks: &x_ticks,
             most: 6,
             titles: &[
-                "learning rate η (log scale)",
-                "learning rate η (log)",
-                "learning rate η",
+                theme.word("learning rate η (log scale)"),
+                theme.word("learning rate η (log)"),
+                theme.word("learning rate η"),
             ],
         },
         &AxisText {

@@ -601,7 +601,7 @@ impl AxisText3 {
         let titles = [
             "x",
             if field.scaling.log {
-                "f (log scale)"
+                theme.word("f (log scale)")
             } else {
                 "f"
             },

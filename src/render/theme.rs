@@ -1,6 +1,7 @@
 //! One look for every picture (the surface plot, its charts, the 3D view and the lab's):
 //! colours, fonts, halos and line widths, scaled for the display's pixel density.
 
+use crate::state::i18n::{self, Lang};
 use plotters::prelude::*;
 
 /// Sizes shared by every layer, scaled for the display's pixel density.
@@ -10,6 +11,8 @@ pub struct Theme {
     pub dpr: f64,
     /// Base text size in CSS pixels.
     pub font_px: f64,
+    /// The language of the pictures' words (axis titles), and of the fonts that draw them.
+    pub lang: Lang,
 }
 
 impl Theme {
@@ -33,9 +36,15 @@ impl Default for Theme {
         Theme {
             dpr: 1.0,
             font_px: Theme::FONT_PX,
+            lang: Lang::En,
         }
     }
 }
+
+/// The fonts Chinese text is drawn in: the system's own CJK fonts on macOS and iOS, Windows,
+/// Linux and Android, as `www/style.css` lists them under `:lang(zh)`.
+const CJK_FONTS: &str = "system-ui, \"PingFang SC\", \"Hiragino Sans GB\", \"Microsoft YaHei\", \
+                         \"Noto Sans CJK SC\", \"Source Han Sans SC\", \"WenQuanYi Micro Hei\", sans-serif";
 
 /// The page's background, behind every plot (and what the lab's decision regions are blended
 /// towards).
@@ -70,11 +79,35 @@ impl Theme {
         }
     }
 
-    /// The text style at `scale` × the base size, in [`TEXT`]'s colour.
+    /// `english`, one of the pictures' words ([`i18n::CANVAS_WORDS`]), in the theme's
+    /// language (the catalogue's `canvas.<english>`); as it is when the catalogue lacks it.
+    pub fn word(&self, english: &'static str) -> &'static str {
+        match self.lang {
+            Lang::En => english,
+            lang => i18n::lookup(lang, &format!("canvas.{english}")).unwrap_or(english),
+        }
+    }
+
+    /// An axis title `name` on a log scale, or the shorter form when `short`, in the theme's
+    /// language: "loss (log scale)", "loss (log)".
+    pub fn log_title(&self, name: &str, short: bool) -> String {
+        let key = if short {
+            "canvas.log"
+        } else {
+            "canvas.log_scale"
+        };
+        i18n::fill(self.lang, key, &[("name", &name)])
+    }
+
+    /// The text style at `scale` × the base size, in [`TEXT`]'s colour; in Chinese, a family
+    /// list whose fonts have CJK glyphs on every system (nothing fetched), as the page's
+    /// stylesheet has.
     pub fn font(&self, scale: f64) -> TextStyle<'static> {
-        ("sans-serif", self.font_size(scale))
-            .into_font()
-            .color(&TEXT)
+        let family = match self.lang {
+            Lang::En => "sans-serif",
+            Lang::Zh => CJK_FONTS,
+        };
+        (family, self.font_size(scale)).into_font().color(&TEXT)
     }
 
     /// Axis lines: [`AXIS`], one CSS pixel wide.

@@ -11,35 +11,7 @@
 
 use serde::Serialize;
 
-/// A language the walk is written in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub enum Lang {
-    /// English.
-    En,
-    /// Simplified Chinese.
-    Zh,
-}
-
-impl Lang {
-    /// Every language, in the order the page offers them.
-    pub const ALL: [Lang; 2] = [Lang::En, Lang::Zh];
-
-    /// The language's id in links (`lang=en`, `lang=zh`) and its `<html lang>` tag.
-    pub fn id(self) -> &'static str {
-        match self {
-            Lang::En => "en",
-            Lang::Zh => "zh",
-        }
-    }
-
-    /// The language `id` (`en` or `zh`), or the error naming the value and the allowed ones.
-    pub fn from_id(id: &str) -> Result<Lang, String> {
-        Lang::ALL
-            .into_iter()
-            .find(|l| l.id() == id)
-            .ok_or_else(|| format!("unknown language '{id}': allowed values are en, zh"))
-    }
-}
+pub use crate::state::i18n::Lang;
 
 /// A text in both languages.
 #[derive(Clone, Copy, Debug)]
@@ -85,8 +57,8 @@ impl Scene {
     /// The link's query (without `?`), carrying the language on: `story=ID&lang=zh`.
     pub fn query(self, lang: Lang) -> String {
         match self {
-            Scene::Story(id) => format!("story={id}&lang={}", lang.id()),
-            Scene::Lab(id) => format!("scene={id}&lang={}", lang.id()),
+            Scene::Story(id) => format!("story={id}&lang={}", lang.code()),
+            Scene::Lab(id) => format!("scene={id}&lang={}", lang.code()),
         }
     }
 
@@ -1012,8 +984,8 @@ pub fn walk(lang: Lang) -> Walk {
         Lang::Zh => Lang::En,
     };
     Walk {
-        lang: lang.id(),
-        other_lang: other.id(),
+        lang: lang.code(),
+        other_lang: other.code(),
         title: CHROME.title.get(lang),
         intro: CHROME.intro.get(lang),
         contents: CHROME.contents.get(lang),

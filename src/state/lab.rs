@@ -39,6 +39,7 @@ use crate::core::model::{
 };
 use crate::core::optim::{OptimizerKind, RunConfig};
 use crate::core::surface::{COORDINATE_LIMIT, View};
+use crate::state::i18n::Lang;
 use crate::state::lab_scenes;
 use crate::state::query::{flag, join_query, read_run, split_query_keeping, write_run};
 use crate::state::scenario::{MAX_RUNS, MAX_STEPS, RunEntry};
@@ -88,6 +89,8 @@ pub struct LabScenario {
     /// The symbols the update rules are written in: torch's, or the course notes'
     /// (`&notation=notes`); kept when a scene or a model is chosen.
     pub notation: Notation,
+    /// The page's language as the link chose it (`lang=zh`); `None` follows the browser.
+    pub lang: Option<Lang>,
 }
 
 impl Default for LabScenario {
@@ -109,6 +112,7 @@ impl Default for LabScenario {
             start: None,
             large: false,
             notation: Notation::Torch,
+            lang: None,
         }
     }
 }
@@ -152,7 +156,11 @@ fn model_keys(model: &ModelSpec) -> &'static [&'static str] {
 }
 
 /// Every key of a model's URL form, whatever the model.
-const ALL_MODEL_KEYS: [&str; 14] = [
+/// The lab's models by id, in the menu's order.
+pub const MODEL_IDS: [&str; 4] = ["linear", "logistic", "poly", "mlp"];
+
+/// Every data or model setting's URL key, of any model.
+pub const ALL_MODEL_KEYS: [&str; 14] = [
     "n",
     "data",
     "loss",
@@ -598,6 +606,9 @@ impl LabScenario {
         if self.notation != Notation::Torch {
             pairs.push(("notation", self.notation.id().to_owned()));
         }
+        if let Some(lang) = self.lang {
+            pairs.push(("lang", lang.code().to_owned()));
+        }
         join_query(pairs)
     }
 
@@ -741,8 +752,7 @@ impl LabScenario {
                 "start" => parse_start(value).map(|v| s.start = Some(v)),
                 "large" => flag("large", value).map(|on| s.large = on),
                 "notation" => Notation::from_id(value).map(|n| s.notation = n),
-                // The page's language (read by the pages' own catalogue; here only checked).
-                "lang" => crate::state::course::Lang::from_id(value).map(|_| ()),
+                "lang" => Lang::from_code(value).map(|l| s.lang = Some(l)),
                 _ => Err(format!(
                     "unknown part '{key}': allowed are model, {}, seed, batch, steps, step, \
                      axes, view, start, run, points, scene, large, notation, lang",

@@ -10,6 +10,7 @@ use crate::core::optim::{OptimizerKind, RunConfig};
 use crate::core::run::{MAX_STEPS, Noise};
 use crate::core::schedule::Schedule;
 use crate::core::surface::{Surface, View};
+use crate::state::i18n::Lang;
 use crate::state::presets;
 use crate::state::scenario::{Chart, LESSON_CONTROLS, MAX_RUNS, RunEntry, Scenario, check_start};
 use percent_encoding::{AsciiSet, CONTROLS, percent_decode_str, utf8_percent_encode};
@@ -284,6 +285,9 @@ impl Scenario {
         if self.keep_rates {
             pairs.push(("keep_rates", String::new()));
         }
+        if let Some(lang) = self.lang {
+            pairs.push(("lang", lang.code().to_owned()));
+        }
         join_query(pairs)
     }
 
@@ -423,6 +427,10 @@ impl Scenario {
                     },
                     Err(e) => problem(e),
                 },
+                "lang" => match Lang::from_code(value) {
+                    Ok(l) => s.lang = Some(l),
+                    Err(e) => problem(e),
+                },
                 "chart" => match Chart::from_id(value) {
                     Ok(c) => s.chart = c,
                     Err(e) => problem(e),
@@ -431,12 +439,6 @@ impl Scenario {
                     Ok(n) => s.notation = n,
                     Err(e) => problem(e),
                 },
-                // The page's language (read by the pages' own catalogue; here only checked).
-                "lang" => {
-                    if let Err(e) = crate::state::course::Lang::from_id(value) {
-                        problem(e);
-                    }
-                }
                 // The scene was set by the last story that exists.
                 "story" => {
                     if let Err(e) = presets::preset(value) {

@@ -20,6 +20,7 @@ use crate::core::explain::Notation;
 use crate::core::optim::{OptimizerKind, RunConfig};
 use crate::core::run::{RunSpec, Trajectory};
 use crate::core::surface::{COORDINATE_LIMIT, Surface, View};
+use crate::state::i18n::{self, Lang};
 use serde::{Deserialize, Serialize};
 
 /// The most runs a scenario holds.
@@ -82,6 +83,9 @@ pub struct Scenario {
     /// Keep every run's learning rate when the surface changes or a run is added, instead of
     /// the working rate [`crate::core::rates::working_lr`] chooses.
     pub keep_rates: bool,
+    /// The page's language as the link chose it (`lang=zh`); `None` follows the browser.
+    #[serde(default)]
+    pub lang: Option<Lang>,
 }
 
 /// The quantity the chart under the plot draws against the step.
@@ -174,6 +178,7 @@ impl Default for Scenario {
             story: None,
             theory: false,
             keep_rates: false,
+            lang: None,
         }
     }
 }
@@ -184,6 +189,11 @@ impl Default for Scenario {
 /// same unless the runs are the same: "1 · Gradient descent η=0.001", "2 · Momentum
 /// η=0.001 μ=0.5", "3 · Momentum η=0.001 μ=0.9 classical".
 pub fn legends(runs: &[RunEntry]) -> Vec<String> {
+    legends_in(runs, Lang::En)
+}
+
+/// [`legends`] with each optimizer named in `lang` ("1 · 梯度下降 η=0.001").
+pub fn legends_in(runs: &[RunEntry], lang: Lang) -> Vec<String> {
     runs.iter()
         .enumerate()
         .map(|(i, entry)| {
@@ -194,7 +204,8 @@ pub fn legends(runs: &[RunEntry]) -> Vec<String> {
                 .map(|r| &r.spec.optimizer)
                 .filter(|c| c.kind == kind)
                 .collect();
-            let mut text = format!("{} · {}", i + 1, kind.label());
+            let label = i18n::name(lang, "optimizer", kind.id(), kind.label());
+            let mut text = format!("{} · {label}", i + 1);
             for p in kind.params() {
                 let v = config.get(p.name).unwrap_or(f64::NAN);
                 let differs = same
@@ -207,7 +218,12 @@ pub fn legends(runs: &[RunEntry]) -> Vec<String> {
             for f in kind.flags() {
                 let on = config.get_flag(f.name).unwrap_or(false);
                 if on && same.iter().any(|c| c.get_flag(f.name).is_ok_and(|o| !o)) {
-                    text.push_str(&format!(" {}", f.name));
+                    // English names the option as the link does; Chinese by its label.
+                    let name = match lang {
+                        Lang::En => f.name,
+                        _ => i18n::name(lang, "flag", f.name, f.name),
+                    };
+                    text.push_str(&format!(" {name}"));
                 }
             }
             text
@@ -217,16 +233,13 @@ pub fn legends(runs: &[RunEntry]) -> Vec<String> {
 
 /// What the page says of runs whose trails coincide: `(under, over)` pairs of run indices
 /// (from 0), each meaning run `under`'s trail lies under run `over`'s, in one sentence per
-/// pair; empty when there are none.
-pub fn coincide_note(pairs: &[(usize, usize)]) -> String {
+/// pair, in `lang`; empty when there are none.
+pub fn coincide_note(pairs: &[(usize, usize)], lang: Lang) -> String {
     pairs
         .iter()
         .map(|&(under, over)| {
-            format!(
-                "Run {}'s path lies under run {}'s: it shows as the wider band around it.",
-                under + 1,
-                over + 1
-            )
+            let (under, over) = (under + 1, over + 1);
+            i18n::fill(lang, "coincide", &[("under", &under), ("over", &over)])
         })
         .collect::<Vec<_>>()
         .join(" ")

@@ -78,6 +78,7 @@ impl App {
             sweep_metric: SweepMetric::Loss,
             sweep_frame: None,
             scalings: Default::default(),
+            lang: Lang::En,
         };
         if let Err(e) = app.resimulate_all() {
             // Each run was built as it was read, so this is not expected; stay usable.
@@ -97,6 +98,25 @@ impl App {
     /// The scenario as a URL query (without `?`): a link to exactly what is on screen.
     pub fn query(&self) -> String {
         self.scenario.to_query()
+    }
+
+    /// The page's language as the link chose it (`en` or `zh`), or `undefined` when it did
+    /// not (the page then follows the browser: [`super::browser_lang`]).
+    pub fn lang(&self) -> Option<String> {
+        self.scenario.lang.map(|l| l.code().to_owned())
+    }
+
+    /// Shows the page in language `code` (`en` or `zh`); with `in_link`, the link carries it
+    /// from now on (the user chose it), otherwise it only follows the browser. An unknown
+    /// code is an error naming the allowed ones; nothing changes then.
+    pub fn set_lang(&mut self, code: &str, in_link: bool) -> Result<(), JsError> {
+        let lang = Lang::from_code(code).map_err(js_err)?;
+        self.lang = lang;
+        self.theme.lang = lang;
+        if in_link {
+            self.scenario.lang = Some(lang);
+        }
+        Ok(())
     }
 
     /// Panics with `message`. It exists only so that the browser test
@@ -127,7 +147,7 @@ impl App {
     }
 
     /// The bounds and choices both pages' run panels hold their controls to, as JSON
-    /// `{max_runs, noise_slider: [lo, hi], notations: [{id, label}]}`: the most runs a scenario
+    /// `{max_runs, noise_slider: [lo, hi], notations: [id]}`: the most runs a scenario
     /// holds, the range of the gradient noise slider ([`crate::core::run::NOISE_SLIDER`]), and
     /// the notations the update rules can be written in ([`Notation`]).
     pub fn limits() -> String {
@@ -135,30 +155,43 @@ impl App {
         struct Limits {
             max_runs: usize,
             noise_slider: [f64; 2],
-            notations: Vec<runs::NotationView>,
+            notations: Vec<&'static str>,
         }
         json(&Limits {
             max_runs: crate::state::scenario::MAX_RUNS,
             noise_slider: crate::core::run::NOISE_SLIDER,
-            notations: runs::notation_views(),
+            notations: runs::notation_ids(),
         })
     }
 
-    /// Every optimizer as JSON: `[{id, label}]`, in the order the page lists them.
-    pub fn optimizers() -> String {
+    /// Every optimizer as JSON: `[{id, label}]`, in the order the page lists them, named in
+    /// `lang` (`en` or `zh`; English when it is neither).
+    pub fn optimizers(lang: &str) -> String {
+        let lang = Lang::from_code(lang).unwrap_or_default();
         let kinds: Vec<KindView> = OptimizerKind::ALL
             .iter()
             .map(|k| KindView {
                 id: k.id(),
-                label: k.label(),
+                label: i18n::name(lang, "optimizer", k.id(), k.label()),
             })
             .collect();
         json(&kinds)
     }
 
-    /// Every surface as JSON: `[{id, label, formula}]`.
-    pub fn surfaces() -> String {
-        let infos: Vec<_> = Surface::all().iter().map(Surface::info).collect();
+    /// Every surface as JSON: `[{id, label, formula}]`, named in `lang` (`en` or `zh`;
+    /// English when it is neither).
+    pub fn surfaces(lang: &str) -> String {
+        let lang = Lang::from_code(lang).unwrap_or_default();
+        let infos: Vec<_> = Surface::all()
+            .iter()
+            .map(Surface::info)
+            .map(|mut info| {
+                info.label = i18n::name(lang, "surface", info.id, info.label);
+                // The one formula with words in it (the bowl's rotation).
+                info.formula = i18n::name(lang, "formula", info.id, info.formula);
+                info
+            })
+            .collect();
         json(&infos)
     }
 
@@ -343,7 +376,10 @@ impl App {
             .enumerate()
             .map(|(i, ((entry, t), &ms))| ResultRow {
                 run: i + 1,
-                label: entry.spec.optimizer.kind.label().to_owned(),
+                label: {
+                    let kind = entry.spec.optimizer.kind;
+                    i18n::name(self.lang, "optimizer", kind.id(), kind.label()).to_owned()
+                },
                 result: crate::core::compare::result(&self.scenario.surface, t, tol),
                 compute_ms: ms,
             })
@@ -409,20 +445,22 @@ impl App {
         self.scenario.chart.id().to_owned()
     }
 
-    /// Every preset as JSON: `[{id, title, caption, query}]`.
-    pub fn presets() -> String {
-        json(&PRESETS)
+    /// Every preset as JSON `[{id, title, caption, query}]` in language `lang` (`en` or `zh`;
+    /// English when it is neither).
+    pub fn presets(lang: &str) -> String {
+        let lang = Lang::from_code(lang).unwrap_or_default();
+        json(&PRESETS.iter().map(|p| p.view(lang)).collect::<Vec<_>>())
     }
 
-    /// Loads preset `id`: its whole scenario, from step 0 (keeping large text, the lesson and
-    /// whether rates are kept).
+    /// Loads preset `id`: its whole scenario, from step 0 (keeping large text, the lesson,
+    /// whether rates are kept and the language).
     pub fn load_preset(&mut self, id: &str) -> Result<(), JsError> {
         let scenario = preset(id).map_err(js_err)?.scenario();
         let s = &self.scenario;
-        let keep = (s.large, s.notation, s.lesson.clone(), s.keep_rates);
+        let keep = (s.large, s.notation, s.lesson.clone(), s.keep_rates, s.lang);
         self.scenario = scenario;
         let s = &mut self.scenario;
-        (s.large, s.notation, s.lesson, s.keep_rates) = keep;
+        (s.large, s.notation, s.lesson, s.keep_rates, s.lang) = keep;
         self.resimulate_all().map_err(js_err)
     }
 
@@ -433,7 +471,8 @@ impl App {
                 .scenario
                 .story
                 .as_deref()
-                .and_then(|id| preset(id).ok()),
+                .and_then(|id| preset(id).ok())
+                .map(|p| p.view(self.lang)),
         )
     }
 }

@@ -6,7 +6,7 @@ use super::*;
 impl App {
     /// The runs as JSON, for the page's run panels (see `runs::runs_json`).
     pub fn runs(&self) -> String {
-        runs::runs_json(&self.scenario.runs)
+        runs::runs_json(&self.scenario.runs, self.lang)
     }
 
     pub(super) fn entry(&self, index: usize) -> Result<&RunEntry, JsError> {

@@ -21,9 +21,10 @@ use crate::render::viewport::Viewport;
 use crate::render::{
     Line, MetricSeries, Theme, TrajectorySeries, draw_metric, draw_plane_layer, draw_trajectories,
 };
+use crate::state::i18n::{self, Lang};
 use crate::state::lab::DataControl;
 use crate::state::lab::LabScenario;
-use crate::state::lab_scenes::{LAB_SCENES, LabScene, scene};
+use crate::state::lab_scenes::{LAB_SCENES, scene};
 use crate::state::scenario::{MAX_STEPS, whole_in};
 use plotters::prelude::*;
 use serde::Serialize;
@@ -124,7 +125,7 @@ struct LabSettings {
     least_squares_loss: Option<f64>,
     formula: &'static str,
     /// The scene the lab came from, `{id, title, caption, query}`, if any.
-    scene: Option<&'static LabScene>,
+    scene: Option<serde_json::Value>,
     /// The parameters every run starts from.
     start: Vec<f64>,
     /// Whether the start was set (rather than the model's own).
@@ -167,6 +168,8 @@ pub struct Lab {
     regions_raster: Option<HtmlCanvasElement>,
     /// The run whose next step's batch the data view rings (its step explained), if any.
     highlight: Option<usize>,
+    /// The language the lab is shown in (the link's, or the browser's).
+    lang: Lang,
 }
 
 impl Lab {
@@ -198,7 +201,9 @@ impl Lab {
     }
 
     /// Makes `next` the scenario when it trains; otherwise nothing changes.
-    fn apply(&mut self, next: LabScenario) -> Result<(), JsError> {
+    fn apply(&mut self, mut next: LabScenario) -> Result<(), JsError> {
+        // The language is the page's, whatever scene or model comes.
+        next.lang = self.s.lang;
         let (model, points, validation, trainers) = Lab::load(&next).map_err(js_err)?;
         // Fresh points (generated anew) get a fitted view; edits keep it until they end.
         let refit = next.points.is_none() && points != self.points;
@@ -337,6 +342,7 @@ impl Lab {
                     1.0
                 },
                 font_px,
+                ..Theme::default()
             },
             load_error,
             speed: 30.0,
@@ -348,6 +354,7 @@ impl Lab {
             landscape_job: None,
             regions_raster: None,
             highlight: None,
+            lang: Lang::En,
         })
     }
 
@@ -362,6 +369,25 @@ impl Lab {
         self.s.to_query()
     }
 
+    /// The page's language as the link chose it (`en` or `zh`), or `undefined` when it did
+    /// not (the page then follows the browser: [`super::browser_lang`]).
+    pub fn lang(&self) -> Option<String> {
+        self.s.lang.map(|l| l.code().to_owned())
+    }
+
+    /// Shows the lab in language `code` (`en` or `zh`); with `in_link`, the link carries it
+    /// from now on (the user chose it), otherwise it only follows the browser. An unknown
+    /// code is an error naming the allowed ones; nothing changes then.
+    pub fn set_lang(&mut self, code: &str, in_link: bool) -> Result<(), JsError> {
+        let lang = Lang::from_code(code).map_err(js_err)?;
+        self.lang = lang;
+        self.theme.lang = lang;
+        if in_link {
+            self.s.lang = Some(lang);
+        }
+        Ok(())
+    }
+
     /// Panics with `message`. It exists only so that the browser test
     /// (`tests/browser/panic.test.mjs`) can prove the lab recovers from a Rust panic without
     /// a reload; nothing on the page calls it.
@@ -370,7 +396,8 @@ impl Lab {
     }
 
     /// The models as JSON `[{id, label}]`.
-    pub fn models() -> String {
+    pub fn models(lang: &str) -> String {
+        let lang = Lang::from_code(lang).unwrap_or_default();
         json(
             &[
                 ("linear", "Linear regression y = w·x + b (MSE)"),
@@ -381,7 +408,10 @@ impl Lab {
                 ("poly", "Polynomial regression with L1/L2 (MSE)"),
                 ("mlp", "One-hidden-layer network (cross-entropy)"),
             ]
-            .map(|(id, label)| serde_json::json!({"id": id, "label": label})),
+            .map(|(id, label)| {
+                let label = i18n::name(lang, "model", id, label);
+                serde_json::json!({"id": id, "label": label})
+            }),
         )
     }
 
@@ -406,7 +436,20 @@ impl Lab {
             steps: self.s.steps,
             axes: [self.s.axes.0, self.s.axes.1],
             param_names: m.param_names(),
-            controls: self.s.data_controls(),
+            controls: self
+                .s
+                .data_controls()
+                .into_iter()
+                .map(|mut c| {
+                    // Each setting's name, and its choices', in the lab's language.
+                    c.label = i18n::name(self.lang, "data", c.key, c.label);
+                    for (id, label) in &mut c.choices {
+                        let prefix = if c.key == "loss" { "loss" } else { "shape" };
+                        *label = i18n::name(self.lang, prefix, id, label);
+                    }
+                    c
+                })
+                .collect(),
             least_squares: ls,
             least_squares_loss: ls.map(|p| m.loss(&p)),
             formula: match self.model {
@@ -421,10 +464,21 @@ impl Lab {
                     "L(w, b) = 1/n Σ (w₁xᵢ + … + w_d xᵢᵈ + b − yᵢ)² + λ₁ Σ|wₖ| + λ₂ Σ wₖ²"
                 }
                 LabModel::Mlp(_) => {
-                    "L = −1/n Σ [yᵢ ln pᵢ + (1 − yᵢ) ln(1 − pᵢ)] + λ₂ Σ W²,  p = σ(w₂·(tanh(W₁x + b₁) ⊙ r) + b₂), r the dropout mask"
+                    // The one formula with words in it (the dropout mask).
+                    i18n::name(
+                        self.lang,
+                        "formula",
+                        "mlp",
+                        "L = −1/n Σ [yᵢ ln pᵢ + (1 − yᵢ) ln(1 − pᵢ)] + λ₂ Σ W²,  p = σ(w₂·(tanh(W₁x + b₁) ⊙ r) + b₂), r the dropout mask",
+                    )
                 }
             },
-            scene: self.s.scene.as_deref().and_then(|id| scene(id).ok()),
+            scene: self
+                .s
+                .scene
+                .as_deref()
+                .and_then(|id| scene(id).ok())
+                .map(|s| s.view(self.lang)),
             start: self.trainers[self.lead()].training().params[0].clone(),
             start_set: self.s.start.is_some(),
         })
@@ -454,9 +508,11 @@ impl Lab {
         self.theme.font_px = Theme::font_for(on);
     }
 
-    /// The one-click scenes as JSON `[{id, title, caption, query}]`, in the menu's order.
-    pub fn scenes() -> String {
-        json(&LAB_SCENES)
+    /// The one-click scenes as JSON `[{id, title, caption, query}]` in language `lang` (`en`
+    /// or `zh`; English when it is neither), in the menu's order.
+    pub fn scenes(lang: &str) -> String {
+        let lang = Lang::from_code(lang).unwrap_or_default();
+        json(&LAB_SCENES.iter().map(|s| s.view(lang)).collect::<Vec<_>>())
     }
 
     /// Opens scene `id` (its lab, at step 0); the animation speed is kept. An unknown id is an
@@ -649,7 +705,8 @@ impl Lab {
     /// η=0.1 · batch 8").
     pub fn runs(&self) -> String {
         let mut runs: Vec<serde_json::Value> =
-            serde_json::from_str(&runs::runs_json(&self.s.runs)).expect("runs_json writes JSON");
+            serde_json::from_str(&runs::runs_json(&self.s.runs, self.lang))
+                .expect("runs_json writes JSON");
         let n = self.model.as_model().samples();
         let batches: Vec<usize> = (0..runs.len())
             .map(|i| self.s.run_batch(i, &self.model))
@@ -1115,7 +1172,10 @@ impl Lab {
             .s
             .runs
             .iter()
-            .map(|r| r.spec.optimizer.kind.label())
+            .map(|r| {
+                let kind = r.spec.optimizer.kind;
+                i18n::name(self.lang, "optimizer", kind.id(), kind.label())
+            })
             .collect();
         let series: Vec<TrajectorySeries<'_>> = paths
             .iter()
@@ -1189,7 +1249,8 @@ impl Lab {
                 continue;
             }
             let k = step.min(t.steps());
-            let label = entry.spec.optimizer.kind.label();
+            let kind = entry.spec.optimizer.kind;
+            let label = i18n::name(self.lang, "optimizer", kind.id(), kind.label());
             // The mini-batch loss (faint, behind), when batches are not the whole data.
             if !self.s.full_batch(i, &self.model) {
                 series.push(MetricSeries {
@@ -1220,7 +1281,15 @@ impl Lab {
                 });
             }
         }
-        draw_metric(&area, &series, "loss", self.s.steps, step, &self.theme).map_err(js_err)?;
+        draw_metric(
+            &area,
+            &series,
+            self.theme.word("loss"),
+            self.s.steps,
+            step,
+            &self.theme,
+        )
+        .map_err(js_err)?;
         area.present().map_err(js_err)
     }
 }

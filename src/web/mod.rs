@@ -14,6 +14,7 @@ use crate::render::{
     Camera, Field, Line, MetricSeries, RUN_COLORS, StepArrows, Theme, TrajectorySeries,
     draw_metric, draw_surface_3d, draw_surface_layer, draw_trajectories,
 };
+use crate::state::i18n::{self, Lang};
 use crate::state::presets::{PRESETS, preset};
 use crate::state::scenario::{Chart, MAX_STEPS, RunEntry, Scenario, whole_in};
 use canvas::Canvas;
@@ -71,17 +72,54 @@ pub fn last_panic() -> Option<String> {
     LAST_PANIC.with(|last| last.try_borrow().ok().and_then(|l| l.clone()))
 }
 
+/// The catalogue of language `lang` (`en` or `zh`) as a JSON object of key → template
+/// ([`crate::state::i18n`]); an unknown language is an error naming the allowed ones.
+#[wasm_bindgen]
+pub fn catalogue(lang: &str) -> Result<String, JsError> {
+    Ok(i18n::catalogue_json(Lang::from_code(lang).map_err(js_err)?).to_owned())
+}
+
+/// The page's language that follows the browser's preferred `languages` (joined by commas,
+/// as `navigator.languages`): `zh` when the first English or Chinese one is Chinese, else `en`
+/// ([`Lang::from_browser`]).
+#[wasm_bindgen]
+pub fn browser_lang(languages: &str) -> String {
+    Lang::from_browser(languages).code().to_owned()
+}
+
 /// The legend of a basin map of the scenario `query` in `mode` (`minimum` or `steps`), its
 /// runs allowed `steps` steps, as JSON `[{label, color}]` (`color` as `#rrggbb`):
-/// [`crate::render::basin::basin_legend`].
+/// [`crate::render::basin::basin_legend`], its words in language `lang` (`en` or `zh`;
+/// English when it is neither).
 #[wasm_bindgen]
-pub fn basin_legend(query: &str, mode: &str, steps: usize) -> Result<String, JsError> {
+pub fn basin_legend(query: &str, mode: &str, steps: usize, lang: &str) -> Result<String, JsError> {
     let s = Scenario::from_query(query).map_err(js_err)?;
+    let lang = Lang::from_code(lang).unwrap_or_default();
     let minima: Vec<[f64; 2]> = s.surface.minima().iter().map(|m| [m[0], m[1]]).collect();
+    let mode = BasinMode::from_name(mode);
+    // The words in `lang`, entry by entry, in the order the legend lists them.
+    let number = crate::core::explain::format_number;
+    let mut words: Vec<String> = match mode {
+        BasinMode::Minimum => minima
+            .iter()
+            .map(|m| {
+                let (x, y) = (number(m[0]), number(m[1]));
+                i18n::fill(lang, "basins.legend_minimum", &[("x", &x), ("y", &y)])
+            })
+            .chain([i18n::fill(lang, "basins.legend_elsewhere", &[])])
+            .collect(),
+        BasinMode::Steps => vec![
+            i18n::fill(lang, "basins.legend_one", &[]),
+            i18n::fill(lang, "basins.legend_n", &[("n", &steps)]),
+        ],
+    };
+    words.push(i18n::fill(lang, "basins.legend_not", &[("n", &steps)]));
+    words.push(i18n::fill(lang, "basins.legend_diverged", &[]));
     let entries: Vec<serde_json::Value> =
-        crate::render::basin::basin_legend(&minima, BasinMode::from_name(mode), steps)
+        crate::render::basin::basin_legend(&minima, mode, steps)
             .into_iter()
-            .map(|(label, [r, g, b])| {
+            .zip(words)
+            .map(|((_, [r, g, b]), label)| {
                 serde_json::json!({"label": label, "color": format!("#{r:02x}{g:02x}{b:02x}")})
             })
             .collect();
@@ -216,6 +254,8 @@ pub struct App {
     camera: Camera,
     /// The step overlay's last [`App::scaling`] of each run, with what it was computed for.
     scalings: std::cell::RefCell<Vec<(paint::ScalingKey, Option<Scaling>)>>,
+    /// The language the page is shown in (the link's, or the browser's).
+    lang: Lang,
 }
 
 fn context(canvas: &HtmlCanvasElement) -> Result<CanvasRenderingContext2d, JsError> {

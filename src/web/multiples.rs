@@ -61,12 +61,14 @@ impl App {
                         optimizer: RunConfig::new(kind),
                         ..base.clone()
                     };
-                    add(s.surface, s.start, spec, kind.label().to_owned())?;
+                    let label = i18n::name(self.lang, "optimizer", kind.id(), kind.label());
+                    add(s.surface, s.start, spec, label.to_owned())?;
                 }
             }
             "surface" => {
                 for surface in Surface::all().into_iter().take(count) {
-                    let label = surface.info().label.to_owned();
+                    let info = surface.info();
+                    let label = i18n::name(self.lang, "surface", info.id, info.label).to_owned();
                     add(surface, surface.default_start(), base.clone(), label)?;
                 }
             }

@@ -169,7 +169,10 @@ impl App {
                     scaled: self.scaling(i, k).map(|s| s.scaled),
                 });
                 TrajectorySeries {
-                    label: entry.spec.optimizer.kind.label(),
+                    label: {
+                        let kind = entry.spec.optimizer.kind;
+                        i18n::name(self.lang, "optimizer", kind.id(), kind.label())
+                    },
                     color: rgb(i),
                     points: &t.points[..=k],
                     diverged: t.diverged_at.is_some_and(|d| d <= step),
@@ -269,7 +272,10 @@ impl App {
         let series: Vec<MetricSeries<'_>> = shown
             .iter()
             .map(|(i, entry, t, values)| MetricSeries {
-                label: entry.spec.optimizer.kind.label(),
+                label: {
+                    let kind = entry.spec.optimizer.kind;
+                    i18n::name(self.lang, "optimizer", kind.id(), kind.label())
+                },
                 color: rgb(*i),
                 values,
                 line: Line::Solid,
@@ -279,9 +285,9 @@ impl App {
             .collect();
         let chart = self.scenario.chart;
         let name = if chart == Chart::Distance && self.scenario.surface.minima().is_empty() {
-            "no known minimum on this surface"
+            self.theme.word("no known minimum on this surface")
         } else {
-            chart.label()
+            i18n::name(self.lang, "chart", chart.id(), chart.label())
         };
         draw_metric(&area, &series, name, self.scenario.steps, step, &self.theme)
             .map_err(js_err)?;

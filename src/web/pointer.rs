@@ -73,7 +73,7 @@ impl App {
     /// Which runs' trails coincide on the plot, as last drawn, in a sentence for the page
     /// ([`crate::state::scenario::coincide_note`]); empty when none do.
     pub fn coinciding(&self) -> String {
-        crate::state::scenario::coincide_note(&self.covered)
+        crate::state::scenario::coincide_note(&self.covered, self.lang)
     }
 
     /// The surface under device pixel `(px, py)` as JSON `{x, y, f, gx, gy}`.

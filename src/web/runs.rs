@@ -7,6 +7,7 @@ use crate::core::optim::{Flag, HyperParam, OptimizerKind, RunConfig};
 use crate::core::run::{Noise, RunSpec};
 use crate::core::schedule::Schedule;
 use crate::render::run_color_hex;
+use crate::state::i18n::{self, Lang};
 use crate::state::scenario::{MAX_RUNS, RunEntry, whole_in};
 use serde::Serialize;
 use wasm_bindgen::JsError;
@@ -46,9 +47,10 @@ struct RunView {
 
 /// The runs as JSON: `[{kind, label, legend, reference, color, hidden, params: [{name, label,
 /// symbol, min, max, slider, scale, default, value, vary, …}], flags: [{name, label, doc, default,
-/// value}], schedule, clip_norm, clip_value, noise}]`, for the page's run panels.
-pub(super) fn runs_json(runs: &[RunEntry]) -> String {
-    let legends = crate::state::scenario::legends(runs);
+/// value}], schedule, clip_norm, clip_value, noise}]`, for the page's run panels, every name in
+/// `lang`.
+pub(super) fn runs_json(runs: &[RunEntry], lang: Lang) -> String {
+    let legends = crate::state::scenario::legends_in(runs, lang);
     let runs: Vec<RunView> = runs
         .iter()
         .zip(legends)
@@ -58,7 +60,7 @@ pub(super) fn runs_json(runs: &[RunEntry]) -> String {
             let kind = config.kind;
             RunView {
                 kind: kind.id(),
-                label: kind.label(),
+                label: i18n::name(lang, "optimizer", kind.id(), kind.label()),
                 legend,
                 reference: kind.reference(),
                 color: run_color_hex(i),
@@ -87,6 +89,25 @@ pub(super) fn runs_json(runs: &[RunEntry]) -> String {
             }
         })
         .collect();
+    let mut runs = serde_json::to_value(&runs).expect("plain data serializes");
+    // The hyperparameters' and options' names (and the options' notes) in `lang`.
+    for run in runs.as_array_mut().into_iter().flatten() {
+        for p in run["params"].as_array_mut().into_iter().flatten() {
+            let key = format!("param.{}", p["name"].as_str().unwrap_or(""));
+            if let Some(label) = i18n::lookup(lang, &key) {
+                p["label"] = label.into();
+            }
+        }
+        for f in run["flags"].as_array_mut().into_iter().flatten() {
+            let key = format!("flag.{}", f["name"].as_str().unwrap_or(""));
+            if let Some(label) = i18n::lookup(lang, &key) {
+                f["label"] = label.into();
+            }
+            if let Some(doc) = i18n::lookup(lang, &format!("{key}.doc")) {
+                f["doc"] = doc.into();
+            }
+        }
+    }
     super::json(&runs)
 }
 
@@ -178,25 +199,9 @@ pub(super) fn rule_mathml(
     ))
 }
 
-/// A notation as the page's menu offers it.
-#[derive(Serialize)]
-pub(super) struct NotationView {
-    id: &'static str,
-    label: &'static str,
-}
-
-/// The notations, in the order the page offers them.
-pub(super) fn notation_views() -> Vec<NotationView> {
-    Notation::ALL
-        .into_iter()
-        .map(|n| NotationView {
-            id: n.id(),
-            label: match n {
-                Notation::Torch => "torch.optim's symbols",
-                Notation::Notes => "the course notes' symbols",
-            },
-        })
-        .collect()
+/// The notations' ids, in the order the page offers them (the page words them).
+pub(super) fn notation_ids() -> Vec<&'static str> {
+    Notation::ALL.into_iter().map(Notation::id).collect()
 }
 
 /// Exports the setters of a run panel (`set_param`, `set_flag`, `set_schedule`,
