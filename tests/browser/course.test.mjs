@@ -92,11 +92,13 @@ describe('the walk through the course', () => {
     assert.equal(await link.getAttribute('href'), 'index.html?story=ill-conditioned-bowl&lang=zh');
     await Promise.all([page.waitForURL(/\/index\.html/), link.click()]);
     await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
-    // The page writes its own link once loaded (without lang, which it does not read yet).
+    // The page opens in the walk's language and writes its own link, the language in it.
     assert.match(page.url(), /story=ill-conditioned-bowl/);
+    assert.match(page.url(), /lang=zh/);
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-Hans');
     await nextFrames(page);
     await page.waitForTimeout(300);
-    assert.equal(await page.getByLabel('Story').inputValue(), 'ill-conditioned-bowl');
+    assert.equal(await page.locator('#story').inputValue(), 'ill-conditioned-bowl');
     assert.match(await page.locator('#step-count').textContent(), /^0 \//);
     assert.equal(await page.locator('#play').getAttribute('aria-pressed'), 'false');
     assert.ok(await page.locator('#notice').isHidden(), 'lang= is no problem for the page');
