@@ -73,7 +73,8 @@ fn render(field: &Field, runs: &[TrajectorySeries<'_>], camera: Camera) -> Rende
 }
 
 fn field(surface: Surface) -> Field {
-    Field::new(surface, surface.default_view())
+    let view = surface.default_view();
+    Field::new(surface, view)
 }
 
 fn bowl() -> Surface {
@@ -172,7 +173,7 @@ fn the_mesh_paints_much_of_the_area_in_viridis() {
         ..Camera::default()
     };
     for surface in [Surface::Rosenbrock, bowl(), Surface::Himmelblau] {
-        let r = render(&field(surface), &[], Camera::default());
+        let r = render(&field(surface.clone()), &[], Camera::default());
         let drawn = r
             .pixels()
             .filter(|&(_, _, c)| distance(c, PAGE) > 12)
@@ -198,7 +199,7 @@ fn the_mesh_paints_much_of_the_area_in_viridis() {
             high > 1e-3,
             "{surface:?}: high viridis colours cover {high:.4}"
         );
-        let (all, _, _) = mesh_shares(&render(&field(surface), &[], zoomed));
+        let (all, _, _) = mesh_shares(&render(&field(surface.clone()), &[], zoomed));
         assert!(
             all > 0.35,
             "{surface:?}: zoomed, mesh colours cover {all:.3}"

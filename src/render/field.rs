@@ -60,6 +60,9 @@ impl Scaling {
     }
 }
 
+/// The two greys of the diagonal stripes that mark where a surface is undefined (NaN).
+pub const UNDEFINED: [[u8; 3]; 2] = [[96, 96, 96], [140, 140, 140]];
+
 /// A 256-entry viridis lookup table (entry `i` is viridis at `i/255`), for painting rasters
 /// with one lookup per pixel.
 pub fn viridis_lut() -> [[u8; 3]; 256] {
@@ -103,7 +106,8 @@ impl Field {
     }
 
     /// `width × height` RGBA pixels, row 0 at the top (largest y), each pixel coloured by the
-    /// viridis colour of the surface at its centre.
+    /// viridis colour of the surface at its centre; where the surface is undefined (NaN, as a
+    /// typed `ln(x)` for `x ≤ 0`), grey stripes ([`UNDEFINED`]), which no viridis colour is.
     pub fn rgba(&self, width: usize, height: usize) -> Vec<u8> {
         let lut = viridis_lut();
         let mut buf = vec![255u8; width * height * 4];
@@ -133,9 +137,14 @@ impl Field {
             .collect();
         for (row, line) in buf.chunks_exact_mut(width * 4).enumerate() {
             let y = self.view.pixel_center(0, row, width, height)[1];
-            for (px, &x) in line.chunks_exact_mut(4).zip(&xs) {
-                let [r, g, b] = lut[index(self.surface.value([x, y]))];
-                px[..3].copy_from_slice(&[r, g, b]);
+            for (col, (px, &x)) in line.chunks_exact_mut(4).zip(&xs).enumerate() {
+                let f = self.surface.value([x, y]);
+                let rgb = if f.is_nan() {
+                    UNDEFINED[(col + row) / 6 % 2]
+                } else {
+                    lut[index(f)]
+                };
+                px[..3].copy_from_slice(&rgb);
             }
         }
         buf

@@ -172,8 +172,8 @@ impl App {
     pub fn set_surface(&mut self, id: &str) -> Result<(), JsError> {
         let surface = Surface::from_id(id).map_err(js_err)?;
         let s = &mut self.scenario;
-        s.surface = surface;
         s.start = surface.default_start();
+        s.surface = surface.clone();
         s.view = None;
         s.step = 0;
         s.story = None;
