@@ -272,3 +272,160 @@ fn a_long_formula_is_read_in_bounded_time() {
     assert!(t0.elapsed().as_secs_f64() < 2.0, "{:?}", t0.elapsed());
     assert!(s.view().is_workable() && !s.minima().is_empty());
 }
+
+mod link {
+    use super::typed;
+    use optiviz::core::surface::Surface;
+    use optiviz::state::scenario::Scenario;
+
+    #[test]
+    fn a_typed_surface_travels_in_the_link_in_its_canonical_form() {
+        let s = Scenario {
+            surface: typed("(1−x)^2 + 100·(y − x^2)^2"),
+            ..Scenario::default()
+        };
+        let q = s.to_query();
+        assert!(
+            q.starts_with("surface=custom&f=(1%20-%20x)^2%20%2B%20100*(y%20-%20x^2)^2&start="),
+            "{q}"
+        );
+        assert_eq!(Scenario::from_query(&q), Ok(s.clone()));
+        // Typed by hand: `+` as itself, spaces as `%20`, `f` alone meaning surface=custom.
+        let (read, problems) = Scenario::read_query("f=(1-x)^2+100*(y-x^2)^2");
+        assert_eq!(problems, Vec::<String>::new());
+        assert_eq!(read.surface, s.surface);
+        // Its start and view are the typed surface's own.
+        assert_eq!(read.start, [-3.5, 2.5]);
+        assert_eq!(read.view(), optiviz::core::custom::WINDOW);
+    }
+
+    #[test]
+    fn a_bad_formula_keeps_the_rest_of_the_link_and_says_where() {
+        let (s, problems) =
+            Scenario::read_query("surface=custom&f=x%5E2%20%2B%20(y&steps=300&run=adam;lr=0.1");
+        assert_eq!(
+            problems,
+            ["f 'x^2 + (y': missing ')' for '(' at column 7"],
+            "the one problem, with its column"
+        );
+        assert_eq!(s.surface, Surface::Rosenbrock);
+        assert_eq!(s.steps, 300);
+        assert_eq!(s.runs.len(), 1);
+        // No formula at all; a formula with another surface; an unknown surface lists custom.
+        let (_, p) = Scenario::read_query("surface=custom");
+        assert_eq!(
+            p,
+            [
+                "surface=custom needs its formula: allowed is f=FORMULA, a formula in x and y \
+              such as f=x^2 + 10*y^2"
+            ]
+        );
+        let (s, p) = Scenario::read_query("surface=beale&f=x^2");
+        assert_eq!(s.surface, Surface::Beale);
+        assert_eq!(
+            p,
+            ["f belongs to surface=custom only (the link's surface is beale)"]
+        );
+        let (_, p) = Scenario::read_query("surface=moon");
+        assert!(p[0].ends_with(", easom, custom (with f=FORMULA)"), "{p:?}");
+        // Too long: refused before it is read, quoted short.
+        let long = format!("f={}", "x+".repeat(600));
+        let (s, p) = Scenario::read_query(&long);
+        assert_eq!(s.surface, Surface::Rosenbrock);
+        assert_eq!(
+            p,
+            [format!(
+                "f '{}…': expression too long: 1200 characters (at most 1000)",
+                "x+".repeat(20)
+            )]
+        );
+        // Too deep.
+        let deep = format!("f={}x{}", "(".repeat(65), ")".repeat(65));
+        let (_, p) = Scenario::read_query(&deep);
+        assert!(p.len() == 1 && p[0].contains("column 65"), "{p:?}");
+    }
+}
+
+/// Property tests run natively (proptest does not build for wasm32).
+#[cfg(not(target_arch = "wasm32"))]
+mod link_properties {
+    use super::typed;
+    use optiviz::core::surface::Surface;
+    use optiviz::state::scenario::Scenario;
+    use proptest::prelude::*;
+
+    /// Formula texts from a small grammar: every one reads.
+    fn formula() -> impl Strategy<Value = String> {
+        let leaf = prop_oneof![
+            Just("x".to_owned()),
+            Just("y".to_owned()),
+            Just("pi".to_owned()),
+            (0u32..100).prop_map(|n| n.to_string()),
+            (0.0f64..1e3).prop_map(|v| v.to_string()),
+        ];
+        leaf.prop_recursive(4, 24, 3, |inner| {
+            prop_oneof![
+                (
+                    inner.clone(),
+                    prop::sample::select(vec!["+", "-", "*", "/", "^"]),
+                    inner.clone()
+                )
+                    .prop_map(|(a, op, b)| format!("({a}) {op} ({b})")),
+                (
+                    prop::sample::select(vec!["sin", "cos", "exp", "ln", "sqrt", "abs", "tanh"]),
+                    inner.clone()
+                )
+                    .prop_map(|(f, a)| format!("{f}({a})")),
+                (
+                    prop::sample::select(vec!["min", "max"]),
+                    inner.clone(),
+                    inner.clone()
+                )
+                    .prop_map(|(f, a, b)| format!("{f}({a}, {b})")),
+                inner.prop_map(|a| format!("-{a}")),
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+
+        /// Any text at all in `f=` gives a scenario, and either the formula or one problem
+        /// that names `f` and a column; never a panic.
+        #[test]
+        fn any_text_in_f_is_a_surface_or_a_named_problem(
+            text in prop_oneof!["\\PC{0,60}", "[-+*/^()., xyepisncoqrtlabmh0-9]{0,60}"],
+        ) {
+            let q = format!("surface=custom&f={}", percent_encoding::utf8_percent_encode(&text, percent_encoding::NON_ALPHANUMERIC));
+            let (s, problems) = Scenario::read_query(&q);
+            prop_assert!(s.view().is_workable());
+            match Surface::custom(&text) {
+                Ok(surface) => {
+                    prop_assert_eq!(problems, Vec::<String>::new());
+                    prop_assert_eq!(s.surface, surface);
+                }
+                Err(e) => {
+                    prop_assert_eq!(problems.len(), 1, "{:?}", problems);
+                    let p = &problems[0];
+                    if text.trim().is_empty() {
+                        prop_assert!(p.starts_with("f is empty: allowed is a formula"), "{}", p);
+                    } else {
+                        // Where it is wrong, or, when it is too long, its length.
+                        prop_assert!(p.starts_with("f '"), "{}", p);
+                        prop_assert!(p.contains(&format!("column {}", e.column)) || p.contains("too long"), "{}", p);
+                    }
+                    prop_assert_eq!(s.surface, Surface::Rosenbrock);
+                }
+            }
+        }
+
+        /// A formula written to the link reads back to the same surface, start and view.
+        #[test]
+        fn a_formula_in_a_link_reads_back_equal(text in formula(), step in 0usize..100) {
+            let surface = typed(&text);
+            let s = Scenario { start: surface.default_start(), surface, step, ..Scenario::default() };
+            let q = s.to_query();
+            prop_assert_eq!(Scenario::from_query(&q), Ok(s), "{}", q);
+        }
+    }
+}
