@@ -5,6 +5,14 @@ import init, { App, basin_legend, basin_tasks, check_tuning, last_panic, sweep_t
 import { Job, pagePool } from './pool.js';
 import { $, Player, RunPanels, attempt, fitCanvases, fmt, fmtDecay, legendItems, notice, recover, swatchItem, touchWords, trapped, wireKeys } from './runs.js';
 
+/** The page's words for a typed surface, in one place (to move into the catalogue). */
+const CUSTOM_TEXT = {
+  option: 'Your own f(x, y)…',
+  // The formula a fresh field starts with: two minima and a tilted valley between them.
+  example: 'x^4 - 3*x^2 + y^2 + x*y',
+  end: '(end)',
+};
+
 /** The page: the Rust handle, the frame loop and every control. */
 /** `n` and the noun, plural unless `n` is 1. */
 const count = (n, noun) => `${n} ${noun}${n === 1 ? '' : 's'}`;
@@ -240,6 +248,7 @@ class Page extends Player {
     }
     // The theory fold also depends on the surface: listed only where there is a theory.
     this.showTheory();
+    this.showCustom();
   }
 
   allowed(key) {
@@ -257,7 +266,8 @@ class Page extends Player {
   /** Everything outside the run panels that shows the scenario: after a preset loads. */
   syncControls() {
     $('surface').value = this.app.surface();
-    $('formula').textContent = this.surfaces.find((s) => s.id === this.app.surface()).formula;
+    $('formula').textContent = this.app.surface_formula();
+    this.showCustom();
     /** @type {import('./types.js').Preset | null} */
     const story = JSON.parse(this.app.story());
     $('story').value = story?.id ?? '';
@@ -271,6 +281,40 @@ class Page extends Player {
     $('speed-value').value = `${fmt(this.app.speed())}/s`;
     $('max-steps').value = this.app.max_steps();
     this.showTheory();
+  }
+
+  /** The formula field: shown on a typed surface, holding its formula unless being typed in. */
+  showCustom() {
+    const custom = this.app.surface() === 'custom';
+    $('custom-box').hidden = !custom || !this.allowed('surface');
+    $('formula').hidden = custom;
+    const field = $('custom-formula');
+    if (custom && document.activeElement !== field) {
+      field.value = this.app.custom_text();
+      this.formulaError(null);
+    }
+  }
+
+  /** Shows `text` as the surface; an error is shown under the field, the last surface kept. */
+  typeFormula(text) {
+    const error = JSON.parse(this.app.set_formula(text));
+    this.formulaError(error);
+    if (error) return;
+    notice('', 'link');
+    $('surface').value = 'custom';
+    $('formula').textContent = this.app.surface_formula();
+    this.rebuild();
+  }
+
+  /** The error under the field: its message, and the text around its column, marked. */
+  formulaError(error) {
+    const box = $('custom-error');
+    box.hidden = !error;
+    $('custom-formula').toggleAttribute('aria-invalid', !!error);
+    if (!error) return;
+    const code = document.createElement('code');
+    code.append(error.before, Object.assign(document.createElement('mark'), { textContent: error.at || CUSTOM_TEXT.end }), error.after);
+    box.replaceChildren(error.message, code);
   }
 
   /** The theory panel: only on surfaces whose Hessian is constant (the bowl, Booth). */
@@ -518,7 +562,22 @@ class Page extends Player {
   wireToolbar() {
     const select = $('surface');
     for (const s of this.surfaces) select.add(new Option(s.label, s.id));
+    select.add(new Option(CUSTOM_TEXT.option, 'custom'));
+    const field = $('custom-formula');
+    // Typing redraws at most once a frame, with the text as it is then.
+    field.addEventListener('input', () => {
+      cancelAnimationFrame(this.formulaFrame);
+      this.formulaFrame = requestAnimationFrame(() => this.typeFormula(field.value));
+    });
     select.addEventListener('change', () => {
+      if (select.value === 'custom') {
+        $('custom-box').hidden = false;
+        $('formula').hidden = true;
+        if (!field.value) field.value = CUSTOM_TEXT.example;
+        this.typeFormula(field.value);
+        field.focus();
+        return;
+      }
       attempt(() => this.app.set_surface(select.value), select);
       this.syncControls();
       this.rebuild();

@@ -150,6 +150,26 @@ impl Custom {
     }
 }
 
+/// Where an error points in `text`: the characters before 1-based `column` (at most `room`,
+/// `…` first where cut), the character at it (empty past the end), and those after it (at most
+/// `room`, `…` last where cut): what the page shows under the field, the error's place marked.
+pub fn pointed(text: &str, column: usize, room: usize) -> [String; 3] {
+    let chars: Vec<char> = text.chars().collect();
+    let at = column.saturating_sub(1).min(chars.len());
+    let from = at.saturating_sub(room);
+    let end = (at + 1).min(chars.len());
+    let to = (end + room).min(chars.len());
+    let mut before: String = chars[from..at].iter().collect();
+    if from > 0 {
+        before.insert(0, '…');
+    }
+    let mut after: String = chars[end..to].iter().collect();
+    if to < chars.len() {
+        after.push('…');
+    }
+    [before, chars[at..end].iter().collect(), after]
+}
+
 /// `f`, `∇f` and `∇²f` of `expr` at `p`.
 fn hessian(expr: &Expr, p: Vector2<f64>) -> (f64, Vector2<f64>, Matrix2<f64>) {
     num_dual::hessian(|v: SVector<_, 2>| expr.eval(v[0], v[1]), &p)

@@ -192,6 +192,89 @@ impl App {
         self.resimulate_all().map_err(js_err)
     }
 
+    /// The current surface's formula as the page shows it under the plot (`f(x, y) = …`).
+    pub fn surface_formula(&self) -> String {
+        self.scenario.surface.info().formula
+    }
+
+    /// The typed formula in its canonical form, for the text field; `""` on a built-in
+    /// surface.
+    pub fn custom_text(&self) -> String {
+        self.scenario
+            .surface
+            .custom_formula()
+            .map_or_else(String::new, |c| c.text().to_owned())
+    }
+
+    /// Shows the formula `text` ([`crate::core::custom`]), re-simulating every run from step 0
+    /// with the rates that work there (as [`App::set_surface`]): `"null"` when it reads, else
+    /// `{message, column, before, at, after}` (JSON: the error, and the text around the column
+    /// it points at), and the surface on screen stays as it was. Switching from a built-in
+    /// surface starts at the typed surface's own start and view; editing a typed one keeps a
+    /// start the user chose where the new formula is defined there and it is in view.
+    pub fn set_formula(&mut self, text: &str) -> String {
+        #[derive(Serialize)]
+        struct Problem {
+            message: String,
+            column: usize,
+            before: String,
+            at: String,
+            after: String,
+        }
+        let surface = match Surface::custom(text) {
+            Ok(s) => s,
+            Err(e) => {
+                let [before, at, after] = crate::core::custom::pointed(text, e.column, 24);
+                return json(&Problem {
+                    message: e.message,
+                    column: e.column,
+                    before,
+                    at,
+                    after,
+                });
+            }
+        };
+        let s = &mut self.scenario;
+        if s.surface == surface {
+            return "null".into();
+        }
+        let view = s.view();
+        let inside = (view.x_min..=view.x_max).contains(&s.start[0])
+            && (view.y_min..=view.y_max).contains(&s.start[1]);
+        let keep = s.surface.custom_formula().is_some()
+            && inside
+            && surface.value_and_gradient(s.start).0.is_finite();
+        if !keep {
+            s.start = surface.default_start();
+        }
+        if s.surface.custom_formula().is_none() {
+            s.view = None;
+        }
+        s.surface = surface;
+        s.step = 0;
+        s.story = None;
+        if !s.keep_rates {
+            let view = s.view();
+            for run in &mut s.runs {
+                if let Ok(spec) = crate::core::rates::with_working_lr(
+                    &s.surface, &run.spec, s.start, s.steps, &view,
+                ) {
+                    run.spec = spec;
+                }
+            }
+        }
+        match self.resimulate_all() {
+            Ok(()) => "null".into(),
+            Err(e) => json(&Problem {
+                message: e.to_string(),
+                column: 0,
+                before: String::new(),
+                at: String::new(),
+                after: String::new(),
+            }),
+        }
+    }
+
     /// Whether switching the surface and adding a run keep the runs' learning rates (`true`)
     /// or give each the rate that works ([`crate::core::rates::working_lr`], `false`).
     pub fn keep_rates(&self) -> bool {
