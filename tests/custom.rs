@@ -429,3 +429,28 @@ mod link_properties {
         }
     }
 }
+
+#[test]
+fn a_row_of_values_in_lanes_is_the_values_one_by_one() {
+    // 37 points (two full blocks of 16 and a part), across ln's undefined half and its pole.
+    let xs: Vec<f64> = (0..37).map(|i| -2.0 + 0.125 * i as f64).collect();
+    for text in [
+        "ln(x) + y^2",
+        "sin(3*x)*cos(y) + x^2/10",
+        "1/x + max(x, y)^3",
+    ] {
+        for surface in [typed(text), Surface::Rosenbrock] {
+            let mut row = Vec::new();
+            surface.row_values(&xs, 0.75, &mut row);
+            let one: Vec<u64> = xs
+                .iter()
+                .map(|&x| surface.value([x, 0.75]).to_bits())
+                .collect();
+            assert_eq!(
+                row.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+                one,
+                "{text}"
+            );
+        }
+    }
+}

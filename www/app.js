@@ -301,6 +301,8 @@ class Page extends Player {
     this.formulaError(error);
     if (error) return;
     notice('', 'link');
+    // While typing, heatmaps at half resolution, sharpened once the typing pauses.
+    this.interacting();
     $('surface').value = 'custom';
     $('formula').textContent = this.app.surface_formula();
     this.rebuild();

@@ -523,6 +523,25 @@ impl Surface {
         self.eval(p[0], p[1])
     }
 
+    /// `f` at every point `(xs[i], y)` of a row, into `out` (cleared first): what heatmaps and
+    /// contours sample. A typed formula ([`Surface::Custom`]) is evaluated 16 points at a time
+    /// through [`Lanes`], walking its tree once per 16 points rather than once per point; the
+    /// values are those of [`Surface::value`], the same `f64` operations lane by lane.
+    pub fn row_values(&self, xs: &[f64], y: f64, out: &mut Vec<f64>) {
+        out.clear();
+        let Surface::Custom(c) = self else {
+            out.extend(xs.iter().map(|&x| self.value([x, y])));
+            return;
+        };
+        const N: usize = 16;
+        for chunk in xs.chunks(N) {
+            let mut lane_x = [0.0; N];
+            lane_x[..chunk.len()].copy_from_slice(chunk);
+            let (x, yy) = Lanes::<N>::variables(lane_x, [y; N]);
+            out.extend_from_slice(&c.expr().eval(x, yy).re[..chunk.len()]);
+        }
+    }
+
     /// `f(p)` and `∇f(p)`, exactly, by forward-mode automatic differentiation: one lane of
     /// [`Surface::values_and_gradients`], so a batched run sees the same bits.
     pub fn value_and_gradient(&self, p: [f64; 2]) -> (f64, [f64; 2]) {

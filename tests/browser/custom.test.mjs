@@ -15,12 +15,18 @@ async function pause(page) {
   await nextFrames(page);
 }
 
+/** Waits until typing has paused long enough for the heatmap to be sharpened. */
+async function settle(page) {
+  await page.waitForTimeout(400);
+  await nextFrames(page, 4);
+}
+
 /** Types `formula` into the field as a person would (replacing what is there). */
 async function typeFormula(page, formula) {
   const field = page.getByLabel('f(x, y) =');
   await field.fill('');
   await field.pressSequentially(formula);
-  await nextFrames(page, 4);
+  await settle(page);
 }
 
 describe('your own f(x, y)', () => {
@@ -32,7 +38,7 @@ describe('your own f(x, y)', () => {
     const field = page.getByLabel('f(x, y) =');
     assert.equal(await field.isVisible(), true);
     assert.equal(await field.inputValue(), 'x^4 - 3*x^2 + y^2 + x*y', 'a fresh field holds the example');
-    await nextFrames(page, 4);
+    await settle(page);
     const example = await pixels(page, 'surface-canvas');
     assert.notEqual(example.hash, before.hash, 'the example is drawn');
 
@@ -43,7 +49,7 @@ describe('your own f(x, y)', () => {
     assert.notEqual(bowl.hash, example.hash);
     // A mistake: the message under the field, the place marked, the last surface kept.
     await field.press(')');
-    await nextFrames(page, 4);
+    await settle(page);
     assert.equal(await page.locator('#custom-error').isVisible(), true);
     assert.match(await text(page, '#custom-error'), /^unexpected '\)' at column 24/);
     assert.equal(await page.locator('#custom-error mark').innerText(), ')');
@@ -53,7 +59,7 @@ describe('your own f(x, y)', () => {
 
     // Fixed: drawn, the error gone, the link carrying the canonical formula.
     await page.keyboard.press('Backspace');
-    await nextFrames(page, 4);
+    await settle(page);
     assert.equal(await page.locator('#custom-error').isHidden(), true);
     assert.equal(await field.getAttribute('aria-invalid'), null);
     await page.waitForFunction(() => location.search.includes('surface=custom'));
@@ -76,7 +82,6 @@ describe('your own f(x, y)', () => {
     await page.waitForFunction(() => !location.search.includes('chart='));
     const link = await page.evaluate(() => location.search);
     const again = await h.open(link, 1280, 720);
-    await pause(again.page).catch(() => {});
     assert.equal(await again.page.getByLabel('Surface', { exact: true }).inputValue(), 'custom');
     assert.equal(await again.page.getByLabel('f(x, y) =').inputValue(), '(x - 1)^2 + 3*(y + 2)^2');
     await again.page.waitForTimeout(400);
