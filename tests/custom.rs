@@ -343,6 +343,13 @@ mod link {
         let deep = format!("f={}x{}", "(".repeat(65), ")".repeat(65));
         let (_, p) = Scenario::read_query(&deep);
         assert!(p.len() == 1 && p[0].contains("column 65"), "{p:?}");
+        // The page puts the link's last formula in its field to be corrected.
+        use optiviz::state::query::link_formula;
+        assert_eq!(
+            link_formula("?f=x&steps=3&f=x%5E%5E2"),
+            Some("x^^2".to_owned())
+        );
+        assert_eq!(link_formula("?surface=beale"), None);
     }
 }
 

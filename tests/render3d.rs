@@ -819,3 +819,13 @@ fn the_mesh_has_no_cracks_where_it_is_refined() {
         );
     }
 }
+
+#[test]
+fn a_typed_surface_undefined_in_places_draws_without_panicking() {
+    // ln(x) is NaN for x < 0 and −∞ at 0; 1/(x·y) has poles along both axes.
+    for text in ["ln(x) + y^2", "1/(x*y)", "ln(-1 - x^2)"] {
+        let surface = Surface::custom(text).unwrap();
+        let r = render(&field(surface), &[], Camera::default());
+        assert!(r.width > 0, "{text}");
+    }
+}

@@ -805,6 +805,15 @@ async function main() {
   // A link with bad parts shows the rest, names each part left out, and stays in the address
   // bar as typed, to be corrected there, until the user changes something.
   const problem = app.load_error();
+  // A formula in the link that does not read: in its field, with its error, to be corrected.
+  const formula = JSON.parse(App.link_formula_problem(location.search));
+  if (formula && app.surface() !== 'custom') {
+    $('surface').value = 'custom';
+    $('custom-box').hidden = false;
+    $('formula').hidden = true;
+    $('custom-formula').value = formula.text;
+    page.formulaError(formula);
+  }
   if (problem) {
     notice(`Parts of this link were left out and the rest is shown: ${problem}. The address bar keeps the link as typed, to correct it there.`, 'link');
     page.holdAddress();

@@ -247,6 +247,16 @@ pub(crate) fn read_run(text: &str) -> Result<RunEntry, String> {
     Ok(entry)
 }
 
+/// The last formula `f=` of the link `query`, percent-decoded, whether or not it reads (the
+/// page puts one that does not in its field, to be corrected there); `None` without one.
+pub fn link_formula(query: &str) -> Option<String> {
+    split_query_keeping(query)
+        .into_iter()
+        .filter(|(key, _)| *key == "f")
+        .filter_map(|(_, value)| value.ok())
+        .next_back()
+}
+
 /// A text as a problem quotes it: whole up to 40 characters, else its first 40 and `…`.
 fn shorten(text: &str) -> String {
     match text.char_indices().nth(40) {

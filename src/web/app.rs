@@ -28,6 +28,32 @@ struct Status {
     runs: Vec<RunStatus>,
 }
 
+/// A formula that does not read, as the page shows it under the field: the error, and the
+/// text around the column it points at ([`crate::core::custom::pointed`]).
+#[derive(Serialize)]
+struct FormulaProblem {
+    text: String,
+    message: String,
+    column: usize,
+    before: String,
+    at: String,
+    after: String,
+}
+
+impl FormulaProblem {
+    fn new(text: &str, e: crate::core::expr::ExprError) -> FormulaProblem {
+        let [before, at, after] = crate::core::custom::pointed(text, e.column, 24);
+        FormulaProblem {
+            text: text.to_owned(),
+            message: e.message,
+            column: e.column,
+            before,
+            at,
+            after,
+        }
+    }
+}
+
 #[wasm_bindgen]
 impl App {
     /// A new visualizer painting on the given canvases: `background` (heatmap, contours,
@@ -213,26 +239,9 @@ impl App {
     /// surface starts at the typed surface's own start and view; editing a typed one keeps a
     /// start the user chose where the new formula is defined there and it is in view.
     pub fn set_formula(&mut self, text: &str) -> String {
-        #[derive(Serialize)]
-        struct Problem {
-            message: String,
-            column: usize,
-            before: String,
-            at: String,
-            after: String,
-        }
         let surface = match Surface::custom(text) {
             Ok(s) => s,
-            Err(e) => {
-                let [before, at, after] = crate::core::custom::pointed(text, e.column, 24);
-                return json(&Problem {
-                    message: e.message,
-                    column: e.column,
-                    before,
-                    at,
-                    after,
-                });
-            }
+            Err(e) => return json(&FormulaProblem::new(text, e)),
         };
         let s = &mut self.scenario;
         if s.surface == surface {
@@ -265,13 +274,27 @@ impl App {
         }
         match self.resimulate_all() {
             Ok(()) => "null".into(),
-            Err(e) => json(&Problem {
+            Err(e) => json(&FormulaProblem {
+                text: text.to_owned(),
                 message: e.to_string(),
                 column: 0,
                 before: String::new(),
                 at: String::new(),
                 after: String::new(),
             }),
+        }
+    }
+
+    /// The formula of the link `query` when it does not read, as [`App::set_formula`]'s
+    /// error with the `text` too (JSON), so the page can show it in the field to be corrected;
+    /// `"null"` when the link has no formula or its formula reads.
+    pub fn link_formula_problem(query: &str) -> String {
+        match crate::state::query::link_formula(query) {
+            Some(text) => match Surface::custom(&text) {
+                Ok(_) => "null".into(),
+                Err(e) => json(&FormulaProblem::new(&text, e)),
+            },
+            None => "null".into(),
         }
     }
 

@@ -104,8 +104,22 @@ describe('your own f(x, y)', () => {
   test('a bad formula in a link keeps the rest and says where', async () => {
     const { page, errors } = await h.open('?surface=custom&f=x%5E%5E2&steps=300&run=adam;lr=0.1');
     assert.match(await text(page, '#notice'), /left out and the rest is shown: f 'x\^\^2': unexpected '\^' at column 3/);
-    assert.equal(await page.getByLabel('Surface', { exact: true }).inputValue(), 'rosenbrock');
     assert.equal(await page.locator('#runs fieldset').count(), 1);
+    // The formula waits in its field with its error, the default surface drawn meanwhile.
+    assert.equal(await page.getByLabel('Surface', { exact: true }).inputValue(), 'custom');
+    const field = page.getByLabel('f(x, y) =');
+    assert.equal(await field.inputValue(), 'x^^2');
+    assert.match(await text(page, '#custom-error'), /^unexpected '\^' at column 3/);
+    assert.equal(await page.locator('#custom-error mark').innerText(), '^');
+    assert.match(await page.evaluate(() => window.optiviz.query()), /^surface=rosenbrock&/);
+    // Corrected there: drawn, and the link is the page's again.
+    await field.press('End');
+    await field.press('ArrowLeft');
+    await field.press('Backspace');
+    await settle(page);
+    assert.equal(await page.locator('#custom-error').isHidden(), true);
+    await page.waitForFunction(() => location.search.startsWith('?surface=custom&f=x^2&'));
+    assert.equal(await page.locator('#notice').isHidden(), true);
     assert.deepEqual(errors, []);
     await page.close();
   });
