@@ -535,3 +535,57 @@ fn fuzzed_command_lines_end_cleanly() {
         "{ok} ran, {refused} refused"
     );
 }
+
+#[test]
+fn a_typed_formula_is_a_surface() {
+    // Gradient descent at η = 1/4 on (x − 1)² + (y − 2)² halves the offset from (1, 2).
+    let o = optiviz(&[
+        "trace",
+        "--surface",
+        "(x-1)^2 + (y-2)^2",
+        "--optimizer",
+        "sgd",
+        "--lr",
+        "0.25",
+        "--start=4,6",
+        "--steps",
+        "2",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "step,x,y,loss\n0,4.0,6.0,25.0\n1,2.5,4.0,6.25\n2,1.75,3.0,1.5625\n"
+    );
+    // Typed Rosenbrock traces exactly as the built-in one; its JSON names the formula.
+    let run = |surface: &str, format: &str| {
+        let o = optiviz(&[
+            "trace",
+            "--surface",
+            surface,
+            "--optimizer",
+            "adam",
+            "--lr",
+            "0.05",
+            "--steps",
+            "200",
+            "--start=-1.2,1",
+            "--format",
+            format,
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o)
+    };
+    let typed = "(1 - x)^2 + 100*(y - x^2)^2";
+    assert_eq!(run(typed, "csv"), run("rosenbrock", "csv"));
+    let t = Trace::from_json(&run(typed, "json")).unwrap();
+    assert_eq!(t.surface.custom_formula().map(|c| c.text()), Some(typed));
+    // A bad formula: the parser's message and column, nothing on stdout, a failure.
+    let o = optiviz(&["trace", "--surface", "x^2 + 3*", "--optimizer", "sgd"]);
+    assert!(!o.status.success());
+    assert!(stdout(&o).is_empty());
+    assert_eq!(
+        stderr(&o),
+        "optiviz trace: --surface: formula 'x^2 + 3*': unexpected end at column 9 (expected a \
+         number, a name or '(' after '*')\n"
+    );
+}

@@ -223,7 +223,7 @@ mod properties {
                 clip_norm: clip,
                 ..RunSpec::from(optimizer)
             };
-            let surface = Surface::all()[surface];
+            let surface = Surface::all()[surface].clone();
             let t = simulate(&surface, &spec, [x, y], step).unwrap();
             let e = explain(&surface, &spec, [x, y], step);
             if t.steps() == step {

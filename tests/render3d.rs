@@ -73,7 +73,8 @@ fn render(field: &Field, runs: &[TrajectorySeries<'_>], camera: Camera) -> Rende
 }
 
 fn field(surface: Surface) -> Field {
-    Field::new(surface, surface.default_view())
+    let view = surface.default_view();
+    Field::new(surface, view)
 }
 
 fn bowl() -> Surface {
@@ -172,7 +173,7 @@ fn the_mesh_paints_much_of_the_area_in_viridis() {
         ..Camera::default()
     };
     for surface in [Surface::Rosenbrock, bowl(), Surface::Himmelblau] {
-        let r = render(&field(surface), &[], Camera::default());
+        let r = render(&field(surface.clone()), &[], Camera::default());
         let drawn = r
             .pixels()
             .filter(|&(_, _, c)| distance(c, PAGE) > 12)
@@ -198,7 +199,7 @@ fn the_mesh_paints_much_of_the_area_in_viridis() {
             high > 1e-3,
             "{surface:?}: high viridis colours cover {high:.4}"
         );
-        let (all, _, _) = mesh_shares(&render(&field(surface), &[], zoomed));
+        let (all, _, _) = mesh_shares(&render(&field(surface.clone()), &[], zoomed));
         assert!(
             all > 0.35,
             "{surface:?}: zoomed, mesh colours cover {all:.3}"
@@ -820,5 +821,15 @@ fn the_mesh_has_no_cracks_where_it_is_refined() {
             !border,
             "the edge from {a:?} to {b:?}"
         );
+    }
+}
+
+#[test]
+fn a_typed_surface_undefined_in_places_draws_without_panicking() {
+    // ln(x) is NaN for x < 0 and −∞ at 0; 1/(x·y) has poles along both axes.
+    for text in ["ln(x) + y^2", "1/(x*y)", "ln(-1 - x^2)"] {
+        let surface = Surface::custom(text).unwrap();
+        let r = render(&field(surface), &[], Camera::default());
+        assert!(r.width > 0, "{text}");
     }
 }

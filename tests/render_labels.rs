@@ -292,7 +292,7 @@ fn the_3d_view() {
         },
     ];
     for surface in [Surface::Rosenbrock, Surface::Himmelblau] {
-        let field = Field::new(surface, surface.default_view());
+        let field = Field::new(surface.clone(), surface.default_view());
         for camera in cameras {
             check(
                 &format!("3D {surface:?} {camera:?}"),

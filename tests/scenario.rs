@@ -74,7 +74,7 @@ fn malformed_links_say_what_is_wrong() {
     let err = |q: &str| Scenario::from_query(q).unwrap_err();
     assert_eq!(
         err("surface=moon"),
-        "unknown surface 'moon': allowed values are rosenbrock, bowl, beale, himmelblau, saddle, booth, rastrigin, ackley, goldstein-price, six-hump-camel, styblinski-tang, monkey-saddle, easom"
+        "unknown surface 'moon': allowed values are rosenbrock, bowl, beale, himmelblau, saddle, booth, rastrigin, ackley, goldstein-price, six-hump-camel, styblinski-tang, monkey-saddle, easom, custom (with f=FORMULA)"
     );
     assert_eq!(
         err("start=1"),
@@ -399,12 +399,21 @@ mod properties {
             pair("story", "nope"),
             Just(("zoom".to_owned(), "zoom=2".to_owned())),
             Just(("'surface'".to_owned(), "surface=%FF".to_owned())),
+            Just(("f 'x^^2'".to_owned(), "f=x^^2".to_owned())),
         ]
     }
 
     fn any_scenario() -> impl Strategy<Value = Scenario> {
         (
-            proptest::sample::select(Surface::all()),
+            proptest::sample::select(
+                Surface::all()
+                    .into_iter()
+                    .chain(
+                        ["x^2 + 10*y^2", "sin(3*x)*cos(y) + (x^2 + y^2)/10"]
+                            .map(|f| Surface::custom(f).expect("a formula")),
+                    )
+                    .collect::<Vec<_>>(),
+            ),
             (0.1f64..100.0, -3.0f64..3.0),
             (-1e3f64..1e3, -1e3f64..1e3),
             proptest::option::of((-10.0f64..0.0, 0.1f64..10.0, -10.0f64..0.0, 0.1f64..10.0)),

@@ -484,7 +484,7 @@ fn every_surface_is_listed_once_and_found_by_its_id() {
     );
     for (i, s) in Surface::all().into_iter().enumerate() {
         let info = s.info();
-        assert_eq!(Surface::from_id(info.id), Ok(s));
+        assert_eq!(Surface::from_id(info.id), Ok(s.clone()));
         assert!(!ids[..i].contains(&info.id), "{} twice", info.id);
         assert!(
             info.id

@@ -6,6 +6,11 @@ import { Job, pagePool } from './pool.js';
 import { lang, startLanguage, t, wireLanguage } from './i18n.js';
 import { $, Player, RunPanels, attempt, fitCanvases, fmt, fmtDecay, legendItems, notice, recover, showExplanation, swatchItem, touchWords, trapped, wireKeys } from './runs.js';
 
+/** The page's words for a typed surface, in one place (to move into the catalogue). */
+// The formula a fresh "your own f(x, y)" field starts with: two minima and a tilted valley
+// between them.
+const CUSTOM_EXAMPLE = 'x^4 - 3*x^2 + y^2 + x*y';
+
 /** The page: the Rust handle, the frame loop and every control. */
 /** `n` runs, in words. */
 const runCount = (n) => (n === 1 ? t('count.run') : t('count.runs', { n }));
@@ -184,7 +189,8 @@ class Page extends Player {
       ...JSON.parse(App.presets(lang)).map((p) => new Option(p.title, p.id)));
     const surface = $('surface');
     this.surfaces = JSON.parse(App.surfaces(lang));
-    surface.replaceChildren(...this.surfaces.map((s) => new Option(s.label, s.id)));
+    surface.replaceChildren(...this.surfaces.map((s) => new Option(s.label, s.id)),
+      new Option(t('custom.option'), 'custom'));
     this.kinds = JSON.parse(App.optimizers(lang));
     this.panels.kinds = this.kinds;
     const addKind = $('add-kind');
@@ -238,6 +244,7 @@ class Page extends Player {
     }
     // The theory fold also depends on the surface: listed only where there is a theory.
     this.showTheory();
+    this.showCustom();
   }
 
   allowed(key) {
@@ -255,7 +262,8 @@ class Page extends Player {
   /** Everything outside the run panels that shows the scenario: after a preset loads. */
   syncControls() {
     $('surface').value = this.app.surface();
-    $('formula').textContent = this.surfaces.find((s) => s.id === this.app.surface()).formula;
+    $('formula').textContent = this.app.surface_formula();
+    this.showCustom();
     /** @type {import('./types.js').Preset | null} */
     const story = JSON.parse(this.app.story());
     $('story').value = story?.id ?? '';
@@ -271,6 +279,42 @@ class Page extends Player {
     $('speed-value').value = t('speed.value', { v: fmt(this.app.speed()) });
     $('max-steps').value = this.app.max_steps();
     this.showTheory();
+  }
+
+  /** The formula field: shown on a typed surface, holding its formula unless being typed in. */
+  showCustom() {
+    const custom = this.app.surface() === 'custom';
+    $('custom-box').hidden = !custom || !this.allowed('surface');
+    $('formula').hidden = custom;
+    const field = $('custom-formula');
+    if (custom && document.activeElement !== field) {
+      field.value = this.app.custom_text();
+      this.formulaError(null);
+    }
+  }
+
+  /** Shows `text` as the surface; an error is shown under the field, the last surface kept. */
+  typeFormula(text) {
+    const error = JSON.parse(this.app.set_formula(text));
+    this.formulaError(error);
+    if (error) return;
+    notice('', 'link');
+    // While typing, heatmaps at half resolution, sharpened once the typing pauses.
+    this.interacting();
+    $('surface').value = 'custom';
+    $('formula').textContent = this.app.surface_formula();
+    this.rebuild();
+  }
+
+  /** The error under the field: its message, and the text around its column, marked. */
+  formulaError(error) {
+    const box = $('custom-error');
+    box.hidden = !error;
+    $('custom-formula').toggleAttribute('aria-invalid', !!error);
+    if (!error) return;
+    const code = document.createElement('code');
+    code.append(error.before, Object.assign(document.createElement('mark'), { textContent: error.at || t('custom.end') }), error.after);
+    box.replaceChildren(error.message, code);
   }
 
   /** The theory panel: only on surfaces whose Hessian is constant (the bowl, Booth). */
@@ -517,7 +561,21 @@ class Page extends Player {
   wireToolbar() {
     const select = $('surface');
     this.fillMenus();
+    const field = $('custom-formula');
+    // Typing redraws at most once a frame, with the text as it is then.
+    field.addEventListener('input', () => {
+      cancelAnimationFrame(this.formulaFrame);
+      this.formulaFrame = requestAnimationFrame(() => this.typeFormula(field.value));
+    });
     select.addEventListener('change', () => {
+      if (select.value === 'custom') {
+        $('custom-box').hidden = false;
+        $('formula').hidden = true;
+        if (!field.value) field.value = CUSTOM_EXAMPLE;
+        this.typeFormula(field.value);
+        field.focus();
+        return;
+      }
       attempt(() => this.app.set_surface(select.value), select);
       this.syncControls();
       this.rebuild();
@@ -741,6 +799,15 @@ async function main() {
   // A link with bad parts shows the rest, names each part left out, and stays in the address
   // bar as typed, to be corrected there, until the user changes something.
   const problem = app.load_error();
+  // A formula in the link that does not read: in its field, with its error, to be corrected.
+  const formula = JSON.parse(App.link_formula_problem(location.search));
+  if (formula && app.surface() !== 'custom') {
+    $('surface').value = 'custom';
+    $('custom-box').hidden = false;
+    $('formula').hidden = true;
+    $('custom-formula').value = formula.text;
+    page.formulaError(formula);
+  }
   if (problem) {
     notice(t('notice.link_parts', { problem }), 'link');
     page.holdAddress();

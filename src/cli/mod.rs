@@ -92,8 +92,8 @@ enum MomentumForm {
                         hyperparameters, defaults and allowed ranges."
 )]
 struct TraceArgs {
-    /// Surface id (rosenbrock, bowl, …; see `optiviz list`). Give exactly one of
-    /// --surface and --model.
+    /// Surface id (rosenbrock, bowl, …; see `optiviz list`), or a formula in x and y
+    /// (`--surface 'x^2 + 10*y^2'`). Give exactly one of --surface and --model.
     #[arg(long)]
     surface: Option<String>,
     /// Train a model on seeded data instead of running on a surface.
@@ -651,7 +651,7 @@ fn train_model(
 
 fn surface(args: &TraceArgs) -> Result<Surface, String> {
     let id = args.surface.as_deref().unwrap_or_default();
-    let mut surface = Surface::from_id(id)?;
+    let mut surface = Surface::from_id_or_formula(id).map_err(|e| format!("--surface: {e}"))?;
     match surface {
         Surface::Bowl { condition, angle } => {
             surface = Surface::bowl_of(
@@ -827,6 +827,13 @@ fn list() -> String {
             info.id, info.formula, ""
         );
     }
+    let _ = writeln!(
+        out,
+        "  {:<16} f(x, y) typed: --surface 'x^2 + 10*y^2' (numbers, x, y, + - * / ^, \
+         parentheses, sin cos tan exp ln log sqrt abs tanh sinh cosh min max, pi, e)\n  {:<16} \
+         minima: found numerically (approximate)",
+        "FORMULA", ""
+    );
     out.push_str("\nOptimizers (--optimizer), hyperparameters with torch's defaults:\n");
     for k in OptimizerKind::ALL {
         let _ = writeln!(out, "  {:<10} {}", k.id(), k.reference());

@@ -312,6 +312,10 @@ impl<'a> Batch<'a> {
             Surface::StyblinskiTang => with!(Surface::StyblinskiTang),
             Surface::MonkeySaddle => with!(Surface::MonkeySaddle),
             Surface::Easom => with!(Surface::Easom),
+            Surface::Custom(_) => {
+                let surface = self.surface;
+                with!(surface)
+            }
         };
     }
 

@@ -2,6 +2,7 @@
 //! and every computation the pages and the command line show.
 //!
 //! - [`surface`] and [`dual`]: the test surfaces, written once and differentiated exactly;
+//!   [`custom`]: a surface the user types, its view and minima found numerically;
 //! - [`optim`], [`schedule`], [`run`], [`batch`]: the torch.optim-faithful optimizers,
 //!   learning-rate schedules, and runs simulated step by step (one at a time or in lanes);
 //! - [`rates`]: the learning rate that works for a run on a surface, by one stated rule;
@@ -17,6 +18,7 @@
 pub mod batch;
 pub mod bench;
 pub mod compare;
+pub mod custom;
 pub mod dual;
 pub mod explain;
 pub mod expr;

@@ -23,8 +23,13 @@
 //! | `easom` | `−cos x cos y exp(−((x − π)² + (y − π)²))` | x, y ∈ [0, 6] | f(π, π) = −1 |
 //!
 //! [`Surface::minima`] gives the minima to full `f64` precision.
+//!
+//! Besides these, [`Surface::Custom`] is a formula the user types ([`crate::core::custom`]),
+//! evaluated over the same dual numbers, its view and minima found numerically.
 
+use crate::core::custom::Custom;
 use crate::core::dual::{Lanes, Real};
+use crate::core::expr::ExprError;
 use crate::core::text::number;
 use nalgebra::{Matrix2, SVector, Vector2};
 use num_dual::hessian;
@@ -175,7 +180,13 @@ impl View {
 }
 
 /// A test surface the optimizers can race on.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+///
+/// `Clone`, not `Copy`: [`Surface::Custom`] holds a typed formula, a tree shared behind an
+/// `Arc` (cloning it is a reference count, not a copy of the tree). One enum rather than a
+/// trait object or a second handle type keeps every function that takes `&Surface` (runs,
+/// batches, sweeps, basin maps, rates, rendering) working on typed formulas unchanged, and
+/// keeps the built-in surfaces' `match` (compiled to one loop per surface) as fast as before.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "surface", rename_all = "kebab-case")]
 pub enum Surface {
     /// Rosenbrock's banana valley, `(1 − x)² + 100 (y − x²)²`: a narrow curved valley whose
@@ -234,6 +245,10 @@ pub enum Surface {
     /// Easom's function, `−cos x cos y exp(−((x − π)² + (y − π)²))`: a narrow well of depth
     /// −1 at (π, π) in a plateau where the gradient is almost zero.
     Easom,
+    /// A formula `f(x, y)` the user typed ([`crate::core::custom`]): its view fitted and its
+    /// minima found numerically (approximate), where it is undefined NaN (a run that reaches
+    /// it diverges). Its serialized form is `{"surface": "custom", "formula": "…"}`.
+    Custom(Custom),
 }
 
 /// The descriptive facts about a surface the page and the command line show.
@@ -243,8 +258,8 @@ pub struct SurfaceInfo {
     pub id: &'static str,
     /// Human-readable name.
     pub label: &'static str,
-    /// The formula as plain text.
-    pub formula: &'static str,
+    /// The formula as plain text (a typed one in its canonical form).
+    pub formula: String,
 }
 
 impl Surface {
@@ -295,6 +310,46 @@ impl Surface {
         Ok(Surface::Bowl { condition, angle })
     }
 
+    /// The surface of the formula `text` ([`Surface::Custom`]); the error says what is wrong
+    /// and at which column ([`crate::core::expr::parse`]).
+    pub fn custom(text: &str) -> Result<Surface, ExprError> {
+        Custom::parse(text).map(Surface::Custom)
+    }
+
+    /// A built-in surface by its identifier, or else a typed formula (the command line's
+    /// `--surface`): the error names the allowed identifiers when `text` is a single word
+    /// (a misspelt identifier), and the formula's problem and its column otherwise.
+    pub fn from_id_or_formula(text: &str) -> Result<Surface, String> {
+        if let Ok(s) = Surface::from_id(text) {
+            return Ok(s);
+        }
+        match Surface::custom(text) {
+            Ok(s) => Ok(s),
+            Err(e) => {
+                let word = !text.is_empty()
+                    && text
+                        .chars()
+                        .all(|c| c.is_ascii_alphabetic() || c == '-' || c == '_');
+                if word {
+                    Err(format!(
+                        "{}, or a formula in x and y such as 'x^2 + 10*y^2'",
+                        Surface::from_id(text).expect_err("not an identifier")
+                    ))
+                } else {
+                    Err(format!("formula '{text}': {e}"))
+                }
+            }
+        }
+    }
+
+    /// The typed formula, for [`Surface::Custom`].
+    pub fn custom_formula(&self) -> Option<&Custom> {
+        match self {
+            Surface::Custom(c) => Some(c),
+            _ => None,
+        }
+    }
+
     /// Looks a surface up by its identifier; the error names the allowed identifiers.
     pub fn from_id(id: &str) -> Result<Surface, String> {
         Surface::all()
@@ -311,6 +366,13 @@ impl Surface {
 
     /// Identifier, label and formula.
     pub fn info(&self) -> SurfaceInfo {
+        if let Surface::Custom(c) = self {
+            return SurfaceInfo {
+                id: "custom",
+                label: "Your own f(x, y)",
+                formula: format!("f(x, y) = {}", c.text()),
+            };
+        }
         let (id, label, formula) = match self {
             Surface::Rosenbrock => (
                 "rosenbrock",
@@ -366,8 +428,13 @@ impl Surface {
                 "Easom",
                 "f(x, y) = −cos x cos y exp(−((x − π)² + (y − π)²))",
             ),
+            Surface::Custom(_) => unreachable!("answered above"),
         };
-        SurfaceInfo { id, label, formula }
+        SurfaceInfo {
+            id,
+            label,
+            formula: formula.to_owned(),
+        }
     }
 
     /// The function itself, generic over [`Real`] so that values, gradients (also many points
@@ -447,12 +514,32 @@ impl Surface {
                 let r2 = (x.clone() - PI).powi(2) + (y.clone() - PI).powi(2);
                 -(x.cos() * y.cos() * (-r2).exp())
             }
+            Surface::Custom(ref c) => c.expr().eval(x, y),
         }
     }
 
     /// `f(p)`.
     pub fn value(&self, p: [f64; 2]) -> f64 {
         self.eval(p[0], p[1])
+    }
+
+    /// `f` at every point `(xs[i], y)` of a row, into `out` (cleared first): what heatmaps and
+    /// contours sample. A typed formula ([`Surface::Custom`]) is evaluated 16 points at a time
+    /// through [`Lanes`], walking its tree once per 16 points rather than once per point; the
+    /// values are those of [`Surface::value`], the same `f64` operations lane by lane.
+    pub fn row_values(&self, xs: &[f64], y: f64, out: &mut Vec<f64>) {
+        out.clear();
+        let Surface::Custom(c) = self else {
+            out.extend(xs.iter().map(|&x| self.value([x, y])));
+            return;
+        };
+        const N: usize = 16;
+        for chunk in xs.chunks(N) {
+            let mut lane_x = [0.0; N];
+            lane_x[..chunk.len()].copy_from_slice(chunk);
+            let (x, yy) = Lanes::<N>::variables(lane_x, [y; N]);
+            out.extend_from_slice(&c.expr().eval(x, yy).re[..chunk.len()]);
+        }
     }
 
     /// `f(p)` and `∇f(p)`, exactly, by forward-mode automatic differentiation: one lane of
@@ -497,6 +584,7 @@ impl Surface {
             Surface::SixHumpCamel => View::new(-3.0, 3.0, -2.0, 2.0),
             Surface::MonkeySaddle => View::new(-1.5, 1.5, -1.5, 1.5),
             Surface::Easom => View::new(0.0, 6.0, 0.0, 6.0),
+            Surface::Custom(c) => c.view(),
         }
     }
 
@@ -537,6 +625,7 @@ impl Surface {
             // On the plateau (f ≈ −0.002, |∇f| ≈ 0.02) inside the cos x cos y > 0 square, so
             // the faint slope still points to the well.
             Surface::Easom => [1.8, 4.4],
+            Surface::Custom(c) => c.start(),
         }
     }
 
@@ -575,6 +664,7 @@ impl Surface {
                 vec![[-2.903534027771177, -2.903534027771177, -78.33233140754282]]
             }
             Surface::Easom => vec![[PI, PI, -1.0]],
+            Surface::Custom(c) => c.minima().to_vec(),
         }
     }
 
@@ -586,6 +676,9 @@ impl Surface {
     /// Himmelblau 14 %, Booth 9 %, Goldstein–Price 0.7 %, six-hump camel 6 %), and not when
     /// the values spread evenly (the bowl 27 %, Styblinski–Tang 19 %, the rest higher).
     pub fn log_scaled(&self) -> bool {
+        if let Surface::Custom(c) = self {
+            return c.log_scaled();
+        }
         matches!(
             self,
             Surface::Rosenbrock

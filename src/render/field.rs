@@ -24,10 +24,12 @@ impl Scaling {
     /// Samples `surface` on a 64 × 64 grid over `view` and fits the range to what it sees.
     pub fn fit(surface: &Surface, view: &View) -> Scaling {
         const N: usize = 64;
-        let values: Vec<f64> = (0..N * N)
-            .map(|i| surface.value(view.pixel_center(i % N, i / N, N, N)))
-            .filter(|v| v.is_finite())
-            .collect();
+        let xs: Vec<f64> = (0..N).map(|c| view.pixel_center(c, 0, N, N)[0]).collect();
+        let (mut values, mut row) = (Vec::with_capacity(N * N), Vec::with_capacity(N));
+        for r in 0..N {
+            surface.row_values(&xs, view.pixel_center(0, r, N, N)[1], &mut row);
+            values.extend(row.iter().copied().filter(|v| v.is_finite()));
+        }
         let f_min = values.iter().copied().fold(f64::INFINITY, f64::min);
         let f_max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         let f_min = if f_min.is_finite() { f_min } else { 0.0 };
@@ -59,6 +61,9 @@ impl Scaling {
         if t.is_nan() { 1.0 } else { t.clamp(0.0, 1.0) }
     }
 }
+
+/// The two greys of the diagonal stripes that mark where a surface is undefined (NaN).
+pub const UNDEFINED: [[u8; 3]; 2] = [[96, 96, 96], [140, 140, 140]];
 
 /// A 256-entry viridis lookup table (entry `i` is viridis at `i/255`), for painting rasters
 /// with one lookup per pixel.
@@ -103,7 +108,8 @@ impl Field {
     }
 
     /// `width × height` RGBA pixels, row 0 at the top (largest y), each pixel coloured by the
-    /// viridis colour of the surface at its centre.
+    /// viridis colour of the surface at its centre; where the surface is undefined (NaN, as a
+    /// typed `ln(x)` for `x ≤ 0`), grey stripes ([`UNDEFINED`]), which no viridis colour is.
     pub fn rgba(&self, width: usize, height: usize) -> Vec<u8> {
         let lut = viridis_lut();
         let mut buf = vec![255u8; width * height * 4];
@@ -131,11 +137,17 @@ impl Field {
         let xs: Vec<f64> = (0..width)
             .map(|c| self.view.pixel_center(c, 0, width, height)[0])
             .collect();
+        let mut values = Vec::with_capacity(width);
         for (row, line) in buf.chunks_exact_mut(width * 4).enumerate() {
             let y = self.view.pixel_center(0, row, width, height)[1];
-            for (px, &x) in line.chunks_exact_mut(4).zip(&xs) {
-                let [r, g, b] = lut[index(self.surface.value([x, y]))];
-                px[..3].copy_from_slice(&[r, g, b]);
+            self.surface.row_values(&xs, y, &mut values);
+            for (col, (px, &f)) in line.chunks_exact_mut(4).zip(&values).enumerate() {
+                let rgb = if f.is_nan() {
+                    UNDEFINED[(col + row) / 6 % 2]
+                } else {
+                    lut[index(f)]
+                };
+                px[..3].copy_from_slice(&rgb);
             }
         }
         buf
@@ -151,16 +163,13 @@ impl Field {
             (v.y_max - v.y_min) / n as f64,
         );
         // Grid value (i, j) is sampled at the centre of cell (i, j), counted from (x_min, y_min).
-        let values: Vec<f64> = (0..n * n)
-            .map(|k| {
-                let (i, j) = (k % n, k / n);
-                let p = [
-                    v.x_min + (i as f64 + 0.5) * dx,
-                    v.y_min + (j as f64 + 0.5) * dy,
-                ];
-                self.scaling.normalize(self.surface.value(p))
-            })
-            .collect();
+        let xs: Vec<f64> = (0..n).map(|i| v.x_min + (i as f64 + 0.5) * dx).collect();
+        let (mut values, mut row) = (Vec::with_capacity(n * n), Vec::with_capacity(n));
+        for j in 0..n {
+            self.surface
+                .row_values(&xs, v.y_min + (j as f64 + 0.5) * dy, &mut row);
+            values.extend(row.iter().map(|&f| self.scaling.normalize(f)));
+        }
         contour_lines(&values, (n, n), v, levels)
     }
 }

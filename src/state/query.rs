@@ -240,6 +240,24 @@ pub(crate) fn read_run(text: &str) -> Result<RunEntry, String> {
     Ok(entry)
 }
 
+/// The last formula `f=` of the link `query`, percent-decoded, whether or not it reads (the
+/// page puts one that does not in its field, to be corrected there); `None` without one.
+pub fn link_formula(query: &str) -> Option<String> {
+    split_query_keeping(query)
+        .into_iter()
+        .filter(|(key, _)| *key == "f")
+        .filter_map(|(_, value)| value.ok())
+        .next_back()
+}
+
+/// A text as a problem quotes it: whole up to 40 characters, else its first 40 and `…`.
+fn shorten(text: &str) -> String {
+    match text.char_indices().nth(40) {
+        Some((i, _)) => format!("{}…", &text[..i]),
+        None => text.to_owned(),
+    }
+}
+
 impl Scenario {
     /// The query string (without `?`) that [`Scenario::from_query`] reads back to `self`.
     pub fn to_query(&self) -> String {
@@ -247,6 +265,9 @@ impl Scenario {
         if let Surface::Bowl { condition, angle } = self.surface {
             pairs.push(("k", condition.to_string()));
             pairs.push(("angle", angle.to_string()));
+        }
+        if let Surface::Custom(c) = &self.surface {
+            pairs.push(("f", c.text().to_owned()));
         }
         pairs.push(("start", format!("{},{}", self.start[0], self.start[1])));
         if let Some(v) = self.view {
@@ -312,7 +333,8 @@ impl Scenario {
     /// A bad run is dropped and the others kept (runs are numbered by their place in the link,
     /// so `run 2` is the second `run=` however many were dropped before it); a link whose runs
     /// are all bad keeps the default runs. A bad value of any other key leaves that part at
-    /// the default (or the story's); a lesson keeps its known control names and reports the
+    /// the default (or the story's); a formula `f` that does not read is reported with its
+    /// column and leaves the surface as it was; a lesson keeps its known control names and reports the
     /// unknown ones (with none known, every control is shown); an unknown key is reported.
     /// Missing parts take the default scenario's values, and an empty query is the default
     /// scenario.
@@ -336,6 +358,9 @@ impl Scenario {
         let mut runs = Vec::new();
         let mut run_number = 0;
         let (mut k, mut angle, mut start, mut surface) = (None, None, None, false);
+        // `surface=custom` seen (and not overridden by a later surface), the last formula
+        // that reads, and whether any `f` was given.
+        let (mut custom, mut formula, mut f_given) = (false, None, false);
         let mut problem = |e: String| problems.push(e);
         for (key, value) in pairs {
             let value = match &value {
@@ -346,13 +371,31 @@ impl Scenario {
                 }
             };
             match key {
+                "surface" if value == "custom" => {
+                    custom = true;
+                    surface = true;
+                }
                 "surface" => match Surface::from_id(value) {
                     Ok(v) => {
                         s.surface = v;
                         surface = true;
+                        custom = false;
                     }
-                    Err(e) => problem(e),
+                    Err(e) => problem(format!("{e}, custom (with f=FORMULA)")),
                 },
+                // A formula is held to MAX_CHARS characters and MAX_DEPTH nesting by the
+                // parser, which refuses longer or deeper ones before reading them.
+                "f" => {
+                    f_given = true;
+                    match Surface::custom(value) {
+                        Ok(v) => formula = Some(v),
+                        Err(_) if value.trim().is_empty() => problem(
+                            "f is empty: allowed is a formula in x and y such as f=x^2 + 10*y^2"
+                                .into(),
+                        ),
+                        Err(e) => problem(format!("f '{}': {e}", shorten(value))),
+                    }
+                }
                 // The condition number's range is checked here, so a bad k leaves a good one
                 // given earlier in force.
                 "k" => match number(value, "k").and_then(|v| Surface::bowl_of(v, 0.0).map(|_| v)) {
@@ -446,10 +489,29 @@ impl Scenario {
                     }
                 }
                 _ => problem(format!(
-                    "unknown part '{key}': allowed are surface, k, angle, start, view, steps, \
-                     step, speed, run, lesson, large, notation, overlay, chart, story, theory, keep_rates, lang"
+                    "unknown part '{key}': allowed are surface, k, angle, f, start, view, \
+                     steps, step, speed, run, lesson, large, notation, overlay, chart, story, \
+                     theory, keep_rates, lang"
                 )),
             }
+        }
+        // `surface=custom&f=FORMULA`, or `f=FORMULA` alone; a bad formula was reported where
+        // it was read, and leaves the surface as it was.
+        match formula {
+            Some(f) if custom || !surface => {
+                s.surface = f;
+                surface = true;
+            }
+            Some(_) => problem(format!(
+                "f belongs to surface=custom only (the link's surface is {})",
+                s.surface.info().id
+            )),
+            None if custom && !f_given => problem(
+                "surface=custom needs its formula: allowed is f=FORMULA, a formula in x and y \
+                 such as f=x^2 + 10*y^2"
+                    .into(),
+            ),
+            None => {}
         }
         match s.surface {
             Surface::Bowl {

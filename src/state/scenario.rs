@@ -15,6 +15,10 @@
 //! `!flag` to switch a flag on or off, `schedule=SPEC`, `clip_norm=X`, `clip_value=X`,
 //! `noise=SIGMA@SEED`, `hidden`. Numbers are written in Rust's shortest round-trip form, so
 //! reading a link back gives the same bits.
+//!
+//! A surface the user typed is `surface=custom&f=FORMULA` (or `f=FORMULA` alone), the formula
+//! percent-encoded in its canonical form ([`crate::core::expr`]):
+//! `?surface=custom&f=(1%20-%20x)^2%20%2B%20100*(y%20-%20x^2)^2`.
 
 use crate::core::explain::Notation;
 use crate::core::optim::{OptimizerKind, RunConfig};

@@ -28,6 +28,32 @@ struct Status {
     runs: Vec<RunStatus>,
 }
 
+/// A formula that does not read, as the page shows it under the field: the error, and the
+/// text around the column it points at ([`crate::core::custom::pointed`]).
+#[derive(Serialize)]
+struct FormulaProblem {
+    text: String,
+    message: String,
+    column: usize,
+    before: String,
+    at: String,
+    after: String,
+}
+
+impl FormulaProblem {
+    fn new(text: &str, e: crate::core::expr::ExprError) -> FormulaProblem {
+        let [before, at, after] = crate::core::custom::pointed(text, e.column, 24);
+        FormulaProblem {
+            text: text.to_owned(),
+            message: e.message,
+            column: e.column,
+            before,
+            at,
+            after,
+        }
+    }
+}
+
 #[wasm_bindgen]
 impl App {
     /// A new visualizer painting on the given canvases: `background` (heatmap, contours,
@@ -208,8 +234,8 @@ impl App {
     pub fn set_surface(&mut self, id: &str) -> Result<(), JsError> {
         let surface = Surface::from_id(id).map_err(js_err)?;
         let s = &mut self.scenario;
-        s.surface = surface;
         s.start = surface.default_start();
+        s.surface = surface.clone();
         s.view = None;
         s.step = 0;
         s.story = None;
@@ -226,6 +252,86 @@ impl App {
             }
         }
         self.resimulate_all().map_err(js_err)
+    }
+
+    /// The current surface's formula as the page shows it under the plot (`f(x, y) = …`).
+    pub fn surface_formula(&self) -> String {
+        self.scenario.surface.info().formula
+    }
+
+    /// The typed formula in its canonical form, for the text field; `""` on a built-in
+    /// surface.
+    pub fn custom_text(&self) -> String {
+        self.scenario
+            .surface
+            .custom_formula()
+            .map_or_else(String::new, |c| c.text().to_owned())
+    }
+
+    /// Shows the formula `text` ([`crate::core::custom`]), re-simulating every run from step 0
+    /// with the rates that work there (as [`App::set_surface`]): `"null"` when it reads, else
+    /// `{message, column, before, at, after}` (JSON: the error, and the text around the column
+    /// it points at), and the surface on screen stays as it was. Switching from a built-in
+    /// surface starts at the typed surface's own start and view; editing a typed one keeps a
+    /// start the user chose where the new formula is defined there and it is in view.
+    pub fn set_formula(&mut self, text: &str) -> String {
+        let surface = match Surface::custom(text) {
+            Ok(s) => s,
+            Err(e) => return json(&FormulaProblem::new(text, e)),
+        };
+        let s = &mut self.scenario;
+        if s.surface == surface {
+            return "null".into();
+        }
+        let view = s.view();
+        let inside = (view.x_min..=view.x_max).contains(&s.start[0])
+            && (view.y_min..=view.y_max).contains(&s.start[1]);
+        let keep = s.surface.custom_formula().is_some()
+            && inside
+            && surface.value_and_gradient(s.start).0.is_finite();
+        if !keep {
+            s.start = surface.default_start();
+        }
+        if s.surface.custom_formula().is_none() {
+            s.view = None;
+        }
+        s.surface = surface;
+        s.step = 0;
+        s.story = None;
+        if !s.keep_rates {
+            let view = s.view();
+            for run in &mut s.runs {
+                if let Ok(spec) = crate::core::rates::with_working_lr(
+                    &s.surface, &run.spec, s.start, s.steps, &view,
+                ) {
+                    run.spec = spec;
+                }
+            }
+        }
+        match self.resimulate_all() {
+            Ok(()) => "null".into(),
+            Err(e) => json(&FormulaProblem {
+                text: text.to_owned(),
+                message: e.to_string(),
+                column: 0,
+                before: String::new(),
+                at: String::new(),
+                after: String::new(),
+            }),
+        }
+    }
+
+    /// The formula of the link `query` when it does not read, as [`App::set_formula`]'s
+    /// error with the `text` too (JSON), so the page can show it in the field to be corrected;
+    /// `"null"` when the link has no formula or its formula reads.
+    pub fn link_formula_problem(query: &str) -> String {
+        match crate::state::query::link_formula(query) {
+            Some(text) => match Surface::custom(&text) {
+                Ok(_) => "null".into(),
+                Err(e) => json(&FormulaProblem::new(&text, e)),
+            },
+            None => "null".into(),
+        }
     }
 
     /// Whether switching the surface and adding a run keep the runs' learning rates (`true`)

@@ -62,14 +62,15 @@ impl App {
                         ..base.clone()
                     };
                     let label = i18n::name(self.lang, "optimizer", kind.id(), kind.label());
-                    add(s.surface, s.start, spec, label.to_owned())?;
+                    add(s.surface.clone(), s.start, spec, label.to_owned())?;
                 }
             }
             "surface" => {
                 for surface in Surface::all().into_iter().take(count) {
                     let info = surface.info();
                     let label = i18n::name(self.lang, "surface", info.id, info.label).to_owned();
-                    add(surface, surface.default_start(), base.clone(), label)?;
+                    let start = surface.default_start();
+                    add(surface, start, base.clone(), label)?;
                 }
             }
             name => {
@@ -105,7 +106,7 @@ impl App {
                         crate::core::optim::Scale::Log => format!("{} = {v:.2e}", param.symbol),
                         _ => format!("{} = {}", param.symbol, short(v)),
                     };
-                    add(s.surface, s.start, spec, label)?;
+                    add(s.surface.clone(), s.start, spec, label)?;
                 }
             }
         }
@@ -186,7 +187,7 @@ impl App {
                     surface_frame(&sub, &base, &theme).map_err(js_err)?;
                 let (w, h) = (cols.len(), rows.len());
                 if w > 0 && h > 0 {
-                    let field = Field::new(panel.surface, view);
+                    let field = Field::new(panel.surface.clone(), view);
                     let pixels = field.rgba(w, h);
                     let image = ImageData::new_with_u8_clamped_array_and_sh(
                         Clamped(&pixels),

@@ -4,7 +4,7 @@
 use super::*;
 
 /// What the background canvas shows, to know when it must be painted again.
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub(super) struct Painted {
     width: u32,
     height: u32,
@@ -50,12 +50,12 @@ impl App {
         let key = Painted {
             width: self.background.width(),
             height: self.background.height(),
-            surface: self.scenario.surface,
+            surface: self.scenario.surface.clone(),
             view: self.scenario.view(),
             full: !self.interacting,
         };
         let t0 = now();
-        if self.painted != Some(key) {
+        if self.painted.as_ref() != Some(&key) {
             self.paint_background()?;
             self.painted = Some(key);
         }
@@ -111,7 +111,7 @@ impl App {
         if w == 0 || h == 0 {
             return Ok(());
         }
-        let field = Field::new(self.scenario.surface, view);
+        let field = Field::new(self.scenario.surface.clone(), view);
         let (x0, y0) = (f64::from(cols.start), f64::from(rows.start));
         let ctx = context(&self.background)?;
         if self.interacting {
@@ -201,7 +201,7 @@ impl App {
             k,
             spec: entry.spec.clone(),
             start: s.start,
-            surface: s.surface,
+            surface: s.surface.clone(),
         };
         let mut memo = self.scalings.borrow_mut();
         if let Some((_, found)) = memo.iter().find(|(at, _)| *at == key) {

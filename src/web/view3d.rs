@@ -28,7 +28,7 @@ impl App {
         let area = backend(canvas)?.into_drawing_area();
         area.fill(&PAGE).map_err(js_err)?;
         let series = self.series(false);
-        let field = Field::new(self.scenario.surface, self.view);
+        let field = Field::new(self.scenario.surface.clone(), self.view);
         draw_surface_3d(&area, &field, &series, self.camera, &self.theme).map_err(js_err)?;
         area.present().map_err(js_err)
     }

@@ -34,8 +34,9 @@ const PAGES = {
   '': {
     good: 'surface=bowl&k=10&start=-2.5,1.5&view=-3,3,-3,3&steps=300&step=12&speed=30&run=sgd;lr=0.01&run=adam;lr=0.05&overlay&chart=grad',
     keys: ['surface', 'k', 'angle', 'start', 'view', 'steps', 'step', 'speed', 'lesson', 'large', 'overlay',
-      'chart', 'story', 'theory'],
-    words: ['bowl', 'rosenbrock', 'himmelblau', 'easom', 'grad', 'loss', 'lr', 'start,view', 'rate-too-large'],
+      'chart', 'story', 'theory', 'f'],
+    words: ['bowl', 'rosenbrock', 'himmelblau', 'easom', 'grad', 'loss', 'lr', 'start,view', 'rate-too-large',
+      'custom', 'x^2 + 10*y^2', 'ln(x)', '1/(x*y)', '((x', 'exp(x^2)'],
     canvas: 'surface-canvas',
   },
   'lab.html': {
