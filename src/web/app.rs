@@ -214,7 +214,9 @@ impl App {
             .map(|mut info| {
                 info.label = i18n::name(lang, "surface", info.id, info.label);
                 // The one formula with words in it (the bowl's rotation).
-                info.formula = i18n::name(lang, "formula", info.id, info.formula);
+                if let Some(words) = i18n::lookup(lang, &format!("formula.{}", info.id)) {
+                    info.formula = words.to_owned();
+                }
                 info
             })
             .collect();
@@ -256,7 +258,10 @@ impl App {
 
     /// The current surface's formula as the page shows it under the plot (`f(x, y) = …`).
     pub fn surface_formula(&self) -> String {
-        self.scenario.surface.info().formula
+        let info = self.scenario.surface.info();
+        // The one formula with words in it (the bowl's rotation), in the page's language.
+        i18n::lookup(self.lang, &format!("formula.{}", info.id))
+            .map_or(info.formula, str::to_owned)
     }
 
     /// The typed formula in its canonical form, for the text field; `""` on a built-in
