@@ -260,8 +260,7 @@ impl App {
     pub fn surface_formula(&self) -> String {
         let info = self.scenario.surface.info();
         // The one formula with words in it (the bowl's rotation), in the page's language.
-        i18n::lookup(self.lang, &format!("formula.{}", info.id))
-            .map_or(info.formula, str::to_owned)
+        i18n::lookup(self.lang, &format!("formula.{}", info.id)).map_or(info.formula, str::to_owned)
     }
 
     /// The typed formula in its canonical form, for the text field; `""` on a built-in
