@@ -239,3 +239,24 @@ pub fn built_keys() -> Vec<String> {
     keys.dedup();
     keys
 }
+
+/// The title of one-click scene `id` in `lang`: a story of the surface page (`kind` `story`)
+/// or a scene of the lab (`scene`), the catalogue's `<kind>.<id>.title` (the id when missing).
+pub fn scene_title(lang: Lang, kind: &str, id: &'static str) -> &'static str {
+    lookup(lang, &format!("{kind}.{id}.title")).unwrap_or(id)
+}
+
+/// The caption of one-click scene `id` in `lang`: the catalogue's `<kind>.<id>.caption`.
+pub fn scene_caption(lang: Lang, kind: &str, id: &str) -> &'static str {
+    lookup(lang, &format!("{kind}.{id}.caption")).unwrap_or("")
+}
+
+/// One-click scene `id` as the page lists it, `{id, title, caption, query}` in `lang`.
+pub fn scene_view(lang: Lang, kind: &str, id: &'static str, query: &str) -> serde_json::Value {
+    serde_json::json!({
+        "id": id,
+        "title": scene_title(lang, kind, id),
+        "caption": scene_caption(lang, kind, id),
+        "query": query,
+    })
+}

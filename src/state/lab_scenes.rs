@@ -20,22 +20,17 @@ pub struct LabScene {
 impl LabScene {
     /// A few words for the menu, in `lang` (the catalogue's `scene.<id>.title`).
     pub fn title(&self, lang: Lang) -> &'static str {
-        i18n::lookup(lang, &format!("scene.{}.title", self.id)).unwrap_or(self.id)
+        i18n::scene_title(lang, "scene", self.id)
     }
 
     /// Two or three sentences on what to watch in `lang` (the catalogue's `scene.<id>.caption`).
     pub fn caption(&self, lang: Lang) -> &'static str {
-        i18n::lookup(lang, &format!("scene.{}.caption", self.id)).unwrap_or("")
+        i18n::scene_caption(lang, "scene", self.id)
     }
 
     /// The scene as the page lists it: `{id, title, caption, query}` in `lang`.
     pub fn view(&self, lang: Lang) -> serde_json::Value {
-        serde_json::json!({
-            "id": self.id,
-            "title": self.title(lang),
-            "caption": self.caption(lang),
-            "query": self.query,
-        })
+        i18n::scene_view(lang, "scene", self.id, self.query)
     }
 }
 

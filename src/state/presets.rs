@@ -17,22 +17,17 @@ pub struct Preset {
 impl Preset {
     /// A few words for the menu, in `lang` (the catalogue's `story.<id>.title`).
     pub fn title(&self, lang: Lang) -> &'static str {
-        i18n::lookup(lang, &format!("story.{}.title", self.id)).unwrap_or(self.id)
+        i18n::scene_title(lang, "story", self.id)
     }
 
     /// Two sentences on what to watch in `lang` (the catalogue's `story.<id>.caption`).
     pub fn caption(&self, lang: Lang) -> &'static str {
-        i18n::lookup(lang, &format!("story.{}.caption", self.id)).unwrap_or("")
+        i18n::scene_caption(lang, "story", self.id)
     }
 
     /// The story as the page lists it: `{id, title, caption, query}` in `lang`.
     pub fn view(&self, lang: Lang) -> serde_json::Value {
-        serde_json::json!({
-            "id": self.id,
-            "title": self.title(lang),
-            "caption": self.caption(lang),
-            "query": self.query,
-        })
+        i18n::scene_view(lang, "story", self.id, self.query)
     }
 }
 
