@@ -717,9 +717,9 @@ impl Lab {
             run["samples"] = n.into();
             if !all_full && let Some(legend) = run["legend"].as_str() {
                 let what = if b >= n {
-                    "full batch".to_owned()
+                    i18n::text(self.lang, "lab.legend_full_batch").to_owned()
                 } else {
-                    format!("batch {b}")
+                    i18n::fill(self.lang, "lab.legend_batch", &[("b", &b)])
                 };
                 run["legend"] = format!("{legend} · {what}").into();
             }
