@@ -12,7 +12,7 @@ use super::math::{
     Item, M, dot, eq, frac, id, jx, line, n, noted, np, op, paren, render_mathml, render_text, row,
     sub, sup,
 };
-use crate::core::model::{ClassLoss, LabModel, sigmoid};
+use crate::core::model::{ClassLoss, LabModel, l1_subgradient, sigmoid};
 use serde::Serialize;
 
 /// How many terms of a sum are written out before "+ …".
@@ -363,13 +363,7 @@ pub fn explain_gradient(
                     .sum::<f64>()
                     / size as f64;
                 let w = params[k - 1];
-                let sign = if w > 0.0 {
-                    1.0
-                } else if w < 0.0 {
-                    -1.0
-                } else {
-                    0.0
-                };
+                let sign = l1_subgradient(w);
                 let terms = row(vec![
                     n(data),
                     op("+"),

@@ -19,7 +19,7 @@ pub use lab::{DATA_LIMITS, LabModel, ModelSpec, ModelTrace, batch_refusal, check
 pub use linear::LinearRegression;
 pub use logistic::{ClassLoss, LogisticRegression};
 pub use mlp::Mlp;
-pub use poly::{MAX_DEGREE, PolyRegression};
+pub use poly::{MAX_DEGREE, PolyRegression, l1_subgradient};
 
 use crate::core::optim::{ConfigError, Optimizer, OptimizerKind};
 use crate::core::run::RunSpec;

@@ -5,6 +5,18 @@ use super::Model;
 /// The highest degree [`PolyRegression`] accepts.
 pub const MAX_DEGREE: usize = 12;
 
+/// The subgradient of |w| the L1 penalty uses: the sign of `w`, 0 at 0 (so a weight at
+/// exactly 0 feels no L1 pull), the same in training and in "explain this step".
+pub fn l1_subgradient(w: f64) -> f64 {
+    if w > 0.0 {
+        1.0
+    } else if w < 0.0 {
+        -1.0
+    } else {
+        0.0
+    }
+}
+
 /// Polynomial regression of degree `d` (1 to [`MAX_DEGREE`]) on points `(xᵢ, yᵢ)`:
 /// `ŷ = w₁x + w₂x² + … + w_d x^d + b`, parameters `(w₁, …, w_d, b)` in that order, loss over a
 /// batch of `m` samples
@@ -140,14 +152,7 @@ impl Model for PolyRegression {
         }
         for (g, &w) in grad[..d].iter_mut().zip(&params[..d]) {
             loss += self.l2 * w * w + self.l1 * w.abs();
-            let sign = if w > 0.0 {
-                1.0
-            } else if w < 0.0 {
-                -1.0
-            } else {
-                0.0
-            };
-            *g += 2.0 * self.l2 * w + self.l1 * sign;
+            *g += 2.0 * self.l2 * w + self.l1 * l1_subgradient(w);
         }
         loss
     }
