@@ -525,11 +525,7 @@ impl LabScenario {
         }
         let n = m.samples();
         for (i, b) in self.batches.iter().enumerate() {
-            if let Some(b) = *b
-                && !(1..=n).contains(&b)
-            {
-                return Err(format!("run {}: {}", i + 1, batch_refusal("batch", b, n)));
-            }
+            check_run_batch(i, *b, n)?;
         }
         if let Some(id) = &self.scene {
             lab_scenes::scene(id)?;
@@ -549,16 +545,7 @@ impl LabScenario {
                 self.step, self.steps
             ));
         }
-        let (a, b) = self.axes;
-        let d = m.dim();
-        if a == b || a >= d || b >= d {
-            return Err(format!(
-                "axes '{a},{b}': allowed values are two different parameter indices from 0 to {} \
-                 ({})",
-                d - 1,
-                m.param_names().join(", ")
-            ));
-        }
+        check_axes(self.axes, m)?;
         if let Some(v) = self.view {
             v.check()?;
         }
@@ -816,14 +803,8 @@ impl LabScenario {
             }
         }
         for (i, b) in s.batches.iter_mut().enumerate() {
-            if let Some(size) = *b
-                && !(1..=n).contains(&size)
-            {
-                problems.push(format!(
-                    "run {}: {}",
-                    i + 1,
-                    batch_refusal("batch", size, n)
-                ));
+            if let Err(e) = check_run_batch(i, *b, n) {
+                problems.push(e);
                 *b = None;
             }
         }
@@ -833,14 +814,8 @@ impl LabScenario {
             problems.push(e);
             s.start = None;
         }
-        let (a, b) = s.axes;
-        if a == b || a >= dim || b >= dim {
-            problems.push(format!(
-                "axes '{a},{b}': allowed values are two different parameter indices from 0 to {} \
-                 ({})",
-                dim - 1,
-                m.param_names().join(", ")
-            ));
+        if let Err(e) = check_axes(s.axes, m) {
+            problems.push(e);
             s.axes = (0, 1);
         }
         s.step = s.step.min(s.steps);
@@ -850,6 +825,30 @@ impl LabScenario {
         }
         (s, problems)
     }
+}
+
+/// Run `i`'s batch size (`None`: the full batch) checked against the `n` training points.
+fn check_run_batch(i: usize, batch: Option<usize>, n: usize) -> Result<(), String> {
+    match batch {
+        Some(b) if !(1..=n).contains(&b) => {
+            Err(format!("run {}: {}", i + 1, batch_refusal("batch", b, n)))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The landscape's axes `(a, b)` checked against the model `m`: two different indices of its
+/// parameters; the error names them.
+fn check_axes((a, b): (usize, usize), m: &dyn crate::core::model::Model) -> Result<(), String> {
+    let d = m.dim();
+    if a == b || a >= d || b >= d {
+        return Err(format!(
+            "axes '{a},{b}': allowed values are two different parameter indices from 0 to {} ({})",
+            d - 1,
+            m.param_names().join(", ")
+        ));
+    }
+    Ok(())
 }
 
 /// The URL form of a start, `θ₁,θ₂,…` (spaces allowed): each a finite number; whether there
