@@ -2,7 +2,8 @@
 //! J, momentum's γ), and what the notes' form of momentum changes.
 
 use super::math::{Item, M};
-use crate::core::optim::{OptimizerKind, RunConfig};
+use super::rules::Params;
+use crate::core::optim::RunConfig;
 use serde::{Deserialize, Serialize};
 
 /// How the update rules and "explain this step" are written.
@@ -56,10 +57,8 @@ pub(super) fn written_in(items: Vec<Item>, notation: Notation, config: &RunConfi
     if notation == Notation::Torch {
         return items;
     }
-    let momentum = matches!(
-        config.kind,
-        OptimizerKind::Momentum | OptimizerKind::Nesterov
-    ) && config.get("momentum").is_ok_and(|m| m != 0.0);
+    // Momentum's μ, as the rule itself decides it (0 for every other kind).
+    let momentum = Params(config).sgd_momentum() != 0.0;
     let mut out: Vec<Item> = items
         .into_iter()
         .map(|item| match item {
