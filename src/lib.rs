@@ -1,6 +1,8 @@
 //! optiviz: gradient-based optimizers racing across 2D test surfaces, in the browser.
 //!
 //! Layers, each using only those below it (`ls src` shows them):
+//! - [`i18n`] and [`error`], beneath everything: the catalogues of words in English and
+//!   Chinese, and the one error type, a catalogue key with the values it names;
 //! - [`core`], pure Rust (no web-sys, no plotters, no clock): the surfaces, the torch.optim-faithful
 //!   optimizers, schedules and runs, the comparisons, the regression lab's models, the
 //!   explanations of each step, and the formulas a user types;
@@ -14,6 +16,8 @@
 #![warn(missing_docs)]
 
 pub mod core;
+pub mod error;
+pub mod i18n;
 pub mod render;
 pub mod state;
 

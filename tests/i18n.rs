@@ -1,8 +1,8 @@
-//! The catalogues of the page's words (`src/state/i18n/*.json`): both languages hold the same
+//! The catalogues of the page's words (`src/i18n/*.json`): both languages hold the same
 //! keys with the same placeholders, every key is used somewhere, and every key the pages and
 //! the code ask for exists; the language is read from links and browsers as stated.
 
-use optiviz::state::i18n::{self, Lang, catalogue, fill, placeholders, substitute};
+use optiviz::i18n::{self, Lang, catalogue, fill, placeholders, substitute};
 use optiviz::state::lab::LabScenario;
 use optiviz::state::scenario::Scenario;
 use std::collections::BTreeSet;
@@ -82,6 +82,8 @@ fn keys_asked(path: &Path, text: &str) -> Vec<String> {
                 "fill(lang, \"",
                 "text(self.lang, \"",
                 "fill(self.lang, \"",
+                "err!(\"",
+                "Error::new(\"",
             ] {
                 keys.extend(after(text, call, '"'));
             }
@@ -161,7 +163,7 @@ fn every_key_asked_for_exists_and_every_key_is_asked_for() {
         missing.is_empty(),
         "keys asked for but not in the catalogue: {missing:#?}"
     );
-    let built: BTreeSet<String> = i18n::built_keys().into_iter().collect();
+    let built: BTreeSet<String> = optiviz::state::words::built_keys().into_iter().collect();
     let unused: Vec<_> = en
         .keys()
         .filter(|k| !asked.contains(*k) && !built.contains(*k))
@@ -190,6 +192,11 @@ fn the_scanner_finds_keys_where_they_are_used() {
     assert_eq!(html, ["k.one", "k.two"]);
     let rs = keys_asked(Path::new("a.rs"), r#"fill(lang, "notice.link", &[])"#);
     assert_eq!(rs, ["notice.link"]);
+    let rs = keys_asked(
+        Path::new("a.rs"),
+        r#"err!("error.lang", value = v); Error::new("error.x")"#,
+    );
+    assert_eq!(rs, ["error.lang", "error.x"]);
 }
 
 #[test]
@@ -256,6 +263,7 @@ mod properties {
             match Lang::from_code(&code) {
                 Ok(l) => prop_assert_eq!(l.code(), code.as_str()),
                 Err(e) => {
+                    let e = e.to_string();
                     prop_assert!(e.contains("allowed values are en, zh"));
                     let quoted = format!("'{code}'");
                     prop_assert!(e.contains(&quoted));

@@ -824,7 +824,7 @@ mod properties {
         ClassLoss, DATA_LIMITS, MAX_COORDINATE, MAX_DEGREE, MAX_SECOND_ORDER_PARAMS,
     };
     use optiviz::core::surface::COORDINATE_LIMIT;
-    use optiviz::state::i18n::Lang;
+    use optiviz::i18n::Lang;
     use proptest::prelude::*;
 
     /// Any finite number, from everyday values to the extremes.

@@ -2,7 +2,7 @@
 //! against the lab's own training (numbers derived from the runs, never pinned from them).
 
 use optiviz::core::model::{LabModel, Model, ModelSpec, Points, Training};
-use optiviz::state::i18n::Lang;
+use optiviz::i18n::Lang;
 use optiviz::state::lab::LabScenario;
 use optiviz::state::lab_scenes::{LAB_SCENES, scene};
 

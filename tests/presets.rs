@@ -1,7 +1,7 @@
 //! Every preset's caption is a claim about the simulation; these tests check each claim.
 
 use optiviz::core::run::{Trajectory, simulate};
-use optiviz::state::i18n::Lang;
+use optiviz::i18n::Lang;
 use optiviz::state::presets::{PRESETS, preset};
 use optiviz::state::scenario::Scenario;
 

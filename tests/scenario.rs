@@ -366,7 +366,7 @@ fn a_step_past_the_end_is_clamped() {
 mod properties {
     use super::*;
     use crate::common::strategies::any_run;
-    use optiviz::state::i18n::Lang;
+    use optiviz::i18n::Lang;
     use optiviz::state::scenario::LESSON_CONTROLS;
     use proptest::prelude::*;
 

@@ -1,8 +1,8 @@
-// The page's words in its language: the catalogue Rust hands over (src/state/i18n/*.json),
+// The page's words in its language: the catalogue Rust hands over (src/i18n/*.json),
 // `t(key, vars)` to fill one of its templates, and the static HTML's data-i18n attributes
 // applied. The language follows the link's `lang=`, else the browser; the toolbar's button
 // switches it, and the link carries the choice.
-import { browser_lang, catalogue } from './pkg/optiviz.js';
+import { browser_lang, catalogue, set_language } from './pkg/optiviz.js';
 
 /** The shown language's templates, by key. */
 let words = {};
@@ -31,6 +31,7 @@ export function applyStatic(root = document) {
 export function setLanguage(code) {
   lang = code;
   words = JSON.parse(catalogue(code));
+  set_language(code); // the errors Rust raises, in the same language
   document.documentElement.lang = code === 'zh' ? 'zh-Hans' : 'en';
   applyStatic();
   const button = document.getElementById('lang');

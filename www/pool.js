@@ -3,7 +3,7 @@
 // the browser reports. Jobs queue their tasks on it and it deals them to whichever worker is
 // free; each job hears its own parts as they arrive. Cancelling a job ends only its tasks: the
 // workers busy with them are ended at once and replaced when more tasks come.
-import { t } from './i18n.js';
+import { lang, t } from './i18n.js';
 import { notice } from './runs.js';
 
 /** Workers to use: one per reported core, at most eight. */
@@ -53,7 +53,7 @@ export class Pool {
         slot = this.spawn();
       }
       slot.item = { ...this.queue.shift(), id: (this.serial += 1) };
-      slot.worker.postMessage({ ...slot.item.task, job: slot.item.id });
+      slot.worker.postMessage({ ...slot.item.task, job: slot.item.id, lang });
     }
   }
 

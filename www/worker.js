@@ -2,7 +2,7 @@
 // page never waits on them. It takes one task at a time (pool.js deals them out) and answers
 // with parts as they are ready, then `done`; the page cancels by ending the worker. The tasks
 // themselves are planned in Rust (basin_tasks, sweep_tasks in src/web/jobs.rs).
-import init, { basin_rows, sweep_rates, tune_run } from './pkg/optiviz.js';
+import init, { basin_rows, set_language, sweep_rates, tune_run } from './pkg/optiviz.js';
 
 const ready = init();
 
@@ -28,8 +28,9 @@ const tasks = {
 
 onmessage = async (e) => {
   await ready;
-  const { job, kind } = e.data;
+  const { job, kind, lang } = e.data;
   try {
+    if (lang) set_language(lang); // a task's errors in the page's language
     tasks[kind](e.data);
     postMessage({ job, done: true });
   } catch (err) {

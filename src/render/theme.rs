@@ -1,7 +1,7 @@
 //! One look for every picture (the surface plot, its charts, the 3D view and the lab's):
 //! colours, fonts, halos and line widths, scaled for the display's pixel density.
 
-use crate::state::i18n::{self, Lang};
+use crate::i18n::{self, Lang};
 use plotters::prelude::*;
 
 /// Sizes shared by every layer, scaled for the display's pixel density.

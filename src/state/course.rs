@@ -11,7 +11,7 @@
 
 use serde::Serialize;
 
-pub use crate::state::i18n::Lang;
+pub use crate::i18n::Lang;
 
 /// A text in both languages.
 #[derive(Clone, Copy, Debug)]

@@ -39,7 +39,7 @@ use crate::core::model::{
 };
 use crate::core::optim::{OptimizerKind, RunConfig};
 use crate::core::surface::{COORDINATE_LIMIT, View};
-use crate::state::i18n::Lang;
+use crate::i18n::Lang;
 use crate::state::lab_scenes;
 use crate::state::query::{flag, join_query, read_run, split_query_keeping, write_run};
 use crate::state::scenario::{MAX_RUNS, MAX_STEPS, RunEntry};
@@ -622,7 +622,10 @@ impl LabScenario {
     /// points, a start for another model, axes beyond its parameters, Newton on a network too
     /// large for its Hessian) is checked last and reported the same way.
     pub fn read_query(query: &str) -> (LabScenario, Vec<String>) {
-        let pairs = split_query_keeping(query);
+        let pairs: Vec<_> = split_query_keeping(query)
+            .into_iter()
+            .map(|(k, v)| (k, v.map_err(String::from)))
+            .collect();
         let mut problems = Vec::new();
         let value_of = |v: &Result<String, String>| v.as_ref().ok().cloned();
         // The last scene that exists sets the lab; the last model that exists, its model.
@@ -737,9 +740,13 @@ impl LabScenario {
                     Ok(())
                 }
                 "start" => parse_start(value).map(|v| s.start = Some(v)),
-                "large" => flag("large", value).map(|on| s.large = on),
+                "large" => flag("large", value)
+                    .map(|on| s.large = on)
+                    .map_err(String::from),
                 "notation" => Notation::from_id(value).map(|n| s.notation = n),
-                "lang" => Lang::from_code(value).map(|l| s.lang = Some(l)),
+                "lang" => Lang::from_code(value)
+                    .map(|l| s.lang = Some(l))
+                    .map_err(|e| e.to_string()),
                 _ => Err(format!(
                     "unknown part '{key}': allowed are model, {}, seed, batch, steps, step, \
                      axes, view, start, run, points, scene, large, notation, lang",

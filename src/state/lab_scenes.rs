@@ -4,8 +4,9 @@
 //! surface page's stories ([`crate::state::presets`]), every caption's claim is checked
 //! against the simulation by a test (`tests/lab_scenes.rs`).
 
-use crate::state::i18n::{self, Lang};
+use crate::i18n::Lang;
 use crate::state::lab::LabScenario;
+use crate::state::words;
 use serde::Serialize;
 
 /// A scene: a lab and what it shows.
@@ -20,17 +21,17 @@ pub struct LabScene {
 impl LabScene {
     /// A few words for the menu, in `lang` (the catalogue's `scene.<id>.title`).
     pub fn title(&self, lang: Lang) -> &'static str {
-        i18n::scene_title(lang, "scene", self.id)
+        words::scene_title(lang, "scene", self.id)
     }
 
     /// Two or three sentences on what to watch in `lang` (the catalogue's `scene.<id>.caption`).
     pub fn caption(&self, lang: Lang) -> &'static str {
-        i18n::scene_caption(lang, "scene", self.id)
+        words::scene_caption(lang, "scene", self.id)
     }
 
     /// The scene as the page lists it: `{id, title, caption, query}` in `lang`.
     pub fn view(&self, lang: Lang) -> serde_json::Value {
-        i18n::scene_view(lang, "scene", self.id, self.query)
+        words::scene_view(lang, "scene", self.id, self.query)
     }
 }
 

@@ -8,9 +8,9 @@
 //! both links accept. Nothing in the core imports this layer.
 
 pub mod course;
-pub mod i18n;
 pub mod lab;
 pub mod lab_scenes;
 pub mod presets;
 pub mod query;
 pub mod scenario;
+pub mod words;

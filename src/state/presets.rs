@@ -1,8 +1,9 @@
 //! Presets: scenarios that each tell one story in one click, with a two-sentence caption.
 //! Every caption's claim is checked by `tests/presets.rs` against the simulation itself.
 
-use crate::state::i18n::{self, Lang};
+use crate::i18n::Lang;
 use crate::state::scenario::Scenario;
+use crate::state::words;
 use serde::Serialize;
 
 /// A story: a scenario and what it shows.
@@ -17,17 +18,17 @@ pub struct Preset {
 impl Preset {
     /// A few words for the menu, in `lang` (the catalogue's `story.<id>.title`).
     pub fn title(&self, lang: Lang) -> &'static str {
-        i18n::scene_title(lang, "story", self.id)
+        words::scene_title(lang, "story", self.id)
     }
 
     /// Two sentences on what to watch in `lang` (the catalogue's `story.<id>.caption`).
     pub fn caption(&self, lang: Lang) -> &'static str {
-        i18n::scene_caption(lang, "story", self.id)
+        words::scene_caption(lang, "story", self.id)
     }
 
     /// The story as the page lists it: `{id, title, caption, query}` in `lang`.
     pub fn view(&self, lang: Lang) -> serde_json::Value {
-        i18n::scene_view(lang, "story", self.id, self.query)
+        words::scene_view(lang, "story", self.id, self.query)
     }
 }
 

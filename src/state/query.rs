@@ -10,7 +10,9 @@ use crate::core::optim::{OptimizerKind, RunConfig};
 use crate::core::run::{MAX_STEPS, Noise};
 use crate::core::schedule::Schedule;
 use crate::core::surface::{Surface, View};
-use crate::state::i18n::Lang;
+use crate::err;
+use crate::error::Error;
+use crate::i18n::Lang;
 use crate::state::presets;
 use crate::state::scenario::{Chart, LESSON_CONTROLS, MAX_RUNS, RunEntry, Scenario, check_start};
 use percent_encoding::{AsciiSet, CONTROLS, percent_decode_str, utf8_percent_encode};
@@ -46,7 +48,7 @@ pub(crate) fn join_query(pairs: Vec<(&str, String)>) -> String {
 /// Splits a query string (with or without its leading `?`) into its `(key, value)` pairs, in
 /// order, values percent-decoded (a key alone has the value `""`): each key with its value, or
 /// why the value cannot be read (it is not UTF-8), naming its key.
-pub(crate) fn split_query_keeping(query: &str) -> Vec<(&str, Result<String, String>)> {
+pub(crate) fn split_query_keeping(query: &str) -> Vec<(&str, Result<String, Error>)> {
     let query = query.strip_prefix('?').unwrap_or(query);
     query
         .split('&')
@@ -56,30 +58,27 @@ pub(crate) fn split_query_keeping(query: &str) -> Vec<(&str, Result<String, Stri
             let value = percent_decode_str(raw)
                 .decode_utf8()
                 .map(|v| v.into_owned())
-                .map_err(|_| format!("the value of '{key}' is not valid UTF-8"));
+                .map_err(|_| err!("error.link.not_utf8", key = key));
             (key, value)
         })
         .collect()
 }
 
-pub(crate) fn number(text: &str, what: &str) -> Result<f64, String> {
+pub(crate) fn number(text: &str, what: &str) -> Result<f64, Error> {
     text.trim()
         .parse::<f64>()
         .ok()
         .filter(|v| v.is_finite())
-        .ok_or_else(|| format!("{what} '{text}' is not a finite number"))
+        .ok_or_else(|| err!("error.not_finite", what = what, text = text))
 }
 
 /// A flag's URL value: on when written alone or as `1` or `true`, off as `0` or `false`; the
 /// error names the flag, the value and the allowed values (`large=maybe` is not off).
-pub fn flag(key: &str, value: &str) -> Result<bool, String> {
+pub fn flag(key: &str, value: &str) -> Result<bool, Error> {
     match value {
         "" | "1" | "true" => Ok(true),
         "0" | "false" => Ok(false),
-        _ => Err(format!(
-            "{key} '{value}': allowed are {key} alone, {key}=1 or {key}=true (on), {key}=0 or \
-             {key}=false (off)"
-        )),
+        _ => Err(err!("error.link.flag", key = key, value = value)),
     }
 }
 
@@ -143,24 +142,23 @@ fn lesson(value: &str) -> (Option<Vec<String>>, Option<String>) {
 /// allowed values. For the integers the page hands over as JavaScript numbers (`f64`), which
 /// must be refused when fractional or out of range rather than cut or wrapped to 32 bits
 /// (4294967297 steps is not 1 step).
-pub fn whole_in(value: f64, what: &str, lo: u64, hi: u64) -> Result<u64, String> {
+pub fn whole_in(value: f64, what: &'static str, lo: u64, hi: u64) -> Result<u64, Error> {
     // Every u64 up to 2^53 is an exact f64, and the ranges here lie far below it.
     if value.fract() == 0.0 && (lo as f64..=hi as f64).contains(&value) {
         Ok(value as u64)
     } else {
-        Err(format!(
-            "{what} {}: allowed values are whole numbers from {lo} to {hi}",
-            crate::core::text::number(value)
-        ))
+        Err(Error::new("error.whole_in")
+            .with_word("what", what)
+            .with("value", crate::core::text::number(value))
+            .with("lo", lo)
+            .with("hi", hi))
     }
 }
 
-pub(crate) fn numbers<const N: usize>(text: &str, what: &str) -> Result<[f64; N], String> {
+pub(crate) fn numbers<const N: usize>(text: &str, what: &str) -> Result<[f64; N], Error> {
     let parts: Vec<&str> = text.split(',').collect();
     if parts.len() != N {
-        return Err(format!(
-            "{what} '{text}' needs {N} numbers separated by commas"
-        ));
+        return Err(err!("error.link.count", what = what, text = text, n = N));
     }
     let mut out = [0.0; N];
     for (o, p) in out.iter_mut().zip(parts) {
@@ -344,7 +342,10 @@ impl Scenario {
     /// own surface, start, runs and steps, and every other key in the link overrides the
     /// story's (a `surface` without a `start` starts at that surface's default start).
     pub fn read_query(query: &str) -> (Scenario, Vec<String>) {
-        let pairs = split_query_keeping(query);
+        let pairs: Vec<_> = split_query_keeping(query)
+            .into_iter()
+            .map(|(k, v)| (k, v.map_err(String::from)))
+            .collect();
         // The last story that exists sets the scene (each one that does not is reported below,
         // in its place).
         let story = pairs
@@ -398,23 +399,31 @@ impl Scenario {
                 }
                 // The condition number's range is checked here, so a bad k leaves a good one
                 // given earlier in force.
-                "k" => match number(value, "k").and_then(|v| Surface::bowl_of(v, 0.0).map(|_| v)) {
+                "k" => match number(value, "k")
+                    .map_err(String::from)
+                    .and_then(|v| Surface::bowl_of(v, 0.0).map(|_| v))
+                {
                     Ok(v) => k = Some(v),
                     Err(e) => problem(e),
                 },
                 "angle" => match number(value, "angle") {
                     Ok(v) => angle = Some(v),
-                    Err(e) => problem(e),
+                    Err(e) => problem(e.into()),
                 },
-                "start" => match numbers::<2>(value, "start").and_then(check_start) {
+                "start" => match numbers::<2>(value, "start")
+                    .map_err(String::from)
+                    .and_then(check_start)
+                {
                     Ok(p) => start = Some(p),
                     Err(e) => problem(e),
                 },
                 "view" => {
-                    let view = numbers::<4>(value, "view").and_then(|[x0, x1, y0, y1]| {
-                        let view = View::new(x0, x1, y0, y1);
-                        view.check().map(|()| view)
-                    });
+                    let view = numbers::<4>(value, "view").map_err(String::from).and_then(
+                        |[x0, x1, y0, y1]| {
+                            let view = View::new(x0, x1, y0, y1);
+                            view.check().map(|()| view)
+                        },
+                    );
                     match view {
                         Ok(v) => s.view = Some(v),
                         Err(e) => problem(e),
@@ -435,7 +444,7 @@ impl Scenario {
                 "speed" => match number(value, "speed") {
                     Ok(v) if v > 0.0 && v <= 100_000.0 => s.speed = v,
                     Ok(v) => problem(format!("speed {v}: allowed values are 0 < speed ≤ 100000")),
-                    Err(e) => problem(e),
+                    Err(e) => problem(e.into()),
                 },
                 "run" => {
                     run_number += 1;
@@ -468,11 +477,11 @@ impl Scenario {
                         "theory" => s.theory = on,
                         _ => s.keep_rates = on,
                     },
-                    Err(e) => problem(e),
+                    Err(e) => problem(e.into()),
                 },
                 "lang" => match Lang::from_code(value) {
                     Ok(l) => s.lang = Some(l),
-                    Err(e) => problem(e),
+                    Err(e) => problem(e.to_string()),
                 },
                 "chart" => match Chart::from_id(value) {
                     Ok(c) => s.chart = c,

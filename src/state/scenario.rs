@@ -24,7 +24,7 @@ use crate::core::explain::Notation;
 use crate::core::optim::{OptimizerKind, RunConfig};
 use crate::core::run::{RunSpec, Trajectory};
 use crate::core::surface::{COORDINATE_LIMIT, Surface, View};
-use crate::state::i18n::{self, Lang};
+use crate::i18n::{self, Lang};
 use serde::{Deserialize, Serialize};
 
 /// The most runs a scenario holds.

@@ -9,6 +9,6 @@ use wasm_bindgen::prelude::*;
 /// is an error naming the value and the allowed ones.
 #[wasm_bindgen]
 pub fn course_sections(lang: &str) -> Result<String, JsError> {
-    let lang = Lang::from_code(lang).map_err(|e| JsError::new(&e))?;
+    let lang = Lang::from_code(lang)?;
     serde_json::to_string(&walk(lang)).map_err(|e| JsError::new(&e.to_string()))
 }

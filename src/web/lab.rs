@@ -11,6 +11,7 @@ use crate::core::model::{
 };
 use crate::core::run::RunSpec;
 use crate::core::surface::View;
+use crate::i18n::{self, Lang};
 use crate::render::field::ContourLine;
 use crate::render::lab::{
     DataLayer, FitSeries, data_plot_rect, data_view, landscape_minimum, landscape_view, loss_cells,
@@ -21,7 +22,6 @@ use crate::render::viewport::Viewport;
 use crate::render::{
     Line, MetricSeries, Theme, TrajectorySeries, draw_metric, draw_plane_layer, draw_trajectories,
 };
-use crate::state::i18n::{self, Lang};
 use crate::state::lab::DataControl;
 use crate::state::lab::LabScenario;
 use crate::state::lab_scenes::{LAB_SCENES, scene};
@@ -379,7 +379,8 @@ impl Lab {
     /// from now on (the user chose it), otherwise it only follows the browser. An unknown
     /// code is an error naming the allowed ones; nothing changes then.
     pub fn set_lang(&mut self, code: &str, in_link: bool) -> Result<(), JsError> {
-        let lang = Lang::from_code(code).map_err(js_err)?;
+        let lang = Lang::from_code(code)?;
+        i18n::set_current(lang);
         self.lang = lang;
         self.theme.lang = lang;
         if in_link {

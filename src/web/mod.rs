@@ -7,6 +7,7 @@ use crate::core::explain::{Notation, Scaling};
 use crate::core::optim::{ConfigError, OptimizerKind, RunConfig};
 use crate::core::run::{RunSpec, StepParts, Trajectory, simulate};
 use crate::core::surface::{Surface, View};
+use crate::i18n::{self, Lang};
 use crate::render::basin::{BasinMode, basin_pixels, draw_basin_map};
 use crate::render::plot::surface_frame;
 use crate::render::viewport::Viewport;
@@ -14,7 +15,6 @@ use crate::render::{
     Camera, Field, Line, MetricSeries, RUN_COLORS, StepArrows, Theme, TrajectorySeries,
     draw_metric, draw_surface_3d, draw_surface_layer, draw_trajectories,
 };
-use crate::state::i18n::{self, Lang};
 use crate::state::presets::{PRESETS, preset};
 use crate::state::scenario::{Chart, MAX_STEPS, RunEntry, Scenario, whole_in};
 use canvas::Canvas;
@@ -72,11 +72,20 @@ pub fn last_panic() -> Option<String> {
     LAST_PANIC.with(|last| last.try_borrow().ok().and_then(|l| l.clone()))
 }
 
+/// Makes `code` (`en` or `zh`) the language this thread's errors are worded in
+/// ([`crate::i18n::set_current`]): the page's script calls it when it shows a language, and each
+/// worker before a task, so an exception's message is in the page's language.
+#[wasm_bindgen]
+pub fn set_language(code: &str) -> Result<(), JsError> {
+    i18n::set_current(Lang::from_code(code)?);
+    Ok(())
+}
+
 /// The catalogue of language `lang` (`en` or `zh`) as a JSON object of key → template
-/// ([`crate::state::i18n`]); an unknown language is an error naming the allowed ones.
+/// ([`crate::i18n`]); an unknown language is an error naming the allowed ones.
 #[wasm_bindgen]
 pub fn catalogue(lang: &str) -> Result<String, JsError> {
-    Ok(i18n::catalogue_json(Lang::from_code(lang).map_err(js_err)?).to_owned())
+    Ok(i18n::catalogue_json(Lang::from_code(lang)?).to_owned())
 }
 
 /// The page's language that follows the browser's preferred `languages` (joined by commas,

@@ -9,9 +9,12 @@
 //! and every key used exists.
 
 use serde::{Deserialize, Serialize};
+use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Display;
 use std::sync::OnceLock;
+
+use crate::error::Error;
 
 /// A language of the page.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -42,11 +45,11 @@ impl Lang {
     }
 
     /// The language of a link's `lang=` value; the error names the value and the allowed ones.
-    pub fn from_code(code: &str) -> Result<Lang, String> {
+    pub fn from_code(code: &str) -> Result<Lang, Error> {
         Lang::ALL
             .into_iter()
             .find(|l| l.code() == code)
-            .ok_or_else(|| format!("lang '{code}': allowed values are en, zh"))
+            .ok_or_else(|| crate::err!("error.lang", value = code))
     }
 
     /// The language that follows the browser's preferred languages (`navigator.languages`
@@ -74,6 +77,41 @@ impl Lang {
             Lang::Zh => ZH,
         }
     }
+}
+
+thread_local! {
+    /// The language this thread words its errors in ([`current`]).
+    static CURRENT: Cell<Lang> = const { Cell::new(Lang::En) };
+}
+
+/// The language errors display in on this thread: English, unless a page chose another
+/// ([`set_current`]). The page has one thread (and each Web Worker its own), so a page's
+/// language is its thread's; natively every thread, each test's included, stays English.
+pub fn current() -> Lang {
+    CURRENT.with(Cell::get)
+}
+
+/// Makes `lang` the language this thread's errors display in ([`current`]).
+pub fn set_current(lang: Lang) {
+    CURRENT.with(|c| c.set(lang));
+}
+
+/// The quantities errors name by their English word ([`crate::error::Error::with_word`]),
+/// each translated by the catalogue's `word.<english>`.
+pub const WORDS: &[&str] = &[
+    "batch size",
+    "budget",
+    "maximum steps",
+    "noise seed",
+    "panels",
+    "seed",
+    "steps",
+];
+
+/// The catalogue's word for `english` in `lang` (`word.<english>`, the name of a quantity an
+/// error names), or `english` itself where the catalogue has none.
+pub fn word(lang: Lang, english: &'static str) -> &'static str {
+    lookup(lang, &format!("word.{english}")).unwrap_or(english)
 }
 
 /// The catalogue of `lang`: every key with its template.
@@ -184,79 +222,3 @@ pub const CANVAS_WORDS: [&str; 15] = [
     "steps",
     "f (log scale)",
 ];
-
-/// The keys the code builds from names rather than writing out (a story's or a scene's
-/// title and caption, by its id), for `tests/i18n.rs`'s check that every key is used.
-pub fn built_keys() -> Vec<String> {
-    use crate::core::model::ClassLoss;
-    use crate::core::model::data::ClassShape;
-    use crate::core::optim::OptimizerKind;
-    use crate::core::surface::Surface;
-    let mut keys: Vec<String> = Vec::new();
-    for kind in OptimizerKind::ALL {
-        keys.push(format!("optimizer.{}", kind.id()));
-        keys.extend(kind.params().iter().map(|p| format!("param.{}", p.name)));
-        for f in kind.flags() {
-            keys.push(format!("flag.{}", f.name));
-            keys.push(format!("flag.{}.doc", f.name));
-        }
-    }
-    keys.extend(
-        Surface::all()
-            .iter()
-            .map(|s| format!("surface.{}", s.info().id)),
-    );
-    keys.extend(
-        crate::state::lab::MODEL_IDS
-            .iter()
-            .map(|m| format!("model.{m}")),
-    );
-    keys.extend(
-        crate::state::lab::ALL_MODEL_KEYS
-            .iter()
-            .map(|k| format!("data.{k}")),
-    );
-    keys.extend(CANVAS_WORDS.iter().map(|w| format!("canvas.{w}")));
-    keys.push("canvas.log".into());
-    // The formulas with words in them: the bowl's and the lab's network's.
-    keys.push("formula.bowl".into());
-    keys.push("formula.mlp".into());
-    keys.push("canvas.log_scale".into());
-    keys.extend(ClassShape::ALL.iter().map(|s| format!("shape.{}", s.id())));
-    keys.extend(ClassLoss::ALL.iter().map(|l| format!("loss.{}", l.id())));
-    let stories = crate::state::presets::PRESETS
-        .iter()
-        .map(|p| ("story", p.id));
-    let scenes = crate::state::lab_scenes::LAB_SCENES
-        .iter()
-        .map(|s| ("scene", s.id));
-    keys.extend(
-        stories
-            .chain(scenes)
-            .flat_map(|(kind, id)| ["title", "caption"].map(|part| format!("{kind}.{id}.{part}"))),
-    );
-    keys.sort();
-    keys.dedup();
-    keys
-}
-
-/// The title of one-click scene `id` in `lang`: a story of the surface page (`kind` `story`)
-/// or a scene of the lab (`scene`), the catalogue's `<kind>.<id>.title` (the id when missing).
-pub fn scene_title(lang: Lang, kind: &str, id: &'static str) -> &'static str {
-    lookup(lang, &format!("{kind}.{id}.title")).unwrap_or(id)
-}
-
-/// The caption of one-click scene `id` in `lang`: the catalogue's `<kind>.<id>.caption`.
-pub fn scene_caption(lang: Lang, kind: &str, id: &str) -> &'static str {
-    lookup(lang, &format!("{kind}.{id}.caption")).unwrap_or("")
-}
-
-/// One-click scene `id` as the page lists it, `{id, title, caption, query}` in `lang`.
-pub fn scene_view(lang: Lang, kind: &str, id: &'static str, query: &str) -> serde_json::Value {
-    serde_json::json!({
-        "id": id,
-        "title": scene_title(lang, kind, id),
-        "caption": scene_caption(lang, kind, id),
-        "query": query,
-    })
-}
