@@ -418,7 +418,8 @@ const TRAIN_MS = 5;
 /**
  * The frame loop and the URL both pages share, over `handle` (App or Lab: `speed()`,
  * `advance(n)`, `render()`, `reset()`, `query()`, and for the lab `train(ms)`, which trains
- * a slice of every run and says whether all are done: frames keep coming until they are).
+ * a slice of every run and says whether all are done, for the surface page `sharpening()`,
+ * whether its heatmap is still coarse: frames keep coming until they are done).
  * A subclass's `afterRender()` updates its readouts each frame.
  */
 export class Player {
@@ -498,7 +499,9 @@ export class Player {
       notice(t('notice.draw_failed', { error: e.message }), 'draw');
     }
     this.afterRender();
-    if (this.playing || training) this.redraw();
+    // A coarse heatmap of a costly surface is sharpened a few rows a frame until it is done.
+    const sharpening = this.handle.sharpening?.() ?? false;
+    if (this.playing || training || sharpening) this.redraw();
   }
 
   afterRender() {}

@@ -390,6 +390,43 @@ impl Expr {
         }
     }
 
+    /// What evaluating the formula once costs, in units of one Rosenbrock evaluation (at least
+    /// 1): each operation weighted by what it costs against an addition (1), a transcendental
+    /// function 10, a power by a non-integer or a variable 12 (by an integer 2), a division 2;
+    /// Rosenbrock's `(1 - x)^2 + 100*(y - x^2)^2` weighs 10. A prediction to plan work by (how
+    /// many pixels a heatmap can afford in a frame), not a measurement.
+    pub fn cost(&self) -> f64 {
+        (self.weight() / 10.0).max(1.0)
+    }
+
+    /// The summed operation weights of [`Expr::cost`].
+    fn weight(&self) -> f64 {
+        match self {
+            Expr::Num(_) | Expr::X | Expr::Y | Expr::Pi | Expr::E => 0.0,
+            Expr::Neg(a) => 1.0 + a.weight(),
+            Expr::Sum(first, rest) => {
+                first.weight() + rest.iter().map(|(_, t)| 1.0 + t.weight()).sum::<f64>()
+            }
+            Expr::Product(first, rest) => {
+                let op = |op: &MulOp| if *op == MulOp::Div { 2.0 } else { 1.0 };
+                first.weight() + rest.iter().map(|(o, t)| op(o) + t.weight()).sum::<f64>()
+            }
+            Expr::Pow(base, exponent) => {
+                let integer = exponent.constant().is_some_and(|c| c.fract() == 0.0);
+                (if integer { 2.0 } else { 12.0 }) + base.weight() + exponent.weight()
+            }
+            Expr::Call1(f, a) => {
+                let w = match f {
+                    Func1::Abs => 1.0,
+                    Func1::Sqrt => 3.0,
+                    _ => 10.0,
+                };
+                w + a.weight()
+            }
+            Expr::Call2(_, a, b) => 1.0 + a.weight() + b.weight(),
+        }
+    }
+
     /// Whether `f(p)` is a finite number (not NaN, not infinite): false where the formula is
     /// undefined, as `ln(x)` for `x ≤ 0` or `1/x` at 0.
     pub fn is_finite_at(&self, p: [f64; 2]) -> bool {

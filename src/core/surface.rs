@@ -523,6 +523,16 @@ impl Surface {
         self.eval(p[0], p[1])
     }
 
+    /// What one evaluation costs, in units of one Rosenbrock evaluation: 1 for every built-in
+    /// surface (they are all of that order, and drawn at full resolution in one go), the
+    /// formula's [`crate::core::expr::Expr::cost`] for a typed one.
+    pub fn eval_cost(&self) -> f64 {
+        match self {
+            Surface::Custom(c) => c.expr().cost(),
+            _ => 1.0,
+        }
+    }
+
     /// `f` at every point `(xs[i], y)` of a row, into `out` (cleared first): what heatmaps and
     /// contours sample. A typed formula ([`Surface::Custom`]) is evaluated 16 points at a time
     /// through [`Lanes`], walking its tree once per 16 points rather than once per point; the

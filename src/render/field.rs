@@ -111,11 +111,18 @@ impl Field {
     /// viridis colour of the surface at its centre; where the surface is undefined (NaN, as a
     /// typed `ln(x)` for `x ≤ 0`), grey stripes ([`UNDEFINED`]), which no viridis colour is.
     pub fn rgba(&self, width: usize, height: usize) -> Vec<u8> {
-        let lut = viridis_lut();
         let mut buf = vec![255u8; width * height * 4];
+        self.rgba_rows(width, height, 0, &mut buf);
+        buf
+    }
+
+    /// Rows `first..` of [`Field::rgba`]'s `width × height` image, as many as `out` holds
+    /// (`out.len() / (4 · width)` rows), written into `out` (alpha left as it is).
+    pub fn rgba_rows(&self, width: usize, height: usize, first: usize, out: &mut [u8]) {
         if width == 0 || height == 0 {
-            return buf;
+            return;
         }
+        let lut = viridis_lut();
         // One lookup per pixel: the colour index is the normalized value scaled to 0..=255.
         // Colours need no more than f32 precision, and f32's logarithm is much the cheaper.
         let s = self.scaling;
@@ -138,7 +145,7 @@ impl Field {
             .map(|c| self.view.pixel_center(c, 0, width, height)[0])
             .collect();
         let mut values = Vec::with_capacity(width);
-        for (row, line) in buf.chunks_exact_mut(width * 4).enumerate() {
+        for (row, line) in (first..height).zip(out.chunks_exact_mut(width * 4)) {
             let y = self.view.pixel_center(0, row, width, height)[1];
             self.surface.row_values(&xs, y, &mut values);
             for (col, (px, &f)) in line.chunks_exact_mut(4).zip(&values).enumerate() {
@@ -150,7 +157,6 @@ impl Field {
                 px[..3].copy_from_slice(&rgb);
             }
         }
-        buf
     }
 
     /// Contour lines at `levels` evenly spaced normalized values, traced by marching squares
@@ -245,4 +251,137 @@ pub fn contour_lines(
             ContourLine { level, paths }
         })
         .collect()
+}
+
+/// Evaluations of a Rosenbrock-class surface one frame can afford for a heatmap drawn in one
+/// go: about a million pixels (a 1035² canvas), which is what every built-in surface costs at
+/// full resolution.
+pub const FRAME_UNITS: f64 = 1.2e6;
+
+/// Evaluations a coarse first picture may cost, an eighth of [`FRAME_UNITS`] (a few
+/// milliseconds), when the full picture costs more than a frame.
+pub const COARSE_UNITS: f64 = FRAME_UNITS / 8.0;
+
+/// The finest grid a surface's contours are traced on.
+pub const CONTOUR_RESOLUTION: usize = 160;
+
+/// The contour grid a surface of [`Surface::eval_cost`] `cost` can afford, at most `finest`:
+/// [`CONTOUR_RESOLUTION`] for a built-in one, coarser for a costly typed formula so that
+/// tracing costs no more than [`COARSE_UNITS`] / 4, and never under 24 cells a side.
+pub fn contour_resolution(cost: f64, finest: usize) -> usize {
+    let afford = (COARSE_UNITS / 4.0 / cost.max(1.0)).sqrt() as usize;
+    afford.clamp(24, finest.max(24))
+}
+
+/// A heatmap drawn coarse first and sharpened a few rows at a time, so a surface that costs
+/// more than a frame (a long typed formula) never holds the page: its first picture, at a
+/// power-of-two fraction of the resolution that fits [`COARSE_UNITS`], is computed at once,
+/// then each finer level (half the factor) row by row in [`Heatmap::advance`], and shown when
+/// complete, down to full resolution. A surface whose full picture fits [`FRAME_UNITS`] is
+/// computed at full resolution at once (or at `min_factor`), as before.
+#[derive(Clone, Debug)]
+pub struct Heatmap {
+    field: Field,
+    width: usize,
+    height: usize,
+    /// The factor of the finest level wanted: 1, or 2 while a gesture goes on.
+    min_factor: usize,
+    /// The level being computed: its factor, rows done and pixels (empty when none is).
+    factor: usize,
+    row: usize,
+    pixels: Vec<u8>,
+    /// The finest complete level: its pixels, width and height.
+    shown: (Vec<u8>, usize, usize),
+}
+
+impl Heatmap {
+    /// The heatmap of `field` on `width × height` pixels, its first level computed: at
+    /// `min_factor` (1 for full resolution) when that fits a frame for the surface's
+    /// [`Surface::eval_cost`], else at the finest power of two whose picture fits
+    /// [`COARSE_UNITS`].
+    pub fn new(field: Field, width: usize, height: usize, min_factor: usize) -> Heatmap {
+        let first = first_factor(field.surface.eval_cost(), width, height, min_factor);
+        let (w, h) = scaled(width, height, first);
+        let mut map = Heatmap {
+            shown: (field.rgba(w, h), w, h),
+            field,
+            width,
+            height,
+            min_factor: min_factor.max(1),
+            factor: first,
+            row: 0,
+            pixels: Vec::new(),
+        };
+        map.next_level();
+        map
+    }
+
+    /// Starts the next finer level, or ends when the finest wanted is shown.
+    fn next_level(&mut self) {
+        if self.factor <= self.min_factor {
+            self.pixels = Vec::new();
+            return;
+        }
+        self.factor = (self.factor / 2).max(self.min_factor);
+        self.row = 0;
+        let (w, h) = scaled(self.width, self.height, self.factor);
+        self.pixels = vec![255u8; w * h * 4];
+    }
+
+    /// Whether a finer level is still to come.
+    pub fn pending(&self) -> bool {
+        !self.pixels.is_empty()
+    }
+
+    /// Computes rows of the finer levels one at a time while `more()` says so (asked before
+    /// each row: a clock's deadline on the page); whether a finer level completed, to show.
+    pub fn advance(&mut self, mut more: impl FnMut() -> bool) -> bool {
+        let mut sharper = false;
+        while self.pending() && more() {
+            let (w, h) = scaled(self.width, self.height, self.factor);
+            let line = &mut self.pixels[self.row * w * 4..(self.row + 1) * w * 4];
+            self.field.rgba_rows(w, h, self.row, line);
+            self.row += 1;
+            if self.row == h {
+                self.shown = (std::mem::take(&mut self.pixels), w, h);
+                sharper = true;
+                self.next_level();
+            }
+        }
+        sharper
+    }
+
+    /// The finest complete level: RGBA pixels, their width and height (the full size, or a
+    /// fraction of it to be stretched over the plot).
+    pub fn shown(&self) -> (&[u8], usize, usize) {
+        (&self.shown.0, self.shown.1, self.shown.2)
+    }
+
+    /// The field drawn.
+    pub fn field(&self) -> &Field {
+        &self.field
+    }
+}
+
+/// The first level's factor: `min_factor` when the picture there fits [`FRAME_UNITS`], else
+/// the smallest power of two (not under `min_factor`) whose picture fits [`COARSE_UNITS`].
+pub fn first_factor(cost: f64, width: usize, height: usize, min_factor: usize) -> usize {
+    let units = |f: usize| {
+        let (w, h) = scaled(width, height, f);
+        (w * h) as f64 * cost.max(1.0)
+    };
+    let min_factor = min_factor.max(1);
+    if units(min_factor) <= FRAME_UNITS {
+        return min_factor;
+    }
+    let mut f = min_factor.next_power_of_two();
+    while units(f) > COARSE_UNITS && f < width.max(height).max(1) {
+        f *= 2;
+    }
+    f
+}
+
+/// `width × height` divided by `factor`, rounded up.
+fn scaled(width: usize, height: usize, factor: usize) -> (usize, usize) {
+    (width.div_ceil(factor), height.div_ceil(factor))
 }

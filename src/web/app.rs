@@ -94,6 +94,7 @@ impl App {
             timings: Timings::default(),
             interacting: false,
             scratch: None,
+            heatmap: None,
             view3d: None,
             multiples: Multiples::default(),
             camera: Camera::default(),

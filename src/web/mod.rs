@@ -9,6 +9,7 @@ use crate::core::run::{RunSpec, StepParts, Trajectory, simulate};
 use crate::core::surface::{Surface, View};
 use crate::i18n::{self, Lang};
 use crate::render::basin::{BasinMode, basin_pixels, draw_basin_map};
+use crate::render::field::{CONTOUR_RESOLUTION, ContourLine, Heatmap, contour_resolution};
 use crate::render::plot::surface_frame;
 use crate::render::viewport::Viewport;
 use crate::render::{
@@ -241,8 +242,11 @@ pub struct App {
     /// Whether the user is panning or zooming right now: the heatmap is then computed at half
     /// resolution (a quarter of the work) and sharpened once the gesture ends.
     interacting: bool,
-    /// An off-screen canvas the half-resolution heatmap is scaled up from.
+    /// An off-screen canvas a coarser heatmap is scaled up from.
     scratch: Option<HtmlCanvasElement>,
+    /// The heatmap on the background, sharpened a few rows a frame while it is coarser than
+    /// wanted ([`crate::render::field::Heatmap`]), and the contours drawn over it.
+    heatmap: Option<(Heatmap, Vec<ContourLine>)>,
     /// The 3D view's canvas, while it is shown.
     view3d: Option<HtmlCanvasElement>,
     /// The small multiples.

@@ -22,6 +22,9 @@ pub(super) struct Timings {
     chart: f64,
 }
 
+/// Milliseconds of a frame [`App::render`] may spend sharpening a coarse heatmap.
+const SHARPEN_MS: f64 = 8.0;
+
 /// Milliseconds since the page loaded (the browser's monotonic clock).
 pub(super) fn now() -> f64 {
     web_sys::window()
@@ -56,8 +59,11 @@ impl App {
         };
         let t0 = now();
         if self.painted.as_ref() != Some(&key) {
+            self.heatmap = None;
             self.paint_background()?;
             self.painted = Some(key);
+        } else if self.sharpen(t0 + SHARPEN_MS) {
+            self.paint_background()?;
         }
         let t1 = now();
         self.paint_foreground()?;
@@ -73,6 +79,12 @@ impl App {
             chart: now() - t2,
         };
         Ok(())
+    }
+
+    /// Whether the heatmap is still coarser than wanted and later frames will sharpen it: the
+    /// page keeps asking for frames until it is not.
+    pub fn sharpening(&self) -> bool {
+        !self.interacting && self.heatmap.as_ref().is_some_and(|(map, _)| map.pending())
     }
 
     /// Marks a pan or zoom gesture as going on (`true`) or over (`false`): while it goes on
@@ -101,6 +113,18 @@ impl App {
         json(&self.timings)
     }
 
+    /// Sharpens a coarse heatmap until `deadline` (the page's clock); whether it became
+    /// sharper, and the background must be painted again.
+    fn sharpen(&mut self, deadline: f64) -> bool {
+        if self.interacting {
+            return false;
+        }
+        match &mut self.heatmap {
+            Some((map, _)) => map.advance(|| now() < deadline),
+            None => false,
+        }
+    }
+
     fn paint_background(&mut self) -> Result<(), JsError> {
         let area = backend(&self.background)?.into_drawing_area();
         area.fill(&PAGE).map_err(js_err)?;
@@ -111,18 +135,32 @@ impl App {
         if w == 0 || h == 0 {
             return Ok(());
         }
-        let field = Field::new(self.scenario.surface.clone(), view);
+        let min_factor = if self.interacting { 2 } else { 1 };
+        let (map, _) = self.heatmap.get_or_insert_with(|| {
+            let field = Field::new(self.scenario.surface.clone(), view);
+            let cost = field.surface.eval_cost();
+            let finest = if self.interacting {
+                80
+            } else {
+                CONTOUR_RESOLUTION
+            };
+            let contours = field.contours(14, contour_resolution(cost, finest));
+            (Heatmap::new(field, w, h, min_factor), contours)
+        });
+        let (pixels, iw, ih) = map.shown();
         let (x0, y0) = (f64::from(cols.start), f64::from(rows.start));
+        let image =
+            ImageData::new_with_u8_clamped_array_and_sh(Clamped(pixels), iw as u32, ih as u32)
+                .map_err(|_| js_err("cannot make the heatmap image"))?;
         let ctx = context(&self.background)?;
-        if self.interacting {
-            let (hw, hh) = (w.div_ceil(2), h.div_ceil(2));
-            let pixels = field.rgba(hw, hh);
-            let image =
-                ImageData::new_with_u8_clamped_array_and_sh(Clamped(&pixels), hw as u32, hh as u32)
-                    .map_err(|_| js_err("cannot make the heatmap image"))?;
+        if (iw, ih) == (w, h) {
+            ctx.put_image_data(&image, x0, y0)
+                .map_err(|_| js_err("cannot put the heatmap on the canvas"))?;
+        } else {
+            // A coarser level, stretched over the plot (smoothed by the canvas).
             let scratch = self.scratch()?;
-            scratch.set_width(hw as u32);
-            scratch.set_height(hh as u32);
+            scratch.set_width(iw as u32);
+            scratch.set_height(ih as u32);
             context(&scratch)?
                 .put_image_data(&image, 0.0, 0.0)
                 .map_err(|_| js_err("cannot draw the heatmap"))?;
@@ -130,17 +168,11 @@ impl App {
                 &scratch, x0, y0, w as f64, h as f64,
             )
             .map_err(|_| js_err("cannot put the heatmap on the canvas"))?;
-        } else {
-            let pixels = field.rgba(w, h);
-            let image =
-                ImageData::new_with_u8_clamped_array_and_sh(Clamped(&pixels), w as u32, h as u32)
-                    .map_err(|_| js_err("cannot make the heatmap image"))?;
-            ctx.put_image_data(&image, x0, y0)
-                .map_err(|_| js_err("cannot put the heatmap on the canvas"))?;
         }
-        let contours = field.contours(14, if self.interacting { 80 } else { 160 });
+        let (map, contours) = self.heatmap.as_ref().expect("made above");
         let minima = self.scenario.surface.minima();
-        draw_surface_layer(&area, &view, &contours, &minima, &self.theme).map_err(js_err)?;
+        draw_surface_layer(&area, &map.field().view, contours, &minima, &self.theme)
+            .map_err(js_err)?;
         area.present().map_err(js_err)?;
         self.view = view;
         self.plot = (cols, rows);
