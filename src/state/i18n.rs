@@ -186,7 +186,8 @@ pub const CANVAS_WORDS: [&str; 15] = [
 ];
 
 /// The keys the code builds from names rather than writing out (a story's or a scene's
-/// title and caption, by its id), for `tests/i18n.rs`'s check that every key is used.
+/// title and caption, by its id; a course topic's words, by its id and field), for
+/// `tests/i18n.rs`'s check that every key is used.
 pub fn built_keys() -> Vec<String> {
     use crate::core::model::ClassLoss;
     use crate::core::model::data::ClassShape;
@@ -235,6 +236,8 @@ pub fn built_keys() -> Vec<String> {
             .chain(scenes)
             .flat_map(|(kind, id)| ["title", "caption"].map(|part| format!("{kind}.{id}.{part}"))),
     );
+    // The walk through the course's words, by topic and field.
+    keys.extend(crate::state::course::keys());
     keys.sort();
     keys.dedup();
     keys
