@@ -512,7 +512,7 @@ class Page extends Player {
       if (!attempt(() => check_tuning(objective, budget, decays), $('tune-budget'), 'tune')) return;
       const query = this.app.query();
       const runs = this.shownRuns();
-      const tasks = runs.map((run) => ({ kind: 'tune', query, run, objective, budget, decays }));
+      const tasks = runs.map((run) => ({ kind: 'tune', query, run, objective, budget, decays, lang }));
       const done = new Map();
       const found = [];
       const report = () => job.progress([...done.values()].reduce((a, b) => a + b, 0) / (budget * runs.length));

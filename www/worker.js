@@ -20,8 +20,8 @@ const tasks = {
     postMessage({ job, cells }, [cells.buffer]);
   },
   /** One run's tuning search, reporting each simulation done. */
-  tune({ job, query, run, objective, budget, decays }) {
-    const result = tune_run(query, run, objective, budget, decays, (k) => postMessage({ job, progress: k }));
+  tune({ job, query, run, objective, budget, decays, lang }) {
+    const result = tune_run(query, run, objective, budget, decays, lang, (k) => postMessage({ job, progress: k }));
     postMessage({ job, result: JSON.parse(result) });
   },
 };
