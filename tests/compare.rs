@@ -2,13 +2,16 @@
 //! map, quadratic theory and tuning, each checked against what the runs or the theory say.
 
 use optiviz::core::compare::{
-    Basin, BasinGrid, Decay, Objective, ResultRow, RunResult, SWEEP_CELLS, SweepMetric, SweepPoint,
-    SweepProgress, Tuning, basin_map, basin_map_rows, decay_space, lin_space, log_space, lr_sweep,
-    momentum_rate, momentum_rate_map, quadratic_theory, result, results_csv, score, sort_results,
+    Basin, BasinGrid, Decay, DecaySearch, Objective, ResultRow, RunResult, SWEEP_CELLS,
+    SearchSummary, SweepMetric, SweepPoint, SweepProgress, Tuning, basin_map, basin_map_rows,
+    decay_space, lin_space, log_space, lr_sweep, momentum_rate, momentum_rate_map,
+    quadratic_theory, result, results_csv, score, sort_results,
 };
 use optiviz::core::optim::{OptimizerKind, RunConfig};
 use optiviz::core::run::{RunSpec, simulate};
 use optiviz::core::surface::{Surface, View};
+use optiviz::i18n::Lang;
+use optiviz::state::words::tune_search;
 
 fn spec(kind: OptimizerKind, lr: f64) -> RunSpec {
     RunSpec::from(RunConfig::new(kind).with("lr", lr).unwrap())
@@ -980,9 +983,46 @@ fn a_tuning_search_describes_itself() {
         lrs: (1e-5, 1.0),
     };
     let lr_only = tuning.search(&[], &mut |_| {}).unwrap();
+    // A coarse grid of ⌈24/2⌉ = 12 rates, no decays.
+    let summary = lr_only.summary(tuning.lrs);
     assert_eq!(
-        lr_only.describe(&["η"], tuning.lrs),
+        summary,
+        SearchSummary {
+            grid: 12,
+            lrs: (1e-5, 1.0),
+            decays: DecaySearch::None
+        }
+    );
+    assert_eq!(
+        tune_search(Lang::En, &summary, &["η"]),
         "η on a log grid of 12 over 1e-5…1, refined by golden section"
+    );
+    assert_eq!(
+        tune_search(Lang::Zh, &summary, &["η"]),
+        "η 先在 1e-5…1 上取 12 个点的对数网格，再用黄金分割法细化"
+    );
+    // Too small a budget to vary μ: searched at the run's own 0.9.
+    let at = tuning.search(&[Decay::MOMENTUM], &mut |_| {}).unwrap();
+    let summary = at.summary(tuning.lrs);
+    let DecaySearch::At { values, refined } = &summary.decays else {
+        panic!("{summary:?}");
+    };
+    assert_eq!(values, &[Some(0.9)]);
+    assert_eq!(
+        tune_search(Lang::En, &summary, &["η", "μ"]),
+        format!(
+            "η on a log grid of {} over 1e-5…1, refined by golden section, at μ 0.9; then \
+             {refined} Nelder–Mead steps over all together",
+            summary.grid
+        )
+    );
+    assert_eq!(
+        tune_search(Lang::Zh, &summary, &["η", "μ"]),
+        format!(
+            "η 先在 1e-5…1 上取 {} 个点的对数网格，再用黄金分割法细化，取 μ 0.9；\
+             最后对所有超参数一起做 {refined} 步 Nelder–Mead 搜索",
+            summary.grid
+        )
     );
     let both = Tuning {
         budget: 60,
@@ -990,7 +1030,7 @@ fn a_tuning_search_describes_itself() {
     }
     .search(&[Decay::MOMENTUM], &mut |_| {})
     .unwrap();
-    let text = both.describe(&["η", "μ"], tuning.lrs);
+    let text = tune_search(Lang::En, &both.summary(tuning.lrs), &["η", "μ"]);
     let refined = both.evaluated.len()
         - both
             .searches
@@ -1007,6 +1047,15 @@ fn a_tuning_search_describes_itself() {
         format!(
             "η on a log grid of {} over 1e-5…1, refined by golden section, for each of μ ∈ {{{}}}; \
              then {refined} Nelder–Mead steps over all together",
+            both.searches[0].grid,
+            grid.join(", ")
+        )
+    );
+    assert_eq!(
+        tune_search(Lang::Zh, &both.summary(tuning.lrs), &["η", "μ"]),
+        format!(
+            "η 先在 1e-5…1 上取 {} 个点的对数网格，再用黄金分割法细化，对 μ ∈ {{{}}} 的每一种取值\
+             各搜索一次；最后对所有超参数一起做 {refined} 步 Nelder–Mead 搜索",
             both.searches[0].grid,
             grid.join(", ")
         )

@@ -1,12 +1,15 @@
 //! The walk through the course (src/state/course.rs): every topic of the course notes has a
-//! section, in both languages with the same shape, in the notes' symbols, and every section's
-//! link opens a scene the pages read without a problem.
+//! section, its words in both catalogues with the same shape, in the notes' symbols, and every
+//! section's link opens a scene the pages read without a problem; the page's link carries its
+//! language.
 
-use optiviz::state::course::{Lang, Scene, TOPICS, catalogue, walk};
+use optiviz::i18n::catalogue;
+use optiviz::state::course::{CoursePage, FIELDS, Lang, MAX_LANG_CHARS, Scene, TOPICS, keys, walk};
 use optiviz::state::lab::LabScenario;
 use optiviz::state::lab_scenes::scene;
 use optiviz::state::presets::preset;
 use optiviz::state::scenario::Scenario;
+use std::collections::BTreeSet;
 
 /// The topics of the course notes (../shared/course-notes), each with words its section's
 /// English title must contain.
@@ -30,12 +33,9 @@ fn every_topic_of_the_notes_has_a_section() {
     for (id, words) in NOTES {
         let topic = TOPICS.iter().find(|t| t.id == id);
         let topic = topic.unwrap_or_else(|| panic!("no section for {id}"));
+        let title = topic.words(Lang::En, "title");
         for w in words {
-            assert!(
-                topic.title.en.contains(w),
-                "{id}: '{}' lacks {w}",
-                topic.title.en
-            );
+            assert!(title.contains(w), "{id}: '{title}' lacks {w}");
         }
     }
     let mut ids: Vec<&str> = TOPICS.iter().map(|t| t.id).collect();
@@ -48,7 +48,6 @@ fn every_topic_of_the_notes_has_a_section() {
 fn both_languages_have_every_section_in_the_same_shape() {
     let (en, zh) = (walk(Lang::En), walk(Lang::Zh));
     assert_eq!((en.lang, zh.lang), ("en", "zh"));
-    assert_eq!((en.other_lang, zh.other_lang), ("zh", "en"));
     assert_eq!(en.sections.len(), TOPICS.len());
     assert_eq!(zh.sections.len(), TOPICS.len());
     for (e, z) in en.sections.iter().zip(&zh.sections) {
@@ -64,29 +63,43 @@ fn both_languages_have_every_section_in_the_same_shape() {
             assert!(!text.trim().is_empty(), "{}", e.id);
         }
     }
-    // Every text is written in both languages, and the Chinese one is Chinese (has CJK
+    // Every text is written in both catalogues, and the Chinese one is Chinese (has CJK
     // characters) except for the names that are the same in both (AdaGrad, RMSprop).
     let cjk = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
-    for (key, text) in catalogue() {
-        assert!(!text.en.is_empty() && !text.zh.is_empty(), "{key}");
-        let same_name = text.en == text.zh && !text.en.contains(' ');
-        assert!(
-            cjk(text.zh) || same_name || key == "course.page.other_language",
-            "{key}: {}",
-            text.zh
-        );
-        assert!(
-            !cjk(text.en) || key == "course.page.other_language",
-            "{key}: {}",
-            text.en
-        );
+    let (en_words, zh_words) = (catalogue(Lang::En), catalogue(Lang::Zh));
+    let course_keys: Vec<&String> = en_words
+        .keys()
+        .filter(|k| k.starts_with("course."))
+        .collect();
+    assert!(course_keys.len() > TOPICS.len() * FIELDS.len());
+    for key in course_keys {
+        let (en, zh) = (&en_words[key], &zh_words[key]);
+        assert!(!en.is_empty() && !zh.is_empty(), "{key}");
+        let same_name = en == zh && !en.contains(' ');
+        assert!(cjk(zh) || same_name, "{key}: {zh}");
+        assert!(!cjk(en), "{key}: {en}");
+        // A topic's key is one of its fields; the rest are the page's own words.
+        if !key.starts_with("course.page.") {
+            let field_of_a_topic = TOPICS.iter().any(|t| {
+                key.strip_prefix(&format!("course.{}.", t.id))
+                    .is_some_and(|f| FIELDS.contains(&f))
+            });
+            assert!(field_of_a_topic, "{key} is no topic's field");
+        }
     }
-    // The catalogue keys are unique.
-    let mut keys: Vec<String> = catalogue().into_iter().map(|(k, _)| k).collect();
-    let n = keys.len();
-    keys.sort();
-    keys.dedup();
-    assert_eq!(keys.len(), n);
+    // Every topic has every field, under a key of its own.
+    let all = keys();
+    assert_eq!(all.len(), TOPICS.len() * FIELDS.len());
+    assert_eq!(all.iter().collect::<BTreeSet<_>>().len(), all.len());
+    for key in &all {
+        assert!(en_words.contains_key(key), "{key} missing");
+    }
+    // Each section's words are its topic's catalogue entries, in its language.
+    let momentum = &zh.sections[2];
+    assert_eq!(momentum.id, "momentum");
+    assert_eq!(momentum.title, "动量法");
+    assert_eq!(en.sections[2].title, "Momentum");
+    assert_eq!(momentum.choices[2], "一样：梯度都是一样的。");
     assert_eq!(
         Lang::from_code("fr").map_err(|e| e.to_string()),
         Err("lang 'fr': allowed values are en, zh".into())
@@ -210,6 +223,48 @@ fn a_link_s_language_is_checked_on_both_pages() {
     );
 }
 
+#[test]
+fn the_course_page_s_link_carries_its_language() {
+    assert_eq!(
+        CoursePage::read_query(""),
+        (CoursePage { lang: None }, vec![])
+    );
+    let (zh, problems) = CoursePage::read_query("?lang=zh");
+    assert_eq!((zh.lang, problems.len()), (Some(Lang::Zh), 0));
+    assert_eq!(zh.to_query(), "lang=zh");
+    assert_eq!(CoursePage::default().to_query(), "");
+    // Other parts are none of its business; the last lang that reads wins.
+    let (page, problems) = CoursePage::read_query("x=1&lang=en&lang=zh&story=nope");
+    assert_eq!((page.lang, problems.len()), (Some(Lang::Zh), 0));
+    // A bad lang is named with the allowed values and left out; the good one stays.
+    let (page, problems) = CoursePage::read_query("lang=zh&lang=fr");
+    assert_eq!(page.lang, Some(Lang::Zh));
+    assert_eq!(words(&problems), ["lang 'fr': allowed values are en, zh"]);
+    // Percent-encoded and bounded: a long value is named by its first 16 characters.
+    let (page, problems) = CoursePage::read_query("lang=%7A%68");
+    assert_eq!((page.lang, problems.len()), (Some(Lang::Zh), 0));
+    let long = "x".repeat(5000);
+    let (page, problems) = CoursePage::read_query(&format!("lang={long}"));
+    assert_eq!(page.lang, None);
+    assert_eq!(
+        words(&problems),
+        [format!(
+            "lang '{}': allowed values are en, zh",
+            "x".repeat(16)
+        )]
+    );
+    assert_eq!(MAX_LANG_CHARS, 16);
+    // Not UTF-8: named, and the page still opens.
+    let (page, problems) = CoursePage::read_query("lang=%FF");
+    assert_eq!(page.lang, None);
+    assert_eq!(problems.len(), 1);
+    assert!(
+        problems[0].to_string().contains("'lang'"),
+        "{}",
+        problems[0]
+    );
+}
+
 // Property tests run natively (proptest does not build for wasm32).
 #[cfg(not(target_arch = "wasm32"))]
 mod properties {
@@ -231,6 +286,36 @@ mod properties {
             let (s, problems) = Scenario::read_query(&format!("story=saddle-point&lang={encoded}"));
             proptest::prop_assert_eq!(s, preset("saddle-point").unwrap().scenario());
             proptest::prop_assert!(problems.len() <= 1);
+            // The course page: the language read, or named with the allowed values and left out.
+            let (page, problems) = CoursePage::read_query(&format!("lang={encoded}"));
+            match Lang::from_code(&text) {
+                Ok(lang) => {
+                    proptest::prop_assert_eq!(page.lang, Some(lang));
+                    proptest::prop_assert!(problems.is_empty());
+                    proptest::prop_assert_eq!(page.to_query(), format!("lang={text}"));
+                }
+                Err(_) => {
+                    proptest::prop_assert_eq!(page.lang, None);
+                    proptest::prop_assert_eq!(problems.len(), 1);
+                    proptest::prop_assert!(problems[0].to_string().contains("allowed values are en, zh"));
+                }
+            }
+        }
+
+        /// Any query at all: the course page opens, each problem naming `lang`.
+        #[test]
+        fn any_course_query_opens_the_page(query in "\\PC{0,40}") {
+            let (page, problems) = CoursePage::read_query(&query);
+            for p in &problems {
+                proptest::prop_assert!(p.to_string().contains("lang"), "{}", p);
+            }
+            let again = CoursePage::read_query(&page.to_query());
+            proptest::prop_assert_eq!(again, (page, vec![]));
         }
     }
+}
+
+/// Each problem in English, as the command line and the tests read them.
+fn words(problems: &[optiviz::error::Error]) -> Vec<String> {
+    problems.iter().map(ToString::to_string).collect()
 }

@@ -1057,10 +1057,13 @@ fn steps_that_do_not_exist_are_errors() {
 /// says how it differs; every other symbol is written as torch writes it.
 #[test]
 fn the_notes_notation_writes_the_notes_symbols() {
-    use optiviz::core::explain::{Notation, rule_mathml_in, rule_text_in};
+    use optiviz::core::explain::{Notation, NotesWords, rule_mathml_in, rule_text_in};
+    use optiviz::i18n::Lang;
+    use optiviz::state::words::notes_words;
+    let words = notes_words(Lang::En);
     let mut m = RunConfig::new(OptimizerKind::Momentum);
     assert_eq!(
-        rule_text_in(&m, Notation::Notes)
+        rule_text_in(&m, Notation::Notes, words)
             .lines()
             .take(4)
             .collect::<Vec<_>>(),
@@ -1071,30 +1074,45 @@ fn the_notes_notation_writes_the_notes_symbols() {
             "θ ← θ − ηb"
         ]
     );
-    let torch_form = rule_text_in(&m, Notation::Notes);
+    let torch_form = rule_text_in(&m, Notation::Notes, words);
     assert!(
         torch_form.contains("v ← γv + η∇J(θ), θ ← θ − v") && torch_form.contains("textbook"),
         "{torch_form}"
     );
+    // In Chinese, in the course notes' words (动量法, 学习率, the flag's name), the formulas
+    // as they are; and no sentence where none is given.
+    let zh = rule_text_in(&m, Notation::Notes, notes_words(Lang::Zh));
+    let sentence = zh.lines().last().unwrap();
+    for part in [
+        "课程笔记把动量法写成 v ← γv + η∇J(θ)，θ ← θ − v",
+        "（b ← γb + g，θ ← θ − ηb）",
+        "“教科书式动量”",
+    ] {
+        assert!(sentence.contains(part), "{sentence}");
+    }
+    assert_eq!(
+        rule_text_in(&m, Notation::Notes, NotesWords::default()),
+        "g ← ∇J(θ)\nb ← g   (t = 1)\nb ← γb + g   (t > 1)\nθ ← θ − ηb"
+    );
     m.set_flag("classical", true).unwrap();
     assert_eq!(
-        rule_text_in(&m, Notation::Notes),
+        rule_text_in(&m, Notation::Notes, words),
         "g ← ∇J(θ)\nv ← ηg   (t = 1)\nv ← γv + ηg   (t > 1)\nθ ← θ − v"
     );
-    assert!(rule_mathml_in(&m, Notation::Notes).contains("<mi>γ</mi>"));
+    assert!(rule_mathml_in(&m, Notation::Notes, words).contains("<mi>γ</mi>"));
     // Torch's notation is the rule as it always was.
-    assert_eq!(rule_text_in(&m, Notation::Torch), rule_text(&m));
+    assert_eq!(rule_text_in(&m, Notation::Torch, words), rule_text(&m));
     // Adam: the notes' m̂, v̂ and ε outside the root are torch's too; only f becomes J.
     let adam = RunConfig::new(OptimizerKind::Adam);
     assert_eq!(
-        rule_text_in(&adam, Notation::Notes),
+        rule_text_in(&adam, Notation::Notes, words),
         rule_text(&adam).replace("∇f(θ)", "∇J(θ)")
     );
     assert!(rule_text(&adam).ends_with("θ ← θ − ηm̂/(√v̂ + ε)"));
     // NAdam's μₜ is its own momentum schedule, not the notes' γ.
     let nadam = RunConfig::new(OptimizerKind::Nadam);
-    assert!(rule_text_in(&nadam, Notation::Notes).contains("μₜ"));
-    assert!(!rule_text_in(&nadam, Notation::Notes).contains('γ'));
+    assert!(rule_text_in(&nadam, Notation::Notes, words).contains("μₜ"));
+    assert!(!rule_text_in(&nadam, Notation::Notes, words).contains('γ'));
     assert_eq!(Notation::from_id("notes"), Ok(Notation::Notes));
     assert_eq!(
         Notation::from_id("latex"),
@@ -1106,10 +1124,20 @@ fn the_notes_notation_writes_the_notes_symbols() {
 #[test]
 fn a_step_explained_in_the_notes_notation_keeps_its_numbers() {
     use optiviz::core::explain::{Notation, explain_in};
+    use optiviz::i18n::Lang;
+    use optiviz::state::words::notes_words;
     let mut spec = RunSpec::from(RunConfig::new(OptimizerKind::Momentum));
     spec.optimizer.set("lr", 0.001).unwrap();
     let torch = explain(&Surface::Rosenbrock, &spec, [-1.2, 1.0], 3).unwrap();
-    let notes = explain_in(&Surface::Rosenbrock, &spec, [-1.2, 1.0], 3, Notation::Notes).unwrap();
+    let notes = explain_in(
+        &Surface::Rosenbrock,
+        &spec,
+        [-1.2, 1.0],
+        3,
+        Notation::Notes,
+        notes_words(Lang::Zh),
+    )
+    .unwrap();
     assert_eq!(notes.theta_after, torch.theta_after);
     assert!(
         notes.text.contains("∇J(θ)") && notes.text.contains('γ'),
@@ -1117,4 +1145,11 @@ fn a_step_explained_in_the_notes_notation_keeps_its_numbers() {
         notes.text
     );
     assert!(!notes.text.contains('μ'), "{}", notes.text);
+    // The step's explanation says how torch's momentum differs, in the language asked for.
+    assert!(
+        notes.text.contains("课程笔记把动量法写成")
+            && notes.mathml.contains("课程笔记把动量法写成"),
+        "{}",
+        notes.text
+    );
 }

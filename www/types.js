@@ -114,7 +114,7 @@
  * @property {number[]} best the best values found
  * @property {number} best_score
  * @property {number} evaluated simulations run
- * @property {string} search the search in a sentence
+ * @property {string} search the search in a sentence, in the page's language
  */
 
 /**
@@ -123,7 +123,7 @@
  *   height: number, steps: number, row0: number, row1: number, part: number}
  *   | {kind: 'sweep', query: string, run: number, first: number, lrs: number[]}
  *   | {kind: 'tune', query: string, run: number, objective: string, budget: number,
- *   decays: string}} Task
+ *   decays: string, lang: string}} Task
  */
 
 /**

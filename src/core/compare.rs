@@ -1305,54 +1305,65 @@ pub struct Searched {
 }
 
 impl Searched {
-    /// The search in a sentence, for the page: `symbols` are the searched hyperparameters'
-    /// symbols in the order of [`Searched::names`], `lrs` the learning-rate range. "η on a
-    /// log grid of 12 over 1e-5…1, refined by golden section", then for decays either "for
-    /// each of μ ∈ {0, 0.9, 0.99}; then 14 Nelder–Mead steps over all together" or, when the
-    /// budget left one value per decay, "at μ 0.9".
-    pub fn describe(&self, symbols: &[&str], lrs: (f64, f64)) -> String {
-        use crate::core::text::{decay, number};
-        let symbol = |k: usize| symbols.get(k).copied().unwrap_or("?");
+    /// What the search did, in numbers, for the page to word in its language
+    /// (`crate::state::words::tune_search`): `lrs` is the learning-rate range searched.
+    pub fn summary(&self, lrs: (f64, f64)) -> SearchSummary {
         let grid = self.searches.first().map_or(0, |s| s.grid);
-        let rate = format!(
-            "{} on a log grid of {grid} over {}…{}, refined by golden section",
-            symbol(0),
-            number(lrs.0),
-            number(lrs.1)
-        );
-        if self.grids.is_empty() {
-            return rate;
-        }
-        let where_ = if self.searches.len() > 1 {
-            let each: Vec<String> = self
-                .grids
-                .iter()
-                .enumerate()
-                .map(|(k, g)| {
-                    let values: Vec<String> = g.iter().map(|&v| decay(v)).collect();
-                    format!("{} ∈ {{{}}}", symbol(k + 1), values.join(", "))
-                })
-                .collect();
-            format!("for each of {}", each.join(" × "))
-        } else {
-            let at: Vec<String> = self
-                .grids
-                .iter()
-                .enumerate()
-                .map(|(k, g)| {
-                    format!(
-                        "{} {}",
-                        symbol(k + 1),
-                        g.first().map_or("?".into(), |&v| decay(v))
-                    )
-                })
-                .collect();
-            format!("at {}", at.join(", "))
-        };
         let in_searches: usize = self.searches.iter().map(|t| t.evaluated.len()).sum();
         let refined = self.evaluated.len().saturating_sub(in_searches);
-        format!("{rate}, {where_}; then {refined} Nelder–Mead steps over all together")
+        let decays = if self.grids.is_empty() {
+            DecaySearch::None
+        } else if self.searches.len() > 1 {
+            DecaySearch::Each {
+                grids: self.grids.clone(),
+                refined,
+            }
+        } else {
+            DecaySearch::At {
+                values: self.grids.iter().map(|g| g.first().copied()).collect(),
+                refined,
+            }
+        };
+        SearchSummary { grid, lrs, decays }
     }
+}
+
+/// What a [`Tuning::search`] did, in numbers: "η on a log grid of 12 over 1e-5…1, refined by
+/// golden section", then for decays either "for each of μ ∈ {0, 0.9, 0.99}; then 14
+/// Nelder–Mead steps over all together" or, when the budget left one value per decay, "at
+/// μ 0.9; then …". The words are the page's, in its language.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SearchSummary {
+    /// How many rates the coarse log grid of each learning-rate search held.
+    pub grid: usize,
+    /// The learning rates searched, `(lo, hi)`.
+    pub lrs: (f64, f64),
+    /// How the decays were searched, if any were.
+    pub decays: DecaySearch,
+}
+
+/// How a [`Tuning::search`] varied its decays ([`SearchSummary::decays`]); each list is in
+/// the order of [`Searched::names`] after `lr`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DecaySearch {
+    /// None were asked for: the learning rate alone.
+    None,
+    /// A learning-rate search for each combination of the decays' values `grids`, then
+    /// `refined` Nelder–Mead steps over all together.
+    Each {
+        /// The values each decay was tried at.
+        grids: Vec<Vec<f64>>,
+        /// Nelder–Mead steps after the grid.
+        refined: usize,
+    },
+    /// The budget left one value per decay (its run's own): one learning-rate search at
+    /// `values`, then `refined` Nelder–Mead steps over all together.
+    At {
+        /// Each decay's value (`None` where a decay has none).
+        values: Vec<Option<f64>>,
+        /// Nelder–Mead steps after the search.
+        refined: usize,
+    },
 }
 
 /// `1/φ`, the golden-section ratio.

@@ -1,8 +1,8 @@
-//! The words of the pages' one-click scenes and the keys the code builds from ids: a story's or
-//! a lab scene's title, caption and menu entry in a language, and the list of built keys that
-//! `tests/i18n.rs` counts as used.
+//! The words the pages build from the core's values: a story's or a lab scene's title, caption
+//! and menu entry in a language, the notes' sentence on torch's momentum, Tune's search in a
+//! sentence, and the list of keys built from ids that `tests/i18n.rs` counts as used.
 
-use crate::i18n::{CANVAS_WORDS, Lang, WORDS, lookup};
+use crate::i18n::{CANVAS_WORDS, Lang, WORDS, lookup, substitute, text};
 
 /// The keys the code builds from names rather than writing out (a story's or a scene's
 /// title and caption, by its id), for `tests/i18n.rs`'s check that every key is used.
@@ -55,6 +55,8 @@ pub fn built_keys() -> Vec<String> {
             .chain(scenes)
             .flat_map(|(kind, id)| ["title", "caption"].map(|part| format!("{kind}.{id}.{part}"))),
     );
+    // The walk through the course's words, by topic and field.
+    keys.extend(crate::state::course::keys());
     keys.sort();
     keys.dedup();
     keys
@@ -79,4 +81,63 @@ pub fn scene_view(lang: Lang, kind: &str, id: &'static str, query: &str) -> serd
         "caption": scene_caption(lang, kind, id),
         "query": query,
     })
+}
+
+/// The words a rule written in the course notes' notation adds, in `lang`
+/// ([`crate::core::explain::NotesWords`]): the sentence saying how torch's momentum differs.
+pub fn notes_words(lang: Lang) -> crate::core::explain::NotesWords<'static> {
+    crate::core::explain::NotesWords {
+        torch_momentum: text(lang, "notation.torch_momentum"),
+    }
+}
+
+/// Tune's search ([`crate::core::compare::SearchSummary`]) in a sentence in `lang`: `symbols`
+/// are the searched hyperparameters' symbols (η, then each decay's), the numbers written as
+/// [`crate::core::text`] writes them. In English: "η on a log grid of 12 over 1e-5…1, refined
+/// by golden section, for each of μ ∈ {0, 0.9, 0.99}; then 14 Nelder–Mead steps over all
+/// together".
+pub fn tune_search(
+    lang: Lang,
+    summary: &crate::core::compare::SearchSummary,
+    symbols: &[&str],
+) -> String {
+    use crate::core::compare::DecaySearch;
+    use crate::core::text::{decay, number};
+    let symbol = |k: usize| symbols.get(k).copied().unwrap_or("?");
+    let (lo, hi) = (number(summary.lrs.0), number(summary.lrs.1));
+    let (lr, grid) = (symbol(0), summary.grid);
+    // The decays' part, and the number of Nelder–Mead steps after it.
+    let (template, decays, refined) = match &summary.decays {
+        DecaySearch::None => (text(lang, "tune.search.rate"), String::new(), 0),
+        DecaySearch::Each { grids, refined } => {
+            let each: Vec<String> = grids
+                .iter()
+                .enumerate()
+                .map(|(k, g)| {
+                    let values: Vec<String> = g.iter().map(|&v| decay(v)).collect();
+                    format!("{} ∈ {{{}}}", symbol(k + 1), values.join(", "))
+                })
+                .collect();
+            (text(lang, "tune.search.each"), each.join(" × "), *refined)
+        }
+        DecaySearch::At { values, refined } => {
+            let at: Vec<String> = values
+                .iter()
+                .enumerate()
+                .map(|(k, v)| format!("{} {}", symbol(k + 1), v.map_or("?".into(), decay)))
+                .collect();
+            (text(lang, "tune.search.at"), at.join(", "), *refined)
+        }
+    };
+    substitute(
+        template,
+        &[
+            ("lr", &lr),
+            ("grid", &grid),
+            ("lo", &lo),
+            ("hi", &hi),
+            ("decays", &decays),
+            ("refined", &refined),
+        ],
+    )
 }

@@ -502,7 +502,12 @@ impl App {
 
     /// Run `index`'s update rule as a MathML `<math>` element, honouring its flags.
     pub fn rule_mathml(&self, index: usize) -> Result<String, JsError> {
-        runs::rule_mathml(&self.scenario.runs, index, self.scenario.notation)
+        runs::rule_mathml(
+            &self.scenario.runs,
+            index,
+            self.scenario.notation,
+            self.lang,
+        )
     }
 
     /// The notation the rules are written in (`torch` or `notes`).
@@ -529,9 +534,15 @@ impl App {
             return Ok("null".into());
         }
         let s = &self.scenario;
-        let explanation =
-            crate::core::explain::explain_in(&s.surface, &entry.spec, s.start, k + 1, s.notation)
-                .map_err(js_err)?;
+        let explanation = crate::core::explain::explain_in(
+            &s.surface,
+            &entry.spec,
+            s.start,
+            k + 1,
+            s.notation,
+            crate::state::words::notes_words(self.lang),
+        )
+        .map_err(js_err)?;
         Ok(json(&explanation))
     }
 

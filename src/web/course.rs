@@ -1,14 +1,69 @@
-//! The walk through the course's one export: [`course_sections`], the page in one language as
-//! JSON ([`crate::state::course::walk`]).
+//! The walk through the course's handle, [`Course`]: the page's language as its link chose it
+//! ([`CoursePage`]), set as the page's language switch and the browser decide, and the
+//! sections in that language as JSON ([`crate::state::course::walk`]).
 
-use crate::state::course::{Lang, walk};
+use crate::state::course::{CoursePage, Lang, walk};
 use wasm_bindgen::prelude::*;
 
-/// The walk through the course in `lang` (`en` or `zh`) as JSON: its own words and every
-/// section (title, MathML formula, question, choices, answer, why, link). An unknown language
-/// is an error naming the value and the allowed ones.
+/// The course page's state: what its link chose and the language it is shown in.
 #[wasm_bindgen]
-pub fn course_sections(lang: &str) -> Result<String, JsError> {
-    let lang = Lang::from_code(lang)?;
-    serde_json::to_string(&walk(lang)).map_err(|e| JsError::new(&e.to_string()))
+pub struct Course {
+    /// The link's part the page keeps (the language, if the link or the switch chose one).
+    page: CoursePage,
+    /// The language the page is shown in.
+    lang: Lang,
+    /// The link's parts that were left out, each with why and the allowed values.
+    problems: Vec<crate::error::Error>,
+}
+
+#[wasm_bindgen]
+impl Course {
+    /// The page of the link query `query` (`location.search`); a bad `lang=` is left out
+    /// and named by [`Course::load_error`].
+    #[wasm_bindgen(constructor)]
+    pub fn new(query: &str) -> Course {
+        let (page, problems) = CoursePage::read_query(query);
+        Course {
+            page,
+            lang: page.lang.unwrap_or_default(),
+            problems,
+        }
+    }
+
+    /// The parts of the link that were left out, each with why and the allowed values,
+    /// joined by `; `, if any were.
+    pub fn load_error(&self) -> Option<String> {
+        let words: Vec<String> = self.problems.iter().map(|e| e.message(self.lang)).collect();
+        (!words.is_empty()).then(|| words.join("; "))
+    }
+
+    /// The page as a URL query (without `?`): `lang=zh` once the link or the switch chose it.
+    pub fn query(&self) -> String {
+        self.page.to_query()
+    }
+
+    /// The page's language as the link chose it (`en` or `zh`), or `undefined` when it did
+    /// not (the page then follows the browser: [`super::browser_lang`]).
+    pub fn lang(&self) -> Option<String> {
+        self.page.lang.map(|l| l.code().to_owned())
+    }
+
+    /// Shows the page in language `code` (`en` or `zh`); with `in_link`, the link carries it
+    /// from now on (the user chose it). An unknown code is an error naming the allowed
+    /// ones; nothing changes then.
+    pub fn set_lang(&mut self, code: &str, in_link: bool) -> Result<(), JsError> {
+        let lang = Lang::from_code(code)?;
+        crate::i18n::set_current(lang);
+        self.lang = lang;
+        if in_link {
+            self.page.lang = Some(lang);
+        }
+        Ok(())
+    }
+
+    /// Every section in the page's language as JSON `{lang, sections: [{id, title, formula,
+    /// question, choices, answer, why, href, open}]}`.
+    pub fn sections(&self) -> String {
+        super::json(&walk(self.lang))
+    }
 }

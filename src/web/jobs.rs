@@ -7,6 +7,7 @@ use crate::core::compare::{
     BASIN_PART_ROWS, Basin, BasinGrid, Decay, Objective, TOLERANCE, Tuning, basin_chunks,
     sweep_chunks,
 };
+use crate::i18n;
 use crate::state::scenario::{RunEntry, Scenario, whole_in};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -185,7 +186,7 @@ struct Tuned {
     best_score: f64,
     /// Simulations run.
     evaluated: usize,
-    /// The search in a sentence ([`crate::core::compare::Searched::describe`]).
+    /// The search in a sentence in the page's language ([`crate::state::words::tune_search`]).
     search: String,
 }
 
@@ -204,7 +205,8 @@ struct TuneFailed {
 /// in `decays` it has, for the objective named `objective` ([`Objective::from_name`]),
 /// with `budget` simulations ([`Tuning::search`]). Calls `progress(k)` after each of them.
 /// Returns JSON `{run, label, names, symbols, from, best, best_score, evaluated,
-/// search}`; the page sets the run to `best`. A search that fails for
+/// search}` (`search` the search in a sentence in the worker's language, which the page sets
+/// with [`super::set_language`] before each task); the page sets the run to `best`. A search that fails for
 /// this run (its settings cannot be simulated) is not an error of the job: it returns
 /// `{run, label, error}`, so that the other runs' searches go on and are applied.
 #[wasm_bindgen]
@@ -261,7 +263,11 @@ pub fn tune_run(
         run,
         label: entry.spec.optimizer.kind.label(),
         from,
-        search: found.describe(&symbols, tuning.lrs),
+        search: crate::state::words::tune_search(
+            i18n::current(),
+            &found.summary(tuning.lrs),
+            &symbols,
+        ),
         evaluated: found.evaluated.len(),
         names: found.names,
         symbols,

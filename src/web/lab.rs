@@ -763,7 +763,7 @@ impl Lab {
 
     /// Run `index`'s update rule as MathML.
     pub fn rule_mathml(&self, index: usize) -> Result<String, JsError> {
-        runs::rule_mathml(&self.s.runs, index, self.s.notation)
+        runs::rule_mathml(&self.s.runs, index, self.s.notation, self.lang)
     }
 
     /// Explains run `index`'s next step (from the point shown, step `k`, to step `k + 1`) as

@@ -187,15 +187,17 @@ pub(super) fn removable(runs: &[RunEntry], index: usize) -> Result<(), JsError> 
     Ok(())
 }
 
-/// The update rule of run `index` as MathML, written in `notation`.
+/// The update rule of run `index` as MathML, written in `notation`, its words in `lang`.
 pub(super) fn rule_mathml(
     runs: &[RunEntry],
     index: usize,
     notation: Notation,
+    lang: Lang,
 ) -> Result<String, JsError> {
     Ok(crate::core::explain::rule_mathml_in(
         &entry(runs, index)?.spec.optimizer,
         notation,
+        crate::state::words::notes_words(lang),
     ))
 }
 

@@ -60,11 +60,8 @@ describe('the walk through the course', () => {
     const hrefs = await page.locator('a.open').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
     assert.equal(hrefs.length, 13);
     for (const href of hrefs) assert.match(href, /^(index|lab)\.html\?(story|scene)=[a-z-]+&lang=zh$/);
-    // The switch rewrites the link and the page.
-    await page.locator('#switch-lang').click();
-    assert.match(page.url(), /\?lang=en$/);
-    assert.match(await page.locator('#momentum h2').innerText(), /Momentum/);
-    assert.equal(await page.locator('#switch-lang').innerText(), '中文');
+    // The switch is the other pages' button, and switches (driven in the next test).
+    assert.equal(await page.locator('#lang').innerText(), 'English');
     assert.deepEqual(errors, []);
     await page.close();
 
@@ -76,12 +73,74 @@ describe('the walk through the course', () => {
     assert.equal(await en.page.evaluate(() => document.documentElement.lang), 'en');
     await en.page.close();
 
-    // A bad lang is named with the allowed values, and the page still works.
+    // A bad lang is named with the allowed values, in the browser's language, and the page
+    // still works.
     const bad = await openCourse('?lang=fr', { locale: 'zh-CN' });
-    assert.match(await bad.page.locator('#notice').innerText(), /'fr'.*allowed values are en, zh/);
+    assert.match(await bad.page.locator('#notice').innerText(), /'fr'：允许的取值为 en、zh/);
     assert.equal(await sections(bad.page).count(), 13);
     assert.deepEqual(bad.errors, []);
     await bad.page.close();
+  });
+
+  test('the language button switches the page and its link, both ways', async () => {
+    // From English, as a person would: click 中文.
+    const { page, errors } = await openCourse('#momentum', { locale: 'en-US' });
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+    const button = page.getByRole('button', { name: '中文' });
+    assert.equal(await button.getAttribute('title'), 'Show the page in Chinese');
+    // No lang in the link yet: the browser chose it.
+    assert.doesNotMatch(page.url(), /lang=/);
+    await page.locator('#momentum').getByRole('button', { name: 'Reveal the answer' }).click();
+    await button.click();
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-Hans');
+    assert.match(page.url(), /course\.html\?lang=zh#momentum$/);
+    assert.equal(await page.title(), 'optiviz · 课程导览');
+    assert.equal(await page.locator('h1').innerText(), 'optiviz · 课程导览');
+    assert.equal(await page.locator('#toc-title').innerText(), '目录');
+    assert.match(await page.locator('#intro').innerText(), /^课程笔记的每个主题一节/);
+    assert.equal(await page.locator('#to-surfaces').innerText(), '曲面');
+    assert.equal(await page.locator('#to-surfaces').getAttribute('href'), './?lang=zh');
+    assert.equal(await page.locator('#to-lab').innerText(), '回归实验室');
+    assert.equal(await page.locator('#to-lab').getAttribute('href'), 'lab.html?lang=zh');
+    const momentum = page.locator('#momentum');
+    assert.equal(await momentum.locator('h2').innerText(), '3 动量法');
+    assert.match(await momentum.locator('.question').innerText(), /^先预测: /);
+    assert.equal(await momentum.locator('a.open').innerText(), '在曲面页打开这个场景 →');
+    assert.equal(await momentum.locator('a.open').getAttribute('href'), 'index.html?story=ill-conditioned-bowl&lang=zh');
+    assert.equal(await page.locator('#batch-sizes a.open').innerText(), '在回归实验室打开这个场景 →');
+    // The sections are laid out anew: every answer hidden again.
+    assert.equal(await page.locator('.answer:visible').count(), 0);
+    await momentum.getByRole('button', { name: '显示答案' }).click();
+    assert.match(await momentum.locator('.answer').innerText(), /^答案: A\. /);
+    // The button now names English, in English, and switches back.
+    const back = page.getByRole('button', { name: 'English' });
+    assert.equal(await back.getAttribute('lang'), 'en');
+    assert.equal(await back.getAttribute('title'), '以英文显示页面');
+    await back.click();
+    assert.match(page.url(), /course\.html\?lang=en#momentum$/);
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+    assert.equal(await page.locator('h1').innerText(), 'optiviz · a walk through the course');
+    assert.equal(await momentum.locator('h2').innerText(), '3 Momentum');
+    assert.equal(await page.locator('#to-lab').getAttribute('href'), 'lab.html?lang=en');
+    assert.equal(await momentum.locator('a.open').getAttribute('href'), 'index.html?story=ill-conditioned-bowl&lang=en');
+    assert.equal(await page.getByRole('button', { name: '中文' }).count(), 1);
+    // The link the switch wrote opens the page in that language, whatever the browser says.
+    const reopened = await openCourse('?lang=zh', { locale: 'en-US' });
+    assert.equal(await reopened.page.locator('#toc-title').innerText(), '目录');
+    await reopened.page.close();
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('a bad lang is named in the browser\'s language, and the switch clears it', async () => {
+    const { page, errors } = await openCourse('?lang=de', { locale: 'zh-CN' });
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-Hans');
+    assert.equal(await page.locator('#notice').innerText(), "链接中的语言参数无效，已忽略: lang 'de'：允许的取值为 en、zh");
+    await page.getByRole('button', { name: 'English' }).click();
+    assert.ok(await page.locator('#notice').isHidden());
+    assert.match(page.url(), /\?lang=en$/);
+    assert.deepEqual(errors, []);
+    await page.close();
   });
 
   test('a link opens the surface page on its story, paused at step 0', async () => {

@@ -111,6 +111,32 @@ describe('the Chinese surface page', () => {
     await page.close();
   });
 
+  test("the notes' momentum sentence and Tune's search are in the page's language", async () => {
+    const { page, errors } = await h.open('?lang=zh&surface=bowl&k=10&start=-2.5,1.5&steps=60&step=10&run=momentum;lr=0.001&notation=notes', 1280, 900);
+    await nextFrames(page);
+    const panel = page.locator('#runs fieldset').nth(0);
+    await panel.locator('details.rule > summary').click();
+    const rule = () => panel.locator('.math').first().textContent();
+    // How torch's momentum differs from the notes', in the notes' words (学习率, 动量法).
+    assert.match(await rule(), /课程笔记把动量法写成 v ← γv \+ η∇J\(θ\)，θ ← θ − v，学习率 η 在速度项之内/);
+    assert.doesNotMatch(await rule(), /course notes/);
+    assert.match(await panel.locator('.explain .plain').textContent(), /勾选“教科书式动量”即得到笔记的形式/);
+    // Tune's search, worded in Chinese by the worker.
+    await page.locator('#sweep-box > summary').click();
+    await page.locator('#tune-budget').fill('60');
+    await page.locator('#tune-momentum').check();
+    await page.locator('#tune-run').click();
+    await page.waitForSelector('#tune-result li small');
+    const search = await page.locator('#tune-result li small').textContent();
+    assert.match(search, /^η 先在 1e-5…1 上取 \d+ 个点的对数网格，再用黄金分割法细化，对 μ ∈ \{0, 0\.9, 0\.99\} 的每一种取值各搜索一次；最后对所有超参数一起做 \d+ 步 Nelder–Mead 搜索$/);
+    // Switched to English, the rule's sentence follows.
+    await page.locator('#lang').click();
+    await linkWith(page, 'lang=en');
+    assert.match(await rule(), /The course notes write momentum as v ← γv \+ η∇J\(θ\)/);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   test('a Chinese browser gets Chinese without lang= in the link, and an English one English', async () => {
     for (const [locale, lang, play] of [['zh-CN', 'zh-Hans', '播放'], ['en-GB', 'en', 'Play']]) {
       const context = await h.browser.newContext({ locale, viewport: { width: 1280, height: 900 } });

@@ -17,7 +17,7 @@
 //!
 //! Each is written in torch.optim's symbols, or ([`rule_mathml_in`], [`explain_in`]) in the
 //! course notes' ([`Notation`]: the loss J, momentum's γ, and a sentence where the notes' form
-//! of momentum differs from torch's).
+//! of momentum differs from torch's, given in the reader's language as [`NotesWords`]).
 //!
 //! Conventions, the same for every optimizer:
 //! - The symbols are those of [`crate::core::optim::HyperParam::symbol`] (η, μ, τ, λ, β₁, β₂, ε, α,
@@ -46,6 +46,6 @@ mod step;
 
 pub use format::format_number;
 pub use gradient::{GradientExplanation, explain_gradient};
-pub use notation::Notation;
+pub use notation::{Notation, NotesWords};
 pub use rules::{rule_mathml, rule_mathml_in, rule_text, rule_text_in};
 pub use step::{Explanation, Scaling, explain, explain_in, scaling_at};

@@ -46,14 +46,24 @@ impl Notation {
     }
 }
 
-/// The sentence under a momentum rule written in the notes' symbols in torch's form.
-pub(super) const TORCH_MOMENTUM_IN_NOTES: &str = "The course notes write momentum as \
-     v ← γv + η∇J(θ), θ ← θ − v, with η inside the velocity; torch keeps η outside \
-     (b ← γb + g, θ ← θ − ηb). The steps are the same while η stays constant and differ \
-     when it changes (a schedule); tick textbook momentum for the notes' form exactly.";
+/// The words a rule written in the course notes' notation adds, in the reader's language. The
+/// core writes none of them itself: the page's catalogue holds them (`notation.torch_momentum`,
+/// handed over by `crate::state::words::notes_words`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct NotesWords<'a> {
+    /// The sentence under a momentum rule written in the notes' symbols in torch's form,
+    /// saying how the notes' momentum differs from it; nothing is said when it is empty.
+    pub torch_momentum: &'a str,
+}
 
-/// `items` (written in torch's symbols) in `notation`, for the run `config`.
-pub(super) fn written_in(items: Vec<Item>, notation: Notation, config: &RunConfig) -> Vec<Item> {
+/// `items` (written in torch's symbols) in `notation`, for the run `config`, with `words`
+/// where the notes' form differs.
+pub(super) fn written_in(
+    items: Vec<Item>,
+    notation: Notation,
+    config: &RunConfig,
+    words: NotesWords<'_>,
+) -> Vec<Item> {
     if notation == Notation::Torch {
         return items;
     }
@@ -76,8 +86,9 @@ pub(super) fn written_in(items: Vec<Item>, notation: Notation, config: &RunConfi
             heading => heading,
         })
         .collect();
-    if momentum && !config.get_flag("classical").unwrap_or(false) {
-        out.push(Item::Heading(TORCH_MOMENTUM_IN_NOTES.to_owned()));
+    let torch_form = momentum && !config.get_flag("classical").unwrap_or(false);
+    if torch_form && !words.torch_momentum.is_empty() {
+        out.push(Item::Heading(words.torch_momentum.to_owned()));
     }
     out
 }

@@ -5,7 +5,7 @@ use super::math::{
     Item, M, abs, bar, call, dot, frac, hat, id, jx, line, n, nabla_f, noted, one_minus, op, paren,
     render_mathml, render_text, row, sqrt, sub, sup, tilde,
 };
-use super::notation::{Notation, written_in};
+use super::notation::{Notation, NotesWords, written_in};
 use crate::core::optim::{OptimizerKind, RunConfig};
 
 /// A configuration's values, flags and symbols, looked up by name (every name used here is
@@ -545,21 +545,22 @@ fn rule_items(config: &RunConfig) -> Vec<Item> {
 /// documentation. An invalid configuration still gets its rule, written with whatever values it
 /// holds.
 pub fn rule_mathml(config: &RunConfig) -> String {
-    rule_mathml_in(config, Notation::Torch)
+    rule_mathml_in(config, Notation::Torch, NotesWords::default())
 }
 
-/// [`rule_mathml`] written in `notation` ([`Notation`]: torch's symbols or the course notes').
-pub fn rule_mathml_in(config: &RunConfig, notation: Notation) -> String {
-    render_mathml(&written_in(rule_items(config), notation, config))
+/// [`rule_mathml`] written in `notation` ([`Notation`]: torch's symbols or the course notes'),
+/// with `words` (in the reader's language) where the notes' form differs from torch's.
+pub fn rule_mathml_in(config: &RunConfig, notation: Notation, words: NotesWords<'_>) -> String {
+    render_mathml(&written_in(rule_items(config), notation, config, words))
 }
 
 /// The same rule as [`rule_mathml`], as plain text, one line of the rule per line
 /// (for example `m̂ ← m/(1 − β₁ᵗ)`, `θ ← θ − ηm̂/(√v̂ + ε)`).
 pub fn rule_text(config: &RunConfig) -> String {
-    rule_text_in(config, Notation::Torch)
+    rule_text_in(config, Notation::Torch, NotesWords::default())
 }
 
-/// [`rule_text`] written in `notation`.
-pub fn rule_text_in(config: &RunConfig, notation: Notation) -> String {
-    render_text(&written_in(rule_items(config), notation, config))
+/// [`rule_text`] written in `notation`, with `words` where the notes' form differs.
+pub fn rule_text_in(config: &RunConfig, notation: Notation, words: NotesWords<'_>) -> String {
+    render_text(&written_in(rule_items(config), notation, config, words))
 }

@@ -7,7 +7,7 @@ use super::math::{
     np, one_minus, op, paren, paren_if_row, render_mathml, render_text, row, sqrt, sub, sup, tilde,
     vector,
 };
-use super::notation::{Notation, written_in};
+use super::notation::{Notation, NotesWords, written_in};
 use super::rules::{Params, bias};
 use crate::core::optim::{ConfigError, OptimizerKind, RunConfig, StateVar};
 use crate::core::run::MAX_STEPS;
@@ -123,20 +123,29 @@ pub fn explain(
     start: [f64; 2],
     step: usize,
 ) -> Result<Explanation, ConfigError> {
-    explain_in(surface, spec, start, step, Notation::Torch)
+    explain_in(
+        surface,
+        spec,
+        start,
+        step,
+        Notation::Torch,
+        NotesWords::default(),
+    )
 }
 
-/// [`explain`], its lines written in `notation` (the numbers are the same).
+/// [`explain`], its lines written in `notation` (the numbers are the same), with `words`
+/// (in the reader's language) where the notes' form differs from torch's.
 pub fn explain_in(
     surface: &Surface,
     spec: &RunSpec,
     start: [f64; 2],
     step: usize,
     notation: Notation,
+    words: NotesWords<'_>,
 ) -> Result<Explanation, ConfigError> {
     let replayed = replay(surface, spec, start, step)?;
     let (items, scaling) = replayed.items(spec);
-    let items = written_in(items, notation, &spec.optimizer);
+    let items = written_in(items, notation, &spec.optimizer, words);
     let s = replayed.step;
     Ok(Explanation {
         step: s.k,
