@@ -40,13 +40,13 @@ function render(course) {
     button.setAttribute('aria-controls', `answer-${s.id}`);
     const open = el('a', { className: 'open', href: s.href, textContent: `${s.open} →` });
     const answer = el('p', { className: 'answer', id: `answer-${s.id}`, hidden: true },
-      el('strong', { textContent: `${t('course.page.answer')}: ${letters[s.answer]}. ` }), s.why);
+      el('strong', { textContent: `${t('course.page.answer')}${t('punct.colon')}${letters[s.answer]}. ` }), s.why);
     const section = el('section', { className: 'topic', id: s.id },
       el('h2', {}, el('span', { className: 'number', textContent: `${k + 1}` }), ` ${s.title}`),
       el('div', { className: 'topic-body' },
         math,
         el('div', { className: 'predict' },
-          el('p', { className: 'question' }, el('strong', { textContent: `${t('course.page.predict')}: ` }), s.question),
+          el('p', { className: 'question' }, el('strong', { textContent: `${t('course.page.predict')}${t('punct.colon')}` }), s.question),
           el('ol', { className: 'choices', type: 'A' }, ...s.choices.map((c) => el('li', { textContent: c }))),
           el('p', { className: 'actions' }, button, ' ', open),
           answer)));
@@ -68,7 +68,7 @@ async function main() {
   startLanguage(course);
   render(course);
   const problem = course.load_error();
-  if (problem) notice(`${t('course.page.bad_lang')}: ${problem}`);
+  if (problem) notice(`${t('course.page.bad_lang')}${t('punct.colon')}${problem}`);
   // The language button, as on the other pages: the link then carries the language (the
   // section's #anchor kept), and the notice about the link's old lang is done with.
   const page = {

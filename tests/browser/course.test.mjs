@@ -104,14 +104,14 @@ describe('the walk through the course', () => {
     assert.equal(await page.locator('#to-lab').getAttribute('href'), 'lab.html?lang=zh');
     const momentum = page.locator('#momentum');
     assert.equal(await momentum.locator('h2').innerText(), '3 动量法');
-    assert.match(await momentum.locator('.question').innerText(), /^先预测: /);
+    assert.match(await momentum.locator('.question').innerText(), /^先预测：/);
     assert.equal(await momentum.locator('a.open').innerText(), '在曲面页打开这个场景 →');
     assert.equal(await momentum.locator('a.open').getAttribute('href'), 'index.html?story=ill-conditioned-bowl&lang=zh');
     assert.equal(await page.locator('#batch-sizes a.open').innerText(), '在回归实验室打开这个场景 →');
     // The sections are laid out anew: every answer hidden again.
     assert.equal(await page.locator('.answer:visible').count(), 0);
     await momentum.getByRole('button', { name: '显示答案' }).click();
-    assert.match(await momentum.locator('.answer').innerText(), /^答案: A\. /);
+    assert.match(await momentum.locator('.answer').innerText(), /^答案：A\. /);
     // The button now names English, in English, and switches back.
     const back = page.getByRole('button', { name: 'English' });
     assert.equal(await back.getAttribute('lang'), 'en');
@@ -135,7 +135,7 @@ describe('the walk through the course', () => {
   test('a bad lang is named in the browser\'s language, and the switch clears it', async () => {
     const { page, errors } = await openCourse('?lang=de', { locale: 'zh-CN' });
     assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-Hans');
-    assert.equal(await page.locator('#notice').innerText(), "链接中的语言参数无效，已忽略: lang 'de'：允许的取值为 en、zh");
+    assert.equal(await page.locator('#notice').innerText(), "链接中的语言参数无效，已忽略：lang 'de'：允许的取值为 en、zh");
     await page.getByRole('button', { name: 'English' }).click();
     assert.ok(await page.locator('#notice').isHidden());
     assert.match(page.url(), /\?lang=en$/);
