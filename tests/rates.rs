@@ -137,3 +137,22 @@ fn the_rule_keeps_the_other_hyperparameters_and_refuses_when_nothing_is_eligible
         Ok(sgd)
     );
 }
+
+#[test]
+fn a_costly_typed_formula_is_judged_over_a_horizon_its_cost_affords() {
+    use optiviz::core::rates::horizon;
+    // Built-in surfaces cost one Rosenbrock evaluation: the whole horizon.
+    assert_eq!(horizon(&Surface::Rosenbrock), HORIZON);
+    assert_eq!(horizon(&Surface::Ackley), 1500);
+    // Sixty-two sin(x)*cos(y) terms weigh 62 · 22 = 1364 against Rosenbrock's 10: cost 136.4,
+    // so 1500 / 136.4 = 10.99… steps, 10.
+    let costly = Surface::custom(&("sin(x)*cos(y) + ".repeat(62) + "x")).unwrap();
+    assert_eq!(horizon(&costly), 10);
+    // Beyond its horizon the scenario's steps change nothing: the same rate at 10 and 1500.
+    let spec = RunSpec::from(RunConfig::new(OptimizerKind::Adam));
+    let (start, view) = (costly.default_start(), costly.default_view());
+    assert_eq!(
+        working_lr(&costly, &spec, start, 10, &view).unwrap(),
+        working_lr(&costly, &spec, start, 1500, &view).unwrap()
+    );
+}

@@ -3,7 +3,9 @@
 //! stated rule ([`working_lr`]).
 //!
 //! The rule: simulate the run at every rate of [`GRID`] (1, 2 and 5 times each power of ten
-//! from 10⁻⁵ to 1) for `n` steps, the scenario's steps but at most [`HORIZON`], advanced
+//! from 10⁻⁵ to 1) for `n` steps, the scenario's steps but at most [`HORIZON`] (at most
+//! `HORIZON / c` on a typed formula that costs `c` Rosenbrock evaluations,
+//! [`Surface::eval_cost`], so that choosing costs no more than on a built-in surface), advanced
 //! together as one [`Batch`]. A rate is eligible when
 //!
 //! 1. neither it nor the next rate up (2 above 1) diverges within the `n` steps: a margin of
@@ -38,12 +40,18 @@ pub const MARGIN_RATE: f64 = 2.0;
 /// The most steps [`working_lr`] simulates: the default scenario's steps.
 pub const HORIZON: usize = 1500;
 
+/// The most steps [`working_lr`] simulates on `surface`: [`HORIZON`] divided by what one of
+/// its evaluations costs ([`Surface::eval_cost`]: 1 on every built-in surface), at least 1.
+pub fn horizon(surface: &Surface) -> usize {
+    ((HORIZON as f64 / surface.eval_cost()) as usize).clamp(1, HORIZON)
+}
+
 /// The factor by which every default run's gap `f − f*` falls within the default steps
 /// (`tests/rates.rs`); on the saddles, with no minimum, its loss falls by this much below 0.
 pub const PROGRESS: f64 = 10.0;
 
 /// The learning rate the rule of this module chooses for `spec` on `surface` from `start`
-/// over `steps` steps (at most [`HORIZON`]) with `view` on screen: `None` when no rate of
+/// over `steps` steps (at most [`horizon`]) with `view` on screen: `None` when no rate of
 /// [`GRID`] is eligible, and the run should keep its own.
 ///
 /// Fails when `spec` is invalid.
@@ -54,7 +62,7 @@ pub fn working_lr(
     steps: usize,
     view: &View,
 ) -> Result<Option<f64>, ConfigError> {
-    let n = steps.clamp(1, HORIZON);
+    let n = steps.clamp(1, horizon(surface));
     let mut lrs = GRID.to_vec();
     lrs.push(MARGIN_RATE);
     let mut batch = Batch::with_lrs(surface, spec, start, &lrs)?;
