@@ -82,10 +82,15 @@ fn keys_asked(path: &Path, text: &str) -> Vec<String> {
                 "fill(lang, \"",
                 "text(self.lang, \"",
                 "fill(self.lang, \"",
-                "err!(\"",
-                "Error::new(\"",
             ] {
                 keys.extend(after(text, call, '"'));
+            }
+            // An error's key, on the call's line or (rustfmt's choice) the next.
+            for call in ["err!(", "Error::new("] {
+                keys.extend(text.match_indices(call).filter_map(|(at, _)| {
+                    let rest = text[at + call.len()..].trim_start().strip_prefix('"')?;
+                    rest.find('"').map(|end| rest[..end].to_owned())
+                }));
             }
         }
     }
@@ -200,9 +205,9 @@ fn the_scanner_finds_keys_where_they_are_used() {
     assert_eq!(rs, ["notice.link"]);
     let rs = keys_asked(
         Path::new("a.rs"),
-        r#"err!("error.lang", value = v); Error::new("error.x")"#,
+        "err!(\"error.lang\", value = v); Error::new(\"error.x\"); err!(\n    \"error.y\",",
     );
-    assert_eq!(rs, ["error.lang", "error.x"]);
+    assert_eq!(rs, ["error.lang", "error.y", "error.x"]);
 }
 
 #[test]

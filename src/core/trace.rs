@@ -2,7 +2,7 @@
 //! with the JSON form carrying everything needed to reproduce it.
 
 use crate::core::optim::ConfigError;
-use crate::core::run::{RunSpec, simulate};
+use crate::core::run::{RunSpec, Trajectory, simulate};
 use crate::core::surface::Surface;
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
@@ -47,6 +47,18 @@ impl Trace {
         steps: usize,
     ) -> Result<Trace, ConfigError> {
         let t = simulate(&surface, &run, start, steps)?;
+        Ok(Trace::of(surface, run, start, steps, &t))
+    }
+
+    /// The trace of `t`, a trajectory already simulated from these settings (the page's, so
+    /// that what it exports is what it drew).
+    pub fn of(
+        surface: Surface,
+        run: RunSpec,
+        start: [f64; 2],
+        steps: usize,
+        t: &Trajectory,
+    ) -> Trace {
         let rows = t
             .points
             .iter()
@@ -59,14 +71,14 @@ impl Trace {
                 loss,
             })
             .collect();
-        Ok(Trace {
+        Trace {
             surface,
             run,
             start,
             steps,
             rows,
             diverged_at: t.diverged_at,
-        })
+        }
     }
 
     /// `step,x,y,loss` and one row per point, every number in Rust's shortest round-trip form.
@@ -99,4 +111,26 @@ impl Trace {
             )
         })
     }
+}
+
+/// Several runs' traces as one CSV: `run,optimizer,step,x,y,loss`, `run` counting from 1 and
+/// `optimizer` the run's optimizer id; each run's rows are its [`Trace::to_csv`] rows.
+pub fn runs_csv(traces: &[Trace]) -> String {
+    let mut out = String::from("run,optimizer,step,x,y,loss\n");
+    for (i, t) in traces.iter().enumerate() {
+        let id = t.run.optimizer.kind.id();
+        for r in &t.rows {
+            writeln!(
+                out,
+                "{},{id},{},{:?},{:?},{:?}",
+                i + 1,
+                r.step,
+                r.x,
+                r.y,
+                r.loss
+            )
+            .expect("String write");
+        }
+    }
+    out
 }

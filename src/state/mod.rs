@@ -8,6 +8,7 @@
 //! both links accept. Nothing in the core imports this layer.
 
 pub mod course;
+pub mod file;
 pub mod lab;
 pub mod lab_scenes;
 pub mod presets;

@@ -37,6 +37,7 @@ mod app;
 mod canvas;
 mod course;
 mod edits;
+mod export;
 mod jobs;
 mod lab;
 mod multiples;

@@ -1,0 +1,40 @@
+//! What the surface page exports as files: every run's trajectory as CSV and JSON (the
+//! trajectories drawn, in `optiviz trace`'s forms) and the scenario as a JSON file that
+//! `optiviz trace --scenario` reads back. The pictures (PNG) are the canvases themselves
+//! (www/export.js).
+
+use super::*;
+use crate::core::trace::{Trace, runs_csv};
+
+impl App {
+    /// Each run's trace, as drawn: the trajectory simulated for the page.
+    fn traces(&self) -> Vec<Trace> {
+        let s = &self.scenario;
+        s.runs
+            .iter()
+            .zip(&self.trajectories)
+            .map(|(entry, t)| Trace::of(s.surface.clone(), entry.spec.clone(), s.start, s.steps, t))
+            .collect()
+    }
+}
+
+#[wasm_bindgen]
+impl App {
+    /// Every run's trajectory as CSV, `run,optimizer,step,x,y,loss`
+    /// ([`crate::core::trace::runs_csv`]): run `k`'s rows are `optiviz trace`'s for the
+    /// page's link and `--run k`.
+    pub fn trajectories_csv(&self) -> String {
+        runs_csv(&self.traces())
+    }
+
+    /// Every run's trace as a JSON array of `optiviz trace --format json` documents.
+    pub fn trajectories_json(&self) -> String {
+        serde_json::to_string_pretty(&self.traces()).expect("traces hold only finite numbers")
+    }
+
+    /// The scenario as the JSON file `optiviz trace --scenario FILE` reads back
+    /// ([`crate::state::file`]).
+    pub fn scenario_json(&self) -> String {
+        crate::state::file::to_json(&self.scenario)
+    }
+}

@@ -1,0 +1,74 @@
+// Exports (#18): each export button downloads a file, and each file holds what the page
+// shows: the pictures are PNGs of the canvases' pixel size, the trajectories' CSV rows of a
+// run are `optiviz trace`'s for the same settings, the JSON holds every run's trace, and the
+// scenario file carries the link's scenario.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { harness, root } from './harness.mjs';
+
+const h = harness();
+const bin = process.env.OPTIVIZ_BIN ?? `${root}target/debug/optiviz`;
+
+/** Clicks `button` and returns the download: its suggested name and its bytes. */
+async function download(page, button) {
+  const [file] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
+  return { name: file.suggestedFilename(), bytes: readFileSync(await file.path()) };
+}
+
+/** A PNG's width and height, from its IHDR chunk. */
+function pngSize(bytes) {
+  assert.deepEqual([...bytes.subarray(1, 4)], [0x50, 0x4e, 0x47], 'a PNG signature');
+  return [bytes.readUInt32BE(16), bytes.readUInt32BE(20)];
+}
+
+test('every export downloads what the page shows', async () => {
+  const link = '?surface=himmelblau&start=-1,2&steps=40&step=40&run=adam;lr=0.05&run=sgd;lr=0.01';
+  const { page, errors } = await h.open(link);
+  await page.locator('#export-box summary').click();
+
+  const surface = await download(page, '#export-surface');
+  assert.equal(surface.name, 'optiviz-surface.png');
+  const size = await page.$eval('#surface-canvas', (c) => [c.width, c.height]);
+  assert.deepEqual(pngSize(surface.bytes), size);
+  const chart = await download(page, '#export-chart');
+  assert.deepEqual(pngSize(chart.bytes), await page.$eval('#loss-canvas', (c) => [c.width, c.height]));
+
+  // The CSV: one block per run; run 1's rows are optiviz trace's for the same settings.
+  const csv = String((await download(page, '#export-csv')).bytes).trim().split('\n');
+  assert.equal(csv[0], 'run,optimizer,step,x,y,loss');
+  const adam = csv.filter((l) => l.startsWith('1,adam,')).map((l) => l.slice('1,adam,'.length));
+  const sgd = csv.filter((l) => l.startsWith('2,sgd,'));
+  assert.equal(adam.length, 41);
+  assert.equal(sgd.length, 41);
+  assert.equal(csv.length, 1 + 41 + 41);
+  const traced = execFileSync(bin, ['trace', '--surface', 'himmelblau', '--optimizer', 'adam', '--lr', '0.05',
+    '--start=-1,2', '--steps', '40'], { encoding: 'utf8' }).trim().split('\n');
+  assert.equal(traced[0], 'step,x,y,loss');
+  // The same steps and numbers. Adam's bias correction takes β^t with `powf`, which the
+  // browser's wasm computes with its own pow (not glibc's), so a number may differ from the
+  // native one in its last bit: equal to 1e-13 relative.
+  assert.equal(adam.length, traced.length - 1);
+  adam.forEach((row, k) => {
+    const [a, b] = [row, traced[k + 1]].map((l) => l.split(',').map(Number));
+    assert.equal(a[0], b[0]);
+    for (let i = 1; i < 4; i++) assert.ok(Math.abs(a[i] - b[i]) <= 1e-13 * Math.abs(b[i]), `step ${k}: ${row} vs ${traced[k + 1]}`);
+  });
+
+  // The JSON: every run's trace document, as optiviz trace --format json writes one.
+  const traces = JSON.parse(String((await download(page, '#export-json')).bytes));
+  assert.equal(traces.length, 2);
+  assert.equal(traces[1].run.optimizer.kind, 'sgd');
+  assert.equal(traces[0].rows.length, 41);
+  assert.deepEqual(Object.keys(traces[0].rows.at(-1)), ['step', 'x', 'y', 'loss']);
+  assert.equal(String(traces[0].rows.at(-1).x), adam.at(-1).split(',')[1].replace(/\.0$/, ''));
+
+  // The scenario file: the link's scenario, every field named.
+  const scenario = JSON.parse(String((await download(page, '#export-scenario')).bytes));
+  assert.deepEqual(scenario.surface, { surface: 'himmelblau' });
+  assert.deepEqual(scenario.start, [-1, 2]);
+  assert.equal(scenario.steps, 40);
+  assert.equal(scenario.runs.length, 2);
+  assert.deepEqual(errors, []);
+});
