@@ -2,11 +2,14 @@
 #   make serve   build the page's wasm (release) and serve it at http://127.0.0.1:$(PORT)/
 #   make test    every check: format, clippy and rustdoc (native and wasm32), native tests, wasm build,
 #                browser tests in headless Chromium
-#   make bench   speed in headless Chromium (figures for BENCHMARKS.md); make bench-load: only the pages'
-#                sizes and time to first paint
+#   make bench   speed in headless Chromium (figures for BENCHMARKS.md), with the basin map as vectorized
+#                numpy beside it; make bench-load: only the pages' sizes and time to first paint
 # Both install what is missing first (scripts/toolchain.sh).
 
 PORT ?= 8000
+# The python3 with numpy for the benchmark's numpy side (scripts/bench_numpy.py): the first of
+# PATH's and Debian's that has it, looked for when the benchmark starts (after toolchain.sh).
+PYTHON_WITH_NUMPY = for p in python3 /usr/bin/python3; do $$p -c 'import numpy' 2>/dev/null && { echo $$p; break; }; done
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
@@ -39,10 +42,10 @@ browser-test:
 	cd tests/browser && OPTIVIZ_BIN="$(CURDIR)/target/debug/optiviz" node --test
 
 bench:
-	scripts/toolchain.sh --test
+	scripts/toolchain.sh --bench
 	scripts/build-wasm.sh
 	cargo build --quiet --release --bin optiviz
-	cd tests/browser && OPTIVIZ_BIN="$(CURDIR)/target/release/optiviz" node bench.mjs
+	cd tests/browser && OPTIVIZ_BIN="$(CURDIR)/target/release/optiviz" OPTIVIZ_PYTHON="$$($(PYTHON_WITH_NUMPY))" node bench.mjs
 
 bench-load:
 	scripts/toolchain.sh --test

@@ -4,11 +4,15 @@
 # The wasm ships without its name section (every function's Rust name: 28 KiB of the wasm's
 # 400 KiB gzipped) and the producers note. A panic's message still reaches the page's banner (it
 # is data, not a name); only the console's stack traces show wasm-function[N] for Rust frames.
-# OPTIVIZ_WASM_NAMES=keep keeps the names, for debugging.
+# wasm-bindgen's JavaScript glue (www/pkg/optiviz.js) ships without the JSDoc it copies from
+# every exported item's rustdoc: 35 of its 104 KiB, 11 of its 19 KiB gzipped, fetched by every
+# page; the Rust source is where those words are read.
+# OPTIVIZ_WASM_NAMES=keep keeps the names and the glue's JSDoc, for debugging.
 #
 # No wasm-opt: binaryen's wasm-opt -O3 (132, from npm) took 20-70 s here and saved a further
-# 45 KiB raw but only 1.3 KiB gzipped after the names are gone, with no speed difference
-# (BENCHMARKS.md, "Loading").
+# 45 KiB raw but only 1.3 KiB gzipped after the names are gone, with no speed difference; on
+# the 2026-12-03 wasm, -O3 and -Oz took 63 and 74 s for 5.2 and 6.1 KiB gzipped (1%); Debian's
+# binaryen 108 cannot read the wasm at all (BENCHMARKS.md, "Loading").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -17,4 +21,6 @@ wasm="$(scripts/wasm-cargo.sh --out-dir)/release/optiviz.wasm"
 strip=(--remove-name-section --remove-producers-section)
 [ "${OPTIVIZ_WASM_NAMES:-}" != keep ] || strip=()
 wasm-bindgen --target web --no-typescript "${strip[@]}" --out-dir www/pkg "$wasm"
-echo "build-wasm: www/pkg/optiviz_bg.wasm ($(wc -c <www/pkg/optiviz_bg.wasm) bytes)" >&2
+# Each `/** … */` block that starts a line of the glue, with its line ends.
+[ "${OPTIVIZ_WASM_NAMES:-}" = keep ] || perl -0pi -e 's{^[ \t]*/\*\*.*?\*/[ \t]*\n}{}gms' www/pkg/optiviz.js
+echo "build-wasm: www/pkg/optiviz_bg.wasm ($(wc -c <www/pkg/optiviz_bg.wasm) bytes), optiviz.js ($(wc -c <www/pkg/optiviz.js) bytes)" >&2

@@ -3,6 +3,8 @@
 #
 #   scripts/toolchain.sh           the wasm32 toolchain and wasm-bindgen-cli (for `make serve`)
 #   scripts/toolchain.sh --test    also clippy, Chromium, Node.js and the browser-test packages
+#   scripts/toolchain.sh --bench   all of --test, and numpy for the benchmark's numpy side
+#                                  (scripts/bench_numpy.py; `make bench`)
 #
 # The wasm32 standard library comes from rustup where it can (already installed, or
 # `rustup target add` succeeds); otherwise from Debian's rustc-web with its std sources, built
@@ -40,7 +42,8 @@ if [ "$route" = none ]; then
     apt_install rustc-web cargo-web rust-web-src lld-22
   fi
 fi
-if [ "$(scripts/wasm-cargo.sh --route)" = debian ] && [ "${1:-}" = --test ] &&
+mode=${1:-}
+if [ "$(scripts/wasm-cargo.sh --route)" = debian ] && [ -n "$mode" ] &&
   [ ! -x /usr/bin/cargo-clippy ]; then
   apt_install rust-web-clippy
 fi
@@ -55,7 +58,7 @@ if [ "$have" != "$want" ]; then
     cargo install wasm-bindgen-cli --version "=$want" --quiet
 fi
 
-[ "${1:-}" = --test ] || exit 0
+case $mode in --test | --bench) ;; *) exit 0 ;; esac
 
 # --- native lints ---------------------------------------------------------------------------
 if command -v rustup >/dev/null; then
@@ -72,4 +75,11 @@ fi
 if [ ! -d tests/browser/node_modules/playwright-core ]; then
   say "installing the browser-test packages (npm ci)"
   (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+# --- the benchmark's numpy side -------------------------------------------------------------
+# Any python3 on PATH with numpy will do (the Makefile picks it); otherwise Debian's.
+if [ "$mode" = --bench ] && ! python3 -c 'import numpy' 2>/dev/null &&
+  ! /usr/bin/python3 -c 'import numpy' 2>/dev/null; then
+  apt_install python3-numpy
 fi

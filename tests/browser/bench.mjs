@@ -13,6 +13,9 @@
 // - loading: what the two pages download (wasm, JavaScript, CSS: raw and gzipped, from the
 //   files the page fetched) and the time from navigation to the first frame with the plots
 //   painted, over fresh loads of each page on a quiet browser (before anything else runs).
+// - the basin map against the same workload written as vectorized numpy
+//   (scripts/bench_numpy.py, run with $OPTIVIZ_PYTHON, else python3; noted and skipped where no
+//   Python has numpy), its settled starts per minimum beside the page's.
 // Headless Chromium runs without a GPU here, so canvas drawing is done in software.
 //
 // `node bench.mjs --load` measures only the loading (sizes and first paint).
@@ -236,11 +239,21 @@ const heavy = await page.evaluate(async () => {
     await warm(pool);
     const tasks = JSON.parse(basin_tasks('surface=himmelblau&run=sgd;lr=0.01', 0, n, 500, workers, 0));
     let settled = 0;
+    // Settled starts by minimum (code 2 + i), for the numpy version's check below.
+    const minima = [];
     const t0 = performance.now();
-    await pool.run(tasks, { part: (_, m) => { settled += m.cells.filter((c) => (c & 0xff) >= 2).length; } });
+    await pool.run(tasks, {
+      part: (_, m) => {
+        for (const c of m.cells) {
+          if ((c & 0xff) < 2) continue;
+          settled += 1;
+          minima[(c & 0xff) - 2] = (minima[(c & 0xff) - 2] ?? 0) + 1;
+        }
+      },
+    });
     const ms = performance.now() - t0;
     pool.close();
-    return { ms, settled };
+    return { ms, settled, minima };
   };
   // The sweep workload (the 8 optimizers × 50 rates from 1e-4 to 1 × 2,000 steps on Rosenbrock
   // of `bench_sweep`) as the page runs it, in the page's tasks on its pool.
@@ -271,6 +284,18 @@ const native = JSON.parse(await new Promise((resolve, reject) => {
   p.stdout.on('data', (d) => { out += d; });
   p.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`optiviz bench exited ${code}`))));
 }));
+// The same basin map written as vectorized numpy (scripts/bench_numpy.py), as a user would
+// write it instead of using the page; skipped with a note where no Python has numpy.
+const python = process.env.OPTIVIZ_PYTHON || 'python3';
+const numpy = await new Promise((resolve) => {
+  const p = spawn(python, [`${root}scripts/bench_numpy.py`, '--size', '512'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  p.stdout.on('data', (d) => { out += d; });
+  p.stderr.on('data', (d) => { err += d; });
+  p.on('error', (e) => resolve({ error: String(e) }));
+  p.on('close', (code) => resolve(code === 0 ? JSON.parse(out) : { error: err.trim() || `exited ${code}` }));
+});
 if (heavy.sums !== heavy.naiveSum) throw new Error(`batched and naive sweeps differ: ${heavy.sums} vs ${heavy.naiveSum}`);
 if (heavy.one.settled !== heavy.two.settled) throw new Error('the basin maps on 1 and 2 workers differ');
 const sweepMs = stats(heavy.sweep).median;
@@ -286,7 +311,17 @@ console.log(`| sweep 8 optimizers × 50 rates × 2,000 steps (median of 5) | ${s
 console.log(`| the same sweep through the page's ${heavy.cores} workers (median of 5) | ${heavy.sweepWorkers.toFixed(1)} | | | |`);
 const ns = (ms) => (ms * 1e6 / (64 * 20000)).toFixed(1);
 console.log(`| Adam step kernel, 64 runs × 20,000 steps (ns per step) | ${ns(heavy.kernel)} | ${native.adam_kernel.ns_per_step.toFixed(1)} | ${r(heavy.kernel * 1e6 / (64 * 20000), native.adam_kernel.ns_per_step)} | ${r(heavy.kernelNaive, heavy.kernel)} |`);
+if (numpy.error) {
+  console.log(`| basin map 512², vectorized numpy (scripts/bench_numpy.py) | not run: ${numpy.error} | | | |`);
+} else {
+  console.log(`| basin map 512², vectorized numpy (scripts/bench_numpy.py, numpy ${numpy.numpy}, median of 3) | ${numpy.ms.toFixed(0)} | | | |`);
+}
 console.log(`Native naive / batched: sweep ${r(native.sweep.naive_ms, native.sweep.ms)}, Adam kernel ${r(native.adam_kernel.naive_ns_per_step, native.adam_kernel.ns_per_step)}, basin band of ${native.basin.band_rows} rows ${r(native.basin.band_naive_ms, native.basin.band_batched_ms)}.`);
 console.log(`Settled starts in the basin map: ${heavy.two.settled} of ${512 * 512} (the same on 1 and ${heavy.cores} workers).`);
+if (!numpy.error) {
+  console.log(`The page's basin map on ${heavy.cores} workers is ${r(numpy.ms, heavy.two.ms)}× as fast as numpy's (on 1 worker ${r(numpy.ms, heavy.one.ms)}×);`
+    + ` settled starts at each minimum, page ${heavy.two.minima.join(' / ')}, numpy ${numpy.counts.minima.join(' / ')}`
+    + ` (numpy settled ${numpy.settled}).`);
+}
 await browser.close();
 server.kill();

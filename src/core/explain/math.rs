@@ -46,69 +46,89 @@ pub(super) enum M {
 /// Juxtaposition: the product written without a sign (`β₁m`).
 pub(super) const TIMES: &str = "\u{2062}";
 
+// The constructors below are `#[inline(never)]`: a derivation calls them hundreds of times, and
+// inlined into `step_items` and `rule_items` at opt-level 3 they cost the page's wasm 10 KiB
+// gzipped (BENCHMARKS.md, "Loading"); the explanation is built once per click, not in a loop.
+
+#[inline(never)]
 pub(super) fn id(s: &str) -> M {
     M::Id(s.to_owned())
 }
 
+#[inline(never)]
 pub(super) fn n(x: f64) -> M {
     M::Num(x)
 }
 
 /// A number, in parentheses when negative (after an operator or as a base).
+#[inline(never)]
 pub(super) fn np(x: f64) -> M {
     if x < 0.0 { paren(n(x)) } else { n(x) }
 }
 
+#[inline(never)]
 pub(super) fn op(s: &'static str) -> M {
     M::Op(s)
 }
 
+#[inline(never)]
 pub(super) fn row(items: Vec<M>) -> M {
     M::Row(items)
 }
 
+#[inline(never)]
 pub(super) fn frac(a: M, b: M) -> M {
     M::Frac(Box::new(a), Box::new(b))
 }
 
+#[inline(never)]
 pub(super) fn sqrt(x: M) -> M {
     M::Sqrt(Box::new(x))
 }
 
+#[inline(never)]
 pub(super) fn sub(base: M, index: M) -> M {
     M::Sub(Box::new(base), Box::new(index))
 }
 
+#[inline(never)]
 pub(super) fn sup(base: M, exponent: M) -> M {
     M::Sup(Box::new(base), Box::new(exponent))
 }
 
+#[inline(never)]
 pub(super) fn hat(x: M) -> M {
     M::Accent(Box::new(x), Accent::Hat)
 }
 
+#[inline(never)]
 pub(super) fn bar(x: M) -> M {
     M::Accent(Box::new(x), Accent::Bar)
 }
 
+#[inline(never)]
 pub(super) fn tilde(x: M) -> M {
     M::Accent(Box::new(x), Accent::Tilde)
 }
 
+#[inline(never)]
 pub(super) fn paren(x: M) -> M {
     M::Paren(Box::new(x))
 }
 
 /// `x` in parentheses when it is a sum (as a base of a power).
+#[inline(never)]
 pub(super) fn paren_if_row(x: M) -> M {
     if matches!(x, M::Row(_)) { paren(x) } else { x }
 }
 
+#[inline(never)]
 pub(super) fn abs(x: M) -> M {
     M::Abs(Box::new(x))
 }
 
 /// Factors written side by side (`μb`, `ηg`).
+#[inline(never)]
 pub(super) fn jx(factors: Vec<M>) -> M {
     let mut items = Vec::with_capacity(2 * factors.len());
     for (k, f) in factors.into_iter().enumerate() {
@@ -121,6 +141,7 @@ pub(super) fn jx(factors: Vec<M>) -> M {
 }
 
 /// Factors with an explicit `·` between them (`0.9·(−0.1234)`).
+#[inline(never)]
 pub(super) fn dot(factors: Vec<M>) -> M {
     let mut items = Vec::with_capacity(2 * factors.len());
     for (k, f) in factors.into_iter().enumerate() {
@@ -133,16 +154,19 @@ pub(super) fn dot(factors: Vec<M>) -> M {
 }
 
 /// `1 − x`.
+#[inline(never)]
 pub(super) fn one_minus(x: M) -> M {
     row(vec![n(1.0), op("−"), x])
 }
 
 /// `(a, b)`.
+#[inline(never)]
 pub(super) fn vector(v: [f64; 2]) -> M {
     paren(row(vec![n(v[0]), op(","), n(v[1])]))
 }
 
 /// `name(arg, …)` for a function written with a word (`max`, `sign`).
+#[inline(never)]
 pub(super) fn call(name: &str, args: Vec<M>) -> M {
     let mut items = Vec::with_capacity(2 * args.len());
     for (k, a) in args.into_iter().enumerate() {
@@ -155,6 +179,7 @@ pub(super) fn call(name: &str, args: Vec<M>) -> M {
 }
 
 /// `∇f(θ)`.
+#[inline(never)]
 pub(super) fn nabla_f() -> M {
     row(vec![op("∇"), id("f"), paren(id("θ"))])
 }
@@ -484,6 +509,7 @@ pub(super) enum Item {
     },
 }
 
+#[inline(never)]
 pub(super) fn line(lhs: M, rel: &'static str, rhs: M) -> Item {
     Item::Line {
         lhs,
@@ -493,6 +519,7 @@ pub(super) fn line(lhs: M, rel: &'static str, rhs: M) -> Item {
     }
 }
 
+#[inline(never)]
 pub(super) fn noted(item: Item, remark: impl Into<String>) -> Item {
     match item {
         Item::Line { lhs, rel, rhs, .. } => Item::Line {
@@ -506,16 +533,19 @@ pub(super) fn noted(item: Item, remark: impl Into<String>) -> Item {
 }
 
 /// `lhs = expr = value`.
+#[inline(never)]
 pub(super) fn eq(lhs: M, expr: M, value: f64) -> Item {
     line(lhs, "=", row(vec![expr, op("="), n(value)]))
 }
 
 /// `lhs ← expr = value`.
+#[inline(never)]
 pub(super) fn assign(lhs: M, expr: M, value: f64) -> Item {
     line(lhs, "←", row(vec![expr, op("="), n(value)]))
 }
 
 /// `lhs = value`.
+#[inline(never)]
 pub(super) fn eq_value(lhs: M, value: f64) -> Item {
     line(lhs, "=", n(value))
 }
