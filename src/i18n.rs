@@ -99,6 +99,7 @@ pub fn set_current(lang: Lang) {
 /// The quantities errors name by their English word ([`crate::error::Error::with_word`]),
 /// each translated by the catalogue's `word.<english>`.
 pub const WORDS: &[&str] = &[
+    "a non-finite gradient, parameter or loss",
     "batch size",
     "budget",
     "maximum steps",
@@ -106,6 +107,8 @@ pub const WORDS: &[&str] = &[
     "panels",
     "seed",
     "steps",
+    "the gradient or Hessian is not finite",
+    "the start point or its loss is not finite",
 ];
 
 /// The catalogue's word for `english` in `lang` (`word.<english>`, the name of a quantity an

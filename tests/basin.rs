@@ -132,7 +132,7 @@ fn basin_map(size: (u32, u32), view: &View, minima: &[[f64; 3]]) -> (Vec<u8>, Ve
             [(cols.start, rows.start), (cols.end - 1, rows.end - 1)],
             FILL.filled(),
         ))
-        .map_err(|e| e.to_string())
+        .map_err(optiviz::render::plot::draw_err)
     })
     .expect("the map draws");
     area.present().unwrap();

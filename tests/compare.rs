@@ -175,7 +175,7 @@ fn results_sort_by_a_column_with_missing_values_last_either_way() {
     assert_eq!(order("diverged_at", false), [3, 1, 2, 4]);
     assert_eq!(order("run", false), [4, 3, 2, 1]);
     let mut r = rows.clone();
-    let err = sort_results(&mut r, "speed", true).unwrap_err();
+    let err = sort_results(&mut r, "speed", true).unwrap_err().to_string();
     assert!(
         err.contains("'speed'") && err.contains("final_loss"),
         "{err}"
@@ -780,7 +780,7 @@ mod names {
             Ok(Objective::StepsToTolerance(1e-6))
         );
         assert_eq!(
-            Objective::from_name("loss").unwrap_err(),
+            Objective::from_name("loss").unwrap_err().to_string(),
             "unknown objective 'loss': allowed values are final-loss, steps, area"
         );
         assert_eq!(
@@ -789,7 +789,7 @@ mod names {
         );
         assert_eq!(Decay::from_names(""), Ok(vec![]));
         assert_eq!(
-            Decay::from_names("momentum,mu").unwrap_err(),
+            Decay::from_names("momentum,mu").unwrap_err().to_string(),
             "unknown hyperparameter 'mu' to tune: allowed values are momentum, beta1, beta2"
         );
     }
@@ -801,6 +801,7 @@ mod names {
                 Ok(_) => prop_assert!(Objective::NAMES.contains(&name.as_str())),
                 Err(e) => {
                     prop_assert!(!Objective::NAMES.contains(&name.as_str()));
+                    let e = e.to_string();
                     prop_assert!(e.contains(&format!("'{name}'")) && e.ends_with("final-loss, steps, area"), "{}", e);
                 }
             }
@@ -826,7 +827,7 @@ mod names {
             let unknown = items.iter().find(|n| !Decay::ALL.iter().any(|d| d.name == **n));
             match (Decay::from_names(&list), unknown) {
                 (Ok(decays), None) => prop_assert_eq!(decays.len(), items.len()),
-                (Err(e), Some(name)) => prop_assert!(e.starts_with(&format!("unknown hyperparameter '{name}'")), "{}", e),
+                (Err(e), Some(name)) => prop_assert!(e.to_string().starts_with(&format!("unknown hyperparameter '{name}'")), "{}", e),
                 (got, want) => prop_assert!(false, "{list:?}: {got:?}, unknown {want:?}"),
             }
         }
@@ -941,7 +942,7 @@ fn sweep_progress_fills_in_as_parts_arrive_and_charts_each_metric() {
     assert!(sweep.record(1, usize::MAX, &cells[..SWEEP_CELLS]).is_err());
     assert_eq!(sweep.lines(SweepMetric::Loss).len(), 2);
     assert_eq!(SweepMetric::from_name("steps"), Ok(SweepMetric::Steps));
-    let err = SweepMetric::from_name("time").unwrap_err();
+    let err = SweepMetric::from_name("time").unwrap_err().to_string();
     assert!(
         err.contains("'time'") && err.contains("loss, steps"),
         "{err}"

@@ -213,7 +213,7 @@ fn every_link_opens_a_valid_scene_paused_at_step_0() {
 fn a_link_s_language_is_checked_on_both_pages() {
     assert!(Scenario::from_query("story=too-large&lang=zh").is_ok());
     assert_eq!(
-        Scenario::from_query("lang=fr").unwrap_err(),
+        Scenario::from_query("lang=fr").unwrap_err().to_string(),
         "lang 'fr': allowed values are en, zh"
     );
     assert!(LabScenario::from_query("scene=overfitting&lang=en").is_ok());

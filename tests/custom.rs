@@ -244,7 +244,9 @@ fn the_command_line_reads_an_identifier_or_a_formula() {
         Surface::from_id_or_formula("x^2 + 10*y^2"),
         Ok(typed("x^2+10*y^2"))
     );
-    let e = Surface::from_id_or_formula("rosenbrok").unwrap_err();
+    let e = Surface::from_id_or_formula("rosenbrok")
+        .unwrap_err()
+        .to_string();
     assert!(
         e.starts_with("unknown surface 'rosenbrok': allowed values are rosenbrock,"),
         "{e}"
@@ -253,7 +255,9 @@ fn the_command_line_reads_an_identifier_or_a_formula() {
         e.ends_with("or a formula in x and y such as 'x^2 + 10*y^2'"),
         "{e}"
     );
-    let e = Surface::from_id_or_formula("x^2 + (y").unwrap_err();
+    let e = Surface::from_id_or_formula("x^2 + (y")
+        .unwrap_err()
+        .to_string();
     assert!(
         e == "formula 'x^2 + (y': missing ')' for '(' at column 7",
         "{e}"
@@ -291,7 +295,7 @@ mod link {
         );
         assert_eq!(Scenario::from_query(&q), Ok(s.clone()));
         // Typed by hand: `+` as itself, spaces as `%20`, `f` alone meaning surface=custom.
-        let (read, problems) = Scenario::read_query("f=(1-x)^2+100*(y-x^2)^2");
+        let (read, problems) = crate::read_words("f=(1-x)^2+100*(y-x^2)^2");
         assert_eq!(problems, Vec::<String>::new());
         assert_eq!(read.surface, s.surface);
         // Its start and view are the typed surface's own.
@@ -302,7 +306,7 @@ mod link {
     #[test]
     fn a_bad_formula_keeps_the_rest_of_the_link_and_says_where() {
         let (s, problems) =
-            Scenario::read_query("surface=custom&f=x%5E2%20%2B%20(y&steps=300&run=adam;lr=0.1");
+            crate::read_words("surface=custom&f=x%5E2%20%2B%20(y&steps=300&run=adam;lr=0.1");
         assert_eq!(
             problems,
             ["f 'x^2 + (y': missing ')' for '(' at column 7"],
@@ -312,7 +316,7 @@ mod link {
         assert_eq!(s.steps, 300);
         assert_eq!(s.runs.len(), 1);
         // No formula at all; a formula with another surface; an unknown surface lists custom.
-        let (_, p) = Scenario::read_query("surface=custom");
+        let (_, p) = crate::read_words("surface=custom");
         assert_eq!(
             p,
             [
@@ -320,17 +324,17 @@ mod link {
               such as f=x^2 + 10*y^2"
             ]
         );
-        let (s, p) = Scenario::read_query("surface=beale&f=x^2");
+        let (s, p) = crate::read_words("surface=beale&f=x^2");
         assert_eq!(s.surface, Surface::Beale);
         assert_eq!(
             p,
             ["f belongs to surface=custom only (the link's surface is beale)"]
         );
-        let (_, p) = Scenario::read_query("surface=moon");
+        let (_, p) = crate::read_words("surface=moon");
         assert!(p[0].ends_with(", easom, custom (with f=FORMULA)"), "{p:?}");
         // Too long: refused before it is read, quoted short.
         let long = format!("f={}", "x+".repeat(600));
-        let (s, p) = Scenario::read_query(&long);
+        let (s, p) = crate::read_words(&long);
         assert_eq!(s.surface, Surface::Rosenbrock);
         assert_eq!(
             p,
@@ -341,7 +345,7 @@ mod link {
         );
         // Too deep.
         let deep = format!("f={}x{}", "(".repeat(65), ")".repeat(65));
-        let (_, p) = Scenario::read_query(&deep);
+        let (_, p) = crate::read_words(&deep);
         assert!(p.len() == 1 && p[0].contains("column 65"), "{p:?}");
         // The page puts the link's last formula in its field to be corrected.
         use optiviz::state::query::link_formula;
@@ -404,7 +408,7 @@ mod link_properties {
             text in prop_oneof!["\\PC{0,60}", "[-+*/^()., xyepisncoqrtlabmh0-9]{0,60}"],
         ) {
             let q = format!("surface=custom&f={}", percent_encoding::utf8_percent_encode(&text, percent_encoding::NON_ALPHANUMERIC));
-            let (s, problems) = Scenario::read_query(&q);
+            let (s, problems) = crate::read_words(&q);
             prop_assert!(s.view().is_workable());
             match Surface::custom(&text) {
                 Ok(surface) => {
@@ -460,4 +464,10 @@ fn a_row_of_values_in_lanes_is_the_values_one_by_one() {
             );
         }
     }
+}
+
+/// [`Scenario::read_query`] with its problems worded (in English, the tests' language).
+fn read_words(query: &str) -> (optiviz::state::scenario::Scenario, Vec<String>) {
+    let (s, problems) = optiviz::state::scenario::Scenario::read_query(query);
+    (s, problems.iter().map(ToString::to_string).collect())
 }

@@ -6,10 +6,11 @@
 #![allow(clippy::needless_range_loop)]
 
 use optiviz::core::explain::{Explanation, explain, format_number, rule_mathml, rule_text};
-use optiviz::core::optim::{ConfigError, OptimizerKind, RunConfig, StateVar};
+use optiviz::core::optim::{OptimizerKind, RunConfig, StateVar};
 use optiviz::core::run::{Noise, RunSpec, simulate};
 use optiviz::core::schedule::Schedule;
 use optiviz::core::surface::Surface;
+use optiviz::error::Error;
 use optiviz::state::scenario::MAX_STEPS;
 
 fn config(kind: OptimizerKind, values: &[(&str, f64)]) -> RunConfig {
@@ -1004,9 +1005,9 @@ fn numbers_have_four_significant_digits() {
 // Steps that do not exist
 
 #[track_caller]
-fn conflict(result: Result<Explanation, ConfigError>) -> String {
+fn conflict(result: Result<Explanation, Error>) -> String {
     match result {
-        Err(ConfigError::Conflict(why)) => why,
+        Err(e) if e.key().starts_with("error.optim.explain_") => e.to_string(),
         other => panic!("expected a conflict, got {other:?}"),
     }
 }
@@ -1046,10 +1047,12 @@ fn steps_that_do_not_exist_are_errors() {
     // An invalid configuration is refused as simulate refuses it.
     let mut bad = RunConfig::new(OptimizerKind::Adam);
     bad.values.insert("beta1".into(), 1.5);
-    assert!(matches!(
-        explain(&surface, &RunSpec::from(bad), [-1.2, 1.0], 1),
-        Err(ConfigError::OutOfRange { name: "beta1", .. })
-    ));
+    let e = explain(&surface, &RunSpec::from(bad), [-1.2, 1.0], 1).unwrap_err();
+    assert_eq!(e.key(), "error.optim.out_of_range");
+    assert_eq!(
+        e.to_string(),
+        "invalid beta1 = 1.5: allowed values are 0 ≤ beta1 < 1"
+    );
 }
 
 /// The course notes' notation (`Notation::Notes`): the loss J and momentum's γ; the notes'

@@ -480,7 +480,7 @@ fn every_error_says_what_and_where() {
     ];
     for (text, message, column) in cases {
         let e = err(text);
-        assert_eq!(e.message, message, "{text:?}");
+        assert_eq!(e.error.to_string(), message, "{text:?}");
         assert_eq!(e.column, column, "{text:?}");
         assert_eq!(e.to_string(), message, "{text:?}");
     }
@@ -495,7 +495,7 @@ fn too_long_and_too_deep_are_refused_with_the_limit() {
     let many = "+x".repeat(MAX_CHARS / 2) + "x";
     let e = err(&many);
     assert_eq!(
-        e.message,
+        e.error.to_string(),
         format!(
             "expression too long: {} characters (at most {MAX_CHARS})",
             MAX_CHARS + 1
@@ -513,7 +513,7 @@ fn too_long_and_too_deep_are_refused_with_the_limit() {
     assert_eq!(pis.chars().count(), MAX_CHARS);
     let e = err(&pis);
     assert_eq!(
-        e.message,
+        e.error.to_string(),
         format!(
             "expression too long: 1499 characters written out in canonical form (at most {MAX_CHARS})"
         )
@@ -539,18 +539,18 @@ fn too_long_and_too_deep_are_refused_with_the_limit() {
     let parens = |n: usize| format!("{}x{}", "(".repeat(n), ")".repeat(n));
     assert_eq!(p(&parens(MAX_DEPTH)), Expr::X);
     let e = err(&parens(MAX_DEPTH + 1));
-    assert_eq!((e.message, e.column), (deep_message(65), 65));
+    assert_eq!((e.error.to_string(), e.column), (deep_message(65), 65));
 
     let signs = |n: usize| format!("{}x", "-".repeat(n));
     assert!(parse(&signs(MAX_DEPTH)).is_ok());
     let e = err(&signs(MAX_DEPTH + 1));
-    assert_eq!((e.message, e.column), (deep_message(65), 65));
+    assert_eq!((e.error.to_string(), e.column), (deep_message(65), 65));
 
     let calls = |n: usize| format!("{}x{}", "sin(".repeat(n), ")".repeat(n));
     assert!(parse(&calls(MAX_DEPTH)).is_ok());
     let e = err(&calls(MAX_DEPTH + 1));
     assert_eq!(
-        (e.message, e.column),
+        (e.error.to_string(), e.column),
         (deep_message(4 * 64 + 4), 4 * 64 + 4)
     );
 
@@ -558,7 +558,7 @@ fn too_long_and_too_deep_are_refused_with_the_limit() {
     assert!(parse(&powers(MAX_DEPTH)).is_ok());
     let e = err(&powers(MAX_DEPTH + 1));
     assert_eq!(
-        (e.message, e.column),
+        (e.error.to_string(), e.column),
         (deep_message(2 * 64 + 2), 2 * 64 + 2)
     );
 
@@ -1095,11 +1095,13 @@ mod properties {
                 let chars = text.chars().count();
                 prop_assert!(e.column >= 1, "{e:?}");
                 prop_assert!(e.column <= chars.min(MAX_CHARS) + 1, "{text:?}: {e:?}");
-                prop_assert!(!e.message.is_empty());
+                prop_assert!(!e.error.to_string().is_empty());
                 prop_assert!(
-                    e.message == "empty expression"
-                        || e.message.starts_with("expression too long: ")
-                        || e.message.contains(&format!("at column {}", e.column)),
+                    e.error.to_string() == "empty expression"
+                        || e.error.to_string().starts_with("expression too long: ")
+                        || e.error
+                            .to_string()
+                            .contains(&format!("at column {}", e.column)),
                     "{e:?}"
                 );
             }

@@ -606,6 +606,7 @@ fn a_bad_batch_size_is_refused_with_the_allowed_values() {
     assert!(
         optiviz::state::scenario::Scenario::from_query("run=sgd;batch=4")
             .unwrap_err()
+            .to_string()
             .contains("batch")
     );
 }

@@ -2,7 +2,7 @@
 //! (in the comments) and by `tests/golden/reference.py`, a plain-Python transcription of
 //! torch.optim's documented update rules that shares no code with this crate.
 
-use optiviz::core::optim::{ConfigError, OptimizerKind, RunConfig};
+use optiviz::core::optim::{OptimizerKind, RunConfig};
 use optiviz::core::run::{RunSpec, Trajectory, simulate};
 use optiviz::core::surface::Surface;
 
@@ -189,10 +189,11 @@ fn invalid_hyperparameters_name_the_parameter_and_range() {
         e.to_string(),
         "sgd has no option 'momentum': allowed names are lr, weight_decay"
     );
-    assert!(matches!(
-        RunConfig::new(OptimizerKind::Sgd).with("lr", f64::NAN),
-        Err(ConfigError::OutOfRange { name: "lr", .. })
-    ));
+    let e = RunConfig::new(OptimizerKind::Sgd)
+        .with("lr", f64::NAN)
+        .unwrap_err();
+    assert_eq!(e.key(), "error.optim.out_of_range");
+    assert_eq!(e.to_string(), "invalid lr = NaN: allowed values are 0 ≤ lr");
     let e = OptimizerKind::from_id("adamm").unwrap_err();
     assert_eq!(
         e.to_string(),

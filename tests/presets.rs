@@ -39,6 +39,7 @@ fn every_preset_loads_and_links_back_to_itself() {
     assert!(
         preset("nope")
             .unwrap_err()
+            .to_string()
             .starts_with("unknown story 'nope': allowed values are rosenbrock-valley")
     );
 }
@@ -64,7 +65,9 @@ fn a_story_link_opens_the_story_s_scene_and_other_keys_override_it() {
     );
     assert_eq!(s.runs, saddle.runs);
     assert_eq!(
-        Scenario::from_query("keep_rates=maybe").unwrap_err(),
+        Scenario::from_query("keep_rates=maybe")
+            .unwrap_err()
+            .to_string(),
         "keep_rates 'maybe': allowed are keep_rates alone, keep_rates=1 or keep_rates=true (on), \
          keep_rates=0 or keep_rates=false (off)"
     );

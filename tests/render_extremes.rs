@@ -10,6 +10,7 @@ mod common;
 
 use common::probe::Probe;
 use optiviz::core::surface::View;
+use optiviz::error::Error;
 use optiviz::render::lab::landscape_view;
 use optiviz::render::{Line, MetricSeries, Theme, draw_metric, draw_surface_layer};
 use plotters::prelude::*;
@@ -20,8 +21,8 @@ const SIZE: (u32, u32) = (320, 240);
 
 /// Draws with `draw` into a fresh probe and returns its result and the texts it wrote.
 fn render(
-    draw: impl FnOnce(&DrawingArea<Probe<'_>, plotters::coord::Shift>) -> Result<(), String>,
-) -> (Result<(), String>, Vec<String>) {
+    draw: impl FnOnce(&DrawingArea<Probe<'_>, plotters::coord::Shift>) -> Result<(), Error>,
+) -> (Result<(), Error>, Vec<String>) {
     let mut buf = vec![0u8; (SIZE.0 * SIZE.1 * 3) as usize];
     let texts = Rc::new(RefCell::new(Vec::new()));
     let result = {
@@ -41,7 +42,7 @@ fn a_view_no_axis_can_show_is_an_error_not_a_hang() {
     ] {
         let (result, _) =
             render(|area| draw_surface_layer(area, &view, &[], &[], &Theme::default()));
-        let e = result.unwrap_err();
+        let e = result.unwrap_err().to_string();
         assert!(e.starts_with("cannot draw an axis from"), "{view:?}: {e}");
     }
     // The widest and the narrowest views a link may carry are drawn, with tick labels.

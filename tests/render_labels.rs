@@ -17,6 +17,7 @@ mod common;
 use common::probe::{Label, Probe};
 use optiviz::core::model::{ModelSpec, Points};
 use optiviz::core::surface::{Surface, View};
+use optiviz::error::Error;
 use optiviz::render::basin::draw_basin_map;
 use optiviz::render::lab::{DataLayer, FitSeries, data_view, draw_data_view};
 use optiviz::render::plot::{
@@ -64,7 +65,7 @@ fn texts(
     css: (u32, u32),
     theme: &Theme,
     em: f64,
-    draw: impl FnOnce(&DrawingArea<Probe<'_>, Shift>) -> Result<(), String>,
+    draw: impl FnOnce(&DrawingArea<Probe<'_>, Shift>) -> Result<(), Error>,
 ) -> (Vec<Label>, (u32, u32)) {
     let size = (
         (f64::from(css.0) * theme.dpr) as u32,
@@ -111,7 +112,7 @@ fn assert_clear(what: &str, labels: &[Label], size: (u32, u32)) {
 fn check(
     what: &str,
     sizes: &[(u32, u32)],
-    draw: impl Fn(&DrawingArea<Probe<'_>, Shift>, &Theme) -> Result<(), String>,
+    draw: impl Fn(&DrawingArea<Probe<'_>, Shift>, &Theme) -> Result<(), Error>,
 ) {
     for &css in sizes {
         for theme in themes() {

@@ -6,11 +6,12 @@ pub mod serve;
 
 use crate::core::model::data::ClassShape;
 use crate::core::model::{ClassLoss, MAX_DEGREE, MAX_POINTS, ModelSpec, ModelTrace};
-use crate::core::optim::{ConfigError, OptimizerKind, RunConfig};
+use crate::core::optim::{OptimizerKind, RunConfig};
 use crate::core::run::{Noise, RunSpec};
 use crate::core::schedule::{SCHEDULE_FORMS, Schedule};
 use crate::core::surface::Surface;
 use crate::core::trace::Trace;
+use crate::error::Error;
 use crate::state::lab::{LabScenario, MAX_HIDDEN};
 use crate::state::scenario::MAX_STEPS;
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -406,7 +407,7 @@ fn time<T>(warm: bool, mut f: impl FnMut() -> T) -> (f64, T) {
 /// The workloads of `crate::core::bench`, timed; see BENCHMARKS.md.
 fn bench(size: usize, naive_rows: usize) -> Result<String, String> {
     use crate::core::bench::{adam_kernel, basin_workload, sweep_workload};
-    let e = |e: crate::core::optim::ConfigError| e.to_string();
+    let e = |e: Error| e.to_string();
     if naive_rows > size {
         return Err(format!(
             "invalid --naive-rows {naive_rows}: allowed values are 1 to --size ({size})"
@@ -671,7 +672,7 @@ fn surface(args: &TraceArgs) -> Result<Surface, String> {
 }
 
 fn config(args: &TraceArgs) -> Result<RunConfig, String> {
-    let mut kind = OptimizerKind::from_id(&args.optimizer).map_err(|e| cli_error(&e))?;
+    let mut kind = OptimizerKind::from_id(&args.optimizer)?;
     if args.nesterov {
         kind = match kind {
             OptimizerKind::Sgd | OptimizerKind::Momentum | OptimizerKind::Nesterov => {
@@ -718,7 +719,9 @@ fn config(args: &TraceArgs) -> Result<RunConfig, String> {
     ];
     for (name, value) in values {
         if let Some(v) = value {
-            config.set(name, v).map_err(|e| cli_error(&e))?;
+            config
+                .set(name, v)
+                .map_err(|e| cli_error(&e, kind, name, Some(v)))?;
         }
     }
     let flags = [
@@ -732,7 +735,9 @@ fn config(args: &TraceArgs) -> Result<RunConfig, String> {
     ];
     for (name, on) in flags {
         if let Some(on) = on {
-            config.set_flag(name, on).map_err(|e| cli_error(&e))?;
+            config
+                .set_flag(name, on)
+                .map_err(|e| cli_error(&e, kind, name, None))?;
         }
     }
     Ok(config)
@@ -747,30 +752,37 @@ fn option(name: &str) -> String {
     }
 }
 
-/// A configuration error in the words of the command line: options, not field names.
-fn cli_error(e: &ConfigError) -> String {
-    match e {
-        ConfigError::UnknownParam {
-            optimizer,
-            name,
-            allowed,
-        } => {
-            let allowed: Vec<String> = allowed.iter().map(|n| option(n)).collect();
+/// A configuration error in the words of the command line: options, not field names. `kind`,
+/// `name` and `value` are what was being set when `e` arose (`value` `None` for a flag); an
+/// error about something else keeps its own words.
+fn cli_error(e: &Error, kind: OptimizerKind, name: &str, value: Option<f64>) -> String {
+    match e.key() {
+        "error.optim.unknown_param" | "error.optim.no_options" => {
+            let allowed: Vec<String> = kind
+                .params()
+                .iter()
+                .map(|p| p.name)
+                .chain(kind.flags().iter().map(|f| f.name))
+                .map(option)
+                .collect();
             format!(
-                "{} does not apply to {optimizer}: its options are {}",
+                "{} does not apply to {}: its options are {}",
                 option(name),
+                kind.id(),
                 allowed.join(", ")
             )
         }
-        ConfigError::OutOfRange {
-            name,
-            value,
-            allowed,
-        } => format!(
-            "invalid {} {value}: allowed values are {allowed}",
-            option(name)
-        ),
-        other => other.to_string(),
+        "error.optim.out_of_range" => {
+            match (value, kind.params().iter().find(|p| p.name == name)) {
+                (Some(value), Some(param)) => format!(
+                    "invalid {} {value}: allowed values are {}",
+                    option(name),
+                    param.allowed()
+                ),
+                _ => e.to_string(),
+            }
+        }
+        _ => e.to_string(),
     }
 }
 
@@ -781,7 +793,7 @@ fn trace(args: &TraceArgs) -> Result<Trace, String> {
         Some(text) => parse_start(text)?,
         None => surface.default_start(),
     };
-    Trace::run(surface, spec, start, args.steps).map_err(|e| cli_error(&e))
+    Ok(Trace::run(surface, spec, start, args.steps)?)
 }
 
 /// The optimizer and everything around it, as every trace takes them.
@@ -802,7 +814,7 @@ fn run_spec(args: &TraceArgs) -> Result<RunSpec, String> {
         clip_value: args.clip_value,
         noise,
     };
-    spec.validate().map_err(|e| cli_error(&e))?;
+    spec.validate()?;
     Ok(spec)
 }
 

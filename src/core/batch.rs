@@ -19,10 +19,11 @@
 //! Newton's method (one optimizer per lane, with that lane's Hessian). `tests/batch.rs` checks
 //! the equality bit for bit over random settings.
 
-use crate::core::optim::{ConfigError, Optimizer, Rate};
+use crate::core::optim::{Optimizer, Rate};
 use crate::core::run::RunSpec;
 use crate::core::schedule::Schedule;
 use crate::core::surface::Surface;
+use crate::error::Error;
 use nalgebra::DMatrix;
 use rand::SeedableRng;
 use rand_pcg::Pcg64Mcg;
@@ -100,7 +101,7 @@ impl<'a> Batch<'a> {
         surface: &'a Surface,
         spec: &'a RunSpec,
         starts: &[[f64; 2]],
-    ) -> Result<Self, ConfigError> {
+    ) -> Result<Self, Error> {
         Self::build(surface, spec, starts, None)
     }
 
@@ -112,7 +113,7 @@ impl<'a> Batch<'a> {
         spec: &'a RunSpec,
         start: [f64; 2],
         lrs: &[f64],
-    ) -> Result<Self, ConfigError> {
+    ) -> Result<Self, Error> {
         for &lr in lrs {
             spec.optimizer.clone().set("lr", lr)?;
         }
@@ -124,14 +125,12 @@ impl<'a> Batch<'a> {
         spec: &'a RunSpec,
         starts: &[[f64; 2]],
         lrs: Option<&[f64]>,
-    ) -> Result<Self, ConfigError> {
+    ) -> Result<Self, Error> {
         spec.validate()?;
         let first = spec.optimizer.build()?;
         let n = starts.len();
         if n == 0 {
-            return Err(ConfigError::Conflict(
-                "a batch needs at least one run".into(),
-            ));
+            return Err(crate::err!("error.optim.empty_batch"));
         }
         let width = n.div_ceil(LANES) * LANES;
         // Padding lanes repeat lane 0; their results are never read.

@@ -8,9 +8,10 @@
 
 use crate::core::batch::Batch;
 use crate::core::compare::{BasinGrid, SweepPoint, log_space, lr_sweep, lr_sweep_single};
-use crate::core::optim::{ConfigError, OptimizerKind, RunConfig};
+use crate::core::optim::{OptimizerKind, RunConfig};
 use crate::core::run::{RunSpec, Stepper};
 use crate::core::surface::Surface;
+use crate::error::Error;
 
 /// The basin-map workload: gradient descent (`lr = 0.01`) on Himmelblau over its default view,
 /// at most 500 steps per start point, settling tolerance `1e-6` (the page's), on a
@@ -45,7 +46,7 @@ pub const SWEEP_OPTIMIZERS: [OptimizerKind; 8] = [
 /// Rosenbrock from (−1.2, 1), 50 rates from 1e-4 to 1 (log-spaced), 2,000 steps each,
 /// tolerance `1e-6` on the loss; batched ([`lr_sweep`]) or one run at a time
 /// ([`lr_sweep_single`]). Returns every point, so a caller can check both forms agree.
-pub fn sweep_workload(batched: bool) -> Result<Vec<Vec<SweepPoint>>, ConfigError> {
+pub fn sweep_workload(batched: bool) -> Result<Vec<Vec<SweepPoint>>, Error> {
     let surface = Surface::Rosenbrock;
     let start = surface.default_start();
     let lrs = log_space(1e-4, 1.0, 50)?;
@@ -80,7 +81,7 @@ pub fn sweep_workload(batched: bool) -> Result<Vec<Vec<SweepPoint>>, ConfigError
 /// the valley for `steps` steps each, batched in one [`Batch`] or one at a time with
 /// [`Stepper`]. Returns the sum of the final losses (so the work cannot be optimised away,
 /// and both forms can be compared).
-pub fn adam_kernel(runs: usize, steps: usize, batched: bool) -> Result<f64, ConfigError> {
+pub fn adam_kernel(runs: usize, steps: usize, batched: bool) -> Result<f64, Error> {
     let surface = Surface::Rosenbrock;
     let mut config = RunConfig::new(OptimizerKind::Adam);
     config.set("lr", 1e-3)?;

@@ -22,9 +22,11 @@
 //! itself.
 
 use crate::core::batch::Batch;
-use crate::core::optim::ConfigError;
+use crate::core::optim::out_of_range;
 use crate::core::run::{RunSpec, Stepper, Trajectory, simulate};
 use crate::core::surface::{Surface, View};
+use crate::err;
+use crate::error::Error;
 use nalgebra::SymmetricEigen;
 use std::fmt::Write as _;
 use std::ops::Range;
@@ -51,7 +53,7 @@ fn distance(a: [f64; 2], b: [f64; 2]) -> f64 {
 }
 
 /// `spec` with its learning rate set to `lr` (validated).
-fn with_lr(spec: &RunSpec, lr: f64) -> Result<RunSpec, ConfigError> {
+fn with_lr(spec: &RunSpec, lr: f64) -> Result<RunSpec, Error> {
     let mut spec = spec.clone();
     spec.optimizer.set("lr", lr)?;
     Ok(spec)
@@ -133,7 +135,7 @@ pub const RESULT_COLUMNS: [&str; 6] = [
 /// Sorts `rows` by column `key` (one of [`RESULT_COLUMNS`]), ascending or not; a missing
 /// value (never reached, never diverged, no known minimum) sorts last either way, and equal
 /// values keep the runs' order. An unknown column is an error naming the allowed ones.
-pub fn sort_results(rows: &mut [ResultRow], key: &str, ascending: bool) -> Result<(), String> {
+pub fn sort_results(rows: &mut [ResultRow], key: &str, ascending: bool) -> Result<(), Error> {
     let value = |r: &ResultRow| -> Option<f64> {
         match key {
             "run" => Some(r.run as f64),
@@ -145,10 +147,8 @@ pub fn sort_results(rows: &mut [ResultRow], key: &str, ascending: bool) -> Resul
         }
     };
     if !RESULT_COLUMNS.contains(&key) {
-        return Err(format!(
-            "unknown column '{key}': allowed are {}",
-            RESULT_COLUMNS.join(", ")
-        ));
+        let allowed = RESULT_COLUMNS.join(", ");
+        return Err(err!("error.compare.column", key = key, allowed = allowed));
     }
     rows.sort_by(|a, b| match (value(a), value(b)) {
         (Some(x), Some(y)) if ascending => x.total_cmp(&y),
@@ -259,7 +259,7 @@ pub fn lr_sweep(
     steps: usize,
     lrs: &[f64],
     tol: f64,
-) -> Result<Vec<SweepPoint>, ConfigError> {
+) -> Result<Vec<SweepPoint>, Error> {
     if lrs.is_empty() {
         return Ok(Vec::new());
     }
@@ -297,7 +297,7 @@ pub fn lr_sweep_single(
     steps: usize,
     lrs: &[f64],
     tol: f64,
-) -> Result<Vec<SweepPoint>, ConfigError> {
+) -> Result<Vec<SweepPoint>, Error> {
     let f_star = lowest_minimum(surface);
     lrs.iter()
         .map(|&lr| {
@@ -315,20 +315,14 @@ pub fn lr_sweep_single(
         .collect()
 }
 
-fn check_log_range(name_lo: &'static str, lo: f64, hi: f64) -> Result<(), ConfigError> {
+fn check_log_range(name_lo: &'static str, lo: f64, hi: f64) -> Result<(), Error> {
     if !(lo.is_finite() && lo > 0.0) {
-        return Err(ConfigError::OutOfRange {
-            name: name_lo,
-            value: lo,
-            allowed: format!("0 < {name_lo} < hi, finite"),
-        });
+        return Err(err!("error.compare.log_lo", name = name_lo, value = lo));
     }
     if !(hi.is_finite() && hi > lo) {
-        return Err(ConfigError::OutOfRange {
-            name: "hi",
-            value: hi,
-            allowed: format!("{lo:?} < hi, finite"),
-        });
+        return Err(Error::new("error.compare.log_hi")
+            .with("value", hi)
+            .with("lo", format!("{lo:?}")));
     }
     Ok(())
 }
@@ -361,13 +355,11 @@ pub enum SweepMetric {
 
 impl SweepMetric {
     /// `loss` or `steps`; anything else is an error naming the allowed values.
-    pub fn from_name(name: &str) -> Result<SweepMetric, String> {
+    pub fn from_name(name: &str) -> Result<SweepMetric, Error> {
         match name {
             "loss" => Ok(SweepMetric::Loss),
             "steps" => Ok(SweepMetric::Steps),
-            other => Err(format!(
-                "unknown sweep measure '{other}': allowed values are loss, steps"
-            )),
+            other => Err(err!("error.compare.sweep_measure", value = other)),
         }
     }
 }
@@ -400,10 +392,10 @@ impl SweepProgress {
     /// Records part of run `run`'s sweep: `cells` as [`SweepPoint::to_cells`] writes them,
     /// one point after another, for the rates from index `first` on. A part that does not
     /// fit the rates is refused.
-    pub fn record(&mut self, run: usize, first: usize, cells: &[f64]) -> Result<(), String> {
+    pub fn record(&mut self, run: usize, first: usize, cells: &[f64]) -> Result<(), Error> {
         let n = cells.len() / SWEEP_CELLS;
         if !cells.len().is_multiple_of(SWEEP_CELLS) || first.saturating_add(n) > self.lrs.len() {
-            return Err("the sweep's part does not fit its rates".into());
+            return Err(err!("error.compare.sweep_part"));
         }
         let j = match self.runs.binary_search_by_key(&run, |(i, _)| *i) {
             Ok(j) => j,
@@ -455,14 +447,10 @@ impl SweepProgress {
 /// `10^(log10 lo + i/(n − 1) · (log10 hi − log10 lo))` for `i = 0 … n − 1`.
 ///
 /// Fails unless `0 < lo < hi` (both finite) and `n ≥ 2`, naming the offending value.
-pub fn log_space(lo: f64, hi: f64, n: usize) -> Result<Vec<f64>, ConfigError> {
+pub fn log_space(lo: f64, hi: f64, n: usize) -> Result<Vec<f64>, Error> {
     check_log_range("lo", lo, hi)?;
     if n < 2 {
-        return Err(ConfigError::OutOfRange {
-            name: "n",
-            value: n as f64,
-            allowed: "2 ≤ n".into(),
-        });
+        return Err(out_of_range("n", n as f64, "2 ≤ n"));
     }
     let (a, b) = (lo.log10(), hi.log10());
     Ok((0..n)
@@ -478,20 +466,14 @@ pub fn log_space(lo: f64, hi: f64, n: usize) -> Result<Vec<f64>, ConfigError> {
 /// `lo + i/(n − 1) · (hi − lo)` for `i = 0 … n − 1`.
 ///
 /// Fails unless `lo < hi` (both finite) and `n ≥ 2`, naming the offending value.
-pub fn lin_space(lo: f64, hi: f64, n: usize) -> Result<Vec<f64>, ConfigError> {
+pub fn lin_space(lo: f64, hi: f64, n: usize) -> Result<Vec<f64>, Error> {
     if !(lo.is_finite() && hi.is_finite() && lo < hi) {
-        return Err(ConfigError::OutOfRange {
-            name: "hi",
-            value: hi,
-            allowed: format!("{lo:?} < hi, both finite"),
-        });
+        return Err(Error::new("error.compare.lin_hi")
+            .with("value", hi)
+            .with("lo", format!("{lo:?}")));
     }
     if n < 2 {
-        return Err(ConfigError::OutOfRange {
-            name: "n",
-            value: n as f64,
-            allowed: "2 ≤ n".into(),
-        });
+        return Err(out_of_range("n", n as f64, "2 ≤ n"));
     }
     Ok((0..n)
         .map(|i| match i {
@@ -506,13 +488,9 @@ pub fn lin_space(lo: f64, hi: f64, n: usize) -> Result<Vec<f64>, ConfigError> {
 /// [`crate::core::optim::Scale::Decay`].
 ///
 /// Fails unless `lo < hi < 1` (both finite) and `n ≥ 2`, naming the offending value.
-pub fn decay_space(lo: f64, hi: f64, n: usize) -> Result<Vec<f64>, ConfigError> {
+pub fn decay_space(lo: f64, hi: f64, n: usize) -> Result<Vec<f64>, Error> {
     if !(lo.is_finite() && hi.is_finite() && lo < hi && hi < 1.0) {
-        return Err(ConfigError::OutOfRange {
-            name: "hi",
-            value: hi,
-            allowed: format!("{lo:?} < hi < 1"),
-        });
+        return Err(out_of_range("hi", hi, &format!("{lo:?} < hi < 1")));
     }
     let complements = log_space(1.0 - hi, 1.0 - lo, n)?;
     Ok(complements.iter().rev().map(|c| 1.0 - c).collect())
@@ -650,7 +628,7 @@ impl BasinGrid {
         surface: &Surface,
         spec: &RunSpec,
         rows: Range<usize>,
-    ) -> Result<Vec<Basin>, ConfigError> {
+    ) -> Result<Vec<Basin>, Error> {
         self.check(spec, &rows)?;
         let minima = surface.minima();
         let radius = self.radius();
@@ -671,7 +649,7 @@ impl BasinGrid {
         surface: &Surface,
         spec: &RunSpec,
         rows: Range<usize>,
-    ) -> Result<Vec<Basin>, ConfigError> {
+    ) -> Result<Vec<Basin>, Error> {
         self.check(spec, &rows)?;
         let minima = surface.minima();
         let radius = self.radius();
@@ -688,33 +666,30 @@ impl BasinGrid {
     }
 
     /// The checks [`BasinGrid::rows`] states.
-    fn check(&self, spec: &RunSpec, rows: &Range<usize>) -> Result<(), ConfigError> {
+    fn check(&self, spec: &RunSpec, rows: &Range<usize>) -> Result<(), Error> {
         spec.validate()?;
         spec.optimizer.build()?;
         if self.width == 0 || self.height == 0 {
-            return Err(ConfigError::Conflict(format!(
-                "a basin map needs at least one column and one row, not {} × {}",
-                self.width, self.height
-            )));
+            let (width, height) = (self.width, self.height);
+            return Err(Error::new("error.compare.basin_empty")
+                .with("width", width)
+                .with("height", height));
         }
         if !(self.tol.is_finite() && self.tol > 0.0) {
-            return Err(ConfigError::OutOfRange {
-                name: "tol",
-                value: self.tol,
-                allowed: "0 < tol, finite".into(),
-            });
+            return Err(err!("error.compare.tol", value = self.tol));
         }
         if rows.start > rows.end || rows.end > self.height {
-            return Err(ConfigError::Conflict(format!(
-                "rows {}..{} are not within 0..{}",
-                rows.start, rows.end, self.height
-            )));
+            let (start, end, height) = (rows.start, rows.end, self.height);
+            return Err(Error::new("error.compare.rows")
+                .with("start", start)
+                .with("end", end)
+                .with("height", height));
         }
         Ok(())
     }
 
     /// The whole map: every row.
-    pub fn map(&self, surface: &Surface, spec: &RunSpec) -> Result<BasinMap, ConfigError> {
+    pub fn map(&self, surface: &Surface, spec: &RunSpec) -> Result<BasinMap, Error> {
         Ok(BasinMap {
             width: self.width,
             height: self.height,
@@ -767,7 +742,7 @@ fn basins(
     tol: f64,
     minima: &[[f64; 3]],
     radius: f64,
-) -> Result<Vec<Basin>, ConfigError> {
+) -> Result<Vec<Basin>, Error> {
     let mut batch = Batch::new(surface, spec, starts)?;
     let mut cells: Vec<Option<Basin>> = (0..starts.len())
         .map(|i| match batch.halted(i) {
@@ -814,7 +789,7 @@ fn basin(
     tol: f64,
     minima: &[[f64; 3]],
     radius: f64,
-) -> Result<Basin, ConfigError> {
+) -> Result<Basin, Error> {
     let classify = |p: [f64; 2], k: usize| classify(p, k, minima, radius);
     let mut stepper = Stepper::new(surface, spec, start)?;
     if let Some(halt) = stepper.start_halt() {
@@ -851,7 +826,7 @@ pub fn basin_map(
     height: usize,
     steps: usize,
     tol: f64,
-) -> Result<BasinMap, ConfigError> {
+) -> Result<BasinMap, Error> {
     BasinGrid {
         view: *view,
         width,
@@ -874,7 +849,7 @@ pub fn basin_map_rows(
     steps: usize,
     tol: f64,
     rows: Range<usize>,
-) -> Result<Vec<Basin>, ConfigError> {
+) -> Result<Vec<Basin>, Error> {
     BasinGrid {
         view: *view,
         width,
@@ -1047,15 +1022,17 @@ impl Objective {
     /// The objective named `name`: `final-loss`, `steps` (steps to a loss within 1e-6 of the
     /// minimum) or `area` (area under the log loss curve); an error naming the allowed values
     /// otherwise.
-    pub fn from_name(name: &str) -> Result<Objective, String> {
+    pub fn from_name(name: &str) -> Result<Objective, Error> {
         match name {
             "final-loss" => Ok(Objective::FinalLoss),
             "steps" => Ok(Objective::StepsToTolerance(TOLERANCE)),
             "area" => Ok(Objective::AreaUnderCurve),
-            other => Err(format!(
-                "unknown objective '{other}': allowed values are {}",
-                Objective::NAMES.join(", ")
-            )),
+            other => {
+                let allowed = Objective::NAMES.join(", ");
+                Err(Error::new("error.compare.objective")
+                    .with("value", other)
+                    .with("allowed", allowed))
+            }
         }
     }
 }
@@ -1102,7 +1079,7 @@ pub fn lr_scores(
     steps: usize,
     lrs: &[f64],
     objective: Objective,
-) -> Result<Vec<f64>, ConfigError> {
+) -> Result<Vec<f64>, Error> {
     if lrs.is_empty() {
         return Ok(Vec::new());
     }
@@ -1208,7 +1185,7 @@ impl Decay {
     /// The decays named in `names`, comma-separated (spaces around a name and empty items
     /// ignored, so `""` is none), in the order given; an error naming the first unknown name
     /// and the allowed ones otherwise.
-    pub fn from_names(names: &str) -> Result<Vec<Decay>, String> {
+    pub fn from_names(names: &str) -> Result<Vec<Decay>, Error> {
         names
             .split(',')
             .map(str::trim)
@@ -1219,10 +1196,8 @@ impl Decay {
                     .find(|d| d.name == name)
                     .ok_or_else(|| {
                         let allowed: Vec<&str> = Decay::ALL.iter().map(|d| d.name).collect();
-                        format!(
-                            "unknown hyperparameter '{name}' to tune: allowed values are {}",
-                            allowed.join(", ")
-                        )
+                        let allowed = allowed.join(", ");
+                        err!("error.compare.tune_param", name = name, allowed = allowed)
                     })
             })
             .collect()
@@ -1233,7 +1208,7 @@ impl Decay {
     /// momentum needs μ > 0, so μ = 0 is refused) moves inwards in tenths of the range, as
     /// spaced in `log10(1 − v)`, to the first value accepted (for Nesterov's μ, 1 − 10^−0.2 ≈
     /// 0.37). An error when no tenth is accepted, or when `spec` has no such hyperparameter.
-    pub fn within(&self, spec: &RunSpec) -> Result<Decay, ConfigError> {
+    pub fn within(&self, spec: &RunSpec) -> Result<Decay, Error> {
         let accepts = |v: f64| {
             let mut s = spec.clone();
             s.optimizer.set(self.name, v).is_ok()
@@ -1255,20 +1230,17 @@ impl Decay {
                 hi: at(hi),
                 ..*self
             }),
-            _ => Err(ConfigError::Conflict(format!(
-                "{} {}: no {} from {} to {} can be searched",
-                spec.optimizer.kind.id(),
-                self.name,
-                self.name,
-                self.lo,
-                self.hi
-            ))),
+            _ => Err(Error::new("error.compare.no_decay")
+                .with("optimizer", spec.optimizer.kind.id())
+                .with("name", self.name)
+                .with("lo", self.lo)
+                .with("hi", self.hi)),
         }
     }
 
     /// `n ≥ 2` values from `lo` to `hi` ([`decay_space`]). With `n = 3`,
     /// [`Decay::MOMENTUM`] gives 0, 0.9, 0.99 and [`Decay::BETA2`] 0.99, 0.999, 0.9999.
-    pub fn values(&self, n: usize) -> Result<Vec<f64>, ConfigError> {
+    pub fn values(&self, n: usize) -> Result<Vec<f64>, Error> {
         decay_space(self.lo, self.hi, n)
     }
 }
@@ -1373,14 +1345,10 @@ const INV_PHI: f64 = 0.618_033_988_749_894_9;
 pub const MIN_LR_BUDGET: usize = 8;
 
 impl Tuning<'_> {
-    fn check(&self) -> Result<(), ConfigError> {
+    fn check(&self) -> Result<(), Error> {
         check_log_range("lo", self.lrs.0, self.lrs.1)?;
         if self.budget == 0 {
-            return Err(ConfigError::OutOfRange {
-                name: "budget",
-                value: 0.0,
-                allowed: "1 ≤ budget".into(),
-            });
+            return Err(out_of_range("budget", 0.0, "1 ≤ budget"));
         }
         Ok(())
     }
@@ -1396,7 +1364,7 @@ impl Tuning<'_> {
     /// golden-section points tie, the search keeps the lower rates.
     ///
     /// Fails when `spec` is invalid, unless `0 < lo < hi` (finite), or when `budget` is 0.
-    pub fn lr(&self, progress: &mut dyn FnMut(usize)) -> Result<TuneResult, ConfigError> {
+    pub fn lr(&self, progress: &mut dyn FnMut(usize)) -> Result<TuneResult, Error> {
         self.check()?;
         let (lo, hi) = self.lrs;
         let budget = self.budget;
@@ -1416,7 +1384,7 @@ impl Tuning<'_> {
         let mut evaluated: Vec<(f64, f64)> = Vec::with_capacity(budget);
         evaluated.extend(coarse.iter().copied().zip(grid_scores.iter().copied()));
         progress(evaluated.len());
-        let mut eval = |log_lr: f64, evaluated: &mut Vec<(f64, f64)>| -> Result<f64, ConfigError> {
+        let mut eval = |log_lr: f64, evaluated: &mut Vec<(f64, f64)>| -> Result<f64, Error> {
             let lr = 10f64.powf(log_lr);
             let s = self.score_of(&with_lr(self.spec, lr)?)?;
             evaluated.push((lr, s));
@@ -1486,7 +1454,7 @@ impl Tuning<'_> {
         &self,
         decays: &[Decay],
         progress: &mut dyn FnMut(usize),
-    ) -> Result<Searched, ConfigError> {
+    ) -> Result<Searched, Error> {
         self.check()?;
         let names: Vec<&'static str> = std::iter::once("lr")
             .chain(decays.iter().map(|d| d.name))
@@ -1567,7 +1535,7 @@ impl Tuning<'_> {
                 x
             };
             let start = best_of(&evaluated).0;
-            let mut f = |u: &[f64]| -> Result<f64, ConfigError> {
+            let mut f = |u: &[f64]| -> Result<f64, Error> {
                 let x = unscale(u);
                 let sc = self.score_of(&with_lr(&self.with_values(decays, &x[1..])?, x[0])?)?;
                 evaluated.push((x, sc));
@@ -1588,13 +1556,13 @@ impl Tuning<'_> {
     }
 
     /// The objective's score of one simulation of `spec`.
-    fn score_of(&self, spec: &RunSpec) -> Result<f64, ConfigError> {
+    fn score_of(&self, spec: &RunSpec) -> Result<f64, Error> {
         let t = simulate(self.surface, spec, self.start, self.steps)?;
         Ok(score(self.surface, &t, self.objective))
     }
 
     /// The run's setting with each of `decays` set to its value in `values`.
-    fn with_values(&self, decays: &[Decay], values: &[f64]) -> Result<RunSpec, ConfigError> {
+    fn with_values(&self, decays: &[Decay], values: &[f64]) -> Result<RunSpec, Error> {
         let mut spec = self.spec.clone();
         for (decay, &v) in decays.iter().zip(values) {
             spec.optimizer.set(decay.name, v)?;
@@ -1625,15 +1593,15 @@ fn best_of<T: Clone>(evaluated: &[(T, f64)]) -> (T, f64) {
 /// Nelder–Mead minimisation of `f` over the unit box from `x0`, for exactly `budget`
 /// evaluations (see [`Tuning::search`] for the constants); `f` keeps what it evaluates.
 fn nelder_mead(
-    f: &mut dyn FnMut(&[f64]) -> Result<f64, ConfigError>,
+    f: &mut dyn FnMut(&[f64]) -> Result<f64, Error>,
     x0: &[f64],
     budget: usize,
-) -> Result<(), ConfigError> {
+) -> Result<(), Error> {
     let n = x0.len();
     let clamp = |x: Vec<f64>| -> Vec<f64> { x.into_iter().map(|v| v.clamp(0.0, 1.0)).collect() };
     let mut left = budget;
     // Evaluates `x` unless the budget is spent (then `None`, and the search ends).
-    let mut eval = |x: &[f64]| -> Result<Option<f64>, ConfigError> {
+    let mut eval = |x: &[f64]| -> Result<Option<f64>, Error> {
         if left == 0 {
             return Ok(None);
         }

@@ -63,6 +63,8 @@
 //! [`parse`] returns can be written out and read back.
 
 use crate::core::dual::Real;
+use crate::err;
+use crate::error::Error;
 use std::f64::consts::{E, PI};
 use std::fmt;
 use std::str::FromStr;
@@ -81,12 +83,12 @@ pub const MAX_DEPTH: usize = 64;
 /// which must stay within `i32`).
 pub const MAX_POWI: i32 = 1024;
 
-/// Why a formula could not be read: a sentence that says what and where, and the 1-based
+/// Why a formula could not be read: what and where (`error.formula.…`), and the 1-based
 /// character column it points at.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ExprError {
     /// What is wrong, with its place: `unknown function 'sine' at column 1 (allowed: sin, …)`.
-    pub message: String,
+    pub error: Error,
     /// The 1-based character column the error points at: the offending token's first
     /// character; one past the last character where the formula ends too early; `1` for an
     /// empty formula; `MAX_CHARS + 1` for one too long (as typed or written out).
@@ -94,17 +96,21 @@ pub struct ExprError {
 }
 
 impl ExprError {
-    fn new(column: usize, message: impl Into<String>) -> Self {
-        ExprError {
-            message: message.into(),
-            column,
-        }
+    fn new(column: usize, error: Error) -> Self {
+        ExprError { error, column }
     }
 }
 
 impl fmt::Display for ExprError {
+    /// The message, in the thread's language (as [`Error`] displays).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        self.error.fmt(f)
+    }
+}
+
+impl From<ExprError> for Error {
+    fn from(e: ExprError) -> Error {
+        e.error
     }
 }
 
@@ -272,7 +278,7 @@ pub fn parse(text: &str) -> Result<Expr, ExprError> {
     if chars > MAX_CHARS {
         return Err(ExprError::new(
             MAX_CHARS + 1,
-            format!("expression too long: {chars} characters (at most {MAX_CHARS})"),
+            err!("error.formula.too_long", chars = chars, max = MAX_CHARS),
         ));
     }
     // Tokens up to the first character that is none: the parser reports whatever is wrong
@@ -289,7 +295,7 @@ pub fn parse(text: &str) -> Result<Expr, ExprError> {
     if tokens.is_empty() {
         return Err(p
             .lex_error
-            .unwrap_or_else(|| ExprError::new(1, "empty expression")));
+            .unwrap_or_else(|| ExprError::new(1, err!("error.formula.empty"))));
     }
     let e = p.sum()?;
     if p.peek().is_some() {
@@ -306,10 +312,9 @@ pub fn parse(text: &str) -> Result<Expr, ExprError> {
     if canonical > MAX_CHARS {
         return Err(ExprError::new(
             MAX_CHARS + 1,
-            format!(
-                "expression too long: {canonical} characters written out in canonical form \
-                 (at most {MAX_CHARS})"
-            ),
+            Error::new("error.formula.too_long_canonical")
+                .with("chars", canonical)
+                .with("max", MAX_CHARS),
         ));
     }
     Ok(e)
@@ -727,20 +732,15 @@ fn lex_into(text: &str, tokens: &mut Vec<Token>) -> Result<(), ExprError> {
                 continue;
             }
             c => {
-                let hint = match c {
-                    '²' | '³' => " (write powers with ^, as x^2)",
-                    '√' => " (write sqrt(x))",
-                    '[' | ']' | '{' | '}' => " (group with parentheses)",
-                    '=' => " (type only the right-hand side, as x^2 + y^2)",
-                    _ => "",
+                let error = match c {
+                    '²' | '³' => Error::new("error.formula.character_power"),
+                    '√' => Error::new("error.formula.character_sqrt"),
+                    '[' | ']' | '{' | '}' => Error::new("error.formula.character_group"),
+                    '=' => Error::new("error.formula.character_equation"),
+                    _ => Error::new("error.formula.character"),
                 };
-                return Err(ExprError::new(
-                    column,
-                    format!(
-                        "unexpected character '{}' at column {column}{hint}",
-                        c.escape_debug()
-                    ),
-                ));
+                let error = error.with("char", c.escape_debug()).with("column", column);
+                return Err(ExprError::new(column, error));
             }
         };
         tokens.push(token);
@@ -774,16 +774,17 @@ fn number_token(chars: &[char], column: usize) -> Result<(Token, usize), ExprErr
     let value = text.replace('−', "-").parse::<f64>().map_err(|_| {
         ExprError::new(
             column,
-            format!("unreadable number '{text}' at column {column}"),
+            Error::new("error.formula.unreadable_number")
+                .with("text", &text)
+                .with("column", column),
         )
     })?;
     if !value.is_finite() {
         return Err(ExprError::new(
             column,
-            format!(
-                "number '{text}' at column {column} is too large (a number's magnitude must be \
-                 below about 1.8e308)"
-            ),
+            Error::new("error.formula.number_too_large")
+                .with("text", &text)
+                .with("column", column),
         ));
     }
     Ok((
@@ -820,17 +821,14 @@ fn func2(name: &str) -> Option<Func2> {
     Func2::ALL.into_iter().find(|f| f.name() == name)
 }
 
-/// " (names are lower-case; " where `name` in lower case is known, else " (".
-fn case_hint(name: &str) -> &'static str {
+/// Whether `name` is known once written in lower case but not as written: the messages then
+/// say that names are lower-case.
+fn wrong_case(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     let known = func1(&lower).is_some()
         || func2(&lower).is_some()
         || matches!(lower.as_str(), "x" | "y" | "pi" | "e");
-    if lower != name && known {
-        " (names are lower-case; "
-    } else {
-        " ("
-    }
+    lower != name && known
 }
 
 #[cold]
@@ -838,10 +836,7 @@ fn case_hint(name: &str) -> &'static str {
 fn too_deep(column: usize) -> ExprError {
     ExprError::new(
         column,
-        format!(
-            "too deeply nested at column {column} (at most {MAX_DEPTH} levels of parentheses, \
-             function calls, signs and powers)"
-        ),
+        err!("error.formula.too_deep", column = column, max = MAX_DEPTH),
     )
 }
 
@@ -850,11 +845,14 @@ fn too_deep(column: usize) -> ExprError {
 fn unknown_function(name: &str, column: usize) -> ExprError {
     ExprError::new(
         column,
-        format!(
-            "unknown function '{name}' at column {column}{}allowed: {})",
-            case_hint(name),
-            functions_list()
-        ),
+        if wrong_case(name) {
+            Error::new("error.formula.unknown_function_case")
+        } else {
+            Error::new("error.formula.unknown_function")
+        }
+        .with("name", name)
+        .with("column", column)
+        .with("allowed", functions_list()),
     )
 }
 
@@ -863,10 +861,15 @@ fn unknown_function(name: &str, column: usize) -> ExprError {
 fn arity_error(name: &str, wanted: usize, count: usize, column: usize) -> ExprError {
     ExprError::new(
         column,
-        format!(
-            "expected {wanted} argument{} to {name}, got {count} at column {column}",
-            if wanted == 1 { "" } else { "s" },
-        ),
+        if wanted == 1 {
+            Error::new("error.formula.arity_one")
+        } else {
+            Error::new("error.formula.arity_many")
+        }
+        .with("wanted", wanted)
+        .with("name", name)
+        .with("count", count)
+        .with("column", column),
     )
 }
 
@@ -1025,35 +1028,31 @@ impl Parser<'_> {
                 return e.clone();
             }
             let column = self.end_column;
-            return ExprError::new(
-                column,
-                format!(
-                    "unexpected end at column {column} (expected a number, a name or '(' {})",
-                    self.after_what()
-                ),
-            );
+            let error = match self.previous() {
+                Some(prev) => err!("error.formula.end_after", column = column, prev = prev),
+                None => err!("error.formula.end_at_start", column = column),
+            };
+            return ExprError::new(column, error);
         };
         let column = t.column;
-        let hint = if t.kind == Kind::Times
+        let error = if t.kind == Kind::Times
             && self.pos > 0
             && self.tokens[self.pos - 1].kind == Kind::Times
         {
-            " (write powers with ^, as x^2, not x**2)".to_string()
+            Error::new("error.formula.operand_power")
         } else {
-            format!(" (expected a number, a name or '(' {})", self.after_what())
+            match self.previous() {
+                Some(prev) => Error::new("error.formula.operand_after").with("prev", prev),
+                None => Error::new("error.formula.operand_at_start"),
+            }
         };
-        ExprError::new(
-            column,
-            format!("unexpected '{}' at column {column}{hint}", t.text),
-        )
+        ExprError::new(column, error.with("token", &t.text).with("column", column))
     }
 
-    /// "after '+'" for the token before the current position, or "at the start".
-    fn after_what(&self) -> String {
-        match self.pos.checked_sub(1).map(|i| &self.tokens[i]) {
-            Some(prev) => format!("after '{}'", prev.text),
-            None => "at the start".to_string(),
-        }
+    /// The text of the token before the current position; `None` at the start.
+    fn previous(&self) -> Option<&str> {
+        let prev = self.pos.checked_sub(1).map(|i| &self.tokens[i]);
+        prev.map(|t| t.text.as_str())
     }
 
     /// A variable or constant named `name` (already consumed) at `column`.
@@ -1065,24 +1064,26 @@ impl Parser<'_> {
             "e" => Ok(Expr::E),
             _ if func1(name).is_some() => Err(ExprError::new(
                 column,
-                format!(
-                    "function '{name}' at column {column} needs its argument in parentheses, \
-                     as {name}(x)"
-                ),
+                Error::new("error.formula.needs_parens_one")
+                    .with("name", name)
+                    .with("column", column),
             )),
             _ if func2(name).is_some() => Err(ExprError::new(
                 column,
-                format!(
-                    "function '{name}' at column {column} needs its arguments in parentheses, \
-                     as {name}(x, y)"
-                ),
+                Error::new("error.formula.needs_parens_two")
+                    .with("name", name)
+                    .with("column", column),
             )),
             _ => Err(ExprError::new(
                 column,
-                format!(
-                    "unknown name '{name}' at column {column}{}allowed: {VARIABLES})",
-                    case_hint(name)
-                ),
+                if wrong_case(name) {
+                    Error::new("error.formula.unknown_name_case")
+                } else {
+                    Error::new("error.formula.unknown_name")
+                }
+                .with("name", name)
+                .with("column", column)
+                .with("allowed", VARIABLES),
             )),
         }
     }
@@ -1142,38 +1143,29 @@ impl Parser<'_> {
                 return e.clone();
             }
             let open = open.unwrap_or(1);
-            return ExprError::new(open, format!("missing ')' for '(' at column {open}"));
+            return ExprError::new(open, err!("error.formula.missing_close", column = open));
         };
         let column = t.column;
         if t.starts_operand() && self.pos > 0 {
             let prev = &self.tokens[self.pos - 1];
             let simple = |t: &Token| matches!(t.kind, Kind::Num(_) | Kind::Name(_));
-            let hint = if simple(prev) && simple(t) {
-                format!("write {}*{}", prev.text, t.text)
+            let error = if simple(prev) && simple(t) {
+                Error::new("error.formula.missing_operator_write")
             } else {
-                "put * between them".to_string()
+                Error::new("error.formula.missing_operator")
             };
-            return ExprError::new(
-                column,
-                format!(
-                    "missing operator between '{}' and '{}' at column {column} (implicit \
-                     multiplication is not supported: {hint})",
-                    prev.text, t.text
-                ),
-            );
+            let error = error
+                .with("prev", &prev.text)
+                .with("token", &t.text)
+                .with("column", column);
+            return ExprError::new(column, error);
         }
-        let hint = match (&t.kind, open) {
-            (Kind::Close, None) => " (it closes no '(')",
-            (Kind::Comma, None) => {
-                " (a comma only separates a function's arguments; write decimals with a \
-                 point, as 1.5)"
-            }
-            (Kind::Comma, Some(_)) => " (a comma only separates a function's arguments)",
-            _ => "",
+        let error = match (&t.kind, open) {
+            (Kind::Close, None) => Error::new("error.formula.unexpected_close"),
+            (Kind::Comma, None) => Error::new("error.formula.unexpected_comma_decimal"),
+            (Kind::Comma, Some(_)) => Error::new("error.formula.unexpected_comma"),
+            _ => Error::new("error.formula.unexpected"),
         };
-        ExprError::new(
-            column,
-            format!("unexpected '{}' at column {column}{hint}", t.text),
-        )
+        ExprError::new(column, error.with("token", &t.text).with("column", column))
     }
 }

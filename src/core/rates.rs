@@ -24,9 +24,9 @@
 
 use crate::core::batch::Batch;
 use crate::core::compare::lowest_minimum;
-use crate::core::optim::ConfigError;
 use crate::core::run::RunSpec;
 use crate::core::surface::{Surface, View};
+use crate::error::Error;
 
 /// The rates [`working_lr`] chooses from, lowest first; [`MARGIN_RATE`] is simulated above
 /// them as the margin for 1.
@@ -61,7 +61,7 @@ pub fn working_lr(
     start: [f64; 2],
     steps: usize,
     view: &View,
-) -> Result<Option<f64>, ConfigError> {
+) -> Result<Option<f64>, Error> {
     let n = steps.clamp(1, horizon(surface));
     let mut lrs = GRID.to_vec();
     lrs.push(MARGIN_RATE);
@@ -101,7 +101,7 @@ pub fn with_working_lr(
     start: [f64; 2],
     steps: usize,
     view: &View,
-) -> Result<RunSpec, ConfigError> {
+) -> Result<RunSpec, Error> {
     let mut spec = spec.clone();
     if let Some(lr) = working_lr(surface, &spec, start, steps, view)? {
         spec.optimizer.set("lr", lr)?;

@@ -2,9 +2,10 @@
 //! learning-rate schedule, gradient noise and clipping around it, and divergence detected and
 //! reported instead of propagated.
 
-use crate::core::optim::{ConfigError, Optimizer, OptimizerKind, RunConfig};
+use crate::core::optim::{Optimizer, OptimizerKind, RunConfig, out_of_range};
 use crate::core::schedule::Schedule;
 use crate::core::surface::Surface;
+use crate::error::Error;
 use nalgebra::DMatrix;
 use rand::SeedableRng;
 use rand_distr::{Distribution, StandardNormal};
@@ -63,14 +64,12 @@ impl From<RunConfig> for RunSpec {
 impl RunSpec {
     /// Checks everything around the optimizer; the optimizer's own values are checked when
     /// it is built.
-    pub fn validate(&self) -> Result<(), ConfigError> {
-        self.schedule.validate().map_err(ConfigError::Conflict)?;
+    pub fn validate(&self) -> Result<(), Error> {
+        self.schedule.validate()?;
         let positive = |name: &'static str, v: Option<f64>| match v {
-            Some(x) if !(x.is_finite() && x > 0.0) => Err(ConfigError::OutOfRange {
-                name,
-                value: x,
-                allowed: format!("0 < {name}"),
-            }),
+            Some(x) if !(x.is_finite() && x > 0.0) => {
+                Err(out_of_range(name, x, &format!("0 < {name}")))
+            }
             _ => Ok(()),
         };
         positive("clip_norm", self.clip_norm)?;
@@ -78,11 +77,7 @@ impl RunSpec {
         if let Some(n) = self.noise
             && !(n.sigma.is_finite() && n.sigma >= 0.0)
         {
-            return Err(ConfigError::OutOfRange {
-                name: "noise",
-                value: n.sigma,
-                allowed: "0 ≤ noise".into(),
-            });
+            return Err(out_of_range("noise", n.sigma, "0 ≤ noise"));
         }
         Ok(())
     }
@@ -326,11 +321,7 @@ pub struct Stepper<'a> {
 impl<'a> Stepper<'a> {
     /// A run of `spec` on `surface` standing at `start`, nothing taken yet; the configuration
     /// is checked first.
-    pub fn new(
-        surface: &'a Surface,
-        spec: &'a RunSpec,
-        start: [f64; 2],
-    ) -> Result<Self, ConfigError> {
+    pub fn new(surface: &'a Surface, spec: &'a RunSpec, start: [f64; 2]) -> Result<Self, Error> {
         spec.validate()?;
         let optimizer = spec.optimizer.build()?;
         let (loss, grad) = surface.value_and_gradient(start);
@@ -421,7 +412,7 @@ pub fn simulate(
     spec: &RunSpec,
     start: [f64; 2],
     steps: usize,
-) -> Result<Trajectory, ConfigError> {
+) -> Result<Trajectory, Error> {
     let mut stepper = Stepper::new(surface, spec, start)?;
     let (theta, loss, grad) = stepper.at();
     let mut traj = Trajectory {

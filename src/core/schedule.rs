@@ -1,6 +1,8 @@
 //! Learning-rate schedules as values, after torch.optim.lr_scheduler, with a one-line text
 //! form (`step:size=100,gamma=0.5`) that the command line and URLs use.
 
+use crate::err;
+use crate::error::Error;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -64,17 +66,20 @@ impl Schedule {
     }
 
     /// Checks the parameters' ranges; the error names the parameter and its allowed values.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), Error> {
         let bad = |name: &str, value: &dyn fmt::Display, allowed: &str| {
-            Err(format!(
-                "invalid schedule {name} = {value}: allowed values are {allowed}"
-            ))
+            Err(Error::new("error.schedule.range")
+                .with("name", name)
+                .with("value", value)
+                .with("allowed", allowed))
         };
+        let whole =
+            |name: &str, value: u32| Err(err!("error.schedule.whole", name = name, value = value));
         match *self {
             Schedule::Constant => Ok(()),
             Schedule::Step { size, gamma } => {
                 if size == 0 {
-                    bad("size", &size, "integers ≥ 1")
+                    whole("size", size)
                 } else if !(gamma.is_finite() && gamma > 0.0) {
                     bad("gamma", &gamma, "0 < gamma")
                 } else {
@@ -90,7 +95,7 @@ impl Schedule {
             }
             Schedule::Cosine { t_max, eta_min } => {
                 if t_max == 0 {
-                    bad("t_max", &t_max, "integers ≥ 1")
+                    whole("t_max", t_max)
                 } else if !(eta_min.is_finite() && eta_min >= 0.0) {
                     bad("eta_min", &eta_min, "0 ≤ eta_min")
                 } else {
@@ -99,7 +104,7 @@ impl Schedule {
             }
             Schedule::Warmup { steps, start } => {
                 if steps == 0 {
-                    bad("steps", &steps, "integers ≥ 1")
+                    whole("steps", steps)
                 } else if !(start > 0.0 && start <= 1.0) {
                     bad("start", &start, "0 < start ≤ 1")
                 } else {
@@ -130,17 +135,19 @@ impl fmt::Display for Schedule {
 }
 
 impl FromStr for Schedule {
-    type Err = String;
+    type Err = Error;
 
     /// Parses `constant`, `step:size=N,gamma=X`, `exp:gamma=X`, `cosine:t_max=N[,eta_min=X]`
     /// or `warmup:steps=N[,start=X]`, then validates the values.
-    fn from_str(spec: &str) -> Result<Schedule, String> {
+    fn from_str(spec: &str) -> Result<Schedule, Error> {
         let spec = spec.trim();
         let (name, args) = spec.split_once(':').unwrap_or((spec, ""));
         let mut pairs: Vec<(&str, &str)> = Vec::new();
         for part in args.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             let (k, v) = part.split_once('=').ok_or_else(|| {
-                format!("schedule argument '{part}' is not key=value: forms are {SCHEDULE_FORMS}")
+                Error::new("error.schedule.not_pair")
+                    .with("part", part)
+                    .with("forms", SCHEDULE_FORMS)
             })?;
             pairs.push((k.trim(), v.trim()));
         }
@@ -151,36 +158,38 @@ impl FromStr for Schedule {
             "cosine" => &["t_max", "eta_min"],
             "warmup" => &["steps", "start"],
             _ => {
-                return Err(format!(
-                    "unknown schedule '{name}': forms are {SCHEDULE_FORMS}"
-                ));
+                return Err(Error::new("error.schedule.unknown")
+                    .with("name", name)
+                    .with("forms", SCHEDULE_FORMS));
             }
         };
         for (k, _) in &pairs {
             if !allowed.contains(k) {
-                return Err(format!(
-                    "schedule '{name}' has no argument '{k}': allowed are {}",
-                    if allowed.is_empty() {
-                        "none".to_owned()
-                    } else {
-                        allowed.join(", ")
-                    }
-                ));
+                return Err(if allowed.is_empty() {
+                    err!("error.schedule.no_arguments", name = name, key = k)
+                } else {
+                    let allowed = allowed.join(", ");
+                    Error::new("error.schedule.no_argument")
+                        .with("name", name)
+                        .with("key", k)
+                        .with("allowed", allowed)
+                });
             }
         }
         let find = |key: &str| pairs.iter().rev().find(|(k, _)| *k == key).map(|(_, v)| *v);
-        let float = |key: &str, default: Option<f64>| -> Result<f64, String> {
+        let needs = |key: &str| err!("error.schedule.needs", name = name, key = key);
+        let float = |key: &str, default: Option<f64>| -> Result<f64, Error> {
             match find(key) {
                 Some(v) => v
                     .parse::<f64>()
-                    .map_err(|_| format!("schedule {key} = '{v}' is not a number")),
-                None => default.ok_or_else(|| format!("schedule '{name}' needs {key}=…")),
+                    .map_err(|_| err!("error.schedule.not_number", key = key, value = v)),
+                None => default.ok_or_else(|| needs(key)),
             }
         };
-        let int = |key: &str| -> Result<u32, String> {
-            let v = find(key).ok_or_else(|| format!("schedule '{name}' needs {key}=…"))?;
+        let int = |key: &str| -> Result<u32, Error> {
+            let v = find(key).ok_or_else(|| needs(key))?;
             v.parse::<u32>()
-                .map_err(|_| format!("schedule {key} = '{v}' is not a whole number ≥ 1"))
+                .map_err(|_| err!("error.schedule.not_whole", key = key, value = v))
         };
         let schedule = match name {
             "constant" => Schedule::Constant,

@@ -31,6 +31,8 @@ use crate::core::custom::Custom;
 use crate::core::dual::{Lanes, Real};
 use crate::core::expr::ExprError;
 use crate::core::text::number;
+use crate::err;
+use crate::error::Error;
 use nalgebra::{Matrix2, SVector, Vector2};
 use num_dual::hessian;
 use serde::{Deserialize, Serialize};
@@ -113,16 +115,15 @@ impl View {
     }
 
     /// [`View::is_workable`] as a check whose error names the view and the allowed values.
-    pub fn check(&self) -> Result<(), String> {
+    pub fn check(&self) -> Result<(), Error> {
         if self.is_workable() {
             return Ok(());
         }
         let [a, b, c, d] = [self.x_min, self.x_max, self.y_min, self.y_max].map(number);
-        Err(format!(
-            "view '{a},{b},{c},{d}' cannot be shown: allowed are x_min < x_max and y_min < y_max, \
-             every bound from -{COORDINATE_LIMIT:e} to {COORDINATE_LIMIT:e}, each side at least \
-             1e-9 · max(1, |bound|) long"
-        ))
+        let limit = format!("{COORDINATE_LIMIT:e}");
+        Err(Error::new("error.surface.view")
+            .with("view", format!("{a},{b},{c},{d}"))
+            .with("limit", limit))
     }
 
     /// This view made workable ([`View::is_workable`]), for views computed rather than chosen
@@ -293,19 +294,17 @@ impl Surface {
     /// The quadratic bowl of condition number `condition` turned by `angle` radians; the error
     /// names the value and the allowed values ([`BOWL_CONDITION`], finite angles), so that the
     /// Hessian's eigenvalues, the theory's rates and every loss stay finite.
-    pub fn bowl_of(condition: f64, angle: f64) -> Result<Surface, String> {
+    pub fn bowl_of(condition: f64, angle: f64) -> Result<Surface, Error> {
         let (lo, hi) = BOWL_CONDITION;
         if !(lo..=hi).contains(&condition) {
-            return Err(format!(
-                "k {}: allowed values are {lo} to {hi:e} (the condition number)",
-                number(condition)
-            ));
+            let (value, hi) = (number(condition), format!("{hi:e}"));
+            return Err(Error::new("error.surface.condition")
+                .with("value", value)
+                .with("lo", lo)
+                .with("hi", hi));
         }
         if !angle.is_finite() {
-            return Err(format!(
-                "angle {}: allowed values are finite radians",
-                number(angle)
-            ));
+            return Err(err!("error.surface.angle", value = number(angle)));
         }
         Ok(Surface::Bowl { condition, angle })
     }
@@ -319,7 +318,7 @@ impl Surface {
     /// A built-in surface by its identifier, or else a typed formula (the command line's
     /// `--surface`): the error names the allowed identifiers when `text` is a single word
     /// (a misspelt identifier), and the formula's problem and its column otherwise.
-    pub fn from_id_or_formula(text: &str) -> Result<Surface, String> {
+    pub fn from_id_or_formula(text: &str) -> Result<Surface, Error> {
         if let Ok(s) = Surface::from_id(text) {
             return Ok(s);
         }
@@ -331,12 +330,13 @@ impl Surface {
                         .chars()
                         .all(|c| c.is_ascii_alphabetic() || c == '-' || c == '_');
                 if word {
-                    Err(format!(
-                        "{}, or a formula in x and y such as 'x^2 + 10*y^2'",
-                        Surface::from_id(text).expect_err("not an identifier")
-                    ))
+                    let unknown = Surface::from_id(text).expect_err("not an identifier");
+                    Err(Error::new("error.surface.unknown_or_formula")
+                        .with_cause("unknown", unknown))
                 } else {
-                    Err(format!("formula '{text}': {e}"))
+                    Err(Error::new("error.formula.in")
+                        .with("text", text)
+                        .with_cause("cause", e.error))
                 }
             }
         }
@@ -351,16 +351,13 @@ impl Surface {
     }
 
     /// Looks a surface up by its identifier; the error names the allowed identifiers.
-    pub fn from_id(id: &str) -> Result<Surface, String> {
+    pub fn from_id(id: &str) -> Result<Surface, Error> {
         Surface::all()
             .into_iter()
             .find(|s| s.info().id == id)
             .ok_or_else(|| {
                 let ids: Vec<&str> = Surface::all().iter().map(|s| s.info().id).collect();
-                format!(
-                    "unknown surface '{id}': allowed values are {}",
-                    ids.join(", ")
-                )
+                err!("error.surface.unknown", id = id, allowed = ids.join(", "))
             })
     }
 

@@ -1,9 +1,10 @@
 //! Traces: a run's trajectory in the printable forms `optiviz trace` writes (CSV and JSON),
 //! with the JSON form carrying everything needed to reproduce it.
 
-use crate::core::optim::ConfigError;
 use crate::core::run::{RunSpec, Trajectory, simulate};
 use crate::core::surface::Surface;
+use crate::err;
+use crate::error::Error;
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
 
@@ -45,7 +46,7 @@ impl Trace {
         run: RunSpec,
         start: [f64; 2],
         steps: usize,
-    ) -> Result<Trace, ConfigError> {
+    ) -> Result<Trace, Error> {
         let t = simulate(&surface, &run, start, steps)?;
         Ok(Trace::of(surface, run, start, steps, &t))
     }
@@ -96,8 +97,8 @@ impl Trace {
     }
 
     /// Reads a trace written by [`Trace::to_json`].
-    pub fn from_json(text: &str) -> Result<Trace, String> {
-        serde_json::from_str(text).map_err(|e| format!("not an optiviz trace: {e}"))
+    pub fn from_json(text: &str) -> Result<Trace, Error> {
+        serde_json::from_str(text).map_err(|e| err!("error.trace.not_trace", cause = e))
     }
 
     /// What to tell the user when the run diverged.

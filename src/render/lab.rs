@@ -9,7 +9,7 @@
 
 use super::clip::{clip_path, clip_segment, inside};
 use super::field::{ContourLine, Scaling, contour_lines, viridis_lut};
-use super::plot::{DrawResult, decimate, draw_plane_axes, plane_chart};
+use super::plot::{DrawResult, decimate, draw_err as err, draw_plane_axes, plane_chart};
 use super::theme::{PAGE, Theme};
 use crate::core::model::{LabModel, Model, Points, Training};
 use crate::core::surface::{COORDINATE_LIMIT, View};
@@ -29,10 +29,6 @@ pub const DATA_BACKGROUND: (u8, u8, u8) = (PAGE.0, PAGE.1, PAGE.2);
 const TRAIN_POINT: RGBColor = RGBColor(235, 235, 240);
 /// Validation points of regression data (drawn as rings).
 const VAL_POINT: RGBColor = RGBColor(255, 120, 200);
-
-fn err<E: std::fmt::Display>(e: E) -> String {
-    e.to_string()
-}
 
 /// `params` with parameter `axes.0` set to `p[0]` and `axes.1` to `p[1]`.
 fn with_axes(params: &mut [f64], axes: (usize, usize), p: [f64; 2]) {

@@ -7,17 +7,21 @@ use super::field::ContourLine;
 use super::theme::{HALO, Theme};
 use super::viewport::Viewport;
 use crate::core::surface::View;
+use crate::err;
+use crate::error::Error;
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor;
 use std::ops::Range;
 
-/// A drawing error, as text (the backend's own error types differ).
-pub type DrawResult<T = ()> = Result<T, String>;
+/// A drawing error (`error.draw.…`; the backends' own error types differ, so theirs is
+/// carried as its text).
+pub type DrawResult<T = ()> = Result<T, Error>;
 
-fn err<E: std::fmt::Display>(e: E) -> String {
-    e.to_string()
+/// A backend's drawing error `e` as an [`Error`] (`error.draw.backend`), its text as written.
+pub fn draw_err<E: std::fmt::Display>(e: E) -> Error {
+    err!("error.draw.backend", cause = e)
 }
 
 /// `lo..hi` as an axis range plotters can lay ticks on, or an error naming it: finite ends,
@@ -30,7 +34,7 @@ pub(super) fn axis_range(lo: f64, hi: f64) -> DrawResult<Range<f64>> {
     if lo.is_finite() && hi.is_finite() && width.is_finite() && width >= View::min_side(lo, hi) {
         Ok(lo..hi)
     } else {
-        Err(format!("cannot draw an axis from {lo} to {hi}"))
+        Err(err!("error.draw.axis", lo = lo, hi = hi))
     }
 }
 
@@ -40,7 +44,7 @@ fn log_range(lo: f64, hi: f64) -> DrawResult<Range<f64>> {
         axis_range(lo.log10(), hi.log10())?;
         Ok(lo..hi)
     } else {
-        Err(format!("cannot draw a log axis from {lo} to {hi}"))
+        Err(err!("error.draw.log_axis", lo = lo, hi = hi))
     }
 }
 
@@ -119,7 +123,10 @@ pub(super) fn plane_chart<'a, DB: DrawingBackend>(
         };
         room = room.inset(extra);
     }
-    let chart = room.builder(area).build_cartesian_2d(xs, ys).map_err(err)?;
+    let chart = room
+        .builder(area)
+        .build_cartesian_2d(xs, ys)
+        .map_err(draw_err)?;
     Ok((chart, room))
 }
 
@@ -214,13 +221,13 @@ pub(super) fn draw_plane_axes<DB: DrawingBackend>(
         .label_style(theme.font(0.9))
         .axis_desc_style(theme.font(1.0))
         .draw()
-        .map_err(err)?;
+        .map_err(draw_err)?;
     let line = RGBAColor(255, 255, 255, 0.35).stroke_width(theme.px(1.0));
     for contour in contours {
         for path in &contour.paths {
             chart
                 .draw_series(std::iter::once(PathElement::new(path.clone(), line)))
-                .map_err(err)?;
+                .map_err(draw_err)?;
         }
     }
     let size = theme.px(7.0) as i32;
@@ -231,7 +238,7 @@ pub(super) fn draw_plane_axes<DB: DrawingBackend>(
                 Cross::new(p, size, BLACK.stroke_width(theme.px(4.0))),
                 Cross::new(p, size, WHITE.stroke_width(theme.px(2.0))),
             ])
-            .map_err(err)?;
+            .map_err(draw_err)?;
     }
     Ok(())
 }
@@ -315,7 +322,7 @@ fn bar<DB: DrawingBackend>(
         return Ok(());
     };
     plot.draw(&PathElement::new(vec![(a[0], a[1]), (b[0], b[1])], style))
-        .map_err(err)?;
+        .map_err(draw_err)?;
     if tick > 0 && inside([to.0, to.1], view) {
         // Across the bar: vertical for a bar along x, horizontal for one along y.
         let across = if delta[0] != 0.0 {
@@ -324,7 +331,7 @@ fn bar<DB: DrawingBackend>(
             [(-tick, 0), (tick, 0)]
         };
         plot.draw(&(EmptyElement::at(to) + PathElement::new(across.to_vec(), style)))
-            .map_err(err)?;
+            .map_err(draw_err)?;
     }
     Ok(())
 }
@@ -350,7 +357,7 @@ fn arrow<DB: DrawingBackend>(
         return Ok(());
     };
     plot.draw(&PathElement::new(vec![(a[0], a[1]), (b[0], b[1])], style))
-        .map_err(err)?;
+        .map_err(draw_err)?;
     if !inside([to.0, to.1], view) {
         return Ok(());
     }
@@ -367,7 +374,7 @@ fn arrow<DB: DrawingBackend>(
             vec![(0, 0), corner(1.0), corner(-1.0)],
             style.color.filled(),
         );
-    plot.draw(&tip).map_err(err)
+    plot.draw(&tip).map_err(draw_err)
 }
 
 /// Draws each run's trail with a marker at its head and the shared start point, over a
@@ -392,13 +399,13 @@ pub fn draw_trajectories<DB: DrawingBackend>(
             theme.px(6.0),
             BLACK.stroke_width(theme.px(3.0)),
         ))
-        .map_err(err)?;
+        .map_err(draw_err)?;
         plot.draw(&Circle::new(
             p,
             theme.px(6.0),
             WHITE.stroke_width(theme.px(1.5)),
         ))
-        .map_err(err)?;
+        .map_err(draw_err)?;
     }
     let (cols, rows) = plot.get_pixel_range();
     let scale = (
@@ -435,9 +442,9 @@ pub fn draw_trajectories<DB: DrawingBackend>(
                 pts.clone(),
                 HALO.stroke_width(theme.px(width + 2.0)),
             ))
-            .map_err(err)?;
+            .map_err(draw_err)?;
             plot.draw(&PathElement::new(pts, color.stroke_width(theme.px(width))))
-                .map_err(err)?;
+                .map_err(draw_err)?;
         }
         if !inside(last, view) {
             continue;
@@ -448,16 +455,16 @@ pub fn draw_trajectories<DB: DrawingBackend>(
                 theme.px(8.0) as i32,
                 color.stroke_width(theme.px(3.0)),
             ))
-            .map_err(err)?;
+            .map_err(draw_err)?;
         } else {
             plot.draw(&Circle::new(head, theme.px(5.0), color.filled()))
-                .map_err(err)?;
+                .map_err(draw_err)?;
             plot.draw(&Circle::new(
                 head,
                 theme.px(5.0),
                 BLACK.stroke_width(theme.px(1.0)),
             ))
-            .map_err(err)?;
+            .map_err(draw_err)?;
         }
         if let Some(a) = run.arrows {
             let head_px = theme.px(9.0).into();
@@ -746,7 +753,7 @@ pub fn draw_metric<DB: DrawingBackend>(
     let mut chart = room
         .builder(area)
         .build_cartesian_2d(0.0..last, ys)
-        .map_err(err)?;
+        .map_err(draw_err)?;
     let x_words = axes::words(&room.x_ticks, |v| v / last);
     let y_words = axes::words(&room.y_ticks, |v| (v - lo) / (hi - lo));
     chart
@@ -770,7 +777,7 @@ pub fn draw_metric<DB: DrawingBackend>(
         .label_style(theme.font(0.85))
         .axis_desc_style(theme.font(0.95))
         .draw()
-        .map_err(err)?;
+        .map_err(draw_err)?;
     if axis == MetricAxis::Log {
         let (cols, rows) = chart.plotting_area().get_pixel_range();
         log_y_ticks(area, (&cols, &rows), &room.y_ticks, room.tick, theme)?;
@@ -781,7 +788,7 @@ pub fn draw_metric<DB: DrawingBackend>(
             vec![(x, lo), (x, hi)],
             RGBAColor(255, 255, 255, 0.5).stroke_width(theme.px(1.0)),
         )))
-        .map_err(err)?;
+        .map_err(draw_err)?;
     let (cols, rows) = chart.plotting_area().get_pixel_range();
     let scale = (
         f64::from(cols.end - cols.start) / max_steps.max(1) as f64,
@@ -834,7 +841,7 @@ pub fn draw_metric<DB: DrawingBackend>(
                 ))
                 .map(|_| ()),
         }
-        .map_err(err)?;
+        .map_err(draw_err)?;
         if let Some(d) = run.diverged_at
             && run.values.len() >= d
             && let Some(&end) = all.last()
@@ -844,7 +851,7 @@ pub fn draw_metric<DB: DrawingBackend>(
                     Cross::new(end, theme.px(7.0) as i32, BLACK.stroke_width(theme.px(4.0))),
                     Cross::new(end, theme.px(7.0) as i32, color.stroke_width(theme.px(2.0))),
                 ])
-                .map_err(err)?;
+                .map_err(draw_err)?;
         }
         if let Some(l) = run.mark.and_then(|k| run.values.get(k).map(|&l| (k, l)))
             && l.1.is_finite()
@@ -855,7 +862,7 @@ pub fn draw_metric<DB: DrawingBackend>(
                     Circle::new(p, theme.px(6.0), BLACK.stroke_width(theme.px(3.5))),
                     Circle::new(p, theme.px(6.0), color.stroke_width(theme.px(2.0))),
                 ])
-                .map_err(err)?;
+                .map_err(draw_err)?;
         }
     }
     Ok(())
@@ -879,13 +886,13 @@ pub fn draw_marker<DB: DrawingBackend>(
         theme.px(7.0),
         BLACK.stroke_width(theme.px(4.0)),
     ))
-    .map_err(err)?;
+    .map_err(draw_err)?;
     plot.draw(&Circle::new(
         (p[0], p[1]),
         theme.px(7.0),
         WHITE.stroke_width(theme.px(2.0)),
     ))
-    .map_err(err)
+    .map_err(draw_err)
 }
 
 /// Draws a quadratic's eigenvectors through its minimum `center`: one line per eigenvector
@@ -910,7 +917,7 @@ pub fn draw_eigenvectors<DB: DrawingBackend>(
         };
         let style = colors[i].stroke_width(theme.px(1.5));
         plot.draw(&PathElement::new(vec![(a[0], a[1]), (b[0], b[1])], style))
-            .map_err(err)?;
+            .map_err(draw_err)?;
         // The label sits an eighth of the view's diagonal from the minimum.
         let at = (
             center[0] + v[0] * reach * 0.12,
@@ -922,7 +929,7 @@ pub fn draw_eigenvectors<DB: DrawingBackend>(
             at,
             theme.font(0.9).color(&colors[i]),
         ))
-        .map_err(err)?;
+        .map_err(draw_err)?;
     }
     Ok(())
 }
@@ -968,7 +975,7 @@ pub fn draw_rate_map<DB: DrawingBackend>(
     let mut chart = room
         .builder(area)
         .build_cartesian_2d(xs.log_scale(), ys)
-        .map_err(err)?;
+        .map_err(draw_err)?;
     let (cols, rows) = chart.plotting_area().get_pixel_range();
     blit(cols, rows)?;
     let (l0, l1) = (lrs.0.log10(), lrs.1.log10());
@@ -988,23 +995,23 @@ pub fn draw_rate_map<DB: DrawingBackend>(
         .label_style(theme.font(0.85))
         .axis_desc_style(theme.font(0.9))
         .draw()
-        .map_err(err)?;
+        .map_err(draw_err)?;
     let plot = chart.plotting_area();
     let size = theme.px(7.0) as i32;
     plot.draw(&Cross::new(best, size, BLACK.stroke_width(theme.px(4.0))))
-        .map_err(err)?;
+        .map_err(draw_err)?;
     plot.draw(&Cross::new(best, size, WHITE.stroke_width(theme.px(2.0))))
-        .map_err(err)?;
+        .map_err(draw_err)?;
     for &(lr, mu, color) in marks {
         if lr > lrs.0 && lr < lrs.1 && mu >= momenta.0 && mu <= momenta.1 {
             plot.draw(&Circle::new((lr, mu), theme.px(6.0), color.filled()))
-                .map_err(err)?;
+                .map_err(draw_err)?;
             plot.draw(&Circle::new(
                 (lr, mu),
                 theme.px(6.0),
                 BLACK.stroke_width(theme.px(1.5)),
             ))
-            .map_err(err)?;
+            .map_err(draw_err)?;
         }
     }
     Ok(())
@@ -1101,13 +1108,13 @@ fn log_y_ticks<DB: DrawingBackend>(
             vec![(cols.start, y), (cols.end, y)],
             RGBAColor(255, 255, 255, 0.10).stroke_width(theme.px(1.0)),
         ))
-        .map_err(err)?;
+        .map_err(draw_err)?;
         area.draw(&Text::new(
             label.clone(),
             (cols.start - 2 * tick as i32, y),
             style.clone(),
         ))
-        .map_err(err)?;
+        .map_err(draw_err)?;
     }
     Ok(())
 }
@@ -1247,7 +1254,7 @@ pub fn draw_sweep<DB: DrawingBackend>(
     let mut chart = room
         .builder(area)
         .build_cartesian_2d(xs.log_scale(), ys)
-        .map_err(err)?;
+        .map_err(draw_err)?;
     let (l0, l1) = (lrs.0.log10(), lrs.1.log10());
     let x_words = axes::words(&room.x_ticks, |v| (v.log10() - l0) / (l1 - l0));
     chart
@@ -1266,7 +1273,7 @@ pub fn draw_sweep<DB: DrawingBackend>(
         .label_style(theme.font(0.85))
         .axis_desc_style(theme.font(0.9))
         .draw()
-        .map_err(err)?;
+        .map_err(draw_err)?;
     let plot = chart.plotting_area();
     let (cols, rows) = plot.get_pixel_range();
     let shown = frame(cols, rows);
@@ -1289,10 +1296,10 @@ pub fn draw_sweep<DB: DrawingBackend>(
             line.clone(),
             run.color.stroke_width(theme.px(2.0)),
         ))
-        .map_err(err)?;
+        .map_err(draw_err)?;
         for p in line {
             plot.draw(&Circle::new(p, theme.px(2.5), run.color.filled()))
-                .map_err(err)?;
+                .map_err(draw_err)?;
         }
         for &(lr, l) in run.points {
             if l.and_then(|l| shown.position(l)).is_none() {
@@ -1301,7 +1308,7 @@ pub fn draw_sweep<DB: DrawingBackend>(
                     theme.px(4.0) as i32,
                     run.color.stroke_width(theme.px(1.5)),
                 ))
-                .map_err(err)?;
+                .map_err(draw_err)?;
             }
         }
         let x = run.current;
@@ -1310,7 +1317,7 @@ pub fn draw_sweep<DB: DrawingBackend>(
                 vec![(x, lo), (x, hi)],
                 run.color.mix(0.5).stroke_width(theme.px(1.0)),
             ))
-            .map_err(err)?;
+            .map_err(draw_err)?;
         }
     }
     Ok(shown)

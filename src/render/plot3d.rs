@@ -11,7 +11,7 @@ use super::axes::measure;
 use super::clip::clip_path;
 use super::field::Field;
 use super::mesh::Mesh;
-use super::plot::{DrawResult, TrajectorySeries, decimate, view_ranges};
+use super::plot::{DrawResult, TrajectorySeries, decimate, draw_err as err, view_ranges};
 use super::theme::{AXIS, Theme};
 use crate::core::surface::View;
 use plotters::coord::cartesian::Cartesian3d;
@@ -109,10 +109,6 @@ const LIFT: f64 = 0.012;
 
 /// The height of the box relative to its longer horizontal side.
 const BOX_HEIGHT: f64 = 0.6;
-
-fn err<E: std::fmt::Display>(e: E) -> String {
-    e.to_string()
-}
 
 /// Compact text for an axis value.
 fn fmt_value(v: f64) -> String {

@@ -82,13 +82,10 @@ pub const PRESETS: [Preset; 9] = [
 ];
 
 /// The preset `id`, or the error listing the allowed ids.
-pub fn preset(id: &str) -> Result<&'static Preset, String> {
+pub fn preset(id: &str) -> Result<&'static Preset, crate::error::Error> {
     PRESETS.iter().find(|p| p.id == id).ok_or_else(|| {
         let ids: Vec<&str> = PRESETS.iter().map(|p| p.id).collect();
-        format!(
-            "unknown story '{id}': allowed values are {}",
-            ids.join(", ")
-        )
+        crate::err!("error.link.story", id = id, allowed = ids.join(", "))
     })
 }
 

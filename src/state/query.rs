@@ -87,7 +87,7 @@ pub fn flag(key: &str, value: &str) -> Result<bool, Error> {
 /// none: a lesson that hid every control would leave a blank page, so such a lesson changes
 /// nothing) and, when some name is unknown or none is given, the problem, naming the unknown
 /// names and the allowed ones.
-fn lesson(value: &str) -> (Option<Vec<String>>, Option<String>) {
+fn lesson(value: &str) -> (Option<Vec<String>>, Option<Error>) {
     let mut known: Vec<&str> = LESSON_CONTROLS.to_vec();
     for kind in OptimizerKind::ALL {
         known.extend(kind.params().iter().map(|p| p.name));
@@ -105,35 +105,26 @@ fn lesson(value: &str) -> (Option<Vec<String>>, Option<String>) {
         .filter(|v| !v.is_empty())
         .map(str::to_owned)
         .collect();
-    let allowed = || {
-        format!(
-            "allowed are control names separated by commas: {}",
-            seen.join(", ")
-        )
-    };
+    let allowed = seen.join(", ");
     if names.is_empty() {
-        let problem = format!("lesson '{value}' names no control: {}", allowed());
+        let problem = err!("error.link.lesson_empty", value = value, allowed = allowed);
         return (None, Some(problem));
     }
     let (good, bad): (Vec<String>, Vec<String>) =
         names.into_iter().partition(|n| seen.contains(&n.as_str()));
     let problem = (!bad.is_empty()).then(|| {
         let quoted: Vec<String> = bad.iter().map(|b| format!("'{b}'")).collect();
-        let noun = if bad.len() == 1 {
-            "control"
-        } else {
-            "controls"
+        let problem = match (bad.len() == 1, good.is_empty()) {
+            (true, true) => Error::new("error.link.lesson_unknown_one"),
+            (false, true) => Error::new("error.link.lesson_unknown_many"),
+            (true, false) => Error::new("error.link.lesson_unknown_one_kept"),
+            (false, false) => Error::new("error.link.lesson_unknown_many_kept"),
         };
-        let kept = if good.is_empty() {
-            String::new()
-        } else {
-            format!(" (the lesson shows {})", good.join(", "))
-        };
-        format!(
-            "lesson '{value}': unknown {noun} {}{kept}: {}",
-            quoted.join(", "),
-            allowed()
-        )
+        problem
+            .with("value", value)
+            .with("names", quoted.join(", "))
+            .with("kept", good.join(", "))
+            .with("allowed", &allowed)
     });
     ((!good.is_empty()).then_some(good), problem)
 }
@@ -194,10 +185,9 @@ pub(crate) fn write_run(entry: &RunEntry) -> String {
     items.join(";")
 }
 
-pub(crate) fn read_run(text: &str) -> Result<RunEntry, String> {
+pub(crate) fn read_run(text: &str) -> Result<RunEntry, Error> {
     let mut items = text.split(';');
-    let kind =
-        OptimizerKind::from_id(items.next().unwrap_or("").trim()).map_err(|e| e.to_string())?;
+    let kind = OptimizerKind::from_id(items.next().unwrap_or("").trim())?;
     let mut entry = RunEntry::from(RunConfig::new(kind));
     for item in items.map(str::trim).filter(|i| !i.is_empty()) {
         let spec = &mut entry.spec;
@@ -209,32 +199,27 @@ pub(crate) fn read_run(text: &str) -> Result<RunEntry, String> {
                 let (sigma, seed) = v.split_once('@').unwrap_or((v, "0"));
                 let seed = seed
                     .parse::<u64>()
-                    .map_err(|_| format!("noise seed '{seed}' is not a whole number"))?;
+                    .map_err(|_| err!("error.link.noise_seed", seed = seed))?;
                 spec.noise = Some(Noise {
                     sigma: number(sigma, "noise")?,
                     seed,
                 });
             }
-            Some((name, v)) => spec
-                .optimizer
-                .set(name, number(v, name)?)
-                .map_err(|e| e.to_string())?,
+            Some((name, v)) => spec.optimizer.set(name, number(v, name)?)?,
             None if item == "hidden" => entry.hidden = true,
             None => {
                 let (name, on) = match item.strip_prefix('!') {
                     Some(name) => (name, false),
                     None => (item, true),
                 };
-                spec.optimizer
-                    .set_flag(name, on)
-                    .map_err(|e| e.to_string())?;
+                spec.optimizer.set_flag(name, on)?;
             }
         }
     }
-    entry.spec.validate().map_err(|e| e.to_string())?;
+    entry.spec.validate()?;
     // Values each allowed but not together (Nesterov without momentum) are refused here too,
     // so such a run is left out alone rather than failing the scenario when it is simulated.
-    entry.spec.optimizer.build().map_err(|e| e.to_string())?;
+    entry.spec.optimizer.build()?;
     Ok(entry)
 }
 
@@ -246,6 +231,16 @@ pub fn link_formula(query: &str) -> Option<String> {
         .filter(|(key, _)| *key == "f")
         .filter_map(|(_, value)| value.ok())
         .next_back()
+}
+
+/// The problems of a link as one error, in the link's order, joined by `; `; `None` without
+/// any.
+pub(crate) fn joined(problems: Vec<Error>) -> Option<Error> {
+    problems.into_iter().rev().reduce(|rest, first| {
+        Error::new("error.link.joined")
+            .with_cause("first", first)
+            .with_cause("rest", rest)
+    })
 }
 
 /// A text as a problem quotes it: whole up to 40 characters, else its first 40 and `…`.
@@ -313,12 +308,11 @@ impl Scenario {
     /// Reads a query string (with or without its leading `?`) strictly: the scenario, or
     /// every problem [`Scenario::read_query`] finds, joined by `; `. Missing parts take the
     /// default scenario's values, and an empty query is the default scenario.
-    pub fn from_query(query: &str) -> Result<Scenario, String> {
+    pub fn from_query(query: &str) -> Result<Scenario, Error> {
         let (scenario, problems) = Scenario::read_query(query);
-        if problems.is_empty() {
-            Ok(scenario)
-        } else {
-            Err(problems.join("; "))
+        match joined(problems) {
+            None => Ok(scenario),
+            Some(e) => Err(e),
         }
     }
 
@@ -341,11 +335,8 @@ impl Scenario {
     /// ([`presets::Preset::scenario`]): `?story=saddle-point` alone opens the story's
     /// own surface, start, runs and steps, and every other key in the link overrides the
     /// story's (a `surface` without a `start` starts at that surface's default start).
-    pub fn read_query(query: &str) -> (Scenario, Vec<String>) {
-        let pairs: Vec<_> = split_query_keeping(query)
-            .into_iter()
-            .map(|(k, v)| (k, v.map_err(String::from)))
-            .collect();
+    pub fn read_query(query: &str) -> (Scenario, Vec<Error>) {
+        let pairs = split_query_keeping(query);
         // The last story that exists sets the scene (each one that does not is reported below,
         // in its place).
         let story = pairs
@@ -362,7 +353,7 @@ impl Scenario {
         // `surface=custom` seen (and not overridden by a later surface), the last formula
         // that reads, and whether any `f` was given.
         let (mut custom, mut formula, mut f_given) = (false, None, false);
-        let mut problem = |e: String| problems.push(e);
+        let mut problem = |e: Error| problems.push(e);
         for (key, value) in pairs {
             let value = match &value {
                 Ok(v) => v.as_str(),
@@ -382,7 +373,7 @@ impl Scenario {
                         surface = true;
                         custom = false;
                     }
-                    Err(e) => problem(format!("{e}, custom (with f=FORMULA)")),
+                    Err(e) => problem(Error::new("error.link.surface").with_cause("unknown", e)),
                 },
                 // A formula is held to MAX_CHARS characters and MAX_DEPTH nesting by the
                 // parser, which refuses longer or deeper ones before reading them.
@@ -390,73 +381,67 @@ impl Scenario {
                     f_given = true;
                     match Surface::custom(value) {
                         Ok(v) => formula = Some(v),
-                        Err(_) if value.trim().is_empty() => problem(
-                            "f is empty: allowed is a formula in x and y such as f=x^2 + 10*y^2"
-                                .into(),
+                        Err(_) if value.trim().is_empty() => problem(err!("error.link.f_empty")),
+                        Err(e) => problem(
+                            Error::new("error.link.f")
+                                .with("text", shorten(value))
+                                .with_cause("cause", e.error),
                         ),
-                        Err(e) => problem(format!("f '{}': {e}", shorten(value))),
                     }
                 }
                 // The condition number's range is checked here, so a bad k leaves a good one
                 // given earlier in force.
-                "k" => match number(value, "k")
-                    .map_err(String::from)
-                    .and_then(|v| Surface::bowl_of(v, 0.0).map(|_| v))
-                {
+                "k" => match number(value, "k").and_then(|v| Surface::bowl_of(v, 0.0).map(|_| v)) {
                     Ok(v) => k = Some(v),
                     Err(e) => problem(e),
                 },
                 "angle" => match number(value, "angle") {
                     Ok(v) => angle = Some(v),
-                    Err(e) => problem(e.into()),
+                    Err(e) => problem(e),
                 },
-                "start" => match numbers::<2>(value, "start")
-                    .map_err(String::from)
-                    .and_then(check_start)
-                {
+                "start" => match numbers::<2>(value, "start").and_then(check_start) {
                     Ok(p) => start = Some(p),
                     Err(e) => problem(e),
                 },
                 "view" => {
-                    let view = numbers::<4>(value, "view").map_err(String::from).and_then(
-                        |[x0, x1, y0, y1]| {
-                            let view = View::new(x0, x1, y0, y1);
-                            view.check().map(|()| view)
-                        },
-                    );
+                    let view = numbers::<4>(value, "view").and_then(|[x0, x1, y0, y1]| {
+                        let view = View::new(x0, x1, y0, y1);
+                        view.check().map(|()| view)
+                    });
                     match view {
                         Ok(v) => s.view = Some(v),
                         Err(e) => problem(e),
                     }
                 }
                 "steps" | "step" => match value.parse::<usize>() {
-                    Err(_) if key == "step" => problem(format!(
-                        "step '{value}' is not a whole number: allowed values are 0 and up (past \
-                         the last step, the last step)"
-                    )),
-                    Err(_) => problem(format!(
-                        "steps '{value}' is not a whole number: allowed values are 1 to {MAX_STEPS}"
-                    )),
+                    Err(_) if key == "step" => problem(err!("error.link.step", value = value)),
+                    Err(_) => problem(
+                        Error::new("error.link.steps_text")
+                            .with("value", value)
+                            .with("max", MAX_STEPS),
+                    ),
                     Ok(n) if key == "step" => s.step = n,
                     Ok(n) if (1..=MAX_STEPS).contains(&n) => s.steps = n,
-                    Ok(n) => problem(format!("steps {n}: allowed values are 1 to {MAX_STEPS}")),
+                    Ok(n) => problem(err!("error.link.steps", value = n, max = MAX_STEPS)),
                 },
                 "speed" => match number(value, "speed") {
                     Ok(v) if v > 0.0 && v <= 100_000.0 => s.speed = v,
-                    Ok(v) => problem(format!("speed {v}: allowed values are 0 < speed ≤ 100000")),
-                    Err(e) => problem(e.into()),
+                    Ok(v) => problem(err!("error.link.speed", value = v)),
+                    Err(e) => problem(e),
                 },
                 "run" => {
                     run_number += 1;
                     if runs.len() == MAX_RUNS {
-                        problem(format!(
-                            "run {run_number}: more than {MAX_RUNS} runs: allowed are 1 to \
-                             {MAX_RUNS} runs"
-                        ));
+                        let (run, max) = (run_number, MAX_RUNS);
+                        problem(err!("error.link.too_many_runs", run = run, max = max));
                     } else {
                         match read_run(value) {
                             Ok(run) => runs.push(run),
-                            Err(e) => problem(format!("run {run_number}: {e}")),
+                            Err(e) => problem(
+                                Error::new("error.link.run")
+                                    .with("run", run_number)
+                                    .with_cause("cause", e),
+                            ),
                         }
                     }
                 }
@@ -477,17 +462,17 @@ impl Scenario {
                         "theory" => s.theory = on,
                         _ => s.keep_rates = on,
                     },
-                    Err(e) => problem(e.into()),
+                    Err(e) => problem(e),
                 },
                 "lang" => match Lang::from_code(value) {
                     Ok(l) => s.lang = Some(l),
-                    Err(e) => problem(e.to_string()),
+                    Err(e) => problem(e),
                 },
                 "chart" => match Chart::from_id(value) {
                     Ok(c) => s.chart = c,
                     Err(e) => problem(e),
                 },
-                "notation" => match Notation::from_id(value) {
+                "notation" => match Notation::parse(value) {
                     Ok(n) => s.notation = n,
                     Err(e) => problem(e),
                 },
@@ -497,11 +482,7 @@ impl Scenario {
                         problem(e);
                     }
                 }
-                _ => problem(format!(
-                    "unknown part '{key}': allowed are surface, k, angle, f, start, view, \
-                     steps, step, speed, run, lesson, large, notation, overlay, chart, story, \
-                     theory, keep_rates, lang"
-                )),
+                _ => problem(err!("error.link.unknown_part", key = key)),
             }
         }
         // `surface=custom&f=FORMULA`, or `f=FORMULA` alone; a bad formula was reported where
@@ -511,15 +492,11 @@ impl Scenario {
                 s.surface = f;
                 surface = true;
             }
-            Some(_) => problem(format!(
-                "f belongs to surface=custom only (the link's surface is {})",
-                s.surface.info().id
-            )),
-            None if custom && !f_given => problem(
-                "surface=custom needs its formula: allowed is f=FORMULA, a formula in x and y \
-                 such as f=x^2 + 10*y^2"
-                    .into(),
-            ),
+            Some(_) => {
+                let surface = s.surface.info().id;
+                problem(err!("error.link.f_not_custom", surface = surface));
+            }
+            None if custom && !f_given => problem(err!("error.link.custom_needs_f")),
             None => {}
         }
         match s.surface {
@@ -532,7 +509,7 @@ impl Scenario {
                 s.surface = Surface::bowl_of(k, angle).unwrap_or(s.surface);
             }
             _ if k.is_some() || angle.is_some() => {
-                problem("k and angle belong to surface=bowl only".into());
+                problem(err!("error.link.k_angle"));
             }
             _ => {}
         }

@@ -24,6 +24,7 @@ use crate::core::explain::Notation;
 use crate::core::optim::{OptimizerKind, RunConfig};
 use crate::core::run::{RunSpec, Trajectory};
 use crate::core::surface::{COORDINATE_LIMIT, Surface, View};
+use crate::error::Error;
 use crate::i18n::{self, Lang};
 use serde::{Deserialize, Serialize};
 
@@ -149,11 +150,11 @@ impl Chart {
     }
 
     /// Looks a chart up by its URL name.
-    pub fn from_id(id: &str) -> Result<Chart, String> {
+    pub fn from_id(id: &str) -> Result<Chart, Error> {
         Chart::ALL
             .into_iter()
             .find(|c| c.id() == id)
-            .ok_or_else(|| format!("unknown chart '{id}': allowed values are loss, grad, distance"))
+            .ok_or_else(|| crate::err!("error.link.chart", id = id))
     }
 }
 
@@ -274,15 +275,13 @@ pub const LESSON_CONTROLS: [&str; 17] = [
 
 /// A start point within ±[`COORDINATE_LIMIT`] on both axes; the error names the point and
 /// the allowed values.
-pub fn check_start(p: [f64; 2]) -> Result<[f64; 2], String> {
+pub fn check_start(p: [f64; 2]) -> Result<[f64; 2], Error> {
     if p.iter().all(|v| v.abs() <= COORDINATE_LIMIT) {
         Ok(p)
     } else {
         let [x, y] = p.map(crate::core::text::number);
-        Err(format!(
-            "start '{x},{y}': allowed are finite x and y from -{COORDINATE_LIMIT:e} to \
-             {COORDINATE_LIMIT:e}"
-        ))
+        let limit = format!("{COORDINATE_LIMIT:e}");
+        Err(crate::err!("error.link.start", x = x, y = y, limit = limit))
     }
 }
 

@@ -45,7 +45,7 @@ impl FormulaProblem {
         let [before, at, after] = crate::core::custom::pointed(text, e.column, 24);
         FormulaProblem {
             text: text.to_owned(),
-            message: e.message,
+            message: e.error.to_string(),
             column: e.column,
             before,
             at,
@@ -70,7 +70,7 @@ impl App {
         query: &str,
     ) -> Result<App, JsError> {
         let (scenario, problems) = Scenario::read_query(query);
-        let load_error = (!problems.is_empty()).then(|| problems.join("; "));
+        let load_error = problems;
         let mut app = App {
             covered: Vec::new(),
             view: scenario.view(),
@@ -109,9 +109,9 @@ impl App {
         };
         if let Err(e) = app.resimulate_all() {
             // Each run was built as it was read, so this is not expected; stay usable.
-            app.load_error = Some(format!("{e}; showing the default scenario"));
+            app.load_error = vec![Error::new("error.link.default_shown").with_cause("cause", e)];
             app.scenario = Scenario::default();
-            app.resimulate_all().map_err(js_err)?;
+            app.resimulate_all()?;
         }
         Ok(app)
     }
@@ -119,7 +119,8 @@ impl App {
     /// The parts of the link that were left out, each with why and the allowed values,
     /// joined by `; ` (the rest of the link is shown), if any were.
     pub fn load_error(&self) -> Option<String> {
-        self.load_error.clone()
+        // Worded now, in the page's language (set after the app was made).
+        crate::state::query::joined(self.load_error.clone()).map(|e| e.to_string())
     }
 
     /// The scenario as a URL query (without `?`): a link to exactly what is on screen.
@@ -155,14 +156,14 @@ impl App {
     }
 
     /// Simulates `spec` in the current scenario; also returns how long that took (ms).
-    pub(super) fn simulate(&self, spec: &RunSpec) -> Result<(Trajectory, f64), ConfigError> {
+    pub(super) fn simulate(&self, spec: &RunSpec) -> Result<(Trajectory, f64), Error> {
         let s = &self.scenario;
         let t0 = now();
         let t = simulate(&s.surface, spec, s.start, s.steps)?;
         Ok((t, now() - t0))
     }
 
-    pub(super) fn resimulate_all(&mut self) -> Result<(), ConfigError> {
+    pub(super) fn resimulate_all(&mut self) -> Result<(), Error> {
         let (trajectories, times) = self
             .scenario
             .runs
@@ -236,7 +237,7 @@ impl App {
     /// scenario keeps its rates ([`App::set_keep_rates`]). An unknown id is an error naming the
     /// allowed ones.
     pub fn set_surface(&mut self, id: &str) -> Result<(), JsError> {
-        let surface = Surface::from_id(id).map_err(js_err)?;
+        let surface = Surface::from_id(id)?;
         let s = &mut self.scenario;
         s.start = surface.default_start();
         s.surface = surface.clone();
@@ -251,11 +252,10 @@ impl App {
                     s.start,
                     s.steps,
                     &surface.default_view(),
-                )
-                .map_err(js_err)?;
+                )?;
             }
         }
-        self.resimulate_all().map_err(js_err)
+        Ok(self.resimulate_all()?)
     }
 
     /// The current surface's formula as the page shows it under the plot (`f(x, y) = …`).
@@ -388,10 +388,10 @@ impl App {
 
     /// Simulates every run `n` steps ahead (1 to 20,000) instead.
     pub fn set_max_steps(&mut self, n: f64) -> Result<(), JsError> {
-        let n = whole_in(n, "maximum steps", 1, MAX_STEPS as u64).map_err(js_err)? as usize;
+        let n = whole_in(n, "maximum steps", 1, MAX_STEPS as u64)? as usize;
         self.scenario.steps = n;
         self.scenario.step = self.scenario.step.min(n);
-        self.resimulate_all().map_err(js_err)
+        Ok(self.resimulate_all()?)
     }
 
     /// Animation speed in steps per second.
@@ -402,9 +402,7 @@ impl App {
     /// Sets the animation speed (0 < speed ≤ 100,000 steps per second).
     pub fn set_speed(&mut self, speed: f64) -> Result<(), JsError> {
         if !(speed > 0.0 && speed <= 100_000.0) {
-            return Err(js_err(format!(
-                "speed {speed}: allowed values are 0 < speed ≤ 100000 steps per second"
-            )));
+            return Err(crate::err!("error.surface.speed", value = speed).into());
         }
         self.scenario.speed = speed;
         Ok(())
@@ -474,10 +472,8 @@ impl App {
 
     fn result_rows(&self, tol: f64, key: &str, ascending: bool) -> Result<Vec<ResultRow>, JsError> {
         if !(tol.is_finite() && tol > 0.0) {
-            return Err(js_err(format!(
-                "tolerance {}: allowed values are 0 < tolerance",
-                crate::core::text::number(tol)
-            )));
+            let value = crate::core::text::number(tol);
+            return Err(crate::err!("error.compare.tolerance", value = value).into());
         }
         let mut rows: Vec<ResultRow> = self
             .scenario
@@ -496,7 +492,7 @@ impl App {
                 compute_ms: ms,
             })
             .collect();
-        sort_results(&mut rows, key, ascending).map_err(js_err)?;
+        sort_results(&mut rows, key, ascending)?;
         Ok(rows)
     }
 
@@ -518,7 +514,7 @@ impl App {
     /// Writes the rules and explanations in notation `id` (`torch` or `notes`); an unknown
     /// id is an error naming the allowed ones, and nothing changes then.
     pub fn set_notation(&mut self, id: &str) -> Result<(), JsError> {
-        self.scenario.notation = Notation::from_id(id).map_err(js_err)?;
+        self.scenario.notation = Notation::parse(id)?;
         Ok(())
     }
 
@@ -541,8 +537,7 @@ impl App {
             k + 1,
             s.notation,
             crate::state::words::notes_words(self.lang),
-        )
-        .map_err(js_err)?;
+        )?;
         Ok(json(&explanation))
     }
 
@@ -559,7 +554,7 @@ impl App {
     /// Chooses what the chart shows: `loss`, `grad` (gradient norm) or `distance` (to the
     /// nearest known minimum).
     pub fn set_chart(&mut self, id: &str) -> Result<(), JsError> {
-        self.scenario.chart = Chart::from_id(id).map_err(js_err)?;
+        self.scenario.chart = Chart::from_id(id)?;
         Ok(())
     }
 
@@ -578,13 +573,13 @@ impl App {
     /// Loads preset `id`: its whole scenario, from step 0 (keeping large text, the lesson,
     /// whether rates are kept and the language).
     pub fn load_preset(&mut self, id: &str) -> Result<(), JsError> {
-        let scenario = preset(id).map_err(js_err)?.scenario();
+        let scenario = preset(id)?.scenario();
         let s = &self.scenario;
         let keep = (s.large, s.notation, s.lesson.clone(), s.keep_rates, s.lang);
         self.scenario = scenario;
         let s = &mut self.scenario;
         (s.large, s.notation, s.lesson, s.keep_rates, s.lang) = keep;
-        self.resimulate_all().map_err(js_err)
+        Ok(self.resimulate_all()?)
     }
 
     /// The story the scenario came from as JSON `{id, title, caption, query}`, or `null`.

@@ -16,7 +16,7 @@ impl App {
     /// Re-simulates run `index` with `spec` from the start at once (the animation's step is
     /// kept); on error the run stays as it was.
     fn replace(&mut self, index: usize, spec: RunSpec) -> Result<(), JsError> {
-        let (trajectory, ms) = self.simulate(&spec).map_err(js_err)?;
+        let (trajectory, ms) = self.simulate(&spec)?;
         self.scenario.runs[index].spec = spec;
         self.trajectories[index] = trajectory;
         self.compute_ms[index] = ms;
@@ -47,10 +47,9 @@ impl App {
                 s.start,
                 s.steps,
                 &s.view(),
-            )
-            .map_err(js_err)?;
+            )?;
         }
-        let (trajectory, ms) = self.simulate(&entry.spec).map_err(js_err)?;
+        let (trajectory, ms) = self.simulate(&entry.spec)?;
         self.scenario.runs.push(entry);
         self.trajectories.push(trajectory);
         self.compute_ms.push(ms);

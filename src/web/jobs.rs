@@ -2,7 +2,6 @@
 //! learning-rate sweep chunks and tuning searches, each a free function of the scenario's URL
 //! query, so a worker running the same wasm needs no page state and the page stays responsive.
 
-use super::js_err;
 use crate::core::compare::{
     BASIN_PART_ROWS, Basin, BasinGrid, Decay, Objective, TOLERANCE, Tuning, basin_chunks,
     sweep_chunks,
@@ -14,12 +13,12 @@ use wasm_bindgen::prelude::*;
 
 /// The scenario of a page URL `query` and its run number `run` (from 0).
 fn scenario_run(query: &str, run: usize) -> Result<(Scenario, RunEntry), JsError> {
-    let s = Scenario::from_query(query).map_err(js_err)?;
+    let s = Scenario::from_query(query)?;
     let entry = s
         .runs
         .get(run)
         .cloned()
-        .ok_or_else(|| js_err(format!("no run {run} in the scenario")))?;
+        .ok_or_else(|| crate::err!("error.compare.no_run", run = run))?;
     Ok((s, entry))
 }
 
@@ -53,9 +52,7 @@ pub fn basin_rows(
         steps,
         tol: TOLERANCE,
     };
-    let cells = grid
-        .rows(&s.surface, &entry.spec, row0..row1)
-        .map_err(js_err)?;
+    let cells = grid.rows(&s.surface, &entry.spec, row0..row1)?;
     Ok(cells.iter().map(Basin::code).collect())
 }
 
@@ -142,8 +139,7 @@ pub fn sweep_tasks(query: &str, runs: &[u32], lrs: &[f64]) -> String {
 pub fn sweep_rates(query: &str, run: usize, lrs: &[f64]) -> Result<Vec<f64>, JsError> {
     let (s, entry) = scenario_run(query, run)?;
     let points =
-        crate::core::compare::lr_sweep(&s.surface, &entry.spec, s.start, s.steps, lrs, TOLERANCE)
-            .map_err(js_err)?;
+        crate::core::compare::lr_sweep(&s.surface, &entry.spec, s.start, s.steps, lrs, TOLERANCE)?;
     Ok(points.iter().flat_map(|p| p.to_cells()).collect())
 }
 
@@ -159,9 +155,9 @@ fn tuning_settings(
     budget: f64,
     decays: &str,
 ) -> Result<(Objective, Vec<Decay>), JsError> {
-    let objective = Objective::from_name(objective).map_err(js_err)?;
-    whole_in(budget, "budget", 1, MAX_BUDGET as u64).map_err(js_err)?;
-    Ok((objective, Decay::from_names(decays).map_err(js_err)?))
+    let objective = Objective::from_name(objective)?;
+    whole_in(budget, "budget", 1, MAX_BUDGET as u64)?;
+    Ok((objective, Decay::from_names(decays)?))
 }
 
 /// Checks the page's tuning settings ([`tuning_settings`]) before any worker starts.
@@ -252,12 +248,12 @@ pub fn tune_run(
     let from = found
         .names
         .iter()
-        .map(|n| optimizer.get(n).map_err(js_err))
+        .map(|n| optimizer.get(n))
         .collect::<Result<Vec<_>, _>>()?;
     let symbols = found
         .names
         .iter()
-        .map(|n| optimizer.param(n).map(|p| p.symbol).map_err(js_err))
+        .map(|n| optimizer.param(n).map(|p| p.symbol))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(super::json(&Tuned {
         run,

@@ -4,13 +4,14 @@
 
 use crate::core::compare::{SweepMetric, SweepProgress};
 use crate::core::explain::{Notation, Scaling};
-use crate::core::optim::{ConfigError, OptimizerKind, RunConfig};
+use crate::core::optim::{OptimizerKind, RunConfig};
 use crate::core::run::{RunSpec, StepParts, Trajectory, simulate};
 use crate::core::surface::{Surface, View};
+use crate::error::Error;
 use crate::i18n::{self, Lang};
 use crate::render::basin::{BasinMode, basin_pixels, draw_basin_map};
 use crate::render::field::{CONTOUR_RESOLUTION, ContourLine, Heatmap, contour_resolution};
-use crate::render::plot::surface_frame;
+use crate::render::plot::{draw_err, surface_frame};
 use crate::render::viewport::Viewport;
 use crate::render::{
     Camera, Field, Line, MetricSeries, RUN_COLORS, StepArrows, Theme, TrajectorySeries,
@@ -104,7 +105,7 @@ pub fn browser_lang(languages: &str) -> String {
 /// English when it is neither).
 #[wasm_bindgen]
 pub fn basin_legend(query: &str, mode: &str, steps: usize, lang: &str) -> Result<String, JsError> {
-    let s = Scenario::from_query(query).map_err(js_err)?;
+    let s = Scenario::from_query(query)?;
     let lang = Lang::from_code(lang).unwrap_or_default();
     let minima: Vec<[f64; 2]> = s.surface.minima().iter().map(|m| [m[0], m[1]]).collect();
     let mode = BasinMode::from_name(mode);
@@ -156,22 +157,22 @@ impl App {
         steps: usize,
     ) -> Result<(), JsError> {
         if codes.len() != (width as usize) * (height as usize) || width == 0 {
-            return Err(js_err("the basin map's size does not match its cells"));
+            return Err(crate::err!("error.compare.basin_size").into());
         }
-        let s = Scenario::from_query(query).map_err(js_err)?;
+        let s = Scenario::from_query(query)?;
         let view = jobs::basin_view(&s, width as usize, height as usize);
         let pixels = basin_pixels(codes, BasinMode::from_name(mode), steps);
         let image = ImageData::new_with_u8_clamped_array_and_sh(Clamped(&pixels), width, height)
-            .map_err(|_| js_err("cannot make the basin image"))?;
+            .map_err(|_| crate::err!("error.draw.basin_image"))?;
         let scratch = offscreen()?;
         scratch.set_width(width);
         scratch.set_height(height);
         context(&scratch)?
             .put_image_data(&image, 0.0, 0.0)
-            .map_err(|_| js_err("cannot draw the basin image"))?;
+            .map_err(|_| crate::err!("error.draw.basin_draw"))?;
         let ctx = context(&canvas)?;
         let area = backend(&canvas)?.into_drawing_area();
-        area.fill(&PAGE).map_err(js_err)?;
+        area.fill(&PAGE).map_err(draw_err)?;
         let blit = |cols: Range<i32>, rows: Range<i32>| {
             ctx.set_image_smoothing_enabled(false);
             ctx.draw_image_with_html_canvas_element_and_dw_and_dh(
@@ -181,10 +182,10 @@ impl App {
                 f64::from(cols.end - cols.start),
                 f64::from(rows.end - rows.start),
             )
-            .map_err(|_| "cannot put the basin image on the canvas".to_owned())
+            .map_err(|_| crate::err!("error.draw.basin_put"))
         };
-        draw_basin_map(&area, &view, &s.surface.minima(), &self.theme, blit).map_err(js_err)?;
-        area.present().map_err(js_err)
+        draw_basin_map(&area, &view, &s.surface.minima(), &self.theme, blit)?;
+        Ok(area.present().map_err(draw_err)?)
     }
 }
 
@@ -193,7 +194,7 @@ impl App {
 /// finite final loss, so `make bench` can check both forms agree; the caller times it.
 #[wasm_bindgen]
 pub fn bench_sweep(batched: bool) -> Result<f64, JsError> {
-    let sweeps = crate::core::bench::sweep_workload(batched).map_err(js_err)?;
+    let sweeps = crate::core::bench::sweep_workload(batched)?;
     Ok(sweeps.iter().flatten().filter_map(|p| p.final_loss).sum())
 }
 
@@ -201,7 +202,7 @@ pub fn bench_sweep(batched: bool) -> Result<f64, JsError> {
 /// × `steps` steps, batched or one at a time; returns the sum of the final losses.
 #[wasm_bindgen]
 pub fn bench_adam_kernel(runs: usize, steps: usize, batched: bool) -> Result<f64, JsError> {
-    crate::core::bench::adam_kernel(runs, steps, batched).map_err(js_err)
+    Ok(crate::core::bench::adam_kernel(runs, steps, batched)?)
 }
 
 /// `v` with at most six decimals and no trailing zeros: 0.9, 0.9999, 0.166667.
@@ -237,7 +238,7 @@ pub struct App {
     /// The plot's pixel rectangle on the surface canvases: (columns, rows).
     plot: (Range<i32>, Range<i32>),
     /// The parts of the link given at start that were left out, and why, if any were.
-    load_error: Option<String>,
+    load_error: Vec<Error>,
     /// How long the last frame's parts took, for the benchmark.
     timings: Timings,
     /// Whether the user is panning or zooming right now: the heatmap is then computed at half
@@ -275,15 +276,15 @@ pub struct App {
 fn context(canvas: &HtmlCanvasElement) -> Result<CanvasRenderingContext2d, JsError> {
     canvas
         .get_context("2d")
-        .map_err(|_| js_err("canvas has no 2D context"))?
-        .ok_or_else(|| js_err("canvas has no 2D context"))?
+        .map_err(|_| crate::err!("error.draw.no_context"))?
+        .ok_or_else(|| crate::err!("error.draw.no_context"))?
         .dyn_into::<CanvasRenderingContext2d>()
-        .map_err(|_| js_err("canvas context is not 2D"))
+        .map_err(|_| crate::err!("error.draw.not_2d").into())
 }
 
 fn backend(canvas: &HtmlCanvasElement) -> Result<Canvas, JsError> {
     let inner = CanvasBackend::with_canvas_object(canvas.clone())
-        .ok_or_else(|| js_err("cannot draw on the canvas"))?;
+        .ok_or_else(|| crate::err!("error.draw.canvas"))?;
     Ok(Canvas::new(inner, context(canvas)?))
 }
 

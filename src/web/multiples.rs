@@ -39,13 +39,13 @@ impl App {
         lo: f64,
         hi: f64,
     ) -> Result<usize, JsError> {
-        let count = whole_in(count, "panels", 2, 16).map_err(js_err)? as usize;
+        let count = whole_in(count, "panels", 2, 16)? as usize;
         let s = &self.scenario;
         let base = s.runs[0].spec.clone();
         let mut panels = Vec::new();
         let mut add =
             |surface: Surface, start, spec: RunSpec, label: String| -> Result<(), JsError> {
-                let trajectory = simulate(&surface, &spec, start, s.steps).map_err(js_err)?;
+                let trajectory = simulate(&surface, &spec, start, s.steps)?;
                 panels.push(Panel {
                     surface,
                     start,
@@ -82,10 +82,10 @@ impl App {
                         .iter()
                         .map(|p| p.name)
                         .collect();
-                    return Err(js_err(format!(
-                        "cannot vary '{name}': allowed values are optimizer, surface, or one of run 1's hyperparameters: {}",
-                        names.join(", ")
-                    )));
+                    let names = names.join(", ");
+                    return Err(
+                        crate::err!("error.compare.vary", name = name, names = names).into(),
+                    );
                 };
                 let values = match param.scale {
                     crate::core::optim::Scale::Log => {
@@ -97,11 +97,10 @@ impl App {
                     crate::core::optim::Scale::Decay => {
                         crate::core::compare::decay_space(lo, hi, count)
                     }
-                }
-                .map_err(js_err)?;
+                }?;
                 for v in values {
                     let mut spec = base.clone();
-                    spec.optimizer.set(param.name, v).map_err(js_err)?;
+                    spec.optimizer.set(param.name, v)?;
                     let label = match param.scale {
                         crate::core::optim::Scale::Log => format!("{} = {v:.2e}", param.symbol),
                         _ => format!("{} = {}", param.symbol, short(v)),
@@ -173,7 +172,7 @@ impl App {
             backdrop.set_width(size.0);
             backdrop.set_height(size.1);
             let area = backend(&backdrop)?.into_drawing_area();
-            area.fill(&PAGE).map_err(js_err)?;
+            area.fill(&PAGE).map_err(draw_err)?;
             let ctx = context(&backdrop)?;
             let mut rects = Vec::new();
             for (panel, sub) in self
@@ -183,8 +182,7 @@ impl App {
                 .zip(Self::panel_areas(&area, n))
             {
                 let base = panel.surface.default_view();
-                let Viewport { cols, rows, view } =
-                    surface_frame(&sub, &base, &theme).map_err(js_err)?;
+                let Viewport { cols, rows, view } = surface_frame(&sub, &base, &theme)?;
                 let (w, h) = (cols.len(), rows.len());
                 if w > 0 && h > 0 {
                     let field = Field::new(panel.surface.clone(), view);
@@ -194,23 +192,22 @@ impl App {
                         w as u32,
                         h as u32,
                     )
-                    .map_err(|_| js_err("cannot make a panel's heatmap"))?;
+                    .map_err(|_| crate::err!("error.draw.panel_image"))?;
                     ctx.put_image_data(&image, f64::from(cols.start), f64::from(rows.start))
-                        .map_err(|_| js_err("cannot put a panel's heatmap"))?;
+                        .map_err(|_| crate::err!("error.draw.panel_put"))?;
                     let contours = field.contours(8, 60);
-                    draw_surface_layer(&sub, &view, &contours, &panel.surface.minima(), &theme)
-                        .map_err(js_err)?;
+                    draw_surface_layer(&sub, &view, &contours, &panel.surface.minima(), &theme)?;
                     // The plot rectangle is in the whole canvas's pixels: label it there.
                     area.draw(&Text::new(
                         panel.label.clone(),
                         (cols.start + 6, rows.start + 4),
                         ("sans-serif", 12.0 * theme.dpr).into_font().color(&WHITE),
                     ))
-                    .map_err(js_err)?;
+                    .map_err(draw_err)?;
                 }
                 rects.push(Viewport::new((cols, rows), view));
             }
-            area.present().map_err(js_err)?;
+            area.present().map_err(draw_err)?;
             self.multiples.backdrop = Some(backdrop);
             self.multiples.rects = rects;
             self.multiples.painted = Some(size);
@@ -219,7 +216,7 @@ impl App {
         ctx.clear_rect(0.0, 0.0, f64::from(size.0), f64::from(size.1));
         if let Some(backdrop) = &self.multiples.backdrop {
             ctx.draw_image_with_html_canvas_element(backdrop, 0.0, 0.0)
-                .map_err(|_| js_err("cannot draw the panels"))?;
+                .map_err(|_| crate::err!("error.draw.panels"))?;
         }
         let step = self.scenario.step;
         let area = backend(&canvas)?.into_drawing_area();
@@ -239,12 +236,12 @@ impl App {
                 diverged: t.diverged_at.is_some_and(|d| d <= step),
                 arrows: None,
             }];
-            draw_trajectories(&sub, view, panel.start, &series, &theme).map_err(js_err)?;
+            draw_trajectories(&sub, view, panel.start, &series, &theme)?;
             if let Some(h) = m.highlight.filter(|&h| h <= k) {
                 let p = t.points[h];
-                crate::render::plot::draw_marker(&sub, view, p, &theme).map_err(js_err)?;
+                crate::render::plot::draw_marker(&sub, view, p, &theme)?;
             }
         }
-        area.present().map_err(js_err)
+        Ok(area.present().map_err(draw_err)?)
     }
 }

@@ -38,7 +38,7 @@ pub(super) fn offscreen() -> Result<HtmlCanvasElement, JsError> {
         .and_then(|w| w.document())
         .and_then(|d| d.create_element("canvas").ok())
         .and_then(|e| e.dyn_into::<HtmlCanvasElement>().ok())
-        .ok_or_else(|| js_err("cannot make an off-screen canvas"))
+        .ok_or_else(|| crate::err!("error.draw.offscreen").into())
 }
 
 #[wasm_bindgen]
@@ -127,10 +127,9 @@ impl App {
 
     fn paint_background(&mut self) -> Result<(), JsError> {
         let area = backend(&self.background)?.into_drawing_area();
-        area.fill(&PAGE).map_err(js_err)?;
+        area.fill(&PAGE).map_err(draw_err)?;
         let base = self.scenario.view();
-        let Viewport { cols, rows, view } =
-            surface_frame(&area, &base, &self.theme).map_err(js_err)?;
+        let Viewport { cols, rows, view } = surface_frame(&area, &base, &self.theme)?;
         let (w, h) = (cols.len(), rows.len());
         if w == 0 || h == 0 {
             return Ok(());
@@ -151,11 +150,11 @@ impl App {
         let (x0, y0) = (f64::from(cols.start), f64::from(rows.start));
         let image =
             ImageData::new_with_u8_clamped_array_and_sh(Clamped(pixels), iw as u32, ih as u32)
-                .map_err(|_| js_err("cannot make the heatmap image"))?;
+                .map_err(|_| crate::err!("error.draw.heatmap_image"))?;
         let ctx = context(&self.background)?;
         if (iw, ih) == (w, h) {
             ctx.put_image_data(&image, x0, y0)
-                .map_err(|_| js_err("cannot put the heatmap on the canvas"))?;
+                .map_err(|_| crate::err!("error.draw.heatmap_put"))?;
         } else {
             // A coarser level, stretched over the plot (smoothed by the canvas).
             let scratch = self.scratch()?;
@@ -163,17 +162,16 @@ impl App {
             scratch.set_height(ih as u32);
             context(&scratch)?
                 .put_image_data(&image, 0.0, 0.0)
-                .map_err(|_| js_err("cannot draw the heatmap"))?;
+                .map_err(|_| crate::err!("error.draw.heatmap_draw"))?;
             ctx.draw_image_with_html_canvas_element_and_dw_and_dh(
                 &scratch, x0, y0, w as f64, h as f64,
             )
-            .map_err(|_| js_err("cannot put the heatmap on the canvas"))?;
+            .map_err(|_| crate::err!("error.draw.heatmap_put"))?;
         }
         let (map, contours) = self.heatmap.as_ref().expect("made above");
         let minima = self.scenario.surface.minima();
-        draw_surface_layer(&area, &map.field().view, contours, &minima, &self.theme)
-            .map_err(js_err)?;
-        area.present().map_err(js_err)?;
+        draw_surface_layer(&area, &map.field().view, contours, &minima, &self.theme)?;
+        area.present().map_err(draw_err)?;
         self.view = view;
         self.plot = (cols, rows);
         Ok(())
@@ -251,8 +249,8 @@ impl App {
         context(&self.foreground)?.clear_rect(0.0, 0.0, f64::from(w), f64::from(h));
         let series = self.series(self.scenario.overlay);
         let area = backend(&self.foreground)?.into_drawing_area();
-        let cover = draw_trajectories(&area, &self.view, self.scenario.start, &series, &self.theme)
-            .map_err(js_err)?;
+        let cover =
+            draw_trajectories(&area, &self.view, self.scenario.start, &series, &self.theme)?;
         // Series are the shown runs in order: back to run numbers.
         let shown: Vec<usize> = (0..self.scenario.runs.len())
             .filter(|&i| !self.scenario.runs[i].hidden)
@@ -273,15 +271,14 @@ impl App {
                 (th.eigenvectors[0], th.eigenvalues[0]),
                 (th.eigenvectors[1], th.eigenvalues[1]),
             ];
-            crate::render::plot::draw_eigenvectors(&area, &self.view, center, eigen, &self.theme)
-                .map_err(js_err)?;
+            crate::render::plot::draw_eigenvectors(&area, &self.view, center, eigen, &self.theme)?;
         }
-        area.present().map_err(js_err)
+        Ok(area.present().map_err(draw_err)?)
     }
 
     fn paint_loss(&self) -> Result<(), JsError> {
         let area = backend(&self.loss)?.into_drawing_area();
-        area.fill(&PAGE).map_err(js_err)?;
+        area.fill(&PAGE).map_err(draw_err)?;
         let step = self.scenario.step;
         let shown: Vec<(usize, &RunEntry, &Trajectory, Vec<f64>)> = self
             .scenario
@@ -321,9 +318,8 @@ impl App {
         } else {
             i18n::name(self.lang, "chart", chart.id(), chart.label())
         };
-        draw_metric(&area, &series, name, self.scenario.steps, step, &self.theme)
-            .map_err(js_err)?;
-        area.present().map_err(js_err)
+        draw_metric(&area, &series, name, self.scenario.steps, step, &self.theme)?;
+        Ok(area.present().map_err(draw_err)?)
     }
 }
 

@@ -65,9 +65,8 @@ impl App {
     /// Moves the start point to the world point under device pixel `(px, py)` and
     /// re-simulates every run from there, keeping the animation's step.
     pub fn set_start_at(&mut self, px: f64, py: f64) -> Result<(), JsError> {
-        self.scenario.start =
-            crate::state::scenario::check_start(self.world(px, py)).map_err(js_err)?;
-        self.resimulate_all().map_err(js_err)
+        self.scenario.start = crate::state::scenario::check_start(self.world(px, py))?;
+        Ok(self.resimulate_all()?)
     }
 
     /// Which runs' trails coincide on the plot, as last drawn, in a sentence for the page
@@ -90,7 +89,7 @@ impl App {
     }
 
     fn set_view(&mut self, view: View) -> Result<(), JsError> {
-        view.check().map_err(js_err)?;
+        view.check()?;
         self.scenario.view = Some(view);
         self.view = view;
         Ok(())

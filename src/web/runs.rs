@@ -1,7 +1,6 @@
 //! The runs' settings as both pages edit them: their JSON for the page's run panels, and every
 //! change a panel makes to one run (shared by the surface page's `App` and the lab's `Lab`).
 
-use super::js_err;
 use crate::core::explain::Notation;
 use crate::core::optim::{Flag, HyperParam, OptimizerKind, RunConfig};
 use crate::core::run::{Noise, RunSpec};
@@ -114,10 +113,8 @@ pub(super) fn runs_json(runs: &[RunEntry], lang: Lang) -> String {
 /// Run `index` of `runs`, or an error naming the allowed indices.
 pub(super) fn entry(runs: &[RunEntry], index: usize) -> Result<&RunEntry, JsError> {
     runs.get(index).ok_or_else(|| {
-        js_err(format!(
-            "no run {index}: allowed indices are 0 to {}",
-            runs.len().saturating_sub(1)
-        ))
+        let last = runs.len().saturating_sub(1);
+        crate::err!("error.optim.no_run", index = index, last = last).into()
     })
 }
 
@@ -143,19 +140,19 @@ pub(super) enum Edit<'a> {
 pub(super) fn edited(runs: &[RunEntry], index: usize, edit: Edit<'_>) -> Result<RunSpec, JsError> {
     let mut spec = entry(runs, index)?.spec.clone();
     match edit {
-        Edit::Param(name, value) => spec.optimizer.set(name, value).map_err(js_err)?,
-        Edit::Flag(name, on) => spec.optimizer.set_flag(name, on).map_err(js_err)?,
-        Edit::Schedule(text) => spec.schedule = text.parse::<Schedule>().map_err(js_err)?,
+        Edit::Param(name, value) => spec.optimizer.set(name, value)?,
+        Edit::Flag(name, on) => spec.optimizer.set_flag(name, on)?,
+        Edit::Schedule(text) => spec.schedule = text.parse::<Schedule>()?,
         Edit::Clipping(norm, value) => {
             spec.clip_norm = norm;
             spec.clip_value = value;
         }
         Edit::Noise(sigma, seed) => {
-            let seed = whole_in(seed, "noise seed", 0, u64::from(u32::MAX)).map_err(js_err)?;
+            let seed = whole_in(seed, "noise seed", 0, u64::from(u32::MAX))?;
             spec.noise = (sigma != 0.0).then_some(Noise { sigma, seed });
         }
         Edit::Optimizer(id) => {
-            spec.optimizer = RunConfig::new(OptimizerKind::from_id(id).map_err(js_err)?);
+            spec.optimizer = RunConfig::new(OptimizerKind::from_id(id)?);
         }
     }
     Ok(spec)
@@ -164,12 +161,10 @@ pub(super) fn edited(runs: &[RunEntry], index: usize, edit: Edit<'_>) -> Result<
 /// A new run: optimizer `id` with torch's defaults, or a copy of run `copy` (shown).
 pub(super) fn new_entry(runs: &[RunEntry], from: Result<&str, usize>) -> Result<RunEntry, JsError> {
     if runs.len() >= MAX_RUNS {
-        return Err(js_err(format!(
-            "at most {MAX_RUNS} runs: remove one before adding another"
-        )));
+        return Err(crate::err!("error.optim.too_many_runs", max = MAX_RUNS).into());
     }
     Ok(match from {
-        Ok(id) => RunEntry::from(RunConfig::new(OptimizerKind::from_id(id).map_err(js_err)?)),
+        Ok(id) => RunEntry::from(RunConfig::new(OptimizerKind::from_id(id)?)),
         Err(copy) => {
             let mut entry = entry(runs, copy)?.clone();
             entry.hidden = false;
@@ -182,7 +177,7 @@ pub(super) fn new_entry(runs: &[RunEntry], from: Result<&str, usize>) -> Result<
 pub(super) fn removable(runs: &[RunEntry], index: usize) -> Result<(), JsError> {
     entry(runs, index)?;
     if runs.len() == 1 {
-        return Err(js_err("the last run cannot be removed: add another first"));
+        return Err(crate::err!("error.optim.last_run").into());
     }
     Ok(())
 }

@@ -11,7 +11,7 @@ impl App {
     /// [`App::sweep_points`]. The chart shows what has arrived.
     pub fn begin_sweep(&mut self) -> Result<Vec<f64>, JsError> {
         use crate::core::compare::{LR_RANGE, SWEEP_RATES, log_space};
-        let lrs = log_space(LR_RANGE.0, LR_RANGE.1, SWEEP_RATES).map_err(js_err)?;
+        let lrs = log_space(LR_RANGE.0, LR_RANGE.1, SWEEP_RATES)?;
         self.sweep = Some(SweepProgress::new(lrs.clone(), self.scenario.steps));
         Ok(lrs)
     }
@@ -19,17 +19,15 @@ impl App {
     /// Records part of the sweep of run `run`: `cells` as [`jobs::sweep_rates`] returns
     /// them, for the rates from index `first` on.
     pub fn sweep_points(&mut self, run: usize, first: usize, cells: &[f64]) -> Result<(), JsError> {
-        self.sweep
-            .as_mut()
-            .ok_or_else(|| js_err("no sweep was started"))?
-            .record(run, first, cells)
-            .map_err(js_err)
+        let sweep = self.sweep.as_mut();
+        let sweep = sweep.ok_or_else(|| crate::err!("error.compare.no_sweep"))?;
+        Ok(sweep.record(run, first, cells)?)
     }
 
     /// What the sweep chart's y axis shows: `loss` (the loss after the scenario's steps) or
     /// `steps` (the steps to reach 1e-6 of the minimum).
     pub fn set_sweep_metric(&mut self, metric: &str) -> Result<(), JsError> {
-        self.sweep_metric = SweepMetric::from_name(metric).map_err(js_err)?;
+        self.sweep_metric = SweepMetric::from_name(metric)?;
         Ok(())
     }
 
@@ -63,9 +61,9 @@ impl App {
             return Ok(());
         };
         let area = backend(&canvas)?.into_drawing_area();
-        area.fill(&PAGE).map_err(js_err)?;
+        area.fill(&PAGE).map_err(draw_err)?;
         let Some(sweep) = &self.sweep else {
-            return area.present().map_err(js_err);
+            return Ok(area.present().map_err(draw_err)?);
         };
         let lines = sweep.lines(self.sweep_metric);
         let series: Vec<crate::render::plot::SweepSeries<'_>> = lines
@@ -84,9 +82,8 @@ impl App {
             SweepMetric::Loss => crate::render::plot::SweepAxis::FinalLoss,
             SweepMetric::Steps => crate::render::plot::SweepAxis::Steps(sweep.steps),
         };
-        let frame = crate::render::plot::draw_sweep(&area, &series, lrs, axis, &self.theme)
-            .map_err(js_err)?;
+        let frame = crate::render::plot::draw_sweep(&area, &series, lrs, axis, &self.theme)?;
         self.sweep_frame = Some(frame);
-        area.present().map_err(js_err)
+        Ok(area.present().map_err(draw_err)?)
     }
 }

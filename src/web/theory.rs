@@ -63,10 +63,10 @@ impl App {
             return Ok(());
         };
         let area = backend(&canvas)?.into_drawing_area();
-        area.fill(&PAGE).map_err(js_err)?;
+        area.fill(&PAGE).map_err(draw_err)?;
         let Some(th) = self.theory_of() else {
             self.rate_rect = None;
-            return area.present().map_err(js_err);
+            return Ok(area.present().map_err(draw_err)?);
         };
         // Learning rates from 1/1000 of the stable range to past divergence at μ = 0 and up to
         // where heavy ball diverges at any momentum (2(1 + μ)/λmax ≤ 4/λmax).
@@ -122,20 +122,19 @@ impl App {
                 }
                 let image =
                     ImageData::new_with_u8_clamped_array_and_sh(Clamped(&px), w as u32, h as u32)
-                        .map_err(|_| "cannot make the rate image".to_owned())?;
+                        .map_err(|_| crate::err!("error.draw.rate_image"))?;
                 ctx.put_image_data(&image, f64::from(cols.start), f64::from(rows.start))
-                    .map_err(|_| "cannot put the rate image on the canvas".to_owned())?;
+                    .map_err(|_| crate::err!("error.draw.rate_put"))?;
                 rect = Some((cols, rows));
                 Ok(())
             },
-        )
-        .map_err(js_err)?;
+        )?;
         self.rate_rect = rect.map(|(cols, rows)| RateRect {
             cols,
             rows,
             lrs,
             momenta,
         });
-        area.present().map_err(js_err)
+        Ok(area.present().map_err(draw_err)?)
     }
 }

@@ -26,10 +26,10 @@ impl App {
             return Ok(());
         };
         let area = backend(canvas)?.into_drawing_area();
-        area.fill(&PAGE).map_err(js_err)?;
+        area.fill(&PAGE).map_err(draw_err)?;
         let series = self.series(false);
         let field = Field::new(self.scenario.surface.clone(), self.view);
-        draw_surface_3d(&area, &field, &series, self.camera, &self.theme).map_err(js_err)?;
-        area.present().map_err(js_err)
+        draw_surface_3d(&area, &field, &series, self.camera, &self.theme)?;
+        Ok(area.present().map_err(draw_err)?)
     }
 }

@@ -161,6 +161,27 @@ describe('the Chinese surface page', () => {
     assert.deepEqual(errors, []);
     await page.close();
   });
+
+  test("a Chinese page words a bad link's problems, a formula's and an edit's in Chinese", async () => {
+    const { page, errors } = await h.open('?lang=zh&surface=booth&steps=0&run=adamm&run=sgd', 1280, 900);
+    const notice = await page.locator('#notice').textContent();
+    assert.match(notice, /^链接中有部分内容未能采用/);
+    assert.match(notice, /steps 0：允许的取值为 1 到 20000；运行 1：未知的优化器 'adamm'：允许的取值为 sgd, /);
+    assert.doesNotMatch(notice, /allowed|unknown/);
+    assert.equal(await page.locator('#surface').inputValue(), 'booth');
+    await page.close();
+
+    // A formula in the link that does not read waits in its field, its error in Chinese.
+    const zh = await h.open('?lang=zh&surface=custom&f=x%5E2%20%2B%20(y', 1280, 900);
+    assert.equal(await zh.page.locator('#custom-error').isVisible(), true);
+    assert.match(await zh.page.locator('#custom-error').innerText(), /^第 7 列的 '\(' 缺少对应的 '\)'/);
+    // Typed: each mistake is worded in Chinese as it is made.
+    await zh.page.locator('#custom-formula').fill('2x');
+    await zh.page.waitForFunction(() => /缺少运算符/.test(document.getElementById('custom-error').textContent));
+    assert.match(await zh.page.locator('#custom-error').innerText(), /^第 2 列的 '2' 和 'x' 之间缺少运算符（不支持省略乘号：写作 2\*x）/);
+    assert.deepEqual([...errors, ...zh.errors], []);
+    await zh.page.close();
+  });
 });
 
 describe('the Chinese regression lab', () => {

@@ -4,6 +4,8 @@
 use super::math::{Item, M};
 use super::rules::Params;
 use crate::core::optim::RunConfig;
+use crate::err;
+use crate::error::Error;
 use serde::{Deserialize, Serialize};
 
 /// How the update rules and "explain this step" are written.
@@ -38,11 +40,17 @@ impl Notation {
     }
 
     /// The notation whose id is `id`; the error names the allowed values.
-    pub fn from_id(id: &str) -> Result<Notation, String> {
+    pub fn parse(id: &str) -> Result<Notation, Error> {
         Notation::ALL
             .into_iter()
             .find(|n| n.id() == id)
-            .ok_or_else(|| format!("notation '{id}': allowed values are torch, notes"))
+            .ok_or_else(|| err!("error.link.notation", value = id))
+    }
+
+    /// [`Notation::parse`] with its error as a string in the thread's language: for the lab's
+    /// callers still on strings (`state::lab`, `web::lab`) until they speak [`Error`].
+    pub fn from_id(id: &str) -> Result<Notation, String> {
+        Notation::parse(id).map_err(String::from)
     }
 }
 

@@ -9,11 +9,13 @@ use super::math::{
 };
 use super::notation::{Notation, NotesWords, written_in};
 use super::rules::{Params, bias};
-use crate::core::optim::{ConfigError, OptimizerKind, RunConfig, StateVar};
+use crate::core::optim::{OptimizerKind, RunConfig, StateVar};
 use crate::core::run::MAX_STEPS;
 use crate::core::run::{Halt, RunSpec, Shaped, Stepper};
 use crate::core::schedule::Schedule;
 use crate::core::surface::Surface;
+use crate::err;
+use crate::error::Error;
 use nalgebra::DMatrix;
 use serde::Serialize;
 use std::cell::RefCell;
@@ -93,15 +95,15 @@ pub struct Scaling {
 }
 
 /// The error for a step that the run never reaches because it diverged at step `k`.
-fn diverged(step: usize, k: usize, what: &str) -> ConfigError {
-    let last = if k == 0 {
-        "it has no step at all".to_owned()
+fn diverged(step: usize, k: usize, what: &'static str) -> Error {
+    if k == 0 {
+        Error::new("error.optim.explain_diverged_at_start")
     } else {
-        format!("its last point is point {}", k - 1)
-    };
-    ConfigError::Conflict(format!(
-        "cannot explain step {step}: the run diverged at step {k} ({what}), so {last}"
-    ))
+        Error::new("error.optim.explain_diverged").with("last", k - 1)
+    }
+    .with("step", step)
+    .with("k", k)
+    .with_word("what", what)
 }
 
 /// Explains step `step` (≥ 1) of the run of `spec` from `start` on `surface`: the step from
@@ -116,13 +118,13 @@ fn diverged(step: usize, k: usize, what: &str) -> ConfigError {
 /// leads to); a step past the end of any run (more than [`MAX_STEPS`], the most steps the page
 /// simulates; a caller that simulates fewer checks its own count); and a step at or after
 /// the run's divergence, whose numbers are not finite. The last three are
-/// [`ConfigError::Conflict`] with a message that says which.
+/// [`Error::Conflict`] with a message that says which.
 pub fn explain(
     surface: &Surface,
     spec: &RunSpec,
     start: [f64; 2],
     step: usize,
-) -> Result<Explanation, ConfigError> {
+) -> Result<Explanation, Error> {
     explain_in(
         surface,
         spec,
@@ -142,7 +144,7 @@ pub fn explain_in(
     step: usize,
     notation: Notation,
     words: NotesWords<'_>,
-) -> Result<Explanation, ConfigError> {
+) -> Result<Explanation, Error> {
     let replayed = replay(surface, spec, start, step)?;
     let (items, scaling) = replayed.items(spec);
     let items = written_in(items, notation, &spec.optimizer, words);
@@ -170,7 +172,7 @@ pub fn scaling_at(
     spec: &RunSpec,
     start: [f64; 2],
     step: usize,
-) -> Result<Option<Scaling>, ConfigError> {
+) -> Result<Option<Scaling>, Error> {
     Ok(replay(surface, spec, start, step)?.items(spec).1)
 }
 
@@ -209,21 +211,16 @@ fn replay(
     spec: &RunSpec,
     start: [f64; 2],
     step: usize,
-) -> Result<Replayed, ConfigError> {
+) -> Result<Replayed, Error> {
     // The very stepping loop `simulate` runs, so every number is the trajectory's own.
     let mut stepper = Stepper::new(surface, spec, start)?;
     if step == 0 {
-        return Err(ConfigError::Conflict(
-            "cannot explain step 0: point 0 is the start point, which no step leads to; steps \
-             are numbered from 1 (step k goes from point k − 1 to point k)"
-                .into(),
-        ));
+        return Err(err!("error.optim.explain_step_zero"));
     }
     if step > MAX_STEPS {
-        return Err(ConfigError::Conflict(format!(
-            "cannot explain step {step}: it is past the end of the run (runs are simulated for \
-             at most {MAX_STEPS} steps)"
-        )));
+        return Err(Error::new("error.optim.explain_past_end")
+            .with("step", step)
+            .with("max", MAX_STEPS));
     }
     let halted = |h: Halt| diverged(step, h.k, h.reason);
     for _ in 1..step {

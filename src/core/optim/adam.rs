@@ -5,7 +5,7 @@ use super::descriptor::{
     BETA1, BETA2, Descriptor, EPS, EPS_INSIDE_SQRT, Flag, HyperParam, LR, WEIGHT_DECAY,
 };
 use super::moments::{Moments, average, average_sq, bias_correction};
-use super::{ConfigError, Optimizer, Rate, RunConfig, StateVar};
+use super::{Error, Optimizer, Rate, RunConfig, StateVar};
 use nalgebra::DMatrix;
 
 /// torch `Adam(lr, betas, eps, weight_decay)`.
@@ -56,7 +56,7 @@ const BIAS_CORRECTION: Flag = Flag {
 /// [`AdamOptions`] has them.
 fn build<const AMSGRAD: bool, const DECOUPLED: bool>(
     c: &RunConfig,
-) -> Result<Box<dyn Optimizer>, ConfigError> {
+) -> Result<Box<dyn Optimizer>, Error> {
     Ok(Box::new(Adam::new(AdamOptions {
         betas: c.known_betas(),
         eps: c.known("eps"),

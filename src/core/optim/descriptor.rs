@@ -3,7 +3,7 @@
 //! hyperparameters and flag that several optimizers share. Each optimizer's file holds its own
 //! descriptor and the hyperparameters only it has.
 
-use super::{ConfigError, Optimizer, RunConfig};
+use super::{Error, Optimizer, RunConfig};
 use serde::{Deserialize, Serialize};
 
 /// One optimizer kind as the page, the command line and [`RunConfig`] see it: its identifier,
@@ -24,8 +24,8 @@ pub struct Descriptor {
     pub flags: &'static [Flag],
     /// Builds a fresh optimizer from a configuration of this kind whose values and flags
     /// [`RunConfig::build`] has checked; values that are each allowed but not together are a
-    /// [`ConfigError::Conflict`].
-    pub(super) build: fn(&RunConfig) -> Result<Box<dyn Optimizer>, ConfigError>,
+    /// conflict (`error.optim.…`).
+    pub(super) build: fn(&RunConfig) -> Result<Box<dyn Optimizer>, Error>,
 }
 
 /// How a slider moves through a hyperparameter's values.
@@ -110,15 +110,11 @@ impl HyperParam {
     }
 
     /// `Ok(value)` when allowed, else the error that names this parameter and its range.
-    pub fn check(&self, value: f64) -> Result<f64, ConfigError> {
+    pub fn check(&self, value: f64) -> Result<f64, Error> {
         if self.allows(value) {
             Ok(value)
         } else {
-            Err(ConfigError::OutOfRange {
-                name: self.name,
-                value,
-                allowed: self.allowed(),
-            })
+            Err(super::out_of_range(self.name, value, &self.allowed()))
         }
     }
 }

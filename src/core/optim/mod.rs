@@ -86,10 +86,11 @@ pub use radam::RAdam;
 pub use rmsprop::RmsProp;
 pub use sgd::Sgd;
 
+use crate::err;
+use crate::error::Error;
 use nalgebra::DMatrix;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::fmt;
 
 /// The learning rate of one step: one value shared by every coordinate, or one value per
 /// coordinate (batched runs, whose lanes each have their own rate; see [`crate::core::batch`]).
@@ -218,73 +219,28 @@ impl StateVar {
     }
 }
 
-/// A configuration that cannot be run, with the reason in words a user can act on.
-#[derive(Clone, Debug, PartialEq)]
-pub enum ConfigError {
-    /// A hyperparameter outside its allowed range.
-    OutOfRange {
-        /// The hyperparameter's name.
-        name: &'static str,
-        /// The rejected value.
-        value: f64,
-        /// The allowed range, written out.
-        allowed: String,
-    },
-    /// A hyperparameter or flag this optimizer does not have.
-    UnknownParam {
-        /// The optimizer's identifier.
-        optimizer: &'static str,
-        /// The name that was given.
-        name: String,
-        /// The names this optimizer accepts.
-        allowed: Vec<&'static str>,
-    },
-    /// An optimizer identifier that does not exist.
-    UnknownOptimizer {
-        /// The identifier that was given.
-        name: String,
-    },
-    /// Values that are each allowed but not together.
-    Conflict(String),
-}
+/// The old name of a configuration that cannot be run, now the crate's one [`Error`]
+/// (`error.optim.…` keys): kept for the lab's models (`crate::core::model`), which still
+/// build it as `ConfigError::Conflict(text)` until their own messages are keyed.
+pub type ConfigError = Error;
 
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ConfigError::OutOfRange {
-                name,
-                value,
-                allowed,
-            } => write!(f, "invalid {name} = {value}: allowed values are {allowed}"),
-            ConfigError::UnknownParam {
-                optimizer,
-                name,
-                allowed,
-            } => {
-                if allowed.is_empty() {
-                    write!(f, "{optimizer} has no option '{name}': it has none")
-                } else {
-                    write!(
-                        f,
-                        "{optimizer} has no option '{name}': allowed names are {}",
-                        allowed.join(", ")
-                    )
-                }
-            }
-            ConfigError::UnknownOptimizer { name } => {
-                let ids: Vec<&str> = OptimizerKind::ALL.iter().map(|k| k.id()).collect();
-                write!(
-                    f,
-                    "unknown optimizer '{name}': allowed values are {}",
-                    ids.join(", ")
-                )
-            }
-            ConfigError::Conflict(why) => f.write_str(why),
-        }
+impl Error {
+    /// A conflict already worded (in English) by a caller not yet keyed: the lab's models.
+    /// Its text is shown as written in every language; keyed errors replace it.
+    #[allow(non_snake_case)]
+    pub fn Conflict(why: String) -> Error {
+        err!("error.optim.conflict", why = why)
     }
 }
 
-impl std::error::Error for ConfigError {}
+/// The error for a hyperparameter `name` set to `value` outside its range `allowed` (written
+/// in symbols, such as `0 ≤ beta1 < 1`).
+pub fn out_of_range(name: &str, value: f64, allowed: &str) -> Error {
+    Error::new("error.optim.out_of_range")
+        .with("name", name)
+        .with("value", value)
+        .with("allowed", allowed)
+}
 
 /// The optimizers optiviz offers, by the names the page and the command line use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -376,12 +332,15 @@ impl OptimizerKind {
     }
 
     /// Looks a kind up by its identifier.
-    pub fn from_id(id: &str) -> Result<OptimizerKind, ConfigError> {
+    pub fn from_id(id: &str) -> Result<OptimizerKind, Error> {
         OptimizerKind::ALL
             .into_iter()
             .find(|k| k.id() == id)
-            .ok_or_else(|| ConfigError::UnknownOptimizer {
-                name: id.to_owned(),
+            .ok_or_else(|| {
+                let ids: Vec<&str> = OptimizerKind::ALL.iter().map(|k| k.id()).collect();
+                Error::new("error.optim.unknown_optimizer")
+                    .with("name", id)
+                    .with("allowed", ids.join(", "))
             })
     }
 
@@ -420,29 +379,36 @@ impl RunConfig {
     }
 
     /// The same configuration with `name` set to `value` (validated).
-    pub fn with(mut self, name: &str, value: f64) -> Result<Self, ConfigError> {
+    pub fn with(mut self, name: &str, value: f64) -> Result<Self, Error> {
         self.set(name, value)?;
         Ok(self)
     }
 
     /// The same configuration with flag `name` set to `on` (validated).
-    pub fn with_flag(mut self, name: &str, on: bool) -> Result<Self, ConfigError> {
+    pub fn with_flag(mut self, name: &str, on: bool) -> Result<Self, Error> {
         self.set_flag(name, on)?;
         Ok(self)
     }
 
-    fn unknown(&self, name: &str) -> ConfigError {
+    fn unknown(&self, name: &str) -> Error {
         let mut allowed: Vec<&'static str> = self.kind.params().iter().map(|p| p.name).collect();
         allowed.extend(self.kind.flags().iter().map(|f| f.name));
-        ConfigError::UnknownParam {
-            optimizer: self.kind.id(),
-            name: name.to_owned(),
-            allowed,
+        if allowed.is_empty() {
+            Error::new("error.optim.no_options")
+                .with("optimizer", self.kind.id())
+                .with("name", name)
+        } else {
+            let allowed = allowed.join(", ");
+            let optimizer = self.kind.id();
+            Error::new("error.optim.unknown_param")
+                .with("optimizer", optimizer)
+                .with("name", name)
+                .with("allowed", allowed)
         }
     }
 
     /// The description of hyperparameter `name`, or the error listing the allowed names.
-    pub fn param(&self, name: &str) -> Result<&'static HyperParam, ConfigError> {
+    pub fn param(&self, name: &str) -> Result<&'static HyperParam, Error> {
         self.kind
             .params()
             .iter()
@@ -451,7 +417,7 @@ impl RunConfig {
     }
 
     /// The description of flag `name`, or the error listing the allowed names.
-    pub fn flag(&self, name: &str) -> Result<&'static Flag, ConfigError> {
+    pub fn flag(&self, name: &str) -> Result<&'static Flag, Error> {
         self.kind
             .flags()
             .iter()
@@ -460,7 +426,7 @@ impl RunConfig {
     }
 
     /// Sets `name` to `value` after checking both; on error nothing changes.
-    pub fn set(&mut self, name: &str, value: f64) -> Result<(), ConfigError> {
+    pub fn set(&mut self, name: &str, value: f64) -> Result<(), Error> {
         let param = self.param(name)?;
         self.values
             .insert(param.name.to_owned(), param.check(value)?);
@@ -468,20 +434,20 @@ impl RunConfig {
     }
 
     /// Sets flag `name`; an unknown name is an error and changes nothing.
-    pub fn set_flag(&mut self, name: &str, on: bool) -> Result<(), ConfigError> {
+    pub fn set_flag(&mut self, name: &str, on: bool) -> Result<(), Error> {
         let flag = self.flag(name)?;
         self.flags.insert(flag.name.to_owned(), on);
         Ok(())
     }
 
     /// The current value of `name`: the one set, else torch's default.
-    pub fn get(&self, name: &str) -> Result<f64, ConfigError> {
+    pub fn get(&self, name: &str) -> Result<f64, Error> {
         let param = self.param(name)?;
         Ok(self.values.get(name).copied().unwrap_or(param.default))
     }
 
     /// The current state of flag `name`: the one set, else its default.
-    pub fn get_flag(&self, name: &str) -> Result<bool, ConfigError> {
+    pub fn get_flag(&self, name: &str) -> Result<bool, Error> {
         let flag = self.flag(name)?;
         Ok(self.flags.get(name).copied().unwrap_or(flag.default))
     }
@@ -493,7 +459,7 @@ impl RunConfig {
 
     /// Checks every value and flag (also those deserialized from outside), then builds a fresh
     /// optimizer. The learning rate is not part of it: [`Optimizer::step`] receives it.
-    pub fn build(&self) -> Result<Box<dyn Optimizer>, ConfigError> {
+    pub fn build(&self) -> Result<Box<dyn Optimizer>, Error> {
         for (name, &value) in &self.values {
             self.param(name)?.check(value)?;
         }

@@ -1,7 +1,7 @@
 //! Stochastic gradient descent with optional heavy-ball or Nesterov momentum: torch.optim.SGD.
 
 use super::descriptor::{Descriptor, Flag, HyperParam, LR, MOMENTUM, Scale, WEIGHT_DECAY};
-use super::{ConfigError, Optimizer, Rate, StateVar};
+use super::{Optimizer, Rate, StateVar};
 use nalgebra::DMatrix;
 
 /// Plain gradient descent: torch `SGD(lr)`.
@@ -49,11 +49,7 @@ pub(super) const DESCRIPTOR_NESTEROV: Descriptor = Descriptor {
     flags: &[CLASSICAL],
     build: |c| {
         if c.known("momentum") <= 0.0 {
-            return Err(ConfigError::Conflict(
-                "nesterov needs momentum > 0 (torch: \"Nesterov momentum requires a \
-                 momentum and zero dampening\")"
-                    .into(),
-            ));
+            return Err(crate::err!("error.optim.nesterov"));
         }
         Ok(Box::new(Sgd::new(
             c.known("momentum"),
