@@ -23,6 +23,8 @@ pub use poly::{MAX_DEGREE, PolyRegression, l1_subgradient};
 
 use crate::core::optim::{ConfigError, Optimizer, OptimizerKind};
 use crate::core::run::RunSpec;
+use crate::err;
+use crate::error::Error;
 use nalgebra::DMatrix;
 use rand::SeedableRng;
 use rand_pcg::Pcg64Mcg;
@@ -213,18 +215,15 @@ pub fn check_second_order(
     kind: OptimizerKind,
     optimizer: &dyn Optimizer,
     dim: usize,
-) -> Result<(), ConfigError> {
+) -> Result<(), Error> {
     if !optimizer.needs_hessian() || dim <= MAX_SECOND_ORDER_PARAMS {
         return Ok(());
     }
-    Err(ConfigError::Conflict(format!(
-        "optimizer {} on a model with {dim} parameters: allowed are models of at most \
-         {MAX_SECOND_ORDER_PARAMS} parameters for a second-order optimizer (its Hessian costs \
-         2·{dim} gradients a step; the network up to {} hidden units), or a first-order \
-         optimizer on this model",
-        kind.id(),
-        (MAX_SECOND_ORDER_PARAMS - 1) / 4,
-    )))
+    Err(Error::new("error.model.second_order")
+        .with("optimizer", kind.id())
+        .with("dim", dim)
+        .with("max", MAX_SECOND_ORDER_PARAMS)
+        .with("hidden", (MAX_SECOND_ORDER_PARAMS - 1) / 4))
 }
 
 /// The Hessian of the batch loss by central differences of the gradient (step
@@ -306,17 +305,21 @@ impl Trainer {
     ) -> Result<Trainer, ConfigError> {
         spec.validate()?;
         let optimizer = spec.optimizer.build()?;
-        check_second_order(spec.optimizer.kind, optimizer.as_ref(), model.dim())?;
+        // Worded now, in the thread's language (the page's on the page), while the optimizer's
+        // error still holds a sentence.
+        check_second_order(spec.optimizer.kind, optimizer.as_ref(), model.dim())
+            .map_err(|e| ConfigError::Conflict(e.to_string()))?;
         if init.len() != model.dim() {
-            return Err(ConfigError::Conflict(format!(
-                "the model has {} parameters but {} initial values were given",
-                model.dim(),
-                init.len()
-            )));
+            return Err(ConfigError::Conflict(
+                Error::new("error.model.init_len")
+                    .with("dim", model.dim())
+                    .with("given", init.len())
+                    .to_string(),
+            ));
         }
         if batch_size == 0 || model.samples() == 0 {
             return Err(ConfigError::Conflict(
-                "training needs at least one sample and a batch size of at least 1".into(),
+                err!("error.model.no_samples").to_string(),
             ));
         }
         let theta = init.to_vec();
