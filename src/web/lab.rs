@@ -1015,12 +1015,12 @@ impl Lab {
         let canvas = raster.clone().expect("just made");
         let image =
             ImageData::new_with_u8_clamped_array_and_sh(Clamped(pixels), w as u32, h as u32)
-                .map_err(|_| js_err("cannot make the raster image"))?;
+                .map_err(|_| JsError::from(err!("error.lab.raster_make")))?;
         canvas.set_width(w as u32);
         canvas.set_height(h as u32);
         context(&canvas)?
             .put_image_data(&image, 0.0, 0.0)
-            .map_err(|_| js_err("cannot draw the raster"))?;
+            .map_err(|_| JsError::from(err!("error.lab.raster_draw")))?;
         Ok(canvas)
     }
 
@@ -1040,7 +1040,7 @@ impl Lab {
             f64::from(cols.end - cols.start),
             f64::from(rows.end - rows.start),
         )
-        .map_err(|_| js_err("cannot put the raster on the canvas"))
+        .map_err(|_| JsError::from(err!("error.lab.raster_put")))
     }
 
     fn paint_landscape(&mut self) -> Result<(), JsError> {
