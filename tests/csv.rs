@@ -156,6 +156,30 @@ mod properties {
             }
         }
 
+        /// A CSV's error is worded in Chinese too, with every value filled in and each line
+        /// it names named by the same number.
+        #[test]
+        fn a_csvs_error_is_worded_in_chinese_with_its_lines(
+            lines in proptest::collection::vec("[-0-9a-z.e,;\t #]{0,16}", 0..30),
+        ) {
+            use optiviz::i18n::{Lang, placeholders};
+            let text = lines.join("\n");
+            if let Err(e) = Points::parse_csv(&text, PointKind::Classes) {
+                let (en, zh) = (e.message(Lang::En), e.message(Lang::Zh));
+                prop_assert!(placeholders(&zh).is_empty() && placeholders(&en).is_empty(), "{}", zh);
+                // The lines' texts hold no quote, so the quotes are the templates' own.
+                let quotes = |m: &str| m.matches('\'').count();
+                prop_assert_eq!(quotes(&en), quotes(&zh), "{} / {}", en, zh);
+                for (at, _) in en.match_indices("line ") {
+                    let n: String = en[at + 5..].chars().take_while(char::is_ascii_digit).collect();
+                    if !n.is_empty() {
+                        let named = format!("第 {n} 行");
+                        prop_assert!(zh.contains(&named), "{} / {}", en, zh);
+                    }
+                }
+            }
+        }
+
         #[test]
         fn points_written_as_csv_read_back_as_themselves(p in any_points()) {
             prop_assert_eq!(Points::parse_csv(&p.to_csv(), p.kind()), Ok(p));
