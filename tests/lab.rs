@@ -1226,8 +1226,8 @@ fn the_labs_errors_are_worded_in_chinese_with_their_values() {
             "degree 99：允许的取值为 1 到 12",
             "seed 'x' 不是整数：允许的取值为 0 到 18446744073709551615",
             "'dropout' 不适用于 model=poly：允许的有 n, noise, degree, l1, l2, val",
-            "数据点无效：第 2 个点含有 'x'，不是有限的数：允许的是用 ';' 分隔的 x,y 形式的点\
-             （模型 model=poly）",
+            "数据点无效：第 2 个点含有 'x'，不是有限的数：允许的点格式为 x,y，点与点之间用 ';' \
+             分隔（模型 model=poly）",
             "运行 1：batch 999：允许的取值为 1 到 10（训练点的个数），不写 batch 则为全批量",
             "axes '0,99'：允许的取值为 0 到 12 之间两个不同的参数下标（w1, w2, w3, w4, w5, w6, \
              w7, w8, w9, w10, w11, w12, b）",
