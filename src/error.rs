@@ -101,14 +101,6 @@ impl Display for Error {
 
 impl std::error::Error for Error {}
 
-/// The message in the thread's current language: for the callers that still pass errors as
-/// strings, until each speaks [`Error`] (issue #13's error slices remove this bridge).
-impl From<Error> for String {
-    fn from(e: Error) -> String {
-        e.to_string()
-    }
-}
-
 /// An [`Error`] of catalogue key `key` with named values:
 /// `err!("error.lang", value = code)` fills `{value}` of the template `error.lang`.
 #[macro_export]

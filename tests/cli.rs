@@ -589,3 +589,63 @@ fn a_typed_formula_is_a_surface() {
          number, a name or '(' after '*')\n"
     );
 }
+
+#[test]
+fn runs_prints_a_links_runs_as_the_page_exports_them() {
+    let link =
+        "http://127.0.0.1:8000/?surface=booth&start=0,0&steps=3&run=sgd;lr=0.01&run=adam;lr=0.1#x";
+    let o = optiviz(&["runs", "--link", link]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let csv = stdout(&o);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "run,optimizer,step,x,y,loss");
+    assert_eq!(lines.len(), 1 + 4 + 4);
+    // Booth's f = (x + 2y − 7)² + (2x + y − 5)² is 74 at the start, for both runs.
+    assert_eq!(lines[1], "1,sgd,0,0.0,0.0,74.0");
+    assert_eq!(lines[5], "2,adam,0,0.0,0.0,74.0");
+    // --run 2 is optiviz trace's output for the same settings.
+    let one = optiviz(&["runs", "--link", link, "--run", "2"]);
+    let trace = optiviz(&[
+        "trace",
+        "--surface",
+        "booth",
+        "--optimizer",
+        "adam",
+        "--lr",
+        "0.1",
+        "--start=0,0",
+        "--steps",
+        "3",
+    ]);
+    assert_eq!(stdout(&one), stdout(&trace));
+    // The scenario file the page exports reads back to the same runs.
+    let s = optiviz::state::scenario::Scenario::from_query(
+        link.split_once('?').unwrap().1.trim_end_matches("#x"),
+    )
+    .unwrap();
+    let path = std::env::temp_dir().join(format!("optiviz-runs-{}.json", std::process::id()));
+    std::fs::write(&path, optiviz::state::file::to_json(&s)).unwrap();
+    let back = optiviz(&["runs", "--scenario", path.to_str().unwrap()]);
+    std::fs::remove_file(&path).unwrap();
+    assert_eq!(stdout(&back), csv);
+}
+
+#[test]
+fn runs_names_what_is_wrong() {
+    let o = optiviz(&["runs", "--link", "?steps=0&run=adam"]);
+    assert!(!o.status.success());
+    assert_eq!(
+        stderr(&o).trim(),
+        "optiviz runs: --link: steps 0: allowed values are 1 to 20000"
+    );
+    let o = optiviz(&["runs", "--link", "?run=adam", "--run", "2"]);
+    assert_eq!(
+        stderr(&o).trim(),
+        "optiviz runs: --run 2: allowed values are 1 to 1 (the scenario's runs)"
+    );
+    let o = optiviz(&["runs", "--scenario", "/nonexistent/optiviz.json"]);
+    assert!(stderr(&o).starts_with("optiviz runs: --scenario /nonexistent/optiviz.json: "));
+    let o = optiviz(&["runs"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("--link"), "{}", stderr(&o));
+}

@@ -218,7 +218,7 @@ fn a_link_s_language_is_checked_on_both_pages() {
     );
     assert!(LabScenario::from_query("scene=overfitting&lang=en").is_ok());
     assert_eq!(
-        LabScenario::from_query("lang=de").unwrap_err(),
+        LabScenario::from_query("lang=de").unwrap_err().to_string(),
         "lang 'de': allowed values are en, zh"
     );
 }

@@ -37,7 +37,7 @@ fn a_spreadsheet_csv_of_either_kind() {
 fn every_bad_line_is_named_with_what_is_wrong_and_the_allowed_values() {
     let text = "x,y\n1,2\na,2\n1,2,0\n\n3,2e7\n4,5\n6,inf\n";
     assert_eq!(
-        Points::parse_csv(text, PointKind::Regression),
+        Points::parse_csv(text, PointKind::Regression).map_err(|e| e.to_string()),
         Err(format!(
             "4 bad lines in the CSV ({ALLOWED_XY}): line 3 'a,2': x 'a' is not a finite \
              number; line 4 '1,2,0': 3 values, expected 2: x,y (x1,x2,label is for the models \
@@ -46,7 +46,7 @@ fn every_bad_line_is_named_with_what_is_wrong_and_the_allowed_values() {
         ))
     );
     assert_eq!(
-        Points::parse_csv("0,0,2\n1,1", PointKind::Classes),
+        Points::parse_csv("0,0,2\n1,1", PointKind::Classes).map_err(|e| e.to_string()),
         Err(
             "2 bad lines in the CSV (allowed: one point a line, x1,x2,label with label 0 or 1, \
              numbers from -1e6 to 1e6; a header line, blank lines and lines starting with # \
@@ -57,7 +57,9 @@ fn every_bad_line_is_named_with_what_is_wrong_and_the_allowed_values() {
     );
     // Many bad lines: the first twelve are listed, the rest counted.
     let many = "x\n".repeat(20);
-    let e = Points::parse_csv(&format!("1,1\n{many}"), PointKind::Regression).unwrap_err();
+    let e = Points::parse_csv(&format!("1,1\n{many}"), PointKind::Regression)
+        .unwrap_err()
+        .to_string();
     assert!(e.starts_with("20 bad lines in the CSV"), "{e}");
     assert!(
         e.contains("line 13 'x'") && !e.contains("line 14 'x'"),
@@ -66,7 +68,9 @@ fn every_bad_line_is_named_with_what_is_wrong_and_the_allowed_values() {
     assert!(e.ends_with("; and 8 more"), "{e}");
     // A long line is cut in the message.
     let long = format!("1,{}", "9".repeat(60));
-    let e = Points::parse_csv(&long, PointKind::Regression).unwrap_err();
+    let e = Points::parse_csv(&long, PointKind::Regression)
+        .unwrap_err()
+        .to_string();
     assert!(
         e.contains(&format!("line 1 '1,{}…': y", "9".repeat(38))),
         "{e}"
@@ -76,17 +80,17 @@ fn every_bad_line_is_named_with_what_is_wrong_and_the_allowed_values() {
 #[test]
 fn sizes_are_held_to_the_labs_limits() {
     assert_eq!(
-        Points::parse_csv("x,y\n\n", PointKind::Regression),
+        Points::parse_csv("x,y\n\n", PointKind::Regression).map_err(|e| e.to_string()),
         Err("the CSV has no points: allowed are 1 to 500 lines of x,y".into())
     );
     let many = "1,2\n".repeat(MAX_POINTS + 1);
     assert_eq!(
-        Points::parse_csv(&many, PointKind::Regression),
+        Points::parse_csv(&many, PointKind::Regression).map_err(|e| e.to_string()),
         Err("the CSV has 501 points: allowed are 1 to 500 points".into())
     );
     let huge = "1".repeat(MAX_CSV_CHARS + 1);
     assert_eq!(
-        Points::parse_csv(&huge, PointKind::Regression),
+        Points::parse_csv(&huge, PointKind::Regression).map_err(|e| e.to_string()),
         Err("the CSV has 100001 characters: allowed are at most 100000 (about 500 points)".into())
     );
 }
@@ -126,7 +130,10 @@ mod properties {
                     prop_assert_eq!(p.kind(), kind);
                     prop_assert!(p.validate().is_ok());
                 }
-                Err(e) => prop_assert!(e.starts_with("the CSV has") || e.contains(" bad line"), "{}", e),
+                Err(e) => {
+                    let e = e.to_string();
+                    prop_assert!(e.starts_with("the CSV has") || e.contains(" bad line"), "{}", e)
+                }
             }
         }
 
@@ -135,7 +142,7 @@ mod properties {
             lines in proptest::collection::vec("[-0-9a-z.e,;\t #]{0,16}", 0..30),
         ) {
             let text = lines.join("\n");
-            if let Err(e) = Points::parse_csv(&text, PointKind::Regression)
+            if let Err(e) = Points::parse_csv(&text, PointKind::Regression).map_err(|e| e.to_string())
                 && let Some((_, rest)) = e.split_once("): ")
             {
                 // Every line named exists (a line's own text may hold "; line ", so only
@@ -144,6 +151,30 @@ mod properties {
                     let first = part.trim_start_matches("line ").split(' ').next();
                     if let Some(Ok(n)) = first.map(str::parse::<usize>) {
                         prop_assert!(n >= 1 && n <= lines.len(), "{}", e);
+                    }
+                }
+            }
+        }
+
+        /// A CSV's error is worded in Chinese too, with every value filled in and each line
+        /// it names named by the same number.
+        #[test]
+        fn a_csvs_error_is_worded_in_chinese_with_its_lines(
+            lines in proptest::collection::vec("[-0-9a-z.e,;\t #]{0,16}", 0..30),
+        ) {
+            use optiviz::i18n::{Lang, placeholders};
+            let text = lines.join("\n");
+            if let Err(e) = Points::parse_csv(&text, PointKind::Classes) {
+                let (en, zh) = (e.message(Lang::En), e.message(Lang::Zh));
+                prop_assert!(placeholders(&zh).is_empty() && placeholders(&en).is_empty(), "{}", zh);
+                // The lines' texts hold no quote, so the quotes are the templates' own.
+                let quotes = |m: &str| m.matches('\'').count();
+                prop_assert_eq!(quotes(&en), quotes(&zh), "{} / {}", en, zh);
+                for (at, _) in en.match_indices("line ") {
+                    let n: String = en[at + 5..].chars().take_while(char::is_ascii_digit).collect();
+                    if !n.is_empty() {
+                        let named = format!("第 {n} 行");
+                        prop_assert!(zh.contains(&named), "{} / {}", en, zh);
                     }
                 }
             }
@@ -166,7 +197,7 @@ mod properties {
             // After the header, any position.
             let i = 1 + at.index(lines.len());
             lines.insert(i, bad);
-            let e = Points::parse_csv(&lines.join("\n"), p.kind()).unwrap_err();
+            let e = Points::parse_csv(&lines.join("\n"), p.kind()).unwrap_err().to_string();
             prop_assert!(e.starts_with("1 bad line in the CSV"), "{}", e);
             let named = format!("): line {} '{bad}': ", i + 1);
             prop_assert!(e.contains(&named), "{} in {}", named, e);

@@ -1116,9 +1116,9 @@ fn the_notes_notation_writes_the_notes_symbols() {
     let nadam = RunConfig::new(OptimizerKind::Nadam);
     assert!(rule_text_in(&nadam, Notation::Notes, words).contains("μₜ"));
     assert!(!rule_text_in(&nadam, Notation::Notes, words).contains('γ'));
-    assert_eq!(Notation::from_id("notes"), Ok(Notation::Notes));
+    assert_eq!(Notation::parse("notes"), Ok(Notation::Notes));
     assert_eq!(
-        Notation::from_id("latex"),
+        Notation::parse("latex").map_err(|e| e.to_string()),
         Err("notation 'latex': allowed values are torch, notes".to_owned())
     );
 }

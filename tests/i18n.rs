@@ -263,7 +263,9 @@ fn an_unknown_language_is_named_with_the_allowed_ones_and_the_rest_is_kept() {
         problems[0].to_string(),
         "lang 'xx': allowed values are en, zh"
     );
-    let lab = LabScenario::from_query("lang=fr").expect_err("fr is no language of the lab");
+    let lab = LabScenario::from_query("lang=fr")
+        .expect_err("fr is no language of the lab")
+        .to_string();
     assert!(lab.contains("'fr'") && lab.contains("en, zh"), "{lab}");
 }
 

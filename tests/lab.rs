@@ -181,7 +181,7 @@ fn the_validation_mask_says_which_points_train() {
 #[test]
 fn bad_data_is_an_error_that_says_why() {
     let spec = linear(3, false);
-    let err = |p: &Points| spec.build_with(0, Some(p)).err().unwrap();
+    let err = |p: &Points| spec.build_with(0, Some(p)).err().unwrap().to_string();
     assert_eq!(
         err(&Points::Regression(vec![])),
         "invalid points: the data is empty: allowed are 1 to 500 points"
@@ -203,7 +203,8 @@ fn bad_data_is_an_error_that_says_why() {
         mlp()
             .build_with(0, Some(&Points::Regression(vec![(0.0, 1.0)])))
             .err()
-            .unwrap(),
+            .unwrap()
+            .to_string(),
         "invalid points: model=mlp takes points x1,x2,c (c 0 or 1), not x,y"
     );
     // The spec's own parameters are still checked with edited points.
@@ -217,26 +218,27 @@ fn bad_data_is_an_error_that_says_why() {
     assert_eq!(
         bad.build_with(0, Some(&Points::Regression(vec![(0.0, 1.0)])))
             .err()
-            .unwrap(),
+            .unwrap()
+            .to_string(),
         "invalid data-noise -1: allowed values are 0 to 100"
     );
     // Editing keeps the list valid.
     let mut p = Points::Regression(vec![(0.0, 1.0)]);
     assert_eq!(
-        p.remove(0).unwrap_err(),
+        p.remove(0).unwrap_err().to_string(),
         "cannot delete the last point: the data needs at least one"
     );
     assert_eq!(
-        p.remove(3).unwrap_err(),
+        p.remove(3).unwrap_err().to_string(),
         "no point 3: allowed indices are 0 to 0"
     );
     assert_eq!(
-        p.add([f64::INFINITY, 0.0], false).unwrap_err(),
+        p.add([f64::INFINITY, 0.0], false).unwrap_err().to_string(),
         "invalid point (inf,0): allowed values are finite numbers from -1e6 to 1e6"
     );
     let mut full = Points::Classes(vec![([0.0, 0.0], false); MAX_POINTS]);
     assert_eq!(
-        full.add([1.0, 1.0], true).unwrap_err(),
+        full.add([1.0, 1.0], true).unwrap_err().to_string(),
         "cannot add a point: 500 points is the most allowed"
     );
     full.move_to(499, [2.0, 3.0]).unwrap();
@@ -270,14 +272,16 @@ fn the_default_lab_and_its_link() {
 /// `MAX_SECOND_ORDER_PARAMS` is refused with the run, the optimizer and the allowed values.
 #[test]
 fn newton_is_held_to_small_models_in_links_and_settings() {
-    let e = LabScenario::from_query("model=mlp&hidden=64&run=newton").unwrap_err();
+    let e = LabScenario::from_query("model=mlp&hidden=64&run=newton")
+        .unwrap_err()
+        .to_string();
     assert!(
         e.starts_with("run 1: optimizer newton on a model with 257 parameters: allowed are models of at most 17 parameters"),
         "{e}"
     );
     let mut s = LabScenario::from_query("model=mlp&hidden=4&run=adam&run=newton").unwrap();
     assert_eq!(s.train().unwrap()[1].steps(), s.steps);
-    let e = s.set_data("hidden", "5").unwrap_err();
+    let e = s.set_data("hidden", "5").unwrap_err().to_string();
     assert!(
         e.starts_with("run 2: optimizer newton on a model with 21 parameters"),
         "{e}"
@@ -358,7 +362,7 @@ fn a_hand_written_link() {
 /// where it enters, with the allowed values.
 #[test]
 fn extreme_but_finite_values_in_a_link_are_refused_with_the_allowed_values() {
-    let err = |q: &str| LabScenario::from_query(q).unwrap_err();
+    let err = |q: &str| LabScenario::from_query(q).unwrap_err().to_string();
     let view_rule = "allowed are x_min < x_max and y_min < y_max, every bound from -1e6 to \
                      1e6, each side at least 1e-9 · max(1, |bound|) long";
     assert_eq!(
@@ -437,7 +441,7 @@ fn extreme_but_finite_values_in_a_link_are_refused_with_the_allowed_values() {
 
 #[test]
 fn malformed_links_name_the_field_the_value_and_the_allowed_values() {
-    let err = |q: &str| LabScenario::from_query(q).unwrap_err();
+    let err = |q: &str| LabScenario::from_query(q).unwrap_err().to_string();
     assert_eq!(
         err("model=svm"),
         "unknown model 'svm': allowed values are linear, logistic, poly, mlp"
@@ -580,7 +584,7 @@ fn each_run_has_its_own_batch_size_in_the_link_and_its_own_batches() {
 
 #[test]
 fn a_bad_batch_size_is_refused_with_the_allowed_values() {
-    let err = |q: &str| LabScenario::from_query(q).unwrap_err();
+    let err = |q: &str| LabScenario::from_query(q).unwrap_err().to_string();
     assert_eq!(
         err("model=linear&n=20&run=sgd&run=sgd;batch=21"),
         "run 2: batch 21: allowed values are 1 to 20 (the training points), or no batch for \
@@ -620,7 +624,7 @@ fn batch_sizes_follow_the_runs_and_the_data() {
     lab.set_run_batch(0, Some(20)).unwrap();
     assert_eq!(lab.batches, vec![None, Some(2)]);
     assert_eq!(
-        lab.set_run_batch(2, Some(1)),
+        lab.set_run_batch(2, Some(1)).map_err(|e| e.to_string()),
         Err("no run 2: allowed indices are 0 to 1".into())
     );
     lab.push_run(RunEntry::from(RunConfig::new(OptimizerKind::Sgd)), Some(3));
@@ -632,7 +636,7 @@ fn batch_sizes_follow_the_runs_and_the_data() {
     assert_eq!(lab.batches, vec![Some(2), None]);
     lab.batches.pop();
     assert_eq!(
-        lab.validate(),
+        lab.validate().map_err(|e| e.to_string()),
         Err("1 batch sizes for 2 runs: allowed is one per run".into())
     );
 }
@@ -669,11 +673,15 @@ fn two_class_data_takes_its_shape_from_the_link() {
         }
     ));
     assert_eq!(
-        LabScenario::from_query("model=logistic&data=spiral").unwrap_err(),
+        LabScenario::from_query("model=logistic&data=spiral")
+            .unwrap_err()
+            .to_string(),
         "unknown data 'spiral': allowed values are blobs, circles, moons, xor"
     );
     assert_eq!(
-        LabScenario::from_query("model=poly&data=xor").unwrap_err(),
+        LabScenario::from_query("model=poly&data=xor")
+            .unwrap_err()
+            .to_string(),
         "'data' does not apply to model=poly: allowed are n, noise, degree, l1, l2, val"
     );
     // The page's menu of shapes; circles and moons have no separation to set.
@@ -713,7 +721,7 @@ fn a_start_and_a_loss_in_the_link() {
     assert_eq!(LabScenario::from_query(&s.to_query()), Ok(s.clone()));
     // Every run starts there.
     assert_eq!(s.train().unwrap()[0].params[0], vec![-3.0, -3.0, 0.5]);
-    let err = |q: &str| LabScenario::from_query(q).unwrap_err();
+    let err = |q: &str| LabScenario::from_query(q).unwrap_err().to_string();
     assert_eq!(
         err("model=logistic&start=1,2"),
         "start has 2 values: allowed is one per parameter (3: w1, w2, b)"
@@ -1040,7 +1048,7 @@ mod properties {
         fn any_link_gives_a_lab_and_its_problems(q in "\\PC{0,80}") {
             let (s, problems) = LabScenario::read_query(&q);
             prop_assert_eq!(s.validate(), Ok(()));
-            prop_assert!(problems.iter().all(|p| !p.is_empty()));
+            prop_assert!(problems.iter().all(|p| !p.to_string().is_empty()));
             prop_assert_eq!(LabScenario::from_query(&q).is_ok(), problems.is_empty());
         }
 
@@ -1076,7 +1084,40 @@ mod properties {
         #[test]
         fn any_text_is_a_lab_or_an_explanation(q in "\\PC{0,80}") {
             if let Err(e) = LabScenario::from_query(&q) {
-                prop_assert!(!e.is_empty());
+                prop_assert!(!e.to_string().is_empty());
+            }
+        }
+
+        /// Every problem a link-like text has is worded in both languages with every value
+        /// filled in: no template is left with a `{name}` its error did not give, and each
+        /// Chinese message names the same link key the English one does.
+        #[test]
+        fn every_problem_of_a_link_is_worded_in_both_languages(
+            parts in proptest::collection::vec(
+                (prop_oneof![Just("model"), Just("n"), Just("run"), Just("points"), Just("axes"),
+                             Just("batch"), Just("view"), Just("step"), Just("steps"),
+                             Just("hidden"), Just("val"), Just("degree"), Just("seed"),
+                             Just("dropout"), Just("slope"), Just("data"), Just("loss"),
+                             Just("start"), Just("scene"), Just("nope")],
+                 "[-a-z0-9_.,;:=]{0,16}"),
+                1..6),
+        ) {
+            let q = parts.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&");
+            let (_, problems) = LabScenario::read_query(&q);
+            for e in &problems {
+                for lang in Lang::ALL {
+                    let m = e.message(lang);
+                    prop_assert!(
+                        optiviz::i18n::placeholders(&m).is_empty(),
+                        "{:?} of {}: {}", lang, q, m
+                    );
+                }
+                let (en, zh) = (e.message(Lang::En), e.message(Lang::Zh));
+                let key = en.split([' ', ':']).next().unwrap_or("");
+                // A run is named in words ("运行 1"); every other key as written.
+                if key != "run" && parts.iter().any(|(k, _)| *k == key) {
+                    prop_assert!(zh.contains(key), "{} / {}", en, zh);
+                }
             }
         }
 
@@ -1095,7 +1136,7 @@ mod properties {
                     prop_assert!(!s.runs.is_empty() && s.step <= s.steps);
                     prop_assert_eq!(s.validate(), Ok(()));
                 }
-                Err(e) => prop_assert!(!e.is_empty()),
+                Err(e) => prop_assert!(!e.to_string().is_empty()),
             }
         }
     }
@@ -1119,11 +1160,13 @@ fn large_text_is_a_flag_of_the_lab_link() {
     assert_eq!(s.notation, optiviz::core::explain::Notation::Notes);
     assert!(s.to_query().ends_with("&notation=notes"));
     assert_eq!(
-        LabScenario::from_query("notation=latex"),
+        LabScenario::from_query("notation=latex").map_err(|e| e.to_string()),
         Err("notation 'latex': allowed values are torch, notes".to_owned())
     );
     // Anything else is refused with the allowed values.
-    let e = LabScenario::from_query("large=maybe").unwrap_err();
+    let e = LabScenario::from_query("large=maybe")
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("large 'maybe'") && e.contains("large=0"), "{e}");
 }
 
@@ -1139,6 +1182,7 @@ fn a_bad_link_keeps_every_good_part_and_names_each_bad_one() {
     assert_eq!(s.runs[0].spec.optimizer.kind, OptimizerKind::Sgd);
     assert_eq!((s.steps, s.large, s.seed), (50, true, 0));
     // The bad ones, read part by part in the link's order, then what only the lab can check.
+    let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
     assert_eq!(problems.len(), 5, "{problems:?}");
     assert!(problems[0].starts_with("degree 99"), "{}", problems[0]);
     assert!(
@@ -1152,6 +1196,7 @@ fn a_bad_link_keeps_every_good_part_and_names_each_bad_one() {
     assert_eq!((s.start.clone(), s.axes), (None, (0, 1)));
     // Points that do not parse leave the generated ones; a batch too large, the full batch.
     let (s, problems) = LabScenario::read_query("points=1,2;3,x&run=sgd;batch=999&run=adam");
+    let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
     assert_eq!(
         (s.points.clone(), s.batches.clone()),
         (None, vec![None, None])
@@ -1161,5 +1206,70 @@ fn a_bad_link_keeps_every_good_part_and_names_each_bad_one() {
         problems[1].starts_with("run 1: batch 999"),
         "{}",
         problems[1]
+    );
+}
+
+/// The lab's errors carry their values, not sentences: the same error reads in Chinese on a
+/// Chinese page, every value (the link's keys and what the user typed) as written.
+#[test]
+fn the_labs_errors_are_worded_in_chinese_with_their_values() {
+    use optiviz::core::model::{ClassLoss, PointKind};
+    use optiviz::i18n::Lang;
+    use optiviz::state::lab_scenes::scene;
+    let (_, problems) = LabScenario::read_query(
+        "model=poly&degree=99&seed=x&axes=0,99&dropout=0.5&points=1,2;3,x&run=sgd;batch=999",
+    );
+    let zh: Vec<String> = problems.iter().map(|e| e.message(Lang::Zh)).collect();
+    assert_eq!(
+        zh,
+        [
+            "degree 99：允许的取值为 1 到 12",
+            "seed 'x' 不是整数：允许的取值为 0 到 18446744073709551615",
+            "'dropout' 不适用于 model=poly：允许的有 n, noise, degree, l1, l2, val",
+            "数据点无效：第 2 个点含有 'x'，不是有限的数：允许的点格式为 x,y，点与点之间用 ';' \
+             分隔（模型 model=poly）",
+            "运行 1：batch 999：允许的取值为 1 到 10（训练点的个数），不写 batch 则为全批量",
+            "axes '0,99'：允许的取值为 0 到 12 之间两个不同的参数下标（w1, w2, w3, w4, w5, w6, \
+             w7, w8, w9, w10, w11, w12, b）",
+        ]
+    );
+    // The same errors in English, word for word as before.
+    assert_eq!(
+        problems[0].to_string(),
+        "degree 99: allowed values are 1 to 12"
+    );
+    assert_eq!(
+        problems[4].message(Lang::En),
+        "run 1: batch 999: allowed values are 1 to 10 (the training points), or no batch for \
+         the full batch"
+    );
+    // Points from a file: each bad line in the list, separated the Chinese way.
+    let csv = Points::parse_csv("x,y\n1,2\na,2\n1,2,0\n", PointKind::Regression).unwrap_err();
+    assert_eq!(
+        csv.message(Lang::Zh),
+        "CSV 中有 2 行有误（允许的格式：每行一个点，x,y，数值在 -1e6 到 1e6 之间；表头行、空行和\
+         以 # 开头的行会被跳过）：第 3 行 'a,2'：x 'a' 不是有限的数；第 4 行 '1,2,0'：有 3 个值，\
+         应为 2 个：x,y（x1,x2,label 用于分类模型）"
+    );
+    let mut one = Points::Regression(vec![(0.0, 1.0)]);
+    assert_eq!(
+        one.remove(0).unwrap_err().message(Lang::Zh),
+        "无法删除最后一个点：数据至少需要一个点"
+    );
+    assert_eq!(
+        ClassLoss::from_id("hinge").unwrap_err().message(Lang::Zh),
+        "未知的损失函数 'hinge'：允许的取值为 ce（交叉熵）、mse"
+    );
+    let e = scene("nope").unwrap_err().message(Lang::Zh);
+    assert!(
+        e.starts_with("未知的场景 'nope'：允许的取值为 batch-sizes, "),
+        "{e}"
+    );
+    let e = LabScenario::from_query("model=mlp&hidden=64&run=newton").unwrap_err();
+    assert!(
+        e.message(Lang::Zh)
+            .starts_with("运行 1：优化器 newton 用在有 257 个参数的模型上：二阶优化器只能用于最多 17 个参数的模型"),
+        "{}",
+        e.message(Lang::Zh)
     );
 }

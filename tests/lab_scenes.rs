@@ -57,7 +57,7 @@ fn every_scene_loads_and_links_back_to_itself() {
         assert!(!p.query.contains("scene="), "{}", p.id);
     }
     assert_eq!(
-        scene("nope").unwrap_err(),
+        scene("nope").unwrap_err().to_string(),
         format!(
             "unknown scene 'nope': allowed values are {}",
             LAB_SCENES.map(|p| p.id).join(", ")

@@ -168,7 +168,7 @@ fn logistic_mse_by_hand_and_its_flat_gradient_on_a_confident_mistake() {
     assert!(gc[0] / gm[0] > 75.0);
     assert_eq!(ClassLoss::from_id("mse"), Ok(ClassLoss::Mse));
     assert_eq!(
-        ClassLoss::from_id("hinge"),
+        ClassLoss::from_id("hinge").map_err(|e| e.to_string()),
         Err("unknown loss 'hinge': allowed values are ce (cross-entropy), mse".into())
     );
 }
@@ -569,7 +569,7 @@ fn the_class_shapes_lie_where_their_formulas_put_them() {
         assert_eq!(ClassShape::from_id(shape.id()), Ok(shape));
     }
     assert_eq!(
-        ClassShape::from_id("spiral"),
+        ClassShape::from_id("spiral").map_err(|e| e.to_string()),
         Err("unknown data 'spiral': allowed values are blobs, circles, moons, xor".into())
     );
     // Without noise each point lies exactly on its class's curve.

@@ -57,7 +57,7 @@ fn render_sized(
     {
         let probe = Probe::new(&mut rgb, (w, h), Rc::clone(&texts));
         let area: DrawingArea<Probe<'_>, Shift> = probe.into_drawing_area();
-        draw_surface_3d(&area, field, runs, camera, theme)?;
+        draw_surface_3d(&area, field, runs, camera, theme).map_err(|e| e.to_string())?;
         area.present().map_err(|e| e.to_string())?;
     }
     let texts = texts.borrow().clone();

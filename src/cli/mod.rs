@@ -40,6 +40,27 @@ enum Command {
     /// Print an optimizer's trajectory on a surface (CSV: step,x,y,loss; or JSON), or a
     /// model's training (--model; CSV: step,epoch,<parameters>,loss[,val_loss]; or JSON).
     Trace(Box<TraceArgs>),
+    /// Print the runs of a surface-page scenario, read from its link or from the scenario file
+    /// the page exports: every run's trajectory as the page's export writes it (CSV
+    /// run,optimizer,step,x,y,loss, or JSON), or, with --run, one run's as `optiviz trace` does.
+    Runs {
+        /// The page's link or its query, e.g. '?surface=booth&steps=50&run=adam;lr=0.1'.
+        #[arg(
+            long,
+            required_unless_present = "scenario",
+            conflicts_with = "scenario"
+        )]
+        link: Option<String>,
+        /// A scenario file the page exported (Export, Scenario (JSON)).
+        #[arg(long)]
+        scenario: Option<PathBuf>,
+        /// Only run K, counting from 1 as the page does.
+        #[arg(long, value_name = "K")]
+        run: Option<usize>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "csv")]
+        format: Format,
+    },
     /// List the surfaces and the optimizers with their hyperparameters and defaults.
     List,
     /// Time the batched computations natively on one core (basin map, learning-rate
@@ -299,6 +320,11 @@ where
 
 /// A value parser for any number (inf and NaN included: what is allowed depends on the
 /// option and the optimizer, which check the value and name their range).
+/// An error of the library in English, as the command line writes every message.
+fn english(e: crate::error::Error) -> String {
+    e.message(crate::i18n::Lang::En)
+}
+
 fn number(text: &str) -> Result<f64, String> {
     text.trim().parse().map_err(|_| {
         "expected a number such as 0.01 (`optiviz list` gives each hyperparameter's range)".into()
@@ -380,6 +406,18 @@ pub fn main() -> ExitCode {
             }
             Err(e) => fail(&format!("optiviz trace: {e}")),
         },
+        Command::Runs {
+            link,
+            scenario,
+            run,
+            format,
+        } => match runs(link.as_deref(), scenario.as_deref(), run, format) {
+            Ok(out) => {
+                print!("{out}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(&format!("optiviz runs: {e}")),
+        },
         Command::List => {
             print!("{}", list());
             ExitCode::SUCCESS
@@ -391,6 +429,57 @@ pub fn main() -> ExitCode {
             }
             Err(e) => fail(&format!("optiviz bench: {e}")),
         },
+    }
+}
+
+/// The runs of the scenario of `link` (a whole link or its query) or of the file `path`, as
+/// `optiviz runs` prints them.
+fn runs(
+    link: Option<&str>,
+    path: Option<&std::path::Path>,
+    run: Option<usize>,
+    format: Format,
+) -> Result<String, String> {
+    use crate::core::trace::runs_csv;
+    use crate::state::file::{MAX_FILE_BYTES, from_json};
+    use crate::state::scenario::Scenario;
+    use std::io::Read;
+    let scenario = match (link, path) {
+        (Some(link), _) => {
+            let link = link.split('#').next().unwrap_or_default();
+            let query = link.split_once('?').map_or(link, |(_, q)| q);
+            Scenario::from_query(query).map_err(|e| format!("--link: {}", english(e)))?
+        }
+        (None, Some(path)) => {
+            let mut text = String::new();
+            std::fs::File::open(path)
+                .and_then(|f| f.take(MAX_FILE_BYTES as u64 + 1).read_to_string(&mut text))
+                .map_err(|e| format!("--scenario {}: {e}", path.display()))?;
+            from_json(&text)
+                .map_err(|e| format!("--scenario {}: {}", path.display(), english(e)))?
+        }
+        (None, None) => return Err("give --link or --scenario".into()),
+    };
+    let mut traces = scenario.traces().map_err(english)?;
+    match run {
+        Some(k) if (1..=traces.len()).contains(&k) => {
+            let trace = traces.swap_remove(k - 1);
+            Ok(match format {
+                Format::Csv => trace.to_csv(),
+                Format::Json => trace.to_json() + "\n",
+            })
+        }
+        Some(k) => Err(format!(
+            "--run {k}: allowed values are 1 to {} (the scenario's runs)",
+            traces.len()
+        )),
+        None => Ok(match format {
+            Format::Csv => runs_csv(&traces),
+            Format::Json => {
+                serde_json::to_string_pretty(&traces).expect("traces hold only finite numbers")
+                    + "\n"
+            }
+        }),
     }
 }
 
@@ -576,7 +665,7 @@ fn train_model(
         return Err("--condition and --angle apply to --surface bowl only, not --model".into());
     }
     // The lab's defaults, each overridden by its option when given.
-    let mut model = LabScenario::default_model(id)?;
+    let mut model = LabScenario::default_model(id).map_err(english)?;
     match &mut model {
         ModelSpec::Linear {
             n,
@@ -672,7 +761,7 @@ fn surface(args: &TraceArgs) -> Result<Surface, String> {
 }
 
 fn config(args: &TraceArgs) -> Result<RunConfig, String> {
-    let mut kind = OptimizerKind::from_id(&args.optimizer)?;
+    let mut kind = OptimizerKind::from_id(&args.optimizer).map_err(english)?;
     if args.nesterov {
         kind = match kind {
             OptimizerKind::Sgd | OptimizerKind::Momentum | OptimizerKind::Nesterov => {
@@ -793,14 +882,14 @@ fn trace(args: &TraceArgs) -> Result<Trace, String> {
         Some(text) => parse_start(text)?,
         None => surface.default_start(),
     };
-    Ok(Trace::run(surface, spec, start, args.steps)?)
+    Trace::run(surface, spec, start, args.steps).map_err(english)
 }
 
 /// The optimizer and everything around it, as every trace takes them.
 fn run_spec(args: &TraceArgs) -> Result<RunSpec, String> {
     let optimizer = config(args)?;
     let schedule = match &args.schedule {
-        Some(spec) => spec.parse::<Schedule>()?,
+        Some(spec) => spec.parse::<Schedule>().map_err(english)?,
         None => Schedule::Constant,
     };
     let noise = args.noise.map(|sigma| Noise {
@@ -814,7 +903,7 @@ fn run_spec(args: &TraceArgs) -> Result<RunSpec, String> {
         clip_value: args.clip_value,
         noise,
     };
-    spec.validate()?;
+    spec.validate().map_err(english)?;
     Ok(spec)
 }
 

@@ -39,6 +39,8 @@ use crate::core::model::{
 };
 use crate::core::optim::{OptimizerKind, RunConfig};
 use crate::core::surface::{COORDINATE_LIMIT, View};
+use crate::err;
+use crate::error::Error;
 use crate::i18n::Lang;
 use crate::state::lab_scenes;
 use crate::state::query::{flag, join_query, read_run, split_query_keeping, write_run};
@@ -117,23 +119,43 @@ impl Default for LabScenario {
     }
 }
 
-/// The model ids, in the order the page lists them.
-const MODELS: &str = "linear, logistic, poly, mlp";
+/// The allowed values `lo` to `hi`, as a phrase of an error.
+fn range(lo: impl std::fmt::Display, hi: impl std::fmt::Display) -> Error {
+    err!("error.lab.allowed.range", lo = lo, hi = hi)
+}
 
-fn number(text: &str, what: &str, allowed: &str) -> Result<f64, String> {
+/// Run `number`'s error `cause`, naming the run (1-based).
+fn run_error(number: usize, cause: Error) -> Error {
+    err!("error.lab.run", run = number).with_cause("cause", cause)
+}
+
+/// `text` as a finite number; the error names `what` (the link's key), the text and
+/// `allowed` (a phrase of the catalogue).
+fn number(text: &str, what: &str, allowed: Error) -> Result<f64, Error> {
     text.trim()
         .parse::<f64>()
         .ok()
         .filter(|v| v.is_finite())
         .ok_or_else(|| {
-            format!("{what} '{text}' is not a finite number: allowed values are {allowed}")
+            err!("error.lab.not_finite", what = what, text = text).with_cause("allowed", allowed)
         })
 }
 
-fn whole(text: &str, what: &str, allowed: &str) -> Result<usize, String> {
-    text.trim()
-        .parse::<usize>()
-        .map_err(|_| format!("{what} '{text}' is not a whole number: allowed values are {allowed}"))
+/// `text` as a whole number; the error names `what` (the link's key), the text and `allowed`
+/// (a phrase of the catalogue).
+fn whole(text: &str, what: &str, allowed: Error) -> Result<usize, Error> {
+    text.trim().parse::<usize>().map_err(|_| {
+        err!("error.lab.not_whole", what = what, text = text).with_cause("allowed", allowed)
+    })
+}
+
+/// `value` of `what` (the link's key) outside `lo` to `hi`.
+fn out_of_range(what: &str, value: impl std::fmt::Display, lo: usize, hi: usize) -> Error {
+    Error::new("error.lab.out_of_range")
+        .with("what", what)
+        .with("value", value)
+        .with("lo", lo)
+        .with("hi", hi)
 }
 
 /// The parameters of each model's URL form, in the order they are written.
@@ -178,17 +200,17 @@ pub const ALL_MODEL_KEYS: [&str; 14] = [
 ];
 
 /// Sets one parameter of `model` from its URL form; the key belongs to the model.
-fn set_model_key(model: &mut ModelSpec, key: &str, value: &str) -> Result<(), String> {
+fn set_model_key(model: &mut ModelSpec, key: &str, value: &str) -> Result<(), Error> {
     let limited = |v: &str| {
-        let x = number(v, key, &format!("finite numbers in {key}'s range"))?;
+        let x = number(v, key, err!("error.lab.allowed.key_range", key = key))?;
         check_data_value(key, x)
     };
     let fraction = |v: &str| {
-        let x = number(v, key, "0 ≤ val < 1")?;
+        let x = number(v, key, err!("error.lab.allowed.fraction", key = "val"))?;
         if (0.0..1.0).contains(&x) {
             Ok(x)
         } else {
-            Err(format!("val {x}: allowed values are 0 ≤ val < 1"))
+            Err(err!("error.lab.fraction", key = "val", value = x))
         }
     };
     match (model, key) {
@@ -199,10 +221,9 @@ fn set_model_key(model: &mut ModelSpec, key: &str, value: &str) -> Result<(), St
             | ModelSpec::Mlp { n, .. },
             "n",
         ) => {
-            let allowed = format!("1 to {MAX_POINTS}");
-            let v = whole(value, "n", &allowed)?;
+            let v = whole(value, "n", range(1, MAX_POINTS))?;
             if !(1..=MAX_POINTS).contains(&v) {
-                return Err(format!("n {v}: allowed values are {allowed}"));
+                return Err(out_of_range("n", v, 1, MAX_POINTS));
             }
             *n = v;
         }
@@ -227,10 +248,9 @@ fn set_model_key(model: &mut ModelSpec, key: &str, value: &str) -> Result<(), St
         }
         (ModelSpec::Logistic { loss, .. }, "loss") => *loss = ClassLoss::from_id(value.trim())?,
         (ModelSpec::Poly { degree, .. }, "degree") => {
-            let allowed = format!("1 to {MAX_DEGREE}");
-            let v = whole(value, "degree", &allowed)?;
+            let v = whole(value, "degree", range(1, MAX_DEGREE))?;
             if !(1..=MAX_DEGREE).contains(&v) {
-                return Err(format!("degree {v}: allowed values are {allowed}"));
+                return Err(out_of_range("degree", v, 1, MAX_DEGREE));
             }
             *degree = v;
         }
@@ -242,26 +262,28 @@ fn set_model_key(model: &mut ModelSpec, key: &str, value: &str) -> Result<(), St
             *val_fraction = fraction(value)?
         }
         (ModelSpec::Mlp { hidden, .. }, "hidden") => {
-            let allowed = format!("1 to {MAX_HIDDEN}");
-            let v = whole(value, "hidden", &allowed)?;
+            let v = whole(value, "hidden", range(1, MAX_HIDDEN))?;
             if !(1..=MAX_HIDDEN).contains(&v) {
-                return Err(format!("hidden {v}: allowed values are {allowed}"));
+                return Err(out_of_range("hidden", v, 1, MAX_HIDDEN));
             }
             *hidden = v;
         }
         (ModelSpec::Mlp { dropout, .. }, "dropout") => {
-            let x = number(value, "dropout", "0 ≤ dropout < 1")?;
+            let x = number(
+                value,
+                "dropout",
+                err!("error.lab.allowed.fraction", key = "dropout"),
+            )?;
             if !(0.0..1.0).contains(&x) {
-                return Err(format!("dropout {x}: allowed values are 0 ≤ dropout < 1"));
+                return Err(err!("error.lab.fraction", key = "dropout", value = x));
             }
             *dropout = x;
         }
         (model, key) => {
-            return Err(format!(
-                "'{key}' does not apply to model={}: allowed are {}",
-                model.id(),
-                model_keys(model).join(", ")
-            ));
+            return Err(Error::new("error.lab.not_for_model")
+                .with("key", key)
+                .with("model", model.id())
+                .with("keys", model_keys(model).join(", ")));
         }
     }
     Ok(())
@@ -312,7 +334,7 @@ impl LabScenario {
     /// degree 12, half of them held out (poly): few noisy points and more parameters than
     /// training points, so that the validation loss visibly turns up while the training loss
     /// keeps falling. The same defaults as `optiviz trace --model`.
-    pub fn default_model(id: &str) -> Result<ModelSpec, String> {
+    pub fn default_model(id: &str) -> Result<ModelSpec, Error> {
         Ok(match id {
             "linear" => ModelSpec::Linear {
                 n: 50,
@@ -346,7 +368,7 @@ impl LabScenario {
                 l2: 0.0,
                 val_fraction: 0.3,
             },
-            _ => return Err(format!("unknown model '{id}': allowed values are {MODELS}")),
+            _ => return Err(err!("error.lab.model", id = id)),
         })
     }
 
@@ -378,7 +400,7 @@ impl LabScenario {
 
     /// The data shown and trained on: the edited points, else those generated from the model
     /// and the seed.
-    pub fn data(&self) -> Result<Points, String> {
+    pub fn data(&self) -> Result<Points, Error> {
         match &self.points {
             Some(p) => Ok(p.clone()),
             None => self.model.generate(self.seed),
@@ -386,12 +408,12 @@ impl LabScenario {
     }
 
     /// Which of [`LabScenario::data`]'s points validate (`true`) rather than train.
-    pub fn validation_mask(&self) -> Result<Vec<bool>, String> {
+    pub fn validation_mask(&self) -> Result<Vec<bool>, Error> {
         Ok(self.model.validation_mask(self.seed, self.data()?.len()))
     }
 
     /// The model on its data (edited or generated), with its own type.
-    pub fn build(&self) -> Result<LabModel, String> {
+    pub fn build(&self) -> Result<LabModel, Error> {
         self.model.build_lab(self.seed, self.points.as_ref())
     }
 
@@ -441,13 +463,13 @@ impl LabScenario {
     /// ([`LabScenario::run_batch`]) and its own batches shuffled from the seed
     /// ([`ModelSpec::shuffle_seed`]): one [`Training`] per run, in order. The same numbers as
     /// `optiviz trace --model` with the same settings.
-    pub fn train(&self) -> Result<Vec<Training>, String> {
+    pub fn train(&self) -> Result<Vec<Training>, Error> {
         self.train_on(&self.build()?)
     }
 
     /// [`LabScenario::train`] on `model`, this scenario's model already built
     /// ([`LabScenario::build`]).
-    pub fn train_on(&self, model: &LabModel) -> Result<Vec<Training>, String> {
+    pub fn train_on(&self, model: &LabModel) -> Result<Vec<Training>, Error> {
         let mut trainers = self.trainers_on(model)?;
         for t in &mut trainers {
             t.advance(model.as_model(), self.steps);
@@ -457,7 +479,7 @@ impl LabScenario {
 
     /// Every run's [`Trainer`] on `model` (this scenario's model, built), at step 0: for
     /// training a little at a time.
-    pub fn trainers_on(&self, model: &LabModel) -> Result<Vec<Trainer>, String> {
+    pub fn trainers_on(&self, model: &LabModel) -> Result<Vec<Trainer>, Error> {
         let m = model.as_model();
         let init = self.start.clone().unwrap_or_else(|| m.init(self.seed));
         self.runs
@@ -472,7 +494,7 @@ impl LabScenario {
                     self.run_batch(i, model),
                     ModelSpec::shuffle_seed(self.seed),
                 )
-                .map_err(|e| format!("run {}: {e}", i + 1))
+                .map_err(|e| run_error(i + 1, e))
             })
             .collect()
     }
@@ -481,47 +503,35 @@ impl LabScenario {
     /// data, the runs' count and settings (a second-order optimizer only on a model within
     /// [`crate::core::model::MAX_SECOND_ORDER_PARAMS`]), the batch size, the steps, the axes and the view. The error
     /// names the field, the value and the allowed values.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), Error> {
         self.validate_on(&self.build()?)
     }
 
     /// [`LabScenario::validate`] with this scenario's model already built.
-    pub fn validate_on(&self, model: &LabModel) -> Result<(), String> {
+    pub fn validate_on(&self, model: &LabModel) -> Result<(), Error> {
         let m = model.as_model();
         if self.model.n() == 0 || self.model.n() > MAX_POINTS {
-            return Err(format!(
-                "n {}: allowed values are 1 to {MAX_POINTS}",
-                self.model.n()
-            ));
+            return Err(out_of_range("n", self.model.n(), 1, MAX_POINTS));
         }
         if let ModelSpec::Mlp { hidden, .. } = self.model
             && hidden > MAX_HIDDEN
         {
-            return Err(format!(
-                "hidden {hidden}: allowed values are 1 to {MAX_HIDDEN}"
-            ));
+            return Err(out_of_range("hidden", hidden, 1, MAX_HIDDEN));
         }
         if self.runs.is_empty() || self.runs.len() > MAX_RUNS {
-            return Err(format!(
-                "{} runs: allowed are 1 to {MAX_RUNS} runs",
-                self.runs.len()
-            ));
+            return Err(err!("error.lab.runs", n = self.runs.len(), max = MAX_RUNS));
         }
         for (i, run) in self.runs.iter().enumerate() {
             run.spec
                 .validate()
-                .and_then(|()| {
-                    let optimizer = run.spec.optimizer.build()?;
-                    check_second_order(run.spec.optimizer.kind, optimizer.as_ref(), m.dim())
-                })
-                .map_err(|e| format!("run {}: {e}", i + 1))?;
+                .and_then(|()| run.spec.optimizer.build())
+                .and_then(|o| check_second_order(run.spec.optimizer.kind, o.as_ref(), m.dim()))
+                .map_err(|e| run_error(i + 1, e))?;
         }
         if self.batches.len() != self.runs.len() {
-            return Err(format!(
-                "{} batch sizes for {} runs: allowed is one per run",
-                self.batches.len(),
-                self.runs.len()
-            ));
+            return Err(Error::new("error.lab.batches")
+                .with("batches", self.batches.len())
+                .with("runs", self.runs.len()));
         }
         let n = m.samples();
         for (i, b) in self.batches.iter().enumerate() {
@@ -534,16 +544,10 @@ impl LabScenario {
             check_start(start, m.dim(), &m.param_names())?;
         }
         if !(1..=MAX_STEPS).contains(&self.steps) {
-            return Err(format!(
-                "steps {}: allowed values are 1 to {MAX_STEPS}",
-                self.steps
-            ));
+            return Err(out_of_range("steps", self.steps, 1, MAX_STEPS));
         }
         if self.step > self.steps {
-            return Err(format!(
-                "step {}: allowed values are 0 to steps ({})",
-                self.step, self.steps
-            ));
+            return Err(err!("error.lab.step", step = self.step, steps = self.steps));
         }
         check_axes(self.axes, m)?;
         if let Some(v) = self.view {
@@ -606,7 +610,7 @@ impl LabScenario {
     /// the missing parts take the scene's values instead ([`lab_scenes::LabScene::scenario`]);
     /// a `model` other than the scene's starts from that model's defaults. The first of
     /// [`LabScenario::read_query`]'s problems is the error.
-    pub fn from_query(query: &str) -> Result<LabScenario, String> {
+    pub fn from_query(query: &str) -> Result<LabScenario, Error> {
         let (s, problems) = LabScenario::read_query(query);
         match problems.into_iter().next() {
             Some(e) => Err(e),
@@ -621,13 +625,10 @@ impl LabScenario {
     /// generated ones). What only the whole lab can check (a batch larger than the training
     /// points, a start for another model, axes beyond its parameters, Newton on a network too
     /// large for its Hessian) is checked last and reported the same way.
-    pub fn read_query(query: &str) -> (LabScenario, Vec<String>) {
-        let pairs: Vec<_> = split_query_keeping(query)
-            .into_iter()
-            .map(|(k, v)| (k, v.map_err(String::from)))
-            .collect();
+    pub fn read_query(query: &str) -> (LabScenario, Vec<Error>) {
+        let pairs = split_query_keeping(query);
         let mut problems = Vec::new();
-        let value_of = |v: &Result<String, String>| v.as_ref().ok().cloned();
+        let value_of = |v: &Result<String, Error>| v.as_ref().ok().cloned();
         // The last scene that exists sets the lab; the last model that exists, its model.
         let scene = pairs
             .iter()
@@ -669,41 +670,35 @@ impl LabScenario {
                     .parse::<u64>()
                     .map(|v| s.seed = v)
                     .map_err(|_| {
-                        format!(
-                            "seed '{value}' is not a whole number: allowed values are 0 to {}",
-                            u64::MAX
-                        )
+                        err!("error.lab.not_whole", what = "seed", text = value)
+                            .with_cause("allowed", range(0, u64::MAX))
                     }),
-                "batch" => whole(value, "batch", "1 to the number of training points")
+                "batch" => whole(value, "batch", err!("error.lab.allowed.training_points"))
                     .map(|b| lab_batch = Some(b)),
-                "steps" => {
-                    let allowed = format!("1 to {MAX_STEPS}");
-                    whole(value, "steps", &allowed).and_then(|n| {
-                        if (1..=MAX_STEPS).contains(&n) {
-                            s.steps = n;
-                            Ok(())
-                        } else {
-                            Err(format!("steps {n}: allowed values are {allowed}"))
-                        }
-                    })
-                }
-                "step" => whole(value, "step", "0 to steps").map(|k| s.step = k),
+                "steps" => whole(value, "steps", range(1, MAX_STEPS)).and_then(|n| {
+                    if (1..=MAX_STEPS).contains(&n) {
+                        s.steps = n;
+                        Ok(())
+                    } else {
+                        Err(out_of_range("steps", n, 1, MAX_STEPS))
+                    }
+                }),
+                "step" => whole(value, "step", err!("error.lab.allowed.steps")).map(|k| s.step = k),
                 "axes" => {
-                    let allowed = "two different parameter indices, such as 0,1";
+                    let allowed = || err!("error.lab.allowed.axes");
                     let parts: Vec<&str> = value.split(',').collect();
                     match parts[..] {
-                        [a, b] => whole(a, "axes", allowed)
-                            .and_then(|a| Ok((a, whole(b, "axes", allowed)?)))
+                        [a, b] => whole(a, "axes", allowed())
+                            .and_then(|a| Ok((a, whole(b, "axes", allowed())?)))
                             .map(|axes| s.axes = axes),
-                        _ => Err(format!("axes '{value}' needs {allowed}")),
+                        _ => Err(err!("error.lab.axes_syntax", text = value)),
                     }
                 }
                 "view" => {
                     let parts: Vec<&str> = value.split(',').collect();
-                    let allowed = "x_min,x_max,y_min,y_max";
                     match parts[..] {
                         [a, b, c, d] => {
-                            let num = |t| number(t, "view", allowed);
+                            let num = |t| number(t, "view", err!("error.lab.allowed.view"));
                             (|| {
                                 let view = View::new(num(a)?, num(b)?, num(c)?, num(d)?);
                                 view.check()?;
@@ -711,21 +706,21 @@ impl LabScenario {
                                 Ok(())
                             })()
                         }
-                        _ => Err(format!("view '{value}' needs 4 numbers {allowed}")),
+                        _ => Err(err!("error.lab.view_syntax", text = value)),
                     }
                 }
                 "run" => {
                     run_number += 1;
-                    let at = |e: String| format!("run {run_number}: {e}");
+                    let at = |e: Error| run_error(run_number, e);
                     if runs.len() == MAX_RUNS {
-                        Err(format!(
-                            "more than {MAX_RUNS} runs: run {run_number} left out"
-                        ))
+                        Err(Error::new("error.lab.too_many_runs")
+                            .with("max", MAX_RUNS)
+                            .with("run", run_number))
                     } else {
                         split_run_batch(value)
                             .and_then(|(text, batch)| Ok((read_run(&text)?, batch)))
                             .and_then(|(run, batch)| {
-                                run.spec.validate().map_err(|e| e.to_string())?;
+                                run.spec.validate()?;
                                 Ok((run, batch))
                             })
                             .map(|(run, batch)| {
@@ -740,18 +735,12 @@ impl LabScenario {
                     Ok(())
                 }
                 "start" => parse_start(value).map(|v| s.start = Some(v)),
-                "large" => flag("large", value)
-                    .map(|on| s.large = on)
-                    .map_err(String::from),
-                "notation" => Notation::from_id(value).map(|n| s.notation = n),
-                "lang" => Lang::from_code(value)
-                    .map(|l| s.lang = Some(l))
-                    .map_err(|e| e.to_string()),
-                _ => Err(format!(
-                    "unknown part '{key}': allowed are model, {}, seed, batch, steps, step, \
-                     axes, view, start, run, points, scene, large, notation, lang",
-                    model_keys(&s.model).join(", ")
-                )),
+                "large" => flag("large", value).map(|on| s.large = on),
+                "notation" => Notation::parse(value).map(|n| s.notation = n),
+                "lang" => Lang::from_code(value).map(|l| s.lang = Some(l)),
+                _ => Err(Error::new("error.lab.unknown_part")
+                    .with("key", key)
+                    .with("keys", model_keys(&s.model).join(", "))),
             };
             if let Err(e) = read {
                 problems.push(e);
@@ -760,7 +749,8 @@ impl LabScenario {
         if let Some(text) = points {
             match Points::parse(text, s.model.point_kind()) {
                 Ok(p) => s.points = Some(p),
-                Err(e) => problems.push(format!("{e} (model={})", s.model.id())),
+                Err(e) => problems
+                    .push(err!("error.lab.points", model = s.model.id()).with_cause("cause", e)),
             }
         }
         // What only the whole lab can check, each part that fails it left out.
@@ -793,7 +783,7 @@ impl LabScenario {
                     kept.push(run);
                     kept_batches.push(batch);
                 }
-                Err(e) => problems.push(format!("run {number}: {e}")),
+                Err(e) => problems.push(run_error(number, e)),
             }
         }
         if !kept.is_empty() {
@@ -835,68 +825,62 @@ impl LabScenario {
 }
 
 /// Run `i`'s batch size (`None`: the full batch) checked against the `n` training points.
-fn check_run_batch(i: usize, batch: Option<usize>, n: usize) -> Result<(), String> {
+fn check_run_batch(i: usize, batch: Option<usize>, n: usize) -> Result<(), Error> {
     match batch {
-        Some(b) if !(1..=n).contains(&b) => {
-            Err(format!("run {}: {}", i + 1, batch_refusal("batch", b, n)))
-        }
+        Some(b) if !(1..=n).contains(&b) => Err(run_error(i + 1, batch_refusal("batch", b, n))),
         _ => Ok(()),
     }
 }
 
 /// The landscape's axes `(a, b)` checked against the model `m`: two different indices of its
 /// parameters; the error names them.
-fn check_axes((a, b): (usize, usize), m: &dyn crate::core::model::Model) -> Result<(), String> {
+fn check_axes((a, b): (usize, usize), m: &dyn crate::core::model::Model) -> Result<(), Error> {
     let d = m.dim();
     if a == b || a >= d || b >= d {
-        return Err(format!(
-            "axes '{a},{b}': allowed values are two different parameter indices from 0 to {} ({})",
-            d - 1,
-            m.param_names().join(", ")
-        ));
+        return Err(Error::new("error.lab.axes")
+            .with("a", a)
+            .with("b", b)
+            .with("last", d - 1)
+            .with("names", m.param_names().join(", ")));
     }
     Ok(())
 }
 
 /// The URL form of a start, `θ₁,θ₂,…` (spaces allowed): each a finite number; whether there
 /// is one per parameter and each is in range is [`check_start`]'s to say.
-fn parse_start(text: &str) -> Result<Vec<f64>, String> {
-    let allowed = "one finite number per parameter, separated by commas";
+fn parse_start(text: &str) -> Result<Vec<f64>, Error> {
     let parts: Vec<&str> = text.split(',').collect();
     // More values than any model has parameters is refused before they are read.
     let most = 4 * MAX_HIDDEN + 1;
     if parts.len() > most {
-        return Err(format!(
-            "start has {} values: allowed are {allowed} (at most {most})",
-            parts.len()
-        ));
+        return Err(Error::new("error.lab.start_too_many")
+            .with("n", parts.len())
+            .with("most", most));
     }
     parts
         .into_iter()
-        .map(|v| number(v, "start", allowed))
+        .map(|v| number(v, "start", err!("error.lab.allowed.start")))
         .collect()
 }
 
 /// `start` as the start of a model with `dim` parameters named `names`: one value each, each
 /// within ±[`COORDINATE_LIMIT`]; the error names the problem and the allowed values.
-fn check_start(start: &[f64], dim: usize, names: &[String]) -> Result<(), String> {
+fn check_start(start: &[f64], dim: usize, names: &[String]) -> Result<(), Error> {
     if start.len() != dim {
-        return Err(format!(
-            "start has {} values: allowed is one per parameter ({dim}: {})",
-            start.len(),
-            names.join(", ")
-        ));
+        return Err(Error::new("error.lab.start_count")
+            .with("n", start.len())
+            .with("dim", dim)
+            .with("names", names.join(", ")));
     }
     if let Some((i, v)) = start
         .iter()
         .enumerate()
         .find(|(_, v)| v.abs() > COORDINATE_LIMIT)
     {
-        return Err(format!(
-            "start {} = {}: allowed values are -{COORDINATE_LIMIT:e} to {COORDINATE_LIMIT:e}",
-            names.get(i).map_or("", String::as_str),
-            crate::core::text::number(*v)
-        ));
+        return Err(Error::new("error.lab.start_range")
+            .with("name", names.get(i).map_or("", String::as_str))
+            .with("value", crate::core::text::number(*v))
+            .with("limit", format!("{COORDINATE_LIMIT:e}")));
     }
     Ok(())
 }
@@ -905,12 +889,18 @@ fn check_start(start: &[f64], dim: usize, names: &[String]) -> Result<(), String
 /// its batch size (`None` without a `batch` item); a `batch` that is not a whole number is an
 /// error naming the allowed values (whether it fits the data is [`LabScenario::validate`]'s
 /// to say).
-fn split_run_batch(text: &str) -> Result<(String, Option<usize>), String> {
+fn split_run_batch(text: &str) -> Result<(String, Option<usize>), Error> {
     let mut batch = None;
     let mut rest = Vec::new();
     for item in text.split(';') {
         match item.trim().strip_prefix("batch=") {
-            Some(v) => batch = Some(whole(v, "batch", "1 to the number of training points")?),
+            Some(v) => {
+                batch = Some(whole(
+                    v,
+                    "batch",
+                    err!("error.lab.allowed.training_points"),
+                )?)
+            }
             None => rest.push(item),
         }
     }
@@ -1009,7 +999,7 @@ impl LabScenario {
     /// that each landscape is trained at rates that suit it; other rates are kept. On error (an unknown key,
     /// a value out of range, data that cannot be trained on) nothing changes and the message
     /// names the allowed values.
-    pub fn set_data(&mut self, key: &str, value: &str) -> Result<(), String> {
+    pub fn set_data(&mut self, key: &str, value: &str) -> Result<(), Error> {
         let mut next = self.clone();
         let value = if key == "scale" && value == "0" {
             "false"
@@ -1034,8 +1024,7 @@ impl LabScenario {
                     d.spec.optimizer.kind == o.kind && d.spec.optimizer.lr() == o.lr()
                 });
                 if let Some((_, d)) = at_default {
-                    o.set("lr", d.spec.optimizer.lr())
-                        .map_err(|e| e.to_string())?;
+                    o.set("lr", d.spec.optimizer.lr())?;
                 }
             }
         }
@@ -1046,7 +1035,7 @@ impl LabScenario {
 
     /// Replaces the points by `points` (or the generated ones, with `None`), keeping every
     /// run's batch size within the training points; on error nothing changes.
-    pub fn set_points(&mut self, points: Option<Points>) -> Result<(), String> {
+    pub fn set_points(&mut self, points: Option<Points>) -> Result<(), Error> {
         let mut next = self.clone();
         next.points = points;
         next.fit_batch_and_validate()?;
@@ -1056,7 +1045,7 @@ impl LabScenario {
 
     /// Every batch size above the number of training points becomes the full batch; then
     /// [`LabScenario::validate`].
-    fn fit_batch_and_validate(&mut self) -> Result<(), String> {
+    fn fit_batch_and_validate(&mut self) -> Result<(), Error> {
         let model = self.build()?;
         let n = model.as_model().samples();
         for b in &mut self.batches {
@@ -1079,7 +1068,7 @@ impl LabScenario {
     /// Sets the start every run trains from to `text` (`θ₁,θ₂,…`, one value per parameter;
     /// empty for the model's own start); the error names the problem and the allowed values,
     /// and nothing changes then.
-    pub fn set_start(&mut self, text: &str) -> Result<(), String> {
+    pub fn set_start(&mut self, text: &str) -> Result<(), Error> {
         let mut next = self.clone();
         next.start = if text.trim().is_empty() {
             None
@@ -1094,12 +1083,11 @@ impl LabScenario {
     /// Sets run `index`'s batch size to `size` (1 to the training points; `size` at or above
     /// them, or `None`, is the full batch); the error names the allowed values, and nothing
     /// changes then.
-    pub fn set_run_batch(&mut self, index: usize, size: Option<usize>) -> Result<(), String> {
+    pub fn set_run_batch(&mut self, index: usize, size: Option<usize>) -> Result<(), Error> {
         if index >= self.runs.len() {
-            return Err(format!(
-                "no run {index}: allowed indices are 0 to {}",
-                self.runs.len().saturating_sub(1)
-            ));
+            return Err(Error::new("error.lab.no_run")
+                .with("index", index)
+                .with("last", self.runs.len().saturating_sub(1)));
         }
         let model = self.build()?;
         let n = model.as_model().samples();

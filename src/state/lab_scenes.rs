@@ -4,6 +4,8 @@
 //! surface page's stories ([`crate::state::presets`]), every caption's claim is checked
 //! against the simulation by a test (`tests/lab_scenes.rs`).
 
+use crate::err;
+use crate::error::Error;
 use crate::i18n::Lang;
 use crate::state::lab::LabScenario;
 use crate::state::words;
@@ -75,13 +77,10 @@ pub const LAB_SCENES: [LabScene; 7] = [
 ];
 
 /// The scene `id`, or the error listing the allowed ids.
-pub fn scene(id: &str) -> Result<&'static LabScene, String> {
+pub fn scene(id: &str) -> Result<&'static LabScene, Error> {
     LAB_SCENES.iter().find(|p| p.id == id).ok_or_else(|| {
         let ids: Vec<&str> = LAB_SCENES.iter().map(|p| p.id).collect();
-        format!(
-            "unknown scene '{id}': allowed values are {}",
-            ids.join(", ")
-        )
+        err!("error.scene.unknown", id = id, ids = ids.join(", "))
     })
 }
 

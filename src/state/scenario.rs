@@ -286,6 +286,22 @@ pub fn check_start(p: [f64; 2]) -> Result<[f64; 2], Error> {
 }
 
 impl Scenario {
+    /// Every run's trace: its trajectory simulated from the scenario's start for its steps, as
+    /// the page draws it (what the page's export and `optiviz runs` write).
+    pub fn traces(&self) -> Result<Vec<crate::core::trace::Trace>, Error> {
+        self.runs
+            .iter()
+            .map(|entry| {
+                crate::core::trace::Trace::run(
+                    self.surface.clone(),
+                    entry.spec.clone(),
+                    self.start,
+                    self.steps,
+                )
+            })
+            .collect()
+    }
+
     /// The view shown: the one set, else the surface's default.
     pub fn view(&self) -> View {
         self.view.unwrap_or_else(|| self.surface.default_view())

@@ -4,19 +4,22 @@
 //! [`super::App`]: it owns the frame loop and calls [`Lab::advance`] and [`Lab::render`].
 
 use super::runs::{self, Edit};
-use super::{PAGE, backend, context, js_err, json, offscreen, rgb};
+use super::{PAGE, backend, context, json, offscreen, rgb};
 use crate::core::explain::{Notation, explain_gradient};
 use crate::core::model::{
     Batches, ClassLoss, LabModel, MAX_CSV_CHARS, ModelSpec, Points, Trainer, Training,
 };
 use crate::core::run::RunSpec;
 use crate::core::surface::View;
+use crate::err;
+use crate::error::Error;
 use crate::i18n::{self, Lang};
 use crate::render::field::ContourLine;
 use crate::render::lab::{
     DataLayer, FitSeries, data_plot_rect, data_view, landscape_minimum, landscape_view, loss_cells,
     loss_contours, loss_rgba, loss_scaling, probability_rgba, project,
 };
+use crate::render::plot::draw_err;
 use crate::render::plot::surface_frame;
 use crate::render::viewport::Viewport;
 use crate::render::{
@@ -147,7 +150,9 @@ pub struct Lab {
     data: HtmlCanvasElement,
     chart: HtmlCanvasElement,
     theme: Theme,
-    load_error: Option<String>,
+    /// The parts of the link left out, each with why (worded when shown, in the page's
+    /// language: [`Lab::load_error`]).
+    load_error: Vec<Error>,
     speed: f64,
     /// The data view's region, kept while points are edited so the view does not move under
     /// the pointer; refitted when an edit ends or the data is drawn afresh.
@@ -175,7 +180,7 @@ pub struct Lab {
 impl Lab {
     /// Builds the model and every run's trainer of `s` (nothing trained yet: [`Lab::train`]
     /// does that over the next frames); the error says what is wrong.
-    fn load(s: &LabScenario) -> Result<(LabModel, Points, Vec<bool>, Vec<Trainer>), String> {
+    fn load(s: &LabScenario) -> Result<(LabModel, Points, Vec<bool>, Vec<Trainer>), Error> {
         let model = s.build()?;
         s.validate_on(&model)?;
         let points = s.data()?;
@@ -204,7 +209,7 @@ impl Lab {
     fn apply(&mut self, mut next: LabScenario) -> Result<(), JsError> {
         // The language is the page's, whatever scene or model comes.
         next.lang = self.s.lang;
-        let (model, points, validation, trainers) = Lab::load(&next).map_err(js_err)?;
+        let (model, points, validation, trainers) = Lab::load(&next)?;
         // Fresh points (generated anew) get a fitted view; edits keep it until they end.
         let refit = next.points.is_none() && points != self.points;
         let (large, notation) = (self.s.large, self.s.notation);
@@ -226,7 +231,7 @@ impl Lab {
     fn batch_size(&self, size: f64) -> Result<Option<usize>, JsError> {
         let n = self.model.as_model().samples();
         let size = whole_in(size, "batch size", 0, n as u64)
-            .map_err(|e| js_err(format!("{e} (the training points; 0 is the full batch)")))?
+            .map_err(|e| err!("error.lab.batch_size").with_cause("cause", e))?
             as usize;
         Ok((size != 0 && size < n).then_some(size))
     }
@@ -288,12 +293,12 @@ impl Lab {
 
     fn edit_points(
         &mut self,
-        change: impl FnOnce(&mut Points) -> Result<(), String>,
+        change: impl FnOnce(&mut Points) -> Result<(), Error>,
     ) -> Result<(), JsError> {
         let mut points = self.points.clone();
-        change(&mut points).map_err(js_err)?;
+        change(&mut points)?;
         let mut next = self.s.clone();
-        next.set_points(Some(points)).map_err(js_err)?;
+        next.set_points(Some(points))?;
         self.apply(next)
     }
 }
@@ -311,14 +316,13 @@ impl Lab {
         dpr: f64,
         query: &str,
     ) -> Result<Lab, JsError> {
-        let (s, problems) = LabScenario::read_query(query);
-        let mut load_error = (!problems.is_empty()).then(|| problems.join("; "));
+        let (s, mut load_error) = LabScenario::read_query(query);
         let (s, loaded) = match Lab::load(&s) {
             Ok(l) => (s, l),
             Err(e) => {
-                load_error = Some(e);
+                load_error = vec![e];
                 let d = LabScenario::default();
-                let l = Lab::load(&d).map_err(js_err)?;
+                let l = Lab::load(&d)?;
                 (d, l)
             }
         };
@@ -358,10 +362,16 @@ impl Lab {
         })
     }
 
-    /// The parts of the link that were left out, each with why and the allowed values,
-    /// joined by `; ` (the rest of the link is shown), if any were.
+    /// The parts of the link that were left out, each with why and the allowed values, in
+    /// the lab's language, joined as it joins a list (`; ` in English; the rest of the link is
+    /// shown), if any were.
     pub fn load_error(&self) -> Option<String> {
-        self.load_error.clone()
+        let listed = self.load_error.iter().rev().cloned().reduce(|rest, first| {
+            err!("error.lab.list")
+                .with_cause("first", first)
+                .with_cause("rest", rest)
+        });
+        listed.map(|e| e.message(self.lang))
     }
 
     /// The lab as a URL query (without `?`): a link to exactly what is on screen.
@@ -498,7 +508,7 @@ impl Lab {
     /// Writes the rules in notation `id` (`torch` or `notes`); an unknown id is an error
     /// naming the allowed ones, and nothing changes then.
     pub fn set_notation(&mut self, id: &str) -> Result<(), JsError> {
-        self.s.notation = Notation::from_id(id).map_err(js_err)?;
+        self.s.notation = Notation::parse(id)?;
         Ok(())
     }
 
@@ -519,7 +529,7 @@ impl Lab {
     /// Opens scene `id` (its lab, at step 0); the animation speed is kept. An unknown id is an
     /// error naming the allowed ones, and nothing changes then.
     pub fn load_scene(&mut self, id: &str) -> Result<(), JsError> {
-        let next = scene(id).map_err(js_err)?.scenario();
+        let next = scene(id)?.scenario();
         self.apply(next)?;
         self.data_view = data_view(&self.points);
         Ok(())
@@ -528,7 +538,7 @@ impl Lab {
     /// Switches to model `id` (`linear`, `logistic`, `poly`, `mlp`) with its default data,
     /// runs and batch (leaving any scene); the seed and the number of steps are kept.
     pub fn set_model(&mut self, id: &str) -> Result<(), JsError> {
-        let model = LabScenario::default_model(id).map_err(js_err)?;
+        let model = LabScenario::default_model(id)?;
         let mut next = LabScenario {
             model,
             seed: self.s.seed,
@@ -544,7 +554,7 @@ impl Lab {
     /// settings draw the points afresh. Errors name the allowed values; nothing changes then.
     pub fn set_data(&mut self, key: &str, value: f64) -> Result<(), JsError> {
         let mut next = self.s.clone();
-        next.set_data(key, &value.to_string()).map_err(js_err)?;
+        next.set_data(key, &value.to_string())?;
         self.apply(next)
     }
 
@@ -553,7 +563,7 @@ impl Lab {
     /// allowed values; nothing changes then.
     pub fn set_data_choice(&mut self, key: &str, value: &str) -> Result<(), JsError> {
         let mut next = self.s.clone();
-        next.set_data(key, value).map_err(js_err)?;
+        next.set_data(key, value)?;
         self.apply(next)
     }
 
@@ -562,7 +572,7 @@ impl Lab {
     /// and the allowed values; nothing changes then.
     pub fn set_start(&mut self, text: &str) -> Result<(), JsError> {
         let mut next = self.s.clone();
-        next.set_start(text).map_err(js_err)?;
+        next.set_start(text)?;
         next.view = None;
         self.apply(next)
     }
@@ -571,7 +581,7 @@ impl Lab {
     /// validation split, the shuffling, the initial weights and dropout.
     pub fn set_seed(&mut self, seed: f64) -> Result<(), JsError> {
         let mut next = self.s.clone();
-        next.seed = whole_in(seed, "seed", 0, u64::from(u32::MAX)).map_err(js_err)?;
+        next.seed = whole_in(seed, "seed", 0, u64::from(u32::MAX))?;
         next.points = None;
         self.apply(next)
     }
@@ -582,7 +592,7 @@ impl Lab {
         let mut next = self.s.clone();
         let size = self.batch_size(size)?;
         for i in 0..next.runs.len() {
-            next.set_run_batch(i, size).map_err(js_err)?;
+            next.set_run_batch(i, size)?;
         }
         self.apply(next)
     }
@@ -593,7 +603,7 @@ impl Lab {
         runs::entry(&self.s.runs, index)?;
         let mut next = self.s.clone();
         let size = self.batch_size(size)?;
-        next.set_run_batch(index, size).map_err(js_err)?;
+        next.set_run_batch(index, size)?;
         self.apply(next)
     }
 
@@ -607,7 +617,7 @@ impl Lab {
 
     /// Trains every run for `n` steps (1 to 20,000) instead.
     pub fn set_max_steps(&mut self, n: f64) -> Result<(), JsError> {
-        let n = whole_in(n, "steps", 1, MAX_STEPS as u64).map_err(js_err)? as usize;
+        let n = whole_in(n, "steps", 1, MAX_STEPS as u64)? as usize;
         let mut next = self.s.clone();
         next.steps = n;
         next.step = next.step.min(n);
@@ -692,9 +702,7 @@ impl Lab {
     /// Sets the animation speed (0 < speed ≤ 100,000 steps per second).
     pub fn set_speed(&mut self, speed: f64) -> Result<(), JsError> {
         if !(speed > 0.0 && speed <= 100_000.0) {
-            return Err(js_err(format!(
-                "speed {speed}: allowed values are 0 < speed ≤ 100000 steps per second"
-            )));
+            return Err(err!("error.lab.speed", value = speed).into());
         }
         self.speed = speed;
         Ok(())
@@ -855,7 +863,7 @@ impl Lab {
     }
 
     fn set_landscape_view(&mut self, view: View) -> Result<(), JsError> {
-        view.check().map_err(js_err)?;
+        view.check()?;
         self.s.view = Some(view);
         if let Some(port) = &mut self.landscape_frame {
             port.view = view;
@@ -911,7 +919,7 @@ impl Lab {
     /// Drops every edit: the points generated from the model and the seed.
     pub fn reset_points(&mut self) -> Result<(), JsError> {
         let mut next = self.s.clone();
-        next.set_points(None).map_err(js_err)?;
+        next.set_points(None)?;
         self.apply(next)?;
         self.data_view = data_view(&self.points);
         Ok(())
@@ -922,9 +930,9 @@ impl Lab {
     /// [`Points::parse_csv`]) and retrains every run. The error names every bad line, what is
     /// wrong with it and the allowed values; nothing changes then.
     pub fn load_csv(&mut self, text: &str) -> Result<(), JsError> {
-        let points = Points::parse_csv(text, self.s.model.point_kind()).map_err(js_err)?;
+        let points = Points::parse_csv(text, self.s.model.point_kind())?;
         let mut next = self.s.clone();
-        next.set_points(Some(points)).map_err(js_err)?;
+        next.set_points(Some(points))?;
         self.apply(next)?;
         self.data_view = data_view(&self.points);
         Ok(())
@@ -1008,12 +1016,12 @@ impl Lab {
         let canvas = raster.clone().expect("just made");
         let image =
             ImageData::new_with_u8_clamped_array_and_sh(Clamped(pixels), w as u32, h as u32)
-                .map_err(|_| js_err("cannot make the raster image"))?;
+                .map_err(|_| JsError::from(err!("error.lab.raster_make")))?;
         canvas.set_width(w as u32);
         canvas.set_height(h as u32);
         context(&canvas)?
             .put_image_data(&image, 0.0, 0.0)
-            .map_err(|_| js_err("cannot draw the raster"))?;
+            .map_err(|_| JsError::from(err!("error.lab.raster_draw")))?;
         Ok(canvas)
     }
 
@@ -1033,20 +1041,19 @@ impl Lab {
             f64::from(cols.end - cols.start),
             f64::from(rows.end - rows.start),
         )
-        .map_err(|_| js_err("cannot put the raster on the canvas"))
+        .map_err(|_| JsError::from(err!("error.lab.raster_put")))
     }
 
     fn paint_landscape(&mut self) -> Result<(), JsError> {
         let canvas = self.landscape.clone();
         let area = backend(&canvas)?.into_drawing_area();
-        area.fill(&PAGE).map_err(js_err)?;
+        area.fill(&PAGE).map_err(draw_err)?;
         let axes = self.s.axes;
         let base = self
             .s
             .view
             .unwrap_or_else(|| landscape_view(&self.model, self.trainings(), axes));
-        let Viewport { cols, rows, view } =
-            surface_frame(&area, &base, &self.theme).map_err(js_err)?;
+        let Viewport { cols, rows, view } = surface_frame(&area, &base, &self.theme)?;
         let (w, h) = (cols.len(), rows.len());
         if w == 0 || h == 0 {
             return Ok(());
@@ -1153,8 +1160,7 @@ impl Lab {
             Some(k) if k.view == view_bits => &self.landscape_contours,
             _ => &[],
         };
-        draw_plane_layer(&area, &view, (&xn, &yn), contours, &minima, &self.theme)
-            .map_err(js_err)?;
+        draw_plane_layer(&area, &view, (&xn, &yn), contours, &minima, &self.theme)?;
         let step = self.s.step;
         let paths: Vec<(usize, Vec<[f64; 2]>, bool)> = self
             .s
@@ -1190,16 +1196,16 @@ impl Lab {
             .collect();
         let init = self.trainers[lead].training().params[0].clone();
         let start = [init[axes.0], init[axes.1]];
-        draw_trajectories(&area, &view, start, &series, &self.theme).map_err(js_err)?;
-        area.present().map_err(js_err)
+        draw_trajectories(&area, &view, start, &series, &self.theme)?;
+        Ok(area.present().map_err(draw_err)?)
     }
 
     fn paint_data(&mut self) -> Result<(), JsError> {
         let canvas = self.data.clone();
         let area = backend(&canvas)?.into_drawing_area();
-        area.fill(&PAGE).map_err(js_err)?;
+        area.fill(&PAGE).map_err(draw_err)?;
         let view = self.data_view;
-        let rect = data_plot_rect(&area, &view, &self.theme).map_err(js_err)?;
+        let rect = data_plot_rect(&area, &view, &self.theme)?;
         let (w, h) = (rect.0.len(), rect.1.len());
         if w == 0 || h == 0 {
             return Ok(());
@@ -1233,16 +1239,15 @@ impl Lab {
             validation: &self.validation,
             highlight: ringed.as_ref().map(|(p, c)| (p.as_slice(), *c)),
         };
-        crate::render::lab::draw_data_view(&area, &view, &layer, &fits, &self.theme)
-            .map_err(js_err)?;
-        area.present().map_err(js_err)?;
+        crate::render::lab::draw_data_view(&area, &view, &layer, &fits, &self.theme)?;
+        area.present().map_err(draw_err)?;
         self.data_rect = rect;
         Ok(())
     }
 
     fn paint_chart(&self) -> Result<(), JsError> {
         let area = backend(&self.chart)?.into_drawing_area();
-        area.fill(&PAGE).map_err(js_err)?;
+        area.fill(&PAGE).map_err(draw_err)?;
         let step = self.s.step;
         let mut series = Vec::new();
         for (i, (entry, t)) in self.s.runs.iter().zip(self.trainings()).enumerate() {
@@ -1289,9 +1294,8 @@ impl Lab {
             self.s.steps,
             step,
             &self.theme,
-        )
-        .map_err(js_err)?;
-        area.present().map_err(js_err)
+        )?;
+        Ok(area.present().map_err(draw_err)?)
     }
 }
 

@@ -211,10 +211,6 @@ fn short(v: f64) -> String {
     s.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
-fn js_err(e: impl std::fmt::Display) -> JsError {
-    JsError::new(&e.to_string())
-}
-
 fn json(value: &impl Serialize) -> String {
     serde_json::to_string(value).expect("plain data serializes")
 }

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { harness, root } from './harness.mjs';
 
 const h = harness();
@@ -49,12 +49,21 @@ test('every export downloads what the page shows', async () => {
   // The same steps and numbers. Adam's bias correction takes β^t with `powf`, which the
   // browser's wasm computes with its own pow (not glibc's), so a number may differ from the
   // native one in its last bit: equal to 1e-13 relative.
-  assert.equal(adam.length, traced.length - 1);
-  adam.forEach((row, k) => {
-    const [a, b] = [row, traced[k + 1]].map((l) => l.split(',').map(Number));
-    assert.equal(a[0], b[0]);
-    for (let i = 1; i < 4; i++) assert.ok(Math.abs(a[i] - b[i]) <= 1e-13 * Math.abs(b[i]), `step ${k}: ${row} vs ${traced[k + 1]}`);
-  });
+  const close = (rows, native) => {
+    assert.equal(rows.length, native.length);
+    rows.forEach((row, k) => {
+      const [a, b] = [row, native[k]].map((l) => l.split(','));
+      assert.equal(a.length, b.length);
+      a.forEach((v, i) => {
+        if (Number.isNaN(Number(v))) assert.equal(v, b[i]);
+        else assert.ok(Math.abs(Number(v) - Number(b[i])) <= 1e-13 * Math.abs(Number(b[i])), `row ${k}: ${row} vs ${native[k]}`);
+      });
+    });
+  };
+  close(adam, traced.slice(1));
+  // optiviz runs prints the page's whole CSV for its link, natively.
+  const runs = execFileSync(bin, ['runs', '--link', link], { encoding: 'utf8' }).trim().split('\n');
+  close(csv, runs);
 
   // The JSON: every run's trace document, as optiviz trace --format json writes one.
   const traces = JSON.parse(String((await download(page, '#export-json')).bytes));
@@ -70,5 +79,9 @@ test('every export downloads what the page shows', async () => {
   assert.deepEqual(scenario.start, [-1, 2]);
   assert.equal(scenario.steps, 40);
   assert.equal(scenario.runs.length, 2);
+  // …which optiviz reads back to the same runs as the link.
+  const saved = `${root}target/screenshots/optiviz-scenario.json`;
+  writeFileSync(saved, JSON.stringify(scenario));
+  assert.equal(execFileSync(bin, ['runs', '--scenario', saved], { encoding: 'utf8' }), runs.join('\n') + '\n');
   assert.deepEqual(errors, []);
 });

@@ -518,6 +518,30 @@ describe('the regression lab', () => {
     await bad.page.close();
   });
 
+  test('on the Chinese lab a bad link and a bad CSV are named in Chinese, values as typed', async () => {
+    const typed = 'lang=zh&model=poly&degree=99&slope=2&run=sgd;batch=999&run=adam';
+    const { page, errors } = await openLab(typed);
+    const notice = await page.locator('#notice').innerText();
+    assert.ok(notice.startsWith('链接中有部分内容未能采用，其余部分已显示：'), notice);
+    assert.ok(notice.includes("degree 99：允许的取值为 1 到 12；'slope' 不适用于 model=poly：允许的有 " +
+      'n, noise, degree, l1, l2, val；运行 1：batch 999：允许的取值为 1 到 10（训练点的个数），' +
+      '不写 batch 则为全批量'), notice);
+    assert.doesNotMatch(notice, /allowed|does not apply|run 1/);
+    // The good parts are in: the polynomial and both runs, the first on the full batch.
+    assert.equal((await settings(page)).model, 'poly');
+    assert.equal(await page.locator('#runs fieldset').count(), 2);
+    // A pasted CSV with a bad line: named in Chinese, beside the box too.
+    await page.locator('#csv-box > summary').click();
+    await page.locator('#csv-text').fill('x,y\n0,1\n1,three\n');
+    await page.locator('#csv-use').click();
+    const message = await page.locator('#csv-error').innerText();
+    assert.ok(message.startsWith('CSV 中有 1 行有误（允许的格式：每行一个点，x,y，数值在 -1e6 到 1e6 之间；'), message);
+    assert.ok(message.endsWith("第 3 行 '1,three'：y 'three' 不是有限的数"), message);
+    assert.equal(await page.locator('#notice').innerText(), message);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   test("Newton on a network too large for its Hessian is refused from the optimizer menu", async () => {
     const { page, errors } = await openLab('model=mlp&hidden=8&run=adam;lr=0.05');
     await page.getByRole('combobox', { name: 'Run 1 optimizer' }).selectOption('newton');

@@ -46,12 +46,6 @@ impl Notation {
             .find(|n| n.id() == id)
             .ok_or_else(|| err!("error.link.notation", value = id))
     }
-
-    /// [`Notation::parse`] with its error as a string in the thread's language: for the lab's
-    /// callers still on strings (`state::lab`, `web::lab`) until they speak [`Error`].
-    pub fn from_id(id: &str) -> Result<Notation, String> {
-        Notation::parse(id).map_err(String::from)
-    }
 }
 
 /// The words a rule written in the course notes' notation adds, in the reader's language. The

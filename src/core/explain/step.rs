@@ -118,7 +118,7 @@ fn diverged(step: usize, k: usize, what: &'static str) -> Error {
 /// leads to); a step past the end of any run (more than [`MAX_STEPS`], the most steps the page
 /// simulates; a caller that simulates fewer checks its own count); and a step at or after
 /// the run's divergence, whose numbers are not finite. The last three are
-/// [`Error::Conflict`] with a message that says which.
+/// errors (`error.optim.explain_…` keys) that say which.
 pub fn explain(
     surface: &Surface,
     spec: &RunSpec,

@@ -2,6 +2,8 @@
 //! natively and in the browser (PCG-64 and `rand_distr`, as the gradient noise of
 //! [`crate::core::run`]).
 
+use crate::err;
+use crate::error::Error;
 use rand::SeedableRng;
 use rand_distr::{Distribution, StandardNormal, StandardUniform};
 use rand_pcg::Pcg64Mcg;
@@ -126,13 +128,11 @@ impl ClassShape {
     }
 
     /// The shape named `id`, or an error naming the allowed values.
-    pub fn from_id(id: &str) -> Result<ClassShape, String> {
+    pub fn from_id(id: &str) -> Result<ClassShape, Error> {
         ClassShape::ALL
             .into_iter()
             .find(|s| s.id() == id)
-            .ok_or_else(|| {
-                format!("unknown data '{id}': allowed values are blobs, circles, moons, xor")
-            })
+            .ok_or_else(|| err!("error.data.shape", id = id))
     }
 }
 

@@ -7,6 +7,9 @@
 //! generated points while everything else (the validation split, the shuffling, the initial
 //! weights, dropout) still follows the seed.
 
+use crate::core::text::number;
+use crate::err;
+use crate::error::Error;
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
 
@@ -44,6 +47,29 @@ impl PointKind {
             PointKind::Classes => "x1,x2,c (c 0 or 1)",
         }
     }
+
+    /// [`PointKind::syntax`] as a phrase of an error, in the error's language.
+    fn syntax_words(self) -> Error {
+        match self {
+            PointKind::Regression => err!("error.data.syntax_regression"),
+            PointKind::Classes => err!("error.data.syntax_classes"),
+        }
+    }
+}
+
+/// `items` as one error, each in turn, separated as the language separates a list of
+/// problems (`; ` in English); `None` when there are none.
+fn listed(items: Vec<Error>) -> Option<Error> {
+    items.into_iter().rev().reduce(|rest, first| {
+        err!("error.data.list")
+            .with_cause("first", first)
+            .with_cause("rest", rest)
+    })
+}
+
+/// The largest coordinate as the messages write it (`1e6`).
+fn limit() -> String {
+    format!("{MAX_COORDINATE:e}")
 }
 
 /// An explicit list of data points, in the user's order.
@@ -102,57 +128,47 @@ impl Points {
 
     /// Checks that the list can be trained on: 1 to [`MAX_POINTS`] points, every coordinate
     /// finite. The error names the problem and the allowed values.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), Error> {
         let n = self.len();
         if n == 0 {
-            return Err(format!(
-                "invalid points: the data is empty: allowed are 1 to {MAX_POINTS} points"
-            ));
+            return Err(err!("error.data.empty", max = MAX_POINTS));
         }
         if n > MAX_POINTS {
-            return Err(format!(
-                "invalid points: {n} points: allowed are 1 to {MAX_POINTS} points"
-            ));
+            return Err(err!("error.data.too_many", n = n, max = MAX_POINTS));
         }
         for (i, p) in self.positions().into_iter().enumerate() {
-            Self::check_position(p).map_err(|e| format!("invalid points: point {}: {e}", i + 1))?;
+            Self::check_position(p)
+                .map_err(|e| err!("error.data.point", i = i + 1).with_cause("cause", e))?;
         }
         Ok(())
     }
 
     /// Checks the list ([`Points::validate`]) and that it is of the kind `model` (a model id
     /// such as `linear`) learns from.
-    pub fn validate_for(&self, kind: PointKind, model: &str) -> Result<(), String> {
+    pub fn validate_for(&self, kind: PointKind, model: &str) -> Result<(), Error> {
         if self.kind() != kind {
-            return Err(format!(
-                "invalid points: model={model} takes points {}, not {}",
-                kind.syntax(),
-                self.kind().syntax()
-            ));
+            return Err(err!("error.data.kind", model = model)
+                .with_cause("want", kind.syntax_words())
+                .with_cause("got", self.kind().syntax_words()));
         }
         self.validate()
     }
 
-    fn check_position(at: [f64; 2]) -> Result<(), String> {
+    fn check_position(at: [f64; 2]) -> Result<(), Error> {
         if at.iter().all(|v| v.abs() <= MAX_COORDINATE) {
             Ok(())
         } else {
-            let [x, y] = at.map(crate::core::text::number);
-            Err(format!(
-                "invalid point ({x},{y}): allowed values are finite numbers from \
-                 -{MAX_COORDINATE:e} to {MAX_COORDINATE:e}"
-            ))
+            let [x, y] = at.map(number);
+            Err(err!("error.data.position", x = x, y = y, limit = limit()))
         }
     }
 
     /// Adds a point at `at` (`[x, y]`, or `[x1, x2]` of class `class`; `class` is ignored for
     /// regression points), at the end of the list.
-    pub fn add(&mut self, at: [f64; 2], class: bool) -> Result<(), String> {
+    pub fn add(&mut self, at: [f64; 2], class: bool) -> Result<(), Error> {
         Self::check_position(at)?;
         if self.len() >= MAX_POINTS {
-            return Err(format!(
-                "cannot add a point: {MAX_POINTS} points is the most allowed"
-            ));
+            return Err(err!("error.data.full", max = MAX_POINTS));
         }
         match self {
             Points::Regression(p) => p.push((at[0], at[1])),
@@ -162,10 +178,10 @@ impl Points {
     }
 
     /// Moves point `i` to `at`, keeping its class.
-    pub fn move_to(&mut self, i: usize, at: [f64; 2]) -> Result<(), String> {
+    pub fn move_to(&mut self, i: usize, at: [f64; 2]) -> Result<(), Error> {
         Self::check_position(at)?;
         let n = self.len();
-        let missing = || format!("no point {i}: allowed indices are 0 to {}", n as i64 - 1);
+        let missing = || err!("error.data.no_point", i = i, last = n as i64 - 1);
         match self {
             Points::Regression(p) => *p.get_mut(i).ok_or_else(missing)? = (at[0], at[1]),
             Points::Classes(p) => p.get_mut(i).ok_or_else(missing)?.0 = at,
@@ -174,16 +190,13 @@ impl Points {
     }
 
     /// Deletes point `i`; the last point cannot go (a data set is never empty).
-    pub fn remove(&mut self, i: usize) -> Result<(), String> {
+    pub fn remove(&mut self, i: usize) -> Result<(), Error> {
         let n = self.len();
         if i >= n {
-            return Err(format!(
-                "no point {i}: allowed indices are 0 to {}",
-                n as i64 - 1
-            ));
+            return Err(err!("error.data.no_point", i = i, last = n as i64 - 1));
         }
         if n == 1 {
-            return Err("cannot delete the last point: the data needs at least one".into());
+            return Err(err!("error.data.last_point"));
         }
         match self {
             Points::Regression(p) => {
@@ -259,13 +272,13 @@ impl Points {
     /// number, its text and what is wrong with it, with the allowed values; so are too many
     /// points (more than [`MAX_POINTS`]), none at all, and text longer than
     /// [`MAX_CSV_CHARS`]. Never panics.
-    pub fn parse_csv(text: &str, kind: PointKind) -> Result<Points, String> {
+    pub fn parse_csv(text: &str, kind: PointKind) -> Result<Points, Error> {
         let chars = text.chars().count();
         if chars > MAX_CSV_CHARS {
-            return Err(format!(
-                "the CSV has {chars} characters: allowed are at most {MAX_CSV_CHARS} (about \
-                 {MAX_POINTS} points)"
-            ));
+            return Err(Error::new("error.data.csv_chars")
+                .with("chars", chars)
+                .with("max", MAX_CSV_CHARS)
+                .with("points", MAX_POINTS));
         }
         let columns = match kind {
             PointKind::Regression => 2,
@@ -276,7 +289,7 @@ impl Points {
             PointKind::Classes => "x1,x2,label",
         };
         let mut points = Vec::new();
-        let mut bad: Vec<String> = Vec::new();
+        let mut bad: Vec<Error> = Vec::new();
         let mut first = true;
         // A byte-order mark (spreadsheets write one) is no part of the first value.
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -296,38 +309,43 @@ impl Points {
                 Err(problem) => {
                     let shown: String = line.chars().take(40).collect();
                     let more = if shown.len() < line.len() { "…" } else { "" };
-                    bad.push(format!("line {} '{shown}{more}': {problem}", i + 1));
+                    bad.push(
+                        Error::new("error.data.csv_line")
+                            .with("line", i + 1)
+                            .with("text", format!("{shown}{more}"))
+                            .with_cause("problem", problem),
+                    );
                 }
             }
         }
-        if !bad.is_empty() {
-            let count = bad.len();
-            let mut listed = bad[..count.min(MAX_LISTED)].join("; ");
+        let count = bad.len();
+        bad.truncate(MAX_LISTED);
+        if let Some(mut list) = listed(bad) {
             if count > MAX_LISTED {
-                let _ = write!(listed, "; and {} more", count - MAX_LISTED);
+                list = err!("error.data.csv_more", more = count - MAX_LISTED)
+                    .with_cause("listed", list);
             }
-            let lines = if count == 1 { "line" } else { "lines" };
-            return Err(format!(
-                "{count} bad {lines} in the CSV (allowed: one point a line, {format}{}, numbers \
-                 from -{MAX_COORDINATE:e} to {MAX_COORDINATE:e}; a header line, blank lines and \
-                 lines starting with # are skipped): {listed}",
-                if kind == PointKind::Classes {
-                    " with label 0 or 1"
-                } else {
-                    ""
-                }
-            ));
+            let e = match (count, kind) {
+                (1, PointKind::Regression) => err!("error.data.csv_bad_line"),
+                (1, PointKind::Classes) => err!("error.data.csv_bad_line_classes"),
+                (_, PointKind::Regression) => err!("error.data.csv_bad_lines"),
+                (_, PointKind::Classes) => err!("error.data.csv_bad_lines_classes"),
+            };
+            return Err(e
+                .with("count", count)
+                .with("format", format)
+                .with("limit", limit())
+                .with_cause("listed", list));
         }
         if points.len() > MAX_POINTS {
-            return Err(format!(
-                "the CSV has {} points: allowed are 1 to {MAX_POINTS} points",
-                points.len()
-            ));
+            return Err(Error::new("error.data.csv_too_many")
+                .with("n", points.len())
+                .with("max", MAX_POINTS));
         }
         if points.is_empty() {
-            return Err(format!(
-                "the CSV has no points: allowed are 1 to {MAX_POINTS} lines of {format}"
-            ));
+            return Err(Error::new("error.data.csv_empty")
+                .with("max", MAX_POINTS)
+                .with("format", format));
         }
         let points = match kind {
             PointKind::Regression => {
@@ -346,17 +364,17 @@ impl Points {
         kind: PointKind,
         columns: usize,
         format: &str,
-    ) -> Result<([f64; 2], bool), String> {
+    ) -> Result<([f64; 2], bool), Error> {
         if fields.len() != columns {
-            let other = match (kind, fields.len()) {
-                (PointKind::Regression, 3) => " (x1,x2,label is for the models of classes)",
-                (PointKind::Classes, 2) => " (x,y is for the regression models)",
-                _ => "",
+            let e = match (kind, fields.len()) {
+                (PointKind::Regression, 3) => err!("error.data.csv_columns_classes"),
+                (PointKind::Classes, 2) => err!("error.data.csv_columns_regression"),
+                _ => err!("error.data.csv_columns"),
             };
-            return Err(format!(
-                "{} values, expected {columns}: {format}{other}",
-                fields.len()
-            ));
+            return Err(e
+                .with("found", fields.len())
+                .with("columns", columns)
+                .with("format", format));
         }
         let names = match kind {
             PointKind::Regression => ["x", "y"],
@@ -369,12 +387,12 @@ impl Points {
                 .parse::<f64>()
                 .ok()
                 .filter(|x| x.is_finite())
-                .ok_or_else(|| format!("{name} '{v}' is not a finite number"))?;
+                .ok_or_else(|| err!("error.not_finite", what = name, text = v))?;
             if x.abs() > MAX_COORDINATE {
-                return Err(format!(
-                    "{name} {} is out of range -{MAX_COORDINATE:e} to {MAX_COORDINATE:e}",
-                    crate::core::text::number(x)
-                ));
+                return Err(Error::new("error.data.csv_range")
+                    .with("name", name)
+                    .with("value", number(x))
+                    .with("limit", limit()));
             }
             at[k] = x;
         }
@@ -383,7 +401,7 @@ impl Points {
             PointKind::Classes => match fields[2] {
                 "0" => false,
                 "1" => true,
-                other => return Err(format!("label '{other}' is not 0 or 1")),
+                other => return Err(err!("error.data.csv_label", text = other)),
             },
         };
         Ok((at, class))
@@ -391,17 +409,16 @@ impl Points {
 
     /// Reads the URL form of points of `kind` (see [`Points::to_query_value`]) and checks the
     /// list ([`Points::validate`]); the error names the point and what was expected.
-    pub fn parse(text: &str, kind: PointKind) -> Result<Points, String> {
+    pub fn parse(text: &str, kind: PointKind) -> Result<Points, Error> {
         let items: Vec<&str> = text
             .split(';')
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .collect();
         if items.len() > MAX_POINTS {
-            return Err(format!(
-                "invalid points: {} points: allowed are 1 to {MAX_POINTS} points",
-                items.len()
-            ));
+            return Err(Error::new("error.data.too_many")
+                .with("n", items.len())
+                .with("max", MAX_POINTS));
         }
         let number = |i: usize, v: &str| {
             v.trim()
@@ -409,20 +426,13 @@ impl Points {
                 .ok()
                 .filter(|v| v.is_finite())
                 .ok_or_else(|| {
-                    format!(
-                        "invalid points: point {} has '{v}', not a finite number: allowed are \
-                         points {} separated by ';'",
-                        i + 1,
-                        kind.syntax()
-                    )
+                    err!("error.data.point_not_finite", i = i + 1, text = v)
+                        .with_cause("syntax", kind.syntax_words())
                 })
         };
         let wrong = |i: usize, item: &str| {
-            format!(
-                "invalid points: point {} '{item}' is not {}",
-                i + 1,
-                kind.syntax()
-            )
+            err!("error.data.point_syntax", i = i + 1, item = item)
+                .with_cause("syntax", kind.syntax_words())
         };
         let points = match kind {
             PointKind::Regression => {
@@ -447,11 +457,7 @@ impl Points {
                         "0" => false,
                         "1" => true,
                         other => {
-                            return Err(format!(
-                                "invalid points: point {} has class '{other}': allowed values \
-                                 are 0 and 1",
-                                i + 1
-                            ));
+                            return Err(err!("error.data.point_class", i = i + 1, text = other));
                         }
                     };
                     out.push(([number(i, x1)?, number(i, x2)?], class));

@@ -9,6 +9,8 @@ use super::{
 };
 use crate::core::run::RunSpec;
 use crate::core::text::number;
+use crate::err;
+use crate::error::Error;
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
 
@@ -21,11 +23,8 @@ const DROPOUT_SEED_STREAM: u64 = 3;
 /// The refusal of a batch size `b` outside 1 to the `n` training points, in the words the lab
 /// and the command line share; `option` is the batch size's name where it was given (`batch`
 /// in a link, `--batch-size` on the command line).
-pub fn batch_refusal(option: &str, b: usize, n: usize) -> String {
-    format!(
-        "{option} {b}: allowed values are 1 to {n} (the training points), or no {option} for \
-         the full batch"
-    )
+pub fn batch_refusal(option: &str, b: usize, n: usize) -> Error {
+    err!("error.model.batch", option = option, b = b, n = n)
 }
 
 /// The range of each real-valued data setting, by its URL key: wide enough for any teaching
@@ -41,29 +40,29 @@ pub const DATA_LIMITS: [(&str, f64, f64); 6] = [
     ("l2", 0.0, 100.0),
 ];
 
-fn allowed(key: &str) -> String {
-    match DATA_LIMITS.iter().find(|(k, ..)| *k == key) {
-        Some((_, lo, hi)) => format!("{lo} to {hi}"),
-        None => "finite numbers".into(),
-    }
+/// `key`'s range in [`DATA_LIMITS`], if it has one.
+fn limits(key: &str) -> Option<(f64, f64)> {
+    DATA_LIMITS
+        .iter()
+        .find(|(k, ..)| *k == key)
+        .map(|&(_, lo, hi)| (lo, hi))
 }
 
 /// `value` if it lies within `key`'s [`DATA_LIMITS`] (any finite value for a key without
 /// limits); else an error naming the key, the value and the allowed values.
-pub fn check_data_value(key: &str, value: f64) -> Result<f64, String> {
-    let ok = match DATA_LIMITS.iter().find(|(k, ..)| *k == key) {
-        Some(&(_, lo, hi)) => (lo..=hi).contains(&value),
+pub fn check_data_value(key: &str, value: f64) -> Result<f64, Error> {
+    let ok = match limits(key) {
+        Some((lo, hi)) => (lo..=hi).contains(&value),
         None => value.is_finite(),
     };
     if ok {
-        Ok(value)
-    } else {
-        Err(format!(
-            "{key} {}: allowed values are {}",
-            number(value),
-            allowed(key)
-        ))
+        return Ok(value);
     }
+    let e = match limits(key) {
+        Some((lo, hi)) => err!("error.data.range", lo = lo, hi = hi),
+        None => err!("error.data.finite"),
+    };
+    Err(e.with("key", key).with("value", number(value)))
 }
 
 /// A model and the data it learns from, generated from the lab's seed.
@@ -179,25 +178,23 @@ impl ModelSpec {
 
     /// Checks every parameter but `n` against [`DATA_LIMITS`] (and the fractions against
     /// `[0, 1)`); the error names a value out of range and the allowed values.
-    fn check(&self) -> Result<(), String> {
+    fn check(&self) -> Result<(), Error> {
         // The command line's names for the URL's keys.
         let check = |key: &str, v: f64| {
             let name = if key == "noise" { "data-noise" } else { key };
             check_data_value(key, v).map(|_| ()).map_err(|_| {
-                format!(
-                    "invalid {name} {}: allowed values are {}",
-                    number(v),
-                    allowed(key)
-                )
+                let e = match limits(key) {
+                    Some((lo, hi)) => err!("error.data.invalid_range", lo = lo, hi = hi),
+                    None => err!("error.data.invalid_finite"),
+                };
+                e.with("name", name).with("value", number(v))
             })
         };
         let fraction = |v: f64| {
             if (0.0..1.0).contains(&v) {
                 Ok(())
             } else {
-                Err(format!(
-                    "invalid val-fraction {v}: allowed values are 0 ≤ val-fraction < 1"
-                ))
+                Err(err!("error.data.val_fraction", value = v))
             }
         };
         match *self {
@@ -248,9 +245,9 @@ impl ModelSpec {
     /// The points generated from `seed` (every point, before the validation split, in the
     /// generator's order): where a user starts editing from. The error names a value out of
     /// range.
-    pub fn generate(&self, seed: u64) -> Result<Points, String> {
+    pub fn generate(&self, seed: u64) -> Result<Points, Error> {
         if self.n() == 0 {
-            return Err("invalid n 0: allowed values are 1 ≤ n".into());
+            return Err(err!("error.data.n_zero"));
         }
         self.check()?;
         let data_seed = derive_seed(seed, DATA_STREAM);
@@ -303,7 +300,7 @@ impl ModelSpec {
 
     /// The model on its data, generated from `seed`; the error names a value out of range.
     /// The same as [`ModelSpec::build_with`]`(seed, None)`.
-    pub fn build(&self, seed: u64) -> Result<Box<dyn Model>, String> {
+    pub fn build(&self, seed: u64) -> Result<Box<dyn Model>, Error> {
         self.build_with(seed, None)
     }
 
@@ -311,12 +308,12 @@ impl ModelSpec {
     /// generated from `seed`; the validation split, the initial weights and dropout follow
     /// `seed` either way. The error names a value out of range or what is wrong with the
     /// points (empty, not finite, more than [`MAX_POINTS`](super::dataset::MAX_POINTS), the wrong kind for the model).
-    pub fn build_with(&self, seed: u64, points: Option<&Points>) -> Result<Box<dyn Model>, String> {
+    pub fn build_with(&self, seed: u64, points: Option<&Points>) -> Result<Box<dyn Model>, Error> {
         Ok(self.build_lab(seed, points)?.into_boxed())
     }
 
     /// [`ModelSpec::build_with`], keeping the model's own type (for drawing its fit).
-    pub fn build_lab(&self, seed: u64, points: Option<&Points>) -> Result<LabModel, String> {
+    pub fn build_lab(&self, seed: u64, points: Option<&Points>) -> Result<LabModel, Error> {
         let generated;
         let points = match points {
             Some(p) => {
@@ -349,7 +346,7 @@ impl ModelSpec {
             ) => {
                 let (tr, va) = data::split(p, *val_fraction, split_seed);
                 if tr.is_empty() {
-                    return Err("no training points are left after the validation split".into());
+                    return Err(err!("error.data.no_training"));
                 }
                 LabModel::Poly(PolyRegression::new(&tr, &va, *degree, *l1, *l2)?)
             }
@@ -365,7 +362,7 @@ impl ModelSpec {
             ) => {
                 let (tr, va) = data::split(p, *val_fraction, split_seed);
                 if tr.is_empty() {
-                    return Err("no training points are left after the validation split".into());
+                    return Err(err!("error.data.no_training"));
                 }
                 let dropout_seed = derive_seed(seed, DROPOUT_SEED_STREAM);
                 LabModel::Mlp(Mlp::new(&tr, &va, *hidden, *dropout, *l2, dropout_seed)?)
@@ -482,7 +479,8 @@ impl ModelTrace {
         batch_size: Option<usize>,
         seed: u64,
     ) -> Result<ModelTrace, String> {
-        let m = model.build(seed)?;
+        // The command line's (`optiviz trace --model`): its messages stay English sentences.
+        let m = model.build(seed).map_err(|e| e.to_string())?;
         let init = init.unwrap_or_else(|| m.init(seed));
         if init.len() != m.dim() {
             return Err(format!(

@@ -2,6 +2,8 @@
 //! comparison the course makes, the mean squared error of the predicted probability.
 
 use super::{Model, bce_with_logit, sigmoid};
+use crate::err;
+use crate::error::Error;
 use serde::{Deserialize, Serialize};
 
 /// The loss a classifier's predicted probability `p` is scored by against the label `y`.
@@ -41,13 +43,11 @@ impl ClassLoss {
     }
 
     /// The loss named `id`, or an error naming the allowed values.
-    pub fn from_id(id: &str) -> Result<ClassLoss, String> {
+    pub fn from_id(id: &str) -> Result<ClassLoss, Error> {
         ClassLoss::ALL
             .into_iter()
             .find(|l| l.id() == id)
-            .ok_or_else(|| {
-                format!("unknown loss '{id}': allowed values are ce (cross-entropy), mse")
-            })
+            .ok_or_else(|| err!("error.model.loss", id = id))
     }
 }
 

@@ -3,6 +3,8 @@
 
 use super::data::derive_seed;
 use super::{Model, bce_with_logit, sigmoid};
+use crate::err;
+use crate::error::Error;
 use rand::SeedableRng;
 use rand_distr::{Distribution, StandardUniform};
 use rand_pcg::Pcg64Mcg;
@@ -50,17 +52,15 @@ impl Mlp {
         dropout: f64,
         l2: f64,
         seed: u64,
-    ) -> Result<Self, String> {
+    ) -> Result<Self, Error> {
         if hidden == 0 {
-            return Err("invalid hidden 0: allowed values are 1 ≤ hidden".into());
+            return Err(err!("error.model.hidden_zero"));
         }
         if !(dropout.is_finite() && (0.0..1.0).contains(&dropout)) {
-            return Err(format!(
-                "invalid dropout {dropout}: allowed values are 0 ≤ dropout < 1"
-            ));
+            return Err(err!("error.model.dropout", value = dropout));
         }
         if !(l2.is_finite() && l2 >= 0.0) {
-            return Err(format!("invalid l2 {l2}: allowed values are 0 ≤ l2"));
+            return Err(err!("error.model.penalty", name = "l2", value = l2));
         }
         Ok(Mlp {
             train: train.to_vec(),

@@ -21,8 +21,10 @@ pub use logistic::{ClassLoss, LogisticRegression};
 pub use mlp::Mlp;
 pub use poly::{MAX_DEGREE, PolyRegression, l1_subgradient};
 
-use crate::core::optim::{ConfigError, Optimizer, OptimizerKind};
+use crate::core::optim::{Optimizer, OptimizerKind};
 use crate::core::run::RunSpec;
+use crate::err;
+use crate::error::Error;
 use nalgebra::DMatrix;
 use rand::SeedableRng;
 use rand_pcg::Pcg64Mcg;
@@ -213,18 +215,15 @@ pub fn check_second_order(
     kind: OptimizerKind,
     optimizer: &dyn Optimizer,
     dim: usize,
-) -> Result<(), ConfigError> {
+) -> Result<(), Error> {
     if !optimizer.needs_hessian() || dim <= MAX_SECOND_ORDER_PARAMS {
         return Ok(());
     }
-    Err(ConfigError::Conflict(format!(
-        "optimizer {} on a model with {dim} parameters: allowed are models of at most \
-         {MAX_SECOND_ORDER_PARAMS} parameters for a second-order optimizer (its Hessian costs \
-         2·{dim} gradients a step; the network up to {} hidden units), or a first-order \
-         optimizer on this model",
-        kind.id(),
-        (MAX_SECOND_ORDER_PARAMS - 1) / 4,
-    )))
+    Err(Error::new("error.model.second_order")
+        .with("optimizer", kind.id())
+        .with("dim", dim)
+        .with("max", MAX_SECOND_ORDER_PARAMS)
+        .with("hidden", (MAX_SECOND_ORDER_PARAMS - 1) / 4))
 }
 
 /// The Hessian of the batch loss by central differences of the gradient (step
@@ -272,7 +271,7 @@ pub fn train(
     steps: usize,
     batch_size: usize,
     seed: u64,
-) -> Result<Training, ConfigError> {
+) -> Result<Training, Error> {
     let mut trainer = Trainer::new(model, spec, init, steps, batch_size, seed)?;
     trainer.advance(model, steps);
     Ok(trainer.into_training())
@@ -303,21 +302,17 @@ impl Trainer {
         steps: usize,
         batch_size: usize,
         seed: u64,
-    ) -> Result<Trainer, ConfigError> {
+    ) -> Result<Trainer, Error> {
         spec.validate()?;
         let optimizer = spec.optimizer.build()?;
         check_second_order(spec.optimizer.kind, optimizer.as_ref(), model.dim())?;
         if init.len() != model.dim() {
-            return Err(ConfigError::Conflict(format!(
-                "the model has {} parameters but {} initial values were given",
-                model.dim(),
-                init.len()
-            )));
+            return Err(Error::new("error.model.init_len")
+                .with("dim", model.dim())
+                .with("given", init.len()));
         }
         if batch_size == 0 || model.samples() == 0 {
-            return Err(ConfigError::Conflict(
-                "training needs at least one sample and a batch size of at least 1".into(),
-            ));
+            return Err(err!("error.model.no_samples"));
         }
         let theta = init.to_vec();
         let loss0 = model.loss(&theta);

@@ -1,6 +1,8 @@
 //! Polynomial regression with L1 and L2 penalties: the lab for overfitting and its remedies.
 
 use super::Model;
+use crate::err;
+use crate::error::Error;
 
 /// The highest degree [`PolyRegression`] accepts.
 pub const MAX_DEGREE: usize = 12;
@@ -51,15 +53,15 @@ impl PolyRegression {
         degree: usize,
         l1: f64,
         l2: f64,
-    ) -> Result<Self, String> {
+    ) -> Result<Self, Error> {
         if !(1..=MAX_DEGREE).contains(&degree) {
-            return Err(format!(
-                "invalid degree {degree}: allowed values are 1 ≤ degree ≤ {MAX_DEGREE}"
-            ));
+            return Err(Error::new("error.model.degree")
+                .with("degree", degree)
+                .with("max", MAX_DEGREE));
         }
         for (name, v) in [("l1", l1), ("l2", l2)] {
             if !(v.is_finite() && v >= 0.0) {
-                return Err(format!("invalid {name} {v}: allowed values are 0 ≤ {name}"));
+                return Err(err!("error.model.penalty", name = name, value = v));
             }
         }
         Ok(PolyRegression {

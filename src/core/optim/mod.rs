@@ -86,7 +86,6 @@ pub use radam::RAdam;
 pub use rmsprop::RmsProp;
 pub use sgd::Sgd;
 
-use crate::err;
 use crate::error::Error;
 use nalgebra::DMatrix;
 use serde::{Deserialize, Serialize};
@@ -216,20 +215,6 @@ impl StateVar {
     /// A scalar shared by all coordinates, such as the step count.
     fn scalar(name: &'static str, symbol: &'static str, value: f64) -> Self {
         Self::new(name, symbol, vec![value])
-    }
-}
-
-/// The old name of a configuration that cannot be run, now the crate's one [`Error`]
-/// (`error.optim.…` keys): kept for the lab's models (`crate::core::model`), which still
-/// build it as `ConfigError::Conflict(text)` until their own messages are keyed.
-pub type ConfigError = Error;
-
-impl Error {
-    /// A conflict already worded (in English) by a caller not yet keyed: the lab's models.
-    /// Its text is shown as written in every language; keyed errors replace it.
-    #[allow(non_snake_case)]
-    pub fn Conflict(why: String) -> Error {
-        err!("error.optim.conflict", why = why)
     }
 }
 
