@@ -138,13 +138,8 @@ impl App {
     /// from now on (the user chose it), otherwise it only follows the browser. An unknown
     /// code is an error naming the allowed ones; nothing changes then.
     pub fn set_lang(&mut self, code: &str, in_link: bool) -> Result<(), JsError> {
-        let lang = Lang::from_code(code)?;
-        i18n::set_current(lang);
-        self.lang = lang;
-        self.theme.lang = lang;
-        if in_link {
-            self.scenario.lang = Some(lang);
-        }
+        self.lang = super::show_lang(code, in_link, &mut self.scenario.lang)?;
+        self.theme.lang = self.lang;
         Ok(())
     }
 

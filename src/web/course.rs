@@ -52,12 +52,7 @@ impl Course {
     /// from now on (the user chose it). An unknown code is an error naming the allowed
     /// ones; nothing changes then.
     pub fn set_lang(&mut self, code: &str, in_link: bool) -> Result<(), JsError> {
-        let lang = Lang::from_code(code)?;
-        crate::i18n::set_current(lang);
-        self.lang = lang;
-        if in_link {
-            self.page.lang = Some(lang);
-        }
+        self.lang = super::show_lang(code, in_link, &mut self.page.lang)?;
         Ok(())
     }
 

@@ -389,13 +389,8 @@ impl Lab {
     /// from now on (the user chose it), otherwise it only follows the browser. An unknown
     /// code is an error naming the allowed ones; nothing changes then.
     pub fn set_lang(&mut self, code: &str, in_link: bool) -> Result<(), JsError> {
-        let lang = Lang::from_code(code)?;
-        i18n::set_current(lang);
-        self.lang = lang;
-        self.theme.lang = lang;
-        if in_link {
-            self.s.lang = Some(lang);
-        }
+        self.lang = super::show_lang(code, in_link, &mut self.s.lang)?;
+        self.theme.lang = self.lang;
         Ok(())
     }
 

@@ -84,6 +84,22 @@ pub fn set_language(code: &str) -> Result<(), JsError> {
     Ok(())
 }
 
+/// The language of code `code` (`en` or `zh`) made the page's: its errors are worded in it
+/// ([`crate::i18n::set_current`]), and with `in_link` the link carries it (`link`, the page
+/// state's `lang`). What every handle's `set_lang` does; an unknown code changes nothing.
+fn show_lang(
+    code: &str,
+    in_link: bool,
+    link: &mut Option<Lang>,
+) -> Result<Lang, crate::error::Error> {
+    let lang = Lang::from_code(code)?;
+    i18n::set_current(lang);
+    if in_link {
+        *link = Some(lang);
+    }
+    Ok(lang)
+}
+
 /// The catalogue of language `lang` (`en` or `zh`) as a JSON object of key → template
 /// ([`crate::i18n`]); an unknown language is an error naming the allowed ones.
 #[wasm_bindgen]
