@@ -337,3 +337,101 @@ fn the_pictures_words_and_fonts_follow_the_language() {
         assert!(family(&zh).contains(f), "{} lacks {f}", family(&zh));
     }
 }
+
+/// The README's page tour: from the line `start` up to the line before `## Optimizers` (or
+/// the end of the file).
+fn tour<'a>(text: &'a str, start: &str) -> &'a str {
+    let from = text
+        .find(&format!("\n{start}\n"))
+        .unwrap_or_else(|| panic!("no line '{start}'"))
+        + 1;
+    let rest = &text[from..];
+    rest.find("\n## Optimizers\n")
+        .map_or(rest, |end| &rest[..end + 1])
+}
+
+/// What a translated tour must keep: its heading levels in order, its image paths and its code
+/// spans (whitespace inside a span collapsed, as Markdown renders it).
+#[derive(Debug, PartialEq)]
+struct Outline {
+    headings: Vec<usize>,
+    images: Vec<String>,
+    code: Vec<String>,
+}
+
+fn outline(tour: &str) -> Outline {
+    let headings = tour
+        .lines()
+        .filter_map(|l| {
+            let level = l.len() - l.trim_start_matches('#').len();
+            (level > 0 && l[level..].starts_with(' ')).then_some(level)
+        })
+        .collect();
+    let images = tour
+        .match_indices("![")
+        .filter_map(|(at, _)| {
+            let rest = &tour[at..];
+            let open = rest.find("](")? + 2;
+            let close = rest[open..].find(')')?;
+            Some(rest[open..open + close].to_owned())
+        })
+        .collect();
+    let code = tour
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    Outline {
+        headings,
+        images,
+        code,
+    }
+}
+
+#[test]
+fn the_chinese_tour_keeps_up_with_the_english_one() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let en_text = fs::read_to_string(root.join("README.md")).expect("README.md");
+    let zh_text = fs::read_to_string(root.join("README.zh.md")).expect("README.zh.md");
+    let en = tour(&en_text, "## What the page shows");
+    let zh = tour(&zh_text, "## 页面上有什么");
+    let (en_outline, zh_outline) = (outline(en), outline(zh));
+    // The English tour as written: three sections, two pictures, many code spans.
+    assert_eq!(en_outline.headings, [2, 2, 2]);
+    assert_eq!(en_outline.images, ["docs/compare.png", "docs/lab.png"]);
+    assert!(en_outline.code.len() > 50, "{:?}", en_outline.code);
+    assert!(en_outline.code.contains(&"&keep_rates".to_owned()));
+    assert_eq!(
+        zh_outline, en_outline,
+        "README.zh.md's tour fell behind README.md's"
+    );
+    // Its headings are translated.
+    for line in zh.lines().filter(|l| l.starts_with('#')) {
+        assert!(
+            line.chars().any(|c| c > '\u{2e80}'),
+            "untranslated '{line}'"
+        );
+    }
+    // The header gives the quick start's two commands exactly, and each file links the other.
+    let commands = |t: &str| -> Vec<String> {
+        t.lines()
+            .filter(|l| l.starts_with("make "))
+            .map(str::to_owned)
+            .collect()
+    };
+    assert_eq!(commands(&zh_text), commands(&en_text));
+    assert_eq!(commands(&en_text).len(), 2);
+    assert!(zh_text.contains("(README.md)"));
+    assert!(en_text.contains("中文版页面导览: [README.zh.md](README.zh.md)"));
+    // The comparison notices a missing heading, picture or code span.
+    for gone in ["\n## 回归实验室\n", "(docs/lab.png)", "`tests/csv.rs`"] {
+        let cut = zh.replacen(gone, "\n", 1);
+        assert_ne!(cut, zh, "'{gone}' is not in the tour");
+        assert_ne!(
+            outline(&cut),
+            en_outline,
+            "removing '{gone}' went unnoticed"
+        );
+    }
+}
