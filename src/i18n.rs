@@ -106,6 +106,7 @@ pub const WORDS: &[&str] = &[
     "noise seed",
     "panels",
     "seed",
+    "step",
     "steps",
     "the gradient or Hessian is not finite",
     "the start point or its loss is not finite",

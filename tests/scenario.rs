@@ -468,6 +468,8 @@ mod properties {
                         speed,
                         lesson,
                         large,
+                        // Embedded with every other steps count (the tuple of strategies is full).
+                        embed: steps % 2 == 1,
                         // Either way, as the start falls (the tuple of strategies is full).
                         notation: if start.0 < 0.0 {
                             optiviz::core::explain::Notation::Notes

@@ -2,6 +2,7 @@
 // keyboard input into calls on it, and runs the frame loop. Every computation and every pixel
 // of the plots comes from Rust (pkg/optiviz.js); the scenario lives in the URL.
 import init, { App, basin_legend, basin_tasks, check_tuning, last_panic, sweep_tasks } from './pkg/optiviz.js';
+import { wireEmbed } from './embed.js';
 import { wireExport } from './export.js';
 import { Job, pagePool } from './pool.js';
 import { lang, startLanguage, t, wireLanguage } from './i18n.js';
@@ -791,6 +792,7 @@ async function main() {
   page.wireMultiples();
   page.wireBasins();
   wireExport(page);
+  wireEmbed(page);
   page.syncControls();
   // The first frame paints the heatmap at half resolution, as during a zoom: a quarter of the
   // pixels, while the browser still runs the wasm from its quick first compile. It is

@@ -281,6 +281,9 @@ impl Scenario {
         if self.large {
             pairs.push(("large", String::new()));
         }
+        if self.embed {
+            pairs.push(("embed", String::new()));
+        }
         if self.overlay {
             pairs.push(("overlay", String::new()));
         }
@@ -455,9 +458,10 @@ impl Scenario {
                         problem(e);
                     }
                 }
-                "large" | "overlay" | "theory" | "keep_rates" => match flag(key, value) {
+                "large" | "embed" | "overlay" | "theory" | "keep_rates" => match flag(key, value) {
                     Ok(on) => match key {
                         "large" => s.large = on,
+                        "embed" => s.embed = on,
                         "overlay" => s.overlay = on,
                         "theory" => s.theory = on,
                         _ => s.keep_rates = on,

@@ -73,6 +73,11 @@ pub struct Scenario {
     pub lesson: Option<Vec<String>>,
     /// Large text, for a projector.
     pub large: bool,
+    /// Embedded in another page (`&embed`): the scene alone, the plot and its chart sized to
+    /// the frame, without the page's toolbar, panels and comparisons; the embedder steps,
+    /// plays and pauses it with `postMessage` (README, "Embedding").
+    #[serde(default)]
+    pub embed: bool,
     /// The symbols the update rules and "explain this step" are written in: torch's, or the
     /// course notes' (`&notation=notes`).
     pub notation: Notation,
@@ -177,6 +182,7 @@ impl Default for Scenario {
             speed: 300.0,
             lesson: None,
             large: false,
+            embed: false,
             notation: Notation::Torch,
             overlay: false,
             chart: Chart::Loss,

@@ -366,6 +366,20 @@ impl App {
         self.scenario.step = k.min(self.scenario.steps);
     }
 
+    /// Whether the page is embedded (`&embed`): the scene alone, driven by its embedder.
+    pub fn embed(&self) -> bool {
+        self.scenario.embed
+    }
+
+    /// Moves the animation to step `step`, a whole number from 0 to the steps simulated, as an
+    /// embedder asks (a JavaScript number, checked here: `-1`, `2.5` or `1e300` are refused
+    /// with the allowed values).
+    pub fn seek(&mut self, step: f64) -> Result<(), JsError> {
+        let max = self.scenario.steps as u64;
+        self.scenario.step = whole_in(step, "step", 0, max)? as usize;
+        Ok(())
+    }
+
     /// Moves the animation back to step 0.
     pub fn reset(&mut self) {
         self.scenario.step = 0;
