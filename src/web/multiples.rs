@@ -66,10 +66,22 @@ impl App {
                 }
             }
             "surface" => {
-                for surface in Surface::all().into_iter().take(count) {
-                    let info = surface.info();
-                    let label = i18n::name(self.lang, "surface", info.id, info.label).to_owned();
-                    let start = surface.default_start();
+                // A typed formula on screen is the first panel, from the start shown; then
+                // the built-in surfaces from their own starts.
+                let typed = s
+                    .surface
+                    .custom_formula()
+                    .is_some()
+                    .then(|| s.surface.clone());
+                for surface in typed.into_iter().chain(Surface::all()).take(count) {
+                    let (label, start) = match surface.custom_formula() {
+                        Some(c) => (format!("f(x, y) = {}", c.text()), s.start),
+                        None => {
+                            let info = surface.info();
+                            let name = i18n::name(self.lang, "surface", info.id, info.label);
+                            (name.to_owned(), surface.default_start())
+                        }
+                    };
                     add(surface, start, base.clone(), label)?;
                 }
             }

@@ -156,6 +156,26 @@ describe('your own f(x, y)', () => {
     await page.close();
   });
 
+  test('small multiples varying the surface start with the typed one', async () => {
+    // Two typed formulas: their first panels differ (each its own formula); were the typed
+    // surface left out, both would show the same built-in surfaces.
+    const panels = async (f) => {
+      const { page, errors } = await h.open(`?surface=custom&f=${encodeURIComponent(f)}&steps=50&step=50&run=adam;lr=0.05`);
+      await page.getByText('Small multiples').click();
+      await page.getByLabel('Vary').selectOption('surface');
+      await page.getByLabel('Panels').fill('2');
+      await page.getByRole('button', { name: 'Show', exact: true }).click();
+      await nextFrames(page, 4);
+      const drawn = await pixels(page, 'multiples-canvas');
+      assert.deepEqual(errors, []);
+      await page.close();
+      return drawn;
+    };
+    const [a, b] = [await panels('x^2 + 3*y^2'), await panels('(x - 1)^2 + sin(3*y)')];
+    assert.ok(a.colours > 5 && b.colours > 5, 'both drawn');
+    assert.notEqual(a.hash, b.hash);
+  });
+
   test('on a phone the field fits and the error shows under it', async () => {
     const { page, errors } = await h.open('?surface=custom&f=x%5E4%20-%203*x%5E2%20%2B%20y%5E2%20%2B%20x*y', 390, 844);
     const field = page.getByLabel('f(x, y) =');
