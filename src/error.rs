@@ -65,6 +65,17 @@ impl Error {
         self
     }
 
+    /// `items` as one error, each in turn, separated as the message's language separates a
+    /// list (`; ` in English, `；` in Chinese); `None` when there are none.
+    pub fn list(items: impl IntoIterator<Item = Error>) -> Option<Error> {
+        let items: Vec<Error> = items.into_iter().collect();
+        items.into_iter().rev().reduce(|rest, first| {
+            Error::new("error.list")
+                .with_cause("first", first)
+                .with_cause("rest", rest)
+        })
+    }
+
     /// The catalogue key of the message's template.
     pub fn key(&self) -> &'static str {
         self.key

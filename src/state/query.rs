@@ -233,16 +233,6 @@ pub fn link_formula(query: &str) -> Option<String> {
         .next_back()
 }
 
-/// The problems of a link as one error, in the link's order, joined by `; `; `None` without
-/// any.
-pub(crate) fn joined(problems: Vec<Error>) -> Option<Error> {
-    problems.into_iter().rev().reduce(|rest, first| {
-        Error::new("error.link.joined")
-            .with_cause("first", first)
-            .with_cause("rest", rest)
-    })
-}
-
 /// A text as a problem quotes it: whole up to 40 characters, else its first 40 and `…`.
 fn shorten(text: &str) -> String {
     match text.char_indices().nth(40) {
@@ -313,7 +303,7 @@ impl Scenario {
     /// default scenario's values, and an empty query is the default scenario.
     pub fn from_query(query: &str) -> Result<Scenario, Error> {
         let (scenario, problems) = Scenario::read_query(query);
-        match joined(problems) {
+        match Error::list(problems) {
             None => Ok(scenario),
             Some(e) => Err(e),
         }

@@ -120,7 +120,7 @@ impl App {
     /// joined by `; ` (the rest of the link is shown), if any were.
     pub fn load_error(&self) -> Option<String> {
         // Worded now, in the page's language (set after the app was made).
-        crate::state::query::joined(self.load_error.clone()).map(|e| e.to_string())
+        Error::list(self.load_error.clone()).map(|e| e.to_string())
     }
 
     /// The scenario as a URL query (without `?`): a link to exactly what is on screen.

@@ -31,10 +31,9 @@ impl Course {
     }
 
     /// The parts of the link that were left out, each with why and the allowed values,
-    /// joined by `; `, if any were.
+    /// joined as the page's language joins a list (`; ` in English), if any were.
     pub fn load_error(&self) -> Option<String> {
-        let words: Vec<String> = self.problems.iter().map(|e| e.message(self.lang)).collect();
-        (!words.is_empty()).then(|| words.join("; "))
+        crate::error::Error::list(self.problems.iter().cloned()).map(|e| e.message(self.lang))
     }
 
     /// The page as a URL query (without `?`): `lang=zh` once the link or the switch chose it.

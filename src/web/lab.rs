@@ -366,12 +366,7 @@ impl Lab {
     /// the lab's language, joined as it joins a list (`; ` in English; the rest of the link is
     /// shown), if any were.
     pub fn load_error(&self) -> Option<String> {
-        let listed = self.load_error.iter().rev().cloned().reduce(|rest, first| {
-            err!("error.lab.list")
-                .with_cause("first", first)
-                .with_cause("rest", rest)
-        });
-        listed.map(|e| e.message(self.lang))
+        Error::list(self.load_error.iter().cloned()).map(|e| e.message(self.lang))
     }
 
     /// The lab as a URL query (without `?`): a link to exactly what is on screen.

@@ -87,11 +87,7 @@ pub fn set_language(code: &str) -> Result<(), JsError> {
 /// The language of code `code` (`en` or `zh`) made the page's: its errors are worded in it
 /// ([`crate::i18n::set_current`]), and with `in_link` the link carries it (`link`, the page
 /// state's `lang`). What every handle's `set_lang` does; an unknown code changes nothing.
-fn show_lang(
-    code: &str,
-    in_link: bool,
-    link: &mut Option<Lang>,
-) -> Result<Lang, crate::error::Error> {
+fn show_lang(code: &str, in_link: bool, link: &mut Option<Lang>) -> Result<Lang, Error> {
     let lang = Lang::from_code(code)?;
     i18n::set_current(lang);
     if in_link {

@@ -57,16 +57,6 @@ impl PointKind {
     }
 }
 
-/// `items` as one error, each in turn, separated as the language separates a list of
-/// problems (`; ` in English); `None` when there are none.
-fn listed(items: Vec<Error>) -> Option<Error> {
-    items.into_iter().rev().reduce(|rest, first| {
-        err!("error.data.list")
-            .with_cause("first", first)
-            .with_cause("rest", rest)
-    })
-}
-
 /// The largest coordinate as the messages write it (`1e6`).
 fn limit() -> String {
     format!("{MAX_COORDINATE:e}")
@@ -320,7 +310,7 @@ impl Points {
         }
         let count = bad.len();
         bad.truncate(MAX_LISTED);
-        if let Some(mut list) = listed(bad) {
+        if let Some(mut list) = Error::list(bad) {
             if count > MAX_LISTED {
                 list = err!("error.data.csv_more", more = count - MAX_LISTED)
                     .with_cause("listed", list);
