@@ -45,10 +45,8 @@ export function wireEmbed(page) {
     }
   });
   // The parent hears when the scene is ready and when it stops.
-  const setPlaying = page.setPlaying.bind(page);
-  page.setPlaying = (on) => {
-    setPlaying(on);
-    if (!on && !answering) tell(parentWindow, state(page));
+  page.onPause = () => {
+    if (!answering) tell(parentWindow, state(page));
   };
   tell(parentWindow, state(page));
 }

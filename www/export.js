@@ -1,6 +1,6 @@
 // The surface page's exports: the pictures as PNG at the canvas's device resolution, every
 // run's trajectory as CSV or JSON (optiviz trace's forms, written by Rust), and the scenario as
-// a JSON file that `optiviz trace --scenario` reads back. Each is a download.
+// a JSON file that `optiviz runs --scenario` reads back. Each is a download.
 import { $ } from './runs.js';
 
 /** Offers `blob` as the download `name`. */

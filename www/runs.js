@@ -522,7 +522,10 @@ export class Player {
     const play = $('play');
     play.textContent = on ? t('toolbar.pause') : t('toolbar.play');
     play.setAttribute('aria-pressed', String(on));
-    if (!on) this.remember();
+    if (!on) {
+      this.remember();
+      this.onPause?.(); // an embedder hears it (embed.js)
+    }
     this.redraw();
   }
 

@@ -1,5 +1,5 @@
 //! The surface page's scenario as a JSON file: what the page's *Scenario (JSON)* export
-//! writes and `optiviz trace --scenario FILE` reads back, checked on the way in as a link is.
+//! writes and `optiviz runs --scenario FILE` reads back, checked on the way in as a link is.
 //!
 //! The file is the [`Scenario`] as serde writes it (every field named). Reading it back
 //! takes no part on trust: the scenario read is written as a link and read back

@@ -1,6 +1,6 @@
 //! What the surface page exports as files: every run's trajectory as CSV and JSON (the
 //! trajectories drawn, in `optiviz trace`'s forms) and the scenario as a JSON file that
-//! `optiviz trace --scenario` reads back. The pictures (PNG) are the canvases themselves
+//! `optiviz runs --scenario` reads back. The pictures (PNG) are the canvases themselves
 //! (www/export.js).
 
 use super::*;
@@ -21,8 +21,8 @@ impl App {
 #[wasm_bindgen]
 impl App {
     /// Every run's trajectory as CSV, `run,optimizer,step,x,y,loss`
-    /// ([`crate::core::trace::runs_csv`]): run `k`'s rows are `optiviz trace`'s for the
-    /// page's link and `--run k`.
+    /// ([`crate::core::trace::runs_csv`]): `optiviz runs --link` prints it for the page's
+    /// link, and `--run k` run `k`'s rows as `optiviz trace` writes them.
     pub fn trajectories_csv(&self) -> String {
         runs_csv(&self.traces())
     }
@@ -32,7 +32,7 @@ impl App {
         serde_json::to_string_pretty(&self.traces()).expect("traces hold only finite numbers")
     }
 
-    /// The scenario as the JSON file `optiviz trace --scenario FILE` reads back
+    /// The scenario as the JSON file `optiviz runs --scenario FILE` reads back
     /// ([`crate::state::file`]).
     pub fn scenario_json(&self) -> String {
         crate::state::file::to_json(&self.scenario)
