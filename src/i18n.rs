@@ -115,7 +115,7 @@ pub const WORDS: &[&str] = &[
 /// The catalogue's word for `english` in `lang` (`word.<english>`, the name of a quantity an
 /// error names), or `english` itself where the catalogue has none.
 pub fn word(lang: Lang, english: &'static str) -> &'static str {
-    lookup(lang, &format!("word.{english}")).unwrap_or(english)
+    name(lang, "word", english, english)
 }
 
 /// The catalogue of `lang`: every key with its template.
