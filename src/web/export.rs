@@ -1,7 +1,7 @@
 //! What the surface page exports as files: every run's trajectory as CSV and JSON (the
 //! trajectories drawn, in `optiviz trace`'s forms) and the scenario as a JSON file that
-//! `optiviz runs --scenario` reads back. The pictures (PNG) are the canvases themselves
-//! (www/export.js).
+//! `optiviz runs --scenario` reads back, and the steps of the race's video. The pictures (PNG)
+//! and the video (WebM) are the canvases themselves (www/export.js).
 
 use super::*;
 use crate::core::trace::{Trace, runs_csv};
@@ -36,5 +36,15 @@ impl App {
     /// ([`crate::state::file`]).
     pub fn scenario_json(&self) -> String {
         crate::state::file::to_json(&self.scenario)
+    }
+
+    /// The step each frame of the race's WebM video shows ([`crate::state::video::frame_steps`]):
+    /// from 0 to the last step any run reaches, at the page's speed, played at
+    /// [`crate::state::video::FPS`].
+    pub fn video_steps(&self) -> Vec<u32> {
+        crate::state::video::frame_steps(self.last_step(), self.scenario.speed)
+            .into_iter()
+            .map(|k| k as u32)
+            .collect()
     }
 }
