@@ -52,11 +52,28 @@ class Page extends Player {
   /** A pan or zoom is going on: cheap heatmaps until it has been still for a moment. */
   interacting() {
     this.app.set_interacting(true);
+    this.gesture = true;
+    this.holdCore();
     clearTimeout(this.stillTimer);
     this.stillTimer = setTimeout(() => {
       this.app.set_interacting(false);
+      this.gesture = false;
+      this.holdCore();
       this.redraw();
     }, 180);
+  }
+
+  setPlaying(on) {
+    super.setPlaying(on);
+    this.holdCore();
+  }
+
+  /**
+   * Leaves the worker pool one core fewer while the page animates (playing, a pan or zoom, a
+   * video recording: `this.recording`), so its frames keep their time; all of them when still.
+   */
+  holdCore() {
+    pagePool().setAnimating(Boolean(this.playing || this.gesture || this.recording));
   }
 
   afterRender() {

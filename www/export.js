@@ -112,6 +112,8 @@ function recordVideo(page, ui) {
     if (e.data.size) chunks.push(e.data);
   };
   recorder.onstop = () => {
+    page.recording = false;
+    page.holdCore?.();
     ui.end();
     if (!cancelled) save(new Blob(chunks, { type: 'video/webm' }), 'optiviz-race.webm');
   };
@@ -120,6 +122,8 @@ function recordVideo(page, ui) {
     notice(t('export.video_failed', { error: e.error?.message ?? String(e.error ?? e) }), 'video');
   };
   page.setPlaying(false);
+  page.recording = true;
+  page.holdCore?.();
   ui.begin(() => {
     cancelled = true;
   });
