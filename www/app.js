@@ -224,16 +224,35 @@ class Page extends Player {
   }
 
   /** Rebuilds every run panel from the handle (after runs are added, removed or changed). */
-  rebuild() {
+  /**
+   * Builds the run panels and legends anew from the handle's runs. `panelsAfterPaint`: the
+   * panels (a few hundred controls, the page's longest task as it opens) are built just
+   * after the next frame is painted, so the plots show first; resolves when they are built.
+   */
+  rebuild(panelsAfterPaint = false) {
     /** @type {import('./types.js').RunView[]} */
     const runs = JSON.parse(this.app.runs());
     if ($('basin-box').open) this.basinRuns();
     if ($('multiples-box').open) this.multiplesChoices();
     this.legends(runs);
-    $('runs').replaceChildren(...runs.map((run, i) => this.panels.runPanel(run, i, runs.length)));
-    $('add-run').disabled = runs.length >= this.panels.limits.max_runs;
-    this.applyLesson();
+    const panels = () => {
+      $('runs').replaceChildren(...runs.map((run, i) => this.panels.runPanel(run, i, runs.length)));
+      $('add-run').disabled = runs.length >= this.panels.limits.max_runs;
+    };
     this.changed();
+    if (!panelsAfterPaint) {
+      panels();
+      this.applyLesson();
+      return Promise.resolve();
+    }
+    this.applyLesson();
+    // After the frame's callbacks, the browser paints; a task queued from one runs after that.
+    return new Promise((built) => requestAnimationFrame(() => setTimeout(() => {
+      panels();
+      // The lesson's choice for the panels' own parts (each row names its key).
+      for (const el of $('runs').querySelectorAll('[data-key]')) el.hidden = !this.allowed(el.dataset.key);
+      built();
+    })));
   }
 
   /**
@@ -815,7 +834,7 @@ async function main() {
   // pixels, while the browser still runs the wasm from its quick first compile. It is
   // sharpened once the page has been still for a moment (Page.interacting).
   page.interacting();
-  page.rebuild();
+  const panelsBuilt = page.rebuild(true);
   if (app.large()) page.setLarge(true);
   // A link with bad parts shows the rest, names each part left out, and stays in the address
   // bar as typed, to be corrected there, until the user changes something.
@@ -850,6 +869,7 @@ async function main() {
     panic: (message) => setTimeout(() => page.app.panic_for_test(message)),
   };
   recover(page, (query) => new App(...canvases, devicePixelRatio, query), last_panic);
+  await panelsBuilt;
   document.body.dataset.ready = 'true';
   // A fresh visit plays the race; a shared link opens paused on the step it was shared at, and
   // a story opens paused at its start, waiting for Play.
