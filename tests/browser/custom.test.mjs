@@ -176,6 +176,24 @@ describe('your own f(x, y)', () => {
     assert.notEqual(a.hash, b.hash);
   });
 
+  test('a typed quadratic gets the quadratic theory, and loses it when it stops being one', async () => {
+    const { page, errors } = await h.open(`?surface=custom&f=${encodeURIComponent('x^2 + y^2')}&steps=50&step=50&run=sgd;lr=0.1`, 1280, 900);
+    // f = (x + y)² + x² − 3x: H = [[4, 2], [2, 2]], eigenvalues 3 ∓ √5 = 0.764 and 5.24.
+    await typeFormula(page, '(x + y)^2 + x^2 - 3*x');
+    const theory = page.locator('#theory-box');
+    assert.equal(await theory.isVisible(), true);
+    await theory.locator('summary').click();
+    assert.match(await text(page, '#theory-box'), /λmin = 0\.764, λmax = 5\.24/);
+    // Not a polynomial of degree 2: no theory to show.
+    await typeFormula(page, '(x + y)^2 + x^2 - 3*x + sin(x)');
+    assert.equal(await theory.isVisible(), false);
+    // A saddle is quadratic, but has no minimum to converge to.
+    await typeFormula(page, 'x^2 - y^2');
+    assert.equal(await theory.isVisible(), false);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   test('on a phone the field fits and the error shows under it', async () => {
     const { page, errors } = await h.open('?surface=custom&f=x%5E4%20-%203*x%5E2%20%2B%20y%5E2%20%2B%20x*y', 390, 844);
     const field = page.getByLabel('f(x, y) =');
