@@ -341,7 +341,26 @@ class Page extends Player {
     this.interacting();
     $('surface').value = 'custom';
     $('formula').textContent = this.app.surface_formula();
-    this.rebuild();
+    this.refreshRuns();
+  }
+
+  /**
+   * After a surface switch: the runs are the same but their rates may be new; shown in the
+   * panels in place when they are of these runs, else the panels are built anew.
+   */
+  refreshRuns() {
+    /** @type {import('./types.js').RunView[]} */
+    const runs = JSON.parse(this.app.runs());
+    if (!this.panels.sync(runs)) {
+      this.rebuild();
+      return;
+    }
+    if ($('basin-box').open) this.basinRuns();
+    if ($('multiples-box').open) this.multiplesChoices();
+    this.legends(runs);
+    this.panels.refreshRules();
+    this.showTheory(); // the new surface may have one, or lose it
+    this.changed();
   }
 
   /** The error under the field: its message, and the text around its column, marked. */
@@ -616,7 +635,7 @@ class Page extends Player {
       }
       attempt(() => this.app.set_surface(select.value), select);
       this.syncControls();
-      this.rebuild();
+      this.refreshRuns();
     });
     $('keep-rates').addEventListener('change', () => {
       this.app.set_keep_rates($('keep-rates').checked);
