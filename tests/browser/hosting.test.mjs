@@ -1,0 +1,82 @@
+// Hosting (#18): a browser without wasm SIMD gets the build without it (www/wasm.js picks by
+// feature detection), the page and its workers alike, and computes what the SIMD build does.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { harness, nextFrames, pixels } from './harness.mjs';
+
+const h = harness();
+
+/**
+ * Opens `path` from `base` in a context of its own, recording console errors and every request
+ * (the workers' too); `noSimd` makes WebAssembly.validate refuse www/wasm.js's SIMD probe (a
+ * module whose type section gives a function returning v128, 0x7b), as a browser without wasm
+ * SIMD does, and only that module.
+ */
+async function openPage(base, path, { noSimd = false } = {}) {
+  const context = await h.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  if (noSimd) {
+    await context.addInitScript(() => {
+      const validate = WebAssembly.validate;
+      WebAssembly.validate = (bytes) => {
+        const b = new Uint8Array(bytes.buffer ?? bytes);
+        const probe = b.length < 64 && b.some((x, i) => x === 0x60 && b[i + 1] === 0x00 && b[i + 2] === 0x01 && b[i + 3] === 0x7b);
+        return probe ? false : validate(bytes);
+      };
+    });
+  }
+  const requests = [];
+  context.on('request', (r) => requests.push(new URL(r.url()).pathname));
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(new URL(path, base).href);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
+  return { context, page, errors, requests };
+}
+
+/** Computes the 64 × 64 basin maps of `page`'s two runs in its workers; both maps' pixels. */
+async function basins(page) {
+  await page.getByRole('button', { name: 'Pause', exact: true }).click({ timeout: 2000 }).catch(() => {});
+  await page.getByText('Basins of convergence').click();
+  await page.getByLabel('Grid').selectOption('64');
+  await page.getByRole('button', { name: 'Compute' }).click();
+  await page.waitForFunction(() => /^2 maps of 64 × 64 starts in/.test(document.getElementById('basin-time').value), null, { timeout: 60_000 });
+  return [await pixels(page, 'basin-left'), await pixels(page, 'basin-right')];
+}
+
+const wasmFiles = (requests) => requests.filter((p) => p.endsWith('.wasm')).map((p) => p.split('/').pop());
+
+describe('the wasm without SIMD', () => {
+  const scene = '?surface=himmelblau&steps=500&step=0&run=sgd;lr=0.01&run=adam;lr=0.05';
+
+  test('is what a browser without wasm SIMD loads, and it paints and computes as the SIMD build does', async () => {
+    const plain = await openPage(h.base, scene);
+    const simdMaps = await basins(plain.page);
+    assert.deepEqual([...new Set(wasmFiles(plain.requests))], ['optiviz_bg.wasm']);
+    await plain.context.close();
+
+    const { context, page, errors, requests } = await openPage(h.base, scene, { noSimd: true });
+    assert.equal(await page.evaluate(() => import('./wasm.js').then((m) => m.simd)), false);
+    // The page loads the build without SIMD and never the other.
+    assert.deepEqual([...new Set(wasmFiles(requests))], ['optiviz_nosimd_bg.wasm']);
+    const surface = await pixels(page, 'surface-canvas');
+    assert.ok(surface.colours > 100, `heatmap shows ${surface.colours} colours`);
+    const trails = await pixels(page, 'trajectory-canvas');
+    assert.ok(trails.opaque > 500, `trajectory layer paints ${trails.opaque} pixels`);
+    // Its workers too (one fetch of the no-SIMD wasm each, none of the other), and their maps
+    // are the SIMD build's to the pixel: the batched lanes are bit for bit lone runs either way.
+    const before = wasmFiles(requests).length;
+    const maps = await basins(page);
+    const fetched = wasmFiles(requests).slice(before);
+    assert.ok(fetched.length >= 1 && fetched.every((f) => f === 'optiviz_nosimd_bg.wasm'), `workers fetched ${fetched}`);
+    assert.ok(maps[0].colours > 3, `basin map shows ${maps[0].colours} colours`);
+    assert.deepEqual(maps.map((m) => m.hash), simdMaps.map((m) => m.hash));
+    // The animation runs on it.
+    await page.getByRole('button', { name: 'Play', exact: true }).click();
+    await nextFrames(page, 10);
+    assert.ok(parseInt(await page.locator('#step-count').innerText(), 10) > 0);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+});
