@@ -1,8 +1,12 @@
 // Hosting (#18): a browser without wasm SIMD gets the build without it (www/wasm.js picks by
-// feature detection), the page and its workers alike, and computes what the SIMD build does.
-import { describe, test } from 'node:test';
+// feature detection), the page and its workers alike, and computes what the SIMD build does;
+// `optiviz dist` writes a site that a plain static server (python3 -m http.server) serves.
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { harness, nextFrames, pixels } from './harness.mjs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { harness, nextFrames, pixels, root } from './harness.mjs';
 
 const h = harness();
 
@@ -79,4 +83,53 @@ describe('the wasm without SIMD', () => {
     assert.deepEqual(errors, []);
     await context.close();
   });
+});
+
+/**
+ * Writes the site (`optiviz dist`, from www/ with its built pkg/) into a new temporary folder
+ * and serves it with python3's http.server on 127.0.0.1 and a free port, for the tests of a
+ * `describe`; `site.base` is its address once ready.
+ */
+function servedSite() {
+  const site = {};
+  let server;
+  before(async () => {
+    site.dir = mkdtempSync(`${tmpdir()}/optiviz-dist-`);
+    const bin = process.env.OPTIVIZ_BIN ?? `${root}target/debug/optiviz`;
+    execFileSync(bin, ['dist', '--from', `${root}www`, '--out', `${site.dir}/site`]);
+    server = spawn('python3', ['-u', '-m', 'http.server', '0', '--bind', '127.0.0.1', '--directory', `${site.dir}/site`],
+      { stdio: ['ignore', 'pipe', 'ignore'] });
+    site.base = await new Promise((resolve, reject) => {
+      server.stdout.on('data', (d) => {
+        const m = /port (\d+)/.exec(String(d));
+        if (m) resolve(`http://127.0.0.1:${m[1]}/`);
+      });
+      server.on('exit', (code) => reject(new Error(`http.server exited with ${code}`)));
+    });
+  });
+  after(() => {
+    server?.kill();
+    if (site.dir) rmSync(site.dir, { recursive: true, force: true });
+  });
+  return site;
+}
+
+describe('the dist site on a plain static server', () => {
+  const site = servedSite();
+
+  for (const [path, canvas] of [['index.html', 'surface-canvas'], ['lab.html', 'landscape-canvas']]) {
+    test(`${path} loads its hashed files, paints and animates`, async () => {
+      const { context, page, errors, requests } = await openPage(site.base, path);
+      // Every script, style sheet and wasm by its hashed name.
+      const assets = requests.filter((p) => /\.(js|css|wasm)$/.test(p));
+      assert.ok(assets.length >= 4, `${assets}`);
+      for (const a of assets) assert.match(a, /\.[0-9a-f]{16}\.(js|css|wasm)$/);
+      assert.ok((await pixels(page, canvas)).colours > 20);
+      const before = await page.locator('#step-count').innerText();
+      await nextFrames(page, 20);
+      assert.notEqual(await page.locator('#step-count').innerText(), before, 'the runs animate');
+      assert.deepEqual(errors, []);
+      await context.close();
+    });
+  }
 });
