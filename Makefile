@@ -2,7 +2,8 @@
 #   make serve   build the page's wasm (release) and serve it at http://127.0.0.1:$(PORT)/
 #   make test    every check: format, clippy and rustdoc (native and wasm32), native tests, wasm build,
 #                browser tests in headless Chromium
-#   make dist    the app as a static site in dist/ (hashed file names, .gz beside each file)
+#   make dist    the app as a static site in dist/ (hashed file names, .gz beside each file), working
+#                offline after one visit (a service worker)
 #   make bench   speed in headless Chromium (figures for BENCHMARKS.md), with the basin map as vectorized
 #                numpy beside it; make bench-load: only the pages' sizes and time to first paint
 # Both install what is missing first (scripts/toolchain.sh).

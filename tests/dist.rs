@@ -398,6 +398,61 @@ fn the_real_pages_make_a_site_whose_references_all_resolve() {
             "{wasm} in {pick}"
         );
     }
+    // Every page registers the service worker; it keeps its name and lists every other file
+    // of the site, the wasm builds apart.
+    for page in [
+        "index.html",
+        "lab.html",
+        "course.html",
+        "embed-example.html",
+    ] {
+        let text = fs::read_to_string(out.path().join(page)).unwrap();
+        let tag = format!(
+            "<script type=\"module\" src=\"{}\"></script>\n</head>",
+            names["offline.js"]
+        );
+        assert!(text.contains(&tag), "{page} registers the service worker");
+    }
+    let (precache, wasm, version) = service_worker(out.path());
+    let mut expected: Vec<String> = names
+        .values()
+        .filter(|n| *n != "sw.js" && !n.ends_with(".wasm"))
+        .cloned()
+        .collect();
+    expected.sort();
+    expected.insert(0, "./".into());
+    assert_eq!(precache, expected);
+    assert_eq!(
+        wasm,
+        [
+            names["pkg/optiviz_bg.wasm"].clone(),
+            names["pkg/optiviz_nosimd_bg.wasm"].clone()
+        ]
+    );
+    // A new build names a new cache; the same build the same one.
+    build(src.path(), out.path()).unwrap();
+    assert_eq!(service_worker(out.path()).2, version);
+    write(src.path(), "style.css", "body { color: black }\n");
+    build(src.path(), out.path()).unwrap();
+    assert_ne!(service_worker(out.path()).2, version);
+}
+
+/// The written sw.js's precache list, wasm list and version.
+fn service_worker(root: &Path) -> (Vec<String>, Vec<String>, String) {
+    let sw = fs::read_to_string(root.join("sw.js")).unwrap();
+    let value = |name: &str| -> serde_json::Value {
+        let line = sw
+            .lines()
+            .find(|l| l.starts_with(&format!("const {name} = ")))
+            .unwrap();
+        serde_json::from_str(line.split_once(" = ").unwrap().1.trim_end_matches(';')).unwrap()
+    };
+    let list = |v: serde_json::Value| -> Vec<String> { serde_json::from_value(v).unwrap() };
+    (
+        list(value("PRECACHE")),
+        list(value("WASM")),
+        value("VERSION").as_str().unwrap().to_string(),
+    )
 }
 
 #[test]
@@ -481,6 +536,16 @@ fn broken_sites_are_refused_with_the_reason() {
         e.starts_with("a reference cycle, a.js → b.js → a.js"),
         "{e}"
     );
+    small_site(src.path());
+    write(src.path(), "sw.js", "const PRECACHE = \"__PRECACHE__\";");
+    let e = build(src.path(), out.path()).unwrap_err().to_string();
+    assert!(
+        e.ends_with("sw.js and offline.js go together; found only one"),
+        "{e}"
+    );
+    write(src.path(), "offline.js", "");
+    let e = build(src.path(), out.path()).unwrap_err().to_string();
+    assert_eq!(e, "sw.js: no \"__WASM__\" to replace");
     let empty = tempdir::Dir::new();
     let e = build(empty.path(), out.path()).unwrap_err().to_string();
     assert!(e.ends_with("no index.html"), "{e}");

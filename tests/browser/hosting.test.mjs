@@ -120,8 +120,9 @@ describe('the dist site on a plain static server', () => {
   for (const [path, canvas] of [['index.html', 'surface-canvas'], ['lab.html', 'landscape-canvas']]) {
     test(`${path} loads its hashed files, paints and animates`, async () => {
       const { context, page, errors, requests } = await openPage(site.base, path);
-      // Every script, style sheet and wasm by its hashed name.
-      const assets = requests.filter((p) => /\.(js|css|wasm)$/.test(p));
+      // Every script, style sheet and wasm by its hashed name (the service worker by its own).
+      const assets = requests.filter((p) => /\.(js|css|wasm)$/.test(p) && p !== '/sw.js');
+      assert.ok(requests.includes('/sw.js'), 'the service worker is registered');
       assert.ok(assets.length >= 4, `${assets}`);
       for (const a of assets) assert.match(a, /\.[0-9a-f]{16}\.(js|css|wasm)$/);
       assert.ok((await pixels(page, canvas)).colours > 20);
@@ -132,4 +133,42 @@ describe('the dist site on a plain static server', () => {
       await context.close();
     });
   }
+
+  for (const [path, canvas] of [['index.html?surface=himmelblau&steps=500&run=sgd;lr=0.01&run=adam;lr=0.05', 'surface-canvas'],
+    ['lab.html', 'landscape-canvas']]) {
+    test(`${path.split('?')[0]} works offline after one visit`, async () => {
+      const { context, page, errors } = await openPage(site.base, path);
+      // The first visit's service worker caches the site and takes the page over.
+      await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 20_000 });
+      await context.setOffline(true);
+      const responses = [];
+      page.on('response', (r) => responses.push(r));
+      await page.reload();
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
+      // Everything came from the service worker's cache: the network is off.
+      const urls = responses.map((r) => new URL(r.url()).pathname);
+      assert.ok(urls.some((u) => u.endsWith('.wasm')), `the wasm was loaded: ${urls}`);
+      for (const r of responses) assert.ok(r.fromServiceWorker(), `${r.url()} from the service worker`);
+      assert.ok((await pixels(page, canvas)).colours > 20);
+      await page.getByRole('button', { name: 'Play', exact: true }).click({ timeout: 2000 }).catch(() => {});
+      const before = await page.locator('#step-count').innerText();
+      await nextFrames(page, 20);
+      assert.notEqual(await page.locator('#step-count').innerText(), before, 'the runs animate');
+      if (path.startsWith('index.html')) {
+        // The workers load their script and the wasm from the cache too.
+        const maps = await basins(page);
+        assert.ok(maps[0].colours > 3, `basin map shows ${maps[0].colours} colours`);
+      }
+      assert.deepEqual(errors, []);
+      await context.close();
+    });
+  }
+
+  test('the development server registers no service worker', async () => {
+    const { context, page, errors } = await openPage(h.base, '');
+    await nextFrames(page, 10);
+    assert.deepEqual(await page.evaluate(() => navigator.serviceWorker.getRegistrations().then((r) => r.length)), 0);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
 });
