@@ -170,7 +170,10 @@ fn site_references(root: &Path) -> Vec<(String, String)> {
             for q in ['\'', '"'] {
                 for (i, part) in code.split(q).enumerate() {
                     let ext = [".js", ".wasm"];
-                    if i % 2 == 1 && !part.contains(' ') && ext.iter().any(|e| part.ends_with(e)) {
+                    // A file's name, not an extension alone ('.wasm' in sw.js's pattern).
+                    let name = part.rsplit('/').next().unwrap();
+                    let named = !name.starts_with('.') && ext.iter().any(|e| name.ends_with(e));
+                    if i % 2 == 1 && !part.contains(' ') && named {
                         push(part);
                     }
                 }

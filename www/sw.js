@@ -15,9 +15,12 @@ const WASM = "__WASM__";
 const VERSION = "__VERSION__";
 const CACHE = `optiviz-${VERSION}`;
 
-// The wasm the registering page runs (offline.js names it); both when it names none of them.
-const asked = new URL(self.location.href).searchParams.get('wasm');
-const wasm = WASM.includes(asked) ? [asked] : WASM;
+// The wasm the registering page runs (offline.js names it), by its name without the hash: a
+// page of the previous build names its own build's file. Both when it names neither.
+const unhashed = (path) => String(path).replace(/\.[0-9a-f]{16}\.wasm$/, '.wasm');
+const asked = unhashed(new URL(self.location.href).searchParams.get('wasm'));
+const chosen = WASM.filter((path) => unhashed(path) === asked);
+const wasm = chosen.length > 0 ? chosen : WASM;
 
 self.addEventListener('install', (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll([...PRECACHE, ...wasm])));

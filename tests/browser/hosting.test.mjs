@@ -134,12 +134,25 @@ describe('the dist site on a plain static server', () => {
     });
   }
 
-  for (const [path, canvas] of [['index.html?surface=himmelblau&steps=500&run=sgd;lr=0.01&run=adam;lr=0.05', 'surface-canvas'],
-    ['lab.html', 'landscape-canvas']]) {
-    test(`${path.split('?')[0]} works offline after one visit`, async () => {
-      const { context, page, errors } = await openPage(site.base, path);
+  // The surface page in a browser with wasm SIMD, the lab in one without.
+  for (const [path, canvas, noSimd] of [['index.html?surface=himmelblau&steps=500&run=sgd;lr=0.01&run=adam;lr=0.05', 'surface-canvas', false],
+    ['lab.html', 'landscape-canvas', true]]) {
+    test(`${path.split('?')[0]} works offline after one visit${noSimd ? ', without wasm SIMD' : ''}`, async () => {
+      const { context, page, errors } = await openPage(site.base, path, { noSimd });
       // The first visit's service worker caches the site and takes the page over.
       await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 20_000 });
+      // One cache, the build's, with the pages and only the wasm this browser runs.
+      const cached = await page.evaluate(async () => {
+        const names = await caches.keys();
+        const files = await caches.open(names[0]).then((c) => c.keys());
+        return { names, files: files.map((r) => new URL(r.url).pathname) };
+      });
+      assert.equal(cached.names.length, 1);
+      assert.match(cached.names[0], /^optiviz-[0-9a-f]{16}$/);
+      for (const p of ['/', '/index.html', '/lab.html', '/course.html']) assert.ok(cached.files.includes(p), `${p} cached`);
+      const wasm = cached.files.filter((p) => p.endsWith('.wasm'));
+      assert.equal(wasm.length, 1, `${wasm}`);
+      assert.match(wasm[0], noSimd ? /^\/pkg\/optiviz_nosimd_bg\.[0-9a-f]{16}\.wasm$/ : /^\/pkg\/optiviz_bg\.[0-9a-f]{16}\.wasm$/);
       await context.setOffline(true);
       const responses = [];
       page.on('response', (r) => responses.push(r));
