@@ -511,7 +511,32 @@ fn a_folder_it_did_not_write_is_refused_and_kept() {
     let e = build(src.path(), &src.path().join("dist"))
         .unwrap_err()
         .to_string();
-    assert!(e.contains("inside the source folder"), "{e}");
+    assert!(e.contains("or lie inside it"), "{e}");
+    // The source folder itself, named relative to the working folder, is refused too.
+    let here = std::env::current_dir().unwrap();
+    let www = Path::new(env!("CARGO_MANIFEST_DIR")).join("www");
+    let e = build(&www, &pathdiff(&www, &here)).unwrap_err().to_string();
+    assert!(e.contains("may not be the source folder"), "{e}");
+    // A folder that contains itself is refused, not walked for ever.
+    let deep = tempdir::Dir::new();
+    small_site(deep.path());
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(deep.path(), deep.path().join("img/loop")).unwrap();
+        let e = build(deep.path(), &out.path().join("site"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("folders deep"), "{e}");
+    }
+}
+
+/// `to` relative to `from` (both absolute), with `..` where needed.
+fn pathdiff(to: &Path, from: &Path) -> PathBuf {
+    let (to, from): (Vec<_>, Vec<_>) = (to.components().collect(), from.components().collect());
+    let common = to.iter().zip(&from).take_while(|(a, b)| a == b).count();
+    let mut out: PathBuf = from[common..].iter().map(|_| "..").collect();
+    out.extend(&to[common..]);
+    out
 }
 
 #[test]

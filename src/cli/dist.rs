@@ -28,6 +28,9 @@ use std::fs;
 use std::io::Write;
 use std::path::Path;
 
+/// At most this many folders deep in the source folder (a link to a folder above it would
+/// otherwise be walked for ever).
+pub const MAX_DEPTH: usize = 16;
 /// At most this many files in the source folder.
 pub const MAX_FILES: usize = 2_000;
 /// At most this many bytes in one source file.
@@ -319,6 +322,12 @@ fn walk(root: &Path) -> Result<Vec<String>, DistError> {
             let meta = fs::metadata(entry.path())
                 .map_err(|e| io_error("cannot read", &entry.path(), e))?;
             if meta.is_dir() {
+                if rel.matches('/').count() >= MAX_DEPTH {
+                    return Err(DistError(format!(
+                        "{}: more than {MAX_DEPTH} folders deep; allowed are at most {MAX_DEPTH}",
+                        entry.path().display()
+                    )));
+                }
                 stack.push((entry.path(), format!("{rel}/")));
             } else if meta.is_file() {
                 if meta.len() > MAX_FILE_BYTES {
@@ -381,15 +390,19 @@ fn keeps_name(path: &str) -> bool {
 /// `optiviz dist` wrote, or filling an empty or new one; any other folder is refused).
 pub fn build(from: &Path, out: &Path) -> Result<Site, DistError> {
     let from_abs = fs::canonicalize(from).map_err(|e| io_error("cannot read", from, e))?;
-    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
-        let parent = fs::canonicalize(parent).map_err(|e| io_error("cannot write", out, e))?;
-        if parent.starts_with(&from_abs) {
-            return Err(DistError(format!(
-                "{}: the output folder may not lie inside the source folder {}",
-                out.display(),
-                from.display()
-            )));
-        }
+    // `dist` is `./dist`: its parent is the working folder.
+    let parent = out.parent().filter(|p| !p.as_os_str().is_empty());
+    let parent = fs::canonicalize(parent.unwrap_or(Path::new(".")))
+        .map_err(|e| io_error("cannot write", out, e))?;
+    if parent
+        .join(out.file_name().unwrap_or_default())
+        .starts_with(&from_abs)
+    {
+        return Err(DistError(format!(
+            "{}: the output folder may not be the source folder {} or lie inside it",
+            out.display(),
+            from.display()
+        )));
     }
     let paths = walk(from)?;
     if !paths.iter().any(|p| p == "index.html") {
