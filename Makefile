@@ -2,6 +2,8 @@
 #   make serve   build the page's wasm (release) and serve it at http://127.0.0.1:$(PORT)/
 #   make test    every check: format, clippy and rustdoc (native and wasm32), native tests, wasm build,
 #                browser tests in headless Chromium
+#   make dist    the app as a static site in dist/ (hashed file names, .gz beside each file), working
+#                offline after one visit (a service worker)
 #   make bench   speed in headless Chromium (figures for BENCHMARKS.md), with the basin map as vectorized
 #                numpy beside it; make bench-load: only the pages' sizes and time to first paint
 # Both install what is missing first (scripts/toolchain.sh).
@@ -13,7 +15,7 @@ PYTHON_WITH_NUMPY = for p in python3 /usr/bin/python3; do $$p -c 'import numpy' 
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: serve test wasm lint native-test browser-test bench bench-load
+.PHONY: serve test wasm lint native-test browser-test bench bench-load dist
 
 serve: wasm
 	cargo run --quiet --release --bin optiviz -- serve www --port $(PORT)
@@ -21,6 +23,9 @@ serve: wasm
 wasm:
 	scripts/toolchain.sh
 	scripts/build-wasm.sh
+
+dist: wasm
+	cargo run --quiet --release --bin optiviz -- dist --from www --out dist
 
 test:
 	scripts/toolchain.sh --test

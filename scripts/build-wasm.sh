@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Builds the page's WebAssembly in release mode and binds it into www/pkg/.
+# Builds the page's WebAssembly in release mode and binds it into www/pkg/: optiviz_bg.wasm with
+# wasm SIMD, optiviz_nosimd_bg.wasm without (its own target folder, so neither build undoes the
+# other's), and the one glue optiviz.js both share.
 #
 # The wasm ships without its name section (every function's Rust name: 28 KiB of the wasm's
 # 400 KiB gzipped) and the producers note. A panic's message still reaches the page's banner (it
@@ -16,11 +18,31 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
-scripts/wasm-cargo.sh build --release --lib --quiet
-wasm="$(scripts/wasm-cargo.sh --out-dir)/release/optiviz.wasm"
 strip=(--remove-name-section --remove-producers-section)
 [ "${OPTIVIZ_WASM_NAMES:-}" != keep ] || strip=()
-wasm-bindgen --target web --no-typescript "${strip[@]}" --out-dir www/pkg "$wasm"
-# Each `/** … */` block that starts a line of the glue, with its line ends.
-[ "${OPTIVIZ_WASM_NAMES:-}" = keep ] || perl -0pi -e 's{^[ \t]*/\*\*.*?\*/[ \t]*\n}{}gms' www/pkg/optiviz.js
-echo "build-wasm: www/pkg/optiviz_bg.wasm ($(wc -c <www/pkg/optiviz_bg.wasm) bytes), optiviz.js ($(wc -c <www/pkg/optiviz.js) bytes)" >&2
+
+# bind OUT_DIR: the wasm just built (by scripts/wasm-cargo.sh, under OPTIVIZ_WASM_SIMD) bound
+# into OUT_DIR as optiviz.js + optiviz_bg.wasm.
+bind() {
+  wasm-bindgen --target web --no-typescript "${strip[@]}" --out-dir "$1" "$(scripts/wasm-cargo.sh --out-dir)/release/optiviz.wasm"
+  # Each `/** … */` block that starts a line of the glue, with its line ends.
+  [ "${OPTIVIZ_WASM_NAMES:-}" = keep ] || perl -0pi -e 's{^[ \t]*/\*\*.*?\*/[ \t]*\n}{}gms' "$1/optiviz.js"
+}
+
+scripts/wasm-cargo.sh build --release --lib --quiet
+bind www/pkg
+
+# The same crate without wasm SIMD, for browsers that lack it (Safari before 16.4): the pages
+# pick it by feature detection (www/wasm.js). Only the code differs, never the exports and
+# imports, so its glue is the SIMD build's byte for byte (checked here) and www/pkg/optiviz.js
+# inits either file by its URL.
+nosimd=$(mktemp -d)
+trap 'rm -rf "$nosimd"' EXIT
+OPTIVIZ_WASM_SIMD=off scripts/wasm-cargo.sh build --release --lib --quiet
+OPTIVIZ_WASM_SIMD=off bind "$nosimd"
+if ! cmp -s "$nosimd/optiviz.js" www/pkg/optiviz.js; then
+  echo "build-wasm: the no-SIMD build's glue differs from the SIMD build's; one optiviz.js cannot init both" >&2
+  exit 1
+fi
+mv "$nosimd/optiviz_bg.wasm" www/pkg/optiviz_nosimd_bg.wasm
+echo "build-wasm: www/pkg/optiviz_bg.wasm ($(wc -c <www/pkg/optiviz_bg.wasm) bytes), optiviz_nosimd_bg.wasm ($(wc -c <www/pkg/optiviz_nosimd_bg.wasm) bytes), optiviz.js ($(wc -c <www/pkg/optiviz.js) bytes)" >&2

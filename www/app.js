@@ -2,6 +2,7 @@
 // keyboard input into calls on it, and runs the frame loop. Every computation and every pixel
 // of the plots comes from Rust (pkg/optiviz.js); the scenario lives in the URL.
 import init, { App, basin_legend, basin_tasks, check_tuning, last_panic, sweep_tasks } from './pkg/optiviz.js';
+import { wasm } from './wasm.js';
 import { wireEmbed } from './embed.js';
 import { wireExport } from './export.js';
 import { Job, pagePool } from './pool.js';
@@ -829,7 +830,7 @@ class Page extends Player {
 }
 
 async function main() {
-  await init();
+  await init({ module_or_path: wasm });
   performance.mark('optiviz:wasm-ready');
   const canvases = [$('surface-canvas'), $('trajectory-canvas'), $('loss-canvas')];
   fitCanvases(canvases);

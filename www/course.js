@@ -4,6 +4,7 @@
 // switches and the link carries the choice); this script only lays the sections out and keeps
 // each answer hidden until Reveal (or the scene's link) is clicked.
 import init, { Course } from './pkg/optiviz.js';
+import { wasm } from './wasm.js';
 import { startLanguage, t, wireLanguage } from './i18n.js';
 
 const $ = (id) => document.getElementById(id);
@@ -63,7 +64,7 @@ function notice(message) {
 }
 
 async function main() {
-  await init();
+  await init({ module_or_path: wasm });
   const course = new Course(location.search);
   startLanguage(course);
   render(course);

@@ -3,6 +3,7 @@
 // comes from Rust (pkg/optiviz.js, the `Lab` handle); this file wires controls and pointers to
 // it and runs the frame loop. The whole lab, edited points included, lives in the URL.
 import init, { App, Lab, last_panic } from './pkg/optiviz.js';
+import { wasm } from './wasm.js';
 import { lang, startLanguage, t, wireLanguage } from './i18n.js';
 import { $, Player, RunPanels, attempt, fitCanvases, fmt, labelled, legendItems, notice, recover, showExplanation, touchWords, trapped, wireKeys } from './runs.js';
 
@@ -535,7 +536,7 @@ class LabPage extends Player {
 }
 
 async function main() {
-  await init();
+  await init({ module_or_path: wasm });
   performance.mark('optiviz:wasm-ready');
   const canvases = [$('landscape-canvas'), $('data-canvas'), $('lab-chart')];
   fitCanvases(canvases);

@@ -7,6 +7,7 @@
 // workers busy with them are ended at once and replaced when more tasks come.
 import { lang, t } from './i18n.js';
 import { notice } from './runs.js';
+import { wasmUrl } from './wasm.js';
 
 /** Workers to use: one per reported core, at most eight. */
 export const cores = () => Math.max(1, Math.min(navigator.hardwareConcurrency || 1, 8));
@@ -71,7 +72,7 @@ export class Pool {
         slot = this.spawn();
       }
       slot.item = { ...this.queue.shift(), id: (this.serial += 1) };
-      slot.worker.postMessage({ ...slot.item.task, job: slot.item.id, lang });
+      slot.worker.postMessage({ ...slot.item.task, job: slot.item.id, lang, wasm: wasmUrl.href });
     }
   }
 

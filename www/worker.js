@@ -4,7 +4,8 @@
 // themselves are planned in Rust (basin_tasks, sweep_tasks in src/web/jobs.rs).
 import init, { basin_rows, set_language, sweep_rates, tune_run } from './pkg/optiviz.js';
 
-const ready = init();
+/** The wasm started, from the URL the page chose (www/wasm.js) and sends with every task. */
+let ready;
 
 const tasks = {
   /** Rows `row0..row1` of a basin map, `part` rows a message. */
@@ -27,9 +28,10 @@ const tasks = {
 };
 
 onmessage = async (e) => {
-  await ready;
-  const { job, kind, lang } = e.data;
+  const { job, kind, lang, wasm } = e.data;
   try {
+    ready ??= init({ module_or_path: wasm });
+    await ready;
     if (lang) set_language(lang); // a task's errors in the page's language
     tasks[kind](e.data);
     postMessage({ job, done: true });

@@ -1,7 +1,9 @@
 //! The `optiviz` command line (native only): `serve` runs the page's development server
 //! ([`serve`]), `trace` prints an optimizer's trajectory on a surface or a model's training,
-//! `list` tells what exists, `bench` times the speed workloads.
+//! `list` tells what exists, `bench` times the speed workloads, `dist` writes the static site
+//! ([`dist`]).
 
+pub mod dist;
 pub mod serve;
 
 use crate::core::model::data::ClassShape;
@@ -36,6 +38,17 @@ enum Command {
         /// The port to listen on (0 picks a free one).
         #[arg(long, default_value_t = 8000, value_parser = whole::<u16>(0, u16::MAX, ""))]
         port: u16,
+    },
+    /// Write the app as a static site any static host serves: hashed file names, references
+    /// rewritten, .gz beside each file, and a service worker that keeps it working offline.
+    /// Build the wasm first (scripts/build-wasm.sh; `make dist` does both).
+    Dist {
+        /// The folder of the pages, with the built wasm in pkg/.
+        #[arg(long, default_value = "www")]
+        from: PathBuf,
+        /// The folder to write: new, empty, or an earlier site, which is replaced.
+        #[arg(long, default_value = "dist")]
+        out: PathBuf,
     },
     /// Print an optimizer's trajectory on a surface (CSV: step,x,y,loss; or JSON), or a
     /// model's training (--model; CSV: step,epoch,<parameters>,loss[,val_loss]; or JSON).
@@ -395,6 +408,24 @@ pub fn main() -> ExitCode {
                 }
             }
             Err(e) => fail(&format!("optiviz serve: {e}")),
+        },
+        Command::Dist { from, out } => match dist::build(&from, &out) {
+            Ok(site) => {
+                println!(
+                    "optiviz dist: {} files in {} ({} KiB, {} KiB as .gz); offline after one visit: {}",
+                    site.files.len(),
+                    out.display(),
+                    site.bytes / 1024,
+                    site.gz_bytes / 1024,
+                    if site.files.contains_key(dist::SERVICE_WORKER) {
+                        "yes"
+                    } else {
+                        "no (no sw.js)"
+                    }
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(&format!("optiviz dist: {e}")),
         },
         Command::Trace(args) => match trace_or_train(&args) {
             Ok((out, divergence)) => {
