@@ -1,18 +1,19 @@
 //! Fuzz target `expr`: arbitrary bytes, read as UTF-8 text (lossily), given to the formula
-//! parser (`optiviz::core::expr::parse`). Whatever the text, the parser answers in bounded time
-//! without panicking: an error whose column lies within the text (or just past it), or a
-//! formula that evaluates (value, gradient in lanes, Hessian by num-dual) at a few points
-//! without panicking, whose lanes agree bit for bit with one lane at a time, and whose
-//! canonical form reads back to the same tree and writes out the same text again.
+//! parser (`optiviz::core::expr::parse`). Whatever the text, the parser answers without
+//! panicking (and in time: libFuzzer's `-timeout` catches a hang): an error whose column lies
+//! within the text (or just past it), or a formula that evaluates (value, gradient in lanes,
+//! Hessian by num-dual) at a few points without panicking, whose lanes agree bit for bit with
+//! one lane at a time, and whose canonical form reads back to the same tree and writes out the
+//! same text again.
 //!
-//! Run from the repository's root: `cargo +nightly fuzz run expr -- -max_total_time=60`.
+//! Run from the repository's root:
+//! `cargo +nightly fuzz run expr -- -max_total_time=60 -timeout=5 -dict=fuzz/expr.dict`.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use nalgebra::{SVector, Vector2};
 use optiviz::core::dual::Lanes;
 use optiviz::core::expr::{Expr, MAX_CHARS, parse};
-use std::time::{Duration, Instant};
 
 /// Points with nothing special, zeros (poles of `1/x`, `ln`'s edge, `abs`'s kink), a negative
 /// base for powers, and far ones (overflow).
@@ -64,14 +65,9 @@ fn check_formula(text: &str, e: &Expr) {
 
 fuzz_target!(|bytes: &[u8]| {
     let text = String::from_utf8_lossy(bytes);
-    let start = Instant::now();
-    let parsed = parse(&text);
-    let took = start.elapsed();
-    assert!(
-        took < Duration::from_secs(1),
-        "{text:?}: parsing took {took:?}"
-    );
-    match parsed {
+    // A hang is libFuzzer's to catch (`-timeout=5` in the documented command): a wall-clock
+    // check here fails on a busy machine (a 0.2 ms parse once took 1.1 s under load).
+    match parse(&text) {
         Err(err) => {
             let chars = text.chars().count();
             assert!(
