@@ -90,7 +90,8 @@ command -v Xvfb >/dev/null || web_missing+=(xvfb)
 geckodriver_version=0.37.1
 if ! command -v geckodriver >/dev/null; then
   say "installing geckodriver $geckodriver_version (cargo install, a few minutes)"
-  cargo install geckodriver --version "=$geckodriver_version" --locked --quiet
+  cargo install geckodriver --version "=$geckodriver_version" --locked --quiet 2>/dev/null ||
+    cargo install geckodriver --version "=$geckodriver_version" --quiet
 fi
 
 # --- the benchmark's numpy side -------------------------------------------------------------
