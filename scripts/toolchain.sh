@@ -2,7 +2,9 @@
 # Installs what building and testing optiviz needs, and only what is missing; safe to rerun.
 #
 #   scripts/toolchain.sh           the wasm32 toolchain and wasm-bindgen-cli (for `make serve`)
-#   scripts/toolchain.sh --test    also clippy, Chromium, Node.js and the browser-test packages
+#   scripts/toolchain.sh --test    also clippy, Chromium, Node.js and the browser-test packages,
+#                                  and Firefox ESR + geckodriver and WebKitGTK's WebKitWebDriver
+#                                  + Xvfb for the WebDriver smoke tests (tests/browser/browsers.test.mjs)
 #   scripts/toolchain.sh --bench   all of --test, and numpy for the benchmark's numpy side
 #                                  (scripts/bench_numpy.py; `make bench`)
 #
@@ -75,6 +77,21 @@ fi
 if [ ! -d tests/browser/node_modules/playwright-core ]; then
   say "installing the browser-test packages (npm ci)"
   (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+# --- Firefox ESR and WebKitGTK over WebDriver (tests/browser/browsers.test.mjs) -------------
+# Debian's firefox-esr, webkit2gtk-driver (WebKitWebDriver) and xvfb (WebKitGTK needs a
+# display); geckodriver built from crates.io at a pinned version. Each only when missing.
+web_missing=()
+command -v firefox-esr >/dev/null || command -v firefox >/dev/null || web_missing+=(firefox-esr)
+command -v WebKitWebDriver >/dev/null || web_missing+=(webkit2gtk-driver)
+command -v Xvfb >/dev/null || web_missing+=(xvfb)
+[ ${#web_missing[@]} = 0 ] || apt_install "${web_missing[@]}"
+geckodriver_version=0.37.1
+if ! command -v geckodriver >/dev/null; then
+  say "installing geckodriver $geckodriver_version (cargo install, a few minutes)"
+  cargo install geckodriver --version "=$geckodriver_version" --locked --quiet 2>/dev/null ||
+    cargo install geckodriver --version "=$geckodriver_version" --quiet
 fi
 
 # --- the benchmark's numpy side -------------------------------------------------------------

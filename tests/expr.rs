@@ -519,8 +519,11 @@ fn too_long_and_too_deep_are_refused_with_the_limit() {
         )
     );
     assert_eq!(e.column, MAX_CHARS + 1);
+    // It points just past the text, not past the limit: a column the page can mark (the
+    // fuzz target found column 1001 on a text of 678 characters; see
+    // `a_canonical_form_too_long_points_just_past_the_text`).
     let spaced = format!("x{}", "-x".repeat(333)); // 667 characters, written x - x - …: 1333
-    assert_eq!(err(&spaced).column, MAX_CHARS + 1);
+    assert_eq!(err(&spaced).column, 668);
     let fits = format!("x{}", "-x".repeat(249)); // 499 characters, written out 997
     assert_eq!(p(&fits).to_string().len(), 997);
     // Very long input is refused as quickly as any.
@@ -1072,6 +1075,42 @@ fn every_builtin_surface_as_a_formula() {
 
 // ---------------------------------------------------------------------------------------
 // Property tests.
+
+/// The fuzz target's first find (`cargo +nightly fuzz run expr`, README "Testing"): a text
+/// within the limit whose canonical form is not (each `--` written `- -`) was refused with
+/// column 1001, past a text of 677 characters, where the property tests' rule (the column lies
+/// within the text or just past it) and the page's mark both need it at most 678.
+#[test]
+fn a_canonical_form_too_long_points_just_past_the_text() {
+    let found = concat!(
+        "--1--x--8--610^1--3---3--x--8--40^-8--1--x--x--30^0--31--x--8--40^1--3--x--8--40^1--",
+        "x--30^1----x--8--1--x--x--30^0--3--x^1----x--x--x--30^0--3--x--8--40^-8--1--x--x--30",
+        "^0--x--8--40^1--x--30^1----x--8--1--x--x--3--8--40^1--x--30^1----x--8--1--x--x--30-0",
+        "--x--8--40^1--x-x--8--40^1--x--30^1----x--8--1--x--x--30^0--3-1--x--8--40^1--3--x--8",
+        "--40^1--x--30^1----x--8--1--x--x--30^0--3--x^1----x--x--x--30^0--3--x--8--40^-8--1--",
+        "x--x--30^0--31--x--8--40^1--3--x--8--40^1--x--30^1----x--8--1--x--x--30^0--3--x^1---",
+        "-x--x--x--30^0--3--x--8--40^-8--1--x--x--30^0--x--8--40^1--x--30^1----x--8--1--x--x-",
+        "-3--8--40^1--x--30^1----x--8--1--x--x--30-0--x--8--40^1--x--30^1----x--8--1--x--x--3",
+        "0-0^1",
+    );
+    assert_eq!(found.chars().count(), 677);
+    let e = err(found);
+    assert_eq!(e.column, 678);
+    let message = e.error.to_string();
+    assert!(
+        message.starts_with("expression too long: ")
+            && message.ends_with(" characters written out in canonical form (at most 1000)"),
+        "{message}"
+    );
+    // Without its last `^1`, still too long written out: the column follows the text's end.
+    let shorter = err(&found[..675]);
+    assert!(
+        shorter.error.to_string().contains("canonical form"),
+        "{}",
+        shorter.error
+    );
+    assert_eq!(shorter.column, 676);
+}
 
 /// Property tests (proptest runs natively only).
 #[cfg(not(target_arch = "wasm32"))]

@@ -91,7 +91,9 @@ pub struct ExprError {
     pub error: Error,
     /// The 1-based character column the error points at: the offending token's first
     /// character; one past the last character where the formula ends too early; `1` for an
-    /// empty formula; `MAX_CHARS + 1` for one too long (as typed or written out).
+    /// empty formula; `MAX_CHARS + 1` for one too long as typed; one past the last character
+    /// for one whose canonical form would be too long. So it always lies within the text or
+    /// just past it (at most `MAX_CHARS + 1`), where the page can mark it.
     pub column: usize,
 }
 
@@ -308,10 +310,11 @@ pub fn parse(text: &str) -> Result<Expr, ExprError> {
     // parentheses the tree needs, which the text had), but it may be longer (`x-y` is
     // `x - y`, `π` is `pi`, `1e5` is `100000`): held to the same limit, so that every formula
     // read can be written out and read back.
+    // The column is just past the text (within the limit itself), where the page marks it.
     let canonical = e.to_string().len();
     if canonical > MAX_CHARS {
         return Err(ExprError::new(
-            MAX_CHARS + 1,
+            chars + 1,
             Error::new("error.formula.too_long_canonical")
                 .with("chars", canonical)
                 .with("max", MAX_CHARS),
