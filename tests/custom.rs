@@ -471,3 +471,71 @@ fn read_words(query: &str) -> (optiviz::state::scenario::Scenario, Vec<String>) 
     let (s, problems) = optiviz::state::scenario::Scenario::read_query(query);
     (s, problems.iter().map(ToString::to_string).collect())
 }
+
+#[test]
+fn the_polynomial_degree_is_read_from_the_tree() {
+    use optiviz::core::expr::Expr;
+    let degree = |text: &str| Expr::parse(text).unwrap().polynomial_degree();
+    // Worked by hand from each formula.
+    for (text, d) in [
+        ("3", Some(0)),
+        ("pi*e + sin(2)", Some(0)),
+        ("x", Some(1)),
+        ("x*y", Some(2)),
+        ("x^2 + 3*y^2", Some(2)),
+        ("(x + 1)^2 - 4*x*y/2", Some(2)),
+        ("-(x - y)^2 / sqrt(2)", Some(2)),
+        ("x^2 + sin(1)*y", Some(2)),
+        ("(1 - x)^2 + 100*(y - x^2)^2", Some(4)),
+        ("x^3", Some(3)),
+        ("(x*y)^2^2", Some(8)),
+        ("x^(1 + 1)", Some(2)),
+        ("2^x", None),
+        ("x^0.5", None),
+        ("x^-1", None),
+        ("x/y", None),
+        ("x/(1 + 0*x)", None),
+        ("sqrt(x^2)", None),
+        ("max(x, y)", None),
+        ("abs(x) + y^2", None),
+    ] {
+        assert_eq!(degree(text), d, "{text}");
+    }
+}
+
+#[test]
+fn a_typed_quadratic_has_the_quadratic_theory() {
+    use optiviz::core::compare::quadratic_theory;
+    // f = x² + 3y²: H = diag(2, 6), κ = 3, gradient descent diverges at 2/6.
+    let th = quadratic_theory(&typed("x^2 + 3*y^2")).expect("a bowl");
+    assert!((th.eigenvalues[0] - 2.0).abs() < 1e-12 && (th.eigenvalues[1] - 6.0).abs() < 1e-12);
+    assert!((th.condition - 3.0).abs() < 1e-12);
+    assert!((th.gd_divergence_lr - 1.0 / 3.0).abs() < 1e-12);
+    // f = (x + y)² + x² − 3x: H = [[4, 2], [2, 2]], eigenvalues 3 ∓ √5; its minimum is
+    // where the gradient (4x + 2y − 3, 2x + 2y) vanishes, (1.5, −1.5).
+    let th = quadratic_theory(&typed("(x + y)^2 + x^2 - 3*x")).expect("a tilted bowl");
+    let root5 = 5f64.sqrt();
+    assert!(
+        (th.eigenvalues[0] - (3.0 - root5)).abs() < 1e-9,
+        "{:?}",
+        th.eigenvalues
+    );
+    assert!(
+        (th.eigenvalues[1] - (3.0 + root5)).abs() < 1e-9,
+        "{:?}",
+        th.eigenvalues
+    );
+    // The built-in bowl's theory and the typed bowl's agree.
+    let bowl = quadratic_theory(&Surface::bowl_of(3.0, 0.0).unwrap()).unwrap();
+    let typed_bowl = quadratic_theory(&typed("0.5*x^2 + 1.5*y^2")).unwrap();
+    assert!((bowl.condition - typed_bowl.condition).abs() < 1e-12);
+    // No theory where it does not hold: a saddle, a flat valley, a quartic, a function.
+    for text in [
+        "x^2 - y^2",
+        "x^2",
+        "(1 - x)^2 + 100*(y - x^2)^2",
+        "x^2 + y^2 + sin(x)",
+    ] {
+        assert!(quadratic_theory(&typed(text)).is_none(), "{text}");
+    }
+}

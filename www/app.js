@@ -52,11 +52,28 @@ class Page extends Player {
   /** A pan or zoom is going on: cheap heatmaps until it has been still for a moment. */
   interacting() {
     this.app.set_interacting(true);
+    this.gesture = true;
+    this.holdCore();
     clearTimeout(this.stillTimer);
     this.stillTimer = setTimeout(() => {
       this.app.set_interacting(false);
+      this.gesture = false;
+      this.holdCore();
       this.redraw();
     }, 180);
+  }
+
+  setPlaying(on) {
+    super.setPlaying(on);
+    this.holdCore();
+  }
+
+  /**
+   * Leaves the worker pool one core fewer while the page animates (playing, a pan or zoom, a
+   * video recording: `this.recording`), so its frames keep their time; all of them when still.
+   */
+  holdCore() {
+    pagePool().setAnimating(Boolean(this.playing || this.gesture || this.recording));
   }
 
   afterRender() {
@@ -207,16 +224,35 @@ class Page extends Player {
   }
 
   /** Rebuilds every run panel from the handle (after runs are added, removed or changed). */
-  rebuild() {
+  /**
+   * Builds the run panels and legends anew from the handle's runs. `panelsAfterPaint`: the
+   * panels (a few hundred controls, the page's longest task as it opens) are built just
+   * after the next frame is painted, so the plots show first; resolves when they are built.
+   */
+  rebuild(panelsAfterPaint = false) {
     /** @type {import('./types.js').RunView[]} */
     const runs = JSON.parse(this.app.runs());
     if ($('basin-box').open) this.basinRuns();
     if ($('multiples-box').open) this.multiplesChoices();
     this.legends(runs);
-    $('runs').replaceChildren(...runs.map((run, i) => this.panels.runPanel(run, i, runs.length)));
-    $('add-run').disabled = runs.length >= this.panels.limits.max_runs;
-    this.applyLesson();
+    const panels = () => {
+      $('runs').replaceChildren(...runs.map((run, i) => this.panels.runPanel(run, i, runs.length)));
+      $('add-run').disabled = runs.length >= this.panels.limits.max_runs;
+    };
     this.changed();
+    if (!panelsAfterPaint) {
+      panels();
+      this.applyLesson();
+      return Promise.resolve();
+    }
+    this.applyLesson();
+    // After the frame's callbacks, the browser paints; a task queued from one runs after that.
+    return new Promise((built) => requestAnimationFrame(() => setTimeout(() => {
+      panels();
+      // The lesson's choice for the panels' own parts (each row names its key).
+      for (const el of $('runs').querySelectorAll('[data-key]')) el.hidden = !this.allowed(el.dataset.key);
+      built();
+    })));
   }
 
   /**
@@ -305,7 +341,26 @@ class Page extends Player {
     this.interacting();
     $('surface').value = 'custom';
     $('formula').textContent = this.app.surface_formula();
-    this.rebuild();
+    this.refreshRuns();
+  }
+
+  /**
+   * After a surface switch: the runs are the same but their rates may be new; shown in the
+   * panels in place when they are of these runs, else the panels are built anew.
+   */
+  refreshRuns() {
+    /** @type {import('./types.js').RunView[]} */
+    const runs = JSON.parse(this.app.runs());
+    if (!this.panels.sync(runs)) {
+      this.rebuild();
+      return;
+    }
+    if ($('basin-box').open) this.basinRuns();
+    if ($('multiples-box').open) this.multiplesChoices();
+    this.legends(runs);
+    this.panels.refreshRules();
+    this.showTheory(); // the new surface may have one, or lose it
+    this.changed();
   }
 
   /** The error under the field: its message, and the text around its column, marked. */
@@ -580,7 +635,7 @@ class Page extends Player {
       }
       attempt(() => this.app.set_surface(select.value), select);
       this.syncControls();
-      this.rebuild();
+      this.refreshRuns();
     });
     $('keep-rates').addEventListener('change', () => {
       this.app.set_keep_rates($('keep-rates').checked);
@@ -798,7 +853,7 @@ async function main() {
   // pixels, while the browser still runs the wasm from its quick first compile. It is
   // sharpened once the page has been still for a moment (Page.interacting).
   page.interacting();
-  page.rebuild();
+  const panelsBuilt = page.rebuild(true);
   if (app.large()) page.setLarge(true);
   // A link with bad parts shows the rest, names each part left out, and stays in the address
   // bar as typed, to be corrected there, until the user changes something.
@@ -833,6 +888,7 @@ async function main() {
     panic: (message) => setTimeout(() => page.app.panic_for_test(message)),
   };
   recover(page, (query) => new App(...canvases, devicePixelRatio, query), last_panic);
+  await panelsBuilt;
   document.body.dataset.ready = 'true';
   // A fresh visit plays the race; a shared link opens paused on the step it was shared at, and
   // a story opens paused at its start, waiting for Play.

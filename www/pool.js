@@ -1,7 +1,9 @@
 // Web Workers for the heavy comparisons: one pool of workers running the page's wasm
 // (worker.js) for every job on the page (sweep, Tune, basin maps), at most one worker per core
 // the browser reports. Jobs queue their tasks on it and it deals them to whichever worker is
-// free; each job hears its own parts as they arrive. Cancelling a job ends only its tasks: the
+// free; each job hears its own parts as they arrive. While the page animates (playing, a
+// gesture, a video recording) one core is left to it: the pool computes on one worker fewer
+// (never none), so the frames keep their time, and on all of them again when the page is still. Cancelling a job ends only its tasks: the
 // workers busy with them are ended at once and replaced when more tasks come.
 import { lang, t } from './i18n.js';
 import { notice } from './runs.js';
@@ -16,6 +18,22 @@ export class Pool {
     this.queue = []; // { task, run, id } waiting for a free worker
     this.runs = new Set();
     this.serial = 0;
+    this.animating = false;
+  }
+
+  /** How many workers may compute at once: all, or one fewer (at least one) while the page animates. */
+  get limit() {
+    return this.animating ? Math.max(1, this.size - 1) : this.size;
+  }
+
+  /**
+   * The page animates (`true`) or is still (`false`). Tasks already computing finish; new
+   * ones go to at most {@link Pool#limit} workers.
+   */
+  setAnimating(on) {
+    if (this.animating === on) return;
+    this.animating = on;
+    this.deal();
   }
 
   /** Whether any job has tasks queued or running. */
@@ -44,9 +62,9 @@ export class Pool {
     return this.start(tasks, hooks).ended;
   }
 
-  /** Gives queued tasks to free workers, starting workers up to the pool's size. */
+  /** Gives queued tasks to free workers, starting workers up to the pool's size, while fewer than its limit compute. */
   deal() {
-    while (this.queue.length > 0) {
+    while (this.queue.length > 0 && this.workers.filter((s) => s.item).length < this.limit) {
       let slot = this.workers.find((s) => !s.item);
       if (!slot) {
         if (this.workers.length >= this.size) return;

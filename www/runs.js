@@ -158,6 +158,21 @@ export class RunPanels {
     this.hooks = hooks;
   }
 
+  /**
+   * Shows `runs`' hyperparameter values in the panels in place, when the panels are of these
+   * runs (as many, each of the same optimizer), as after a surface switch that gave each run
+   * its working rate: rebuilding a few hundred controls on every typed character costs more
+   * than the surface. Whether they were (else the caller builds them anew).
+   */
+  sync(runs) {
+    const panels = [...$('runs').children];
+    if (panels.length !== runs.length || panels.some((panel, i) => panel.dataset.kind !== runs[i].kind)) return false;
+    const shows = runs.map((run, i) => run.params.map((p) => [$(`run${i}-${p.name}`)?.show, p.value]));
+    if (shows.flat().some(([show]) => !show)) return false;
+    for (const [show, value] of shows.flat()) show(value);
+    return true;
+  }
+
   /** A run's setting changed: its legend may read differently now. */
   edited() {
     this.hooks.legends(JSON.parse(this.handle.runs()));
@@ -208,6 +223,11 @@ export class RunPanels {
       }
       this.edited();
     });
+    // A new value from elsewhere (a surface switch's learning rate), shown in place.
+    input.show = (v) => {
+      place(v);
+      number.value = scale.show(v);
+    };
     const row = labelled(i, p.name, `${p.label} ${p.symbol}`, input, number);
     number.id = `${input.id}-value`;
     number.setAttribute('aria-labelledby', input.getAttribute('aria-labelledby'));
@@ -303,6 +323,7 @@ export class RunPanels {
   runPanel(run, i, count) {
     const set = document.createElement('fieldset');
     set.className = 'run';
+    set.dataset.kind = run.kind;
     const legend = document.createElement('legend');
     const swatch = document.createElement('span');
     swatch.className = 'swatch';

@@ -901,12 +901,19 @@ pub struct QuadraticTheory {
     pub heavy_ball_rate: f64,
 }
 
-/// The theory of the quadratic surfaces ([`Surface::Bowl`], and [`Surface::Booth`], whose
-/// Hessian is the constant `[[10, 8], [8, 10]]`), from the Hessian [`Surface::hessian`]
-/// computes and nalgebra's symmetric eigendecomposition; `None` for every other surface, and
-/// for a bowl whose Hessian is not positive definite.
+/// The theory of the quadratic surfaces ([`Surface::Bowl`], [`Surface::Booth`], whose
+/// Hessian is the constant `[[10, 8], [8, 10]]`, and a typed formula that is a polynomial of
+/// degree at most 2, [`Expr::polynomial_degree`](crate::core::expr::Expr::polynomial_degree)),
+/// from the Hessian [`Surface::hessian`] computes and nalgebra's symmetric eigendecomposition;
+/// `None` for every other surface, and for a quadratic whose Hessian is not positive definite
+/// (a saddle, a valley).
 pub fn quadratic_theory(surface: &Surface) -> Option<QuadraticTheory> {
-    if !matches!(surface, Surface::Bowl { .. } | Surface::Booth) {
+    let quadratic = match surface {
+        Surface::Bowl { .. } | Surface::Booth => true,
+        Surface::Custom(c) => c.expr().polynomial_degree().is_some_and(|d| d <= 2),
+        _ => false,
+    };
+    if !quadratic {
         return None;
     }
     let at = surface

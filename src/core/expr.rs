@@ -333,6 +333,48 @@ impl Expr {
         parse(text)
     }
 
+    /// The degree of `f` as a polynomial in `x` and `y`, or `None` when it is not written as
+    /// one. Read from the tree, not from samples: sums, products, quotients by constants,
+    /// negation and powers to whole constant exponents (0 to 64) of polynomials are
+    /// polynomials; a function, a `min`/`max` or a quotient by anything holding `x` or `y` is
+    /// not, unless it holds neither (a constant, degree 0). `x*y` has degree 2, `(x + 1)^2`
+    /// degree 2, `x^2 + sin(1)*y` degree 2, `x/y` and `sqrt(x^2)` none. A degree of at most 2
+    /// means a constant Hessian: [`crate::core::compare::quadratic_theory`] applies.
+    pub fn polynomial_degree(&self) -> Option<u32> {
+        // A constant subtree is degree 0 whatever it holds.
+        let constant = |e: &Expr| e.polynomial_degree() == Some(0);
+        match self {
+            Expr::Num(_) | Expr::Pi | Expr::E => Some(0),
+            Expr::X | Expr::Y => Some(1),
+            Expr::Neg(a) => a.polynomial_degree(),
+            Expr::Sum(first, rest) => rest
+                .iter()
+                .try_fold(first.polynomial_degree()?, |d, (_, t)| {
+                    Some(d.max(t.polynomial_degree()?))
+                }),
+            Expr::Product(first, rest) => {
+                rest.iter()
+                    .try_fold(first.polynomial_degree()?, |d, (op, t)| match op {
+                        MulOp::Mul => d.checked_add(t.polynomial_degree()?),
+                        MulOp::Div => constant(t).then_some(d),
+                    })
+            }
+            Expr::Pow(base, exponent) => {
+                let d = base.polynomial_degree()?;
+                if d == 0 {
+                    return constant(exponent).then_some(0);
+                }
+                if !constant(exponent) {
+                    return None;
+                }
+                let n = exponent.eval(0.0_f64, 0.0_f64);
+                (n.fract() == 0.0 && (0.0..=64.0).contains(&n)).then(|| d * n as u32)
+            }
+            Expr::Call1(_, a) => constant(a).then_some(0),
+            Expr::Call2(_, a, b) => (constant(a) && constant(b)).then_some(0),
+        }
+    }
+
     /// `f(x, y)` over any [`Real`]: `f64` for the value, [`crate::core::dual::Lanes`] for gradients,
     /// num-dual's duals for Hessians, as [`crate::core::surface::Surface::eval`].
     pub fn eval<D: Real>(&self, x: D, y: D) -> D {

@@ -66,14 +66,17 @@ impl Scaling {
 pub const UNDEFINED: [[u8; 3]; 2] = [[96, 96, 96], [140, 140, 140]];
 
 /// A 256-entry viridis lookup table (entry `i` is viridis at `i/255`), for painting rasters
-/// with one lookup per pixel.
-pub fn viridis_lut() -> [[u8; 3]; 256] {
-    let mut lut = [[0u8; 3]; 256];
-    for (i, entry) in lut.iter_mut().enumerate() {
-        let c = ViridisRGB.get_color(i as f32 / 255.0);
-        *entry = [c.0, c.1, c.2];
-    }
-    lut
+/// with one lookup per pixel. Made once: a progressive heatmap asks for it on every row.
+pub fn viridis_lut() -> &'static [[u8; 3]; 256] {
+    static LUT: std::sync::OnceLock<[[u8; 3]; 256]> = std::sync::OnceLock::new();
+    LUT.get_or_init(|| {
+        let mut lut = [[0u8; 3]; 256];
+        for (i, entry) in lut.iter_mut().enumerate() {
+            let c = ViridisRGB.get_color(i as f32 / 255.0);
+            *entry = [c.0, c.1, c.2];
+        }
+        lut
+    })
 }
 
 /// One contour line: a level (in normalized units) and its polylines in world coordinates.

@@ -541,8 +541,11 @@ pub fn covered_by(paths: &[&[[f64; 2]]], scale: (f64, f64), dpr: f64) -> Vec<Opt
             for k in 0..n {
                 let t = k as f64 / n as f64;
                 let (x, y) = (a.0 + t * (b.0 - a.0), a.1 + t * (b.1 - a.1));
-                if x.is_finite() && y.is_finite() {
-                    out.push((x.floor() as i64, y.floor() as i64));
+                // Consecutive samples in one cell (a run settled at its minimum) count once
+                // here already: the set would drop them anyway, after hashing each.
+                let c = (x.floor() as i64, y.floor() as i64);
+                if x.is_finite() && y.is_finite() && out.last() != Some(&c) {
+                    out.push(c);
                 }
             }
         }
@@ -681,13 +684,20 @@ pub fn draw_metric<DB: DrawingBackend>(
     let axis = MetricAxis::for_runs(runs);
     // The range of the runs that do not run away ([`MetricSeries::runs_away`]), when some
     // do not: one run shooting off to 1e200 must not flatten the others.
+    // (An axis position rises with the value, so the values' extremes give the positions'
+    // extremes: two logarithms, not one per value.)
     let range = |runs: &mut dyn Iterator<Item = &MetricSeries<'_>>| {
-        runs.flat_map(|r| r.values.iter())
+        let (lo, hi) = runs
+            .flat_map(|r| r.values.iter())
             .filter(|l| l.is_finite())
-            .map(|&l| axis.position(l))
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), y| {
-                (lo.min(y), hi.max(y))
-            })
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
+                (lo.min(v), hi.max(v))
+            });
+        if lo.is_finite() {
+            (axis.position(lo), axis.position(hi))
+        } else {
+            (lo, hi)
+        }
     };
     // Faint lines follow the axis the others set, when there are others.
     let sets_axis =

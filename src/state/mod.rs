@@ -14,4 +14,5 @@ pub mod lab_scenes;
 pub mod presets;
 pub mod query;
 pub mod scenario;
+pub mod video;
 pub mod words;

@@ -353,7 +353,7 @@ impl App {
         s.step < self.last_step()
     }
 
-    fn last_step(&self) -> usize {
+    pub(crate) fn last_step(&self) -> usize {
         self.trajectories
             .iter()
             .map(Trajectory::steps)

@@ -1,8 +1,9 @@
 //! What the surface page exports as files: every run's trajectory as CSV and JSON (the
 //! trajectories drawn, in `optiviz trace`'s forms) and the scenario as a JSON file that
-//! `optiviz runs --scenario` reads back. The pictures as PNG are the canvases themselves
-//! (www/export.js); as SVG, the plot and the chart are drawn again by the same code
-//! ([`crate::render::scene`]) into plotters' SVG backend, with the legend under them.
+//! `optiviz runs --scenario` reads back, and the steps of the race's video. The pictures as
+//! PNG and the video (WebM) are the canvases themselves (www/export.js); as SVG, the plot and
+//! the chart are drawn again by the same code ([`crate::render::scene`]) into plotters' SVG
+//! backend, with the legend under them.
 
 use super::*;
 use crate::core::trace::{Trace, runs_csv};
@@ -121,5 +122,15 @@ impl App {
     /// document at the canvas's pixel size, the legend under it.
     pub fn chart_svg(&self) -> Result<String, JsError> {
         self.svg(Panels::Chart, (self.loss.width(), self.loss.height()), None)
+    }
+
+    /// The step each frame of the race's WebM video shows ([`crate::state::video::frame_steps`]):
+    /// from 0 to the last step any run reaches, at the page's speed, played at
+    /// [`crate::state::video::FPS`].
+    pub fn video_steps(&self) -> Vec<u32> {
+        crate::state::video::frame_steps(self.last_step(), self.scenario.speed)
+            .into_iter()
+            .map(|k| k as u32)
+            .collect()
     }
 }

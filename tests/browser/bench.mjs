@@ -73,7 +73,8 @@ const loading = async (path) => {
   }
   return { samples, files };
 };
-const loads = [['/', await loading('')], ['/lab.html', await loading('lab.html')]];
+const during = process.argv.includes('--during');
+const loads = during ? [] : [['/', await loading('')], ['/lab.html', await loading('lab.html')]];
 
 const kb = (n) => (n / 1024).toFixed(1);
 const size = (file) => {
@@ -82,6 +83,7 @@ const size = (file) => {
 };
 const kindOf = (f) => (f.endsWith('.wasm') ? 'wasm' : f.endsWith('.js') ? 'JS' : f.endsWith('.css') ? 'CSS'
   : f.endsWith('.html') || f.endsWith('/') ? 'HTML' : 'other');
+if (!during) {
 console.log('Loading: what each page fetches (KiB; gzip level 9 of the served files), and the time from');
 console.log(`navigation to the first frame with the plots painted (${LOADS} fresh loads of each page, ms):`);
 console.log('');
@@ -107,6 +109,7 @@ for (const [path, { samples }] of loads) {
     console.log(`| ${path}: ${what} | ${s.n} | ${s.median.toFixed(0)} | ${s.p95.toFixed(0)} | ${s.max.toFixed(0)} |`);
   }
 }
+}
 if (process.argv.includes('--load')) {
   await browser.close();
   server.kill();
@@ -126,6 +129,60 @@ const canvas = await page.evaluate(() => {
   const c = document.getElementById('surface-canvas');
   return `${c.width} × ${c.height}`;
 });
+
+// 0. Frames while the workers compute (issue #17): the animation plays from step 0 while a
+// 128² basin map, a 50-rate sweep and Tune run on the page's pool; every frame interval from
+// the click to the end of the job (its button enabled again).
+const whileComputing = async (box, button) => page.evaluate(({ box, button }) => new Promise((done) => {
+  document.getElementById(box).open = true;
+  document.getElementById('reset').click();
+  if (document.getElementById('play').getAttribute('aria-pressed') !== 'true') document.getElementById('play').click();
+  const run = document.getElementById(button);
+  const out = [];
+  let last = 0;
+  requestAnimationFrame(() => {
+    const t0 = performance.now();
+    run.click();
+    const tick = (t) => {
+      if (last) out.push(t - last);
+      last = t;
+      if (!run.disabled && performance.now() - t0 > 50) done({ out, ms: performance.now() - t0 });
+      else requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+}), { box, button });
+const computing = [];
+for (const [name, box, button] of [['128² basin map', 'basin-box', 'basin-run'], ['sweep of 50 rates × 8 runs', 'sweep-box', 'sweep-run'],
+  ['Tune (8 runs)', 'sweep-box', 'tune-run']]) {
+  for (let k = 0; k < 3; k += 1) {
+    const { out, ms } = await whileComputing(box, button);
+    const prior = computing.find((c) => c.name === name);
+    if (prior) {
+      prior.out.push(...out);
+      prior.ms.push(ms);
+    } else computing.push({ name, out, ms: [ms] });
+  }
+}
+const fps = (c) => (1000 * c.out.length) / c.ms.reduce((a, b) => a + b, 0);
+console.log(`Frames while the workers compute, playing 8 runs (${await page.evaluate(() => navigator.hardwareConcurrency)} cores reported; 3 runs of each job):`);
+console.log('');
+console.log('| while computing | job (ms, median) | frames/s | frame interval median (ms) | p95 | max |');
+console.log('|---|---|---|---|---|---|');
+for (const c of computing) {
+  const s = stats(c.out);
+  console.log(`| ${c.name} | ${stats(c.ms).median.toFixed(0)} | ${fps(c).toFixed(0)} | ${s.median.toFixed(1)} | ${s.p95.toFixed(1)} | ${s.max.toFixed(1)} |`);
+}
+console.log('');
+if (during) {
+  await browser.close();
+  server.kill();
+  process.exit(0);
+}
+{
+  const pause0 = page.getByRole('button', { name: 'Pause', exact: true });
+  if (await pause0.count()) await pause0.click();
+}
 
 // 1. Frame interval while playing.
 const frames = await page.evaluate(() => new Promise((done) => {

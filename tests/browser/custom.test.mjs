@@ -176,6 +176,49 @@ describe('your own f(x, y)', () => {
     assert.notEqual(a.hash, b.hash);
   });
 
+  test('typing and switching surfaces give the runs new rates in the same panels', async () => {
+    const { page, errors } = await h.open('?surface=rosenbrock&steps=100&step=100&run=sgd;lr=0.001&run=adam;lr=0.02', 1280, 900);
+    const mark = () => page.evaluate(() => { document.getElementById('run0-lr').marked = true; });
+    const marked = () => page.evaluate(() => document.getElementById('run0-lr').marked === true);
+    // What Rust holds for each run's rate, and what its panel shows.
+    const rates = () => page.evaluate(() => new URLSearchParams(window.optiviz.query()).getAll('run'));
+    const shown = () => page.evaluate(() => [0, 1].map((i) => Number(document.getElementById(`run${i}-lr-value`).value)));
+    const lr = (run) => Number(/lr=([^;]+)/.exec(run)[1]);
+    await mark();
+    await page.getByLabel('Surface', { exact: true }).selectOption('bowl');
+    await nextFrames(page);
+    assert.equal(await marked(), true, 'the panel was kept');
+    assert.notEqual(lr((await rates())[0]), 0.001, 'the bowl gave run 1 a new rate');
+    assert.deepEqual(await shown(), (await rates()).map(lr));
+    await page.getByLabel('Surface', { exact: true }).selectOption({ label: 'Your own f(x, y)…' });
+    await typeFormula(page, '100*x^2 + y^2');
+    assert.equal(await marked(), true, 'the panel was kept while typing');
+    assert.deepEqual(await shown(), (await rates()).map(lr));
+    // A new optimizer is a new panel.
+    await page.locator('#run0-kind').selectOption('momentum');
+    assert.equal(await marked(), false);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('a typed quadratic gets the quadratic theory, and loses it when it stops being one', async () => {
+    const { page, errors } = await h.open(`?surface=custom&f=${encodeURIComponent('x^2 + y^2')}&steps=50&step=50&run=sgd;lr=0.1`, 1280, 900);
+    // f = (x + y)² + x² − 3x: H = [[4, 2], [2, 2]], eigenvalues 3 ∓ √5 = 0.764 and 5.24.
+    await typeFormula(page, '(x + y)^2 + x^2 - 3*x');
+    const theory = page.locator('#theory-box');
+    assert.equal(await theory.isVisible(), true);
+    await theory.locator('summary').click();
+    assert.match(await text(page, '#theory-box'), /λmin = 0\.764, λmax = 5\.24/);
+    // Not a polynomial of degree 2: no theory to show.
+    await typeFormula(page, '(x + y)^2 + x^2 - 3*x + sin(x)');
+    assert.equal(await theory.isVisible(), false);
+    // A saddle is quadratic, but has no minimum to converge to.
+    await typeFormula(page, 'x^2 - y^2');
+    assert.equal(await theory.isVisible(), false);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   test('on a phone the field fits and the error shows under it', async () => {
     const { page, errors } = await h.open('?surface=custom&f=x%5E4%20-%203*x%5E2%20%2B%20y%5E2%20%2B%20x*y', 390, 844);
     const field = page.getByLabel('f(x, y) =');

@@ -32,6 +32,24 @@ test('every export downloads what the page shows', async () => {
   assert.equal(surface.name, 'optiviz-surface.png');
   const size = await page.$eval('#surface-canvas', (c) => [c.width, c.height]);
   assert.deepEqual(pngSize(surface.bytes), size);
+  // The picture carries the legend shown over the plot: run 1's swatch is in it, in its colour.
+  const swatch = await page.evaluate(async (b64) => {
+    // (createImageBitmap, not an <img>: the page's policy loads no data: or blob: images.)
+    const img = await createImageBitmap(new Blob([Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0))], { type: 'image/png' }));
+    const c = Object.assign(document.createElement('canvas'), { width: img.width, height: img.height });
+    const ctx = c.getContext('2d');
+    ctx.drawImage(img, 0, 0);
+    const sw = document.querySelector('#plot-legend .swatch');
+    const r = sw.getBoundingClientRect();
+    const o = document.getElementById('surface-canvas').getBoundingClientRect();
+    const k = img.width / o.width;
+    const px = ctx.getImageData(Math.round((r.left + r.width / 2 - o.left) * k), Math.round((r.top + r.height / 2 - o.top) * k), 1, 1).data;
+    const probe = Object.assign(document.createElement('canvas'), { width: 1, height: 1 }).getContext('2d');
+    probe.fillStyle = sw.style.background;
+    probe.fillRect(0, 0, 1, 1);
+    return [[...px.slice(0, 3)], [...probe.getImageData(0, 0, 1, 1).data.slice(0, 3)]];
+  }, surface.bytes.toString('base64'));
+  assert.deepEqual(swatch[0], swatch[1], 'run 1\'s swatch painted into the PNG');
   const chart = await download(page, '#export-chart');
   assert.deepEqual(pngSize(chart.bytes), await page.$eval('#loss-canvas', (c) => [c.width, c.height]));
 
@@ -128,4 +146,83 @@ test('the SVG exports draw the plot and the chart, every run and its label', asy
   for (const l of [...legends, 'step']) assert.ok(chart.texts.includes(l), `"${l}" in ${chart.texts}`);
   assert.equal(chart.size[0], await page.$eval('#loss-canvas', (c) => c.width));
   assert.deepEqual(errors, []);
+});
+
+/**
+ * A Matroska element's unsigned value: the first `id` (its ID bytes) at or after `from`,
+ * whose size is a one-byte vint (0x81..0x88), read big-endian.
+ */
+function ebmlUint(bytes, id, from = 0) {
+  for (let i = bytes.indexOf(Buffer.from(id), from); i >= 0; i = bytes.indexOf(Buffer.from(id), i + 1)) {
+    const size = bytes[i + id.length];
+    if (size < 0x81 || size > 0x88) continue;
+    let v = 0;
+    for (let k = 0; k < (size & 0x0f); k++) v = v * 256 + bytes[i + id.length + 1 + k];
+    return v;
+  }
+  return null;
+}
+
+test('the race video records the plot and the chart from step 0 to the end, with progress', async () => {
+  // 60 steps at 60 steps a second: 31 frames of race and a second of the end, about 2 s.
+  const { page, errors } = await h.open('?surface=himmelblau&start=-1,2&steps=60&step=25&speed=60&run=adam;lr=0.05&run=sgd;lr=0.01');
+  await page.locator('#export-box summary').click();
+  const [plot, chart] = await page.$$eval(['#surface-canvas', '#loss-canvas'].join(','), (cs) => cs.map((c) => [c.width, c.height]));
+  const downloading = page.waitForEvent('download', { timeout: 60_000 });
+  await page.click('#export-video');
+  // While it records: the bar is shown and fills, the button waits, the timeline moves.
+  assert.equal(await page.isVisible('#video-recording'), true);
+  assert.equal(await page.isDisabled('#export-video'), true);
+  await page.waitForFunction(() => document.getElementById('video-progress').value > 0.3);
+  const file = await downloading;
+  assert.equal(file.suggestedFilename(), 'optiviz-race.webm');
+  const bytes = readFileSync(await file.path());
+  // A WebM file: the EBML header, DocType webm, a VP8 or VP9 track of the plot and the chart
+  // side by side (the chart scaled to the plot's height, both sizes rounded up to even).
+  assert.deepEqual([...bytes.subarray(0, 4)], [0x1a, 0x45, 0xdf, 0xa3]);
+  assert.ok(bytes.includes(Buffer.from('webm')), 'DocType webm');
+  const codec = bytes.indexOf(Buffer.from('V_VP'));
+  assert.ok(codec > 0, 'a VP8 or VP9 video track');
+  const even = (n) => 2 * Math.ceil(n / 2);
+  const width = even(plot[0] + Math.round((chart[0] * plot[1]) / chart[1]));
+  assert.equal(ebmlUint(bytes, [0xb0], codec), width, 'PixelWidth');
+  assert.equal(ebmlUint(bytes, [0xba], codec), even(plot[1]), 'PixelHeight');
+  assert.ok(bytes.length > 5_000, `a video of some frames, not ${bytes.length} bytes`);
+  // Done: the race is at its end, the bar gone, the button back.
+  await page.waitForSelector('#video-recording', { state: 'hidden' });
+  assert.equal(await page.isDisabled('#export-video'), false);
+  assert.equal(await page.inputValue('#timeline'), '60');
+  assert.deepEqual(errors, []);
+});
+
+test('cancelling the video stops it without a download, and a browser without MediaRecorder is told', async () => {
+  const { page, errors } = await h.open('?surface=rosenbrock&steps=2000&speed=50&run=adam;lr=0.01');
+  await page.locator('#export-box summary').click();
+  let downloads = 0;
+  page.on('download', () => downloads++);
+  await page.click('#export-video');
+  await page.waitForFunction(() => document.getElementById('video-progress').value > 0);
+  await page.click('#video-cancel');
+  await page.waitForSelector('#video-recording', { state: 'hidden' });
+  await page.waitForTimeout(1500);
+  assert.equal(downloads, 0);
+  assert.equal(await page.isDisabled('#export-video'), false);
+  // The page still steps after it: from where the cancelled recording left the race.
+  const at = Number(await page.inputValue('#timeline'));
+  await page.click('#one-step');
+  await page.waitForFunction((k) => Number(document.getElementById('timeline').value) === k + 1, at);
+  assert.deepEqual(errors, []);
+
+  const bare = await h.browser.newPage();
+  await bare.addInitScript(() => {
+    delete window.MediaRecorder;
+  });
+  await bare.goto(`${h.base}/?surface=rosenbrock`);
+  await bare.waitForFunction(() => document.getElementById('export-video') !== null && performance.getEntriesByName('optiviz:painted').length > 0);
+  await bare.locator('#export-box summary').click();
+  await bare.click('#export-video');
+  await bare.waitForSelector('#notice:not([hidden])');
+  assert.match(await bare.textContent('#notice'), /MediaRecorder/);
+  assert.equal(await bare.isVisible('#video-recording'), false);
+  await bare.close();
 });

@@ -37,6 +37,46 @@ describe('jobs at once', () => {
     await page.close();
   });
 
+  test('while the page plays the pool leaves it a core, and uses every core when it is still', async () => {
+    const { page, errors } = await h.open('?surface=himmelblau&steps=2000&speed=20&run=sgd;lr=0.01&run=adam;lr=0.05');
+    // Count the tasks computing at once: posted to a worker and not yet answered done.
+    await page.evaluate(() => {
+      window.busy = 0;
+      window.peak = 0;
+      const Real = window.Worker;
+      window.Worker = class extends Real {
+        constructor(...args) {
+          super(...args);
+          this.addEventListener('message', (e) => {
+            if (e.data?.done) window.busy -= 1;
+          });
+        }
+
+        postMessage(m) {
+          window.busy += 1;
+          window.peak = Math.max(window.peak, window.busy);
+          super.postMessage(m);
+        }
+      };
+    });
+    const cores = await page.evaluate(() => Math.max(1, Math.min(navigator.hardwareConcurrency || 1, 8)));
+    await page.getByText('Basins of convergence').click();
+    const map = async () => {
+      await page.evaluate(() => { window.peak = 0; });
+      await page.getByRole('button', { name: 'Compute' }).click();
+      await page.waitForFunction(() => /\d ms|\d s on/.test(document.getElementById('basin-time').value), null, { timeout: 90_000 });
+      return page.evaluate(() => window.peak);
+    };
+    // A link at step 0 plays as it opens (at 20 steps a second, for 100 s).
+    assert.equal(await page.getAttribute('#play', 'aria-pressed'), 'true');
+    assert.equal(await map(), Math.max(1, cores - 1), 'playing: one core left to the page');
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    await page.evaluate(() => { document.getElementById('basin-time').value = ''; });
+    assert.equal(await map(), cores, 'still: every core');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   test("each job's notice stays until that job runs again", async () => {
     const { page, errors } = await h.open('?surface=bowl&k=10&start=-2.5,1.5&steps=60&step=60&run=sgd;lr=0.01');
     await page.getByText('Learning-rate sweep').click();
