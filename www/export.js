@@ -1,4 +1,5 @@
-// The surface page's exports: the pictures as PNG at the canvas's device resolution, every
+// The surface page's exports: the pictures as PNG at the canvas's device resolution and as SVG
+// (drawn again by Rust's plotting code, the legend under them), every
 // run's trajectory as CSV or JSON (optiviz trace's forms, written by Rust), and the scenario as
 // a JSON file that `optiviz runs --scenario` reads back, and the race as a WebM video (the
 // plot and the chart side by side, recorded from step 0 with MediaRecorder). Each is a download.
@@ -170,8 +171,11 @@ export function wireExport(page) {
   const text = (type) => (make, name) => save(new Blob([make()], { type }), name);
   const csv = text('text/csv');
   const json = text('application/json');
+  const svg = text('image/svg+xml');
   $('export-surface').addEventListener('click', () => png([$('surface-canvas'), $('trajectory-canvas')], 'optiviz-surface.png', $('plot-legend')));
   $('export-chart').addEventListener('click', () => png([$('loss-canvas')], 'optiviz-chart.png'));
+  $('export-surface-svg').addEventListener('click', () => svg(() => page.app.surface_svg(), 'optiviz-surface.svg'));
+  $('export-chart-svg').addEventListener('click', () => svg(() => page.app.chart_svg(), 'optiviz-chart.svg'));
   $('export-csv').addEventListener('click', () => csv(() => page.app.trajectories_csv(), 'optiviz-trajectories.csv'));
   $('export-json').addEventListener('click', () => json(() => page.app.trajectories_json(), 'optiviz-trajectories.json'));
   $('export-scenario').addEventListener('click', () => json(() => page.app.scenario_json(), 'optiviz-scenario.json'));

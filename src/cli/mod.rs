@@ -4,6 +4,7 @@
 //! ([`dist`]).
 
 pub mod dist;
+pub mod render;
 pub mod serve;
 
 use crate::core::model::data::ClassShape;
@@ -73,6 +74,37 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value = "csv")]
         format: Format,
+    },
+    /// Draw a surface-page scenario as the page shows it (the plot with its trajectories, the
+    /// chart beside it, a legend) to a PNG or SVG of one step, or an animated GIF of the race
+    /// (every run advancing together, looped). Text is drawn in the font the project ships.
+    Render {
+        /// The page's link or its query, e.g. '?surface=booth&steps=50&run=adam;lr=0.1'.
+        #[arg(
+            long,
+            required_unless_present = "scenario",
+            conflicts_with = "scenario"
+        )]
+        link: Option<String>,
+        /// A scenario file the page exported (Export, Scenario (JSON)).
+        #[arg(long)]
+        scenario: Option<PathBuf>,
+        /// The file to write: its extension (.png, .svg, .gif) chooses the kind.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Width and height in pixels, each 160 to 4096.
+        #[arg(long, value_name = "WxH", default_value = "1280x720", allow_hyphen_values = true,
+            value_parser = render::parse_size)]
+        size: (u32, u32),
+        /// A GIF's frames, spread evenly over --steps (1 to 300; default 60).
+        #[arg(long, value_name = "N", allow_hyphen_values = true,
+            value_parser = whole::<usize>(1, render::MAX_FRAMES, ""))]
+        frames: Option<usize>,
+        /// The steps shown, A..B (0 ≤ A ≤ B ≤ the scenario's steps): a PNG or SVG shows step B,
+        /// a GIF runs from A to B. Default: from 0 to the link's step, or to the last step
+        /// when the link names none.
+        #[arg(long, value_name = "A..B", allow_hyphen_values = true)]
+        steps: Option<String>,
     },
     /// List the surfaces and the optimizers with their hyperparameters and defaults.
     List,
@@ -449,6 +481,23 @@ pub fn main() -> ExitCode {
             }
             Err(e) => fail(&format!("optiviz runs: {e}")),
         },
+        Command::Render {
+            link,
+            scenario,
+            out,
+            size,
+            frames,
+            steps,
+        } => match read_scenario(link.as_deref(), scenario.as_deref())
+            .and_then(|s| render::Job::new(s, out, size, steps.as_deref(), frames))
+            .and_then(|job| job.run())
+        {
+            Ok(line) => {
+                println!("optiviz render: {line}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(&format!("optiviz render: {e}")),
+        },
         Command::List => {
             print!("{}", list());
             ExitCode::SUCCESS
@@ -463,19 +512,17 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// The runs of the scenario of `link` (a whole link or its query) or of the file `path`, as
-/// `optiviz runs` prints them.
-fn runs(
+/// The scenario of `link` (a whole link or its query) or of the scenario file `path` (read
+/// up to [`crate::state::file::MAX_FILE_BYTES`]), as `optiviz runs` and `optiviz render`
+/// read it; a refusal names the option and the part refused.
+fn read_scenario(
     link: Option<&str>,
     path: Option<&std::path::Path>,
-    run: Option<usize>,
-    format: Format,
-) -> Result<String, String> {
-    use crate::core::trace::runs_csv;
+) -> Result<crate::state::scenario::Scenario, String> {
     use crate::state::file::{MAX_FILE_BYTES, from_json};
     use crate::state::scenario::Scenario;
     use std::io::Read;
-    let scenario = match (link, path) {
+    Ok(match (link, path) {
         (Some(link), _) => {
             let link = link.split('#').next().unwrap_or_default();
             let query = link.split_once('?').map_or(link, |(_, q)| q);
@@ -490,7 +537,19 @@ fn runs(
                 .map_err(|e| format!("--scenario {}: {}", path.display(), english(e)))?
         }
         (None, None) => return Err("give --link or --scenario".into()),
-    };
+    })
+}
+
+/// The runs of the scenario of `link` (a whole link or its query) or of the file `path`, as
+/// `optiviz runs` prints them.
+fn runs(
+    link: Option<&str>,
+    path: Option<&std::path::Path>,
+    run: Option<usize>,
+    format: Format,
+) -> Result<String, String> {
+    use crate::core::trace::runs_csv;
+    let scenario = read_scenario(link, path)?;
     let mut traces = scenario.traces().map_err(english)?;
     match run {
         Some(k) if (1..=traces.len()).contains(&k) => {

@@ -9,10 +9,13 @@ mod axes;
 pub mod basin;
 mod clip;
 pub mod field;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod fonts;
 pub mod lab;
 pub mod mesh;
 pub mod plot;
 pub mod plot3d;
+pub mod scene;
 pub mod theme;
 pub mod viewport;
 

@@ -1111,8 +1111,12 @@ fn log_y_ticks<DB: DrawingBackend>(
         text_anchor::HPos::Right,
         text_anchor::VPos::Center,
     ));
+    // The ranges are the backend's pixels; the area draws from its own top-left corner (a
+    // chart beside a plot in one figure does not start at 0).
+    let (ox, oy) = area.get_base_pixel();
+    let cols = (cols.start - ox)..(cols.end - ox);
     for (at, label) in ticks {
-        let y = f64::from(rows.end) - at * f64::from(rows.end - rows.start);
+        let y = f64::from(rows.end - oy) - at * f64::from(rows.end - rows.start);
         let y = y.round() as i32;
         area.draw(&PathElement::new(
             vec![(cols.start, y), (cols.end, y)],

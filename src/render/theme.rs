@@ -43,7 +43,7 @@ impl Default for Theme {
 
 /// The fonts Chinese text is drawn in: the system's own CJK fonts on macOS and iOS, Windows,
 /// Linux and Android, as `www/style.css` lists them under `:lang(zh)`.
-const CJK_FONTS: &str = "system-ui, \"PingFang SC\", \"Hiragino Sans GB\", \"Microsoft YaHei\", \
+pub(super) const CJK_FONTS: &str = "system-ui, \"PingFang SC\", \"Hiragino Sans GB\", \"Microsoft YaHei\", \
                          \"Noto Sans CJK SC\", \"Source Han Sans SC\", \"WenQuanYi Micro Hei\", sans-serif";
 
 /// The page's background, behind every plot (and what the lab's decision regions are blended
@@ -103,6 +103,8 @@ impl Theme {
     /// list whose fonts have CJK glyphs on every system (nothing fetched), as the page's
     /// stylesheet has.
     pub fn font(&self, scale: f64) -> TextStyle<'static> {
+        #[cfg(not(target_arch = "wasm32"))]
+        super::fonts::register();
         let family = match self.lang {
             Lang::En => "sans-serif",
             Lang::Zh => CJK_FONTS,

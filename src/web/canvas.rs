@@ -1,5 +1,6 @@
 //! The plotters backend every canvas of the pages is drawn with: plotters-canvas's, except
-//! that text is measured by the canvas itself.
+//! that text is measured by the canvas itself; and the same measuring around plotters' SVG
+//! backend, for the SVG exports.
 //!
 //! plotters measures text on wasm32 by giving a `<span>` a `style` attribute, which the pages'
 //! Content-Security-Policy refuses (no inline styles); the canvas's `measureText` needs none.
@@ -10,40 +11,42 @@ use plotters_backend::{
 use plotters_canvas::CanvasBackend;
 use web_sys::CanvasRenderingContext2d;
 
-/// A [`CanvasBackend`] whose [`estimate_text_size`](DrawingBackend::estimate_text_size) asks
-/// the canvas's 2D context.
-pub(crate) struct Canvas {
-    inner: CanvasBackend,
+/// A backend (by default a [`CanvasBackend`]) whose
+/// [`estimate_text_size`](DrawingBackend::estimate_text_size) asks a canvas's 2D context.
+pub(crate) struct Measured<B = CanvasBackend> {
+    inner: B,
     context: CanvasRenderingContext2d,
 }
 
-impl Canvas {
-    /// Draws with `inner`, measuring text with `context` (the same canvas's).
-    pub(crate) fn new(inner: CanvasBackend, context: CanvasRenderingContext2d) -> Canvas {
-        Canvas { inner, context }
+/// The canvases' backend.
+pub(crate) type Canvas = Measured<CanvasBackend>;
+
+impl<B: DrawingBackend> Measured<B> {
+    /// Draws with `inner`, measuring text with `context` (the same canvas's, or any canvas's
+    /// for a backend that has none).
+    pub(crate) fn new(inner: B, context: CanvasRenderingContext2d) -> Measured<B> {
+        Measured { inner, context }
     }
 }
 
-/// plotters-canvas's error, which it does not name publicly.
-type CanvasError = <CanvasBackend as DrawingBackend>::ErrorType;
-type Drawn = Result<(), DrawingErrorKind<CanvasError>>;
+type Drawn<B> = Result<(), DrawingErrorKind<<B as DrawingBackend>::ErrorType>>;
 
-impl DrawingBackend for Canvas {
-    type ErrorType = CanvasError;
+impl<B: DrawingBackend> DrawingBackend for Measured<B> {
+    type ErrorType = B::ErrorType;
 
     fn get_size(&self) -> (u32, u32) {
         self.inner.get_size()
     }
 
-    fn ensure_prepared(&mut self) -> Drawn {
+    fn ensure_prepared(&mut self) -> Drawn<B> {
         self.inner.ensure_prepared()
     }
 
-    fn present(&mut self) -> Drawn {
+    fn present(&mut self) -> Drawn<B> {
         self.inner.present()
     }
 
-    fn draw_pixel(&mut self, point: BackendCoord, color: BackendColor) -> Drawn {
+    fn draw_pixel(&mut self, point: BackendCoord, color: BackendColor) -> Drawn<B> {
         self.inner.draw_pixel(point, color)
     }
 
@@ -52,7 +55,7 @@ impl DrawingBackend for Canvas {
         from: BackendCoord,
         to: BackendCoord,
         style: &S,
-    ) -> Drawn {
+    ) -> Drawn<B> {
         self.inner.draw_line(from, to, style)
     }
 
@@ -62,7 +65,7 @@ impl DrawingBackend for Canvas {
         bottom_right: BackendCoord,
         style: &S,
         fill: bool,
-    ) -> Drawn {
+    ) -> Drawn<B> {
         self.inner.draw_rect(upper_left, bottom_right, style, fill)
     }
 
@@ -70,7 +73,7 @@ impl DrawingBackend for Canvas {
         &mut self,
         path: I,
         style: &S,
-    ) -> Drawn {
+    ) -> Drawn<B> {
         self.inner.draw_path(path, style)
     }
 
@@ -80,7 +83,7 @@ impl DrawingBackend for Canvas {
         radius: u32,
         style: &S,
         fill: bool,
-    ) -> Drawn {
+    ) -> Drawn<B> {
         self.inner.draw_circle(center, radius, style, fill)
     }
 
@@ -88,7 +91,7 @@ impl DrawingBackend for Canvas {
         &mut self,
         vert: I,
         style: &S,
-    ) -> Drawn {
+    ) -> Drawn<B> {
         self.inner.fill_polygon(vert, style)
     }
 
@@ -97,7 +100,7 @@ impl DrawingBackend for Canvas {
         text: &str,
         style: &S,
         pos: BackendCoord,
-    ) -> Drawn {
+    ) -> Drawn<B> {
         self.inner.draw_text(text, style, pos)
     }
 
@@ -107,7 +110,7 @@ impl DrawingBackend for Canvas {
         &self,
         text: &str,
         style: &S,
-    ) -> Result<(u32, u32), DrawingErrorKind<CanvasError>> {
+    ) -> Result<(u32, u32), DrawingErrorKind<B::ErrorType>> {
         self.context.save();
         self.context.set_font(&format!(
             "{} {}px {}",
@@ -122,7 +125,7 @@ impl DrawingBackend for Canvas {
         Ok((width.ceil() as u32, (1.2 * style.size()).ceil() as u32))
     }
 
-    fn blit_bitmap(&mut self, pos: BackendCoord, size: (u32, u32), src: &[u8]) -> Drawn {
+    fn blit_bitmap(&mut self, pos: BackendCoord, size: (u32, u32), src: &[u8]) -> Drawn<B> {
         self.inner.blit_bitmap(pos, size, src)
     }
 }

@@ -14,8 +14,8 @@ use crate::render::field::{CONTOUR_RESOLUTION, ContourLine, Heatmap, contour_res
 use crate::render::plot::{draw_err, surface_frame};
 use crate::render::viewport::Viewport;
 use crate::render::{
-    Camera, Field, Line, MetricSeries, RUN_COLORS, StepArrows, Theme, TrajectorySeries,
-    draw_metric, draw_surface_3d, draw_surface_layer, draw_trajectories,
+    Camera, Field, RUN_COLORS, Theme, TrajectorySeries, draw_surface_3d, draw_surface_layer,
+    draw_trajectories,
 };
 use crate::state::presets::{PRESETS, preset};
 use crate::state::scenario::{Chart, MAX_STEPS, RunEntry, Scenario, whole_in};

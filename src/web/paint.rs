@@ -2,6 +2,7 @@
 //! the optional views, with the frame's timings.
 
 use super::*;
+use crate::render::scene::{Scene, adaptive};
 
 /// What the background canvas shows, to know when it must be painted again.
 #[derive(Clone, PartialEq)]
@@ -177,39 +178,27 @@ impl App {
         Ok(())
     }
 
-    /// Every shown run up to the current step, as the plots draw it; with `arrows`, the
-    /// teaching overlay's step arrows at each head that has a next step.
+    /// The scene the page shows: its scenario and runs at the current step, in its look.
+    pub(super) fn scene(&self) -> Scene<'_> {
+        Scene {
+            scenario: &self.scenario,
+            trajectories: &self.trajectories,
+            step: self.scenario.step,
+            theme: self.theme,
+        }
+    }
+
+    /// Every shown run up to the current step, as the plots draw it
+    /// ([`Scene::series`]); with `arrows` (and the overlay on), the teaching overlay's step
+    /// arrows at each head that has a next step.
     pub(super) fn series(&self, arrows: bool) -> Vec<TrajectorySeries<'_>> {
-        let step = self.scenario.step;
-        self.scenario
-            .runs
-            .iter()
-            .zip(&self.trajectories)
-            .enumerate()
-            .filter(|(_, (entry, _))| !entry.hidden)
-            .map(|(i, (entry, t))| {
-                let k = step.min(t.steps());
-                let arrows = (arrows && k < t.steps()).then(|| StepArrows {
-                    gradient_step: [-t.lrs[k] * t.used[k][0], -t.lrs[k] * t.used[k][1]],
-                    update: t.update(k),
-                    carry: matches!(
-                        entry.spec.optimizer.kind,
-                        OptimizerKind::Momentum | OptimizerKind::Nesterov
-                    ),
-                    scaled: self.scaling(i, k).map(|s| s.scaled),
-                });
-                TrajectorySeries {
-                    label: {
-                        let kind = entry.spec.optimizer.kind;
-                        i18n::name(self.lang, "optimizer", kind.id(), kind.label())
-                    },
-                    color: rgb(i),
-                    points: &t.points[..=k],
-                    diverged: t.diverged_at.is_some_and(|d| d <= step),
-                    arrows,
-                }
-            })
-            .collect()
+        let mut series = self
+            .scene()
+            .series(&|i, k| self.scaling(i, k).map(|s| s.scaled));
+        if !arrows {
+            series.iter_mut().for_each(|s| s.arrows = None);
+        }
+        series
     }
 
     /// How run `index`'s step from point `k` scaled each coordinate
@@ -279,61 +268,9 @@ impl App {
     fn paint_loss(&self) -> Result<(), JsError> {
         let area = backend(&self.loss)?.into_drawing_area();
         area.fill(&PAGE).map_err(draw_err)?;
-        let step = self.scenario.step;
-        let shown: Vec<(usize, &RunEntry, &Trajectory, Vec<f64>)> = self
-            .scenario
-            .runs
-            .iter()
-            .zip(&self.trajectories)
-            .enumerate()
-            .filter(|(_, (entry, _))| !entry.hidden)
-            .map(|(i, (entry, t))| {
-                (
-                    i,
-                    entry,
-                    t,
-                    self.scenario
-                        .chart
-                        .values(&self.scenario.surface, t, step.min(t.steps())),
-                )
-            })
-            .collect();
-        let series: Vec<MetricSeries<'_>> = shown
-            .iter()
-            .map(|(i, entry, t, values)| MetricSeries {
-                label: {
-                    let kind = entry.spec.optimizer.kind;
-                    i18n::name(self.lang, "optimizer", kind.id(), kind.label())
-                },
-                color: rgb(*i),
-                values,
-                line: Line::Solid,
-                mark: None,
-                diverged_at: t.diverged_at,
-            })
-            .collect();
-        let chart = self.scenario.chart;
-        let name = if chart == Chart::Distance && self.scenario.surface.minima().is_empty() {
-            self.theme.word("no known minimum on this surface")
-        } else {
-            i18n::name(self.lang, "chart", chart.id(), chart.label())
-        };
-        draw_metric(&area, &series, name, self.scenario.steps, step, &self.theme)?;
+        self.scene().draw_chart(&area)?;
         Ok(area.present().map_err(draw_err)?)
     }
-}
-
-/// Whether `kind` scales each coordinate by its own accumulated gradients (what
-/// [`crate::core::explain::Scaling`] describes).
-fn adaptive(kind: OptimizerKind) -> bool {
-    !matches!(
-        kind,
-        OptimizerKind::Sgd
-            | OptimizerKind::Momentum
-            | OptimizerKind::Nesterov
-            | OptimizerKind::Lion
-            | OptimizerKind::Newton
-    )
 }
 
 /// What a kept [`App::scaling`] was computed for.

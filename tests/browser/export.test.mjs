@@ -104,6 +104,50 @@ test('every export downloads what the page shows', async () => {
   assert.deepEqual(errors, []);
 });
 
+test('the SVG exports draw the plot and the chart, every run and its label', async () => {
+  const link = '?surface=himmelblau&start=-1,2&steps=40&step=40&run=adam;lr=0.05&run=sgd;lr=0.01';
+  const { page, errors } = await h.open(link);
+  await page.locator('#export-box summary').click();
+  /** The SVG `bytes` as the browser reads it: parse errors, images, strokes, texts, size. */
+  const read = (bytes) => page.evaluate((text) => {
+    const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+    const svg = doc.documentElement;
+    return {
+      error: doc.querySelector('parsererror')?.textContent ?? null,
+      images: [...doc.querySelectorAll('image')].map((i) => (i.getAttribute('href') ?? '').slice(0, 22)),
+      strokes: [...doc.querySelectorAll('polyline')].map((p) => p.getAttribute('stroke')),
+      texts: [...doc.querySelectorAll('text')].map((t) => t.textContent.trim()),
+      rects: doc.querySelectorAll('rect').length,
+      size: [Number(svg.getAttribute('width')), Number(svg.getAttribute('height'))],
+    };
+  }, String(bytes));
+  // Run 1 (Adam) is drawn in #FF5252, run 2 (gradient descent) in #00D1FF (RUN_COLORS).
+  const runs = ['#FF5252', '#00D1FF'];
+  const legends = ['1 · Adam η=0.05', '2 · Gradient descent η=0.01'];
+
+  const surface = await download(page, '#export-surface-svg');
+  assert.equal(surface.name, 'optiviz-surface.svg');
+  const plot = await read(surface.bytes);
+  assert.equal(plot.error, null, 'valid SVG');
+  assert.deepEqual(plot.images, ['data:image/png;base64,'], 'the heatmap as one embedded PNG');
+  assert.ok(plot.rects < 20, `${plot.rects} rects: no rectangle per pixel`);
+  for (const c of runs) assert.ok(plot.strokes.includes(c), `a trail in ${c}`);
+  for (const l of [...legends, 'x', 'y', 'step 40 / 40']) assert.ok(plot.texts.includes(l), `"${l}" in ${plot.texts}`);
+  const [w, hgt] = await page.$eval('#surface-canvas', (c) => [c.width, c.height]);
+  assert.equal(plot.size[0], w);
+  assert.ok(plot.size[1] > hgt, 'the plot at the canvas\'s size, the legend under it');
+
+  const chartFile = await download(page, '#export-chart-svg');
+  assert.equal(chartFile.name, 'optiviz-chart.svg');
+  const chart = await read(chartFile.bytes);
+  assert.equal(chart.error, null, 'valid SVG');
+  assert.deepEqual(chart.images, [], 'no raster in the chart');
+  for (const c of runs) assert.ok(chart.strokes.includes(c), `a loss curve in ${c}`);
+  for (const l of [...legends, 'step']) assert.ok(chart.texts.includes(l), `"${l}" in ${chart.texts}`);
+  assert.equal(chart.size[0], await page.$eval('#loss-canvas', (c) => c.width));
+  assert.deepEqual(errors, []);
+});
+
 /**
  * A Matroska element's unsigned value: the first `id` (its ID bytes) at or after `from`,
  * whose size is a one-byte vint (0x81..0x88), read big-endian.

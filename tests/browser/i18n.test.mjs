@@ -15,7 +15,7 @@ const h = harness();
 const ALLOWED = new Set(`
   optiviz SGD Adam AdamW AMSGrad Adamax NAdam RAdam RMSprop AdaGrad Adadelta Lion Nesterov
   Rosenbrock Beale Himmelblau Booth Rastrigin Ackley Goldstein Price Styblinski Tang Easom
-  Hessian Nelder Mead Web Worker worker wasm torch CSV PNG JSON WebM XOR tanh dropout English
+  Hessian Nelder Mead Web Worker worker wasm torch CSV PNG SVG JSON WebM XOR tanh dropout English
   exp cos sin log min max mean std eps sqrt label constant
 `.split(/\s+/).filter(Boolean));
 
