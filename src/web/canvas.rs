@@ -5,9 +5,7 @@
 //! plotters measures text on wasm32 by giving a `<span>` a `style` attribute, which the pages'
 //! Content-Security-Policy refuses (no inline styles); the canvas's `measureText` needs none.
 
-use plotters_backend::{
-    BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingBackend, DrawingErrorKind,
-};
+use plotters_backend::{BackendCoord, BackendTextStyle, DrawingBackend, DrawingErrorKind};
 use plotters_canvas::CanvasBackend;
 use web_sys::CanvasRenderingContext2d;
 
@@ -34,66 +32,7 @@ type Drawn<B> = Result<(), DrawingErrorKind<<B as DrawingBackend>::ErrorType>>;
 impl<B: DrawingBackend> DrawingBackend for Measured<B> {
     type ErrorType = B::ErrorType;
 
-    fn get_size(&self) -> (u32, u32) {
-        self.inner.get_size()
-    }
-
-    fn ensure_prepared(&mut self) -> Drawn<B> {
-        self.inner.ensure_prepared()
-    }
-
-    fn present(&mut self) -> Drawn<B> {
-        self.inner.present()
-    }
-
-    fn draw_pixel(&mut self, point: BackendCoord, color: BackendColor) -> Drawn<B> {
-        self.inner.draw_pixel(point, color)
-    }
-
-    fn draw_line<S: BackendStyle>(
-        &mut self,
-        from: BackendCoord,
-        to: BackendCoord,
-        style: &S,
-    ) -> Drawn<B> {
-        self.inner.draw_line(from, to, style)
-    }
-
-    fn draw_rect<S: BackendStyle>(
-        &mut self,
-        upper_left: BackendCoord,
-        bottom_right: BackendCoord,
-        style: &S,
-        fill: bool,
-    ) -> Drawn<B> {
-        self.inner.draw_rect(upper_left, bottom_right, style, fill)
-    }
-
-    fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
-        &mut self,
-        path: I,
-        style: &S,
-    ) -> Drawn<B> {
-        self.inner.draw_path(path, style)
-    }
-
-    fn draw_circle<S: BackendStyle>(
-        &mut self,
-        center: BackendCoord,
-        radius: u32,
-        style: &S,
-        fill: bool,
-    ) -> Drawn<B> {
-        self.inner.draw_circle(center, radius, style, fill)
-    }
-
-    fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
-        &mut self,
-        vert: I,
-        style: &S,
-    ) -> Drawn<B> {
-        self.inner.fill_polygon(vert, style)
-    }
+    crate::forward_drawing!();
 
     fn draw_text<S: BackendTextStyle>(
         &mut self,
@@ -123,9 +62,5 @@ impl<B: DrawingBackend> DrawingBackend for Measured<B> {
         // Without a measurement, a rough advance of 0.6 em a character.
         let width = width.unwrap_or(0.6 * style.size() * text.chars().count() as f64);
         Ok((width.ceil() as u32, (1.2 * style.size()).ceil() as u32))
-    }
-
-    fn blit_bitmap(&mut self, pos: BackendCoord, size: (u32, u32), src: &[u8]) -> Drawn<B> {
-        self.inner.blit_bitmap(pos, size, src)
     }
 }
