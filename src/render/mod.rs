@@ -23,8 +23,8 @@ pub mod viewport;
 /// `inner`): every method that passes straight to `inner`, all but text's
 /// (`draw_text`, `estimate_text_size`), which such a wrapper exists to change, and its own
 /// `type ErrorType`. Three wrappers use it: the pages' canvases and SVG exports measuring text
-/// with the canvas (`web::canvas`), the native figures' typesetting (`render::fonts`, native only) and the tests'
-/// text recorder.
+/// with the canvas (`web::canvas`), the native figures' typesetting (`render::fonts`, native
+/// only) and the tests' text recorder.
 #[macro_export]
 macro_rules! forward_drawing {
     () => {
