@@ -359,6 +359,43 @@ impl<'a> Stepper<'a> {
     /// Takes the next step. A step whose gradient, Hessian, parameter or loss is not finite
     /// is refused: the run stays at its last finite point and the [`Halt`] says why.
     pub fn step(&mut self) -> Result<Step, Halt> {
+        let theta = self.theta;
+        let (shaped, moved, hessian) = self.take(|spec, grad, rng| {
+            let shaped = spec.shape(grad, rng);
+            (shaped.grad, shaped)
+        })?;
+        Ok(Step {
+            k: self.k,
+            theta,
+            shaped,
+            lr: moved.lr,
+            hessian,
+            next: self.theta,
+            loss: self.loss,
+            next_grad: self.grad,
+        })
+    }
+
+    /// [`Stepper::step`] keeping only what [`simulate`] records: the same numbers, without the
+    /// gradient's shaping stages or the Hessian kept for an explanation (a drag re-simulates
+    /// every run up to 20,000 steps, and copying a step's whole record was a large part of a
+    /// step's cost).
+    fn advance(&mut self) -> Result<Moved, Halt> {
+        self.take(|spec, grad, rng| {
+            let mut used = grad;
+            spec.shape_in_place(&mut used, rng, |_| {});
+            (used, ())
+        })
+        .map(|(_, moved, _)| moved)
+    }
+
+    /// The one stepping rule behind [`Stepper::step`] and [`Stepper::advance`]: `shape` turns
+    /// the exact gradient into the one the optimizer uses (and whatever record the caller
+    /// keeps of it); on success the stepper stands at the new point.
+    fn take<R>(
+        &mut self,
+        shape: impl FnOnce(&RunSpec, [f64; 2], &mut Option<Pcg64Mcg>) -> ([f64; 2], R),
+    ) -> Result<(R, Moved, Option<DMatrix<f64>>), Halt> {
         let k = self.k + 1;
         if let Some(halt) = self.start_halt() {
             return Err(halt);
@@ -375,31 +412,27 @@ impl<'a> Stepper<'a> {
                 reason: "the gradient or Hessian is not finite",
             });
         }
-        let shaped = self.spec.shape(self.grad, &mut self.rng);
+        let (used, record) = shape(self.spec, self.grad, &mut self.rng);
         let lr = self.spec.schedule.lr(self.base_lr, k - 1);
         let mut next = self.theta;
-        self.optimizer
-            .step(&mut next, &shaped.grad, lr, hessian.as_ref());
+        self.optimizer.step(&mut next, &used, lr, hessian.as_ref());
         let (loss, next_grad) = self.surface.value_and_gradient(next);
-        if !(all_finite(&shaped.grad) && all_finite(&next) && loss.is_finite()) {
+        if !(all_finite(&used) && all_finite(&next) && loss.is_finite()) {
             return Err(Halt {
                 k,
                 reason: "a non-finite gradient, parameter or loss",
             });
         }
-        let step = Step {
-            k,
-            theta: self.theta,
-            shaped,
-            lr,
-            hessian,
-            next,
-            loss,
-            next_grad,
-        };
         (self.theta, self.loss, self.grad, self.k) = (next, loss, next_grad, k);
-        Ok(step)
+        Ok((record, Moved { used, lr }, hessian))
     }
+}
+
+/// What [`simulate`] keeps of a step besides the point reached, its loss and its gradient
+/// (which the [`Stepper`] then stands at): the gradient the optimizer used and the rate.
+struct Moved {
+    used: [f64; 2],
+    lr: f64,
 }
 
 /// Runs `spec` for up to `steps` steps from `start` on `surface`.
@@ -435,13 +468,14 @@ pub fn simulate(
     traj.used.reserve(room);
     traj.lrs.reserve(room);
     for _ in 0..steps {
-        match stepper.step() {
-            Ok(step) => {
-                traj.points.push(step.next);
-                traj.losses.push(step.loss);
-                traj.grads.push(step.next_grad);
-                traj.used.push(step.shaped.grad);
-                traj.lrs.push(step.lr);
+        match stepper.advance() {
+            Ok(Moved { used, lr }) => {
+                let (next, loss, next_grad) = stepper.at();
+                traj.points.push(next);
+                traj.losses.push(loss);
+                traj.grads.push(next_grad);
+                traj.used.push(used);
+                traj.lrs.push(lr);
             }
             Err(halt) => {
                 traj.diverged_at = Some(halt.k);
