@@ -1,23 +1,11 @@
 //! The `optiviz` command line as a user runs it: `trace`, `list` and their errors.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
+use common::cli::{optiviz, stderr, stdout};
 use optiviz::core::trace::Trace;
-use std::process::{Command, Output};
-
-fn optiviz(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_optiviz"))
-        .args(args)
-        .output()
-        .expect("the optiviz binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).unwrap()
-}
+use std::process::Command;
 
 #[test]
 fn trace_prints_steps_plus_one_csv_rows() {

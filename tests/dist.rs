@@ -3,6 +3,9 @@
 //! the files, and a folder it did not write is never replaced.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
+use common::tempdir;
 use optiviz::cli::dist::{
     MARKER, build, content_hash, gzip, hashed_name, page_references, resolve, script_literals,
     style_references,
@@ -12,33 +15,6 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-
-mod tempdir {
-    use std::path::{Path, PathBuf};
-    use std::sync::atomic::{AtomicUsize, Ordering};
-
-    pub struct Dir(PathBuf);
-    static N: AtomicUsize = AtomicUsize::new(0);
-
-    impl Dir {
-        pub fn new() -> Dir {
-            let n = N.fetch_add(1, Ordering::Relaxed);
-            let p = std::env::temp_dir().join(format!("optiviz-dist-{}-{n}", std::process::id()));
-            let _ = std::fs::remove_dir_all(&p);
-            std::fs::create_dir_all(&p).unwrap();
-            Dir(p)
-        }
-        pub fn path(&self) -> &Path {
-            &self.0
-        }
-    }
-
-    impl Drop for Dir {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
-}
 
 fn write(root: &Path, path: &str, content: &str) {
     let p = root.join(path);

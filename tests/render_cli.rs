@@ -3,19 +3,10 @@
 //! and its allowed values, with a non-zero exit.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
+use common::cli::{optiviz, stderr};
 use std::path::PathBuf;
-use std::process::{Command, Output};
-
-fn optiviz(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_optiviz"))
-        .args(args)
-        .output()
-        .expect("the optiviz binary runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).unwrap()
-}
 
 /// A fresh file path `name` in this test binary's own temporary folder.
 fn out(name: &str) -> PathBuf {

@@ -3,6 +3,9 @@
 //! and timeouts.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
+use common::tempdir;
 use optiviz::cli::serve::{CONTENT_SECURITY_POLICY, Limits, Server, content_type, resolve};
 use proptest::prelude::*;
 use std::io::{Read, Write};
@@ -417,34 +420,6 @@ proptest! {
         let target = format!("/{}", parts.join("/"));
         let got = resolve(Path::new("/srv"), &target).unwrap();
         prop_assert_eq!(got, Path::new("/srv").join(parts.join("/")));
-    }
-}
-
-/// A folder under the system temp dir, removed when dropped.
-mod tempdir {
-    use std::path::{Path, PathBuf};
-    use std::sync::atomic::{AtomicUsize, Ordering};
-
-    pub struct Dir(PathBuf);
-    static N: AtomicUsize = AtomicUsize::new(0);
-
-    impl Dir {
-        pub fn new() -> Dir {
-            let n = N.fetch_add(1, Ordering::Relaxed);
-            let p = std::env::temp_dir().join(format!("optiviz-serve-{}-{n}", std::process::id()));
-            let _ = std::fs::remove_dir_all(&p);
-            std::fs::create_dir_all(&p).unwrap();
-            Dir(p)
-        }
-        pub fn path(&self) -> &Path {
-            &self.0
-        }
-    }
-
-    impl Drop for Dir {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
     }
 }
 
