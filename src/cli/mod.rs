@@ -58,16 +58,8 @@ enum Command {
     /// the page exports: every run's trajectory as the page's export writes it (CSV
     /// run,optimizer,step,x,y,loss, or JSON), or, with --run, one run's as `optiviz trace` does.
     Runs {
-        /// The page's link or its query, e.g. '?surface=booth&steps=50&run=adam;lr=0.1'.
-        #[arg(
-            long,
-            required_unless_present = "scenario",
-            conflicts_with = "scenario"
-        )]
-        link: Option<String>,
-        /// A scenario file the page exported (Export, Scenario (JSON)).
-        #[arg(long)]
-        scenario: Option<PathBuf>,
+        #[command(flatten)]
+        source: ScenarioSource,
         /// Only run K, counting from 1 as the page does.
         #[arg(long, value_name = "K")]
         run: Option<usize>,
@@ -79,16 +71,8 @@ enum Command {
     /// chart beside it, a legend) to a PNG or SVG of one step, or an animated GIF of the race
     /// (every run advancing together, looped). Text is drawn in the font the project ships.
     Render {
-        /// The page's link or its query, e.g. '?surface=booth&steps=50&run=adam;lr=0.1'.
-        #[arg(
-            long,
-            required_unless_present = "scenario",
-            conflicts_with = "scenario"
-        )]
-        link: Option<String>,
-        /// A scenario file the page exported (Export, Scenario (JSON)).
-        #[arg(long)]
-        scenario: Option<PathBuf>,
+        #[command(flatten)]
+        source: ScenarioSource,
         /// The file to write: its extension (.png, .svg, .gif) chooses the kind.
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
@@ -470,11 +454,10 @@ pub fn main() -> ExitCode {
             Err(e) => fail(&format!("optiviz trace: {e}")),
         },
         Command::Runs {
-            link,
-            scenario,
+            source,
             run,
             format,
-        } => match runs(link.as_deref(), scenario.as_deref(), run, format) {
+        } => match runs(&source, run, format) {
             Ok(out) => {
                 print!("{out}");
                 ExitCode::SUCCESS
@@ -482,13 +465,12 @@ pub fn main() -> ExitCode {
             Err(e) => fail(&format!("optiviz runs: {e}")),
         },
         Command::Render {
-            link,
-            scenario,
+            source,
             out,
             size,
             frames,
             steps,
-        } => match read_scenario(link.as_deref(), scenario.as_deref())
+        } => match read_scenario(&source)
             .and_then(|s| render::Job::new(s, out, size, steps.as_deref(), frames))
             .and_then(|job| job.run())
         {
@@ -512,17 +494,30 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// The scenario of `link` (a whole link or its query) or of the scenario file `path` (read
-/// up to [`crate::state::file::MAX_FILE_BYTES`]), as `optiviz runs` and `optiviz render`
-/// read it; a refusal names the option and the part refused.
-fn read_scenario(
-    link: Option<&str>,
-    path: Option<&std::path::Path>,
-) -> Result<crate::state::scenario::Scenario, String> {
+/// Where `optiviz runs` and `optiviz render` read a surface-page scenario from: its link or
+/// the scenario file the page exports, exactly one of them.
+#[derive(Args)]
+struct ScenarioSource {
+    /// The page's link or its query, e.g. '?surface=booth&steps=50&run=adam;lr=0.1'.
+    #[arg(
+        long,
+        required_unless_present = "scenario",
+        conflicts_with = "scenario"
+    )]
+    link: Option<String>,
+    /// A scenario file the page exported (Export, Scenario (JSON)).
+    #[arg(long)]
+    scenario: Option<PathBuf>,
+}
+
+/// The scenario of `--link` (a whole link or its query) or of the file `--scenario` (read up
+/// to [`crate::state::file::MAX_FILE_BYTES`]); a refusal names the option and the part
+/// refused.
+fn read_scenario(source: &ScenarioSource) -> Result<crate::state::scenario::Scenario, String> {
     use crate::state::file::{MAX_FILE_BYTES, from_json};
     use crate::state::scenario::Scenario;
     use std::io::Read;
-    Ok(match (link, path) {
+    Ok(match (source.link.as_deref(), source.scenario.as_deref()) {
         (Some(link), _) => {
             let link = link.split('#').next().unwrap_or_default();
             let query = link.split_once('?').map_or(link, |(_, q)| q);
@@ -540,16 +535,10 @@ fn read_scenario(
     })
 }
 
-/// The runs of the scenario of `link` (a whole link or its query) or of the file `path`, as
-/// `optiviz runs` prints them.
-fn runs(
-    link: Option<&str>,
-    path: Option<&std::path::Path>,
-    run: Option<usize>,
-    format: Format,
-) -> Result<String, String> {
+/// The runs of the scenario of `source`, as `optiviz runs` prints them.
+fn runs(source: &ScenarioSource, run: Option<usize>, format: Format) -> Result<String, String> {
     use crate::core::trace::runs_csv;
-    let scenario = read_scenario(link, path)?;
+    let scenario = read_scenario(source)?;
     let mut traces = scenario.traces().map_err(english)?;
     match run {
         Some(k) if (1..=traces.len()).contains(&k) => {
