@@ -224,7 +224,6 @@ class Page extends Player {
     for (const id of ['plot-legend', 'chart-legend', 'sweep-legend']) $(id).replaceChildren(...legendItems(runs));
   }
 
-  /** Rebuilds every run panel from the handle (after runs are added, removed or changed). */
   /**
    * Builds the run panels and legends anew from the handle's runs. `panelsAfterPaint`: the
    * panels (a few hundred controls, the page's longest task as it opens) are built just
@@ -233,27 +232,30 @@ class Page extends Player {
   rebuild(panelsAfterPaint = false) {
     /** @type {import('./types.js').RunView[]} */
     const runs = JSON.parse(this.app.runs());
-    if ($('basin-box').open) this.basinRuns();
-    if ($('multiples-box').open) this.multiplesChoices();
-    this.legends(runs);
+    this.runsChanged(runs);
+    this.applyLesson();
+    this.changed();
     const panels = () => {
       $('runs').replaceChildren(...runs.map((run, i) => this.panels.runPanel(run, i, runs.length)));
       $('add-run').disabled = runs.length >= this.panels.limits.max_runs;
+      this.lessonWithin($('runs')); // each of the panels' rows names its key
     };
-    this.changed();
     if (!panelsAfterPaint) {
       panels();
-      this.applyLesson();
       return Promise.resolve();
     }
-    this.applyLesson();
     // After the frame's callbacks, the browser paints; a task queued from one runs after that.
     return new Promise((built) => requestAnimationFrame(() => setTimeout(() => {
       panels();
-      // The lesson's choice for the panels' own parts (each row names its key).
-      for (const el of $('runs').querySelectorAll('[data-key]')) el.hidden = !this.allowed(el.dataset.key);
       built();
     })));
+  }
+
+  /** What else lists the runs `runs`: the open basin and multiples choices, and the legends. */
+  runsChanged(runs) {
+    if ($('basin-box').open) this.basinRuns();
+    if ($('multiples-box').open) this.multiplesChoices();
+    this.legends(runs);
   }
 
   /**
@@ -276,14 +278,16 @@ class Page extends Player {
 
   /** Lesson mode: only the controls the link names stay visible. */
   applyLesson() {
-    const visible = JSON.parse(this.app.lesson());
-    this.lesson = visible;
-    for (const el of document.querySelectorAll('[data-key]')) {
-      el.hidden = visible !== null && !visible.includes(el.dataset.key);
-    }
+    this.lesson = JSON.parse(this.app.lesson());
+    this.lessonWithin(document);
     // The theory fold also depends on the surface: listed only where there is a theory.
     this.showTheory();
     this.showCustom();
+  }
+
+  /** Hides the keyed controls within `root` that the lesson leaves out, shows the others. */
+  lessonWithin(root) {
+    for (const el of root.querySelectorAll('[data-key]')) el.hidden = !this.allowed(el.dataset.key);
   }
 
   allowed(key) {
@@ -356,9 +360,7 @@ class Page extends Player {
       this.rebuild();
       return;
     }
-    if ($('basin-box').open) this.basinRuns();
-    if ($('multiples-box').open) this.multiplesChoices();
-    this.legends(runs);
+    this.runsChanged(runs);
     this.panels.refreshRules();
     this.showTheory(); // the new surface may have one, or lose it
     this.changed();
