@@ -247,21 +247,70 @@ pub(super) fn draw_plane_axes<DB: DrawingBackend>(
 /// is at least `min_px` pixels from the previous kept one; the first and last are always kept.
 /// A converged run piles thousands of points into one pixel; drawing them costs time and
 /// changes nothing on screen.
-pub fn decimate(points: &[(f64, f64)], scale: (f64, f64), min_px: f64) -> Vec<(f64, f64)> {
-    let mut out: Vec<(f64, f64)> = Vec::with_capacity(points.len().min(4096));
+pub fn decimate<P: Copy + Into<(f64, f64)>>(
+    points: &[P],
+    scale: (f64, f64),
+    min_px: f64,
+) -> Vec<P> {
+    let mut out: Vec<P> = Vec::with_capacity(points.len().min(4096));
+    let mut kept = (f64::NAN, f64::NAN);
     for (i, &p) in points.iter().enumerate() {
-        let keep = match out.last() {
-            None => true,
-            Some(&q) => {
-                i + 1 == points.len()
-                    || ((p.0 - q.0) * scale.0).abs() >= min_px
-                    || ((p.1 - q.1) * scale.1).abs() >= min_px
-                    || !(p.0.is_finite() && p.1.is_finite())
-            }
-        };
+        let xy: (f64, f64) = p.into();
+        let keep = out.is_empty()
+            || i + 1 == points.len()
+            || ((xy.0 - kept.0) * scale.0).abs() >= min_px
+            || ((xy.1 - kept.1) * scale.1).abs() >= min_px
+            || !(xy.0.is_finite() && xy.1.is_finite());
         if keep {
             out.push(p);
+            kept = xy;
         }
+    }
+    out
+}
+
+/// The steps of a series worth drawing as a line at `px_per_step` pixels per step, in order:
+/// in every pixel column, the first, the lowest, the highest and the last finite value (a
+/// line through them draws the column as one through every value would). Non-finite values
+/// are left out. At 20,000 steps on a chart a few hundred pixels wide this keeps about one
+/// step in eight, before any value is mapped to the axis (a logarithm each).
+pub fn column_extremes(values: &[f64], px_per_step: f64) -> Vec<usize> {
+    let mut out = Vec::new();
+    // The current column and its first, lowest, highest and last steps.
+    let mut at: Option<(f64, [usize; 4])> = None;
+    let flush = |out: &mut Vec<usize>, mut ks: [usize; 4]| {
+        ks.sort_unstable();
+        for k in ks {
+            if out.last() != Some(&k) {
+                out.push(k);
+            }
+        }
+    };
+    for (k, &v) in values.iter().enumerate() {
+        if !v.is_finite() {
+            continue;
+        }
+        let column = (k as f64 * px_per_step).floor();
+        match &mut at {
+            Some((c, ks)) if *c == column => {
+                if v < values[ks[1]] {
+                    ks[1] = k;
+                }
+                if v > values[ks[2]] {
+                    ks[2] = k;
+                }
+                ks[3] = k;
+            }
+            _ => {
+                if let Some((_, ks)) = at {
+                    flush(&mut out, ks);
+                }
+                at = Some((column, [k; 4]));
+            }
+        }
+    }
+    if let Some((_, ks)) = at {
+        flush(&mut out, ks);
     }
     out
 }
@@ -414,7 +463,12 @@ pub fn draw_trajectories<DB: DrawingBackend>(
     );
     // A path lying under later ones is drawn wider, one step per path on top of it, so that
     // it shows as a band around them instead of vanishing.
-    let clipped: Vec<Vec<Vec<[f64; 2]>>> = runs.iter().map(|r| clip_path(r.points, view)).collect();
+    // Thinned to what shows (a settled run piles thousands of points into one pixel) before
+    // anything else looks at the paths: 20,000 steps a run cost a frame otherwise.
+    let clipped: Vec<Vec<Vec<[f64; 2]>>> = runs
+        .iter()
+        .map(|r| clip_path(&decimate(r.points, scale, 0.75), view))
+        .collect();
     let visible: Vec<Vec<[f64; 2]>> = clipped.iter().map(|parts| parts.concat()).collect();
     let refs: Vec<&[[f64; 2]]> = visible.iter().map(Vec::as_slice).collect();
     let cover = covered_by(&refs, scale, theme.dpr);
@@ -436,8 +490,7 @@ pub fn draw_trajectories<DB: DrawingBackend>(
         let width = 2.0 + 3.0 * depth(i);
         // Cut at the view's edge first: plotters would pin outside points to the edge.
         for part in &clipped[i] {
-            let all: Vec<(f64, f64)> = part.iter().map(|p| (p[0], p[1])).collect();
-            let pts = decimate(&all, scale, 0.75);
+            let pts: Vec<(f64, f64)> = part.iter().map(|&p| p.into()).collect();
             plot.draw(&PathElement::new(
                 pts.clone(),
                 HALO.stroke_width(theme.px(width + 2.0)),
@@ -529,7 +582,6 @@ pub const COVER_PX: f64 = 3.0;
 /// points. What the page says ("run 1's path lies under run 3's") and why the covered path is
 /// drawn wider ([`draw_trajectories`]), so that it shows as a band around the one on top.
 pub fn covered_by(paths: &[&[[f64; 2]]], scale: (f64, f64), dpr: f64) -> Vec<Option<usize>> {
-    use std::collections::HashSet;
     let cell = COVER_PX * dpr.max(0.1);
     // A path's pixel cells, sampled along every segment at about a cell's spacing.
     let cells = |path: &[[f64; 2]]| -> Vec<(i64, i64)> {
@@ -557,23 +609,25 @@ pub fn covered_by(paths: &[&[[f64; 2]]], scale: (f64, f64), dpr: f64) -> Vec<Opt
         }
         out
     };
-    // Distinct cells: a path that goes back and forth (momentum circling the minimum) counts
-    // each place once.
-    let sampled: Vec<HashSet<(i64, i64)>> = paths
+    // Distinct cells, sorted: a path that goes back and forth (momentum circling the
+    // minimum) counts each place once.
+    let sampled: Vec<Vec<(i64, i64)>> = paths
         .iter()
-        .map(|p| cells(p).into_iter().collect())
-        .collect();
-    // Each path's cells and their neighbours: within a cell of the path.
-    let near: Vec<HashSet<(i64, i64)>> = sampled
-        .iter()
-        .map(|cs| {
-            cs.iter()
-                .flat_map(|&(x, y)| {
-                    (-1..=1).flat_map(move |dx| (-1..=1).map(move |dy| (x + dx, y + dy)))
-                })
-                .collect()
+        .map(|p| {
+            let mut cs = cells(p);
+            cs.sort_unstable();
+            cs.dedup();
+            cs
         })
         .collect();
+    // Whether a cell of `theirs` lies within a cell of `c` (its own or a neighbour).
+    let near = |theirs: &[(i64, i64)], (x, y): (i64, i64)| {
+        (-1..=1).any(|dx| {
+            // The neighbours in one column are adjacent in the sorted cells.
+            let from = theirs.partition_point(|&c| c < (x + dx, y - 1));
+            theirs.get(from).is_some_and(|&c| c <= (x + dx, y + 1))
+        })
+    };
     (0..paths.len())
         .map(|i| {
             let mine = &sampled[i];
@@ -581,7 +635,7 @@ pub fn covered_by(paths: &[&[[f64; 2]]], scale: (f64, f64), dpr: f64) -> Vec<Opt
                 return None;
             }
             (i + 1..paths.len()).find(|&j| {
-                let hits = mine.iter().filter(|c| near[j].contains(c)).count();
+                let hits = mine.iter().filter(|&&c| near(&sampled[j], c)).count();
                 hits * 10 >= mine.len() * 9
             })
         })
@@ -806,13 +860,11 @@ pub fn draw_metric<DB: DrawingBackend>(
     );
     for run in runs {
         let color = run.color;
-        let all: Vec<(f64, f64)> = run
-            .values
+        let kept = column_extremes(run.values, scale.0);
+        let all: Vec<(f64, f64)> = kept
             .iter()
-            .enumerate()
-            .filter(|(_, l)| l.is_finite())
             // Up to the edge: a diverging run leaves through the top (or bottom) of the axis.
-            .map(|(k, &l)| (k as f64, axis.position(l).clamp(lo, hi)))
+            .map(|&k| (k as f64, axis.position(run.values[k]).clamp(lo, hi)))
             .collect();
         let points = decimate(&all, scale, 0.75);
         match run.line {
@@ -823,9 +875,9 @@ pub fn draw_metric<DB: DrawingBackend>(
                 // The parts within the axis, each drawn on its own.
                 let mut within: Vec<(f64, f64)> = Vec::new();
                 let mut parts = Vec::new();
-                for (k, &l) in run.values.iter().enumerate() {
-                    let y = axis.position(l);
-                    if l.is_finite() && (lo..=hi).contains(&y) {
+                for &k in &kept {
+                    let y = axis.position(run.values[k]);
+                    if (lo..=hi).contains(&y) {
                         within.push((k as f64, y));
                     } else if !within.is_empty() {
                         parts.push(std::mem::take(&mut within));
