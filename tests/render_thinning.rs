@@ -1,11 +1,12 @@
 //! What the plots thin out before drawing a long run: a chart series keeps every pixel
 //! column's first, lowest, highest and last value ([`column_extremes`]), a path keeps a point
-//! once it has moved far enough to show ([`decimate`]), and the test of which path lies under
+//! once it has moved far enough to show ([`decimate`]) and each segment once
+//! ([`unique_segments`]), and the test of which path lies under
 //! which ([`covered_by`]) answers as its definition with sets of cells does.
 #![cfg(not(target_arch = "wasm32"))]
 
 use optiviz::render::covered_by;
-use optiviz::render::plot::{column_extremes, decimate};
+use optiviz::render::plot::{column_extremes, decimate, unique_segments};
 use proptest::prelude::*;
 use std::collections::{BTreeMap, HashSet};
 
@@ -83,6 +84,42 @@ proptest! {
             }
         }
         prop_assert_eq!(at + 1, kept.len());
+    }
+
+    /// Every piece is made of the path's own segments, every segment of the path lies (by
+    /// its two pixel cells) in some piece, and no two pieces' segments share both cells.
+    #[test]
+    fn a_path_is_drawn_one_segment_a_place(
+        path in prop::collection::vec((0u8..6, 0u8..6), 1..200),
+        jitter in prop::collection::vec(0.0..0.9_f64, 200),
+    ) {
+        // Points on a coarse grid with sub-cell jitter, so that segments repeat by cell.
+        let points: Vec<[f64; 2]> = path
+            .iter()
+            .zip(&jitter)
+            .map(|(&(x, y), &j)| [f64::from(x) + j, f64::from(y) + j / 2.0])
+            .collect();
+        let cell = |p: [f64; 2]| (p[0].floor() as i64, p[1].floor() as i64);
+        let key = |a: [f64; 2], b: [f64; 2]| {
+            let (a, b) = (cell(a), cell(b));
+            (a.min(b), a.max(b))
+        };
+        let pieces = unique_segments(&points, (1.0, 1.0), 1.0);
+        let own: HashSet<([u64; 2], [u64; 2])> = points
+            .windows(2)
+            .map(|w| (w[0].map(f64::to_bits), w[1].map(f64::to_bits)))
+            .collect();
+        let mut drawn = HashSet::new();
+        for piece in &pieces {
+            for w in piece.windows(2) {
+                prop_assert!(own.contains(&(w[0].map(f64::to_bits), w[1].map(f64::to_bits))));
+                prop_assert!(drawn.insert(key(w[0], w[1])), "a place drawn twice");
+            }
+        }
+        for w in points.windows(2) {
+            prop_assert!(drawn.contains(&key(w[0], w[1])), "a place left out");
+        }
+        prop_assert!(!pieces.is_empty());
     }
 
     /// The cover test against its definition written with hash sets: a path's cells (every

@@ -322,6 +322,7 @@ fn nesterov_needs_momentum() {
 #[cfg(not(target_arch = "wasm32"))]
 mod properties {
     use super::*;
+    use optiviz::core::run::{Simulation, Stepper};
     use optiviz::core::trace::Trace;
     use proptest::prelude::*;
 
@@ -398,6 +399,62 @@ mod properties {
             // And the JSON carries everything needed to run it again, bit for bit.
             let again = Trace::run(back.surface, back.run.clone(), back.start, back.steps).unwrap();
             prop_assert_eq!(again, trace);
+        }
+
+        /// A run simulated in slices of any lengths (as the page does while a drag or a long
+        /// run would hold a frame) is the run stepped one step at a time by the stepper that
+        /// the explanations use, point for point and bit for bit, divergence included.
+        #[test]
+        fn a_run_in_slices_is_the_run_stepped_one_at_a_time(
+            c in any_config(),
+            sigma in 0.0f64..3.0,
+            cuts in proptest::collection::vec(0usize..70, 0..6),
+            start in prop_oneof![Just([-1.5, 2.0]), Just([30.0, -40.0])],
+            steps in 0usize..60,
+        ) {
+            let spec = RunSpec {
+                noise: (sigma > 1.5).then_some(Noise { sigma, seed: 7 }),
+                clip_value: (sigma < 0.5).then_some(3.0),
+                ..RunSpec::from(c)
+            };
+            let surface = Surface::Rosenbrock;
+            let (mut sliced, rest) = Simulation::begin(&surface, &spec, start, steps).unwrap();
+            if let Some(mut rest) = rest {
+                // A slice asks for steps up to `until`; one that asks for fewer than taken
+                // takes none.
+                let mut held = 0;
+                let mut ended = false;
+                for &until in cuts.iter().chain([&steps]) {
+                    ended = rest.run(&surface, &spec, &mut sliced, until);
+                    held = held.max(until.min(steps));
+                    prop_assert_eq!(rest.taken(), sliced.steps());
+                    if sliced.diverged_at.is_none() {
+                        prop_assert_eq!(sliced.steps(), held);
+                        prop_assert_eq!(ended, held == steps);
+                    }
+                }
+                prop_assert!(ended);
+            }
+            // The reference: the stepper's own loop.
+            let mut stepper = Stepper::new(&surface, &spec, start).unwrap();
+            let (theta, loss, _) = stepper.at();
+            let (mut points, mut losses) = (vec![theta], vec![loss]);
+            let mut diverged = stepper.start_halt().map(|h| h.k);
+            while diverged.is_none() && points.len() <= steps {
+                match stepper.step() {
+                    Ok(step) => {
+                        points.push(step.next);
+                        losses.push(step.loss);
+                    }
+                    Err(halt) => diverged = Some(halt.k),
+                }
+            }
+            prop_assert_eq!(sliced.diverged_at, diverged);
+            prop_assert_eq!(&sliced.points, &points);
+            prop_assert_eq!(
+                sliced.losses.iter().map(|l| l.to_bits()).collect::<Vec<_>>(),
+                losses.iter().map(|l| l.to_bits()).collect::<Vec<_>>()
+            );
         }
 
         #[test]

@@ -438,9 +438,10 @@ const TRAIN_MS = 5;
 
 /**
  * The frame loop and the URL both pages share, over `handle` (App or Lab: `speed()`,
- * `advance(n)`, `render()`, `reset()`, `query()`, and for the lab `train(ms)`, which trains
- * a slice of every run and says whether all are done, for the surface page `sharpening()`,
- * whether its heatmap is still coarse: frames keep coming until they are done).
+ * `advance(n)`, `render()`, `reset()`, `query()`; for the lab `train(ms)`, for the surface
+ * page `simulate_for(ms)`, which train or simulate a slice of every run and say whether all
+ * are whole, and `sharpening()`, whether the heatmap is still coarse: frames keep coming until
+ * they are done).
  * A subclass's `afterRender()` updates its readouts each frame.
  */
 export class Player {
@@ -498,7 +499,11 @@ export class Player {
     // A handle that panicked answers nothing more: the banner's Reset brings a new one.
     if (this.broken) return;
     fitCanvases(this.canvases);
-    const training = this.handle.train ? !this.handle.train(TRAIN_MS) : false;
+    // The lab trains its runs, the surface page simulates them, a slice a frame.
+    const training = !(this.handle.train?.(TRAIN_MS) ?? this.handle.simulate_for(TRAIN_MS));
+    // Runs just made whole: what is shown of them whole (results, explanations) anew.
+    if (this.training && !training) this.version = (this.version ?? 0) + 1;
+    this.training = training;
     if (this.playing) {
       const dt = this.last ? Math.min(time - this.last, 100) : 16;
       this.carry += (this.handle.speed() * dt) / 1000;

@@ -309,6 +309,12 @@ pub struct Halt {
 pub struct Stepper<'a> {
     surface: &'a Surface,
     spec: &'a RunSpec,
+    state: StepState,
+}
+
+/// Where a run stands, without the surface and settings it runs on: what a [`Stepper`] and a
+/// [`Simulation`] carry from one step to the next.
+struct StepState {
     optimizer: Box<dyn Optimizer>,
     rng: Option<Pcg64Mcg>,
     base_lr: f64,
@@ -322,12 +328,58 @@ impl<'a> Stepper<'a> {
     /// A run of `spec` on `surface` standing at `start`, nothing taken yet; the configuration
     /// is checked first.
     pub fn new(surface: &'a Surface, spec: &'a RunSpec, start: [f64; 2]) -> Result<Self, Error> {
-        spec.validate()?;
-        let optimizer = spec.optimizer.build()?;
-        let (loss, grad) = surface.value_and_gradient(start);
         Ok(Stepper {
             surface,
             spec,
+            state: StepState::new(surface, spec, start)?,
+        })
+    }
+
+    /// The current point, its loss and its exact gradient.
+    pub fn at(&self) -> ([f64; 2], f64, [f64; 2]) {
+        self.state.at()
+    }
+
+    /// The optimizer, whose [`Optimizer::state`] the explanations read.
+    pub fn optimizer(&self) -> &dyn Optimizer {
+        self.state.optimizer.as_ref()
+    }
+
+    /// The halt at step 0 when the start point or its loss is not finite.
+    pub fn start_halt(&self) -> Option<Halt> {
+        self.state.start_halt()
+    }
+
+    /// Takes the next step. A step whose gradient, Hessian, parameter or loss is not finite
+    /// is refused: the run stays at its last finite point and the [`Halt`] says why.
+    pub fn step(&mut self) -> Result<Step, Halt> {
+        let theta = self.state.theta;
+        let (shaped, moved, hessian) =
+            self.state
+                .take(self.surface, self.spec, |spec, grad, rng| {
+                    let shaped = spec.shape(grad, rng);
+                    (shaped.grad, shaped)
+                })?;
+        let (next, loss, next_grad) = self.state.at();
+        Ok(Step {
+            k: self.state.k,
+            theta,
+            shaped,
+            lr: moved.lr,
+            hessian,
+            next,
+            loss,
+            next_grad,
+        })
+    }
+}
+
+impl StepState {
+    fn new(surface: &Surface, spec: &RunSpec, start: [f64; 2]) -> Result<Self, Error> {
+        spec.validate()?;
+        let optimizer = spec.optimizer.build()?;
+        let (loss, grad) = surface.value_and_gradient(start);
+        Ok(StepState {
             optimizer,
             rng: spec.noise.map(|n| Pcg64Mcg::seed_from_u64(n.seed)),
             base_lr: spec.optimizer.lr(),
@@ -338,41 +390,14 @@ impl<'a> Stepper<'a> {
         })
     }
 
-    /// The current point, its loss and its exact gradient.
-    pub fn at(&self) -> ([f64; 2], f64, [f64; 2]) {
+    fn at(&self) -> ([f64; 2], f64, [f64; 2]) {
         (self.theta, self.loss, self.grad)
     }
 
-    /// The optimizer, whose [`Optimizer::state`] the explanations read.
-    pub fn optimizer(&self) -> &dyn Optimizer {
-        self.optimizer.as_ref()
-    }
-
-    /// The halt at step 0 when the start point or its loss is not finite.
-    pub fn start_halt(&self) -> Option<Halt> {
+    fn start_halt(&self) -> Option<Halt> {
         (self.k == 0 && !(all_finite(&self.theta) && self.loss.is_finite())).then_some(Halt {
             k: 0,
             reason: "the start point or its loss is not finite",
-        })
-    }
-
-    /// Takes the next step. A step whose gradient, Hessian, parameter or loss is not finite
-    /// is refused: the run stays at its last finite point and the [`Halt`] says why.
-    pub fn step(&mut self) -> Result<Step, Halt> {
-        let theta = self.theta;
-        let (shaped, moved, hessian) = self.take(|spec, grad, rng| {
-            let shaped = spec.shape(grad, rng);
-            (shaped.grad, shaped)
-        })?;
-        Ok(Step {
-            k: self.k,
-            theta,
-            shaped,
-            lr: moved.lr,
-            hessian,
-            next: self.theta,
-            loss: self.loss,
-            next_grad: self.grad,
         })
     }
 
@@ -380,8 +405,8 @@ impl<'a> Stepper<'a> {
     /// gradient's shaping stages or the Hessian kept for an explanation (a drag re-simulates
     /// every run up to 20,000 steps, and copying a step's whole record was a large part of a
     /// step's cost).
-    fn advance(&mut self) -> Result<Moved, Halt> {
-        self.take(|spec, grad, rng| {
+    fn advance(&mut self, surface: &Surface, spec: &RunSpec) -> Result<Moved, Halt> {
+        self.take(surface, spec, |spec, grad, rng| {
             let mut used = grad;
             spec.shape_in_place(&mut used, rng, |_| {});
             (used, ())
@@ -389,11 +414,13 @@ impl<'a> Stepper<'a> {
         .map(|(_, moved, _)| moved)
     }
 
-    /// The one stepping rule behind [`Stepper::step`] and [`Stepper::advance`]: `shape` turns
-    /// the exact gradient into the one the optimizer uses (and whatever record the caller
-    /// keeps of it); on success the stepper stands at the new point.
+    /// The one stepping rule behind [`Stepper::step`] and [`StepState::advance`]: `shape`
+    /// turns the exact gradient into the one the optimizer uses (and whatever record the
+    /// caller keeps of it); on success the state stands at the new point.
     fn take<R>(
         &mut self,
+        surface: &Surface,
+        spec: &RunSpec,
         shape: impl FnOnce(&RunSpec, [f64; 2], &mut Option<Pcg64Mcg>) -> ([f64; 2], R),
     ) -> Result<(R, Moved, Option<DMatrix<f64>>), Halt> {
         let k = self.k + 1;
@@ -401,7 +428,7 @@ impl<'a> Stepper<'a> {
             return Err(halt);
         }
         let hessian = self.optimizer.needs_hessian().then(|| {
-            let (_, _, h) = self.surface.hessian(self.theta);
+            let (_, _, h) = surface.hessian(self.theta);
             DMatrix::from_column_slice(2, 2, h.as_slice())
         });
         let exact_ok =
@@ -412,11 +439,11 @@ impl<'a> Stepper<'a> {
                 reason: "the gradient or Hessian is not finite",
             });
         }
-        let (used, record) = shape(self.spec, self.grad, &mut self.rng);
-        let lr = self.spec.schedule.lr(self.base_lr, k - 1);
+        let (used, record) = shape(spec, self.grad, &mut self.rng);
+        let lr = spec.schedule.lr(self.base_lr, k - 1);
         let mut next = self.theta;
         self.optimizer.step(&mut next, &used, lr, hessian.as_ref());
-        let (loss, next_grad) = self.surface.value_and_gradient(next);
+        let (loss, next_grad) = surface.value_and_gradient(next);
         if !(all_finite(&used) && all_finite(&next) && loss.is_finite()) {
             return Err(Halt {
                 k,
@@ -446,42 +473,85 @@ pub fn simulate(
     start: [f64; 2],
     steps: usize,
 ) -> Result<Trajectory, Error> {
-    let mut stepper = Stepper::new(surface, spec, start)?;
-    let (theta, loss, grad) = stepper.at();
-    let mut traj = Trajectory {
-        points: vec![theta],
-        losses: vec![loss],
-        grads: vec![grad],
-        used: Vec::new(),
-        lrs: Vec::new(),
-        diverged_at: stepper.start_halt().map(|h| h.k),
-    };
-    if traj.diverged_at.is_some() {
-        return Ok(traj);
-    }
-    // Room for at most the page's longest run up front; a longer one grows as it goes, so a
-    // huge step count that diverges early never asks for memory it does not use.
-    let room = steps.min(MAX_STEPS);
-    traj.points.reserve(room);
-    traj.losses.reserve(room);
-    traj.grads.reserve(room);
-    traj.used.reserve(room);
-    traj.lrs.reserve(room);
-    for _ in 0..steps {
-        match stepper.advance() {
-            Ok(Moved { used, lr }) => {
-                let (next, loss, next_grad) = stepper.at();
-                traj.points.push(next);
-                traj.losses.push(loss);
-                traj.grads.push(next_grad);
-                traj.used.push(used);
-                traj.lrs.push(lr);
-            }
-            Err(halt) => {
-                traj.diverged_at = Some(halt.k);
-                break;
-            }
-        }
+    let (mut traj, rest) = Simulation::begin(surface, spec, start, steps)?;
+    if let Some(mut rest) = rest {
+        rest.run(surface, spec, &mut traj, steps);
     }
     Ok(traj)
+}
+
+/// A run simulated a slice at a time, so that a page can draw the first part of a long run
+/// before the rest is computed: [`simulate`] is [`Simulation::begin`] and one
+/// [`Simulation::run`] to the end, and any other split gives the same trajectory bit for bit.
+pub struct Simulation {
+    state: StepState,
+    steps: usize,
+}
+
+impl Simulation {
+    /// The run's trajectory at its start point (no step taken yet), and what it needs to go on
+    /// with [`Simulation::run`]: `None` when there is nothing to go on with (no steps asked
+    /// for, or a start that is not finite, which the trajectory records as divergence at
+    /// step 0). The configuration is checked first.
+    pub fn begin(
+        surface: &Surface,
+        spec: &RunSpec,
+        start: [f64; 2],
+        steps: usize,
+    ) -> Result<(Trajectory, Option<Simulation>), Error> {
+        let state = StepState::new(surface, spec, start)?;
+        let (theta, loss, grad) = state.at();
+        let mut traj = Trajectory {
+            points: vec![theta],
+            losses: vec![loss],
+            grads: vec![grad],
+            used: Vec::new(),
+            lrs: Vec::new(),
+            diverged_at: state.start_halt().map(|h| h.k),
+        };
+        if traj.diverged_at.is_some() || steps == 0 {
+            return Ok((traj, None));
+        }
+        // Room for at most the page's longest run up front; a longer one grows as it goes, so a
+        // huge step count that diverges early never asks for memory it does not use.
+        let room = steps.min(MAX_STEPS);
+        traj.points.reserve(room);
+        traj.losses.reserve(room);
+        traj.grads.reserve(room);
+        traj.used.reserve(room);
+        traj.lrs.reserve(room);
+        Ok((traj, Some(Simulation { state, steps })))
+    }
+
+    /// Takes steps until `traj` (the trajectory [`Simulation::begin`] returned, on the same
+    /// `surface` and `spec`) holds `until` steps, the run's whole length at most, or the run
+    /// diverges. Whether the run has ended: all its steps taken, or diverged.
+    pub fn run(
+        &mut self,
+        surface: &Surface,
+        spec: &RunSpec,
+        traj: &mut Trajectory,
+        until: usize,
+    ) -> bool {
+        let until = until.min(self.steps);
+        while traj.diverged_at.is_none() && self.state.k < until {
+            match self.state.advance(surface, spec) {
+                Ok(Moved { used, lr }) => {
+                    let (next, loss, next_grad) = self.state.at();
+                    traj.points.push(next);
+                    traj.losses.push(loss);
+                    traj.grads.push(next_grad);
+                    traj.used.push(used);
+                    traj.lrs.push(lr);
+                }
+                Err(halt) => traj.diverged_at = Some(halt.k),
+            }
+        }
+        traj.diverged_at.is_some() || self.state.k >= self.steps
+    }
+
+    /// The steps taken so far.
+    pub fn taken(&self) -> usize {
+        self.state.k
+    }
 }

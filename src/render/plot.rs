@@ -269,6 +269,42 @@ pub fn decimate<P: Copy + Into<(f64, f64)>>(
     out
 }
 
+/// The pieces of a polyline that draw something new at `scale` pixels per unit: a segment
+/// whose two ends lie in the same two cells of `cell_px` pixels as a segment kept before (in
+/// either direction) is left out, and the line is broken there. A run that settles into a cycle
+/// (Lion's steps of a fixed size about a minimum, momentum circling it) goes over the same few
+/// segments thousands of times; stroking them again changes no pixel but costs the browser's
+/// rasterizer more than everything else in the frame. Pieces of a single point are dropped.
+pub fn unique_segments(points: &[[f64; 2]], scale: (f64, f64), cell_px: f64) -> Vec<Vec<[f64; 2]>> {
+    let cell = |p: [f64; 2]| {
+        (
+            (p[0] * scale.0 / cell_px).floor() as i64,
+            (p[1] * scale.1 / cell_px).floor() as i64,
+        )
+    };
+    let mut seen = rustc_hash::FxHashSet::default();
+    let mut pieces = Vec::new();
+    let mut piece: Vec<[f64; 2]> = Vec::new();
+    for w in points.windows(2) {
+        let (a, b) = (cell(w[0]), cell(w[1]));
+        if seen.insert((a.min(b), a.max(b))) {
+            if piece.is_empty() {
+                piece.push(w[0]);
+            }
+            piece.push(w[1]);
+        } else if !piece.is_empty() {
+            pieces.push(std::mem::take(&mut piece));
+        }
+    }
+    if piece.len() >= 2 {
+        pieces.push(piece);
+    }
+    if pieces.is_empty() && !points.is_empty() {
+        pieces.push(vec![points[0]]);
+    }
+    pieces
+}
+
 /// The steps of a series worth drawing as a line at `px_per_step` pixels per step, in order:
 /// in every pixel column, the first, the lowest, the highest and the last finite value (a
 /// line through them draws the column as one through every value would). Non-finite values
@@ -489,8 +525,11 @@ pub fn draw_trajectories<DB: DrawingBackend>(
         let color = run.color;
         let width = 2.0 + 3.0 * depth(i);
         // Cut at the view's edge first: plotters would pin outside points to the edge.
-        for part in &clipped[i] {
-            let pts: Vec<(f64, f64)> = part.iter().map(|&p| p.into()).collect();
+        let pieces = clipped[i]
+            .iter()
+            .flat_map(|part| unique_segments(part, scale, 1.0));
+        for piece in pieces {
+            let pts: Vec<(f64, f64)> = piece.iter().map(|&p| p.into()).collect();
             plot.draw(&PathElement::new(
                 pts.clone(),
                 HALO.stroke_width(theme.px(width + 2.0)),

@@ -76,6 +76,8 @@ impl App {
             view: scenario.view(),
             scenario,
             trajectories: Vec::new(),
+            pending: Vec::new(),
+            change_ms: 0.0,
             compute_ms: Vec::new(),
             background,
             foreground,
@@ -148,26 +150,6 @@ impl App {
     /// a reload; nothing on the page calls it.
     pub fn panic_for_test(&mut self, message: &str) {
         panic!("{message}");
-    }
-
-    /// Simulates `spec` in the current scenario; also returns how long that took (ms).
-    pub(super) fn simulate(&self, spec: &RunSpec) -> Result<(Trajectory, f64), Error> {
-        let s = &self.scenario;
-        let t0 = now();
-        let t = simulate(&s.surface, spec, s.start, s.steps)?;
-        Ok((t, now() - t0))
-    }
-
-    pub(super) fn resimulate_all(&mut self) -> Result<(), Error> {
-        let (trajectories, times) = self
-            .scenario
-            .runs
-            .iter()
-            .map(|r| self.simulate(&r.spec))
-            .collect::<Result<(Vec<_>, Vec<_>), _>>()?;
-        self.trajectories = trajectories;
-        self.compute_ms = times;
-        Ok(())
     }
 
     /// The bounds and choices both pages' run panels hold their controls to, as JSON
@@ -353,14 +335,6 @@ impl App {
         s.step < self.last_step()
     }
 
-    pub(crate) fn last_step(&self) -> usize {
-        self.trajectories
-            .iter()
-            .map(Trajectory::steps)
-            .max()
-            .unwrap_or(0)
-    }
-
     /// Moves the animation to step `k` (clamped to the simulated range): the timeline.
     pub fn set_step(&mut self, k: usize) {
         self.scenario.step = k.min(self.scenario.steps);
@@ -466,7 +440,8 @@ impl App {
         })
     }
 
-    /// Every run's results over its whole simulated trajectory, sorted by column `key`
+    /// Every run's results over its trajectory as simulated so far (whole once
+    /// [`App::simulate_for`] says so; the page asks again then), sorted by column `key`
     /// ([`crate::core::compare::RESULT_COLUMNS`], ascending or not), as JSON `[{run, label, final_loss,
     /// distance_to_minimum, steps_to_tolerance, diverged_at, steps, compute_ms}]`; `tol` is the
     /// tolerance on `loss − f*` (f* the lowest known minimum).
@@ -474,8 +449,10 @@ impl App {
         Ok(json(&self.result_rows(tol, key, ascending)?))
     }
 
-    /// The results table as [`results`](App::results) sorts it, as CSV ([`results_csv`]).
-    pub fn results_csv(&self, tol: f64, key: &str, ascending: bool) -> Result<String, JsError> {
+    /// The results table as [`results`](App::results) sorts it, as CSV ([`results_csv`]),
+    /// every run simulated whole first.
+    pub fn results_csv(&mut self, tol: f64, key: &str, ascending: bool) -> Result<String, JsError> {
+        self.finish_runs();
         Ok(results_csv(&self.result_rows(tol, key, ascending)?))
     }
 

@@ -13,13 +13,13 @@ impl App {
         runs::entry(&self.scenario.runs, index)
     }
 
-    /// Re-simulates run `index` with `spec` from the start at once (the animation's step is
-    /// kept); on error the run stays as it was.
+    /// Begins run `index` again with `spec` from the start (the animation's step is kept; the
+    /// run is simulated a slice a frame, [`App::simulate_for`]); on error the run stays as it
+    /// was.
     fn replace(&mut self, index: usize, spec: RunSpec) -> Result<(), JsError> {
-        let (trajectory, ms) = self.simulate(&spec)?;
+        let begun = self.begin(&spec)?;
         self.scenario.runs[index].spec = spec;
-        self.trajectories[index] = trajectory;
-        self.compute_ms[index] = ms;
+        self.restart(index, begun);
         Ok(())
     }
 
@@ -49,10 +49,9 @@ impl App {
                 &s.view(),
             )?;
         }
-        let (trajectory, ms) = self.simulate(&entry.spec)?;
+        let begun = self.begin(&entry.spec)?;
         self.scenario.runs.push(entry);
-        self.trajectories.push(trajectory);
-        self.compute_ms.push(ms);
+        self.restart(self.scenario.runs.len() - 1, begun);
         Ok(())
     }
 
@@ -73,6 +72,7 @@ impl App {
         runs::removable(&self.scenario.runs, index)?;
         self.scenario.runs.remove(index);
         self.trajectories.remove(index);
+        self.pending.remove(index);
         self.compute_ms.remove(index);
         Ok(())
     }

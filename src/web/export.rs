@@ -79,12 +79,14 @@ impl App {
     /// Every run's trajectory as CSV, `run,optimizer,step,x,y,loss`
     /// ([`crate::core::trace::runs_csv`]): `optiviz runs --link` prints it for the page's
     /// link, and `--run k` run `k`'s rows as `optiviz trace` writes them.
-    pub fn trajectories_csv(&self) -> String {
+    pub fn trajectories_csv(&mut self) -> String {
+        self.finish_runs();
         runs_csv(&self.traces())
     }
 
     /// Every run's trace as a JSON array of `optiviz trace --format json` documents.
-    pub fn trajectories_json(&self) -> String {
+    pub fn trajectories_json(&mut self) -> String {
+        self.finish_runs();
         serde_json::to_string_pretty(&self.traces()).expect("traces hold only finite numbers")
     }
 
@@ -97,7 +99,8 @@ impl App {
     /// The plot (heatmap, contours, minima, every shown run's trail up to the current step)
     /// as an SVG document at the canvas's pixel size, the legend under it: plotters' SVG
     /// backend drawing what the canvases show, the heatmap on screen as one embedded PNG.
-    pub fn surface_svg(&self) -> Result<String, JsError> {
+    pub fn surface_svg(&mut self) -> Result<String, JsError> {
+        self.finish_runs();
         let Some((map, contours)) = &self.heatmap else {
             return Err(crate::err!("error.draw.heatmap_image").into());
         };
@@ -120,14 +123,16 @@ impl App {
 
     /// The chart (the chosen quantity against step, the current step's cursor) as an SVG
     /// document at the canvas's pixel size, the legend under it.
-    pub fn chart_svg(&self) -> Result<String, JsError> {
+    pub fn chart_svg(&mut self) -> Result<String, JsError> {
+        self.finish_runs();
         self.svg(Panels::Chart, (self.loss.width(), self.loss.height()), None)
     }
 
     /// The step each frame of the race's WebM video shows ([`crate::state::video::frame_steps`]):
     /// from 0 to the last step any run reaches, at the page's speed, played at
     /// [`crate::state::video::FPS`].
-    pub fn video_steps(&self) -> Vec<u32> {
+    pub fn video_steps(&mut self) -> Vec<u32> {
+        self.finish_runs();
         crate::state::video::frame_steps(self.last_step(), self.scenario.speed)
             .into_iter()
             .map(|k| k as u32)

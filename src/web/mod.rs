@@ -44,6 +44,7 @@ mod lab;
 mod multiples;
 mod paint;
 mod pointer;
+mod progress;
 mod runs;
 mod sweep;
 mod theory;
@@ -232,9 +233,13 @@ fn json(value: &impl Serialize) -> String {
 pub struct App {
     scenario: Scenario,
     trajectories: Vec<Trajectory>,
+    /// For each run still being simulated, what it needs to go on ([`App::simulate_for`]).
+    pending: Vec<Option<crate::core::run::Simulation>>,
+    /// Milliseconds of simulation this frame's changes took so far.
+    change_ms: f64,
     /// `(under, over)`: run `under`'s trail lies under run `over`'s, as last drawn.
     covered: Vec<(usize, usize)>,
-    /// Milliseconds each run's last simulation took, for the results table.
+    /// Milliseconds each run's simulation took, for the results table.
     compute_ms: Vec<f64>,
     background: HtmlCanvasElement,
     foreground: HtmlCanvasElement,

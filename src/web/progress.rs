@@ -1,0 +1,149 @@
+//! The surface page's runs simulated a slice at a time: a change (a drag of the start, a
+//! slider, another surface) begins every run it touches and simulates as much as fits in a
+//! frame's budget; each frame then goes on ([`App::simulate_for`]) until every run is whole,
+//! so that no setting holds a frame, however many steps the runs take.
+
+use super::*;
+use crate::core::run::Simulation;
+
+/// Milliseconds of simulation a change may take before the frame that shows it; the frame
+/// goes on within the budget the page gives [`App::simulate_for`], less what changes took.
+const CHANGE_MS: f64 = 5.0;
+
+/// Steps a run takes at a time before the clock is read and the next run has its turn, so
+/// that the runs keep level.
+const SLICE: usize = 256;
+
+/// A run begun: its trajectory so far, and what it needs to go on (`None` once whole).
+pub(super) type Begun = (Trajectory, Option<Simulation>);
+
+impl App {
+    /// Run `spec` in the current scenario begun: its start point, and what it needs to go on;
+    /// an invalid `spec` is refused here, before anything changes.
+    pub(super) fn begin(&self, spec: &RunSpec) -> Result<Begun, Error> {
+        let s = &self.scenario;
+        Simulation::begin(&s.surface, spec, s.start, s.steps)
+    }
+
+    /// Begins every run again (the start, the surface or the step count changed) and
+    /// simulates what fits in a change's budget; an invalid run leaves every run as it was.
+    pub(super) fn resimulate_all(&mut self) -> Result<(), Error> {
+        let begun = self
+            .scenario
+            .runs
+            .iter()
+            .map(|r| self.begin(&r.spec))
+            .collect::<Result<Vec<_>, _>>()?;
+        (self.trajectories, self.pending) = begun.into_iter().unzip();
+        self.compute_ms = vec![0.0; self.trajectories.len()];
+        self.go_on(CHANGE_MS);
+        Ok(())
+    }
+
+    /// Puts run `index`'s new beginning ([`App::begin`] of its settings, now the scenario's)
+    /// in place, or a new run's at the end (`index` being the number of runs), and simulates
+    /// what fits in a change's budget.
+    pub(super) fn restart(&mut self, index: usize, (trajectory, pending): Begun) {
+        if index == self.trajectories.len() {
+            self.trajectories.push(trajectory);
+            self.pending.push(pending);
+            self.compute_ms.push(0.0);
+        } else {
+            self.trajectories[index] = trajectory;
+            self.pending[index] = pending;
+            self.compute_ms[index] = 0.0;
+        }
+        self.go_on(CHANGE_MS);
+    }
+
+    /// Simulates every run to its end at once, for what needs whole runs now (an export).
+    pub(super) fn finish_runs(&mut self) {
+        self.slices(f64::INFINITY, true);
+    }
+
+    /// Whether a run is still being simulated.
+    pub(super) fn simulating(&self) -> bool {
+        self.pending.iter().any(Option::is_some)
+    }
+
+    /// The step the runs' animation can reach: the longest run's end, a run still being
+    /// simulated counting as whole.
+    pub(crate) fn last_step(&self) -> usize {
+        self.trajectories
+            .iter()
+            .zip(&self.pending)
+            .map(|(t, p)| {
+                if p.is_some() {
+                    self.scenario.steps
+                } else {
+                    t.steps()
+                }
+            })
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// Simulates for up to `budget_ms` in all: what this frame's changes took is counted
+    /// against it.
+    fn go_on(&mut self, budget_ms: f64) -> bool {
+        let budget = budget_ms - self.change_ms;
+        let t0 = now();
+        let done = self.slices(t0 + budget.max(0.0), budget > 0.0);
+        self.change_ms += now() - t0;
+        done
+    }
+
+    /// Takes slices of the runs still being simulated until `end` (a `now()` time): first
+    /// every run up to a little beyond the step shown, then on to the end, a slice of each in
+    /// turn. With `at_least_one`, one slice even past `end`, so that simulation always moves
+    /// on. Whether every run is whole.
+    fn slices(&mut self, end: f64, mut at_least_one: bool) -> bool {
+        let s = &self.scenario;
+        // What the next frames show while playing: a frame at 60 Hz moves speed/60 steps.
+        let ahead = (s.step + (s.speed / 60.0).ceil() as usize + 1).min(s.steps);
+        for target in [ahead, s.steps] {
+            loop {
+                let mut took = false;
+                for (i, slot) in self.pending.iter_mut().enumerate() {
+                    let Some(sim) = slot else { continue };
+                    if sim.taken() >= target {
+                        continue;
+                    }
+                    if !at_least_one && now() >= end {
+                        return false;
+                    }
+                    at_least_one = false;
+                    let t0 = now();
+                    let until = (sim.taken() + SLICE).min(target);
+                    let spec = &s.runs[i].spec;
+                    if sim.run(&s.surface, spec, &mut self.trajectories[i], until) {
+                        *slot = None;
+                    }
+                    self.compute_ms[i] += now() - t0;
+                    took = true;
+                }
+                if !took {
+                    break;
+                }
+            }
+        }
+        true
+    }
+}
+
+#[wasm_bindgen]
+impl App {
+    /// Goes on simulating the runs for about `budget_ms` milliseconds, less what this frame's
+    /// changes took already (at least a slice when nothing has yet); the page calls it before
+    /// each frame's drawing until it answers true: every run whole.
+    pub fn simulate_for(&mut self, budget_ms: f64) -> bool {
+        let budget = if budget_ms > 0.0 {
+            budget_ms.min(1000.0)
+        } else {
+            0.0
+        };
+        let done = !self.simulating() || self.go_on(budget);
+        self.change_ms = 0.0;
+        done
+    }
+}
