@@ -887,6 +887,10 @@ async function main() {
       return Array.from({ length: p.length / 2 }, (_, i) => [p[2 * i], p[2 * i + 1]].map((v) => v / devicePixelRatio));
     },
     timings: () => JSON.parse(page.app.timings()),
+    // Each run's steps simulated so far, and whether all are whole (a long run fills in over
+    // a few frames).
+    simulated: () => Array.from(page.app.simulated()),
+    whole: () => page.app.whole(),
     query: () => page.app.query(),
     panic: (message) => setTimeout(() => page.app.panic_for_test(message)),
   };

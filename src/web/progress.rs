@@ -146,4 +146,18 @@ impl App {
         self.change_ms = 0.0;
         done
     }
+
+    /// How many steps of each run are simulated so far (a run that diverged counts the steps
+    /// it took): the benchmark and the browser tests watch a long run fill in.
+    pub fn simulated(&self) -> Vec<u32> {
+        self.trajectories
+            .iter()
+            .map(|t| u32::try_from(t.steps()).unwrap_or(u32::MAX))
+            .collect()
+    }
+
+    /// Whether every run is simulated whole.
+    pub fn whole(&self) -> bool {
+        !self.simulating()
+    }
 }

@@ -430,6 +430,39 @@ describe('runs, start point, view and timeline', () => {
     await page.close();
   });
 
+  test('at 20,000 steps a drag shows the runs filling in, and they end as the link reproduces them', async () => {
+    const runs = ['sgd;lr=0.001', 'momentum;lr=0.001', 'nesterov;lr=0.001', 'adagrad;lr=0.5', 'rmsprop;lr=0.002',
+      'adam;lr=0.05', 'nadam;lr=0.01', 'lion;lr=0.01'].map((r) => `run=${r}`).join('&');
+    const link = `?surface=rosenbrock&steps=20000&step=20000&${runs}`;
+    const { page, errors } = await h.open(link, 1280, 900);
+    const readouts = () => page.evaluate(() => [...Array(8).keys()].map((i) => document.getElementById(`run${i}-readout`).textContent));
+    await page.waitForFunction(() => window.optiviz.whole());
+    const box = await page.locator('#trajectory-canvas').boundingBox();
+    const [px, py] = await page.evaluate(() => window.optiviz.startPixel());
+    await page.mouse.move(box.x + px, box.y + py);
+    await page.mouse.down();
+    for (let k = 1; k <= 4; k += 1) {
+      await page.mouse.move(box.x + px + 15 * k, box.y + py + 6 * k);
+      await nextFrames(page, 1);
+    }
+    await page.mouse.up();
+    // Each run is simulated a slice a frame until it is whole; the frames keep coming.
+    await page.waitForFunction(() => window.optiviz.whole());
+    await nextFrames(page);
+    assert.deepEqual(await page.evaluate(() => window.optiviz.simulated()), Array(8).fill(20000));
+    const after = await readouts();
+    for (const r of after) assert.match(r, /^step 20,?000 · loss /);
+    // The same runs from the link the page now holds, simulated in other slices on a fresh load.
+    await settled(page);
+    const again = await h.open(`?${await page.evaluate(() => window.optiviz.query())}`, 1280, 900);
+    await again.page.waitForFunction(() => window.optiviz.whole());
+    await nextFrames(again.page);
+    assert.deepEqual(await again.page.evaluate(() => [...Array(8).keys()].map((i) => document.getElementById(`run${i}-readout`).textContent)), after);
+    assert.deepEqual([...errors, ...again.errors], []);
+    await again.page.close();
+    await page.close();
+  });
+
   test('keyboard: space plays and pauses, → steps, r resets', async () => {
     const { page, errors } = await open();
     await pause(page);

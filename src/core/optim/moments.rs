@@ -54,7 +54,58 @@ impl<const K: usize> Moments<K> {
 
 /// torch's bias correction at step `t`: `1 − βᵗ`.
 pub(super) fn bias_correction(beta: f64, t: f64) -> f64 {
-    1.0 - beta.powf(t)
+    1.0 - power(beta, 1.0, t)
+}
+
+/// `base.powf(t · scale)` for a step count `t` (a whole number), the same bits as that call,
+/// remembered: a run's `βᵗ` for every `t` is computed once per `(base, scale)` and then looked
+/// up, by every run on this thread with those values. `pow` is the costliest call of an Adam
+/// step (software `pow` in the browser's wasm), and a drag of the start point re-simulates
+/// every run from step 1 on each move with the same β. The last [`KEPT`] pairs are kept, each
+/// up to [`MAX_STEPS`](crate::core::run::MAX_STEPS) + 2; any other `t` is computed afresh.
+pub(super) fn power(base: f64, scale: f64, t: f64) -> f64 {
+    if !(t >= 0.0 && t <= LONGEST as f64 && t.fract() == 0.0) {
+        return base.powf(t * scale);
+    }
+    let k = t as usize;
+    POWERS.with_borrow_mut(|tables| {
+        let key = (base.to_bits(), scale.to_bits());
+        let i = match tables.iter().position(|p| p.key == key) {
+            Some(i) => i,
+            None => {
+                if tables.len() == KEPT {
+                    tables.remove(0);
+                }
+                tables.push(Powers {
+                    key,
+                    values: Vec::new(),
+                });
+                tables.len() - 1
+            }
+        };
+        let values = &mut tables[i].values;
+        while values.len() <= k {
+            values.push(base.powf(values.len() as f64 * scale));
+        }
+        values[k]
+    })
+}
+
+/// How many `(base, scale)` pairs [`power`] remembers: eight runs' betas.
+const KEPT: usize = 8;
+
+/// The longest step count [`power`] remembers (NAdam asks for `t + 1`).
+const LONGEST: usize = crate::core::run::MAX_STEPS + 2;
+
+/// `values[k] = base.powf(k · scale)` for one `(base, scale)`, as far as asked for.
+struct Powers {
+    key: (u64, u64),
+    values: Vec<f64>,
+}
+
+thread_local! {
+    /// [`power`]'s tables, the most recently added last.
+    static POWERS: std::cell::RefCell<Vec<Powers>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// A running average `β m + (1 − β) g` as torch updates a first moment, `m.lerp_(g, 1 − β)`.
@@ -76,5 +127,38 @@ fn lerp(start: f64, end: f64, weight: f64) -> f64 {
         start + weight * (end - start)
     } else {
         end - (end - start) * (1.0 - weight)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::power;
+
+    /// Remembered powers are `powf`'s bits, in any order of asking, across more pairs than
+    /// are kept (the first pairs are forgotten and computed again), and past the longest run.
+    #[test]
+    fn power_is_powf_bit_for_bit() {
+        let pairs: Vec<(f64, f64)> = (0..11)
+            .map(|i| {
+                (
+                    0.9 + 0.0099 * f64::from(i),
+                    if i % 3 == 0 { 0.004 } else { 1.0 },
+                )
+            })
+            .collect();
+        for round in 0..2 {
+            for &(base, scale) in &pairs {
+                for t in [0u64, 1, 2, 7, 3, 2_000, 1_999, 20_001, 20_002, 20_003, 1 << 40] {
+                    let t = (t + round) as f64;
+                    assert_eq!(
+                        power(base, scale, t).to_bits(),
+                        base.powf(t * scale).to_bits(),
+                        "{base}^({t}·{scale})"
+                    );
+                }
+            }
+        }
+        assert_eq!(power(0.9, 1.0, 2.5), 0.9f64.powf(2.5));
+        assert!(power(0.9, 1.0, f64::NAN).is_nan());
     }
 }

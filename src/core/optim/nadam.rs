@@ -1,7 +1,7 @@
 //! NAdam, Adam with Nesterov momentum (Dozat, 2016): torch.optim.NAdam.
 
 use super::descriptor::{BETA1, BETA2, Descriptor, EPS, HyperParam, LR, Scale, WEIGHT_DECAY};
-use super::moments::{Moments, average, average_sq, bias_correction};
+use super::moments::{Moments, average, average_sq, bias_correction, power};
 use super::{Optimizer, Rate, StateVar, decayed};
 use nalgebra::DMatrix;
 
@@ -128,8 +128,8 @@ impl Optimizer for NAdam {
         let t = self.moments.advance(params.len());
         let [beta1, beta2] = self.betas;
         let bias_correction2 = bias_correction(beta2, t);
-        let mu = beta1 * (1.0 - 0.5 * 0.96_f64.powf(t * self.momentum_decay));
-        let mu_next = beta1 * (1.0 - 0.5 * 0.96_f64.powf((t + 1.0) * self.momentum_decay));
+        let mu = beta1 * (1.0 - 0.5 * power(0.96, self.momentum_decay, t));
+        let mu_next = beta1 * (1.0 - 0.5 * power(0.96, self.momentum_decay, t + 1.0));
         self.mu_product *= mu;
         let mu_product_next = self.mu_product * mu_next;
         let mu_product = self.mu_product;

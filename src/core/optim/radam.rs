@@ -1,7 +1,7 @@
 //! RAdam, Adam with a rectified adaptive learning rate (Liu et al., 2020): torch.optim.RAdam.
 
 use super::descriptor::{BETA1, BETA2, Descriptor, EPS, LR, WEIGHT_DECAY};
-use super::moments::{Moments, average, average_sq, bias_correction};
+use super::moments::{Moments, average, average_sq, bias_correction, power};
 use super::{Optimizer, Rate, StateVar, decayed};
 use nalgebra::DMatrix;
 
@@ -101,7 +101,7 @@ impl Optimizer for RAdam {
         let bias_correction1 = bias_correction(beta1, t);
         let bias_correction2 = bias_correction(beta2, t);
         let rho_inf = 2.0 / (1.0 - beta2) - 1.0;
-        let rho_t = rho_inf - 2.0 * t * beta2.powf(t) / bias_correction2;
+        let rho_t = rho_inf - 2.0 * t * power(beta2, 1.0, t) / bias_correction2;
         let rect = ((rho_t - 4.0) * (rho_t - 2.0) * rho_inf
             / ((rho_inf - 4.0) * (rho_inf - 2.0) * rho_t))
             .sqrt();
