@@ -36,6 +36,9 @@ function tunedItem(tuned) {
   return li;
 }
 
+/** Milliseconds between two updates of the readouts while the animation plays. */
+const STATUS_MS = 100;
+
 class Page extends Player {
   constructor(app, canvases) {
     super(app, canvases);
@@ -83,8 +86,14 @@ class Page extends Player {
       $('coincide').textContent = note;
       $('coincide').hidden = !note;
     }
-    this.showStatus();
-    this.explainSteps();
+    // While playing, the readouts change every frame, faster than anyone reads them, and
+    // each change costs the frame a layout and a repaint of the text: ten times a second then.
+    const now = performance.now();
+    if (!this.playing || !(now - this.statusAt < STATUS_MS)) {
+      this.statusAt = now;
+      this.showStatus();
+      this.explainSteps();
+    }
     this.showResults();
   }
 

@@ -277,6 +277,10 @@ parts.forEach((split, i) => {
   await page.waitForSelector('body[data-ready="true"]');
   await page.waitForFunction(() => window.optiviz.whole());
   await page.waitForTimeout(500);
+  const slide = await latency(`
+    const s = document.getElementById('run5-lr');
+    s.value = String(-2 + 0.5 * Math.sin(k / 5));
+    s.dispatchEvent(new Event('input', { bubbles: true }));`, 40);
   const long = await latency(`
     const c = document.getElementById('trajectory-canvas');
     const r = c.getBoundingClientRect();
@@ -314,7 +318,8 @@ parts.forEach((split, i) => {
   console.log('');
   console.log('| measurement (ms) | samples | median | p95 | max |');
   console.log('|---|---|---|---|---|');
-  console.log(row('start-point drag → frame drawn (as above; runs in slices)', long));
+  console.log(row('slider input → frame drawn (one run, in slices)', slide));
+  console.log(row('start-point drag → frame drawn (8 runs, in slices)', long));
   console.log(row('frame interval while the mouse drags the start', dragFrames.map((f) => f[0])));
   console.log('');
   const steps = stats(dragFrames.map((f) => f[1]));
