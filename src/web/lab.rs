@@ -3,6 +3,7 @@
 //! fit, and the loss curves). The lab page (`www/lab.js`) drives it as the surface page drives
 //! [`super::App`]: it owns the frame loop and calls [`Lab::advance`] and [`Lab::render`].
 
+use super::paint::now;
 use super::runs::{self, Edit};
 use super::{PAGE, backend, context, json, offscreen, rgb};
 use crate::core::explain::{Notation, explain_gradient};
@@ -74,13 +75,6 @@ const CONTOURS: usize = 14;
 
 /// Milliseconds of a frame the landscape raster may take ([`LandscapeJob`]).
 const LANDSCAPE_MS: f64 = 5.0;
-
-/// The page's clock in milliseconds (`performance.now()`; 0 where there is none).
-fn now_ms() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now())
-}
 
 /// One run's standing at the current step, for the page's readouts.
 #[derive(Serialize)]
@@ -643,7 +637,7 @@ impl Lab {
     /// that they keep level. Whether every run has finished. The page calls it every frame,
     /// so no setting blocks the page for longer than a frame however long training takes.
     pub fn train(&mut self, budget_ms: f64) -> bool {
-        let end = now_ms() + budget_ms.clamp(0.0, 1000.0);
+        let end = now() + budget_ms.clamp(0.0, 1000.0);
         let model = self.model.as_model();
         let ahead = (self.s.step + self.speed.ceil() as usize).min(self.s.steps);
         // At least one step per call (whatever the budget), so training always moves on.
@@ -655,7 +649,7 @@ impl Lab {
                     if t.done() || t.training().steps() >= target {
                         continue;
                     }
-                    if took_any && now_ms() >= end {
+                    if took_any && now() >= end {
                         return false;
                     }
                     t.advance(model, t.training().steps() + 1);
@@ -1088,7 +1082,7 @@ impl Lab {
             }
         }
         if let Some(job) = &mut self.landscape_job {
-            let end = now_ms() + LANDSCAPE_MS;
+            let end = now() + LANDSCAPE_MS;
             let (gw, gh) = job.size;
             // Cells between looks at the clock: about 20,000 sample-parameter products' worth
             // (one cell of a large network). At least one chunk per frame, so the raster
@@ -1117,7 +1111,7 @@ impl Lab {
                     cells,
                     &mut job.values,
                 );
-                if now_ms() >= end {
+                if now() >= end {
                     break;
                 }
             }

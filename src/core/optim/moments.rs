@@ -148,7 +148,19 @@ mod tests {
             .collect();
         for round in 0..2 {
             for &(base, scale) in &pairs {
-                for t in [0u64, 1, 2, 7, 3, 2_000, 1_999, 20_001, 20_002, 20_003, 1 << 40] {
+                for t in [
+                    0u64,
+                    1,
+                    2,
+                    7,
+                    3,
+                    2_000,
+                    1_999,
+                    20_001,
+                    20_002,
+                    20_003,
+                    1 << 40,
+                ] {
                     let t = (t + round) as f64;
                     assert_eq!(
                         power(base, scale, t).to_bits(),
