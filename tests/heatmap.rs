@@ -3,9 +3,11 @@
 //! from the stated cost rule (operation weights, Rosenbrock = 10) by hand.
 
 use optiviz::core::expr::parse;
-use optiviz::core::surface::Surface;
+use optiviz::core::rows::Rows;
+use optiviz::core::surface::{Surface, View};
 use optiviz::render::field::{
-    CONTOUR_RESOLUTION, Field, Heatmap, contour_resolution, first_factor,
+    CONTOUR_RESOLUTION, Field, Heatmap, UNDEFINED, contour_resolution, first_factor, ln_1p,
+    viridis_lut,
 };
 
 /// `sin(x)*cos(y) + ` `n` times, then `x`: each term weighs sin 10 + cos 10 + × 1, and each
@@ -98,4 +100,131 @@ fn a_cheap_heatmap_is_drawn_at_once_at_the_resolution_asked() {
     let half = Heatmap::new(field.clone(), 240, 160, 2);
     assert_eq!((half.shown().1, half.shown().2), (120, 80));
     assert!(!half.pending());
+}
+
+/// Every built-in surface, a cheap and a costly typed formula, and one undefined on half the
+/// plane (its NaN drawn as stripes).
+fn surfaces() -> Vec<Surface> {
+    let mut all = Surface::all();
+    all.push(Surface::bowl_of(1e4, 0.7).unwrap());
+    for text in ["x^2 + 3*y^2", &terms(3), "ln(x) + sin(3*y) * exp(-x^2)"] {
+        all.push(Surface::custom(text).unwrap());
+    }
+    all
+}
+
+/// The views each surface is drawn at: its own; a window 10⁻⁹ wide at its start point (where
+/// neighbouring values differ in their last few bits); the widest allowed, ±10⁶ (values up to
+/// 10⁵² on Goldstein–Price); and a corner quarter of its own, off-centre.
+fn views(surface: &Surface) -> Vec<View> {
+    let v = surface.default_view();
+    let [sx, sy] = surface.default_start();
+    let side = 1e-9 * sx.abs().max(sy.abs()).max(1.0);
+    vec![
+        v,
+        View::new(sx, sx + side, sy, sy + side),
+        View::new(-1e6, 1e6, -1e6, 1e6),
+        View::new(
+            v.x_min,
+            (v.x_min + v.x_max) / 2.0,
+            v.y_min,
+            (v.y_min + v.y_max) / 2.0,
+        ),
+    ]
+}
+
+#[test]
+fn rows_are_the_surface_values_bit_for_bit() {
+    let (w, h) = (97, 31);
+    for surface in surfaces() {
+        for view in views(&surface) {
+            let xs: Vec<f64> = (0..w).map(|c| view.pixel_center(c, 0, w, h)[0]).collect();
+            let rows = Rows::new(&surface, xs.clone());
+            let mut values = Vec::new();
+            for r in 0..h {
+                let y = view.pixel_center(0, r, w, h)[1];
+                rows.row(y, &mut values);
+                assert_eq!(values.len(), w);
+                for (&x, &f) in xs.iter().zip(&values) {
+                    let want = surface.value([x, y]);
+                    assert!(
+                        f.to_bits() == want.to_bits() || (f.is_nan() && want.is_nan()),
+                        "{} at ({x}, {y}): {f} against {want}",
+                        surface.info().id
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_fast_log_is_within_a_few_parts_in_a_billion() {
+    // u = 0, subnormal, tiny (where 1 + u rounds to 1), across every binade up to 10³⁰⁸.
+    let mut us = vec![0.0, 5e-324, 1e-300, 1e-17, 1.1e-16, 2.3e-16, f64::MAX];
+    let mut u = 1e-15;
+    while u < 1e308 {
+        us.extend([u, u * 1.37, u * 2.9, u * 7.1]);
+        u *= 10.0;
+    }
+    for &u in &us {
+        let (got, want) = (ln_1p(u), u.ln_1p());
+        assert!(
+            (got - want).abs() <= 5e-9 * want,
+            "ln(1 + {u}) = {want}, fast {got}"
+        );
+    }
+    assert_eq!(ln_1p(f64::INFINITY), f64::INFINITY);
+}
+
+/// A viridis colour's levels: the indices of the table that hold it.
+fn levels_of(rgb: [u8; 3]) -> Vec<i32> {
+    (0..256)
+        .filter(|&i| viridis_lut()[i] == rgb)
+        .map(|i| i as i32)
+        .collect()
+}
+
+#[test]
+fn the_heatmap_is_the_per_pixel_colour_or_its_neighbour_level() {
+    // The straightforward picture: each pixel's centre through Surface::value, normalized in
+    // f64 and rounded to one of 256 levels; NaN striped. The fast one may differ by one level
+    // where a value lies within a rounding's width of a level's boundary, and nowhere else.
+    let (w, h) = (211, 137);
+    let mut striped = 0;
+    for surface in surfaces() {
+        for view in views(&surface) {
+            let field = Field::new(surface.clone(), view);
+            let fast = field.rgba(w, h);
+            let mut off = 0;
+            for r in 0..h {
+                for c in 0..w {
+                    let f = surface.value(view.pixel_center(c, r, w, h));
+                    let px = &fast[(r * w + c) * 4..][..4];
+                    assert_eq!(px[3], 255);
+                    let got = [px[0], px[1], px[2]];
+                    if f.is_nan() {
+                        assert_eq!(got, UNDEFINED[(c + r) / 6 % 2]);
+                        striped += 1;
+                        continue;
+                    }
+                    let want = (255.0 * field.scaling.normalize(f) + 0.5) as i32;
+                    let have = levels_of(got);
+                    assert!(
+                        have.iter().any(|&k| (k - want).abs() <= 1),
+                        "{} over {view:?} pixel ({c}, {r}): f = {f}, level {want}, drawn {have:?}",
+                        surface.info().id
+                    );
+                    off += usize::from(!have.contains(&want));
+                }
+            }
+            // One level off only at a boundary: a handful of pixels, if any.
+            assert!(
+                off * 1000 <= w * h,
+                "{} over {view:?}: {off} pixels a level off",
+                surface.info().id
+            );
+        }
+    }
+    assert!(striped > 1000, "the ln formula's undefined half is striped");
 }
