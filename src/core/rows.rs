@@ -4,12 +4,17 @@
 //! [`Rows`] is made once for a raster's column coordinates and then asked for one row at a
 //! time. It matches on the surface once per row, not once per point, so each built-in surface
 //! runs its own tight loop (its formula inlined from [`Surface::eval`], which the compiler
-//! vectorizes where it can), and it keeps per-column tables of what the separable surfaces
-//! compute from `x` alone (Rastrigin's `x² − 10 cos 2πx`, Ackley's `x²` and `cos 2πx`,
-//! Easom's `(x − π)²` and `cos x`), so that their cosines are taken once per column and once
-//! per row instead of twice per point. Those tables hold exactly the `f64` operations
-//! [`Surface::eval`] does, in its order, so every value is the one [`Surface::value`] gives
-//! (`tests/heatmap.rs` checks it bit for bit over every surface). A typed formula
+//! vectorizes), and it keeps per-column tables of what the separable surfaces compute from `x`
+//! alone (Rastrigin's `x² − 10 cos 2πx`, Ackley's `x²` and `e^(½ cos 2πx)`, Easom's
+//! `e^(−(x − π)²)` and `cos x`), so that their transcendental functions are taken once per
+//! column and once per row instead of at every point. For the polynomial surfaces and
+//! Rastrigin the loops hold exactly the `f64` operations [`Surface::eval`] does, in its order,
+//! so every value is the one [`Surface::value`] gives, bit for bit. Ackley and Easom differ in
+//! the last bits: their exponentials of a sum are taken as products of the two exponentials
+//! (`e^(a + b) = eᵃ·eᵇ`, each factor from a table), and Ackley's cone `e^(−0.2 r)` by [`exp`],
+//! which needs no call and no branch (the library's `exp` is a call per point, and in wasm a
+//! slow one); their values are within 5·10⁻¹⁵ of [`Surface::value`]'s, relatively, far below
+//! what a colour shows. `tests/heatmap.rs` checks both over every surface. A typed formula
 //! ([`Surface::Custom`]) is evaluated 16 points at a time through [`Lanes`], walking its tree
 //! once per 16 points.
 
@@ -23,9 +28,9 @@ pub struct Rows<'a> {
     surface: &'a Surface,
     xs: Vec<f64>,
     /// Per-column terms of a separable surface (empty for the others): Rastrigin's whole
-    /// x-term; Ackley's `x²`; Easom's `(x − π)²`.
+    /// x-term; Ackley's `x²`; Easom's `e^(−(x − π)²)`.
     a: Vec<f64>,
-    /// Ackley's `cos 2πx`; Easom's `cos x`.
+    /// Ackley's `e^(½ cos 2πx)`; Easom's `cos x`.
     b: Vec<f64>,
 }
 
@@ -41,14 +46,62 @@ fn rastrigin_term(t: f64) -> f64 {
     t.powi(2) - (t * TAU).cos() * 10.0
 }
 
+/// Ackley's wave factor of one coordinate, `e^(½ cos 2πt)`.
+fn ackley_wave(t: f64) -> f64 {
+    ((t * TAU).cos() * 0.5).exp()
+}
+
+/// Easom's well factor of one coordinate, `e^(−(t − π)²)`.
+fn easom_well(t: f64) -> f64 {
+    (-(t - PI).powi(2)).exp()
+}
+
+/// `eˣ` within a unit or two in the last place of `f64::exp`, without a call or a branch, so
+/// that a row of them vectorizes: `x = k·ln 2 + r` with `k` the nearest integer to `x/ln 2`
+/// (`ln 2` in two parts, so `r` is exact to about 2⁻⁶⁰), `|r| ≤ ½ ln 2`, `eʳ` by its Taylor
+/// series to `r¹³` (the next term is below 10⁻¹⁷ of it), times `2ᵏ` as two powers of two made
+/// from their bits (so that the result may be subnormal, and rounds once). `x` is clamped to
+/// `[−746, 710]` first: beyond, `eˣ` is 0 or `+∞` either way. A NaN gives a NaN.
+#[inline(always)]
+pub fn exp(x: f64) -> f64 {
+    const MAGIC: f64 = 6_755_399_441_055_744.0; // 1.5·2⁵², whose ulp is 1
+    // fdlibm's split of ln 2: the high part's last 32 bits are 0, so k·LN2_HI is exact.
+    const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
+    const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
+    let x = x.clamp(-746.0, 710.0);
+    let kf = (x * std::f64::consts::LOG2_E + MAGIC) - MAGIC;
+    let r = (x - kf * LN2_HI) - kf * LN2_LO;
+    // 1/n! for n = 0..=13.
+    const C: [f64; 14] = {
+        let mut c = [1.0; 14];
+        let mut n = 1;
+        while n < 14 {
+            c[n] = c[n - 1] / n as f64;
+            n += 1;
+        }
+        c
+    };
+    let mut p = C[13];
+    for &c in C[..13].iter().rev() {
+        p = p * r + c;
+    }
+    // 2ᵏ = 2ʰ·2ᵏ⁻ʰ, h = ⌊k/2⌋; each power's exponent bits from the integer's float (a sum
+    // with 1.5·2⁵² holds it in its low bits), without a float-to-integer conversion or an
+    // arithmetic shift of 64-bit lanes (neither has a wasm SIMD instruction).
+    let power =
+        |e: f64| f64::from_bits((e + 1023.0 + MAGIC).to_bits().wrapping_sub(MAGIC.to_bits()) << 52);
+    let half = (kf * 0.5).floor();
+    p * power(half) * power(kf - half)
+}
+
 impl<'a> Rows<'a> {
     /// `surface` at the columns `xs`, its per-column tables made.
     pub fn new(surface: &'a Surface, xs: Vec<f64>) -> Rows<'a> {
         let column = |f: fn(f64) -> f64| xs.iter().map(|&x| f(x)).collect::<Vec<f64>>();
         let (a, b) = match surface {
             Surface::Rastrigin => (column(rastrigin_term), Vec::new()),
-            Surface::Ackley => (column(|x| x.powi(2)), column(|x| (x * TAU).cos())),
-            Surface::Easom => (column(|x| (x - PI).powi(2)), column(f64::cos)),
+            Surface::Ackley => (column(|x| x.powi(2)), column(ackley_wave)),
+            Surface::Easom => (column(easom_well), column(f64::cos)),
             _ => (Vec::new(), Vec::new()),
         };
         Rows { surface, xs, a, b }
@@ -83,24 +136,26 @@ impl<'a> Rows<'a> {
                 out.extend(self.a.iter().map(|&tx| tx + ty + 20.0));
             }
             Surface::Ackley => {
-                let (y2, cy) = (y.powi(2), (y * TAU).cos());
-                out.extend(self.a.iter().zip(&self.b).map(|(&x2, &cx)| {
+                // −20 e^(−0.2 √(½(x² + y²))) − e^(½(cos 2πx + cos 2πy)) + e + 20, the cone
+                // term 0 at the tip.
+                let (y2, wy) = (y.powi(2), ackley_wave(y));
+                out.extend(self.a.iter().zip(&self.b).map(|(&x2, &wx)| {
                     let r2 = (x2 + y2) * 0.5;
-                    let cone = if r2 == 0.0 {
-                        0.0
-                    } else {
-                        (r2.sqrt() * -0.2).exp() * -20.0 + 20.0
-                    };
-                    let waves = -((cx + cy) * 0.5).exp() + E;
+                    let cone = exp(r2.sqrt() * -0.2) * -20.0 + 20.0;
+                    let cone = if r2 == 0.0 { 0.0 } else { cone };
+                    let waves = -(wx * wy) + E;
                     cone + waves
                 }));
             }
             Surface::Easom => {
-                let (ay, cy) = ((y - PI).powi(2), y.cos());
-                out.extend(self.a.iter().zip(&self.b).map(|(&ax, &cx)| {
-                    let r2 = ax + ay;
-                    -(cx * cy * (-r2).exp())
-                }));
+                // −cos x cos y e^(−((x − π)² + (y − π)²)).
+                let (wy, cy) = (easom_well(y), y.cos());
+                out.extend(
+                    self.a
+                        .iter()
+                        .zip(&self.b)
+                        .map(|(&wx, &cx)| -(cx * cy * (wx * wy))),
+                );
             }
             Surface::Custom(ref c) => {
                 const N: usize = 16;
