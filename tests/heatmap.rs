@@ -1,6 +1,12 @@
 //! A costly surface's heatmap is drawn coarse first and sharpened row by row to exactly the
 //! picture drawn in one go; a cheap one is drawn in one go as before. The numbers here follow
 //! from the stated cost rule (operation weights, Rosenbrock = 10) by hand.
+//!
+//! The fast heatmap is the straightforward one: its rows are `Surface::value` at each pixel's
+//! centre (bit for bit, or within an exponential's rounding on Ackley and Easom), its fast
+//! `ln(1 + u)` and `eˣ` are within a few parts in 10⁹ and two ulp of the library's, and every
+//! pixel's colour is the per-pixel f64 colour or its neighbour level, over every surface at
+//! ordinary, tiny and huge views.
 
 use optiviz::core::expr::parse;
 use optiviz::core::rows::{Rows, exp};
@@ -198,7 +204,7 @@ fn the_heatmap_is_the_per_pixel_colour_or_its_neighbour_level() {
     // The straightforward picture: each pixel's centre through Surface::value, normalized in
     // f64 and rounded to one of 256 levels; NaN striped. The fast one may differ by one level
     // where a value lies within a rounding's width of a level's boundary, and nowhere else.
-    let (w, h) = (211, 137);
+    let (w, h) = (163, 101);
     let mut striped = 0;
     for surface in surfaces() {
         for view in views(&surface) {
@@ -234,7 +240,7 @@ fn the_heatmap_is_the_per_pixel_colour_or_its_neighbour_level() {
             );
         }
     }
-    assert!(striped > 1000, "the ln formula's undefined half is striped");
+    assert!(striped > 500, "the ln formula's undefined half is striped");
 }
 
 #[test]
