@@ -15,12 +15,14 @@
 //! which needs no call and no branch (the library's `exp` is a call per point, and in wasm a
 //! slow one); their values are within 5·10⁻¹⁵ of [`Surface::value`]'s, relatively, far below
 //! what a colour shows. `tests/heatmap.rs` checks both over every surface. A typed formula
-//! ([`Surface::Custom`]) is evaluated 16 points at a time through [`Lanes`], walking its tree
-//! once per 16 points.
+//! ([`Surface::Custom`]) is evaluated 16 points at a time through [`Values`], walking its tree
+//! once per 16 points and computing only values (no derivatives), each lane `f64`'s own
+//! arithmetic, so bit for bit [`Surface::value`] too.
 
-use crate::core::dual::Lanes;
+use crate::core::dual::Real;
 use crate::core::surface::Surface;
 use std::f64::consts::{E, PI, TAU};
+use std::ops::{Add, Div, Mul, Neg, Sub};
 
 /// A surface sampled at fixed column coordinates, one row (one `y`) at a time.
 #[derive(Clone, Debug)]
@@ -160,12 +162,128 @@ impl<'a> Rows<'a> {
             Surface::Custom(ref c) => {
                 const N: usize = 16;
                 for chunk in xs.chunks(N) {
-                    let mut lane_x = [0.0; N];
-                    lane_x[..chunk.len()].copy_from_slice(chunk);
-                    let (x, yy) = Lanes::<N>::variables(lane_x, [y; N]);
-                    out.extend_from_slice(&c.expr().eval(x, yy).re[..chunk.len()]);
+                    let mut lanes = [0.0; N];
+                    lanes[..chunk.len()].copy_from_slice(chunk);
+                    let f = c.expr().eval(Values(lanes), Values([y; N]));
+                    out.extend_from_slice(&f.0[..chunk.len()]);
                 }
             }
         }
+    }
+}
+
+/// `N` values at once, with [`Real`]'s arithmetic done lane by lane by `f64`'s own (so each
+/// lane is bit for bit what [`Surface::value`] computes): a typed formula's tree walked once
+/// per `N` points for its values alone, without the derivatives [`crate::core::dual::Lanes`]
+/// carries (a third of its arithmetic, and for `sin`, `exp` and the like a second call to the
+/// library per point).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Values<const N: usize>(pub [f64; N]);
+
+impl<const N: usize> Values<N> {
+    /// Each lane through `f`.
+    #[inline(always)]
+    fn map(&self, f: impl Fn(f64) -> f64) -> Self {
+        Values(self.0.map(f))
+    }
+
+    /// Lane by lane `f(self, other)`.
+    #[inline(always)]
+    fn zip(&self, other: &Self, f: impl Fn(f64, f64) -> f64) -> Self {
+        let mut out = self.0;
+        for (o, &b) in out.iter_mut().zip(&other.0) {
+            *o = f(*o, b);
+        }
+        Values(out)
+    }
+}
+
+/// `Values ∘ Values` and `Values ∘ f64` for one operator, lane by lane.
+macro_rules! values_op {
+    ($trait:ident, $method:ident, $op:tt) => {
+        impl<const N: usize> $trait for Values<N> {
+            type Output = Self;
+            #[inline(always)]
+            fn $method(self, other: Self) -> Self {
+                self.zip(&other, |a, b| a $op b)
+            }
+        }
+        impl<const N: usize> $trait<f64> for Values<N> {
+            type Output = Self;
+            #[inline(always)]
+            fn $method(self, c: f64) -> Self {
+                self.map(|a| a $op c)
+            }
+        }
+    };
+}
+values_op!(Add, add, +);
+values_op!(Sub, sub, -);
+values_op!(Mul, mul, *);
+values_op!(Div, div, /);
+
+impl<const N: usize> Neg for Values<N> {
+    type Output = Self;
+    #[inline(always)]
+    fn neg(self) -> Self {
+        self.map(|a| -a)
+    }
+}
+
+impl<const N: usize> Real for Values<N> {
+    fn constant(c: f64) -> Self {
+        Values([c; N])
+    }
+    fn powi(&self, n: i32) -> Self {
+        self.map(|a| Real::powi(&a, n))
+    }
+    fn sqrt(&self) -> Self {
+        self.map(|a| Real::sqrt(&a))
+    }
+    fn exp(&self) -> Self {
+        self.map(|a| Real::exp(&a))
+    }
+    fn cos(&self) -> Self {
+        self.map(|a| Real::cos(&a))
+    }
+    fn where_zero(&self, if_zero: Self, otherwise: Self) -> Self {
+        let mut out = otherwise.0;
+        for ((o, &v), &z) in out.iter_mut().zip(&self.0).zip(&if_zero.0) {
+            *o = Real::where_zero(&v, z, *o);
+        }
+        Values(out)
+    }
+    fn sin(&self) -> Self {
+        self.map(|a| Real::sin(&a))
+    }
+    fn tan(&self) -> Self {
+        self.map(|a| Real::tan(&a))
+    }
+    fn ln(&self) -> Self {
+        self.map(|a| Real::ln(&a))
+    }
+    fn abs(&self) -> Self {
+        self.map(|a| Real::abs(&a))
+    }
+    fn sinh(&self) -> Self {
+        self.map(|a| Real::sinh(&a))
+    }
+    fn cosh(&self) -> Self {
+        self.map(|a| Real::cosh(&a))
+    }
+    fn tanh(&self) -> Self {
+        self.map(|a| Real::tanh(&a))
+    }
+    fn powf(&self, c: f64) -> Self {
+        self.map(|a| Real::powf(&a, c))
+    }
+    fn pow(&self, exponent: Self) -> Self {
+        self.zip(&exponent, |a, b| Real::pow(&a, b))
+    }
+    fn min(&self, other: Self) -> Self {
+        self.zip(&other, |a, b| Real::min(&a, b))
+    }
+    fn max(&self, other: Self) -> Self {
+        self.zip(&other, |a, b| Real::max(&a, b))
     }
 }
