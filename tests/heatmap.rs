@@ -1,11 +1,19 @@
 //! A costly surface's heatmap is drawn coarse first and sharpened row by row to exactly the
 //! picture drawn in one go; a cheap one is drawn in one go as before. The numbers here follow
 //! from the stated cost rule (operation weights, Rosenbrock = 10) by hand.
+//!
+//! The fast heatmap is the straightforward one: its rows are `Surface::value` at each pixel's
+//! centre (bit for bit, or within an exponential's rounding on Ackley and Easom), its fast
+//! `ln(1 + u)` and `eˣ` are within a few parts in 10⁹ and two ulp of the library's, and every
+//! pixel's colour is the per-pixel f64 colour or its neighbour level, over every surface at
+//! ordinary, tiny and huge views.
 
 use optiviz::core::expr::parse;
-use optiviz::core::surface::Surface;
+use optiviz::core::rows::{Rows, exp};
+use optiviz::core::surface::{Surface, View};
 use optiviz::render::field::{
-    CONTOUR_RESOLUTION, Field, Heatmap, contour_resolution, first_factor,
+    CONTOUR_RESOLUTION, Field, Heatmap, UNDEFINED, contour_resolution, first_factor, ln_1p,
+    viridis_lut,
 };
 
 /// `sin(x)*cos(y) + ` `n` times, then `x`: each term weighs sin 10 + cos 10 + × 1, and each
@@ -98,4 +106,181 @@ fn a_cheap_heatmap_is_drawn_at_once_at_the_resolution_asked() {
     let half = Heatmap::new(field.clone(), 240, 160, 2);
     assert_eq!((half.shown().1, half.shown().2), (120, 80));
     assert!(!half.pending());
+}
+
+/// Every built-in surface, a cheap and a costly typed formula, and one undefined on half the
+/// plane (its NaN drawn as stripes).
+fn surfaces() -> Vec<Surface> {
+    let mut all = Surface::all();
+    all.push(Surface::bowl_of(1e4, 0.7).unwrap());
+    for text in ["x^2 + 3*y^2", &terms(3), "ln(x) + sin(3*y) * exp(-x^2)"] {
+        all.push(Surface::custom(text).unwrap());
+    }
+    all
+}
+
+/// The views each surface is drawn at: its own; a window 10⁻⁹ wide at its start point (where
+/// neighbouring values differ in their last few bits); the widest allowed, ±10⁶ (values up to
+/// 10⁵² on Goldstein–Price); and a corner quarter of its own, off-centre.
+fn views(surface: &Surface) -> Vec<View> {
+    let v = surface.default_view();
+    let [sx, sy] = surface.default_start();
+    let side = 1e-9 * sx.abs().max(sy.abs()).max(1.0);
+    vec![
+        v,
+        View::new(sx, sx + side, sy, sy + side),
+        View::new(-1e6, 1e6, -1e6, 1e6),
+        View::new(
+            v.x_min,
+            (v.x_min + v.x_max) / 2.0,
+            v.y_min,
+            (v.y_min + v.y_max) / 2.0,
+        ),
+    ]
+}
+
+#[test]
+fn rows_are_the_surface_values_bit_for_bit_or_within_an_exponentials_rounding() {
+    let (w, h) = (97, 31);
+    for surface in surfaces() {
+        for view in views(&surface) {
+            let xs: Vec<f64> = (0..w).map(|c| view.pixel_center(c, 0, w, h)[0]).collect();
+            let rows = Rows::new(&surface, xs.clone());
+            let mut values = Vec::new();
+            for r in 0..h {
+                let y = view.pixel_center(0, r, w, h)[1];
+                rows.row(y, &mut values);
+                assert_eq!(values.len(), w);
+                for (&x, &f) in xs.iter().zip(&values) {
+                    let want = surface.value([x, y]);
+                    // Ackley's and Easom's exponentials are products of two and the fast
+                    // one: within a few 1e-15 of their terms' sizes (Ackley's are at most 20 and
+                    // e; Easom's value, or a subnormal's rounding).
+                    let near = match surface {
+                        Surface::Ackley => (f - want).abs() <= 1e-15 * 23.0,
+                        Surface::Easom => (f - want).abs() <= 5e-15 * want.abs() + 1e-320,
+                        _ => false,
+                    };
+                    assert!(
+                        near || f.to_bits() == want.to_bits() || (f.is_nan() && want.is_nan()),
+                        "{} at ({x}, {y}): {f} against {want}",
+                        surface.info().id
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_fast_log_is_within_a_few_parts_in_a_billion() {
+    // u = 0, subnormal, tiny (where 1 + u rounds to 1), across every binade up to 10³⁰⁸.
+    let mut us = vec![0.0, 5e-324, 1e-300, 1e-17, 1.1e-16, 2.3e-16, f64::MAX];
+    let mut u = 1e-15;
+    while u < 1e308 {
+        us.extend([u, u * 1.37, u * 2.9, u * 7.1]);
+        u *= 10.0;
+    }
+    for &u in &us {
+        let (got, want) = (ln_1p(u), u.ln_1p());
+        assert!(
+            (got - want).abs() <= 5e-9 * want,
+            "ln(1 + {u}) = {want}, fast {got}"
+        );
+    }
+    assert_eq!(ln_1p(f64::INFINITY), f64::INFINITY);
+}
+
+/// A viridis colour's levels: the indices of the table that hold it.
+fn levels_of(rgb: [u8; 3]) -> Vec<i32> {
+    (0..256)
+        .filter(|&i| viridis_lut()[i] == rgb)
+        .map(|i| i as i32)
+        .collect()
+}
+
+#[test]
+fn the_heatmap_is_the_per_pixel_colour_or_its_neighbour_level() {
+    // The straightforward picture: each pixel's centre through Surface::value, normalized in
+    // f64 and rounded to one of 256 levels; NaN striped. The fast one may differ by one level
+    // where a value lies within a rounding's width of a level's boundary, and nowhere else.
+    let (w, h) = (163, 101);
+    let mut striped = 0;
+    for surface in surfaces() {
+        for view in views(&surface) {
+            let field = Field::new(surface.clone(), view);
+            let fast = field.rgba(w, h);
+            let mut off = 0;
+            for r in 0..h {
+                for c in 0..w {
+                    let f = surface.value(view.pixel_center(c, r, w, h));
+                    let px = &fast[(r * w + c) * 4..][..4];
+                    assert_eq!(px[3], 255);
+                    let got = [px[0], px[1], px[2]];
+                    if f.is_nan() {
+                        assert_eq!(got, UNDEFINED[(c + r) / 6 % 2]);
+                        striped += 1;
+                        continue;
+                    }
+                    let want = (255.0 * field.scaling.normalize(f) + 0.5) as i32;
+                    let have = levels_of(got);
+                    assert!(
+                        have.iter().any(|&k| (k - want).abs() <= 1),
+                        "{} over {view:?} pixel ({c}, {r}): f = {f}, level {want}, drawn {have:?}",
+                        surface.info().id
+                    );
+                    off += usize::from(!have.contains(&want));
+                }
+            }
+            // One level off only at a boundary: a handful of pixels, if any.
+            assert!(
+                off * 1000 <= w * h,
+                "{} over {view:?}: {off} pixels a level off",
+                surface.info().id
+            );
+        }
+    }
+    assert!(striped > 500, "the ln formula's undefined half is striped");
+}
+
+#[test]
+fn the_fast_exponential_is_within_two_units_in_the_last_place() {
+    let mut x = -746.0;
+    while x <= 710.0 {
+        for x in [x, x + 0.123_456_789, -x * 1e-3, x * 1e-9] {
+            let (got, want) = (exp(x), x.exp());
+            let ulp = f64::from_bits(want.to_bits() + 1) - want;
+            assert!(
+                got == want || (got - want).abs() <= 2.0 * ulp.max(f64::from_bits(1)),
+                "e^{x} = {want:e}, fast {got:e}"
+            );
+        }
+        x += 0.37;
+    }
+    assert_eq!(exp(0.0), 1.0);
+    assert_eq!(exp(-800.0), 0.0);
+    assert_eq!(exp(800.0), f64::INFINITY);
+    assert!(exp(f64::NAN).is_nan());
+}
+
+#[test]
+fn a_typed_formula_with_every_function_rows_to_its_values_bit_for_bit() {
+    // Every function and operator a formula may use, x^y with a variable exponent, a pole,
+    // ln's undefined half and min/max ties: 16-point lanes, value by value.
+    let text = "sin(x) + cos(y) * tan(x/3) - exp(-y^2) + ln(x) + log(abs(y) + 1) + sqrt(abs(x)) \
+                + tanh(y) * sinh(x/4) / cosh(y) + min(x, y) - max(x, 0.5) + abs(x)^y + 1/y + pi*e";
+    let surface = Surface::custom(text).unwrap();
+    let xs: Vec<f64> = (0..53).map(|i| -3.0 + 0.125 * i as f64).collect();
+    let rows = Rows::new(&surface, xs.clone());
+    let mut values = Vec::new();
+    for y in [-2.0, -0.5, 0.0, 0.5, 1.25] {
+        rows.row(y, &mut values);
+        for (&x, &f) in xs.iter().zip(&values) {
+            let want = surface.value([x, y]);
+            assert!(
+                f.to_bits() == want.to_bits() || (f.is_nan() && want.is_nan()),
+                "({x}, {y}): {f} against {want}"
+            );
+        }
+    }
 }

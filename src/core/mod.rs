@@ -2,6 +2,7 @@
 //! and every computation the pages and the command line show.
 //!
 //! - [`surface`] and [`dual`]: the test surfaces, written once and differentiated exactly;
+//!   [`rows`]: a surface's values over a raster, row by row, fast;
 //!   [`custom`]: a surface the user types, its view and minima found numerically;
 //! - [`optim`], [`schedule`], [`run`], [`batch`]: the torch.optim-faithful optimizers,
 //!   learning-rate schedules, and runs simulated step by step (one at a time or in lanes);
@@ -25,6 +26,7 @@ pub mod expr;
 pub mod model;
 pub mod optim;
 pub mod rates;
+pub mod rows;
 pub mod run;
 pub mod schedule;
 pub mod surface;

@@ -530,23 +530,12 @@ impl Surface {
         }
     }
 
-    /// `f` at every point `(xs[i], y)` of a row, into `out` (cleared first): what heatmaps and
-    /// contours sample. A typed formula ([`Surface::Custom`]) is evaluated 16 points at a time
-    /// through [`Lanes`], walking its tree once per 16 points rather than once per point; the
-    /// values are those of [`Surface::value`], the same `f64` operations lane by lane.
+    /// `f` at every point `(xs[i], y)` of a row, into `out` (cleared first): the values of
+    /// [`Surface::value`] by [`crate::core::rows::Rows`] (one loop per surface; a typed formula
+    /// 16 points at a time), bit for bit but for Ackley's and Easom's last bits. For many rows over the same columns make one
+    /// [`crate::core::rows::Rows`] and ask it row by row: it keeps per-column tables.
     pub fn row_values(&self, xs: &[f64], y: f64, out: &mut Vec<f64>) {
-        out.clear();
-        let Surface::Custom(c) = self else {
-            out.extend(xs.iter().map(|&x| self.value([x, y])));
-            return;
-        };
-        const N: usize = 16;
-        for chunk in xs.chunks(N) {
-            let mut lane_x = [0.0; N];
-            lane_x[..chunk.len()].copy_from_slice(chunk);
-            let (x, yy) = Lanes::<N>::variables(lane_x, [y; N]);
-            out.extend_from_slice(&c.expr().eval(x, yy).re[..chunk.len()]);
-        }
+        crate::core::rows::Rows::new(self, xs.to_vec()).row(y, out);
     }
 
     /// `f(p)` and `∇f(p)`, exactly, by forward-mode automatic differentiation: one lane of
