@@ -346,6 +346,13 @@ pub fn contour_lines(
 /// full resolution.
 pub const FRAME_UNITS: f64 = 1.2e6;
 
+/// How much more a typed formula's point costs in a heatmap than its
+/// [`Surface::eval_cost`] says: a built-in surface's rows run in a loop of their own
+/// ([`crate::core::rows`], about five times the speed of one evaluation at a time), a
+/// formula's tree walk about twice (BENCHMARKS.md, "Heatmap within a frame"), so a typed
+/// Rosenbrock that took 15–28 ms at 1035² in one go is drawn coarse first and sharpened.
+const TYPED_ROWS: f64 = 3.0;
+
 /// Evaluations a coarse first picture may cost, an eighth of [`FRAME_UNITS`] (a few
 /// milliseconds), when the full picture costs more than a frame.
 pub const COARSE_UNITS: f64 = FRAME_UNITS / 8.0;
@@ -388,7 +395,11 @@ impl Heatmap {
     /// [`Surface::eval_cost`], else at the finest power of two whose picture fits
     /// [`COARSE_UNITS`].
     pub fn new(field: Field, width: usize, height: usize, min_factor: usize) -> Heatmap {
-        let first = first_factor(field.surface.eval_cost(), width, height, min_factor);
+        let cost = match field.surface {
+            Surface::Custom(_) => field.surface.eval_cost() * TYPED_ROWS,
+            _ => field.surface.eval_cost(),
+        };
+        let first = first_factor(cost, width, height, min_factor);
         let (w, h) = scaled(width, height, first);
         let mut map = Heatmap {
             shown: (field.rgba(w, h), w, h),
