@@ -359,8 +359,9 @@ class Page extends Player {
   }
 
   /**
-   * After a surface switch: the runs are the same but their rates may be new; shown in the
-   * panels in place when they are of these runs, else the panels are built anew.
+   * After a surface switch, a tuning or a rate picked from a chart: the runs are the same but
+   * their settings may be new; shown in the panels in place when they are of these runs, else
+   * the panels are built anew.
    */
   refreshRuns() {
     /** @type {import('./types.js').RunView[]} */
@@ -563,7 +564,7 @@ class Page extends Player {
       const pick = this.app.sweep_pick((e.clientX - r.left) * devicePixelRatio, (e.clientY - r.top) * devicePixelRatio);
       if (!pick) return;
       const [i, lr] = pick;
-      if (attempt(() => this.app.set_param(i, 'lr', Number(lr.toPrecision(3))))) this.rebuild();
+      if (attempt(() => this.app.set_param(i, 'lr', Number(lr.toPrecision(3))))) this.refreshRuns();
     });
     this.wireTune();
   }
@@ -600,7 +601,8 @@ class Page extends Player {
           const labels = JSON.parse(this.app.runs()).map((r) => r.label);
           $('tune-result').replaceChildren(...found.map((tuned) => tunedItem({ ...tuned, label: labels[tuned.run] ?? tuned.label })));
           job.status.value = t('tune.done', { runs: runCount(runs.length), budget, ms: ms.toFixed(0) });
-          this.rebuild();
+          // The same runs with new settings: their panels updated in place, not built anew.
+          this.refreshRuns();
         },
         what: t('tune.what'),
       });
@@ -623,7 +625,7 @@ class Page extends Player {
       let i = JSON.parse(this.app.runs()).findIndex((run) => run.kind === 'momentum' && !run.hidden);
       if (i < 0 && attempt(() => this.app.add_run('momentum'))) i = JSON.parse(this.app.runs()).length - 1;
       if (i < 0) return;
-      if (attempt(() => { this.app.set_param(i, 'lr', lr); this.app.set_param(i, 'momentum', mu); })) this.rebuild();
+      if (attempt(() => { this.app.set_param(i, 'lr', lr); this.app.set_param(i, 'momentum', mu); })) this.refreshRuns();
     });
   }
 
