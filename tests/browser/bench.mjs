@@ -218,18 +218,21 @@ const latency = (fire, count) => page.evaluate(({ fire, count }) => new Promise(
   one(0);
 }), { fire, count }).then(({ out, split }) => { parts.push(split); return out; });
 
-const slider = await latency(`
+// The k-th input of a slider sweep (run 6's learning rate) and of a drag of the start marker
+// (pointer `id`, pressed at the first).
+const slide = `
   const s = document.getElementById('run5-lr');
   s.value = String(-2 + 0.5 * Math.sin(k / 5));
-  s.dispatchEvent(new Event('input', { bubbles: true }));`, 60);
-
-const drag = await latency(`
+  s.dispatchEvent(new Event('input', { bubbles: true }));`;
+const dragWith = (id) => `
   const c = document.getElementById('trajectory-canvas');
   const r = c.getBoundingClientRect();
   const [sx, sy] = window.optiviz.startPixel();
   const x = r.left + sx, y = r.top + sy;
-  if (k === 0) c.dispatchEvent(new PointerEvent('pointerdown', { clientX: x, clientY: y, pointerId: 7, bubbles: true }));
-  c.dispatchEvent(new PointerEvent('pointermove', { clientX: x + (k % 2 ? 3 : -3), clientY: y + 2, pointerId: 7, bubbles: true }));`, 60);
+  if (k === 0) c.dispatchEvent(new PointerEvent('pointerdown', { clientX: x, clientY: y, pointerId: ${id}, bubbles: true }));
+  c.dispatchEvent(new PointerEvent('pointermove', { clientX: x + (k % 2 ? 3 : -3), clientY: y + 2, pointerId: ${id}, bubbles: true }));`;
+const slider = await latency(slide, 60);
+const drag = await latency(dragWith(7), 60);
 
 const zoom = await latency(`
   const c = document.getElementById('trajectory-canvas');
@@ -277,17 +280,8 @@ parts.forEach((split, i) => {
   await page.waitForSelector('body[data-ready="true"]');
   await page.waitForFunction(() => window.optiviz.whole());
   await page.waitForTimeout(500);
-  const slide = await latency(`
-    const s = document.getElementById('run5-lr');
-    s.value = String(-2 + 0.5 * Math.sin(k / 5));
-    s.dispatchEvent(new Event('input', { bubbles: true }));`, 40);
-  const long = await latency(`
-    const c = document.getElementById('trajectory-canvas');
-    const r = c.getBoundingClientRect();
-    const [sx, sy] = window.optiviz.startPixel();
-    const x = r.left + sx, y = r.top + sy;
-    if (k === 0) c.dispatchEvent(new PointerEvent('pointerdown', { clientX: x, clientY: y, pointerId: 8, bubbles: true }));
-    c.dispatchEvent(new PointerEvent('pointermove', { clientX: x + (k % 2 ? 3 : -3), clientY: y + 2, pointerId: 8, bubbles: true }));`, 40);
+  const slideLong = await latency(slide, 40);
+  const long = await latency(dragWith(8), 40);
   await page.evaluate(() => document.getElementById('trajectory-canvas')
     .dispatchEvent(new PointerEvent('pointerup', { pointerId: 8, bubbles: true })));
   await page.waitForFunction(() => window.optiviz.whole());
@@ -318,7 +312,7 @@ parts.forEach((split, i) => {
   console.log('');
   console.log('| measurement (ms) | samples | median | p95 | max |');
   console.log('|---|---|---|---|---|');
-  console.log(row('slider input → frame drawn (one run, in slices)', slide));
+  console.log(row('slider input → frame drawn (one run, in slices)', slideLong));
   console.log(row('start-point drag → frame drawn (8 runs, in slices)', long));
   console.log(row('frame interval while the mouse drags the start', dragFrames.map((f) => f[0])));
   console.log('');
