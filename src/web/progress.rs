@@ -53,6 +53,11 @@ impl App {
             self.pending[index] = pending;
             self.compute_ms[index] = 0.0;
         }
+        // Its own first slice whatever the budget left: runs restarted one after another in
+        // one frame (Tune's result sets each in turn) each show the start of their path at once.
+        let t0 = now();
+        self.slice(index, self.ahead());
+        self.change_ms += now() - t0;
         self.go_on(CHANGE_MS);
     }
 
@@ -98,28 +103,21 @@ impl App {
     /// turn. With `at_least_one`, one slice even past `end`, so that simulation always moves
     /// on. Whether every run is whole.
     fn slices(&mut self, end: f64, mut at_least_one: bool) -> bool {
-        let s = &self.scenario;
-        // What the next frames show while playing: a frame at 60 Hz moves speed/60 steps.
-        let ahead = (s.step + (s.speed / 60.0).ceil() as usize + 1).min(s.steps);
-        for target in [ahead, s.steps] {
+        for target in [self.ahead(), self.scenario.steps] {
             loop {
                 let mut took = false;
-                for (i, slot) in self.pending.iter_mut().enumerate() {
-                    let Some(sim) = slot else { continue };
-                    if sim.taken() >= target {
+                for i in 0..self.pending.len() {
+                    if self.pending[i]
+                        .as_ref()
+                        .is_none_or(|sim| sim.taken() >= target)
+                    {
                         continue;
                     }
                     if !at_least_one && now() >= end {
                         return false;
                     }
                     at_least_one = false;
-                    let t0 = now();
-                    let until = (sim.taken() + SLICE).min(target);
-                    let spec = &s.runs[i].spec;
-                    if sim.run(&s.surface, spec, &mut self.trajectories[i], until) {
-                        *slot = None;
-                    }
-                    self.compute_ms[i] += now() - t0;
+                    self.slice(i, target);
                     took = true;
                 }
                 if !took {
@@ -128,6 +126,32 @@ impl App {
             }
         }
         true
+    }
+
+    /// What the next frames show while playing, the step shown and a frame's worth beyond
+    /// (a frame at 60 Hz moves speed/60 steps): what the runs are simulated up to first.
+    fn ahead(&self) -> usize {
+        let s = &self.scenario;
+        (s.step + (s.speed / 60.0).ceil() as usize + 1).min(s.steps)
+    }
+
+    /// One slice of run `index`, towards step `target`, if it is still being simulated.
+    fn slice(&mut self, index: usize, target: usize) {
+        let Some(sim) = &mut self.pending[index] else {
+            return;
+        };
+        let t0 = now();
+        let until = (sim.taken() + SLICE).min(target);
+        let s = &self.scenario;
+        if sim.run(
+            &s.surface,
+            &s.runs[index].spec,
+            &mut self.trajectories[index],
+            until,
+        ) {
+            self.pending[index] = None;
+        }
+        self.compute_ms[index] += now() - t0;
     }
 }
 
