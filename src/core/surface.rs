@@ -532,8 +532,9 @@ impl Surface {
 
     /// `f` at every point `(xs[i], y)` of a row, into `out` (cleared first): the values of
     /// [`Surface::value`] by [`crate::core::rows::Rows`] (one loop per surface; a typed formula
-    /// 16 points at a time), bit for bit but for Ackley's and Easom's last bits. For many rows over the same columns make one
-    /// [`crate::core::rows::Rows`] and ask it row by row: it keeps per-column tables.
+    /// 16 points at a time), bit for bit but for Ackley's and Easom's last bits. For many rows
+    /// over the same columns make one [`crate::core::rows::Rows`] and ask it row by row: it
+    /// keeps per-column tables.
     pub fn row_values(&self, xs: &[f64], y: f64, out: &mut Vec<f64>) {
         crate::core::rows::Rows::new(self, xs.to_vec()).row(y, out);
     }

@@ -26,9 +26,10 @@ impl Scaling {
     pub fn fit(surface: &Surface, view: &View) -> Scaling {
         const N: usize = 64;
         let xs: Vec<f64> = (0..N).map(|c| view.pixel_center(c, 0, N, N)[0]).collect();
+        let rows = Rows::new(surface, xs);
         let (mut values, mut row) = (Vec::with_capacity(N * N), Vec::with_capacity(N));
         for r in 0..N {
-            surface.row_values(&xs, view.pixel_center(0, r, N, N)[1], &mut row);
+            rows.row(view.pixel_center(0, r, N, N)[1], &mut row);
             values.extend(row.iter().copied().filter(|v| v.is_finite()));
         }
         let f_min = values.iter().copied().fold(f64::INFINITY, f64::min);
@@ -258,10 +259,10 @@ impl Field {
         );
         // Grid value (i, j) is sampled at the centre of cell (i, j), counted from (x_min, y_min).
         let xs: Vec<f64> = (0..n).map(|i| v.x_min + (i as f64 + 0.5) * dx).collect();
+        let rows = Rows::new(&self.surface, xs);
         let (mut values, mut row) = (Vec::with_capacity(n * n), Vec::with_capacity(n));
         for j in 0..n {
-            self.surface
-                .row_values(&xs, v.y_min + (j as f64 + 0.5) * dy, &mut row);
+            rows.row(v.y_min + (j as f64 + 0.5) * dy, &mut row);
             values.extend(row.iter().map(|&f| self.scaling.normalize(f)));
         }
         contour_lines(&values, (n, n), v, levels)
