@@ -109,11 +109,6 @@ impl<'a> Rows<'a> {
         Rows { surface, xs, a, b }
     }
 
-    /// The column coordinates.
-    pub fn xs(&self) -> &[f64] {
-        &self.xs
-    }
-
     /// `f(xs[i], y)` for every column `i`, into `out` (cleared first).
     pub fn row(&self, y: f64, out: &mut Vec<f64>) {
         out.clear();
@@ -230,21 +225,24 @@ impl<const N: usize> Neg for Values<N> {
     }
 }
 
+/// [`Real`]'s functions of one argument, each lane through `f64`'s own.
+macro_rules! lanewise {
+    ($($f:ident),*) => {
+        $(
+            fn $f(&self) -> Self {
+                self.map(|a| Real::$f(&a))
+            }
+        )*
+    };
+}
+
 impl<const N: usize> Real for Values<N> {
     fn constant(c: f64) -> Self {
         Values([c; N])
     }
+    lanewise!(sqrt, exp, cos, sin, tan, ln, abs, sinh, cosh, tanh);
     fn powi(&self, n: i32) -> Self {
         self.map(|a| Real::powi(&a, n))
-    }
-    fn sqrt(&self) -> Self {
-        self.map(|a| Real::sqrt(&a))
-    }
-    fn exp(&self) -> Self {
-        self.map(|a| Real::exp(&a))
-    }
-    fn cos(&self) -> Self {
-        self.map(|a| Real::cos(&a))
     }
     fn where_zero(&self, if_zero: Self, otherwise: Self) -> Self {
         let mut out = otherwise.0;
@@ -252,27 +250,6 @@ impl<const N: usize> Real for Values<N> {
             *o = Real::where_zero(&v, z, *o);
         }
         Values(out)
-    }
-    fn sin(&self) -> Self {
-        self.map(|a| Real::sin(&a))
-    }
-    fn tan(&self) -> Self {
-        self.map(|a| Real::tan(&a))
-    }
-    fn ln(&self) -> Self {
-        self.map(|a| Real::ln(&a))
-    }
-    fn abs(&self) -> Self {
-        self.map(|a| Real::abs(&a))
-    }
-    fn sinh(&self) -> Self {
-        self.map(|a| Real::sinh(&a))
-    }
-    fn cosh(&self) -> Self {
-        self.map(|a| Real::cosh(&a))
-    }
-    fn tanh(&self) -> Self {
-        self.map(|a| Real::tanh(&a))
     }
     fn powf(&self, c: f64) -> Self {
         self.map(|a| Real::powf(&a, c))
