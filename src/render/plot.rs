@@ -253,17 +253,19 @@ pub fn decimate<P: Copy + Into<(f64, f64)>>(
     min_px: f64,
 ) -> Vec<P> {
     let mut out: Vec<P> = Vec::with_capacity(points.len().min(4096));
-    let mut kept = (f64::NAN, f64::NAN);
     for (i, &p) in points.iter().enumerate() {
-        let xy: (f64, f64) = p.into();
-        let keep = out.is_empty()
-            || i + 1 == points.len()
-            || ((xy.0 - kept.0) * scale.0).abs() >= min_px
-            || ((xy.1 - kept.1) * scale.1).abs() >= min_px
-            || !(xy.0.is_finite() && xy.1.is_finite());
+        let keep = match out.last() {
+            None => true,
+            Some(&q) => {
+                let ((px, py), (qx, qy)): ((f64, f64), (f64, f64)) = (p.into(), q.into());
+                i + 1 == points.len()
+                    || ((px - qx) * scale.0).abs() >= min_px
+                    || ((py - qy) * scale.1).abs() >= min_px
+                    || !(px.is_finite() && py.is_finite())
+            }
+        };
         if keep {
             out.push(p);
-            kept = xy;
         }
     }
     out

@@ -345,12 +345,11 @@ pub fn draw_surface_3d<DB: DrawingBackend>(
     ];
     for (r, run) in runs.iter().enumerate() {
         for part in clip_path(run.points, &view) {
-            let pts: Vec<(f64, f64)> = part.iter().map(|p| (p[0], p[1])).collect();
-            let pts = decimate(&pts, (1.0 / min_step[0], 1.0 / min_step[1]), 1.0);
+            let pts = decimate(&part, (1.0 / min_step[0], 1.0 / min_step[1]), 1.0);
             // Steps over one face each: (from, to, face).
             let mut steps: Vec<([f64; 2], [f64; 2], Option<usize>)> = Vec::new();
             for w in pts.windows(2) {
-                let (a, b) = ([w[0].0, w[0].1], [w[1].0, w[1].1]);
+                let (a, b) = (w[0], w[1]);
                 let at = |t: f64| [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t];
                 let mut ts = vec![0.0];
                 ts.extend(mesh.crossings(a, b));

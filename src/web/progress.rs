@@ -66,11 +66,6 @@ impl App {
         self.slices(f64::INFINITY, true);
     }
 
-    /// Whether a run is still being simulated.
-    pub(super) fn simulating(&self) -> bool {
-        self.pending.iter().any(Option::is_some)
-    }
-
     /// The step the runs' animation can reach: the longest run's end, a run still being
     /// simulated counting as whole.
     pub(crate) fn last_step(&self) -> usize {
@@ -166,7 +161,7 @@ impl App {
         } else {
             0.0
         };
-        let done = !self.simulating() || self.go_on(budget);
+        let done = self.whole() || self.go_on(budget);
         self.change_ms = 0.0;
         done
     }
@@ -182,6 +177,6 @@ impl App {
 
     /// Whether every run is simulated whole.
     pub fn whole(&self) -> bool {
-        !self.simulating()
+        self.pending.iter().all(Option::is_none)
     }
 }
