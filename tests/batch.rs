@@ -251,6 +251,29 @@ fn a_batched_basin_map_equals_the_one_at_a_time_map() {
             assert_eq!(reached, vec![0, 1, 2, 3], "{}", kind.id());
         }
     }
+    // Over a wider view, starts far out on Himmelblau's quartic walls overshoot until they
+    // overflow, while those nearer a minimum settle: both kinds of decision in one chunk.
+    let grid = BasinGrid {
+        view: View::new(-10.0, 10.0, -10.0, 10.0),
+        ..grid
+    };
+    let mut spec = RunSpec::from(RunConfig::new(OptimizerKind::Sgd));
+    spec.optimizer.set("lr", 0.01).unwrap();
+    let batched = grid.rows(&Surface::Himmelblau, &spec, 0..9).unwrap();
+    let single = grid.rows_single(&Surface::Himmelblau, &spec, 0..9).unwrap();
+    assert_eq!(batched, single);
+    let diverged = batched
+        .iter()
+        .filter(|c| matches!(c, Basin::Diverged { .. }))
+        .count();
+    let settled = batched
+        .iter()
+        .filter(|c| matches!(c, Basin::Minimum { .. }))
+        .count();
+    assert!(
+        diverged > 0 && settled > 0,
+        "{diverged} diverged, {settled} settled"
+    );
 }
 
 #[test]

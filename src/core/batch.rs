@@ -214,6 +214,54 @@ impl<'a> Batch<'a> {
         self.halted == self.n
     }
 
+    /// How many runs have halted so far: a caller that tracks halts can skip its scan for
+    /// them while this is unchanged.
+    pub fn halted_count(&self) -> usize {
+        self.halted
+    }
+
+    /// The real lanes (in order) whose last step and current gradient both lie within `tol`
+    /// in every coordinate, `|θₖ − θₖ₋₁| ≤ tol` and `|∂f(θₖ)| ≤ tol`, and for which `open`
+    /// holds; a halted lane may be among them (its slots are parked), so callers check
+    /// [`Batch::halted`] first.
+    ///
+    /// The test runs over whole arrays, eight lanes at a time without branches, and looks at
+    /// lanes one by one only in a block where some lane passes: the cheap necessary
+    /// condition of a settling test (a vector's norm is at least each of its components),
+    /// which most lanes fail at most steps.
+    pub fn near_still(&self, tol: f64, open: &[bool], mut each: impl FnMut(usize)) {
+        let w = self.width;
+        let (xs, ys) = self.theta.split_at(w);
+        let (px, py) = self.prev.split_at(w);
+        let (gx, gy) = self.grad.split_at(w);
+        let near = |i: usize| {
+            (gx[i].abs() <= tol)
+                & (gy[i].abs() <= tol)
+                & ((xs[i] - px[i]).abs() <= tol)
+                & ((ys[i] - py[i]).abs() <= tol)
+        };
+        let blocks = xs
+            .chunks_exact(LANES)
+            .zip(ys.chunks_exact(LANES))
+            .zip(px.chunks_exact(LANES).zip(py.chunks_exact(LANES)))
+            .zip(gx.chunks_exact(LANES).zip(gy.chunks_exact(LANES)));
+        for (b, (((x, y), (px, py)), (gx, gy))) in blocks.enumerate() {
+            let mut any = false;
+            for j in 0..LANES {
+                any |= (gx[j].abs() <= tol)
+                    & (gy[j].abs() <= tol)
+                    & ((x[j] - px[j]).abs() <= tol)
+                    & ((y[j] - py[j]).abs() <= tol);
+            }
+            if any {
+                let lanes = b * LANES..((b + 1) * LANES).min(self.n);
+                for i in lanes.filter(|&i| open[i] && near(i)) {
+                    each(i);
+                }
+            }
+        }
+    }
+
     /// The real lanes that have not halted and whose current loss satisfies `pred`, in
     /// order (a scan of the losses that tests `pred` first, so halted lanes cost nothing more).
     pub fn running_where(&self, pred: impl Fn(f64) -> bool) -> impl Iterator<Item = usize> {
