@@ -86,15 +86,33 @@ class Page extends Player {
       $('coincide').textContent = note;
       $('coincide').hidden = !note;
     }
-    // While playing, the readouts change every frame, faster than anyone reads them, and
-    // each change costs the frame a layout and a repaint of the text: ten times a second then.
+    // While playing, or while a pointer drags the start or a slider, the readouts change every
+    // frame, faster than anyone reads them, and each change costs the frame a layout and a
+    // repaint of the text: ten times a second then, and once more when the pointer lets go.
     const now = performance.now();
-    if (!this.playing || !(now - this.statusAt < STATUS_MS)) {
+    if (!(this.playing || this.pressed) || !(now - this.statusAt < STATUS_MS)) {
       this.statusAt = now;
+      this.stale = false;
       this.showStatus();
       this.explainSteps();
+    } else if (!this.stale) {
+      // The last change's readouts are shown even if nothing draws again (a pointer let go
+      // outside the window).
+      this.stale = true;
+      setTimeout(() => { if (this.stale) this.redraw(); }, STATUS_MS);
     }
     this.showResults();
+  }
+
+  /** Follows whether a pointer is down anywhere on the page (see afterRender). */
+  wirePressed() {
+    document.addEventListener('pointerdown', () => { this.pressed = true; }, true);
+    const up = () => {
+      this.pressed = false;
+      if (this.stale) this.redraw();
+    };
+    document.addEventListener('pointerup', up, true);
+    document.addEventListener('pointercancel', up, true);
   }
 
   /** The results table, when open: one row per run, sorted by the chosen column. */
@@ -855,6 +873,7 @@ async function main() {
   wireKeys(page);
   touchWords();
   page.wirePlot();
+  page.wirePressed();
   page.wireResults();
   page.wireTheory();
   page.wireSweep();

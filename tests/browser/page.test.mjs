@@ -395,7 +395,8 @@ describe('runs, start point, view and timeline', () => {
     const [sx, sy] = start.split(',').map(Number);
     assert.ok(sx < 0 && sy < 1, `clicked lower left, start is ${start}`);
     assert.match(await text(page, '#run0-readout'), /^step \d+/);
-    // Dragging the start marker: every readout follows while the pointer moves.
+    // Dragging the start marker: the readouts follow while the pointer moves (ten times a
+    // second, as while playing), and show where the drag ended once the pointer is up.
     const [px, py] = await page.evaluate(() => window.optiviz.startPixel());
     const from = [box.x + px, box.y + py];
     await page.mouse.move(...from);
@@ -403,11 +404,22 @@ describe('runs, start point, view and timeline', () => {
     const seen = new Set();
     for (let k = 1; k <= 5; k += 1) {
       await page.mouse.move(from[0] + 12 * k, from[1] - 10 * k);
+      await page.waitForTimeout(120);
       await nextFrames(page, 1);
       seen.add(await text(page, '#run2-readout'));
     }
+    const during = await text(page, '#run2-readout');
+    await page.mouse.move(from[0] + 80, from[1] - 70);
     await page.mouse.up();
     assert.ok(seen.size >= 4, `the runs were recomputed during the drag (${seen.size} distinct readouts)`);
+    await nextFrames(page);
+    await settled(page);
+    const ended = await text(page, '#run2-readout');
+    assert.notEqual(ended, during, 'the readout shows the start the drag ended at');
+    const again = await h.open(`?${await page.evaluate(() => window.optiviz.query())}`);
+    await settled(again.page);
+    assert.equal(await text(again.page, '#run2-readout'), ended, 'the readout is the one the link gives');
+    await again.page.close();
     // The wheel zooms in: the heatmap is recomputed for the new view.
     const heat = await pixels(page, 'surface-canvas');
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
