@@ -1,11 +1,11 @@
 //! One drawing backend type for any backend: [`DynBackend`] draws through an object-safe
 //! [`ObjectBackend`], so the drawing code (generic over plotters' `DrawingBackend`, with
-//! plotters' charts, meshes and series under it) is compiled once for every target it serves.
+//! plotters' charts, meshes and series under it) is compiled once for every backend it serves.
 //!
-//! The page draws its canvases and its SVG exports through it: without it the wasm held every
-//! `draw_*` function, and plotters' chart code, twice (BENCHMARKS.md, "One drawing backend").
-//! A stroke costs one virtual call more, and a path one per point: its points are passed on as
-//! they are produced, never collected.
+//! The page draws its canvases and its SVG exports on it: with a type per backend the wasm held
+//! the drawing code the export reaches twice, 9 to 10 KiB gzipped (BENCHMARKS.md, "One drawing
+//! backend: the drawing code compiled once"). A stroke costs one virtual call more, and a path
+//! one per point: its points are passed on as they are produced, never collected.
 
 use plotters::style::{FontDesc, FontError};
 use plotters_backend::text_anchor::Pos;
