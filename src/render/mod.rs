@@ -1,11 +1,14 @@
 //! Drawing: the surface field (heatmap and contours), trajectories and loss curves.
 //!
 //! Vector layers are drawn through plotters, generic over its `DrawingBackend`, so the same
-//! code paints the browser canvas and any native backend; nothing here creates a backend.
+//! code paints the browser canvas and any native backend; nothing here creates a backend. The
+//! page draws on every backend through one type, [`backend::DynBackend`], so that code is
+//! compiled once in the wasm.
 //! The heatmap is computed as one RGBA buffer ([`field::Field::rgba`]) for the caller to put
 //! on its target in one call, never one plotters call per pixel.
 
 mod axes;
+pub mod backend;
 pub mod basin;
 mod clip;
 pub mod field;

@@ -1,6 +1,6 @@
 //! The plotters backend every canvas of the pages is drawn with: plotters-canvas's, except
 //! that text is measured by the canvas itself; and the same measuring around plotters' SVG
-//! backend, for the SVG exports.
+//! backend, for the SVG exports. Both are drawn on as a [`crate::render::backend::DynBackend`].
 //!
 //! plotters measures text on wasm32 by giving a `<span>` a `style` attribute, which the pages'
 //! Content-Security-Policy refuses (no inline styles); the canvas's `measureText` needs none.
@@ -15,9 +15,6 @@ pub(crate) struct Measured<B = CanvasBackend> {
     inner: B,
     context: CanvasRenderingContext2d,
 }
-
-/// The canvases' backend.
-pub(crate) type Canvas = Measured<CanvasBackend>;
 
 impl<B: DrawingBackend> Measured<B> {
     /// Draws with `inner`, measuring text with `context` (the same canvas's, or any canvas's

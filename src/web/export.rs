@@ -3,7 +3,7 @@
 //! `optiviz runs --scenario` reads back, and the steps of the race's video. The pictures as
 //! PNG and the video (WebM) are the canvases themselves (www/export.js); as SVG, the plot and
 //! the chart are drawn again by the same code ([`crate::render::scene`]) into plotters' SVG
-//! backend, with the legend under them.
+//! backend, with the legend under them, on the canvases' one backend type ([`DynBackend`]).
 
 use super::*;
 use crate::core::trace::{Trace, runs_csv};
@@ -35,18 +35,21 @@ impl App {
         let measure = context(&self.loss)?;
         let mut scratch = String::new();
         let legend = {
-            let probe = Measured::new(
+            let probe = DynBackend::new(Measured::new(
                 SVGBackend::with_string(&mut scratch, (width, height)),
                 measure.clone(),
-            );
+            ));
             legend_height(&probe.into_drawing_area(), &scene, width)
         };
         let size = (width, height + legend);
         let mut text = String::new();
         let mut backdrop = backdrop;
         {
-            let root = Measured::new(SVGBackend::with_string(&mut text, size), measure)
-                .into_drawing_area();
+            let root = DynBackend::new(Measured::new(
+                SVGBackend::with_string(&mut text, size),
+                measure,
+            ))
+            .into_drawing_area();
             let scaled = |i, k| self.scaling(i, k).map(|s| s.scaled);
             draw_figure(&root, &scene, panels, &mut backdrop, false, &scaled)?;
             root.present().map_err(draw_err)?;

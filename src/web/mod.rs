@@ -9,6 +9,7 @@ use crate::core::run::{RunSpec, StepParts, Trajectory, simulate};
 use crate::core::surface::{Surface, View};
 use crate::error::Error;
 use crate::i18n::{self, Lang};
+use crate::render::backend::DynBackend;
 use crate::render::basin::{BasinMode, basin_pixels, draw_basin_map};
 use crate::render::field::{CONTOUR_RESOLUTION, ContourLine, Heatmap, contour_resolution};
 use crate::render::plot::{draw_err, surface_frame};
@@ -19,7 +20,7 @@ use crate::render::{
 };
 use crate::state::presets::{PRESETS, preset};
 use crate::state::scenario::{Chart, MAX_STEPS, RunEntry, Scenario, whole_in};
-use canvas::Canvas;
+use canvas::Measured;
 use multiples::Multiples;
 use paint::{Painted, Timings, now, offscreen};
 use plotters::prelude::*;
@@ -295,10 +296,13 @@ fn context(canvas: &HtmlCanvasElement) -> Result<CanvasRenderingContext2d, JsErr
         .map_err(|_| crate::err!("error.draw.not_2d").into())
 }
 
-fn backend(canvas: &HtmlCanvasElement) -> Result<Canvas, JsError> {
+/// `canvas`'s backend: plotters-canvas's, measuring text with the canvas
+/// ([`Measured`]), as the one backend type everything on the pages is drawn on
+/// ([`DynBackend`]: the SVG exports draw on it too).
+fn backend(canvas: &HtmlCanvasElement) -> Result<DynBackend<'static>, JsError> {
     let inner = CanvasBackend::with_canvas_object(canvas.clone())
         .ok_or_else(|| crate::err!("error.draw.canvas"))?;
-    Ok(Canvas::new(inner, context(canvas)?))
+    Ok(DynBackend::new(Measured::new(inner, context(canvas)?)))
 }
 
 fn rgb(index: usize) -> RGBColor {
