@@ -90,6 +90,9 @@ pub struct Batch<'a> {
     halted: usize,
     /// Whether every lane's point, loss and gradient was finite at the last evaluation.
     finite: bool,
+    /// Per lane, 1 while [`Batch::near_still`] may report it, ∞ once retired (and for
+    /// padding): a number, so that the test of it vectorizes with the others.
+    watched: Vec<f64>,
     /// Steps taken.
     k: usize,
 }
@@ -173,6 +176,9 @@ impl<'a> Batch<'a> {
             parked: Vec::new(),
             halted: 0,
             finite: false,
+            watched: (0..width)
+                .map(|i| if i < n { 1.0 } else { f64::INFINITY })
+                .collect(),
             k: 0,
         };
         if let (Some(base), Schedule::Constant) = (&batch.base_lrs, spec.schedule) {
@@ -220,43 +226,45 @@ impl<'a> Batch<'a> {
         self.halted
     }
 
-    /// The real lanes (in order) whose last step and current gradient both lie within `tol`
-    /// in every coordinate, `|θₖ − θₖ₋₁| ≤ tol` and `|∂f(θₖ)| ≤ tol`, and for which `open`
-    /// holds; a halted lane may be among them (its slots are parked), so callers check
+    /// Stops [`Batch::near_still`] from reporting lane `i`: its caller has decided it. The
+    /// lane is still stepped like every other (its results stay those of a lone run).
+    pub fn retire(&mut self, i: usize) {
+        self.watched[i] = 0.0;
+    }
+
+    /// The real lanes (in order), not retired, whose last step and current gradient both
+    /// lie within `tol` in every coordinate, `|θₖ − θₖ₋₁| ≤ tol` and `|∂f(θₖ)| ≤ tol`; a
+    /// halted lane may be among them (its slots are parked), so callers check
     /// [`Batch::halted`] first.
     ///
     /// The test runs over whole arrays, eight lanes at a time without branches, and looks at
     /// lanes one by one only in a block where some lane passes: the cheap necessary
     /// condition of a settling test (a vector's norm is at least each of its components),
-    /// which most lanes fail at most steps.
-    pub fn near_still(&self, tol: f64, open: &[bool], mut each: impl FnMut(usize)) {
+    /// which most lanes fail at most steps, and a retired lane (one settled and left where
+    /// it is, in the usual case) always.
+    pub fn near_still(&self, tol: f64, mut each: impl FnMut(usize)) {
         let w = self.width;
         let (xs, ys) = self.theta.split_at(w);
         let (px, py) = self.prev.split_at(w);
         let (gx, gy) = self.grad.split_at(w);
-        let near = |i: usize| {
-            (gx[i].abs() <= tol)
-                & (gy[i].abs() <= tol)
-                & ((xs[i] - px[i]).abs() <= tol)
-                & ((ys[i] - py[i]).abs() <= tol)
-        };
         let blocks = xs
             .chunks_exact(LANES)
             .zip(ys.chunks_exact(LANES))
             .zip(px.chunks_exact(LANES).zip(py.chunks_exact(LANES)))
-            .zip(gx.chunks_exact(LANES).zip(gy.chunks_exact(LANES)));
-        for (b, (((x, y), (px, py)), (gx, gy))) in blocks.enumerate() {
-            let mut any = false;
+            .zip(gx.chunks_exact(LANES).zip(gy.chunks_exact(LANES)))
+            .zip(self.watched.chunks_exact(LANES));
+        for (b, ((((x, y), (px, py)), (gx, gy)), watched)) in blocks.enumerate() {
+            let mut near = [false; LANES];
             for j in 0..LANES {
-                any |= (gx[j].abs() <= tol)
+                near[j] = (gx[j].abs() <= tol)
                     & (gy[j].abs() <= tol)
                     & ((x[j] - px[j]).abs() <= tol)
-                    & ((y[j] - py[j]).abs() <= tol);
+                    & ((y[j] - py[j]).abs() <= tol)
+                    & (watched[j] <= 1.0);
             }
-            if any {
-                let lanes = b * LANES..((b + 1) * LANES).min(self.n);
-                for i in lanes.filter(|&i| open[i] && near(i)) {
-                    each(i);
+            if near.iter().any(|&n| n) {
+                for (j, _) in near.iter().enumerate().filter(|(_, n)| **n) {
+                    each(b * LANES + j);
                 }
             }
         }

@@ -771,8 +771,13 @@ fn basins(
             None => None,
         })
         .collect();
-    let mut open: Vec<bool> = cells.iter().map(Option::is_none).collect();
-    let mut left = open.iter().filter(|&&o| o).count();
+    let mut left = 0;
+    for (i, cell) in cells.iter().enumerate() {
+        match cell {
+            Some(_) => batch.retire(i),
+            None => left += 1,
+        }
+    }
     let mut halted = batch.halted_count();
     let mut near = Vec::new();
     while left > 0 && batch.k() < steps {
@@ -780,21 +785,24 @@ fn basins(
         if batch.halted_count() != halted {
             halted = batch.halted_count();
             for (i, cell) in cells.iter_mut().enumerate() {
-                if let (true, Some(at)) = (open[i], batch.halted(i)) {
+                if let (None, Some(at)) = (&cell, batch.halted(i)) {
                     *cell = Some(Basin::Diverged { at });
-                    open[i] = false;
+                    batch.retire(i);
                     left -= 1;
                 }
             }
         }
         // Only lanes whose step and gradient are within `tol` in each coordinate can settle.
         near.clear();
-        batch.near_still(tol, &open, |i| near.push(i));
+        batch.near_still(tol, |i| near.push(i));
         for &i in &near {
             let (p, q) = (batch.point(i), batch.previous(i));
-            if within(batch.grad(i), tol) && within([p[0] - q[0], p[1] - q[1]], tol) {
+            if cells[i].is_none()
+                && within(batch.grad(i), tol)
+                && within([p[0] - q[0], p[1] - q[1]], tol)
+            {
                 cells[i] = Some(classify(p, batch.k(), minima, radius));
-                open[i] = false;
+                batch.retire(i);
                 left -= 1;
             }
         }
