@@ -1702,7 +1702,8 @@ fn nelder_mead(
     }
 }
 
-#[cfg(test)]
+// Property tests run natively (proptest does not build for wasm32).
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::{norm, within};
     use proptest::prelude::*;
