@@ -4,9 +4,9 @@
 
 use optiviz::core::compare::lowest_minimum;
 use optiviz::core::optim::{OptimizerKind, RunConfig};
-use optiviz::core::rates::{GRID, HORIZON, PROGRESS, with_working_lr, working_lr};
+use optiviz::core::rates::{GRID, HORIZON, MARGIN_RATE, PROGRESS, with_working_lr, working_lr};
 use optiviz::core::run::{RunSpec, simulate};
-use optiviz::core::surface::Surface;
+use optiviz::core::surface::{Surface, View};
 use optiviz::state::scenario::Scenario;
 
 /// The surfaces with local minima a run may stop in.
@@ -22,6 +22,43 @@ fn multimodal(s: &Surface) -> bool {
 /// surfaces with local minima it ends lower (gap below 0.9 of the start's: it may stop in a
 /// local minimum); on the saddles, which have no minimum, its loss ends below 0, the saddle
 /// point's level.
+/// The rule of `optiviz::core::rates` as its documentation states it, one lone run per rate
+/// (`simulate`), every sum taken in full: the reference `working_lr` must equal.
+fn rule(s: &Surface, spec: &RunSpec, start: [f64; 2], steps: usize, view: &View) -> Option<f64> {
+    let f_star = lowest_minimum(s).unwrap_or(0.0);
+    let floor = 1e-9 * (s.value(start) - f_star).max(1.0);
+    let inside = |p: &[f64; 2]| {
+        (view.x_min..=view.x_max).contains(&p[0]) && (view.y_min..=view.y_max).contains(&p[1])
+    };
+    let watch = if inside(&start) {
+        steps.div_ceil(10)
+    } else {
+        0
+    };
+    let runs: Vec<_> = GRID
+        .iter()
+        .chain([MARGIN_RATE].iter())
+        .map(|&lr| {
+            let mut spec = spec.clone();
+            spec.optimizer.set("lr", lr).unwrap();
+            simulate(s, &spec, start, steps).unwrap()
+        })
+        .collect();
+    (0..GRID.len())
+        .filter(|&i| runs[i].diverged_at.is_none() && runs[i + 1].diverged_at.is_none())
+        .filter(|&i| runs[i].points.iter().take(watch + 1).all(inside))
+        .map(|i| {
+            let score: f64 = runs[i]
+                .losses
+                .iter()
+                .map(|f| (f - f_star).max(floor).log10())
+                .sum();
+            (i, score)
+        })
+        .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
+        .map(|(i, _)| GRID[i])
+}
+
 fn check(s: Surface) {
     let steps = Scenario::default().steps;
     assert_eq!(steps, HORIZON);
@@ -30,6 +67,16 @@ fn check(s: Surface) {
     for kind in OptimizerKind::ALL {
         let mut spec = RunSpec::from(RunConfig::new(kind));
         let lr = working_lr(&s, &spec, start, steps, &s.default_view()).unwrap();
+        if matches!(
+            kind,
+            OptimizerKind::Sgd
+                | OptimizerKind::Momentum
+                | OptimizerKind::Adam
+                | OptimizerKind::Lion
+        ) {
+            let reference = rule(&s, &spec, start, steps, &s.default_view());
+            assert_eq!(lr, reference, "{id} {}: the rule as stated", kind.id());
+        }
         let lr = lr.unwrap_or_else(|| panic!("{id} {}: no rate", kind.id()));
         assert!(GRID.contains(&lr));
         spec.optimizer.set("lr", lr).unwrap();

@@ -74,21 +74,40 @@ pub fn working_lr(
     let watch = if inside(start) { n.div_ceil(10) } else { 0 };
     let mut on_screen = vec![true; lrs.len()];
     let mut sum = vec![0.0; lrs.len()];
+    // The logarithms are most of the cost (a library call each in wasm), and only eligible
+    // rates' sums are compared: a rate whose run or margin has halted, or whose run left the
+    // screen, is not summed any further; a gap equal to the last one (the floor, a run that
+    // has stopped) reuses its logarithm. The sums compared are the rule's, bit for bit.
+    let mut last = vec![(f64::NAN, 0.0); lrs.len()];
+    let mut eligible = vec![true; GRID.len()];
     loop {
-        for (i, total) in sum.iter_mut().enumerate() {
-            *total += (batch.loss(i) - f_star).max(floor).log10();
+        for (i, total) in sum.iter_mut().enumerate().take(GRID.len()) {
+            if !eligible[i] {
+                continue;
+            }
+            if batch.halted(i).is_some() || batch.halted(i + 1).is_some() {
+                eligible[i] = false;
+                continue;
+            }
+            let gap = (batch.loss(i) - f_star).max(floor);
+            let (seen, log) = &mut last[i];
+            if gap.to_bits() != seen.to_bits() {
+                (*seen, *log) = (gap, gap.log10());
+            }
+            *total += *log;
             if batch.k() <= watch && !inside(batch.point(i)) {
                 on_screen[i] = false;
+                eligible[i] = false;
             }
         }
-        if batch.k() == n || batch.all_halted() {
+        if batch.k() == n || batch.all_halted() || !eligible.contains(&true) {
             break;
         }
         batch.step();
     }
     let finite = |i: usize| batch.halted(i).is_none();
     Ok((0..GRID.len())
-        .filter(|&i| finite(i) && finite(i + 1) && on_screen[i])
+        .filter(|&i| eligible[i] && finite(i) && finite(i + 1) && on_screen[i])
         .min_by(|&a, &b| sum[a].total_cmp(&sum[b]).then(a.cmp(&b)))
         .map(|i| GRID[i]))
 }
