@@ -187,7 +187,13 @@ export class RunPanels {
   refreshRules() {
     for (const box of document.querySelectorAll('details.rule')) {
       const k = Number(box.dataset.run);
-      box.querySelector('.math').innerHTML = this.handle.rule_mathml(k);
+      // Parsed and laid out again only when it changed (a surface switch changes only η).
+      const rule = this.handle.rule_mathml(k);
+      const math = box.querySelector('.math');
+      if (math.rule !== rule) {
+        math.innerHTML = rule;
+        math.rule = rule;
+      }
       delete $(`run${k}-explain`)?.dataset.step;
     }
   }
