@@ -284,3 +284,28 @@ fn a_typed_formula_with_every_function_rows_to_its_values_bit_for_bit() {
         }
     }
 }
+
+#[test]
+fn the_contours_fast_normalization_is_the_scalings_own() {
+    // Every surface's scaling over its view, at values across its range and beyond it, NaN
+    // and the infinities: the contours' normalization agrees with `Scaling::normalize` to
+    // far less than a contour's width.
+    for surface in Surface::all() {
+        let field = Field::new(surface.clone(), surface.default_view());
+        let s = &field.scaling;
+        let span = s.f_min.abs().max(1.0);
+        let mut fs = vec![f64::NAN, f64::INFINITY, f64::NEG_INFINITY, s.f_min];
+        for k in -12..12 {
+            let d = span * 10f64.powi(k);
+            fs.extend([s.f_min + d, s.f_min - d, s.f_min + 3.7 * d]);
+        }
+        for f in fs {
+            let (fast, want) = (s.normalize_fast(f), s.normalize(f));
+            assert!(
+                (fast - want).abs() <= 1e-8 || (fast.is_nan() && want.is_nan()),
+                "{}: f = {f}: {want}, fast {fast}",
+                surface.info().id
+            );
+        }
+    }
+}

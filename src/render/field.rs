@@ -62,6 +62,19 @@ impl Scaling {
         let t = (self.transform(f) - self.lo) / (self.hi - self.lo);
         if t.is_nan() { 1.0 } else { t.clamp(0.0, 1.0) }
     }
+
+    /// [`Scaling::normalize`] with the log scaling's `ln(1 + u)` by [`ln_1p`] (a few parts in
+    /// 10⁹, as the heatmap's colours take it) instead of the library's call: for the contours'
+    /// grid, where 25,600 calls cost a surface switch about 2.5 ms in wasm.
+    pub fn normalize_fast(&self, f: f64) -> f64 {
+        let u = if self.log {
+            ln_1p((f - self.f_min).max(0.0))
+        } else {
+            f
+        };
+        let t = (u - self.lo) / (self.hi - self.lo);
+        if t.is_nan() { 1.0 } else { t.clamp(0.0, 1.0) }
+    }
 }
 
 /// The two greys of the diagonal stripes that mark where a surface is undefined (NaN).
@@ -263,7 +276,7 @@ impl Field {
         let (mut values, mut row) = (Vec::with_capacity(n * n), Vec::with_capacity(n));
         for j in 0..n {
             rows.row(v.y_min + (j as f64 + 0.5) * dy, &mut row);
-            values.extend(row.iter().map(|&f| self.scaling.normalize(f)));
+            values.extend(row.iter().map(|&f| self.scaling.normalize_fast(f)));
         }
         contour_lines(&values, (n, n), v, levels)
     }
