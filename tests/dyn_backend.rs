@@ -4,29 +4,20 @@
 //! backend's error reads the same through it.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
+use common::scenes::scenario;
 use optiviz::cli::render::theme_for;
-use optiviz::core::run::{Trajectory, simulate};
 use optiviz::core::surface::{Surface, View};
 use optiviz::render::backend::DynBackend;
 use optiviz::render::fonts::Typeset;
 use optiviz::render::scene::{Backdrop, Panels, Scene, draw_figure};
 use optiviz::render::{Camera, Field, Theme, TrajectorySeries, draw_surface_3d};
-use optiviz::state::scenario::Scenario;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters_backend::{BackendColor, BackendCoord, DrawingErrorKind};
 
 const SIZE: (u32, u32) = (640, 400);
-
-fn scenario(query: &str) -> (Scenario, Vec<Trajectory>) {
-    let s = Scenario::from_query(query).unwrap();
-    let t = s
-        .runs
-        .iter()
-        .map(|e| simulate(&s.surface, &e.spec, s.start, s.steps).unwrap())
-        .collect();
-    (s, t)
-}
 
 /// Three runs on Rosenbrock with the step overlay, the chart of the loss beside the plot,
 /// and the legend: text in every orientation and size the figure has, paths, discs, arrows.

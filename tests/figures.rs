@@ -3,25 +3,16 @@
 //! frames, and the command line's parsers of `--size` and `--steps`.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
+use common::scenes::scenario;
 use optiviz::cli::render::{
     base64, bitmap, frame_steps, gif_bytes, parse_size, parse_steps, svg, theme_for,
 };
-use optiviz::core::run::{Trajectory, simulate};
 use optiviz::render::RUN_COLORS;
 use optiviz::render::scene::{Backdrop, Scene};
 use optiviz::render::theme::PAGE;
-use optiviz::state::scenario::Scenario;
 use proptest::prelude::*;
-
-fn scenario(query: &str) -> (Scenario, Vec<Trajectory>) {
-    let s = Scenario::from_query(query).unwrap();
-    let t = s
-        .runs
-        .iter()
-        .map(|e| simulate(&s.surface, &e.spec, s.start, s.steps).unwrap())
-        .collect();
-    (s, t)
-}
 
 const SIZE: (u32, u32) = (800, 450);
 
