@@ -229,7 +229,7 @@ impl<'a> Batch<'a> {
     /// Stops [`Batch::near_still`] from reporting lane `i`: its caller has decided it. The
     /// lane is still stepped like every other (its results stay those of a lone run).
     pub fn retire(&mut self, i: usize) {
-        self.watched[i] = 0.0;
+        self.watched[i] = f64::INFINITY;
     }
 
     /// The real lanes (in order), not retired, whose last step and current gradient both

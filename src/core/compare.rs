@@ -792,15 +792,13 @@ fn basins(
                 }
             }
         }
-        // Only lanes whose step and gradient are within `tol` in each coordinate can settle.
+        // Only lanes whose step and gradient are within `tol` in each coordinate can settle;
+        // near_still passes over the retired ones, every lane decided so far.
         near.clear();
         batch.near_still(tol, |i| near.push(i));
         for &i in &near {
             let (p, q) = (batch.point(i), batch.previous(i));
-            if cells[i].is_none()
-                && within(batch.grad(i), tol)
-                && within([p[0] - q[0], p[1] - q[1]], tol)
-            {
+            if within(batch.grad(i), tol) && within([p[0] - q[0], p[1] - q[1]], tol) {
                 cells[i] = Some(classify(p, batch.k(), minima, radius));
                 batch.retire(i);
                 left -= 1;
