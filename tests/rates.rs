@@ -17,11 +17,6 @@ fn multimodal(s: &Surface) -> bool {
     )
 }
 
-/// Every optimizer on `s` from its default start, at the rate the rule chooses, stays finite
-/// over the default steps and makes progress: its gap `f − f*` falls by [`PROGRESS`]; on the
-/// surfaces with local minima it ends lower (gap below 0.9 of the start's: it may stop in a
-/// local minimum); on the saddles, which have no minimum, its loss ends below 0, the saddle
-/// point's level.
 /// The rule of `optiviz::core::rates` as its documentation states it, one lone run per rate
 /// (`simulate`), every sum taken in full: the reference `working_lr` must equal.
 fn rule(s: &Surface, spec: &RunSpec, start: [f64; 2], steps: usize, view: &View) -> Option<f64> {
@@ -59,6 +54,11 @@ fn rule(s: &Surface, spec: &RunSpec, start: [f64; 2], steps: usize, view: &View)
         .map(|(i, _)| GRID[i])
 }
 
+/// Every optimizer on `s` from its default start, at the rate the rule chooses, stays finite
+/// over the default steps and makes progress: its gap `f − f*` falls by [`PROGRESS`]; on the
+/// surfaces with local minima it ends lower (gap below 0.9 of the start's: it may stop in a
+/// local minimum); on the saddles, which have no minimum, its loss ends below 0, the saddle
+/// point's level.
 fn check(s: Surface) {
     let steps = Scenario::default().steps;
     assert_eq!(steps, HORIZON);

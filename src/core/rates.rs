@@ -72,20 +72,23 @@ pub fn working_lr(
         (view.x_min..=view.x_max).contains(&p[0]) && (view.y_min..=view.y_max).contains(&p[1])
     };
     let watch = if inside(start) { n.div_ceil(10) } else { 0 };
-    let mut on_screen = vec![true; lrs.len()];
-    let mut sum = vec![0.0; lrs.len()];
-    // The logarithms are most of the cost (a library call each in wasm), and only eligible
-    // rates' sums are compared: a rate whose run or margin has halted, or whose run left the
-    // screen, is not summed any further; a gap equal to the last one (the floor, a run that
-    // has stopped) reuses its logarithm. The sums compared are the rule's, bit for bit.
-    let mut last = vec![(f64::NAN, 0.0); lrs.len()];
+    // Only eligible rates' sums are compared, and the logarithms are most of the cost (a
+    // library call each in wasm): a rate is struck off as soon as its run or its margin halts
+    // or its run leaves the screen, and is not summed further; a gap equal to the lane's last
+    // (the floor, a run that has stopped) reuses its logarithm. The sums compared are the
+    // rule's, bit for bit.
     let mut eligible = vec![true; GRID.len()];
+    let mut sum = vec![0.0; GRID.len()];
+    let mut last = vec![(f64::NAN, 0.0); GRID.len()];
     loop {
-        for (i, total) in sum.iter_mut().enumerate().take(GRID.len()) {
+        for (i, total) in sum.iter_mut().enumerate() {
             if !eligible[i] {
                 continue;
             }
-            if batch.halted(i).is_some() || batch.halted(i + 1).is_some() {
+            if batch.halted(i).is_some()
+                || batch.halted(i + 1).is_some()
+                || (batch.k() <= watch && !inside(batch.point(i)))
+            {
                 eligible[i] = false;
                 continue;
             }
@@ -95,19 +98,14 @@ pub fn working_lr(
                 (*seen, *log) = (gap, gap.log10());
             }
             *total += *log;
-            if batch.k() <= watch && !inside(batch.point(i)) {
-                on_screen[i] = false;
-                eligible[i] = false;
-            }
         }
-        if batch.k() == n || batch.all_halted() || !eligible.contains(&true) {
+        if batch.k() == n || !eligible.contains(&true) {
             break;
         }
         batch.step();
     }
-    let finite = |i: usize| batch.halted(i).is_none();
     Ok((0..GRID.len())
-        .filter(|&i| eligible[i] && finite(i) && finite(i + 1) && on_screen[i])
+        .filter(|&i| eligible[i])
         .min_by(|&a, &b| sum[a].total_cmp(&sum[b]).then(a.cmp(&b)))
         .map(|i| GRID[i]))
 }
