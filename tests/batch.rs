@@ -363,3 +363,23 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn a_retired_lane_is_not_reported_near_still() {
+    // Two runs resting at the bowl's minimum and one far from it: after a step the two have
+    // neither moved nor a gradient, so both are reported until one is retired.
+    let spec = RunSpec::from(RunConfig::new(OptimizerKind::Sgd));
+    let surface = Surface::bowl();
+    let mut batch = Batch::new(&surface, &spec, &[[0.0, 0.0], [2.0, 1.0], [0.0, 0.0]]).unwrap();
+    batch.step();
+    let near = |b: &Batch| {
+        let mut out = Vec::new();
+        b.near_still(1e-9, |i| out.push(i));
+        out
+    };
+    assert_eq!(near(&batch), vec![0, 2]);
+    batch.retire(0);
+    assert_eq!(near(&batch), vec![2]);
+    batch.retire(2);
+    assert!(near(&batch).is_empty());
+}
