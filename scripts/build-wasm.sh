@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# Builds the page's WebAssembly in release mode and binds it into www/pkg/: optiviz_bg.wasm with
-# wasm SIMD, optiviz_nosimd_bg.wasm without (its own target folder, so neither build undoes the
-# other's), and the one glue optiviz.js both share.
+# Builds the pages' WebAssembly in release mode and binds it into www/pkg/: the crate once with
+# wasm SIMD and once without (its own target folder, so neither build undoes the other's), one
+# glue optiviz.js that every build shares, and from each build one wasm per page and one for the
+# workers (`optiviz wasm-split`: only the exports the page's scripts import from the glue and
+# the code they reach): index_bg.wasm, lab_bg.wasm, course_bg.wasm, worker_bg.wasm with SIMD,
+# *_nosimd_bg.wasm without. The whole SIMD build stays as optiviz_bg.wasm for the tests and
+# benchmarks that call any export; no page runs it, and `optiviz dist` leaves it out.
 #
 # The wasm ships without its name section (every function's Rust name: 28 KiB of the wasm's
 # 400 KiB gzipped) and the producers note. A panic's message still reaches the page's banner (it
@@ -29,8 +33,16 @@ bind() {
   [ "${OPTIVIZ_WASM_NAMES:-}" = keep ] || perl -0pi -e 's{^[ \t]*/\*\*.*?\*/[ \t]*\n}{}gms' "$1/optiviz.js"
 }
 
+# split WASM SUFFIX: WASM's page builds into www/pkg as <page>SUFFIX.wasm (the tool itself is
+# built natively, as the tests build it).
+pages=(index=app.js lab=lab.js course=course.js worker=worker.js)
+split() {
+  cargo run --quiet --bin optiviz -- wasm-split --site www --wasm "$1" --out www/pkg --suffix "$2" "${pages[@]}"
+}
+
 scripts/wasm-cargo.sh build --release --lib --quiet
 bind www/pkg
+split www/pkg/optiviz_bg.wasm _bg
 
 # The same crate without wasm SIMD, for browsers that lack it (Safari before 16.4): the pages
 # pick it by feature detection (www/wasm.js). Only the code differs, never the exports and
@@ -44,5 +56,7 @@ if ! cmp -s "$nosimd/optiviz.js" www/pkg/optiviz.js; then
   echo "build-wasm: the no-SIMD build's glue differs from the SIMD build's; one optiviz.js cannot init both" >&2
   exit 1
 fi
-mv "$nosimd/optiviz_bg.wasm" www/pkg/optiviz_nosimd_bg.wasm
-echo "build-wasm: www/pkg/optiviz_bg.wasm ($(wc -c <www/pkg/optiviz_bg.wasm) bytes), optiviz_nosimd_bg.wasm ($(wc -c <www/pkg/optiviz_nosimd_bg.wasm) bytes), optiviz.js ($(wc -c <www/pkg/optiviz.js) bytes)" >&2
+split "$nosimd/optiviz_bg.wasm" _nosimd_bg
+# The whole no-SIMD build of earlier versions of this script, which nothing fetches now.
+rm -f www/pkg/optiviz_nosimd_bg.wasm
+echo "build-wasm: www/pkg/optiviz_bg.wasm (the whole build, $(wc -c <www/pkg/optiviz_bg.wasm) bytes), optiviz.js ($(wc -c <www/pkg/optiviz.js) bytes)" >&2

@@ -185,6 +185,11 @@ fn assert_every_reference_resolves(root: &Path) -> usize {
     let refs = site_references(root);
     let mut checked = 0;
     for (file, r) in &refs {
+        // The glue's default wasm, the whole build, which no page fetches (each passes its
+        // own build to init) and the site leaves out.
+        if file.starts_with("pkg/optiviz.") && r == "optiviz_bg.wasm" {
+            continue;
+        }
         if let Some(t) = target(root, file, r) {
             assert!(
                 t.is_file(),
@@ -332,8 +337,20 @@ fn every_reference_in_the_site_names_a_file_of_it() {
     assert!(files(out.path()).contains(&"index.html.gz".to_string()));
 }
 
+/// Each page's wasm and the workers', with SIMD and without, as scripts/build-wasm.sh writes them.
+const PAGE_BUILDS: [&str; 8] = [
+    "pkg/course_bg.wasm",
+    "pkg/course_nosimd_bg.wasm",
+    "pkg/index_bg.wasm",
+    "pkg/index_nosimd_bg.wasm",
+    "pkg/lab_bg.wasm",
+    "pkg/lab_nosimd_bg.wasm",
+    "pkg/worker_bg.wasm",
+    "pkg/worker_nosimd_bg.wasm",
+];
+
 /// The real pages (www/ without its built pkg/, which a stand-in replaces: the glue fetching
-/// its wasm by the same `new URL`, and two wasm files).
+/// its wasm by the same `new URL`, the whole build, and each page's and the workers' builds).
 fn real_site(root: &Path) {
     let www = Path::new(env!("CARGO_MANIFEST_DIR")).join("www");
     for e in fs::read_dir(&www).unwrap() {
@@ -348,8 +365,10 @@ fn real_site(root: &Path) {
         "pkg/optiviz.js",
         "export default async function init() { return new URL('optiviz_bg.wasm', import.meta.url); }\n",
     );
-    write(root, "pkg/optiviz_bg.wasm", "\0asm simd");
-    write(root, "pkg/optiviz_nosimd_bg.wasm", "\0asm");
+    write(root, "pkg/optiviz_bg.wasm", "\0asm whole");
+    for build in PAGE_BUILDS {
+        write(root, build, &format!("\0asm {build}"));
+    }
 }
 
 #[test]
@@ -369,14 +388,16 @@ fn the_real_pages_make_a_site_whose_references_all_resolve() {
     }
     let checked = assert_every_reference_resolves(out.path());
     assert!(checked > 40, "{checked} references checked");
-    // The wasm is picked between the two hashed builds.
+    // The wasm is picked among the hashed page builds; the whole build is not in the site.
     let pick = fs::read_to_string(out.path().join(&names["wasm.js"])).unwrap();
-    for wasm in ["pkg/optiviz_bg.wasm", "pkg/optiviz_nosimd_bg.wasm"] {
+    for wasm in PAGE_BUILDS {
         assert!(
             pick.contains(&format!("'{}'", names[wasm])),
             "{wasm} in {pick}"
         );
     }
+    assert!(!names.contains_key("pkg/optiviz_bg.wasm"));
+    assert!(!out.path().join("pkg/optiviz_bg.wasm").exists());
     // Every page registers the service worker; it keeps its name and lists every other file
     // of the site, the wasm builds apart.
     for page in [
@@ -403,10 +424,8 @@ fn the_real_pages_make_a_site_whose_references_all_resolve() {
     assert_eq!(precache, expected);
     assert_eq!(
         wasm,
-        [
-            names["pkg/optiviz_bg.wasm"].clone(),
-            names["pkg/optiviz_nosimd_bg.wasm"].clone()
-        ]
+        PAGE_BUILDS.map(|b| names[b].clone()),
+        "every page build, in order"
     );
     // A new build names a new cache; the same build the same one.
     build(src.path(), out.path()).unwrap();

@@ -1,7 +1,7 @@
 // optiviz page: builds the controls from what the Rust handle describes, turns pointer and
 // keyboard input into calls on it, and runs the frame loop. Every computation and every pixel
 // of the plots comes from Rust (pkg/optiviz.js); the scenario lives in the URL.
-import init, { App, basin_legend, basin_tasks, check_tuning, last_panic, sweep_tasks } from './pkg/optiviz.js';
+import init, { App, basin_legend, basin_tasks, check_tuning, last_panic, limits, optimizers, sweep_tasks } from './pkg/optiviz.js';
 import { wasm } from './wasm.js';
 import { wireEmbed } from './embed.js';
 import { wireExport } from './export.js';
@@ -43,14 +43,14 @@ class Page extends Player {
   constructor(app, canvases) {
     super(app, canvases);
     this.app = app;
-    this.kinds = JSON.parse(App.optimizers(lang));
+    this.kinds = JSON.parse(optimizers(lang));
     this.surfaces = JSON.parse(App.surfaces(lang));
     this.panels = new RunPanels(app, this.kinds, {
       changed: () => this.changed(),
       rebuild: () => this.rebuild(),
       legends: (runs) => this.legends(runs),
       explainSteps: () => this.explainSteps(),
-    }, JSON.parse(App.limits()));
+    }, JSON.parse(limits()));
   }
 
   /** A pan or zoom is going on: cheap heatmaps until it has been still for a moment. */
@@ -238,7 +238,7 @@ class Page extends Player {
     this.surfaces = JSON.parse(App.surfaces(lang));
     surface.replaceChildren(...this.surfaces.map((s) => new Option(s.label, s.id)),
       new Option(t('custom.option'), 'custom'));
-    this.kinds = JSON.parse(App.optimizers(lang));
+    this.kinds = JSON.parse(optimizers(lang));
     this.panels.kinds = this.kinds;
     const addKind = $('add-kind');
     const kind = addKind.value || 'nesterov';

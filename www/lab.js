@@ -2,7 +2,7 @@
 // landscape) and in data space (the points and each run's fit). Every computation and pixel
 // comes from Rust (pkg/optiviz.js, the `Lab` handle); this file wires controls and pointers to
 // it and runs the frame loop. The whole lab, edited points included, lives in the URL.
-import init, { App, Lab, last_panic } from './pkg/optiviz.js';
+import init, { Lab, last_panic, limits, optimizers } from './pkg/optiviz.js';
 import { wasm } from './wasm.js';
 import { lang, startLanguage, t, wireLanguage } from './i18n.js';
 import { $, Player, RunPanels, attempt, fitCanvases, fmt, labelled, legendItems, notice, recover, showExplanation, touchWords, trapped, wireKeys } from './runs.js';
@@ -14,14 +14,14 @@ class LabPage extends Player {
   constructor(lab, canvases) {
     super(lab, canvases);
     this.lab = lab;
-    this.kinds = JSON.parse(App.optimizers(lang));
+    this.kinds = JSON.parse(optimizers(lang));
     this.panels = new RunPanels(lab, this.kinds, {
       changed: () => this.changed(),
       rebuild: () => this.rebuild(),
       legends: (runs) => this.legends(runs),
       controls: (run, i) => [this.batchControl(run, i)],
       explainSteps: () => this.explainSteps(),
-    }, JSON.parse(App.limits()));
+    }, JSON.parse(limits()));
   }
 
   /**
@@ -133,7 +133,7 @@ class LabPage extends Player {
     const model = $('model');
     model.replaceChildren(...JSON.parse(Lab.models(lang)).map((m) => new Option(m.label, m.id)));
     if (this.settings) model.value = this.settings.model;
-    this.kinds = JSON.parse(App.optimizers(lang));
+    this.kinds = JSON.parse(optimizers(lang));
     this.panels.kinds = this.kinds;
     const addKind = $('add-kind');
     const kind = addKind.value;

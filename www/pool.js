@@ -1,4 +1,4 @@
-// Web Workers for the heavy comparisons: one pool of workers running the page's wasm
+// Web Workers for the heavy comparisons: one pool of workers running the workers' wasm
 // (worker.js) for every job on the page (sweep, Tune, basin maps), at most one worker per core
 // the browser reports. Jobs queue their tasks on it and it deals them to whichever worker is
 // free; each job hears its own parts as they arrive. While the page animates (playing, a
@@ -7,7 +7,7 @@
 // workers busy with them are ended at once and replaced when more tasks come.
 import { lang, t } from './i18n.js';
 import { notice } from './runs.js';
-import { wasmUrl } from './wasm.js';
+import { workerWasmUrl } from './wasm.js';
 
 /** Workers to use: one per reported core, at most eight. */
 export const cores = () => Math.max(1, Math.min(navigator.hardwareConcurrency || 1, 8));
@@ -72,7 +72,7 @@ export class Pool {
         slot = this.spawn();
       }
       slot.item = { ...this.queue.shift(), id: (this.serial += 1) };
-      slot.worker.postMessage({ ...slot.item.task, job: slot.item.id, lang, wasm: wasmUrl.href });
+      slot.worker.postMessage({ ...slot.item.task, job: slot.item.id, lang, wasm: workerWasmUrl.href });
     }
   }
 

@@ -1,5 +1,5 @@
 // The dist site's service worker (registered by offline.js; `optiviz dist` fills in the three
-// lists below). On the first visit it caches every file of the site and the wasm this browser
+// lists below). On the first visit it caches every file of the site and the wasm builds this browser
 // runs; from then on it answers every request for them from that cache, so the pages work
 // offline, a classroom's poor network or none. Each build caches under its own name (its
 // version changes with any file); the first visit's worker takes the page over at once, and a
@@ -9,18 +9,18 @@
 
 /** Every file of the site but the wasm builds, relative to this script ('./' the root). */
 const PRECACHE = "__PRECACHE__";
-/** The wasm builds (with and without SIMD). */
+/** The wasm builds: every page's and the workers', with and without SIMD. */
 const WASM = "__WASM__";
 /** The build's version: a hash of every file. */
 const VERSION = "__VERSION__";
 const CACHE = `optiviz-${VERSION}`;
 
-// The wasm the registering page runs (offline.js names it), by its name without the hash: a
-// page of the previous build names its own build's file. Both when it names neither.
-const unhashed = (path) => String(path).replace(/\.[0-9a-f]{16}\.wasm$/, '.wasm');
-const asked = unhashed(new URL(self.location.href).searchParams.get('wasm'));
-const chosen = WASM.filter((path) => unhashed(path) === asked);
-const wasm = chosen.length > 0 ? chosen : WASM;
+// The wasm builds of the kind the registering page runs (every page's and the workers', with
+// SIMD or without: offline.js names the page's own), so that every page works offline in this
+// browser; both kinds when it names none.
+const plain = (path) => /_nosimd_bg(\.[0-9a-f]{16})?\.wasm$/.test(String(path));
+const asked = new URL(self.location.href).searchParams.get('wasm');
+const wasm = asked === null ? WASM : WASM.filter((path) => plain(path) === plain(asked));
 
 self.addEventListener('install', (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll([...PRECACHE, ...wasm])));

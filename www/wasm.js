@@ -1,7 +1,9 @@
-// Which build of the page's wasm this browser runs: pkg/optiviz_bg.wasm, with wasm SIMD (the
-// batched runs' lanes as f64x2 instructions), where the browser validates a module that uses a
-// v128 instruction; else pkg/optiviz_nosimd_bg.wasm, the same code without SIMD (Safari before
-// 16.4). One glue, pkg/optiviz.js, inits either: `init({ module_or_path: wasm })`.
+// Which wasm this page runs. Each page has its own, cut from the whole build by
+// scripts/build-wasm.sh (`optiviz wasm-split`) to the exports its scripts import and the code
+// they reach: the page names it in `<html data-wasm="…">`, and the workers run theirs. Each
+// comes with wasm SIMD (the batched runs' lanes as f64x2 instructions), picked where the browser
+// validates a module that uses a v128 instruction, and without (Safari before 16.4). One glue,
+// pkg/optiviz.js, inits any of them: `init({ module_or_path: wasm })`.
 // The pages also load this module on its own (<script type="module" async>), so it runs, and the
 // download starts, before the page's other modules have all arrived; it imports nothing for that.
 
@@ -16,8 +18,24 @@ const probe = new Uint8Array([
 /** Whether this browser runs wasm SIMD. */
 export const simd = WebAssembly.validate(probe);
 
-/** The wasm this browser runs. */
-export const wasmUrl = new URL(simd ? 'pkg/optiviz_bg.wasm' : 'pkg/optiviz_nosimd_bg.wasm', import.meta.url);
+/** Each page's wasm and the workers', with SIMD and without (`optiviz dist` renames these). */
+const builds = {
+  index: ['pkg/index_bg.wasm', 'pkg/index_nosimd_bg.wasm'],
+  lab: ['pkg/lab_bg.wasm', 'pkg/lab_nosimd_bg.wasm'],
+  course: ['pkg/course_bg.wasm', 'pkg/course_nosimd_bg.wasm'],
+  worker: ['pkg/worker_bg.wasm', 'pkg/worker_nosimd_bg.wasm'],
+};
+const page = document.documentElement.dataset.wasm;
+if (!Object.hasOwn(builds, page) || page === 'worker') {
+  throw new Error(`wasm.js: <html data-wasm="${page}"> names no page's wasm; allowed are index, lab and course`);
+}
+const pick = ([withSimd, without]) => new URL(simd ? withSimd : without, import.meta.url);
+
+/** The wasm this page runs in this browser. */
+export const wasmUrl = pick(builds[page]);
+
+/** The wasm the page's workers (worker.js) run in this browser. */
+export const workerWasmUrl = pick(builds.worker);
 
 /** Its download, started now; for `init({ module_or_path: wasm })`, once. */
 export const wasm = fetch(wasmUrl);

@@ -1,4 +1,4 @@
-// A Web Worker running the page's own wasm for the heavy comparisons (src/web/jobs.rs), so the
+// A Web Worker running the workers' own wasm (www/wasm.js) for the heavy comparisons (src/web/jobs.rs), so the
 // page never waits on them. It takes one task at a time (pool.js deals them out) and answers
 // with parts as they are ready, then `done`; the page cancels by ending the worker. The tasks
 // themselves are planned in Rust (basin_tasks, sweep_tasks in src/web/jobs.rs).

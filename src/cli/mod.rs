@@ -1,11 +1,12 @@
 //! The `optiviz` command line (native only): `serve` runs the page's development server
 //! ([`serve`]), `trace` prints an optimizer's trajectory on a surface or a model's training,
 //! `list` tells what exists, `bench` times the speed workloads, `dist` writes the static site
-//! ([`dist`]).
+//! ([`dist`]), `wasm-split` writes each page's wasm from the whole build ([`wasm_split`]).
 
 pub mod dist;
 pub mod render;
 pub mod serve;
+pub mod wasm_split;
 
 use crate::core::model::data::ClassShape;
 use crate::core::model::{ClassLoss, MAX_DEGREE, MAX_POINTS, ModelSpec, ModelTrace};
@@ -103,6 +104,29 @@ enum Command {
         /// --size.
         #[arg(long, default_value_t = 32, value_parser = whole::<usize>(1, MAX_BENCH_SIZE, " and at most --size"))]
         naive_rows: usize,
+    },
+    /// Write one wasm per page from the whole build, each with only the exports its page's
+    /// scripts import from the glue and the code they reach (scripts/build-wasm.sh runs it).
+    WasmSplit {
+        /// The site's folder, which the entries and the glue are relative to.
+        #[arg(long)]
+        site: PathBuf,
+        /// The whole build, as wasm-bindgen wrote it.
+        #[arg(long)]
+        wasm: PathBuf,
+        /// The glue every page imports, relative to --site.
+        #[arg(long, default_value = "pkg/optiviz.js")]
+        glue: String,
+        /// The folder to write each page's wasm into, as PAGE + SUFFIX + `.wasm`.
+        #[arg(long)]
+        out: PathBuf,
+        /// What follows each page's name in its file's name (`_bg`: `lab_bg.wasm`).
+        #[arg(long, default_value = "_bg")]
+        suffix: String,
+        /// The pages, each PAGE=ENTRY: its name (letters, digits, `-`) and the script, relative
+        /// to --site, that its module graph starts from (`lab=lab.js`).
+        #[arg(required = true)]
+        pages: Vec<String>,
     },
 }
 
@@ -490,6 +514,22 @@ pub fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }
             Err(e) => fail(&format!("optiviz bench: {e}")),
+        },
+        Command::WasmSplit {
+            site,
+            wasm,
+            glue,
+            out,
+            suffix,
+            pages,
+        } => match wasm_split::split_pages(&site, &wasm, &glue, &out, &suffix, &pages) {
+            Ok(lines) => {
+                for line in lines {
+                    eprintln!("optiviz wasm-split: {line}");
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(&format!("optiviz wasm-split: {e}")),
         },
     }
 }

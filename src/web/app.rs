@@ -152,38 +152,6 @@ impl App {
         panic!("{message}");
     }
 
-    /// The bounds and choices both pages' run panels hold their controls to, as JSON
-    /// `{max_runs, noise_slider: [lo, hi], notations: [id]}`: the most runs a scenario
-    /// holds, the range of the gradient noise slider ([`crate::core::run::NOISE_SLIDER`]), and
-    /// the notations the update rules can be written in ([`Notation`]).
-    pub fn limits() -> String {
-        #[derive(Serialize)]
-        struct Limits {
-            max_runs: usize,
-            noise_slider: [f64; 2],
-            notations: Vec<&'static str>,
-        }
-        json(&Limits {
-            max_runs: crate::state::scenario::MAX_RUNS,
-            noise_slider: crate::core::run::NOISE_SLIDER,
-            notations: runs::notation_ids(),
-        })
-    }
-
-    /// Every optimizer as JSON: `[{id, label}]`, in the order the page lists them, named in
-    /// `lang` (`en` or `zh`; English when it is neither).
-    pub fn optimizers(lang: &str) -> String {
-        let lang = Lang::from_code(lang).unwrap_or_default();
-        let kinds: Vec<KindView> = OptimizerKind::ALL
-            .iter()
-            .map(|k| KindView {
-                id: k.id(),
-                label: i18n::name(lang, "optimizer", k.id(), k.label()),
-            })
-            .collect();
-        json(&kinds)
-    }
-
     /// Every surface as JSON: `[{id, label, formula}]`, named in `lang` (`en` or `zh`;
     /// English when it is neither).
     pub fn surfaces(lang: &str) -> String {
@@ -579,4 +547,38 @@ impl App {
                 .map(|p| p.view(self.lang)),
         )
     }
+}
+
+/// The bounds and choices both pages' run panels hold their controls to, as JSON
+/// `{max_runs, noise_slider: [lo, hi], notations: [id]}`: the most runs a scenario
+/// holds, the range of the gradient noise slider ([`crate::core::run::NOISE_SLIDER`]), and
+/// the notations the update rules can be written in ([`Notation`]).
+#[wasm_bindgen]
+pub fn limits() -> String {
+    #[derive(Serialize)]
+    struct Limits {
+        max_runs: usize,
+        noise_slider: [f64; 2],
+        notations: Vec<&'static str>,
+    }
+    json(&Limits {
+        max_runs: crate::state::scenario::MAX_RUNS,
+        noise_slider: crate::core::run::NOISE_SLIDER,
+        notations: runs::notation_ids(),
+    })
+}
+
+/// Every optimizer as JSON: `[{id, label}]`, in the order the page lists them, named in
+/// `lang` (`en` or `zh`; English when it is neither).
+#[wasm_bindgen]
+pub fn optimizers(lang: &str) -> String {
+    let lang = Lang::from_code(lang).unwrap_or_default();
+    let kinds: Vec<KindView> = OptimizerKind::ALL
+        .iter()
+        .map(|k| KindView {
+            id: k.id(),
+            label: i18n::name(lang, "optimizer", k.id(), k.label()),
+        })
+        .collect();
+    json(&kinds)
 }

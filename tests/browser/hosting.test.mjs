@@ -57,13 +57,14 @@ describe('the wasm without SIMD', () => {
   test('is what a browser without wasm SIMD loads, and it paints and computes as the SIMD build does', async () => {
     const plain = await openPage(h.base, scene);
     const simdMaps = await basins(plain.page);
-    assert.deepEqual([...new Set(wasmFiles(plain.requests))], ['optiviz_bg.wasm']);
+    // The page's own build, and the workers' theirs.
+    assert.deepEqual([...new Set(wasmFiles(plain.requests))], ['index_bg.wasm', 'worker_bg.wasm']);
     await plain.context.close();
 
     const { context, page, errors, requests } = await openPage(h.base, scene, { noSimd: true });
     assert.equal(await page.evaluate(() => import('./wasm.js').then((m) => m.simd)), false);
     // The page loads the build without SIMD and never the other.
-    assert.deepEqual([...new Set(wasmFiles(requests))], ['optiviz_nosimd_bg.wasm']);
+    assert.deepEqual([...new Set(wasmFiles(requests))], ['index_nosimd_bg.wasm']);
     const surface = await pixels(page, 'surface-canvas');
     assert.ok(surface.colours > 100, `heatmap shows ${surface.colours} colours`);
     const trails = await pixels(page, 'trajectory-canvas');
@@ -73,7 +74,7 @@ describe('the wasm without SIMD', () => {
     const before = wasmFiles(requests).length;
     const maps = await basins(page);
     const fetched = wasmFiles(requests).slice(before);
-    assert.ok(fetched.length >= 1 && fetched.every((f) => f === 'optiviz_nosimd_bg.wasm'), `workers fetched ${fetched}`);
+    assert.ok(fetched.length >= 1 && fetched.every((f) => f === 'worker_nosimd_bg.wasm'), `workers fetched ${fetched}`);
     assert.ok(maps[0].colours > 3, `basin map shows ${maps[0].colours} colours`);
     assert.deepEqual(maps.map((m) => m.hash), simdMaps.map((m) => m.hash));
     // The animation runs on it.
@@ -150,9 +151,10 @@ describe('the dist site on a plain static server', () => {
       assert.equal(cached.names.length, 1);
       assert.match(cached.names[0], /^optiviz-[0-9a-f]{16}$/);
       for (const p of ['/', '/index.html', '/lab.html', '/course.html']) assert.ok(cached.files.includes(p), `${p} cached`);
-      const wasm = cached.files.filter((p) => p.endsWith('.wasm'));
-      assert.equal(wasm.length, 1, `${wasm}`);
-      assert.match(wasm[0], noSimd ? /^\/pkg\/optiviz_nosimd_bg\.[0-9a-f]{16}\.wasm$/ : /^\/pkg\/optiviz_bg\.[0-9a-f]{16}\.wasm$/);
+      // Every page's wasm and the workers', of the kind this browser runs, and no other.
+      const wasm = cached.files.filter((p) => p.endsWith('.wasm')).map((p) => p.replace(/\.[0-9a-f]{16}\.wasm$/, '.wasm')).sort();
+      const kind = noSimd ? '_nosimd_bg' : '_bg';
+      assert.deepEqual(wasm, ['course', 'index', 'lab', 'worker'].map((page) => `/pkg/${page}${kind}.wasm`));
       await context.setOffline(true);
       const responses = [];
       page.on('response', (r) => responses.push(r));
