@@ -4,8 +4,9 @@
 # glue optiviz.js that every build shares, and from each build one wasm per page and one for the
 # workers (`optiviz wasm-split`: only the exports the page's scripts import from the glue and
 # the code they reach): index_bg.wasm, lab_bg.wasm, course_bg.wasm, worker_bg.wasm with SIMD,
-# *_nosimd_bg.wasm without. The whole SIMD build stays as optiviz_bg.wasm for the tests and
-# benchmarks that call any export; no page runs it, and `optiviz dist` leaves it out.
+# *_nosimd_bg.wasm without. The whole builds stay too, optiviz_bg.wasm and
+# optiviz_nosimd_bg.wasm: the benchmarks call exports no page imports, and the dist site's
+# service worker caches only the whole build, which stands in for every page's offline (sw.js).
 #
 # The wasm ships without its name section (every function's Rust name: 28 KiB of the wasm's
 # 400 KiB gzipped) and the producers note. A panic's message still reaches the page's banner (it
@@ -57,6 +58,5 @@ if ! cmp -s "$nosimd/optiviz.js" www/pkg/optiviz.js; then
   exit 1
 fi
 split "$nosimd/optiviz_bg.wasm" _nosimd_bg
-# The whole no-SIMD build of earlier versions of this script, which nothing fetches now.
-rm -f www/pkg/optiviz_nosimd_bg.wasm
-echo "build-wasm: www/pkg/optiviz_bg.wasm (the whole build, $(wc -c <www/pkg/optiviz_bg.wasm) bytes), optiviz.js ($(wc -c <www/pkg/optiviz.js) bytes)" >&2
+mv "$nosimd/optiviz_bg.wasm" www/pkg/optiviz_nosimd_bg.wasm
+echo "build-wasm: the whole builds www/pkg/optiviz_bg.wasm ($(wc -c <www/pkg/optiviz_bg.wasm) bytes) and optiviz_nosimd_bg.wasm ($(wc -c <www/pkg/optiviz_nosimd_bg.wasm) bytes), optiviz.js ($(wc -c <www/pkg/optiviz.js) bytes)" >&2

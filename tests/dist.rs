@@ -185,11 +185,6 @@ fn assert_every_reference_resolves(root: &Path) -> usize {
     let refs = site_references(root);
     let mut checked = 0;
     for (file, r) in &refs {
-        // The glue's default wasm, the whole build, which no page fetches (each passes its
-        // own build to init) and the site leaves out.
-        if file.starts_with("pkg/optiviz.") && r == "optiviz_bg.wasm" {
-            continue;
-        }
         if let Some(t) = target(root, file, r) {
             assert!(
                 t.is_file(),
@@ -366,6 +361,7 @@ fn real_site(root: &Path) {
         "export default async function init() { return new URL('optiviz_bg.wasm', import.meta.url); }\n",
     );
     write(root, "pkg/optiviz_bg.wasm", "\0asm whole");
+    write(root, "pkg/optiviz_nosimd_bg.wasm", "\0asm whole plain");
     for build in PAGE_BUILDS {
         write(root, build, &format!("\0asm {build}"));
     }
@@ -388,7 +384,7 @@ fn the_real_pages_make_a_site_whose_references_all_resolve() {
     }
     let checked = assert_every_reference_resolves(out.path());
     assert!(checked > 40, "{checked} references checked");
-    // The wasm is picked among the hashed page builds; the whole build is not in the site.
+    // The wasm is picked among the hashed page builds.
     let pick = fs::read_to_string(out.path().join(&names["wasm.js"])).unwrap();
     for wasm in PAGE_BUILDS {
         assert!(
@@ -396,8 +392,6 @@ fn the_real_pages_make_a_site_whose_references_all_resolve() {
             "{wasm} in {pick}"
         );
     }
-    assert!(!names.contains_key("pkg/optiviz_bg.wasm"));
-    assert!(!out.path().join("pkg/optiviz_bg.wasm").exists());
     // Every page registers the service worker; it keeps its name and lists every other file
     // of the site, the wasm builds apart.
     for page in [
@@ -422,10 +416,13 @@ fn the_real_pages_make_a_site_whose_references_all_resolve() {
     expected.sort();
     expected.insert(0, "./".into());
     assert_eq!(precache, expected);
+    // Every build: the whole ones (which the service worker caches) and the pages'.
+    let mut builds: Vec<&str> = PAGE_BUILDS.to_vec();
+    builds.extend(["pkg/optiviz_bg.wasm", "pkg/optiviz_nosimd_bg.wasm"]);
+    builds.sort();
     assert_eq!(
         wasm,
-        PAGE_BUILDS.map(|b| names[b].clone()),
-        "every page build, in order"
+        builds.iter().map(|b| names[*b].clone()).collect::<Vec<_>>()
     );
     // A new build names a new cache; the same build the same one.
     build(src.path(), out.path()).unwrap();

@@ -16,10 +16,10 @@
 //!
 //! The source folder's `sw.js` (the service worker) keeps its name, and its `"__PRECACHE__"`,
 //! `"__WASM__"` and `"__VERSION__"` are replaced by the list of every file of the site but the
-//! wasm builds, the list of those (a browser caches those of the kind it runs, with SIMD or
-//! without), and a version that changes with any file; `offline.js` (which registers it) is
-//! added to every page. Both only in the output: the development server's pages never register
-//! the worker. The whole crate's wasm ([`WHOLE_BUILD`]), which no page runs, is left out.
+//! wasm builds, the list of those (of which a browser caches the whole build of the kind it
+//! runs, standing in for every page's own), and a version that changes with any file;
+//! `offline.js` (which registers it) is added to every page. Both only in the output: the
+//! development server's pages never register the worker.
 
 use flate2::Compression;
 use flate2::write::GzEncoder;
@@ -43,10 +43,6 @@ pub const MARKER: &str = ".optiviz-dist";
 pub const SERVICE_WORKER: &str = "sw.js";
 /// The script that registers the service worker, added to every page of the site.
 pub const REGISTER: &str = "offline.js";
-/// The whole crate's wasm, which scripts/build-wasm.sh keeps beside the pages' own for the
-/// tests and benchmarks that call any export. No page runs it (each runs the wasm cut for it,
-/// `optiviz wasm-split`), so the site leaves it out.
-pub const WHOLE_BUILD: &str = "pkg/optiviz_bg.wasm";
 
 /// Why `optiviz dist` stopped, in words naming the file and what was wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -409,8 +405,7 @@ pub fn build(from: &Path, out: &Path) -> Result<Site, DistError> {
             from.display()
         )));
     }
-    let mut paths = walk(from)?;
-    paths.retain(|p| p != WHOLE_BUILD);
+    let paths = walk(from)?;
     if !paths.iter().any(|p| p == "index.html") {
         return Err(DistError(format!("{}: no index.html", from.display())));
     }
