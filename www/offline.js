@@ -6,9 +6,9 @@ import { wasmUrl } from './wasm.js';
 // A service worker needs a secure context (https, or localhost); elsewhere the site works as
 // before, online only.
 if ('serviceWorker' in navigator) {
-  // sw.js lies at the site's root, beside this script; it caches the wasm builds of the kind
-  // this browser runs (with SIMD or without: the page's choice, www/wasm.js), told by the
-  // page's own, named relative to that root.
+  // sw.js lies at the site's root, beside this script; it caches the whole wasm build of the
+  // kind this browser runs (with SIMD or without), which it tells from the page's own (the
+  // page's choice, www/wasm.js), named relative to that root.
   const root = new URL('./', import.meta.url).href;
   const wasm = encodeURIComponent(wasmUrl.href.slice(root.length));
   navigator.serviceWorker.register(new URL(`sw.js?wasm=${wasm}`, root))
