@@ -1,10 +1,10 @@
 // The dist site's service worker (registered by offline.js; `optiviz dist` fills in the three
 // lists below). On the first visit it caches every file of the site and the whole wasm build
 // of the kind this browser runs; from then on it answers every request for them from that
-// cache, so the pages work offline, a classroom's poor network or none. Each build caches under its own name (its
-// version changes with any file); the first visit's worker takes the page over at once, and a
-// new build's waits until every page of the old one is closed, so an open page never mixes
-// files of two builds; then the old build's cache is deleted.
+// cache, so the pages work offline, a classroom's poor network or none. Each build caches
+// under its own name (its version changes with any file); the first visit's worker takes the
+// page over at once, and a new build's waits until every page of the old one is closed, so an
+// open page never mixes files of two builds; then the old build's cache is deleted.
 // The development server serves this file with its placeholders but no page registers it.
 
 /** Every file of the site but the wasm builds, relative to this script ('./' the root). */
