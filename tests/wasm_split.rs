@@ -66,6 +66,23 @@ const later = await import('./lazy.js');
 }
 
 #[test]
+fn reads_statements_without_semicolons() {
+    let text = "import { a } from './a.js'\nimport {\n  b,\n  c\n} from './b.js'\nimport './c.js'\nconst x = 1;\n";
+    let found: Vec<(String, Vec<String>)> = imports(text)
+        .into_iter()
+        .map(|i| (i.specifier, i.names))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("./a.js".to_string(), vec!["a".to_string()]),
+            ("./b.js".to_string(), vec!["b".to_string(), "c".to_string()]),
+            ("./c.js".to_string(), vec![]),
+        ]
+    );
+}
+
+#[test]
 fn follows_the_module_graph_through_cycles_and_folders() {
     let site = tempdir::Dir::new();
     let root = site.path();
@@ -298,8 +315,8 @@ fn ident() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    /// An import statement written with any spacing, line breaks and aliases reads back as the
-    /// names and module it was written with.
+    /// An import statement written with any spacing, line breaks and aliases, with its `;` or
+    /// without, reads back as the names and module it was written with.
     #[test]
     fn an_import_reads_back(
         list in prop::collection::vec((ident(), prop::option::of(ident())), 1..8),
@@ -307,6 +324,7 @@ proptest! {
         module in "[a-z][a-z0-9_/-]{0,20}\\.js",
         gap in prop::sample::select(vec![" ", "\n  ", " \n", "\t"]),
         double in any::<bool>(),
+        semicolon in any::<bool>(),
     ) {
         let items: Vec<String> = list
             .iter()
@@ -317,8 +335,9 @@ proptest! {
             .collect();
         let q = if double { '"' } else { '\'' };
         let head = default.map(|d| format!("{d}, ")).unwrap_or_default();
+        let end = if semicolon { ";" } else { "" };
         let text = format!(
-            "const before = 1;\nimport {head}{{{gap}{}{gap}}} from {q}./{module}{q};\nlet after;\n",
+            "const before = 1;\nimport {head}{{{gap}{}{gap}}} from {q}./{module}{q}{end}\nlet after;\n",
             items.join(&format!(",{gap}"))
         );
         let found = imports(&text);

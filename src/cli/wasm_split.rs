@@ -58,8 +58,9 @@ pub struct Import {
     pub whole: bool,
 }
 
-/// The imports of a script: each statement that starts a line with `import` or `export … from`,
-/// up to its `from '…'` (or `import '…'` alone), and each `import('…')` with a literal
+/// The imports of a script: each statement that starts a line with `import` or `export … from`
+/// (up to its `;`, or its line's end outside a `{ … }` list), its `from '…'` (or `import '…'`
+/// alone), and each `import('…')` with a literal
 /// specifier. The site's scripts are plain ES modules, one statement per import, so this reads
 /// them without a JavaScript parser; a comment that starts a line with `import` is not a
 /// statement and finds no specifier.
@@ -77,8 +78,7 @@ pub fn imports(text: &str) -> Vec<Import> {
             continue;
         }
         let from = start + (line.len() - trimmed.len());
-        // The statement runs to its first `;` (a multi-line `{ … }` list included).
-        let end = text[from..].find(';').map_or(text.len(), |n| from + n);
+        let end = from + statement_end(&text[from..]);
         if let Some(import) = statement_import(&text[from..end]) {
             found.push(import);
         }
@@ -96,6 +96,22 @@ pub fn imports(text: &str) -> Vec<Import> {
         }
     }
     found
+}
+
+/// Where the statement at the start of `s` ends: at its `;`, or at a line's end outside its
+/// `{ … }` list (a statement without a `;` ends with its line).
+fn statement_end(s: &str) -> usize {
+    let mut depth = 0i32;
+    for (i, b) in s.bytes().enumerate() {
+        match b {
+            b'{' => depth += 1,
+            b'}' => depth -= 1,
+            b';' => return i,
+            b'\n' if depth <= 0 => return i,
+            _ => {}
+        }
+    }
+    s.len()
 }
 
 /// The string a literal at the start of `s` holds (`'…'` or `"…"`), if it starts with one.
