@@ -246,8 +246,14 @@ class Page extends Player {
     addKind.value = kind;
   }
 
-  /** The legends of the plot and the chart: every shown run's colour and optimizer. */
+  /**
+   * The legends of the plot and the chart: every shown run's colour and optimizer; written
+   * only when they read differently (new ones cost the page a layout and a repaint).
+   */
   legends(runs) {
+    const key = JSON.stringify(runs.map((r) => [r.hidden, r.color, r.legend]));
+    if (key === this.legendKey) return;
+    this.legendKey = key;
     for (const id of ['plot-legend', 'chart-legend', 'sweep-legend']) $(id).replaceChildren(...legendItems(runs));
   }
 
@@ -379,11 +385,11 @@ class Page extends Player {
   /**
    * After a surface switch, a tuning or a rate picked from a chart: the runs are the same but
    * their settings may be new; shown in the panels in place when they are of these runs, else
-   * the panels are built anew.
+   * the panels are built anew. `runs`: the handle's runs, when the caller has just read them.
+   *
+   * @param {import('./types.js').RunView[]} [runs]
    */
-  refreshRuns() {
-    /** @type {import('./types.js').RunView[]} */
-    const runs = JSON.parse(this.app.runs());
+  refreshRuns(runs = JSON.parse(this.app.runs())) {
     if (!this.panels.sync(runs)) {
       this.rebuild();
       return;
@@ -615,12 +621,17 @@ class Page extends Player {
           for (const t of found.filter((t) => !t.error)) {
             t.names.forEach((name, k) => attempt(() => this.app.set_param(t.run, name, Number(t.best[k].toPrecision(6))), undefined, 'tune'));
           }
-          // Each run's optimizer named in the page's language (the workers name it in English).
-          const labels = JSON.parse(this.app.runs()).map((r) => r.label);
-          $('tune-result').replaceChildren(...found.map((tuned) => tunedItem({ ...tuned, label: labels[tuned.run] ?? tuned.label })));
-          job.status.value = t('tune.done', { runs: runCount(runs.length), budget, ms: ms.toFixed(0) });
-          // The same runs with new settings: their panels updated in place, not built anew.
-          this.refreshRuns();
+          // The runs are set now and the next frame draws them; what the page writes of them
+          // (the panels, the legends, the list) follows within that frame (afterFrame).
+          return this.afterFrame(() => {
+            /** @type {import('./types.js').RunView[]} */
+            const views = JSON.parse(this.app.runs());
+            // Each run's optimizer named in the page's language (the workers name it in English).
+            $('tune-result').replaceChildren(...found.map((tuned) => tunedItem({ ...tuned, label: views[tuned.run]?.label ?? tuned.label })));
+            // The same runs with new settings: their panels updated in place, not built anew.
+            this.refreshRuns(views);
+            job.status.value = t('tune.done', { runs: runCount(runs.length), budget, ms: ms.toFixed(0) });
+          });
         },
         what: t('tune.what'),
       });

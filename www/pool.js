@@ -175,7 +175,9 @@ export class Job {
   /**
    * Runs `tasks` on the pool, the controls showing it (a run of this job still going is
    * cancelled first); `done(ms)` when every task finished, `part` as for Pool.start; an error
-   * becomes this job's notice, prefixed with `what`.
+   * becomes this job's notice, prefixed with `what`. `done` may return a promise of the
+   * results shown (written in a later frame): the run ends, its button enabled again, once
+   * they are.
    */
   run(tasks, { part, done = () => {}, what }) {
     if (this.current) this.pool.stop(this.current);
@@ -185,11 +187,12 @@ export class Job {
     this.status.value = t('job.computing');
     this.stop.disabled = false;
     this.start.disabled = true;
+    let shown;
     const run = this.pool.start(tasks, {
       part,
       done: () => {
         this.bar.value = 1;
-        done(performance.now() - t0);
+        shown = done(performance.now() - t0);
       },
       error: (message) => {
         this.status.value = '';
@@ -197,7 +200,7 @@ export class Job {
       },
     });
     this.current = run;
-    return run.ended.then(() => {
+    return run.ended.then(() => shown).then(() => {
       if (this.current !== run) return;
       this.current = null;
       this.stop.disabled = true;

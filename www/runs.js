@@ -469,6 +469,23 @@ export class Player {
   }
 
   /**
+   * Calls `write` in the next frame, after the frame's own callback has drawn the runs; a
+   * promise of its having been called. What is written in between frames (a worker's
+   * results) is laid out by the frame's first read of the canvases' size and again after its
+   * readouts are written; written after the drawing, it is laid out once with them.
+   */
+  afterFrame(write) {
+    this.redraw();
+    return new Promise((resolve) => requestAnimationFrame(() => {
+      try {
+        write();
+      } finally {
+        resolve();
+      }
+    }));
+  }
+
+  /**
    * Remembers the scenario in the URL, shortly after the last change; not while the address
    * is held as typed ({@link Player#holdAddress}).
    */
