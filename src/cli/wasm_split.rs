@@ -10,8 +10,8 @@
 //! itself is built on) remove every function, table entry and global nothing kept still reaches.
 //! The glue stays one file: an export a page's wasm lacks is one its scripts never import.
 //!
-//! Function bodies are copied as they are, so the code that remains runs exactly as in the whole
-//! build; only what was unreachable is gone. The data section stays whole (it is one segment
+//! Each remaining function is the whole build's, re-encoded instruction for instruction, so the
+//! code that remains runs exactly as in the whole build; only what was unreachable is gone. The data section stays whole (it is one segment
 //! at fixed addresses).
 
 use std::collections::BTreeSet;
@@ -59,11 +59,10 @@ pub struct Import {
 }
 
 /// The imports of a script: each statement that starts a line with `import` or `export … from`
-/// (up to its `;`, or its line's end outside a `{ … }` list), its `from '…'` (or `import '…'`
-/// alone), and each `import('…')` with a literal
-/// specifier. The site's scripts are plain ES modules, one statement per import, so this reads
-/// them without a JavaScript parser; a comment that starts a line with `import` is not a
-/// statement and finds no specifier.
+/// (up to its `;`, or its line's end outside a `{ … }` list), by its `from '…'` (or `import '…'`
+/// alone), and each `import('…')` with a literal specifier. The site's scripts are plain ES
+/// modules, one statement per import, so this reads them without a JavaScript parser; a line
+/// comment (`// import …`) is not a statement.
 pub fn imports(text: &str) -> Vec<Import> {
     let mut found = Vec::new();
     let mut offset = 0;
