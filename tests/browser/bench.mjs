@@ -10,7 +10,7 @@
 // - the heatmap: a zoom step, which recomputes the heatmap (at half resolution while the
 //   gesture lasts) and contours for the new view; and a surface switch, which computes it at
 //   full resolution and re-simulates every run.
-// - loading: what the two pages download (wasm, JavaScript, CSS: raw and gzipped, from the
+// - loading: what the three pages download (wasm, JavaScript, CSS: raw and gzipped, from the
 //   files the page fetched) and the time from navigation to the first frame with the plots
 //   painted, over fresh loads of each page on a quiet browser (before anything else runs).
 // - the basin map against the same workload written as vectorized numpy
@@ -44,8 +44,9 @@ const stats = (xs) => {
 // visit), the page at the window size of the rest of the benchmark. Times are from the
 // navigation's start (performance.timeOrigin): the first contentful paint (the header's text,
 // from the browser's paint timing), the page's mark after the wasm is instantiated
-// (`optiviz:wasm-ready`, www/app.js and lab.js) and its mark at the end of the first frame that
-// drew the plots (`optiviz:painted`, www/runs.js).
+// (`optiviz:wasm-ready`, www/app.js, lab.js and course.js) and its mark at the end of the first
+// frame that drew the plots (`optiviz:painted`, www/runs.js; on the course page, the frame that
+// shows its sections, course.js).
 const LOADS = 15;
 const loading = async (path) => {
   const samples = [];
@@ -74,7 +75,8 @@ const loading = async (path) => {
   return { samples, files };
 };
 const during = process.argv.includes('--during');
-const loads = during ? [] : [['/', await loading('')], ['/lab.html', await loading('lab.html')]];
+const loads = during ? [] : [['/', await loading('')], ['/lab.html', await loading('lab.html')],
+  ['/course.html', await loading('course.html')]];
 
 const kb = (n) => (n / 1024).toFixed(1);
 const size = (file) => {
