@@ -16,15 +16,14 @@ const VERSION = "__VERSION__";
 const CACHE = `optiviz-${VERSION}`;
 
 // What is cached of the wasm: only the whole build (every export; scripts/build-wasm.sh), of
-// the kind the registering page runs (with SIMD or without: offline.js names the page's own
-// build), both kinds when it names none. A page's own build, and the workers', are parts of it
-// cut so that a first visit downloads less; from the cache the whole serves every page and
-// worker alike, so all pages work offline from one copy (the four parts together are 2.5 times
-// its size).
+// the kind the registering page runs (`?kind=simd` or `plain`, from offline.js), both kinds
+// when it names neither. A page's own build, and the workers', are parts of it cut so that a
+// first visit downloads less; from the cache the whole serves every page and worker alike, so
+// all pages work offline from one copy (the four parts together are 2.5 times its size).
 const plain = (path) => /_nosimd_bg(\.[0-9a-f]{16})?\.wasm$/.test(String(path));
 const whole = (path) => /(^|\/)optiviz(_nosimd)?_bg(\.[0-9a-f]{16})?\.wasm$/.test(String(path));
-const asked = new URL(self.location.href).searchParams.get('wasm');
-const wasm = WASM.filter((path) => whole(path) && (asked === null || plain(path) === plain(asked)));
+const kind = new URL(self.location.href).searchParams.get('kind');
+const wasm = WASM.filter((path) => whole(path) && (kind === 'simd' ? !plain(path) : kind === 'plain' ? plain(path) : true));
 
 self.addEventListener('install', (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll([...PRECACHE, ...wasm])));

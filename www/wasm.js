@@ -25,19 +25,20 @@ const builds = {
   course: ['pkg/course_bg.wasm', 'pkg/course_nosimd_bg.wasm'],
   worker: ['pkg/worker_bg.wasm', 'pkg/worker_nosimd_bg.wasm'],
 };
+/** The page's build, by `<html data-wasm>`; none on a page that runs no wasm of its own. */
 const page = document.documentElement.dataset.wasm;
-if (!Object.hasOwn(builds, page) || page === 'worker') {
+if (page !== undefined && (!Object.hasOwn(builds, page) || page === 'worker')) {
   throw new Error(`wasm.js: <html data-wasm="${page}"> names no page's wasm; allowed are index, lab and course`);
 }
 const pick = ([withSimd, without]) => new URL(simd ? withSimd : without, import.meta.url);
 
-/** The wasm this page runs in this browser. */
-export const wasmUrl = pick(builds[page]);
+/** The wasm this page runs in this browser (null on a page that runs none). */
+export const wasmUrl = page === undefined ? null : pick(builds[page]);
 
 /** The wasm the page's workers (worker.js) run in this browser. */
 export const workerWasmUrl = pick(builds.worker);
 
-/** Its download, started now; for `init({ module_or_path: wasm })`, once. */
-export const wasm = fetch(wasmUrl);
+/** Its download, started now; for `init({ module_or_path: wasm })`, once (null: no wasm). */
+export const wasm = wasmUrl && fetch(wasmUrl);
 // A failed download is reported by the init that awaits it, not as an unhandled rejection first.
-wasm.catch(() => {});
+wasm?.catch(() => {});
