@@ -456,7 +456,11 @@ class Page extends Player {
    */
   wireBasins() {
     const job = new Job('basin');
-    $('basin-box').addEventListener('toggle', () => this.basinRuns());
+    $('basin-box').addEventListener('toggle', () => {
+      this.basinRuns();
+      // The workers fetch and compile their wasm while the user picks the map's settings.
+      if ($('basin-box').open) pagePool().warm();
+    });
     $('basin-run').addEventListener('click', () => {
       const n = Number($('basin-size').value);
       const query = this.app.query();
@@ -560,7 +564,11 @@ class Page extends Player {
     const box = $('sweep-box');
     const canvas = $('sweep-canvas');
     const job = new Job('sweep');
-    box.addEventListener('toggle', () => this.showCanvas(canvas, box.open, (c) => this.app.set_sweep_canvas(c)));
+    box.addEventListener('toggle', () => {
+      this.showCanvas(canvas, box.open, (c) => this.app.set_sweep_canvas(c));
+      // The workers fetch and compile their wasm while the user picks the sweep or Tune.
+      if (box.open) pagePool().warm();
+    });
     $('sweep-run').addEventListener('click', () => {
       let lrs;
       if (!attempt(() => { lrs = this.app.begin_sweep(); }, undefined, 'sweep')) return;

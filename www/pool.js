@@ -76,6 +76,17 @@ export class Pool {
     }
   }
 
+  /**
+   * Starts the workers a run would use now (up to {@link Pool#limit}) and has each fetch and
+   * compile its wasm, so that the first run does not wait for them: for when a job's controls
+   * are opened. Workers started this way are free; a run uses them as any others.
+   */
+  warm() {
+    while (this.workers.length < this.limit) {
+      this.spawn().worker.postMessage({ kind: 'warm', wasm: workerWasmUrl.href });
+    }
+  }
+
   spawn() {
     const slot = { worker: new Worker(new URL('worker.js', import.meta.url), { type: 'module' }), item: null };
     // A worker that cannot load its script or its wasm ends its run with a message.

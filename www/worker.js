@@ -32,6 +32,8 @@ onmessage = async (e) => {
   try {
     ready ??= init({ module_or_path: wasm });
     await ready;
+    // Only started ahead of a run (Pool.warm): the wasm fetched and compiled, nothing to answer.
+    if (kind === 'warm') return;
     if (lang) set_language(lang); // a task's errors in the page's language
     tasks[kind](e.data);
     postMessage({ job, done: true });

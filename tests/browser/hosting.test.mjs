@@ -86,6 +86,26 @@ describe('the wasm without SIMD', () => {
   });
 });
 
+describe('a wasm per page', () => {
+  test('the workers fetch their wasm when a job\'s controls open, before the job runs', async () => {
+    const { context, page, errors, requests } = await openPage(h.base, '?surface=himmelblau&steps=500&step=0&run=sgd;lr=0.01&run=adam;lr=0.05');
+    assert.deepEqual([...new Set(wasmFiles(requests))], ['index_bg.wasm']);
+    await page.getByText('Basins of convergence').click();
+    // No Compute yet: the box's opening started the workers, and each fetches its wasm.
+    const deadline = Date.now() + 10_000;
+    while (!wasmFiles(requests).includes('worker_bg.wasm') && Date.now() < deadline) await nextFrames(page, 5);
+    assert.ok(wasmFiles(requests).includes('worker_bg.wasm'), `fetched ${wasmFiles(requests)}`);
+    assert.equal(await page.evaluate(() => document.getElementById('basin-time').value), '', 'no map computed');
+    // The warmed workers then compute the map.
+    await page.getByRole('button', { name: 'Pause', exact: true }).click({ timeout: 2000 }).catch(() => {});
+    await page.getByLabel('Grid').selectOption('64');
+    await page.getByRole('button', { name: 'Compute' }).click();
+    await page.waitForFunction(() => /^2 maps of 64 × 64 starts in/.test(document.getElementById('basin-time').value), null, { timeout: 60_000 });
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+});
+
 /**
  * Writes the site (`optiviz dist`, from www/ with its built pkg/) into a new temporary folder
  * and serves it with python3's http.server on 127.0.0.1 and a free port, for the tests of a
