@@ -940,6 +940,9 @@ async function main() {
     // a few frames).
     simulated: () => Array.from(page.app.simulated()),
     whole: () => page.app.whole(),
+    // Whether the heatmap is drawn at full resolution (a costly formula's is drawn coarse
+    // first and sharpened over a few frames).
+    sharp: () => !page.app.sharpening(),
     query: () => page.app.query(),
     panic: (message) => setTimeout(() => page.app.panic_for_test(message)),
   };

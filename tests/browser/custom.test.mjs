@@ -3,7 +3,7 @@
 // formula, a reload shows the same surface, and the workers compute on it.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { harness, nextFrames, pixels, shots } from './harness.mjs';
+import { harness, nextFrames, pixels, sharpened, shots } from './harness.mjs';
 
 const h = harness();
 
@@ -15,10 +15,11 @@ async function pause(page) {
   await nextFrames(page);
 }
 
-/** Waits until typing has paused long enough for the heatmap to be sharpened. */
+/** Waits until typing has paused long enough to be drawn, and the heatmap sharpened. */
 async function settle(page) {
   await page.waitForTimeout(400);
   await nextFrames(page, 4);
+  await sharpened(page);
 }
 
 /** Types `formula` into the field as a person would (replacing what is there). */
@@ -85,9 +86,8 @@ describe('your own f(x, y)', () => {
     assert.equal(await again.page.getByLabel('Surface', { exact: true }).inputValue(), 'custom');
     assert.equal(await again.page.getByLabel('f(x, y) =').inputValue(), '(x - 1)^2 + 3*(y + 2)^2');
     await again.page.waitForTimeout(400);
-    await nextFrames(again.page);
-    await page.waitForTimeout(400);
-    await nextFrames(page);
+    await sharpened(again.page);
+    await sharpened(page);
     assert.equal((await pixels(again.page, 'surface-canvas')).hash, (await pixels(page, 'surface-canvas')).hash);
     // (Opened at step 0, it plays: the step is the one part that moves.)
     const still = (q) => q.replace(/&step=\d+/, '');
@@ -130,6 +130,7 @@ describe('your own f(x, y)', () => {
     const { page, errors } = await h.open('?surface=custom&f=ln(x)%20%2B%20y%5E2&start=1,0&steps=50&run=sgd;lr=10');
     await page.waitForFunction(() => /diverged/.test(document.getElementById('run0-readout').textContent));
     assert.match(await text(page, '#run0-readout'), /diverged at step 1/);
+    await sharpened(page);
     // The left half of the plot (x < 0) is grey stripes: two greys, no viridis.
     const grey = await page.evaluate(() => {
       const c = document.getElementById('surface-canvas');

@@ -74,6 +74,16 @@ export const nextFrames = (page, n = 3) => page.evaluate((n) => new Promise((don
   tick(n);
 }), n);
 
+/**
+ * Waits until the surface page's heatmap is drawn at full resolution: a few frames, then
+ * until no coarse level is left to sharpen (a costly formula's heatmap sharpens over frames).
+ */
+export async function sharpened(page) {
+  await nextFrames(page);
+  await page.waitForFunction(() => window.optiviz.sharp());
+  await nextFrames(page, 1);
+}
+
 /** A canvas's pixels: a hash, the number of distinct colours and of non-transparent pixels. */
 export const pixels = (page, id) => page.evaluate((id) => {
   const c = document.getElementById(id);
