@@ -375,7 +375,9 @@ impl<'a> Batch<'a> {
     }
 
     /// [`Batch::evaluate`] with the surface's lane function `f`; whether every value is finite.
-    #[inline(always)]
+    /// A function of its own per surface, not inlined into `evaluate`: the browser's optimizing
+    /// compiler then compiles only the surface in use (see `optim`'s `unswitch!`).
+    #[inline(never)]
     fn evaluate_with(&mut self, f: impl Fn(Block, Block) -> (Block, Block, Block)) -> bool {
         let w = self.width;
         let (xs, ys) = self.theta.split_at(w);

@@ -752,6 +752,11 @@ fn within(v: [f64; 2], tol: f64) -> bool {
 
 /// The basins of `starts`, advanced together as one [`Batch`] until every one is decided
 /// (the rules are [`BasinGrid`]'s, as [`basin`] applies them to one start point).
+///
+/// Not inlined into [`BasinGrid::rows`]: called once per batch, it is entered again often
+/// enough for the browser to switch to its optimized compilation within a task (wasm has no
+/// on-stack replacement: a loop keeps the code it was entered with until its function returns).
+#[inline(never)]
 fn basins(
     surface: &Surface,
     spec: &RunSpec,

@@ -73,6 +73,7 @@ impl Adadelta {
 
 impl Adadelta {
     /// One step's per-coordinate update, `L2` when `λ ≠ 0`.
+    #[inline(never)]
     fn update<const L2: bool>(&mut self, params: &mut [f64], grad: &[f64], lr: Rate<'_>) {
         let (rho, eps, weight_decay) = (self.rho, self.eps, self.weight_decay);
         let n = params.len();

@@ -90,6 +90,7 @@ impl Adagrad {
 
 impl Adagrad {
     /// One step's per-coordinate update, `L2` when `λ ≠ 0`; `decay` is `1 + (t − 1) κ`.
+    #[inline(never)]
     fn update<const L2: bool>(
         &mut self,
         params: &mut [f64],

@@ -124,6 +124,7 @@ impl Adam {
     /// One step's per-coordinate update, with the options as constants: `L2` adds `λθ` to the
     /// gradient, `DECOUPLED` decays `θ` first (AdamW; each only when `λ ≠ 0`), `AMSGRAD` and
     /// `EPS_INSIDE_SQRT` as [`AdamOptions`]. `bias` is `(1 − β₁ᵗ, 1 − β₂ᵗ, √(1 − β₂ᵗ))`.
+    #[inline(never)]
     fn update<
         const L2: bool,
         const DECOUPLED: bool,

@@ -53,6 +53,7 @@ impl Adamax {
 
 impl Adamax {
     /// One step's per-coordinate update, `L2` when `λ ≠ 0`; `bias_correction` is `1 − β₁ᵗ`.
+    #[inline(never)]
     fn update<const L2: bool>(
         &mut self,
         params: &mut [f64],

@@ -68,6 +68,7 @@ fn sign(x: f64) -> f64 {
 
 impl Lion {
     /// One step's per-coordinate update, `DECAY` when `λ ≠ 0`.
+    #[inline(never)]
     fn update<const DECAY: bool>(&mut self, params: &mut [f64], grad: &[f64], lr: Rate<'_>) {
         let [b1, b2] = self.betas;
         let weight_decay = self.weight_decay;

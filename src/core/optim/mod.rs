@@ -45,6 +45,15 @@ macro_rules! for_each_rate {
 /// Loop unswitching by hand: `unswitch!(Self::f [a, b] (args))` calls `Self::f::<A, B>(args)`
 /// with the const generics `A`, `B` equal to the run-time booleans `a`, `b`, so that a
 /// per-coordinate loop in `f` branches on them at compile time instead of once per coordinate.
+///
+/// Each `f` is `#[inline(never)]`: every combination is a function of its own, not one body
+/// holding all of them (Adam's `step_at` was 28 KB of wasm). A browser first runs a wasm
+/// function as its baseline compiler made it and compiles it with its optimizing compiler,
+/// in the background, once it has run hot; the bigger the function, the longer that takes,
+/// and a fresh worker's first 512² basin map took 1.8–2.3 times as long as natively (in
+/// Chromium; as long as natively with its baseline compiler switched off). Now only the variant
+/// in use is compiled (BENCHMARKS.md). One call per step over all coordinates costs nothing
+/// measurable.
 macro_rules! unswitch {
     (@go [$($f:tt)*] [$($c:expr),*] [] ($($args:tt)*)) => {
         $($f)*::<$({ $c }),*>($($args)*)

@@ -84,6 +84,7 @@ impl NAdam {
 impl NAdam {
     /// One step's per-coordinate update, `L2` when `λ ≠ 0`; `scalars` is
     /// `(μₜ, μₜ₊₁, Πμᵢ, Πμᵢ·μₜ₊₁, 1 − β₂ᵗ)`.
+    #[inline(never)]
     fn update<const L2: bool>(
         &mut self,
         params: &mut [f64],

@@ -59,6 +59,7 @@ impl RAdam {
 impl RAdam {
     /// One step's per-coordinate update, `L2` when `λ ≠ 0`, `RECTIFIED` when `ρₜ > 5`;
     /// `scalars` is `(1 − β₁ᵗ, 1 − β₂ᵗ, r)`.
+    #[inline(never)]
     fn update<const L2: bool, const RECTIFIED: bool>(
         &mut self,
         params: &mut [f64],

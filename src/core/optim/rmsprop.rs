@@ -104,6 +104,7 @@ impl RmsProp {
 impl RmsProp {
     /// One step's per-coordinate update, with the settings as constants: `L2` when `λ ≠ 0`,
     /// `CENTERED` and `EPS_INSIDE_SQRT` as their flags, `MOMENTUM` when `μ > 0`.
+    #[inline(never)]
     fn update<
         const L2: bool,
         const CENTERED: bool,

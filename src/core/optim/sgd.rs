@@ -140,6 +140,7 @@ impl Sgd {
     /// One step's per-coordinate update, with the settings as constants: `L2` when `λ ≠ 0`,
     /// `MOMENTUM` when `μ ≠ 0` (and only then `CLASSICAL`, `NESTEROV`, and `FIRST` at the
     /// first step, which sets the buffer).
+    #[inline(never)]
     fn update<
         const L2: bool,
         const MOMENTUM: bool,
