@@ -15,7 +15,10 @@
 //   painted, over fresh loads of each page on a quiet browser (before anything else runs).
 // - the basin map against the same workload written as vectorized numpy
 //   (scripts/bench_numpy.py, run with $OPTIVIZ_PYTHON, else python3; noted and skipped where no
-//   Python has numpy), its settled starts per minimum beside the page's.
+//   Python has numpy), its settled starts per minimum beside the page's; then the basin map's
+//   ratios (wasm on one worker to native, numpy to the page on every core) from rounds that
+//   run each side in turn, as the median of the rounds' ratios, for a fresh pool's first map
+//   and for its second.
 // Headless Chromium runs without a GPU here, so canvas drawing is done in software.
 //
 // `node bench.mjs --load` measures only the loading (sizes and first paint).
@@ -56,7 +59,10 @@ const loading = async (path) => {
     const p = await context.newPage();
     p.on('pageerror', (e) => console.error('page error:', String(e)));
     await p.goto(`${base}${path}`);
-    await p.waitForFunction(() => performance.getEntriesByName('optiviz:painted').length > 0, null, { timeout: 30_000 });
+    // The browser reports the first contentful paint once that frame is presented, which can
+    // be after a quick page's own mark of its painted frame: both are waited for.
+    await p.waitForFunction(() => ['optiviz:painted', 'first-contentful-paint']
+      .every((name) => performance.getEntriesByName(name).length > 0), null, { timeout: 30_000 });
     const t = await p.evaluate(() => {
       const at = (name) => performance.getEntriesByName(name)[0]?.startTime;
       const wasm = performance.getEntriesByType('resource').find((r) => r.name.endsWith('.wasm'));
@@ -352,27 +358,36 @@ const heavy = await page.evaluate(async () => {
     const [tiny] = JSON.parse(basin_tasks('surface=himmelblau&run=sgd;lr=0.01', 0, 8, 5, 1, 0));
     await pool.run(Array.from({ length: pool.size }, () => tiny));
   };
-  const basin = async (workers) => {
+  // `maps` maps in a row on one pool of `workers` fresh workers: the first runs partly in
+  // the code of the browser's baseline compiler (it compiles a function with its optimizing
+  // compiler once the function has run hot, in the background), the next in optimized code.
+  // Each map's time, and the last one's settled starts.
+  const basin = async (workers, maps = 1) => {
     const n = 512;
     const pool = new Pool(workers);
     await warm(pool);
     const tasks = JSON.parse(basin_tasks('surface=himmelblau&run=sgd;lr=0.01', 0, n, 500, workers, 0));
-    let settled = 0;
-    // Settled starts by minimum (code 2 + i), for the numpy version's check below.
-    const minima = [];
-    const t0 = performance.now();
-    await pool.run(tasks, {
-      part: (_, m) => {
-        for (const c of m.cells) {
-          if ((c & 0xff) < 2) continue;
-          settled += 1;
-          minima[(c & 0xff) - 2] = (minima[(c & 0xff) - 2] ?? 0) + 1;
-        }
-      },
-    });
-    const ms = performance.now() - t0;
+    const times = [];
+    let settled;
+    let minima;
+    for (let k = 0; k < maps; k += 1) {
+      settled = 0;
+      // Settled starts by minimum (code 2 + i), for the numpy version's check below.
+      minima = [];
+      const t0 = performance.now();
+      await pool.run(tasks, {
+        part: (_, m) => {
+          for (const c of m.cells) {
+            if ((c & 0xff) < 2) continue;
+            settled += 1;
+            minima[(c & 0xff) - 2] = (minima[(c & 0xff) - 2] ?? 0) + 1;
+          }
+        },
+      });
+      times.push(performance.now() - t0);
+    }
     pool.close();
-    return { ms, settled, minima };
+    return { ms: times[0], times, settled, minima };
   };
   // The sweep workload (the 8 optimizers × 50 rates from 1e-4 to 1 × 2,000 steps on Rosenbrock
   // of `bench_sweep`) as the page runs it, in the page's tasks on its pool.
@@ -392,22 +407,25 @@ const heavy = await page.evaluate(async () => {
     pool.close();
     return times.sort((a, b) => a - b)[2];
   };
+  // Kept for the alternating rounds below: two maps on 1 worker, or on every core (`all`).
+  window.benchBasin = (all) => basin(all ? cores() : 1, 2);
   const one = await basin(1);
   const two = await basin(cores());
   const sweepWorkers = await sweepPool(cores());
   return { sweep, sums, sweepNaive, naiveSum, kernel, kernelNaive, one, two, sweepWorkers, cores: navigator.hardwareConcurrency };
 });
-const native = JSON.parse(await new Promise((resolve, reject) => {
+/** `optiviz bench`: the workloads natively on one core, as JSON (src/core/bench.rs). */
+const nativeBench = () => new Promise((resolve, reject) => {
   const p = spawn(bin, ['bench', '--size', '512'], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   p.stdout.on('data', (d) => { out += d; });
-  p.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`optiviz bench exited ${code}`))));
-}));
+  p.on('close', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`optiviz bench exited ${code}`))));
+});
 // The same basin map written as vectorized numpy (scripts/bench_numpy.py), as a user would
 // write it instead of using the page; skipped with a note where no Python has numpy.
 const python = process.env.OPTIVIZ_PYTHON || 'python3';
-const numpy = await new Promise((resolve) => {
-  const p = spawn(python, [`${root}scripts/bench_numpy.py`, '--size', '512'], { stdio: ['ignore', 'pipe', 'pipe'] });
+const numpyBench = (repeat) => new Promise((resolve) => {
+  const p = spawn(python, [`${root}scripts/bench_numpy.py`, '--size', '512', '--repeat', String(repeat)], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   p.stdout.on('data', (d) => { out += d; });
@@ -415,6 +433,19 @@ const numpy = await new Promise((resolve) => {
   p.on('error', (e) => resolve({ error: String(e) }));
   p.on('close', (code) => resolve(code === 0 ? JSON.parse(out) : { error: err.trim() || `exited ${code}` }));
 });
+const native = await nativeBench();
+const numpy = await numpyBench(3);
+// The basin map's ratios from rounds that take each side in turn: on a shared virtual machine
+// one figure alone swings by ±30%, and a ratio of two figures taken minutes apart by more.
+const ROUNDS = 5;
+const rounds = [];
+for (let i = 0; i < ROUNDS; i += 1) {
+  const [one, oneAgain] = (await page.evaluate(() => window.benchBasin(false))).times;
+  const nat = (await nativeBench()).basin.ms;
+  const [all, allAgain] = (await page.evaluate(() => window.benchBasin(true))).times;
+  const np = numpy.error ? undefined : (await numpyBench(1)).ms;
+  rounds.push({ one, oneAgain, nat, all, allAgain, np });
+}
 if (heavy.sums !== heavy.naiveSum) throw new Error(`batched and naive sweeps differ: ${heavy.sums} vs ${heavy.naiveSum}`);
 if (heavy.one.settled !== heavy.two.settled) throw new Error('the basin maps on 1 and 2 workers differ');
 const sweepMs = stats(heavy.sweep).median;
@@ -442,5 +473,18 @@ if (!numpy.error) {
     + ` settled starts at each minimum, page ${heavy.two.minima.join(' / ')}, numpy ${numpy.counts.minima.join(' / ')}`
     + ` (numpy settled ${numpy.settled}).`);
 }
+console.log('');
+console.log(`The basin map 512² in ${ROUNDS} rounds, each side in turn (ms); each wasm figure is a fresh pool's first map, then its second:`);
+console.log('');
+console.log(`| round | wasm, 1 worker: first, second | native | wasm / native: first, second | wasm, ${heavy.cores} workers: first, second | numpy | numpy / wasm on ${heavy.cores}: first, second |`);
+console.log('|---|---|---|---|---|---|---|');
+const med = (xs) => xs.slice().sort((a, b) => a - b)[(xs.length - 1) >> 1];
+const cell = (v) => (v === undefined ? '' : v.toFixed(0));
+const both = (a, b) => `${cell(a)}, ${cell(b)}`;
+rounds.forEach((x, i) => console.log(`| ${i + 1} | ${both(x.one, x.oneAgain)} | ${cell(x.nat)} | ${r(x.one, x.nat)}, ${r(x.oneAgain, x.nat)} | ${both(x.all, x.allAgain)} | ${cell(x.np)} | ${x.np === undefined ? '' : `${r(x.np, x.all)}, ${r(x.np, x.allAgain)}`} |`));
+const of = (key) => med(rounds.map((x) => x[key]));
+const ratio = (a, b) => med(rounds.map((x) => x[a] / x[b])).toFixed(2);
+const hasNumpy = rounds.every((x) => x.np !== undefined);
+console.log(`| median (of the rounds' figures and ratios) | ${both(of('one'), of('oneAgain'))} | ${cell(of('nat'))} | ${ratio('one', 'nat')}, ${ratio('oneAgain', 'nat')} | ${both(of('all'), of('allAgain'))} | ${hasNumpy ? cell(of('np')) : ''} | ${hasNumpy ? `${ratio('np', 'all')}, ${ratio('np', 'allAgain')}` : ''} |`);
 await browser.close();
 server.kill();
