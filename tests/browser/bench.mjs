@@ -279,6 +279,72 @@ parts.forEach((split, i) => {
   console.log(`| ${names[i]} | ${med('background')} | ${med('foreground')} | ${med('chart')} |`);
 });
 
+// The heatmap at 1035² device pixels (issue #17: a surface switch and the end of a zoom paint
+// at full resolution within a frame there): the same window at device scale 1.5, the race
+// opened paused at its last step. Each switch alternates Rosenbrock and Himmelblau; each zoom
+// is one wheel step, after which the page waits for the gesture to end (180 ms without input)
+// and draws the heatmap at full resolution: that frame's heatmap + contours + axes part is the
+// page's last timing once it is still, and the longest frame interval after the wheel step is
+// the frame that drew it.
+{
+  const hi = await browser.newPage({ viewport: { width: 1440, height: 1300 }, deviceScaleFactor: 1.5 });
+  await hi.goto(`${base}?surface=rosenbrock&steps=2000&step=2000&${runs}`);
+  await hi.waitForSelector('body[data-ready="true"]');
+  const size = await hi.evaluate(() => {
+    const c = document.getElementById('surface-canvas');
+    return `${c.width} × ${c.height}`;
+  });
+  const switches = await hi.evaluate(() => new Promise((done) => {
+    const out = [];
+    const one = (k) => {
+      const s = document.getElementById('surface');
+      const t0 = performance.now();
+      s.value = k % 2 ? 'rosenbrock' : 'himmelblau';
+      s.dispatchEvent(new Event('change', { bubbles: true }));
+      requestAnimationFrame(() => {
+        out.push([performance.now() - t0, window.optiviz.timings().background]);
+        if (k + 1 < 12) setTimeout(() => one(k + 1), 60); else done(out);
+      });
+    };
+    one(0);
+  }));
+  const zooms = await hi.evaluate(() => new Promise((done) => {
+    const c = document.getElementById('trajectory-canvas');
+    const r = c.getBoundingClientRect();
+    const out = [];
+    const one = (k) => {
+      const intervals = [];
+      let last = 0;
+      const t0 = performance.now();
+      c.dispatchEvent(new WheelEvent('wheel', { clientX: r.left + r.width / 2, clientY: r.top + r.height / 2, deltaY: k % 2 ? 30 : -30, bubbles: true, cancelable: true }));
+      const tick = (t) => {
+        if (last && t - t0 > 150) intervals.push(t - last);
+        last = t;
+        if (performance.now() - t0 < 450) requestAnimationFrame(tick);
+        else {
+          out.push([window.optiviz.timings().background, Math.max(0, ...intervals)]);
+          if (k + 1 < 12) one(k + 1); else done(out);
+        }
+      };
+      requestAnimationFrame(tick);
+    };
+    one(0);
+  }));
+  await hi.close();
+  // The first of each is left out: the first frames run in the browser's baseline code.
+  const [sw, zm] = [switches.slice(2), zooms.slice(2)];
+  console.log('');
+  console.log(`The heatmap at ${size} device pixels (device scale 1.5), 8 runs × 2,000 steps, paused:`);
+  console.log('');
+  console.log('| measurement (ms) | samples | median | p95 | max |');
+  console.log('|---|---|---|---|---|');
+  console.log(row('surface switch → painted', sw.map((x) => x[0])));
+  console.log(row('… of it, heatmap + contours + axes', sw.map((x) => x[1])));
+  console.log(row('zoom end: heatmap + contours + axes at full resolution', zm.map((x) => x[0]).filter((x) => x > 0)));
+  console.log(row('zoom end: the frame that draws it (longest interval after the step)', zm.map((x) => x[1])));
+  console.log('');
+}
+
 // A drag at the longest runs the page allows: 8 runs × 20,000 steps, shown at step 20,000
 // (issue #17). The runs are simulated a slice a frame (src/web/progress.rs), so the latency row
 // is the frame that shows the new start with as much of each run as its budget allowed. A
