@@ -331,7 +331,7 @@ parts.forEach((split, i) => {
     one(0);
   }));
   await hi.close();
-  // The first of each is left out: the first frames run in the browser's baseline code.
+  // The first two of each are left out: the first frames run in the browser's baseline code.
   const [sw, zm] = [switches.slice(2), zooms.slice(2)];
   console.log('');
   console.log(`The heatmap at ${size} device pixels (device scale 1.5), 8 runs × 2,000 steps, paused:`);
