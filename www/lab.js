@@ -501,7 +501,8 @@ class LabPage extends Player {
       drag = { index: hit, id: e.pointerId, x: e.clientX, y: e.clientY, moved: false };
       clearTimeout(press);
       press = setTimeout(() => {
-        if (drag && !drag.moved && attempt(() => this.lab.remove_point(drag.index))) {
+        // (Not on a handle that panicked meanwhile: it answers nothing more.)
+        if (!this.broken && drag && !drag.moved && attempt(() => this.lab.remove_point(drag.index))) {
           drag = null;
           this.lab.end_edit();
           edited();

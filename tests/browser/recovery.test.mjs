@@ -158,4 +158,23 @@ describe('a Rust panic', () => {
       await page.close();
     });
   }
+
+  // A zoom's end comes 180 ms after its last wheel step (and the page opens as if zooming): a
+  // panic within those 180 ms must not leave the gesture's end calling the broken handle.
+  test('a panic during a zoom: the gesture\'s end leaves the broken handle alone', async () => {
+    const { page, errors } = await h.open('?surface=bowl&k=10&start=-2.5,1.5&steps=20000&speed=50&run=sgd;lr=0.001');
+    await page.evaluate(() => {
+      const c = document.getElementById('trajectory-canvas');
+      const r = c.getBoundingClientRect();
+      c.dispatchEvent(new WheelEvent('wheel', { clientX: r.left + r.width / 2, clientY: r.top + r.height / 2, deltaY: -30, bubbles: true, cancelable: true }));
+      window.optiviz.panic('boom for the test');
+    });
+    await page.locator('#panic').waitFor();
+    await page.waitForTimeout(400);
+    await page.getByRole('button', { name: 'Reset the page' }).click();
+    await nextFrames(page, 10);
+    assert.equal(await page.locator('#panic').isHidden(), true);
+    assert.deepEqual(unexpected(errors), []);
+    await page.close();
+  });
 });
