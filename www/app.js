@@ -293,6 +293,12 @@ class Page extends Player {
     this.legends(runs);
   }
 
+  /** The handle panicked: the jobs end (their parts would go to it), and the gesture's timer. */
+  broke() {
+    pagePool().cancel();
+    clearTimeout(this.stillTimer);
+  }
+
   /**
    * Swaps in `app`, a fresh handle after a panic: every job is cancelled, the optional views
    * close, and every control is rebuilt from it.

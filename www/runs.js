@@ -556,6 +556,12 @@ export class Player {
   afterRender() {}
 
   /**
+   * The handle has panicked: a subclass ends what would still call it (jobs whose parts it
+   * would take, timers). Nothing is called on the handle here.
+   */
+  broke() {}
+
+  /**
    * Swaps in `handle`, a new one for a handle that panicked; a subclass also points its own
    * fields and panels at it and rebuilds its controls.
    */
@@ -661,6 +667,7 @@ export function recover(player, make, lastPanic) {
   const crashed = (e) => {
     if (!trapped(e)) return false;
     player.broken = true;
+    player.broke();
     player.setPlaying(false);
     $('panic-message').textContent = t('panic.message', { error: lastPanic() ?? e.message });
     $('panic').hidden = false;

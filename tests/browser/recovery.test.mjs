@@ -159,6 +159,24 @@ describe('a Rust panic', () => {
     });
   }
 
+  // The workers' results have nowhere to go once the handle is broken: a job running when the
+  // page panics ends there, rather than calling the broken handle with each part.
+  test('a panic while a sweep computes: the job ends, no notice, the page recovers', async () => {
+    const { page, errors } = await h.open('?surface=ackley&steps=20000&step=0&run=sgd;lr=0.001&run=adam;lr=0.01&run=momentum;lr=0.001&run=rmsprop;lr=0.001');
+    await page.getByText('Learning-rate sweep').click();
+    await page.getByRole('button', { name: 'Sweep 50 learning rates' }).click();
+    await page.evaluate(() => window.optiviz.panic('boom for the test'));
+    await page.locator('#panic').waitFor();
+    // Long enough for the workers to send their parts (each a few ms of work).
+    await page.waitForTimeout(1500);
+    assert.equal(await page.locator('#notice').isHidden(), true, await page.locator('#notice').innerText());
+    await page.getByRole('button', { name: 'Reset the page' }).click();
+    await nextFrames(page, 5);
+    assert.equal(await page.locator('#panic').isHidden(), true);
+    assert.deepEqual(unexpected(errors), []);
+    await page.close();
+  });
+
   // A zoom's end comes 180 ms after its last wheel step (and the page opens as if zooming): a
   // panic within those 180 ms must not leave the gesture's end calling the broken handle.
   test('a panic during a zoom: the gesture\'s end leaves the broken handle alone', async () => {
