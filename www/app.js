@@ -60,8 +60,6 @@ class Page extends Player {
     this.holdCore();
     clearTimeout(this.stillTimer);
     this.stillTimer = setTimeout(() => {
-      // A handle that panicked in the meantime answers nothing more (its replacement starts still).
-      if (this.broken) return;
       this.app.set_interacting(false);
       this.gesture = false;
       this.holdCore();
