@@ -213,7 +213,8 @@ if (await pause.count()) await pause.click();
 // Measures from an input to the end of the frame that paints it (the page's own frame callback
 // is queued first, ours runs right after it in the same frame).
 const parts = [];
-const latency = (fire, count) => page.evaluate(({ fire, count }) => new Promise((done) => {
+// `count` inputs on page `on`: each one's latency, and the page's timings of its frame.
+const timed = (on, fire, count) => on.evaluate(({ fire, count }) => new Promise((done) => {
   const out = [];
   const split = [];
   const act = new Function('k', fire);
@@ -227,7 +228,8 @@ const latency = (fire, count) => page.evaluate(({ fire, count }) => new Promise(
     });
   };
   one(0);
-}), { fire, count }).then(({ out, split }) => { parts.push(split); return out; });
+}), { fire, count });
+const latency = (fire, count) => timed(page, fire, count).then(({ out, split }) => { parts.push(split); return out; });
 
 // The k-th input of a slider sweep (run 6's learning rate) and of a drag of the start marker
 // (pointer `id`, pressed at the first).
@@ -250,10 +252,12 @@ const zoom = await latency(`
   const r = c.getBoundingClientRect();
   c.dispatchEvent(new WheelEvent('wheel', { clientX: r.left + r.width / 2, clientY: r.top + r.height / 2, deltaY: k % 2 ? 30 : -30, bubbles: true, cancelable: true }));`, 30);
 
-const surface = await latency(`
+// The k-th of a run of surface switches, between Rosenbrock and Himmelblau.
+const switchSurface = `
   const s = document.getElementById('surface');
   s.value = k % 2 ? 'rosenbrock' : 'himmelblau';
-  s.dispatchEvent(new Event('change', { bubbles: true }));`, 10);
+  s.dispatchEvent(new Event('change', { bubbles: true }));`;
+const surface = await latency(switchSurface, 10);
 
 const row = (name, xs) => {
   const s = stats(xs);
@@ -294,20 +298,8 @@ parts.forEach((split, i) => {
     const c = document.getElementById('surface-canvas');
     return `${c.width} × ${c.height}`;
   });
-  const switches = await hi.evaluate(() => new Promise((done) => {
-    const out = [];
-    const one = (k) => {
-      const s = document.getElementById('surface');
-      const t0 = performance.now();
-      s.value = k % 2 ? 'rosenbrock' : 'himmelblau';
-      s.dispatchEvent(new Event('change', { bubbles: true }));
-      requestAnimationFrame(() => {
-        out.push([performance.now() - t0, window.optiviz.timings().background]);
-        if (k + 1 < 12) setTimeout(() => one(k + 1), 60); else done(out);
-      });
-    };
-    one(0);
-  }));
+  const switched = await timed(hi, switchSurface, 12);
+  const switches = switched.out.map((ms, k) => [ms, switched.split[k].background]);
   const zooms = await hi.evaluate(() => new Promise((done) => {
     const c = document.getElementById('trajectory-canvas');
     const r = c.getBoundingClientRect();
