@@ -31,6 +31,14 @@ use rand_pcg::Pcg64Mcg;
 /// How many points the surface is evaluated at per call: lanes are padded to a multiple.
 pub const LANES: usize = 8;
 
+/// How many lanes a built-in surface is evaluated at per call, a divisor of [`LANES`]: one
+/// 128-bit vector of `f64`s. A dual's value and two partials then fit three registers, and a
+/// surface's whole evaluation fits the sixteen a wasm engine has: at 8 lanes per call the
+/// browser's compiler spilled a third of the evaluation's instructions to the stack (a 512²
+/// basin map took 107 ms in node's V8 against 80 at 2 lanes; natively 57–62 against 55).
+/// The lanes' arithmetic is the same at any width, so every result is too.
+const EVAL_LANES: usize = 2;
+
 /// Where one lane's run stopped being finite (as [`crate::core::run::Halt`]): the step `k` that was
 /// refused; the lane keeps its last finite point.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -254,18 +262,10 @@ impl<'a> Batch<'a> {
             .zip(gx.chunks_exact(LANES).zip(gy.chunks_exact(LANES)))
             .zip(self.watched.chunks_exact(LANES));
         for (b, ((((x, y), (px, py)), (gx, gy)), watched)) in blocks.enumerate() {
-            let mut near = [false; LANES];
-            for j in 0..LANES {
-                near[j] = (gx[j].abs() <= tol)
-                    & (gy[j].abs() <= tol)
-                    & ((x[j] - px[j]).abs() <= tol)
-                    & ((y[j] - py[j]).abs() <= tol)
-                    & (watched[j] <= 1.0);
-            }
-            if near.iter().any(|&n| n) {
-                for (j, _) in near.iter().enumerate().filter(|(_, n)| **n) {
-                    each(b * LANES + j);
-                }
+            let mut near = block_near(tol, [x, y, px, py, gx, gy, watched]);
+            while near != 0 {
+                each(b * LANES + near.trailing_zeros() as usize);
+                near &= near - 1;
             }
         }
     }
@@ -350,7 +350,7 @@ impl<'a> Batch<'a> {
         // One loop per surface, so that the choice of formula is made once, not per block.
         macro_rules! with {
             ($surface:expr) => {
-                self.evaluate_with(|x, y| $surface.values_and_gradients(x, y))
+                self.evaluate_with(|x: [f64; EVAL_LANES], y| $surface.values_and_gradients(x, y))
             };
         }
         self.finite = match *self.surface {
@@ -369,7 +369,7 @@ impl<'a> Batch<'a> {
             Surface::Easom => with!(Surface::Easom),
             Surface::Custom(_) => {
                 let surface = self.surface;
-                with!(surface)
+                self.evaluate_with(|x: Block, y| surface.values_and_gradients(x, y))
             }
         };
     }
@@ -378,22 +378,25 @@ impl<'a> Batch<'a> {
     /// A function of its own per surface, not inlined into `evaluate`: the browser's optimizing
     /// compiler then compiles only the surface in use (see `optim`'s `unswitch!`).
     #[inline(never)]
-    fn evaluate_with(&mut self, f: impl Fn(Block, Block) -> (Block, Block, Block)) -> bool {
+    fn evaluate_with<const M: usize>(
+        &mut self,
+        f: impl Fn([f64; M], [f64; M]) -> ([f64; M], [f64; M], [f64; M]),
+    ) -> bool {
         let w = self.width;
         let (xs, ys) = self.theta.split_at(w);
         let (gx, gy) = self.grad.split_at_mut(w);
         // `0·v` is ±0 for a finite `v` and NaN otherwise; NaN survives every sum.
-        let mut poison = [0.0; LANES];
-        let blocks = xs.chunks_exact(LANES).zip(ys.chunks_exact(LANES));
+        let mut poison = [0.0; M];
+        let blocks = xs.chunks_exact(M).zip(ys.chunks_exact(M));
         let outputs = self
             .loss
-            .chunks_exact_mut(LANES)
-            .zip(gx.chunks_exact_mut(LANES).zip(gy.chunks_exact_mut(LANES)));
+            .chunks_exact_mut(M)
+            .zip(gx.chunks_exact_mut(M).zip(gy.chunks_exact_mut(M)));
         for ((x, y), (loss, (gx, gy))) in blocks.zip(outputs) {
-            let x: Block = x.try_into().expect("a whole block");
-            let y: Block = y.try_into().expect("a whole block");
+            let x: [f64; M] = x.try_into().expect("a whole block");
+            let y: [f64; M] = y.try_into().expect("a whole block");
             let (f, dx, dy) = f(x, y);
-            for j in 0..LANES {
+            for j in 0..M {
                 poison[j] += x[j] * 0.0 + y[j] * 0.0 + f[j] * 0.0 + dx[j] * 0.0 + dy[j] * 0.0;
             }
             loss.copy_from_slice(&f);
@@ -525,4 +528,49 @@ const PARK: (f64, f64) = (0.0, 0.0);
 #[inline]
 fn all_finite(values: &[f64]) -> bool {
     values.iter().fold(true, |ok, v| ok & v.is_finite())
+}
+
+/// The lanes of one block that pass [`Batch::near_still`]'s test, as bits (lane `j` of the
+/// block is bit `j`). A bit per lane, not an array of `bool`s tested with `any`: the
+/// compiler's shuffles packing the array cost the browser more than the test itself.
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+#[inline(always)]
+fn block_near(tol: f64, [x, y, px, py, gx, gy, watched]: [&[f64]; 7]) -> u32 {
+    let mut near = 0u32;
+    for j in 0..LANES {
+        let pass = (gx[j].abs() <= tol)
+            & (gy[j].abs() <= tol)
+            & ((x[j] - px[j]).abs() <= tol)
+            & ((y[j] - py[j]).abs() <= tol)
+            & (watched[j] <= 1.0);
+        near |= u32::from(pass) << j;
+    }
+    near
+}
+
+/// The lanes of one block that pass [`Batch::near_still`]'s test, as bits: the same test as
+/// the portable version above, written in wasm SIMD's own instructions, two lanes at a time,
+/// each pair's bits taken by one `i64x2.bitmask` (LLVM's vectorization of the portable
+/// version left some lanes scalar; a basin map 68–71 ms in node's V8 against 72–74).
+/// `tests/browser/page.test.mjs` checks that the page's maps are the no-SIMD build's.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline(always)]
+fn block_near(tol: f64, [x, y, px, py, gx, gy, watched]: [&[f64]; 7]) -> u32 {
+    use core::arch::wasm32::*;
+    let t = f64x2_splat(tol);
+    let one = f64x2_splat(1.0);
+    let mut near = 0u32;
+    for a in (0..LANES).step_by(2) {
+        let v = |s: &[f64]| f64x2(s[a], s[a + 1]);
+        let small = |v: v128| f64x2_le(f64x2_abs(v), t);
+        let m = v128_and(
+            v128_and(small(v(gx)), small(v(gy))),
+            v128_and(
+                v128_and(small(f64x2_sub(v(x), v(px))), small(f64x2_sub(v(y), v(py)))),
+                f64x2_le(v(watched), one),
+            ),
+        );
+        near |= u32::from(i64x2_bitmask(m)) << a;
+    }
+    near
 }

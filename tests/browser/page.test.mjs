@@ -878,6 +878,46 @@ describe('comparison', () => {
     await page.close();
   });
 
+  test("the workers' basin maps are the no-SIMD build's, cell for cell", async () => {
+    // The settling test has a wasm SIMD version of its own (src/core/batch.rs, block_near); the
+    // build without SIMD runs the portable one, which the native tests pin against lone runs.
+    const { page, errors } = await openAt('?surface=himmelblau&steps=300&step=0');
+    const maps = await page.evaluate(async () => {
+      const { Pool } = await import('./pool.js');
+      const plain = await import('./pkg/optiviz.js?nosimd');
+      await plain.default({ module_or_path: new URL('pkg/optiviz_nosimd_bg.wasm', location.href) });
+      const pool = new Pool(2);
+      const n = 40;
+      const out = [];
+      for (const [query, runs, steps] of [
+        ['surface=himmelblau&run=sgd;lr=0.01&run=momentum;lr=0.01&run=adam;lr=0.05', 3, 300],
+        ['surface=rosenbrock&run=momentum;lr=0.002&run=adam;lr=0.05', 2, 1500],
+        ['surface=six-hump-camel&run=sgd;lr=0.05&run=nesterov;lr=0.01', 2, 300],
+        ['surface=rastrigin&run=rmsprop;lr=0.01', 1, 200],
+      ]) {
+        for (let run = 0; run < runs; run += 1) {
+          const cells = new Uint32Array(n * n);
+          await pool.run(JSON.parse(plain.basin_tasks(query, run, n, steps, 2, 0)), {
+            part: (_, m) => cells.set(m.cells, m.row * n),
+          });
+          const plainCells = plain.basin_rows(query, run, n, n, steps, 0, n);
+          out.push({
+            query, run, same: cells.every((c, i) => c === plainCells[i]),
+            kinds: new Set(Array.from(cells, (c) => c & 0xff)).size, settled: cells.filter((c) => (c & 0xff) >= 2).length,
+          });
+        }
+      }
+      pool.close();
+      return out;
+    });
+    for (const m of maps) {
+      assert.ok(m.same, `${m.query}, run ${m.run}: the workers' map is the no-SIMD build's`);
+      assert.ok(m.kinds >= 2 && m.settled > 0, `${m.query}, run ${m.run}: ${m.kinds} kinds of cell, ${m.settled} settled`);
+    }
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   test('the results table sorts, follows the runs and copies as CSV', async () => {
     const context = await h.browser.newContext({ viewport: { width: 1280, height: 900 } });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: h.base });
