@@ -176,8 +176,9 @@ impl App {
         self.scenario.surface.info().id.to_owned()
     }
 
-    /// Switches to the surface `id`, with its default view and start point, re-simulating every
-    /// run from step 0: each with the learning rate that works there for it
+    /// Switches to the surface `id`, with its default view and start point, every run begun
+    /// again from step 0 and simulated from the next frame on: each with the learning rate
+    /// that works there for it
     /// ([`crate::core::rates::working_lr`]) and its other settings, or with all its settings when the
     /// scenario keeps its rates ([`App::set_keep_rates`]). An unknown id is an error naming the
     /// allowed ones.
@@ -200,7 +201,7 @@ impl App {
                 )?;
             }
         }
-        Ok(self.resimulate_all()?)
+        Ok(self.resimulate_after_frame()?)
     }
 
     /// The current surface's formula as the page shows it under the plot (`f(x, y) = …`).
@@ -259,7 +260,7 @@ impl App {
                 }
             }
         }
-        match self.resimulate_all() {
+        match self.resimulate_after_frame() {
             Ok(()) => "null".into(),
             Err(e) => json(&FormulaProblem {
                 text: text.to_owned(),

@@ -236,7 +236,8 @@ pub struct App {
     trajectories: Vec<Trajectory>,
     /// For each run still being simulated, what it needs to go on ([`App::simulate_for`]).
     pending: Vec<Option<crate::core::run::Simulation>>,
-    /// Milliseconds of simulation this frame's changes took so far.
+    /// Milliseconds of simulation this frame's changes took so far (infinite once a change
+    /// left the frame's time to its background: a new surface).
     change_ms: f64,
     /// `(under, over)`: run `under`'s trail lies under run `over`'s, as last drawn.
     covered: Vec<(usize, usize)>,

@@ -28,6 +28,27 @@ impl App {
     /// Begins every run again (the start, the surface or the step count changed) and
     /// simulates what fits in a change's budget; an invalid run leaves every run as it was.
     pub(super) fn resimulate_all(&mut self) -> Result<(), Error> {
+        self.begin_all()?;
+        self.go_on(CHANGE_MS);
+        Ok(())
+    }
+
+    /// Begins every run again for a new surface, shown from step 0, and leaves all their
+    /// simulation to the frames that follow: the frame that shows a new surface draws its
+    /// whole background at full resolution (10–13 ms of a frame at 1035² device pixels),
+    /// and at step 0 it shows each run's start alone. That frame simulates nothing more
+    /// ([`App::simulate_for`]); the next ones go on as after any change. An invalid run
+    /// leaves every run as it was.
+    pub(super) fn resimulate_after_frame(&mut self) -> Result<(), Error> {
+        self.begin_all()?;
+        // This frame's time for the runs goes to the background.
+        self.change_ms = f64::INFINITY;
+        Ok(())
+    }
+
+    /// Begins every run again, nothing simulated yet; an invalid run leaves every run as it
+    /// was.
+    fn begin_all(&mut self) -> Result<(), Error> {
         let begun = self
             .scenario
             .runs
@@ -36,7 +57,6 @@ impl App {
             .collect::<Result<Vec<_>, _>>()?;
         (self.trajectories, self.pending) = begun.into_iter().unzip();
         self.compute_ms = vec![0.0; self.trajectories.len()];
-        self.go_on(CHANGE_MS);
         Ok(())
     }
 
