@@ -6,7 +6,9 @@
 // - frame interval while the animation plays (requestAnimationFrame to requestAnimationFrame);
 // - input-to-paint latency: from a slider's `input` event (or a pointer move dragging the start
 //   point) to the end of the frame that draws its result (every run re-simulated when the start
-//   moves, the one run when its slider moves, then all canvases repainted);
+//   moves, the one run when its slider moves, then all canvases repainted), and its parts: the
+//   input's handler, the wait for the next frame to begin (which any input meets, a frame being
+//   painted at the display's next refresh) and that frame's own work;
 // - the heatmap: a zoom step, which recomputes the heatmap (at half resolution while the
 //   gesture lasts) and contours for the new view; and a surface switch, which computes it at
 //   full resolution and re-simulates every run.
@@ -214,22 +216,32 @@ if (await pause.count()) await pause.click();
 // is queued first, ours runs right after it in the same frame).
 const parts = [];
 // `count` inputs on page `on`: each one's latency, and the page's timings of its frame.
+// Each input is also split in three: its handler (run at once), the wait for the next frame to
+// begin (the frame's requestAnimationFrame time), and that frame's own work up to our callback.
 const timed = (on, fire, count) => on.evaluate(({ fire, count }) => new Promise((done) => {
   const out = [];
   const split = [];
+  const handler = [];
+  const wait = [];
+  const frame = [];
   const act = new Function('k', fire);
   const one = (k) => {
     const t0 = performance.now();
     act(k);
-    requestAnimationFrame(() => {
-      out.push(performance.now() - t0);
+    const acted = performance.now();
+    requestAnimationFrame((begun) => {
+      const end = performance.now();
+      out.push(end - t0);
+      handler.push(acted - t0);
+      wait.push(Math.max(0, begun - acted));
+      frame.push(end - Math.max(begun, acted));
       split.push(window.optiviz.timings());
-      if (k + 1 < count) setTimeout(() => one(k + 1), 20); else done({ out, split });
+      if (k + 1 < count) setTimeout(() => one(k + 1), 20); else done({ out, split, handler, wait, frame });
     });
   };
   one(0);
 }), { fire, count });
-const latency = (fire, count) => timed(page, fire, count).then(({ out, split }) => { parts.push(split); return out; });
+const latency = (fire, count) => timed(page, fire, count).then((t) => { parts.push(t.split); return t; });
 
 // The k-th input of a slider sweep (run 6's learning rate) and of a drag of the start marker
 // (pointer `id`, pressed at the first).
@@ -263,15 +275,22 @@ const row = (name, xs) => {
   const s = stats(xs);
   return `| ${name} | ${s.n} | ${s.median.toFixed(1)} | ${s.p95.toFixed(1)} | ${s.max.toFixed(1)} |`;
 };
+// A latency row's three parts (see `timed`): the page's work is the handler and the frame's;
+// the wait is for the display's next frame, which any input meets, however little it costs.
+const splitRows = (t, skip = 0) => [
+  row('… of it, the input\'s handler', t.handler.slice(skip)),
+  row('… waiting for the next frame to begin', t.wait.slice(skip)),
+  row('… that frame\'s work, to drawn', t.frame.slice(skip)),
+].join('\n');
 console.log(`Surface canvas ${canvas} device pixels, 8 runs × 2,000 steps, ${(await browser.version())}.`);
 console.log('');
 console.log('| measurement (ms) | samples | median | p95 | max |');
 console.log('|---|---|---|---|---|');
 console.log(row('frame interval while playing', frames));
-console.log(row('slider input → painted (one run re-simulated)', slider));
-console.log(row('start-point drag → painted (8 runs re-simulated)', drag));
-console.log(row('zoom → painted (heatmap at ½ resolution while zooming, contours)', zoom));
-console.log(row('surface switch → painted (full-resolution heatmap, 8 runs)', surface));
+console.log(row('slider input → painted (one run re-simulated)', slider.out));
+console.log(row('start-point drag → painted (8 runs re-simulated)', drag.out));
+console.log(row('zoom → painted (heatmap at ½ resolution while zooming, contours)', zoom.out));
+console.log(row('surface switch → painted (full-resolution heatmap, 8 runs)', surface.out));
 console.log('');
 console.log('Where the time goes (median ms of each part of the frame, from the page\'s own timings):');
 console.log('');
@@ -300,6 +319,7 @@ parts.forEach((split, i) => {
   });
   const switched = await timed(hi, switchSurface, 12);
   const switches = switched.out.map((ms, k) => [ms, switched.split[k].background]);
+  const switchParts = splitRows(switched, 2);
   const zooms = await hi.evaluate(() => new Promise((done) => {
     const c = document.getElementById('trajectory-canvas');
     const r = c.getBoundingClientRect();
@@ -332,6 +352,7 @@ parts.forEach((split, i) => {
   console.log('|---|---|---|---|---|');
   console.log(row('surface switch → painted', sw.map((x) => x[0])));
   console.log(row('… of it, heatmap + contours + axes', sw.map((x) => x[1])));
+  console.log(switchParts);
   console.log(row('zoom end: heatmap + contours + axes at full resolution', zm.map((x) => x[0]).filter((x) => x > 0)));
   console.log(row('zoom end: the frame that draws it (longest interval after the step)', zm.map((x) => x[1])));
   console.log('');
@@ -381,8 +402,10 @@ parts.forEach((split, i) => {
   console.log('');
   console.log('| measurement (ms) | samples | median | p95 | max |');
   console.log('|---|---|---|---|---|');
-  console.log(row('slider input → frame drawn (one run, in slices)', slideLong));
-  console.log(row('start-point drag → frame drawn (8 runs, in slices)', long));
+  console.log(row('slider input → frame drawn (one run, in slices)', slideLong.out));
+  console.log(splitRows(slideLong));
+  console.log(row('start-point drag → frame drawn (8 runs, in slices)', long.out));
+  console.log(splitRows(long));
   console.log(row('frame interval while the mouse drags the start', dragFrames.map((f) => f[0])));
   console.log('');
   const steps = stats(dragFrames.map((f) => f[1]));
