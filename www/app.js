@@ -5,7 +5,7 @@ import init, { App, basin_legend, basin_tasks, check_tuning, last_panic, limits,
 import { wasm } from './wasm.js';
 import { wireEmbed } from './embed.js';
 import { wireExport } from './export.js';
-import { Job, pagePool } from './pool.js';
+import { Job, WARM_SIZE, WARM_STEPS, pagePool } from './pool.js';
 import { lang, startLanguage, t, wireLanguage } from './i18n.js';
 import { $, Player, RunPanels, attempt, fitCanvases, fmt, fmtDecay, legendItems, notice, recover, showExplanation, swatchItem, touchWords, trapped, wireKeys } from './runs.js';
 
@@ -464,8 +464,11 @@ class Page extends Player {
     const job = new Job('basin');
     $('basin-box').addEventListener('toggle', () => {
       this.basinRuns();
-      // The workers fetch and compile their wasm while the user picks the map's settings.
-      if ($('basin-box').open) pagePool().warm();
+      if (!$('basin-box').open) return;
+      // While the user picks the map's settings the workers fetch and compile their wasm, and
+      // compute a small map of each chosen run, discarded (Pool.warm).
+      const [query, steps, pool] = [this.app.query(), Math.min(this.app.max_steps(), WARM_STEPS), pagePool()];
+      pool.warm([$('basin-a'), $('basin-b')].flatMap((s) => JSON.parse(basin_tasks(query, Number(s.value), WARM_SIZE, steps, pool.size, 0))));
     });
     $('basin-run').addEventListener('click', () => {
       const n = Number($('basin-size').value);

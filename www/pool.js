@@ -9,6 +9,13 @@ import { lang, t } from './i18n.js';
 import { notice } from './runs.js';
 import { workerWasmUrl } from './wasm.js';
 
+/**
+ * The basin map a pool computes ahead of the user's first, as {@link Pool#warm}'s tasks: 64²
+ * starts of at most 200 steps, a few milliseconds of a worker whatever the scenario's steps.
+ */
+export const WARM_SIZE = 64;
+export const WARM_STEPS = 200;
+
 /** Workers to use: one per reported core, at most eight. */
 export const cores = () => Math.max(1, Math.min(navigator.hardwareConcurrency || 1, 8));
 
@@ -80,11 +87,19 @@ export class Pool {
    * Starts the workers a run would use now (up to {@link Pool#limit}) and has each fetch and
    * compile its wasm, so that the first run does not wait for them: for when a job's controls
    * are opened. Workers started this way are free; a run uses them as any others.
+   *
+   * `tasks`, a small job like the one the controls will start, are computed and their results
+   * dropped (unless such a warm-up is still going): the browser runs a wasm function first as
+   * its baseline compiler made it and compiles it optimized in the background only once it has
+   * run hot, and a loop keeps the code it was entered with, so a first job ran partly in
+   * baseline code (BENCHMARKS.md, "the first map"). Resolves when they are done.
    */
-  warm() {
+  warm(tasks = []) {
     while (this.workers.length < this.limit) {
       this.spawn().worker.postMessage({ kind: 'warm', wasm: workerWasmUrl.href });
     }
+    if (tasks.length > 0 && !this.runs.has(this.warming)) this.warming = this.start(tasks);
+    return this.warming?.ended ?? Promise.resolve();
   }
 
   spawn() {

@@ -20,7 +20,8 @@
 //   Python has numpy), its settled starts per minimum beside the page's; then the basin map's
 //   ratios (wasm on one worker to native, numpy to the page on every core) from rounds that
 //   run each side in turn, as the median of the rounds' ratios, for a fresh pool's first map
-//   and for its second.
+//   (after the warm-up map the page's pool computes when the basin map's controls open) and
+//   for its second.
 // Headless Chromium runs without a GPU here, so canvas drawing is done in software.
 //
 // `node bench.mjs --load` measures only the loading (sizes and first paint).
@@ -435,22 +436,30 @@ const heavy = await page.evaluate(async () => {
   const [kernelNaive] = time(() => wasm.bench_adam_kernel(64, 20000, false));
   // One 512 × 512 basin map (SGD, lr 0.01, Himmelblau, ≤ 500 steps per start) through the
   // page's own worker pool (pool.js, worker.js), rows dealt in chunks as the page deals them.
-  const { Pool, cores } = await import('./pool.js');
+  // (An older page's pool.js has no warm-up map: WARM_SIZE 0.)
+  const { Pool, cores, WARM_SIZE = 0, WARM_STEPS = 0 } = await import('./pool.js');
   const { basin_tasks, sweep_tasks } = await import('./pkg/optiviz.js');
   const warm = async (pool) => {
     // Every worker started, its wasm compiled and instantiated, before the clock starts.
     const [tiny] = JSON.parse(basin_tasks('surface=himmelblau&run=sgd;lr=0.01', 0, 8, 5, 1, 0));
     await pool.run(Array.from({ length: pool.size }, () => tiny));
   };
-  // `maps` maps in a row on one pool of `workers` fresh workers: the first runs partly in
-  // the code of the browser's baseline compiler (it compiles a function with its optimizing
-  // compiler once the function has run hot, in the background), the next in optimized code.
-  // Each map's time, and the last one's settled starts.
+  // `maps` maps in a row on one pool of `workers` fresh workers, warmed as the page warms its
+  // pool when the basin map's controls open (Pool.warm: a small map of the run), then left
+  // 300 ms, less than a person takes to pick the map's settings: the browser compiles a
+  // function with its optimizing compiler once the function has run hot, in the background,
+  // and until then runs it as its baseline compiler made it. Each map's time, and the last
+  // one's settled starts.
   const basin = async (workers, maps = 1) => {
     const n = 512;
+    const q = 'surface=himmelblau&run=sgd;lr=0.01';
     const pool = new Pool(workers);
     await warm(pool);
-    const tasks = JSON.parse(basin_tasks('surface=himmelblau&run=sgd;lr=0.01', 0, n, 500, workers, 0));
+    if (WARM_SIZE > 0) {
+      await pool.warm(JSON.parse(basin_tasks(q, 0, WARM_SIZE, Math.min(500, WARM_STEPS), workers, 0)));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+    const tasks = JSON.parse(basin_tasks(q, 0, n, 500, workers, 0));
     const times = [];
     let settled;
     let minima;
@@ -496,7 +505,7 @@ const heavy = await page.evaluate(async () => {
   const one = await basin(1);
   const two = await basin(cores());
   const sweepWorkers = await sweepPool(cores());
-  return { sweep, sums, sweepNaive, naiveSum, kernel, kernelNaive, one, two, sweepWorkers, cores: navigator.hardwareConcurrency };
+  return { sweep, sums, sweepNaive, naiveSum, kernel, kernelNaive, one, two, sweepWorkers, cores: navigator.hardwareConcurrency, warmed: WARM_SIZE > 0 };
 });
 /** `optiviz bench`: the workloads natively on one core, as JSON (src/core/bench.rs). */
 const nativeBench = () => new Promise((resolve, reject) => {
@@ -533,6 +542,7 @@ for (let i = 0; i < ROUNDS; i += 1) {
 if (heavy.sums !== heavy.naiveSum) throw new Error(`batched and naive sweeps differ: ${heavy.sums} vs ${heavy.naiveSum}`);
 if (heavy.one.settled !== heavy.two.settled) throw new Error('the basin maps on 1 and 2 workers differ');
 const sweepMs = stats(heavy.sweep).median;
+const WARMED = heavy.warmed;
 const r = (a, b) => (a / b).toFixed(2);
 console.log('');
 console.log(`Comparison views (issue #7), wasm in this page (${heavy.cores} cores reported) against \`optiviz bench\` natively on one core:`);
@@ -558,7 +568,7 @@ if (!numpy.error) {
     + ` (numpy settled ${numpy.settled}).`);
 }
 console.log('');
-console.log(`The basin map 512² in ${ROUNDS} rounds, each side in turn (ms); each wasm figure is a fresh pool's first map, then its second:`);
+console.log(`The basin map 512² in ${ROUNDS} rounds, each side in turn (ms); each wasm figure is a fresh pool's first map${WARMED ? ' (after the page\'s warm-up map)' : ''}, then its second:`);
 console.log('');
 console.log(`| round | wasm, 1 worker: first, second | native | wasm / native: first, second | wasm, ${heavy.cores} workers: first, second | numpy | numpy / wasm on ${heavy.cores}: first, second |`);
 console.log('|---|---|---|---|---|---|---|');
