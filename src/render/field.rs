@@ -131,8 +131,9 @@ impl Shade {
         }
     }
 
-    /// Each value's level, `255·normalize(f)` rounded (a NaN's is 0: it is drawn striped).
-    fn levels(&self, values: &[f64], out: &mut [u8]) {
+    /// Each value's level, `255·normalize(f)` rounded (a NaN's is 0: it is drawn striped);
+    /// `logs` is room for a row's logarithms.
+    fn levels(&self, values: &[f64], logs: &mut Vec<f64>, out: &mut [u8]) {
         let Shade {
             f_min, lo, scale, ..
         } = *self;
@@ -141,11 +142,18 @@ impl Shade {
         // A tie (a level exactly halfway) rounds to even rather than up.
         let level = |i: f64| (i.clamp(0.0, 255.0) + 6_755_399_441_055_744.0).to_bits() as u8;
         if self.log {
-            for (o, &f) in out.iter_mut().zip(values) {
-                // Not f64::max, whose NaN rule wasm lacks (a call per value there); a NaN maps to 0
-                // as it would, and is drawn striped anyway.
+            // Two loops, the logarithms then the levels: in one, the constants of both did not
+            // fit the registers of the browser's compiler, which reloaded them from the stack
+            // for every pair of values.
+            logs.clear();
+            logs.extend(values.iter().map(|&f| {
+                // Not f64::max, whose NaN rule wasm lacks (a call per value there); a NaN maps
+                // to 0 as it would, and is drawn striped anyway.
                 let u = f - f_min;
-                *o = level((ln_1p(if u > 0.0 { u } else { 0.0 }) - lo) * scale);
+                ln_1p(if u > 0.0 { u } else { 0.0 })
+            }));
+            for (o, &t) in out.iter_mut().zip(logs.iter()) {
+                *o = level((t - lo) * scale);
             }
         } else {
             for (o, &f) in out.iter_mut().zip(values) {
@@ -244,10 +252,19 @@ impl Field {
             .collect();
         let rows = Rows::new(&self.surface, xs);
         let (mut values, mut levels) = (Vec::with_capacity(width), vec![0u8; width]);
+        let mut logs = Vec::with_capacity(width);
         for (row, line) in (first..height).zip(out.chunks_exact_mut(width * 4)) {
             let y = self.view.pixel_center(0, row, width, height)[1];
             rows.row(y, &mut values);
-            shade.levels(&values, &mut levels);
+            shade.levels(&values, &mut logs, &mut levels);
+            // A row without a NaN (every row of a built-in surface) is a look-up and a write
+            // per pixel; one with some is striped where they are.
+            if !values.iter().fold(false, |nan, f| nan | f.is_nan()) {
+                for (px, &level) in line.chunks_exact_mut(4).zip(&levels) {
+                    px.copy_from_slice(&words[usize::from(level)].to_le_bytes());
+                }
+                continue;
+            }
             for (col, ((px, &f), &level)) in line
                 .chunks_exact_mut(4)
                 .zip(&values)
