@@ -5,7 +5,8 @@
 //! point (a basin map's grid) or in their learning rate (a learning-rate sweep). Their
 //! parameters form one vector `[x₀ … x₍ₙ₋₁₎, y₀ … y₍ₙ₋₁₎]` that a single optimizer updates
 //! in one call ([`Optimizer::step_at`] with one [`Rate`] per coordinate), and the surface is
-//! evaluated [`LANES`] points at a time ([`Surface::values_and_gradients`]). Both loops run
+//! evaluated a few points at a time ([`Surface::values_and_gradients`]: two for a built-in
+//! surface, [`LANES`] for a typed formula). Both loops run
 //! over plain arrays without branches between lanes, which the compiler turns into SIMD
 //! instructions (SSE2 natively, wasm's `simd128` in the browser).
 //!
@@ -28,7 +29,8 @@ use nalgebra::DMatrix;
 use rand::SeedableRng;
 use rand_pcg::Pcg64Mcg;
 
-/// How many points the surface is evaluated at per call: lanes are padded to a multiple.
+/// The lanes a batch tests for settling at a time, and evaluates a typed formula at per call:
+/// lanes are padded to a multiple.
 pub const LANES: usize = 8;
 
 /// How many lanes a built-in surface is evaluated at per call, a divisor of [`LANES`]: one
