@@ -135,14 +135,17 @@ impl<'a> Rows<'a> {
             Surface::Ackley => {
                 // −20 e^(−0.2 √(½(x² + y²))) − e^(½(cos 2πx + cos 2πy)) + e + 20, the cone
                 // term 0 at the tip.
+                // In three loops (the exponent, its exponential, the sum), each with few enough
+                // constants for the registers of the browser's compiler.
                 let (y2, wy) = (y.powi(2), ackley_wave(y));
-                out.extend(self.a.iter().zip(&self.b).map(|(&x2, &wx)| {
-                    let r2 = (x2 + y2) * 0.5;
-                    let cone = exp(r2.sqrt() * -0.2) * -20.0 + 20.0;
-                    let cone = if r2 == 0.0 { 0.0 } else { cone };
+                out.extend(self.a.iter().map(|&x2| ((x2 + y2) * 0.5).sqrt() * -0.2));
+                out.iter_mut().for_each(|t| *t = exp(*t));
+                for ((f, &x2), &wx) in out.iter_mut().zip(&self.a).zip(&self.b) {
+                    let cone = *f * -20.0 + 20.0;
+                    let cone = if (x2 + y2) * 0.5 == 0.0 { 0.0 } else { cone };
                     let waves = -(wx * wy) + E;
-                    cone + waves
-                }));
+                    *f = cone + waves;
+                }
             }
             Surface::Easom => {
                 // −cos x cos y e^(−((x − π)² + (y − π)²)).
