@@ -7,7 +7,7 @@ import { wireEmbed } from './embed.js';
 import { wireExport } from './export.js';
 import { Job, WARM_SIZE, WARM_STEPS, pagePool } from './pool.js';
 import { lang, startLanguage, t, wireLanguage } from './i18n.js';
-import { $, Player, RunPanels, attempt, fitCanvases, fmt, fmtDecay, legendItems, notice, recover, showExplanation, swatchItem, touchWords, trapped, wireKeys } from './runs.js';
+import { $, Player, RunPanels, afterPaint, attempt, fitCanvases, fmt, fmtDecay, legendItems, notice, recover, showExplanation, swatchItem, touchWords, trapped, wireKeys } from './runs.js';
 
 /** The page's words for a typed surface, in one place (to move into the catalogue). */
 // The formula a fresh "your own f(x, y)" field starts with: two minima and a tilted valley
@@ -277,11 +277,10 @@ class Page extends Player {
       panels();
       return Promise.resolve();
     }
-    // After the frame's callbacks, the browser paints; a task queued from one runs after that.
-    return new Promise((built) => requestAnimationFrame(() => setTimeout(() => {
+    return new Promise((built) => afterPaint(() => {
       panels();
       built();
-    })));
+    }));
   }
 
   /** What else lists the runs `runs`: the open basin and multiples choices, and the legends. */
@@ -385,7 +384,20 @@ class Page extends Player {
     this.interacting();
     $('surface').value = 'custom';
     $('formula').textContent = this.app.surface_formula();
-    this.refreshRuns();
+    this.changed();
+    this.chooseRates();
+  }
+
+  /**
+   * After the frame that shows a new surface is painted: each run gets the rate that works
+   * there (App.choose_rates), shown in its panel.
+   */
+  chooseRates() {
+    afterPaint(() => {
+      if (this.broken) return;
+      attempt(() => this.app.choose_rates());
+      this.refreshRuns();
+    });
   }
 
   /**
@@ -693,12 +705,15 @@ class Page extends Player {
         field.focus();
         return;
       }
-      attempt(() => this.app.set_surface(select.value), select);
+      const switched = attempt(() => this.app.set_surface(select.value), select);
       this.syncControls();
-      this.refreshRuns();
+      if (!switched) return;
+      this.changed();
+      // The new surface is painted first, each run at its start; then the runs' rates.
+      this.chooseRates();
     });
     $('keep-rates').addEventListener('change', () => {
-      this.app.set_keep_rates($('keep-rates').checked);
+      attempt(() => this.app.set_keep_rates($('keep-rates').checked));
       this.remember();
     });
     const story = $('story');

@@ -78,6 +78,7 @@ impl App {
             trajectories: Vec::new(),
             pending: Vec::new(),
             change_ms: 0.0,
+            rates_due: false,
             compute_ms: Vec::new(),
             background,
             foreground,
@@ -178,30 +179,33 @@ impl App {
 
     /// Switches to the surface `id`, with its default view and start point, every run begun
     /// again from step 0 and simulated from the next frame on: each with the learning rate
-    /// that works there for it
-    /// ([`crate::core::rates::working_lr`]) and its other settings, or with all its settings when the
-    /// scenario keeps its rates ([`App::set_keep_rates`]). An unknown id is an error naming the
-    /// allowed ones.
+    /// that works there for it ([`crate::core::rates::working_lr`]) and its other settings, or
+    /// with all its settings when the scenario keeps its rates ([`App::set_keep_rates`]). An
+    /// unknown id is an error naming the allowed ones.
+    ///
+    /// The rates are chosen after the frame that shows the new surface (which shows each run
+    /// at its start, whatever its rate): by [`App::choose_rates`], which the page calls once
+    /// that frame is painted, or else by the next frame's [`App::simulate_for`] or the next
+    /// edit of the runs, whichever comes first. Choosing them takes a few milliseconds (8 runs
+    /// × 17 rates simulated), which the switch's own frame then does not wait for.
     pub fn set_surface(&mut self, id: &str) -> Result<(), JsError> {
         let surface = Surface::from_id(id)?;
         let s = &mut self.scenario;
         s.start = surface.default_start();
-        s.surface = surface.clone();
+        s.surface = surface;
         s.view = None;
         s.step = 0;
         s.story = None;
-        if !s.keep_rates {
-            for run in &mut s.runs {
-                run.spec = crate::core::rates::with_working_lr(
-                    &surface,
-                    &run.spec,
-                    s.start,
-                    s.steps,
-                    &surface.default_view(),
-                )?;
-            }
-        }
+        self.rates_due = !s.keep_rates;
         Ok(self.resimulate_after_frame()?)
+    }
+
+    /// Gives every run the learning rate that works on the surface a switch left them on
+    /// ([`App::set_surface`]) and begins them again with it; whether it did (`false` when no
+    /// switch left that to do). The page calls it once the switch's frame is painted and then
+    /// shows the runs' new rates in their panels.
+    pub fn choose_rates(&mut self) -> Result<bool, JsError> {
+        Ok(self.settle_rates()?)
     }
 
     /// The current surface's formula as the page shows it under the plot (`f(x, y) = …`).
@@ -221,7 +225,8 @@ impl App {
     }
 
     /// Shows the formula `text` ([`crate::core::custom`]), re-simulating every run from step 0
-    /// with the rates that work there (as [`App::set_surface`]): `"null"` when it reads, else
+    /// with the rates that work there, chosen after its first frame (as [`App::set_surface`]):
+    /// `"null"` when it reads, else
     /// `{message, column, before, at, after}` (JSON: the error, and the text around the column
     /// it points at), and the surface on screen stays as it was. Switching from a built-in
     /// surface starts at the typed surface's own start and view; editing a typed one keeps a
@@ -250,16 +255,7 @@ impl App {
         s.surface = surface;
         s.step = 0;
         s.story = None;
-        if !s.keep_rates {
-            let view = s.view();
-            for run in &mut s.runs {
-                if let Ok(spec) = crate::core::rates::with_working_lr(
-                    &s.surface, &run.spec, s.start, s.steps, &view,
-                ) {
-                    run.spec = spec;
-                }
-            }
-        }
+        self.rates_due = !s.keep_rates;
         match self.resimulate_after_frame() {
             Ok(()) => "null".into(),
             Err(e) => json(&FormulaProblem {
@@ -292,9 +288,11 @@ impl App {
         self.scenario.keep_rates
     }
 
-    /// Sets [`App::keep_rates`].
-    pub fn set_keep_rates(&mut self, on: bool) {
+    /// Sets [`App::keep_rates`] (the rates a switch just gave the runs are the ones kept).
+    pub fn set_keep_rates(&mut self, on: bool) -> Result<(), JsError> {
+        self.settle_rates()?;
         self.scenario.keep_rates = on;
+        Ok(())
     }
 
     /// Moves the animation `n` steps forward; returns whether any run has steps left to show.
@@ -341,6 +339,7 @@ impl App {
     /// Simulates every run `n` steps ahead (1 to 20,000) instead.
     pub fn set_max_steps(&mut self, n: f64) -> Result<(), JsError> {
         let n = whole_in(n, "maximum steps", 1, MAX_STEPS as u64)? as usize;
+        self.settle_rates()?;
         self.scenario.steps = n;
         self.scenario.step = self.scenario.step.min(n);
         Ok(self.resimulate_all()?)
@@ -534,6 +533,8 @@ impl App {
         self.scenario = scenario;
         let s = &mut self.scenario;
         (s.large, s.notation, s.lesson, s.keep_rates, s.lang) = keep;
+        // The story's runs come with their own rates.
+        self.rates_due = false;
         Ok(self.resimulate_all()?)
     }
 

@@ -65,7 +65,9 @@ impl App {
     /// Moves the start point to the world point under device pixel `(px, py)` and
     /// re-simulates every run from there, keeping the animation's step.
     pub fn set_start_at(&mut self, px: f64, py: f64) -> Result<(), JsError> {
-        self.scenario.start = crate::state::scenario::check_start(self.world(px, py))?;
+        let start = crate::state::scenario::check_start(self.world(px, py))?;
+        self.settle_rates()?;
+        self.scenario.start = start;
         Ok(self.resimulate_all()?)
     }
 

@@ -46,6 +46,28 @@ impl App {
         Ok(())
     }
 
+    /// Gives every run the rate that works on the surface, when a switch left that to do
+    /// ([`App::set_surface`]), and begins them again; whether it did. A run whose rate cannot
+    /// be chosen keeps its own. Fails only when a run cannot begin, which a rate of
+    /// [`crate::core::rates::GRID`] given to a run that began does not make happen.
+    pub(super) fn settle_rates(&mut self) -> Result<bool, Error> {
+        if !self.rates_due {
+            return Ok(false);
+        }
+        self.rates_due = false;
+        let s = &mut self.scenario;
+        let view = s.view();
+        for run in &mut s.runs {
+            if let Ok(spec) =
+                crate::core::rates::with_working_lr(&s.surface, &run.spec, s.start, s.steps, &view)
+            {
+                run.spec = spec;
+            }
+        }
+        self.begin_all()?;
+        Ok(true)
+    }
+
     /// Begins every run again, nothing simulated yet; an invalid run leaves every run as it
     /// was.
     fn begin_all(&mut self) -> Result<(), Error> {
@@ -181,6 +203,14 @@ impl App {
         } else {
             0.0
         };
+        // Not in the frame that shows a new surface (its change left it no time), but in the
+        // next, if the page has not asked for them by then: the rates that work there.
+        if self.rates_due && self.change_ms.is_finite() {
+            let t0 = now();
+            // An invalid run cannot be here (each was begun); it would keep its rate.
+            let _ = self.settle_rates();
+            self.change_ms += now() - t0;
+        }
         let done = self.whole() || self.go_on(budget);
         self.change_ms = 0.0;
         done

@@ -104,6 +104,47 @@ describe('the optiviz page', () => {
     await page.close();
   });
 
+  test('a switch paints the new surface first, then gives the runs their rates, and keeps a rate typed at once', async () => {
+    const { page, errors } = await open();
+    await pause(page);
+    const lr = (i) => page.locator(`#run${i}-lr-value`).inputValue();
+    const before = [await lr(0), await lr(2)];
+    // The switch's own frame: the bowl's heatmap drawn, every run at its start, no rate chosen.
+    const first = await page.evaluate(() => new Promise((done) => {
+      const s = document.getElementById('surface');
+      s.value = 'bowl';
+      s.dispatchEvent(new Event('change', { bubbles: true }));
+      requestAnimationFrame(() => done({
+        background: window.optiviz.timings().background,
+        simulated: window.optiviz.simulated(),
+        lrs: [0, 2].map((i) => document.getElementById(`run${i}-lr-value`).value),
+      }));
+    }));
+    assert.ok(first.background > 0, 'the heatmap is drawn in the switch\'s frame');
+    assert.deepEqual(first.simulated, first.simulated.map(() => 0), 'each run shown at its start');
+    assert.deepEqual(first.lrs, before, 'the rates are not chosen yet');
+    await nextFrames(page);
+    // Then each run has the rate that works on the bowl (src/core/rates.rs), panels and link.
+    assert.deepEqual([await lr(0), await lr(2)], ['0.1', '0.5']);
+    assert.match(await page.evaluate(() => window.optiviz.query()), /run=sgd;lr=0\.1(&|$)/);
+    assert.ok((await page.evaluate(() => window.optiviz.simulated())).every((n) => n > 0), 'and is simulated');
+    // A rate typed in the same moment as the switch, before its frame, is the one kept.
+    await page.evaluate(() => {
+      const s = document.getElementById('surface');
+      s.value = 'himmelblau';
+      s.dispatchEvent(new Event('change', { bubbles: true }));
+      const field = document.getElementById('run0-lr-value');
+      field.value = '0.003';
+      field.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    await nextFrames(page);
+    assert.equal(await lr(0), '0.003');
+    assert.match(await page.evaluate(() => window.optiviz.query()), /run=sgd;lr=0\.003(&|$)/);
+    assert.notEqual(await lr(2), '0.5', 'the other runs have Himmelblau\'s rates');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   test('every optimizer can be chosen for a run, with sliders and flags from its description', async () => {
     const { page, errors } = await open();
     await pause(page);
