@@ -2,7 +2,7 @@
 
 use crate::core::rows::Rows;
 use crate::core::surface::{Surface, View};
-use contour::ContourBuilder;
+use crate::render::isolines::isolines;
 use plotters::style::colors::colormaps::{ColorMap, ViridisRGB};
 
 /// Maps surface values to `[0, 1]` for colours and contour levels.
@@ -303,7 +303,7 @@ impl Field {
 }
 
 /// Contour lines at `levels` evenly spaced normalized values (`k / (levels + 1)`, `k` from 1),
-/// traced by marching squares on a `cols × rows` grid of values already mapped to `[0, 1]`
+/// traced by marching squares ([`isolines`]) on a `cols × rows` grid of values already mapped to `[0, 1]`
 /// over `view`: `values[i + j·cols]` is the value at the centre of cell `(i, j)`, counted from
 /// `(x_min, y_min)` (row 0 at the bottom). The surface's [`Field::contours`] and the lab's
 /// loss landscape ([`crate::render::lab::loss_contours`]) both trace theirs here.
@@ -330,47 +330,20 @@ pub fn contour_lines(
     let thresholds: Vec<f64> = (1..=levels)
         .map(|k| k as f64 / (levels + 1) as f64)
         .collect();
-    // contour-rs puts grid value (i, j) at (origin + (i + ½)·step, origin + (j + ½)·step).
-    let builder = ContourBuilder::new(cols, rows, true)
-        .x_origin(v.x_min)
-        .y_origin(v.y_min)
-        .x_step(dx)
-        .y_step(dy);
-    let lines = builder
-        .lines(values, &thresholds)
-        .expect("the grid has exactly cols × rows values");
-    // The traced rings close along the grid's border where a level's region reaches it;
-    // those border runs are not isolines (marching squares never puts an isoline point on
-    // the border itself, only half a cell inside), so split each ring there.
-    let on_border = |x: f64, y: f64| {
-        let tol = 1e-9 * (dx + dy);
-        (x - v.x_min).abs() < tol
-            || (x - v.x_max).abs() < tol
-            || (y - v.y_min).abs() < tol
-            || (y - v.y_max).abs() < tol
-    };
-    lines
+    // Grid value (i, j) lies at (i + ½, j + ½) in the lines' grid coordinates.
+    isolines(values, (cols, rows), &thresholds)
         .into_iter()
-        .map(|line| {
-            let (geometry, level) = line.into_inner();
-            let mut paths = Vec::new();
-            for ring in geometry.0 {
-                let mut path: Vec<(f64, f64)> = Vec::new();
-                for c in ring.0 {
-                    if on_border(c.x, c.y) {
-                        if path.len() > 1 {
-                            paths.push(std::mem::take(&mut path));
-                        }
-                        path.clear();
-                    } else {
-                        path.push((c.x, c.y));
-                    }
-                }
-                if path.len() > 1 {
-                    paths.push(path);
-                }
-            }
-            ContourLine { level, paths }
+        .zip(thresholds)
+        .map(|(lines, level)| ContourLine {
+            level,
+            paths: lines
+                .into_iter()
+                .map(|line| {
+                    line.into_iter()
+                        .map(|[x, y]| (x * dx + v.x_min, y * dy + v.y_min))
+                        .collect()
+                })
+                .collect(),
         })
         .collect()
 }

@@ -14,6 +14,7 @@ mod clip;
 pub mod field;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod fonts;
+pub mod isolines;
 pub mod lab;
 pub mod mesh;
 pub mod plot;
