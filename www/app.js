@@ -81,6 +81,10 @@ class Page extends Player {
   }
 
   afterRender() {
+    // The runs were given a new surface's rates in this frame (App.rate_choices): shown.
+    const choices = this.app.rate_choices();
+    if (this.rateChoices !== undefined && choices !== this.rateChoices) this.refreshRuns();
+    this.rateChoices = choices;
     const note = this.app.coinciding();
     if ($('coincide').textContent !== note) {
       $('coincide').textContent = note;
@@ -303,6 +307,7 @@ class Page extends Player {
   adopt(app) {
     super.adopt(app);
     this.app = app;
+    this.rateChoices = undefined;
     this.panels.handle = app;
     pagePool().cancel();
     for (const id of ['results-box', 'sweep-box', 'multiples-box', 'basin-box']) $(id).open = false;
@@ -385,19 +390,6 @@ class Page extends Player {
     $('surface').value = 'custom';
     $('formula').textContent = this.app.surface_formula();
     this.changed();
-    this.chooseRates();
-  }
-
-  /**
-   * After the frame that shows a new surface is painted: each run gets the rate that works
-   * there (App.choose_rates), shown in its panel.
-   */
-  chooseRates() {
-    afterPaint(() => {
-      if (this.broken) return;
-      attempt(() => this.app.choose_rates());
-      this.refreshRuns();
-    });
   }
 
   /**
@@ -708,12 +700,12 @@ class Page extends Player {
       const switched = attempt(() => this.app.set_surface(select.value), select);
       this.syncControls();
       if (!switched) return;
+      // The new surface is painted first, each run at its start; the frames after it give the
+      // runs their rates (App.set_surface), which afterRender then shows in the panels.
       this.changed();
-      // The new surface is painted first, each run at its start; then the runs' rates.
-      this.chooseRates();
     });
     $('keep-rates').addEventListener('change', () => {
-      attempt(() => this.app.set_keep_rates($('keep-rates').checked));
+      this.app.set_keep_rates($('keep-rates').checked);
       this.remember();
     });
     const story = $('story');

@@ -237,10 +237,13 @@ export class RunPanels {
       }
       this.edited();
     });
-    // A new value from elsewhere (a surface switch's learning rate), shown in place.
+    // A new value from elsewhere (a surface switch's learning rate), shown in place; an
+    // unchanged one is not written again (each write costs the page a layout).
     input.show = (v) => {
+      const shown = scale.show(v);
+      if (number.value === shown) return;
       place(v);
-      number.value = scale.show(v);
+      number.value = shown;
     };
     const row = labelled(i, p.name, `${p.label} ${p.symbol}`, input, number);
     number.id = `${input.id}-value`;

@@ -78,7 +78,8 @@ impl App {
             trajectories: Vec::new(),
             pending: Vec::new(),
             change_ms: 0.0,
-            rates_due: false,
+            rates_due: None,
+            rate_choices: 0,
             compute_ms: Vec::new(),
             background,
             foreground,
@@ -183,11 +184,12 @@ impl App {
     /// with all its settings when the scenario keeps its rates ([`App::set_keep_rates`]). An
     /// unknown id is an error naming the allowed ones.
     ///
-    /// The rates are chosen after the frame that shows the new surface (which shows each run
-    /// at its start, whatever its rate): by [`App::choose_rates`], which the page calls once
-    /// that frame is painted, or else by the next frame's [`App::simulate_for`] or the next
-    /// edit of the runs, whichever comes first. Choosing them takes a few milliseconds (8 runs
-    /// × 17 rates simulated), which the switch's own frame then does not wait for.
+    /// The rates are chosen in the frames after the one that shows the new surface (which
+    /// shows each run at its start, whatever its rate), run by run within each frame's budget
+    /// for simulation ([`App::simulate_for`]), before any run is simulated; an edit of the runs
+    /// first chooses those still to choose. Choosing them all takes a few milliseconds (8 runs
+    /// × 17 rates simulated), which the switch's frame does not wait for and no later frame
+    /// takes at once; [`App::rate_choices`] tells the page when its panels should show them.
     pub fn set_surface(&mut self, id: &str) -> Result<(), JsError> {
         let surface = Surface::from_id(id)?;
         let s = &mut self.scenario;
@@ -196,16 +198,15 @@ impl App {
         s.view = None;
         s.step = 0;
         s.story = None;
-        self.rates_due = !s.keep_rates;
+        self.rates_due = (!s.keep_rates).then_some(0);
         Ok(self.resimulate_after_frame()?)
     }
 
-    /// Gives every run the learning rate that works on the surface a switch left them on
-    /// ([`App::set_surface`]) and begins them again with it; whether it did (`false` when no
-    /// switch left that to do). The page calls it once the switch's frame is painted and then
-    /// shows the runs' new rates in their panels.
-    pub fn choose_rates(&mut self) -> Result<bool, JsError> {
-        Ok(self.settle_rates()?)
+    /// How many times the runs have been given the rates that work on a new surface (a
+    /// switch's are given in the frames after it, [`App::set_surface`]): when it changes, the
+    /// page shows the runs' new rates in their panels.
+    pub fn rate_choices(&self) -> u32 {
+        self.rate_choices
     }
 
     /// The current surface's formula as the page shows it under the plot (`f(x, y) = …`).
@@ -225,7 +226,8 @@ impl App {
     }
 
     /// Shows the formula `text` ([`crate::core::custom`]), re-simulating every run from step 0
-    /// with the rates that work there, chosen after its first frame (as [`App::set_surface`]):
+    /// with the rates that work there, chosen in the frames after its own (as
+    /// [`App::set_surface`]):
     /// `"null"` when it reads, else
     /// `{message, column, before, at, after}` (JSON: the error, and the text around the column
     /// it points at), and the surface on screen stays as it was. Switching from a built-in
@@ -255,7 +257,7 @@ impl App {
         s.surface = surface;
         s.step = 0;
         s.story = None;
-        self.rates_due = !s.keep_rates;
+        self.rates_due = (!s.keep_rates).then_some(0);
         match self.resimulate_after_frame() {
             Ok(()) => "null".into(),
             Err(e) => json(&FormulaProblem {
@@ -289,10 +291,9 @@ impl App {
     }
 
     /// Sets [`App::keep_rates`] (the rates a switch just gave the runs are the ones kept).
-    pub fn set_keep_rates(&mut self, on: bool) -> Result<(), JsError> {
-        self.settle_rates()?;
+    pub fn set_keep_rates(&mut self, on: bool) {
+        self.settle_rates();
         self.scenario.keep_rates = on;
-        Ok(())
     }
 
     /// Moves the animation `n` steps forward; returns whether any run has steps left to show.
@@ -339,7 +340,7 @@ impl App {
     /// Simulates every run `n` steps ahead (1 to 20,000) instead.
     pub fn set_max_steps(&mut self, n: f64) -> Result<(), JsError> {
         let n = whole_in(n, "maximum steps", 1, MAX_STEPS as u64)? as usize;
-        self.settle_rates()?;
+        self.settle_rates();
         self.scenario.steps = n;
         self.scenario.step = self.scenario.step.min(n);
         Ok(self.resimulate_all()?)
@@ -534,7 +535,7 @@ impl App {
         let s = &mut self.scenario;
         (s.large, s.notation, s.lesson, s.keep_rates, s.lang) = keep;
         // The story's runs come with their own rates.
-        self.rates_due = false;
+        self.rates_due = None;
         Ok(self.resimulate_all()?)
     }
 

@@ -26,7 +26,7 @@ impl App {
     /// Applies `edit` to run `index`'s settings and re-simulates it; an error in the edit or
     /// in the new settings leaves the run as it was.
     fn edit(&mut self, index: usize, edit: Edit<'_>) -> Result<(), JsError> {
-        self.settle_rates()?;
+        self.settle_rates();
         let spec = runs::edited(&self.scenario.runs, index, edit)?;
         self.replace(index, spec)
     }
@@ -39,7 +39,7 @@ impl App {
     }
 
     fn push(&mut self, from: Result<&str, usize>) -> Result<(), JsError> {
-        self.settle_rates()?;
+        self.settle_rates();
         let mut entry = runs::new_entry(&self.scenario.runs, from)?;
         let s = &self.scenario;
         if from.is_ok() && !s.keep_rates {
@@ -72,6 +72,7 @@ impl App {
     /// Removes run `index`; the last run cannot be removed.
     pub fn remove_run(&mut self, index: usize) -> Result<(), JsError> {
         runs::removable(&self.scenario.runs, index)?;
+        self.settle_rates();
         self.scenario.runs.remove(index);
         self.trajectories.remove(index);
         self.pending.remove(index);

@@ -239,9 +239,11 @@ pub struct App {
     /// Milliseconds of simulation this frame's changes took so far (infinite once a change
     /// left the frame's time to its background: a new surface).
     change_ms: f64,
-    /// Whether the runs still wait for the rates that work on a new surface: a switch leaves
-    /// their choice to after its first frame ([`App::set_surface`], [`App::choose_rates`]).
-    rates_due: bool,
+    /// `Some(i)` while runs `i..` still wait for the rates that work on a new surface: a
+    /// switch leaves their choice to the frames after its own ([`App::set_surface`]).
+    rates_due: Option<usize>,
+    /// How many times the runs were given the rates of a new surface ([`App::rate_choices`]).
+    rate_choices: u32,
     /// `(under, over)`: run `under`'s trail lies under run `over`'s, as last drawn.
     covered: Vec<(usize, usize)>,
     /// Milliseconds each run's simulation took, for the results table.

@@ -66,7 +66,7 @@ impl App {
     /// re-simulates every run from there, keeping the animation's step.
     pub fn set_start_at(&mut self, px: f64, py: f64) -> Result<(), JsError> {
         let start = crate::state::scenario::check_start(self.world(px, py))?;
-        self.settle_rates()?;
+        self.settle_rates();
         self.scenario.start = start;
         Ok(self.resimulate_all()?)
     }

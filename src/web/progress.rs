@@ -46,26 +46,39 @@ impl App {
         Ok(())
     }
 
-    /// Gives every run the rate that works on the surface, when a switch left that to do
-    /// ([`App::set_surface`]), and begins them again; whether it did. A run whose rate cannot
-    /// be chosen keeps its own. Fails only when a run cannot begin, which a rate of
-    /// [`crate::core::rates::GRID`] given to a run that began does not make happen.
-    pub(super) fn settle_rates(&mut self) -> Result<bool, Error> {
-        if !self.rates_due {
-            return Ok(false);
-        }
-        self.rates_due = false;
-        let s = &mut self.scenario;
-        let view = s.view();
-        for run in &mut s.runs {
-            if let Ok(spec) =
-                crate::core::rates::with_working_lr(&s.surface, &run.spec, s.start, s.steps, &view)
-            {
-                run.spec = spec;
+    /// Gives every run still waiting for it the rate that works on the surface, when a switch
+    /// left that to do ([`App::set_surface`]), each begun again with it.
+    pub(super) fn settle_rates(&mut self) {
+        self.settle_until(f64::INFINITY);
+    }
+
+    /// Gives runs still waiting for it the rate that works on the surface, one after another
+    /// until `end` (a `now()` time; at least one), each begun again with it. A run whose rate
+    /// cannot be chosen, or that cannot begin with it, keeps its own.
+    fn settle_until(&mut self, end: f64) {
+        while let Some(i) = self.rates_due {
+            if i >= self.scenario.runs.len() {
+                self.rates_due = None;
+                self.rate_choices += 1;
+                break;
+            }
+            let s = &self.scenario;
+            let spec = &s.runs[i].spec;
+            let chosen =
+                crate::core::rates::with_working_lr(&s.surface, spec, s.start, s.steps, &s.view())
+                    .ok()
+                    .filter(|chosen| chosen != spec)
+                    .and_then(|chosen| Some((self.begin(&chosen).ok()?, chosen)));
+            if let Some((begun, chosen)) = chosen {
+                self.scenario.runs[i].spec = chosen;
+                (self.trajectories[i], self.pending[i]) = begun;
+                self.compute_ms[i] = 0.0;
+            }
+            self.rates_due = Some(i + 1);
+            if now() >= end {
+                break;
             }
         }
-        self.begin_all()?;
-        Ok(true)
     }
 
     /// Begins every run again, nothing simulated yet; an invalid run leaves every run as it
@@ -204,14 +217,13 @@ impl App {
             0.0
         };
         // Not in the frame that shows a new surface (its change left it no time), but in the
-        // next, if the page has not asked for them by then: the rates that work there.
-        if self.rates_due && self.change_ms.is_finite() {
+        // next ones, within their budget and before any run goes on: the rates that work there.
+        if self.rates_due.is_some() && self.change_ms.is_finite() {
             let t0 = now();
-            // An invalid run cannot be here (each was begun); it would keep its rate.
-            let _ = self.settle_rates();
+            self.settle_until(t0 + budget - self.change_ms);
             self.change_ms += now() - t0;
         }
-        let done = self.whole() || self.go_on(budget);
+        let done = self.rates_due.is_none() && (self.whole() || self.go_on(budget));
         self.change_ms = 0.0;
         done
     }
