@@ -57,22 +57,28 @@ impl App {
     /// cannot be chosen, or that cannot begin with it, keeps its own.
     fn settle_until(&mut self, end: f64) {
         while let Some(i) = self.rates_due {
-            if i >= self.scenario.runs.len() {
+            if let Some(run) = self.scenario.runs.get(i) {
+                let s = &self.scenario;
+                let chosen = crate::core::rates::with_working_lr(
+                    &s.surface,
+                    &run.spec,
+                    s.start,
+                    s.steps,
+                    &s.view(),
+                )
+                .ok()
+                .filter(|chosen| *chosen != run.spec)
+                .and_then(|chosen| Some((self.begin(&chosen).ok()?, chosen)));
+                if let Some((begun, chosen)) = chosen {
+                    self.scenario.runs[i].spec = chosen;
+                    (self.trajectories[i], self.pending[i]) = begun;
+                    self.compute_ms[i] = 0.0;
+                }
+            }
+            if i + 1 >= self.scenario.runs.len() {
                 self.rates_due = None;
                 self.rate_choices += 1;
                 break;
-            }
-            let s = &self.scenario;
-            let spec = &s.runs[i].spec;
-            let chosen =
-                crate::core::rates::with_working_lr(&s.surface, spec, s.start, s.steps, &s.view())
-                    .ok()
-                    .filter(|chosen| chosen != spec)
-                    .and_then(|chosen| Some((self.begin(&chosen).ok()?, chosen)));
-            if let Some((begun, chosen)) = chosen {
-                self.scenario.runs[i].spec = chosen;
-                (self.trajectories[i], self.pending[i]) = begun;
-                self.compute_ms[i] = 0.0;
             }
             self.rates_due = Some(i + 1);
             if now() >= end {

@@ -11,7 +11,9 @@
 //   painted at the display's next refresh) and that frame's own work;
 // - the heatmap: a zoom step, which recomputes the heatmap (at half resolution while the
 //   gesture lasts) and contours for the new view; and a surface switch, which computes it at
-//   full resolution and re-simulates every run.
+//   full resolution and re-simulates every run: its latency and parts, and as the display
+//   meets it (the longest frame interval from the switch through the frames that choose the
+//   runs' rates and simulate them, and how many switches dropped a frame).
 // - loading: what the three pages download (wasm, JavaScript, CSS: raw and gzipped, from the
 //   files the page fetched) and the time from navigation to the first frame with the plots
 //   painted, over fresh loads of each page on a quiet browser (before anything else runs).
@@ -282,6 +284,7 @@ const splitRows = (t, skip = 0) => [
   row('… of it, the input\'s handler', t.handler.slice(skip)),
   row('… waiting for the next frame to begin', t.wait.slice(skip)),
   row('… that frame\'s work, to drawn', t.frame.slice(skip)),
+  row('… the page\'s work: handler and frame', t.handler.map((h, k) => h + t.frame[k]).slice(skip)),
 ].join('\n');
 console.log(`Surface canvas ${canvas} device pixels, 8 runs × 2,000 steps, ${(await browser.version())}.`);
 console.log('');
@@ -318,9 +321,41 @@ parts.forEach((split, i) => {
     const c = document.getElementById('surface-canvas');
     return `${c.width} × ${c.height}`;
   });
-  const switched = await timed(hi, switchSurface, 12);
+  // 32 switches, the first 4 left out: the page was just opened, its wasm still in the
+  // browser's baseline code.
+  const switched = await timed(hi, switchSurface, 32);
   const switches = switched.out.map((ms, k) => [ms, switched.split[k].background]);
-  const switchParts = splitRows(switched, 2);
+  const switchParts = splitRows(switched, 4);
+  // A switch as the display meets it: the frame intervals from the frame before the switch
+  // (which arrives in a task 4 ms into a frame, as a person's input does) until 400 ms after,
+  // through the frames that give the runs their rates and simulate them: the longest of each
+  // switch, 16.7 when no frame was dropped, and how many switches dropped one.
+  const switchFrames = await hi.evaluate((count) => new Promise((done) => {
+    const s = document.getElementById('surface');
+    const out = [];
+    const one = (k) => {
+      const intervals = [];
+      let [last, fired] = [0, 0];
+      const tick = (t) => {
+        if (fired) intervals.push(t - last);
+        last = t;
+        if (!fired) {
+          fired = performance.now();
+          setTimeout(() => {
+            s.value = k % 2 ? 'rosenbrock' : 'himmelblau';
+            s.dispatchEvent(new Event('change', { bubbles: true }));
+          }, 4);
+        }
+        if (performance.now() - fired < 400) requestAnimationFrame(tick);
+        else {
+          out.push(Math.max(...intervals));
+          if (k + 1 < count) setTimeout(() => one(k + 1), 100); else done(out);
+        }
+      };
+      requestAnimationFrame(tick);
+    };
+    one(0);
+  }), 32);
   const zooms = await hi.evaluate(() => new Promise((done) => {
     const c = document.getElementById('trajectory-canvas');
     const r = c.getBoundingClientRect();
@@ -344,8 +379,9 @@ parts.forEach((split, i) => {
     one(0);
   }));
   await hi.close();
-  // The first two of each are left out: the first frames run in the browser's baseline code.
-  const [sw, zm] = [switches.slice(2), zooms.slice(2)];
+  // The first 4 switches and 2 zooms are left out: the first frames run in the browser's
+  // baseline code.
+  const [sw, zm] = [switches.slice(4), zooms.slice(2)];
   console.log('');
   console.log(`The heatmap at ${size} device pixels (device scale 1.5), 8 runs × 2,000 steps, paused:`);
   console.log('');
@@ -354,6 +390,9 @@ parts.forEach((split, i) => {
   console.log(row('surface switch → painted', sw.map((x) => x[0])));
   console.log(row('… of it, heatmap + contours + axes', sw.map((x) => x[1])));
   console.log(switchParts);
+  const displayed = switchFrames.slice(2);
+  console.log(row('surface switch as displayed: its longest frame interval', displayed));
+  console.log(`| … switches that dropped a frame (an interval over 20 ms) | ${displayed.filter((ms) => ms > 20).length} of ${displayed.length} | | | |`);
   console.log(row('zoom end: heatmap + contours + axes at full resolution', zm.map((x) => x[0]).filter((x) => x > 0)));
   console.log(row('zoom end: the frame that draws it (longest interval after the step)', zm.map((x) => x[1])));
   console.log('');
