@@ -2,6 +2,8 @@
 //! crate, which traced them before: on random grids and on every surface, each level's
 //! segments are the crate's, bit for bit, once the rings the crate closes along the grid's
 //! border are cut there (as the page cut them); and the polylines are joined as lines are.
+//! Native only: the crate and proptest are native dev-dependencies.
+#![cfg(not(target_arch = "wasm32"))]
 
 use contour::ContourBuilder;
 use optiviz::core::surface::{Surface, View};
