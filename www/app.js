@@ -7,7 +7,7 @@ import { wireEmbed } from './embed.js';
 import { wireExport } from './export.js';
 import { Job, WARM_SIZE, WARM_STEPS, pagePool } from './pool.js';
 import { lang, startLanguage, t, wireLanguage } from './i18n.js';
-import { $, Player, RunPanels, afterPaint, attempt, fitCanvases, fmt, fmtDecay, legendItems, notice, recover, showExplanation, swatchItem, touchWords, trapped, wireKeys } from './runs.js';
+import { $, Player, RunPanels, attempt, fitCanvases, fmt, fmtDecay, legendItems, notice, recover, showExplanation, swatchItem, touchWords, trapped, wireKeys } from './runs.js';
 
 /** The page's words for a typed surface, in one place (to move into the catalogue). */
 // The formula a fresh "your own f(x, y)" field starts with: two minima and a tilted valley
@@ -281,10 +281,11 @@ class Page extends Player {
       panels();
       return Promise.resolve();
     }
-    return new Promise((built) => afterPaint(() => {
+    // After the frame's callbacks, the browser paints; a task queued from one runs after that.
+    return new Promise((built) => requestAnimationFrame(() => setTimeout(() => {
       panels();
       built();
-    }));
+    })));
   }
 
   /** What else lists the runs `runs`: the open basin and multiples choices, and the legends. */
@@ -389,6 +390,8 @@ class Page extends Player {
     this.interacting();
     $('surface').value = 'custom';
     $('formula').textContent = this.app.surface_formula();
+    this.showTheory(); // the typed surface may have one, or lose it
+    // The runs' rates come in the frames after (App.set_formula), shown by afterRender.
     this.changed();
   }
 

@@ -127,14 +127,6 @@ export function fitCanvases(canvases) {
   }
 }
 
-/**
- * Calls `then` once the next frame is painted: a task queued from a frame's callback runs
- * after the browser paints that frame.
- */
-export function afterPaint(then) {
-  requestAnimationFrame(() => setTimeout(then));
-}
-
 /** The legend entries of every shown run: its colour, number and optimizer. */
 export function legendItems(runs) {
   return runs.flatMap((run) => (run.hidden ? [] : [swatchItem(run.color, run.legend)]));
