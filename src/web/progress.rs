@@ -122,8 +122,10 @@ impl App {
         self.go_on(CHANGE_MS);
     }
 
-    /// Simulates every run to its end at once, for what needs whole runs now (an export).
+    /// Simulates every run to its end at once, for what needs whole runs now (an export),
+    /// with the rates a switch left them waiting for.
     pub(super) fn finish_runs(&mut self) {
+        self.settle_rates();
         self.slices(f64::INFINITY, true);
     }
 

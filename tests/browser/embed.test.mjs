@@ -26,7 +26,8 @@ test('a framed scene is the plot and its chart, driven by its embedder', async (
   await page.click('#fifty');
   await page.waitForFunction(() => document.getElementById('state').textContent.startsWith('step 50 '));
   assert.match(await page.locator('#state').innerText(), /^step 50 of \d+, paused$/);
-  assert.match(await frame.locator('#step-count').innerText(), /^50 /);
+  // The answer goes out at once; the scene draws step 50 in its next frame.
+  await frame.locator('#step-count', { hasText: /^50 / }).waitFor({ timeout: 5000 });
   // Play, then pause: the state follows.
   await page.click('#play');
   await page.waitForFunction(() => /playing$/.test(document.getElementById('state').textContent));
