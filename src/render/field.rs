@@ -303,9 +303,9 @@ impl Field {
 }
 
 /// Contour lines at `levels` evenly spaced normalized values (`k / (levels + 1)`, `k` from 1),
-/// traced by marching squares ([`isolines`]) on a `cols × rows` grid of values already mapped to `[0, 1]`
-/// over `view`: `values[i + j·cols]` is the value at the centre of cell `(i, j)`, counted from
-/// `(x_min, y_min)` (row 0 at the bottom). The surface's [`Field::contours`] and the lab's
+/// traced by marching squares ([`isolines`]) on a `cols × rows` grid of values already mapped
+/// to `[0, 1]` over `view`: `values[i + j·cols]` is the value at the centre of cell `(i, j)`,
+/// counted from `(x_min, y_min)` (row 0 at the bottom). The surface's [`Field::contours`] and the lab's
 /// loss landscape ([`crate::render::lab::loss_contours`]) both trace theirs here.
 ///
 /// A grid narrower than 2 cells either way has no lines.

@@ -229,9 +229,9 @@ impl App {
     /// with the rates that work there, chosen in the frames after its own (as
     /// [`App::set_surface`]): `"null"` when it reads, else `{message, column, before, at,
     /// after}` (JSON: the error, and the text around the column it points at), and the
-    /// surface on screen stays as it was. Switching from a built-in
-    /// surface starts at the typed surface's own start and view; editing a typed one keeps a
-    /// start the user chose where the new formula is defined there and it is in view.
+    /// surface on screen stays as it was. Switching from a built-in surface starts at the
+    /// typed surface's own start and view; editing a typed one keeps a start the user chose
+    /// where the new formula is defined there and it is in view.
     pub fn set_formula(&mut self, text: &str) -> String {
         let surface = match Surface::custom(text) {
             Ok(s) => s,

@@ -71,8 +71,7 @@ impl App {
                 .and_then(|chosen| Some((self.begin(&chosen).ok()?, chosen)));
                 if let Some((begun, chosen)) = chosen {
                     self.scenario.runs[i].spec = chosen;
-                    (self.trajectories[i], self.pending[i]) = begun;
-                    self.compute_ms[i] = 0.0;
+                    self.put(i, begun);
                 }
             }
             if i + 1 >= self.scenario.runs.len() {
@@ -104,7 +103,19 @@ impl App {
     /// Puts run `index`'s new beginning ([`App::begin`] of its settings, now the scenario's)
     /// in place, or a new run's at the end (`index` being the number of runs), and simulates
     /// what fits in a change's budget.
-    pub(super) fn restart(&mut self, index: usize, (trajectory, pending): Begun) {
+    pub(super) fn restart(&mut self, index: usize, begun: Begun) {
+        self.put(index, begun);
+        // Its own first slice whatever the budget left: runs restarted one after another in
+        // one frame (Tune's result sets each in turn) each show the start of their path at once.
+        let t0 = now();
+        self.slice(index, self.ahead());
+        self.change_ms += now() - t0;
+        self.go_on(CHANGE_MS);
+    }
+
+    /// Puts run `index`'s new beginning in place, or a new run's at the end (`index` being the
+    /// number of runs), nothing simulated yet.
+    fn put(&mut self, index: usize, (trajectory, pending): Begun) {
         if index == self.trajectories.len() {
             self.trajectories.push(trajectory);
             self.pending.push(pending);
@@ -114,12 +125,6 @@ impl App {
             self.pending[index] = pending;
             self.compute_ms[index] = 0.0;
         }
-        // Its own first slice whatever the budget left: runs restarted one after another in
-        // one frame (Tune's result sets each in turn) each show the start of their path at once.
-        let t0 = now();
-        self.slice(index, self.ahead());
-        self.change_ms += now() - t0;
-        self.go_on(CHANGE_MS);
     }
 
     /// Simulates every run to its end at once, for what needs whole runs now (an export),
