@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { harness, root } from './harness.mjs';
+import { harness, nextFrames, root } from './harness.mjs';
 
 const h = harness();
 const bin = process.env.OPTIVIZ_BIN ?? `${root}target/debug/optiviz`;
@@ -167,6 +167,8 @@ test('the race video records the plot and the chart from step 0 to the end, with
   // 60 steps at 60 steps a second: 31 frames of race and a second of the end, about 2 s.
   const { page, errors } = await h.open('?surface=himmelblau&start=-1,2&steps=60&step=25&speed=60&run=adam;lr=0.05&run=sgd;lr=0.01');
   await page.locator('#export-box summary').click();
+  // The open box lengthens the page; its frames size the canvases to the new layout.
+  await nextFrames(page);
   const [plot, chart] = await page.$$eval(['#surface-canvas', '#loss-canvas'].join(','), (cs) => cs.map((c) => [c.width, c.height]));
   const downloading = page.waitForEvent('download', { timeout: 60_000 });
   await page.click('#export-video');
