@@ -7,8 +7,8 @@
 
 use contour::ContourBuilder;
 use optiviz::core::surface::{Surface, View};
-use optiviz::render::field::{Field, contour_lines};
-use optiviz::render::isolines::isolines;
+use optiviz::render::field::{CONTOUR_TOLERANCE_PX, Field, contour_lines, for_pixels};
+use optiviz::render::isolines::{isolines, simplify};
 use proptest::prelude::*;
 
 /// A segment as two points' bits, its ends in a fixed order.
@@ -237,4 +237,115 @@ fn the_surface_contours_are_drawn_from_the_same_lines() {
             .flatten()
             .all(|&(x, y)| view.x_min < x && x < view.x_max && view.y_min < y && y < view.y_max)
     }));
+}
+
+/// The distance from `p` to the segment `a`–`b`, every point scaled by `scale` first.
+fn distance_scaled(p: (f64, f64), a: (f64, f64), b: (f64, f64), scale: (f64, f64)) -> f64 {
+    let s = |q: (f64, f64)| (q.0 * scale.0, q.1 * scale.1);
+    let (p, a, b) = (s(p), s(a), s(b));
+    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+    let len2 = dx * dx + dy * dy;
+    let t = if len2 == 0.0 {
+        0.0
+    } else {
+        (((p.0 - a.0) * dx + (p.1 - a.1) * dy) / len2).clamp(0.0, 1.0)
+    };
+    (p.0 - a.0 - t * dx).hypot(p.1 - a.1 - t * dy)
+}
+
+/// `kept` is `points` with some left out, the ends kept, and every point left out within
+/// `tolerance` (scaled) of the kept segment around it.
+fn a_faithful_simplification(
+    points: &[(f64, f64)],
+    kept: &[(f64, f64)],
+    scale: (f64, f64),
+    tolerance: f64,
+) {
+    if points.len() < 2 {
+        assert_eq!(kept, points);
+        return;
+    }
+    assert_eq!(kept.first(), points.first());
+    assert_eq!(kept.last(), points.last());
+    // Walk both: each kept point is the next equal point of the line.
+    let mut at = 0;
+    for pair in kept.windows(2) {
+        let start = at;
+        assert_eq!(points[start], pair[0]);
+        at = start
+            + 1
+            + points[start + 1..]
+                .iter()
+                .position(|&p| p == pair[1])
+                .expect("kept points come from the line, in order");
+        for &p in &points[start + 1..at] {
+            let e = distance_scaled(p, pair[0], pair[1], scale);
+            assert!(e <= tolerance + 1e-9, "{p:?} is {e} from the kept segment");
+        }
+    }
+    assert_eq!(at, points.len() - 1);
+}
+
+proptest! {
+    /// A random walk simplified at any scale and tolerance keeps its ends and leaves out only
+    /// points within the tolerance of what is kept.
+    #[test]
+    fn simplified_lines_stay_within_the_tolerance(
+        steps in prop::collection::vec((-1.0f64..1.0, -1.0f64..1.0), 0..60),
+        scale in (0.1f64..20.0, 0.1f64..20.0),
+        tolerance in 0.0f64..2.0,
+    ) {
+        let mut p = (0.0, 0.0);
+        let points: Vec<(f64, f64)> = steps.iter().map(|d| { p = (p.0 + d.0, p.1 + d.1); p }).collect();
+        let kept = simplify(&points, scale, tolerance);
+        a_faithful_simplification(&points, &kept, scale, tolerance);
+    }
+}
+
+#[test]
+fn a_zigzag_is_kept_above_the_tolerance_and_flattened_below_it() {
+    let zigzag = [(0.0, 0.0), (1.0, 0.6), (2.0, 0.0), (3.0, 0.6), (4.0, 0.0)];
+    // Each peak is 0.6 off the whole line; once the first is kept, the second is
+    // 2 · 0.6 / √(3² + 0.6²) = 0.39 off the line from it to the end, and the valley between
+    // them 0.6 off theirs: all stay at 0.25.
+    assert_eq!(simplify(&zigzag, (1.0, 1.0), 0.25), zigzag);
+    let ends = [(0.0, 0.0), (4.0, 0.0)];
+    assert_eq!(simplify(&zigzag, (1.0, 1.0), 0.65), ends);
+    // Drawn at a quarter of a pixel per unit up, the peaks are 0.15 pixels off.
+    assert_eq!(simplify(&zigzag, (1.0, 0.25), 0.25), ends);
+    // A straight line, a point, a ring (its ends one point).
+    let straight: Vec<(f64, f64)> = (0..50)
+        .map(|i| (f64::from(i), 2.0 * f64::from(i)))
+        .collect();
+    assert_eq!(
+        simplify(&straight, (1.0, 1.0), 0.01),
+        [(0.0, 0.0), (49.0, 98.0)]
+    );
+    assert_eq!(simplify(&[(1.0, 1.0)], (1.0, 1.0), 0.25), [(1.0, 1.0)]);
+    let ring = [(0.0, 0.0), (2.0, 0.0), (2.0, 2.0), (0.0, 2.0), (0.0, 0.0)];
+    assert_eq!(simplify(&ring, (1.0, 1.0), 0.25), ring);
+}
+
+#[test]
+fn every_surfaces_drawn_contours_are_the_traced_ones_within_a_quarter_pixel() {
+    // As the page draws them on a 1035-pixel square plot.
+    let mut before = 0;
+    let mut after = 0;
+    for surface in Surface::all() {
+        let field = Field::new(surface.clone(), surface.default_view());
+        let traced = field.contours(14, 160);
+        let drawn = for_pixels(traced.clone(), &field.view, 1035, 1035);
+        let v = field.view;
+        let scale = (1035.0 / (v.x_max - v.x_min), 1035.0 / (v.y_max - v.y_min));
+        for (t, d) in traced.iter().zip(&drawn) {
+            assert_eq!(t.level, d.level);
+            for (tp, dp) in t.paths.iter().zip(&d.paths) {
+                a_faithful_simplification(tp, dp, scale, CONTOUR_TOLERANCE_PX);
+                before += tp.len();
+                after += dp.len();
+            }
+        }
+    }
+    // Marching squares' points are a few pixels apart on smooth lines: most go.
+    assert!(after * 2 < before, "{before} points drawn as {after}");
 }

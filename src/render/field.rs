@@ -198,6 +198,43 @@ pub struct ContourLine {
     pub paths: Vec<Vec<(f64, f64)>>,
 }
 
+/// How far (device pixels) a drawn contour may stray from the traced one: the points within
+/// it are dropped ([`ContourLine::simplified`]).
+pub const CONTOUR_TOLERANCE_PX: f64 = 0.25;
+
+impl ContourLine {
+    /// The line with the points dropped that lie within `tolerance` pixels of the rest, drawn
+    /// at `scale` pixels per unit along x and y ([`crate::render::isolines::simplify`]).
+    pub fn simplified(&self, scale: (f64, f64), tolerance: f64) -> ContourLine {
+        ContourLine {
+            level: self.level,
+            paths: self
+                .paths
+                .iter()
+                .map(|p| crate::render::isolines::simplify(p, scale, tolerance))
+                .collect(),
+        }
+    }
+}
+
+/// `contours` as drawn over `view` on `width × height` pixels: each
+/// [`ContourLine::simplified`] to [`CONTOUR_TOLERANCE_PX`].
+pub fn for_pixels(
+    contours: Vec<ContourLine>,
+    view: &View,
+    width: usize,
+    height: usize,
+) -> Vec<ContourLine> {
+    let scale = (
+        width as f64 / (view.x_max - view.x_min),
+        height as f64 / (view.y_max - view.y_min),
+    );
+    contours
+        .iter()
+        .map(|c| c.simplified(scale, CONTOUR_TOLERANCE_PX))
+        .collect()
+}
+
 /// The surface sampled over a view, ready to colour and to contour.
 #[derive(Clone, Debug)]
 pub struct Field {

@@ -2,6 +2,7 @@
 //! the optional views, with the frame's timings.
 
 use super::*;
+use crate::render::field::for_pixels;
 use crate::render::scene::{Scene, adaptive};
 
 /// What the background canvas shows, to know when it must be painted again.
@@ -145,6 +146,7 @@ impl App {
                 CONTOUR_RESOLUTION
             };
             let contours = field.contours(14, contour_resolution(cost, finest));
+            let contours = for_pixels(contours, &view, w, h);
             (Heatmap::new(field, w, h, min_factor), contours)
         });
         let (pixels, iw, ih) = map.shown();

@@ -13,7 +13,8 @@
 //   gesture lasts) and contours for the new view; and a surface switch, which computes it at
 //   full resolution and re-simulates every run: its latency and parts, and as the display
 //   meets it (the longest frame interval from the switch through the frames that choose the
-//   runs' rates and simulate them, and how many switches dropped a frame).
+//   runs' rates and simulate them, and how many switches dropped a frame), and from a Chromium
+//   trace, the switch's frame task on the main thread and the commit's share of it.
 // - loading: what the three pages download (wasm, JavaScript, CSS: raw and gzipped, from the
 //   files the page fetched) and the time from navigation to the first frame with the plots
 //   painted, over fresh loads of each page on a quiet browser (before anything else runs).
@@ -29,6 +30,7 @@
 // `node bench.mjs --load` measures only the loading (sizes and first paint).
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { root, serve } from './harness.mjs';
@@ -356,6 +358,36 @@ parts.forEach((split, i) => {
     };
     one(0);
   }), 32);
+  // The browser's share of a switch's frame, from a Chromium trace of 14 switches (the first 2
+  // left out): the frame's whole main-thread task (`ProxyMain::BeginMainFrame`: the page's
+  // frame callback, style, layout and paint, and the commit) and, of it, the commit's update
+  // of the layers (`LayerTreeHost::DoUpdateLayers`), where software compositing rasterizes what
+  // the canvases were drawn with.
+  const tracePath = `${tmpdir()}/optiviz-bench-switch-trace.json`;
+  await browser.startTracing(hi, { path: tracePath, categories: ['cc', 'blink.user_timing', 'devtools.timeline'] });
+  await hi.evaluate((count) => new Promise((done) => {
+    const s = document.getElementById('surface');
+    const one = (k) => {
+      performance.mark(`bench-switch-${k}`);
+      s.value = k % 2 ? 'rosenbrock' : 'himmelblau';
+      s.dispatchEvent(new Event('change', { bubbles: true }));
+      if (k + 1 < count) setTimeout(() => one(k + 1), 250); else setTimeout(done, 250);
+    };
+    one(0);
+  }), 14);
+  await browser.stopTracing();
+  const traced = JSON.parse(readFileSync(tracePath, 'utf8')).traceEvents;
+  const mainThread = traced.find((e) => e.name === 'thread_name' && e.args.name === 'CrRendererMain');
+  const onMain = traced.filter((e) => e.ph === 'X' && e.pid === mainThread.pid && e.tid === mainThread.tid).sort((a, b) => a.ts - b.ts);
+  const switchFrameParts = traced
+    .filter((e) => /^bench-switch-\d+$/.test(e.name))
+    .sort((a, b) => a.ts - b.ts)
+    .slice(2)
+    .map((mark) => {
+      const frame = onMain.find((e) => e.ts >= mark.ts && e.name === 'ProxyMain::BeginMainFrame');
+      const layers = onMain.find((e) => e.ts >= frame.ts && e.ts <= frame.ts + frame.dur && e.name === 'LayerTreeHost::DoUpdateLayers');
+      return [frame.dur / 1000, (layers?.dur ?? 0) / 1000];
+    });
   const zooms = await hi.evaluate(() => new Promise((done) => {
     const c = document.getElementById('trajectory-canvas');
     const r = c.getBoundingClientRect();
@@ -393,6 +425,8 @@ parts.forEach((split, i) => {
   const displayed = switchFrames.slice(2);
   console.log(row('surface switch as displayed: its longest frame interval', displayed));
   console.log(`| … switches that dropped a frame (an interval over 20 ms) | ${displayed.filter((ms) => ms > 20).length} of ${displayed.length} | | | |`);
+  console.log(row('surface switch, its frame in the browser (trace): the whole main-thread task', switchFrameParts.map((x) => x[0])));
+  console.log(row('… of it, the commit\'s layer update (software rasterizing the canvases)', switchFrameParts.map((x) => x[1])));
   console.log(row('zoom end: heatmap + contours + axes at full resolution', zm.map((x) => x[0]).filter((x) => x > 0)));
   console.log(row('zoom end: the frame that draws it (longest interval after the step)', zm.map((x) => x[1])));
   console.log('');
