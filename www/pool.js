@@ -16,6 +16,18 @@ import { workerWasmUrl } from './wasm.js';
 export const WARM_SIZE = 64;
 export const WARM_STEPS = 200;
 
+/**
+ * The workers' wasm, compiled once on the page for every worker of every pool: each worker is
+ * sent the `WebAssembly.Module` and instantiates it. The engine shares a module's code between
+ * the workers it is sent to, so the code is compiled once, and what the engine optimizes while
+ * one worker runs it hot (the warm-up map, a first job) every worker, and every later pool's,
+ * runs from then on; each worker compiling its own copy from the URL started cold. Where the
+ * page cannot compile it (a server sending the wrong type), the workers are sent the URL and
+ * report any error themselves.
+ */
+let compiled = null;
+const workerWasm = () => (compiled ??= WebAssembly.compileStreaming(fetch(workerWasmUrl)).catch(() => workerWasmUrl.href));
+
 /** Workers to use: one per reported core, at most eight. */
 export const cores = () => Math.max(1, Math.min(navigator.hardwareConcurrency || 1, 8));
 
@@ -78,8 +90,10 @@ export class Pool {
         if (this.workers.length >= this.size) return;
         slot = this.spawn();
       }
-      slot.item = { ...this.queue.shift(), id: (this.serial += 1) };
-      slot.worker.postMessage({ ...slot.item.task, job: slot.item.id, lang, wasm: workerWasmUrl.href });
+      const item = { ...this.queue.shift(), id: (this.serial += 1) };
+      slot.item = item;
+      // (Messages to one worker keep their order: each waits on the same compile.)
+      workerWasm().then((wasm) => slot.worker.postMessage({ ...item.task, job: item.id, lang, wasm }));
     }
   }
 
@@ -96,7 +110,8 @@ export class Pool {
    */
   warm(tasks = []) {
     while (this.workers.length < this.limit) {
-      this.spawn().worker.postMessage({ kind: 'warm', wasm: workerWasmUrl.href });
+      const { worker } = this.spawn();
+      workerWasm().then((wasm) => worker.postMessage({ kind: 'warm', wasm }));
     }
     if (tasks.length > 0 && !this.runs.has(this.warming)) this.warming = this.start(tasks);
     return this.warming?.ended ?? Promise.resolve();

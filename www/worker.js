@@ -4,7 +4,10 @@
 // themselves are planned in Rust (basin_tasks, sweep_tasks in src/web/jobs.rs).
 import init, { basin_rows, set_language, sweep_rates, tune_run } from './pkg/optiviz.js';
 
-/** The wasm started, from the URL the page chose (www/wasm.js) and sends with every task. */
+/**
+ * The wasm started, from what the page sends with every task: the module it compiled once for
+ * all its workers (pool.js), or the URL it chose (www/wasm.js) where it could not compile it.
+ */
 let ready;
 
 const tasks = {

@@ -22,7 +22,7 @@
 //   (scripts/bench_numpy.py, run with $OPTIVIZ_PYTHON, else python3; noted and skipped where no
 //   Python has numpy), its settled starts per minimum beside the page's; then the basin map's
 //   ratios (wasm on one worker to native, numpy to the page on every core) from rounds that
-//   run each side in turn, as the median of the rounds' ratios, for a fresh pool's first map
+//   run each side in turn, as the median of the rounds' ratios, for a fresh page's first map
 //   (after the warm-up map the page's pool computes when the basin map's controls open) and
 //   for its second.
 // Headless Chromium runs without a GPU here, so canvas drawing is done in software.
@@ -488,6 +488,70 @@ parts.forEach((split, i) => {
   console.log('');
 }
 
+// One 512 × 512 basin map (SGD, lr 0.01, Himmelblau, ≤ 500 steps per start) through the page's
+// own worker pool (pool.js, worker.js), rows dealt in chunks as the page deals them: `maps`
+// maps in a row on one pool of `workers` fresh workers (evaluated in a page). The pool's
+// workers are started and their wasm instantiated before the clock starts, then warmed as the
+// page warms its pool when the basin map's controls open (Pool.warm: a small map of the run),
+// then left 300 ms, less than a person takes to pick the map's settings: the browser compiles
+// a function with its optimizing compiler once the function has run hot, in the background, and
+// until then runs it as its baseline compiler made it. Each map's time, and the last one's
+// settled starts by minimum. (An older page's pool.js has no warm-up map: WARM_SIZE 0.)
+const basinInPage = async ({ workers, maps }) => {
+  const { Pool, cores, WARM_SIZE = 0, WARM_STEPS = 0 } = await import('./pool.js');
+  const { basin_tasks } = await import('./pkg/optiviz.js');
+  const size = workers === 'all' ? cores() : workers;
+  const n = 512;
+  const q = 'surface=himmelblau&run=sgd;lr=0.01';
+  const pool = new Pool(size);
+  const [tiny] = JSON.parse(basin_tasks(q, 0, 8, 5, 1, 0));
+  await pool.run(Array.from({ length: size }, () => tiny));
+  if (WARM_SIZE > 0) {
+    await pool.warm(JSON.parse(basin_tasks(q, 0, WARM_SIZE, Math.min(500, WARM_STEPS), size, 0)));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+  const tasks = JSON.parse(basin_tasks(q, 0, n, 500, size, 0));
+  const times = [];
+  let settled;
+  let minima;
+  for (let k = 0; k < maps; k += 1) {
+    settled = 0;
+    // Settled starts by minimum (code 2 + i), for the numpy version's check below.
+    minima = [];
+    const t0 = performance.now();
+    await pool.run(tasks, {
+      part: (_, m) => {
+        for (const c of m.cells) {
+          if ((c & 0xff) < 2) continue;
+          settled += 1;
+          minima[(c & 0xff) - 2] = (minima[(c & 0xff) - 2] ?? 0) + 1;
+        }
+      },
+    });
+    times.push(performance.now() - t0);
+  }
+  pool.close();
+  return { ms: times[0], times, settled, minima };
+};
+
+/**
+ * `basinInPage` in a page of its own, opened for it (a new browser context: nothing compiled
+ * or cached), so that its first map is the first a person meets on the page: the page compiles
+ * its workers' wasm once for all its pools, and what a map leaves optimized, the next runs.
+ */
+const freshBasin = async (workers, maps = 2) => {
+  const p = await browser.newPage({ viewport: { width: 1440, height: 1300 } });
+  // Paused at its last step, so that its own frames take no core from the workers.
+  await p.goto(`${base}?surface=himmelblau&run=sgd;lr=0.01&steps=100&step=100`);
+  await p.waitForSelector('body[data-ready="true"]');
+  const result = await p.evaluate(basinInPage, { workers, maps });
+  await p.close();
+  // The closed page's process takes a core for a while after: a native run started at once
+  // took up to 80 ms against its steady 56.
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  return result;
+};
+
 // The comparison views' computations (issue #7), in wasm in this page, against the same
 // workloads natively (`optiviz bench`, src/core/bench.rs, one core) in the same run.
 const heavy = await page.evaluate(async () => {
@@ -507,53 +571,14 @@ const heavy = await page.evaluate(async () => {
   const [sweepNaive, naiveSum] = time(() => wasm.bench_sweep(false));
   const [kernel] = time(() => wasm.bench_adam_kernel(64, 20000, true));
   const [kernelNaive] = time(() => wasm.bench_adam_kernel(64, 20000, false));
-  // One 512 × 512 basin map (SGD, lr 0.01, Himmelblau, ≤ 500 steps per start) through the
-  // page's own worker pool (pool.js, worker.js), rows dealt in chunks as the page deals them.
-  // (An older page's pool.js has no warm-up map: WARM_SIZE 0.)
-  const { Pool, cores, WARM_SIZE = 0, WARM_STEPS = 0 } = await import('./pool.js');
+  // The page's own worker pool (pool.js, worker.js) for the sweep, as the page deals it. (An
+  // older page's pool.js has no warm-up map: WARM_SIZE 0.)
+  const { Pool, cores, WARM_SIZE = 0 } = await import('./pool.js');
   const { basin_tasks, sweep_tasks } = await import('./pkg/optiviz.js');
   const warm = async (pool) => {
     // Every worker started, its wasm compiled and instantiated, before the clock starts.
     const [tiny] = JSON.parse(basin_tasks('surface=himmelblau&run=sgd;lr=0.01', 0, 8, 5, 1, 0));
     await pool.run(Array.from({ length: pool.size }, () => tiny));
-  };
-  // `maps` maps in a row on one pool of `workers` fresh workers, warmed as the page warms its
-  // pool when the basin map's controls open (Pool.warm: a small map of the run), then left
-  // 300 ms, less than a person takes to pick the map's settings: the browser compiles a
-  // function with its optimizing compiler once the function has run hot, in the background,
-  // and until then runs it as its baseline compiler made it. Each map's time, and the last
-  // one's settled starts.
-  const basin = async (workers, maps = 1) => {
-    const n = 512;
-    const q = 'surface=himmelblau&run=sgd;lr=0.01';
-    const pool = new Pool(workers);
-    await warm(pool);
-    if (WARM_SIZE > 0) {
-      await pool.warm(JSON.parse(basin_tasks(q, 0, WARM_SIZE, Math.min(500, WARM_STEPS), workers, 0)));
-      await new Promise((resolve) => setTimeout(resolve, 300));
-    }
-    const tasks = JSON.parse(basin_tasks(q, 0, n, 500, workers, 0));
-    const times = [];
-    let settled;
-    let minima;
-    for (let k = 0; k < maps; k += 1) {
-      settled = 0;
-      // Settled starts by minimum (code 2 + i), for the numpy version's check below.
-      minima = [];
-      const t0 = performance.now();
-      await pool.run(tasks, {
-        part: (_, m) => {
-          for (const c of m.cells) {
-            if ((c & 0xff) < 2) continue;
-            settled += 1;
-            minima[(c & 0xff) - 2] = (minima[(c & 0xff) - 2] ?? 0) + 1;
-          }
-        },
-      });
-      times.push(performance.now() - t0);
-    }
-    pool.close();
-    return { ms: times[0], times, settled, minima };
   };
   // The sweep workload (the 8 optimizers × 50 rates from 1e-4 to 1 × 2,000 steps on Rosenbrock
   // of `bench_sweep`) as the page runs it, in the page's tasks on its pool.
@@ -573,12 +598,8 @@ const heavy = await page.evaluate(async () => {
     pool.close();
     return times.sort((a, b) => a - b)[2];
   };
-  // Kept for the alternating rounds below: two maps on 1 worker, or on every core (`all`).
-  window.benchBasin = (all) => basin(all ? cores() : 1, 2);
-  const one = await basin(1);
-  const two = await basin(cores());
   const sweepWorkers = await sweepPool(cores());
-  return { sweep, sums, sweepNaive, naiveSum, kernel, kernelNaive, one, two, sweepWorkers, cores: navigator.hardwareConcurrency, warmed: WARM_SIZE > 0 };
+  return { sweep, sums, sweepNaive, naiveSum, kernel, kernelNaive, sweepWorkers, cores: navigator.hardwareConcurrency, warmed: WARM_SIZE > 0 };
 });
 /** `optiviz bench`: the workloads natively on one core, as JSON (src/core/bench.rs). */
 const nativeBench = () => new Promise((resolve, reject) => {
@@ -599,6 +620,8 @@ const numpyBench = (repeat) => new Promise((resolve) => {
   p.on('error', (e) => resolve({ error: String(e) }));
   p.on('close', (code) => resolve(code === 0 ? JSON.parse(out) : { error: err.trim() || `exited ${code}` }));
 });
+heavy.one = await page.evaluate(basinInPage, { workers: 1, maps: 1 });
+heavy.two = await page.evaluate(basinInPage, { workers: 'all', maps: 1 });
 const native = await nativeBench();
 const numpy = await numpyBench(3);
 // The basin map's ratios from rounds that take each side in turn: on a shared virtual machine
@@ -606,9 +629,9 @@ const numpy = await numpyBench(3);
 const ROUNDS = 5;
 const rounds = [];
 for (let i = 0; i < ROUNDS; i += 1) {
-  const [one, oneAgain] = (await page.evaluate(() => window.benchBasin(false))).times;
+  const [one, oneAgain] = (await freshBasin(1)).times;
   const nat = (await nativeBench()).basin.ms;
-  const [all, allAgain] = (await page.evaluate(() => window.benchBasin(true))).times;
+  const [all, allAgain] = (await freshBasin('all')).times;
   const np = numpy.error ? undefined : (await numpyBench(1)).ms;
   rounds.push({ one, oneAgain, nat, all, allAgain, np });
 }
@@ -641,7 +664,7 @@ if (!numpy.error) {
     + ` (numpy settled ${numpy.settled}).`);
 }
 console.log('');
-console.log(`The basin map 512² in ${ROUNDS} rounds, each side in turn (ms); each wasm figure is a fresh pool's first map${WARMED ? ' (after the page\'s warm-up map)' : ''}, then its second:`);
+console.log(`The basin map 512² in ${ROUNDS} rounds, each side in turn (ms); each wasm figure is a fresh page's first map${WARMED ? ' (after the page\'s warm-up map)' : ''}, then its second:`);
 console.log('');
 console.log(`| round | wasm, 1 worker: first, second | native | wasm / native: first, second | wasm, ${heavy.cores} workers: first, second | numpy | numpy / wasm on ${heavy.cores}: first, second |`);
 console.log('|---|---|---|---|---|---|---|');
