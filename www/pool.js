@@ -18,12 +18,12 @@ export const WARM_STEPS = 200;
 
 /**
  * The workers' wasm, compiled once on the page for every worker of every pool: each worker is
- * sent the `WebAssembly.Module` and instantiates it. The engine shares a module's code between
- * the workers it is sent to, so the code is compiled once, and what the engine optimizes while
- * one worker runs it hot (the warm-up map, a first job) every worker, and every later pool's,
- * runs from then on; each worker compiling its own copy from the URL started cold. Where the
- * page cannot compile it (a server sending the wrong type), the workers are sent the URL and
- * report any error themselves.
+ * sent the `WebAssembly.Module` and instantiates it, rather than compiling a copy of its own.
+ * The engine shares a module's code between the workers it is sent to, so what it optimizes
+ * while one worker runs the code hot (a sweep, the warm-up map) every worker, and every later
+ * pool's, runs from then on (BENCHMARKS.md, "compiled once"). Where the page cannot compile it
+ * (a server sending the wrong type), the workers are sent the URL and report any error
+ * themselves.
  */
 let compiled = null;
 const workerWasm = () => (compiled ??= WebAssembly.compileStreaming(fetch(workerWasmUrl)).catch(() => workerWasmUrl.href));
