@@ -154,6 +154,7 @@ describe('the optiviz page', () => {
       'adamw', 'adamax', 'nadam', 'radam', 'lion', 'newton']);
     const before = { trails: await pixels(page, 'trajectory-canvas'), readout: await text(page, '#run2-readout') };
     await picker.selectOption({ label: 'RMSprop' });
+    await page.waitForFunction(() => window.optiviz.whole());
     await nextFrames(page);
     // RMSprop's own hyperparameters, at torch's defaults, replace Adam's.
     assert.equal(await page.getByRole('slider', { name: 'Run 3 smoothing α' }).count(), 1);
@@ -165,6 +166,9 @@ describe('the optiviz page', () => {
     const centered = page.getByRole('checkbox', { name: 'Run 3 centered' });
     const trails = await pixels(page, 'trajectory-canvas');
     await centered.check();
+    // The run is simulated again in slices over the frames after an edit: under load, three
+    // frames may not reach the step shown.
+    await page.waitForFunction(() => window.optiviz.whole());
     await nextFrames(page);
     assert.ok(await centered.isChecked());
     assert.notEqual((await pixels(page, 'trajectory-canvas')).hash, trails.hash);
