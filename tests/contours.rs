@@ -7,7 +7,9 @@
 
 use contour::ContourBuilder;
 use optiviz::core::surface::{Surface, View};
-use optiviz::render::field::{CONTOUR_TOLERANCE_PX, Field, contour_lines, for_pixels};
+use optiviz::render::field::{
+    CONTOUR_RESOLUTION, CONTOUR_TOLERANCE_PX, Field, contour_lines, contour_resolution,
+};
 use optiviz::render::isolines::{isolines, simplify};
 use proptest::prelude::*;
 
@@ -333,8 +335,11 @@ fn every_surfaces_drawn_contours_are_the_traced_ones_within_a_quarter_pixel() {
     let mut after = 0;
     for surface in Surface::all() {
         let field = Field::new(surface.clone(), surface.default_view());
-        let traced = field.contours(14, 160);
-        let drawn = for_pixels(traced.clone(), &field.view, 1035, 1035);
+        let traced = field.contours(
+            14,
+            contour_resolution(surface.eval_cost(), CONTOUR_RESOLUTION),
+        );
+        let drawn = field.drawn_contours(CONTOUR_RESOLUTION, 1035, 1035);
         let v = field.view;
         let scale = (1035.0 / (v.x_max - v.x_min), 1035.0 / (v.y_max - v.y_min));
         for (t, d) in traced.iter().zip(&drawn) {

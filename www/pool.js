@@ -28,6 +28,12 @@ export const WARM_STEPS = 200;
 let compiled = null;
 const workerWasm = () => (compiled ??= WebAssembly.compileStreaming(fetch(workerWasmUrl)).catch(() => workerWasmUrl.href));
 
+/**
+ * Sends `message` to `worker` with the wasm to start ({@link workerWasm}) once it is compiled.
+ * Messages to one worker keep their order: each waits on the same compile.
+ */
+const send = (worker, message) => workerWasm().then((wasm) => worker.postMessage({ ...message, wasm }));
+
 /** Workers to use: one per reported core, at most eight. */
 export const cores = () => Math.max(1, Math.min(navigator.hardwareConcurrency || 1, 8));
 
@@ -90,10 +96,8 @@ export class Pool {
         if (this.workers.length >= this.size) return;
         slot = this.spawn();
       }
-      const item = { ...this.queue.shift(), id: (this.serial += 1) };
-      slot.item = item;
-      // (Messages to one worker keep their order: each waits on the same compile.)
-      workerWasm().then((wasm) => slot.worker.postMessage({ ...item.task, job: item.id, lang, wasm }));
+      slot.item = { ...this.queue.shift(), id: (this.serial += 1) };
+      send(slot.worker, { ...slot.item.task, job: slot.item.id, lang });
     }
   }
 
@@ -110,8 +114,7 @@ export class Pool {
    */
   warm(tasks = []) {
     while (this.workers.length < this.limit) {
-      const { worker } = this.spawn();
-      workerWasm().then((wasm) => worker.postMessage({ kind: 'warm', wasm }));
+      send(this.spawn().worker, { kind: 'warm' });
     }
     if (tasks.length > 0 && !this.runs.has(this.warming)) this.warming = this.start(tasks);
     return this.warming?.ended ?? Promise.resolve();

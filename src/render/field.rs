@@ -217,24 +217,6 @@ impl ContourLine {
     }
 }
 
-/// `contours` as drawn over `view` on `width × height` pixels: each
-/// [`ContourLine::simplified`] to [`CONTOUR_TOLERANCE_PX`].
-pub fn for_pixels(
-    contours: Vec<ContourLine>,
-    view: &View,
-    width: usize,
-    height: usize,
-) -> Vec<ContourLine> {
-    let scale = (
-        width as f64 / (view.x_max - view.x_min),
-        height as f64 / (view.y_max - view.y_min),
-    );
-    contours
-        .iter()
-        .map(|c| c.simplified(scale, CONTOUR_TOLERANCE_PX))
-        .collect()
-}
-
 /// The surface sampled over a view, ready to colour and to contour.
 #[derive(Clone, Debug)]
 pub struct Field {
@@ -316,6 +298,22 @@ impl Field {
                 px.copy_from_slice(&words[k].to_le_bytes());
             }
         }
+    }
+
+    /// The contours a plot of this field draws on `width × height` pixels: 14 levels,
+    /// traced on the finest grid the surface's cost affords up to `finest`
+    /// ([`contour_resolution`]), each [`ContourLine::simplified`] to
+    /// [`CONTOUR_TOLERANCE_PX`] at that size.
+    pub fn drawn_contours(&self, finest: usize, width: usize, height: usize) -> Vec<ContourLine> {
+        let v = &self.view;
+        let scale = (
+            width as f64 / (v.x_max - v.x_min),
+            height as f64 / (v.y_max - v.y_min),
+        );
+        self.contours(14, contour_resolution(self.surface.eval_cost(), finest))
+            .iter()
+            .map(|c| c.simplified(scale, CONTOUR_TOLERANCE_PX))
+            .collect()
     }
 
     /// Contour lines at `levels` evenly spaced normalized values, traced by marching squares

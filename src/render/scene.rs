@@ -8,7 +8,7 @@
 //! rectangle per pixel.
 
 use super::RUN_COLORS;
-use super::field::{CONTOUR_RESOLUTION, ContourLine, Field, contour_resolution, for_pixels};
+use super::field::{CONTOUR_RESOLUTION, ContourLine, Field};
 use super::plot::{
     DrawResult, Line, MetricSeries, StepArrows, TrajectorySeries, draw_err, draw_metric,
     draw_surface_layer, draw_trajectories, surface_frame,
@@ -196,11 +196,9 @@ impl Backdrop {
     ) -> DrawResult<Backdrop> {
         let viewport = surface_frame(area, &scenario.view(), theme)?;
         let field = Field::new(scenario.surface.clone(), viewport.view);
-        let cost = field.surface.eval_cost();
         let (cols, rows) = (viewport.cols.clone(), viewport.rows.clone());
         let (width, height) = (cols.len(), rows.len());
-        let contours = field.contours(14, contour_resolution(cost, CONTOUR_RESOLUTION));
-        let contours = for_pixels(contours, &viewport.view, width, height);
+        let contours = field.drawn_contours(CONTOUR_RESOLUTION, width, height);
         let rgba = field.rgba(width, height);
         Ok(Backdrop {
             viewport,

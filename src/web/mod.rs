@@ -11,7 +11,7 @@ use crate::error::Error;
 use crate::i18n::{self, Lang};
 use crate::render::backend::DynBackend;
 use crate::render::basin::{BasinMode, basin_pixels, draw_basin_map};
-use crate::render::field::{CONTOUR_RESOLUTION, ContourLine, Heatmap, contour_resolution};
+use crate::render::field::{CONTOUR_RESOLUTION, ContourLine, Heatmap};
 use crate::render::plot::{draw_err, surface_frame};
 use crate::render::viewport::Viewport;
 use crate::render::{

@@ -2,7 +2,6 @@
 //! the optional views, with the frame's timings.
 
 use super::*;
-use crate::render::field::for_pixels;
 use crate::render::scene::{Scene, adaptive};
 
 /// What the background canvas shows, to know when it must be painted again.
@@ -139,14 +138,12 @@ impl App {
         let min_factor = if self.interacting { 2 } else { 1 };
         let (map, _) = self.heatmap.get_or_insert_with(|| {
             let field = Field::new(self.scenario.surface.clone(), view);
-            let cost = field.surface.eval_cost();
             let finest = if self.interacting {
                 80
             } else {
                 CONTOUR_RESOLUTION
             };
-            let contours = field.contours(14, contour_resolution(cost, finest));
-            let contours = for_pixels(contours, &view, w, h);
+            let contours = field.drawn_contours(finest, w, h);
             (Heatmap::new(field, w, h, min_factor), contours)
         });
         let (pixels, iw, ih) = map.shown();
